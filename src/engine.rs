@@ -1,0 +1,179 @@
+//! One file's journey from text to findings and fixed text: parse, check,
+//! apply non-overlapping fixes, re-parse, repeat until nothing applies.
+
+use std::collections::BTreeMap;
+
+use crate::error::FileError;
+use crate::fix::{Applicability, apply_fixes};
+use crate::module::Module;
+use crate::semantic::Semantic;
+use crate::settings::Settings;
+use crate::transform::{Context, Diagnostic, Transform};
+
+/// More passes than this means two fixes keep undoing each other.
+const MAX_PASSES: usize = 20;
+
+/// A finding that remains in the file's final text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The applicability of its fix, if it has one.
+    pub fix: Option<Applicability>,
+}
+
+#[derive(Debug, Default)]
+pub struct FileReport {
+    /// The fixed text, when it differs from the original.
+    pub fixed: Option<String>,
+    /// Fixes applied, per rule code.
+    pub fixes: BTreeMap<&'static str, usize>,
+    /// Findings left in the final text, in source order.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks `source` and, when `apply` is set, applies every fix at least that
+/// safe. The original is returned untouched (as an error) if a fix breaks
+/// the syntax or the passes do not settle.
+pub fn process(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    settings: &Settings,
+    apply: Option<Applicability>,
+) -> Result<FileReport, FileError> {
+    let line_endings = LineEndings::of(source)?;
+    let mut current = line_endings.normalise(source);
+    let mut report = FileReport::default();
+    let mut fixed_by: Vec<&'static str> = Vec::new();
+
+    for pass in 0.. {
+        let module = parse_after_fixes(&current, file_name, &fixed_by)?;
+        let diagnostics = run_rules(&module, rules, settings);
+        let Some(threshold) = apply else {
+            report.findings = findings(&module, &diagnostics);
+            break;
+        };
+        let Some(applied) = apply_fixes(&current, &diagnostics, threshold) else {
+            report.findings = findings(&module, &diagnostics);
+            break;
+        };
+        if pass + 1 >= MAX_PASSES {
+            return Err(FileError::Internal(format!(
+                "fixes did not settle after {MAX_PASSES} passes (rules {})",
+                rule_list(&applied.fixed)
+            )));
+        }
+        for code in &applied.fixed {
+            *report.fixes.entry(code).or_default() += 1;
+        }
+        fixed_by = applied.fixed;
+        current = applied.source;
+    }
+
+    let fixed = line_endings.restore(current);
+    if fixed != source {
+        report.fixed = Some(fixed);
+    }
+    Ok(report)
+}
+
+/// Parses text; after a pass, a parse failure is the fixes' fault.
+fn parse_after_fixes<'s>(
+    text: &'s str,
+    file_name: &str,
+    fixed_by: &[&'static str],
+) -> Result<Module<'s>, FileError> {
+    Module::parse(text, file_name).map_err(|err| match (fixed_by.is_empty(), err) {
+        (true, err) => err,
+        (false, FileError::Syntax { line, column }) => FileError::Internal(format!(
+            "a fix by {} introduced a syntax error at line {line}, column {column}",
+            rule_list(fixed_by)
+        )),
+        (false, err) => {
+            FileError::Internal(format!("after fixes by {}: {err}", rule_list(fixed_by)))
+        }
+    })
+}
+
+fn rule_list(codes: &[&'static str]) -> String {
+    let mut unique: Vec<&str> = codes.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    unique.join(", ")
+}
+
+/// Every rule over one parse. A fix that would touch a statement whose tree
+/// is known to be wrong is withdrawn; the finding stays.
+pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Settings) -> Vec<Diagnostic> {
+    let semantic = Semantic::new(module);
+    let context = Context { module, semantic: &semantic, settings };
+    let mut diagnostics: Vec<Diagnostic> = rules.iter().flat_map(|rule| rule.check(&context)).collect();
+    if !module.untrusted.is_empty() {
+        for diagnostic in &mut diagnostics {
+            let touches = diagnostic.fix.as_ref().is_some_and(|fix| {
+                fix.edits.iter().any(|edit| module.touches_untrusted(&edit.range))
+            });
+            if touches {
+                diagnostic.fix = None;
+            }
+        }
+    }
+    diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start, diagnostic.code));
+    diagnostics
+}
+
+fn findings(module: &Module<'_>, diagnostics: &[Diagnostic]) -> Vec<Finding> {
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let (line, column) = module.line_column(diagnostic.range.start);
+            Finding {
+                code: diagnostic.code,
+                line,
+                column,
+                message: diagnostic.message.clone(),
+                fix: diagnostic.fix.as_ref().map(|fix| fix.applicability),
+            }
+        })
+        .collect()
+}
+
+/// Python reads a bare `\r` as a line break; tree-sitter does not. A file
+/// that ends its lines with `\r` alone is processed as `\n` (same length, so
+/// every offset holds) and turned back at the end.
+enum LineEndings {
+    AsIs,
+    CarriageReturnOnly,
+}
+
+impl LineEndings {
+    fn of(source: &str) -> Result<LineEndings, FileError> {
+        let bytes = source.as_bytes();
+        let bare_cr = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        match (bare_cr, bytes.contains(&b'\n')) {
+            (false, _) => Ok(LineEndings::AsIs),
+            (true, false) => Ok(LineEndings::CarriageReturnOnly),
+            (true, true) => Err(FileError::MixedCarriageReturns),
+        }
+    }
+
+    fn normalise(&self, source: &str) -> String {
+        match self {
+            LineEndings::AsIs => source.to_string(),
+            LineEndings::CarriageReturnOnly => source.replace('\r', "\n"),
+        }
+    }
+
+    fn restore(&self, text: String) -> String {
+        match self {
+            LineEndings::AsIs => text,
+            LineEndings::CarriageReturnOnly => text.replace('\n', "\r"),
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! One parsed Python file: its text, its tree, and the style (newline,
+//! indentation) that inserted code must follow.
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::error::FileError;
+use crate::walk::{Walk, enclosing_statement, visit};
+
+pub struct Module<'s> {
+    /// The text as the rules see it: the file's bytes (BOM included) with bare
+    /// `\r` line endings already turned into `\n` (see `engine`).
+    pub source: &'s str,
+    pub tree: Tree,
+    /// Set for `.pyi` files: stubs have no bodies to put code in.
+    pub is_stub: bool,
+    /// The file's name (`__main__.py` marks a command-line entry point).
+    pub file_name: String,
+    /// Statements whose tree tree-sitter is known to get wrong without an ERROR
+    /// node; no fix may touch them.
+    pub untrusted: Vec<Range<usize>>,
+    newline: &'static str,
+    indent_unit: OnceLock<String>,
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+impl<'s> Module<'s> {
+    /// Parses `source` and checks that the tree can be trusted.
+    pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
+        let tree = parse_tree(source)?;
+        let untrusted = check_tree(source, &tree)?;
+        Ok(Module {
+            source,
+            tree,
+            is_stub: file_name.ends_with(".pyi"),
+            file_name: file_name.to_string(),
+            untrusted,
+            newline: detect_newline(source),
+            indent_unit: OnceLock::new(),
+            line_starts: OnceLock::new(),
+        })
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root_node()
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'s str {
+        &self.source[node.byte_range()]
+    }
+
+    /// `"\r\n"` when the file's first line ends so, else `"\n"`.
+    pub fn newline(&self) -> &'static str {
+        self.newline
+    }
+
+    /// One level of indentation as the file writes it: a tab, or N spaces.
+    pub fn indent_unit(&self) -> &str {
+        self.indent_unit.get_or_init(|| detect_indent_unit(self))
+    }
+
+    /// Byte offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.source.as_bytes()[..offset]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    }
+
+    /// Byte offset just past the `\n` that ends the line holding `offset`
+    /// (the end of the file when the last line has no newline).
+    pub fn next_line_start(&self, offset: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        bytes[offset..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| offset + i + 1)
+    }
+
+    /// The whitespace that starts the line holding `offset`.
+    pub fn indentation_at(&self, offset: usize) -> &'s str {
+        let start = self.line_start(offset);
+        let line = &self.source[start..];
+        // A BOM sits before the first line's indentation.
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let width = line
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c'))
+            .count();
+        &line[..width]
+    }
+
+    /// True when only whitespace precedes `offset` on its line.
+    pub fn starts_line(&self, offset: usize) -> bool {
+        let start = self.line_start(offset);
+        self.source[start..offset]
+            .trim_start_matches('\u{feff}')
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\x0c'))
+    }
+
+    /// True when only whitespace or a comment follows `offset` on its line.
+    pub fn ends_line(&self, offset: usize) -> bool {
+        let end = self.next_line_start(offset);
+        let rest = self.source[offset..end].trim_start_matches([' ', '\t', '\x0c']);
+        rest.is_empty() || rest.starts_with('#') || rest.starts_with('\n') || rest.starts_with("\r\n")
+    }
+
+    /// 1-based line and 1-based column in characters, as editors count them.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts.get_or_init(|| line_starts(self.source));
+        line_column_in(self.source, starts, offset)
+    }
+
+    /// True when a fix edit at `range` would touch a statement whose tree is wrong.
+    pub fn touches_untrusted(&self, range: &Range<usize>) -> bool {
+        self.untrusted
+            .iter()
+            .any(|bad| range.start <= bad.end && bad.start <= range.end)
+    }
+}
+
+pub fn line_starts(source: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(
+        source
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    starts
+}
+
+pub fn line_column_in(source: &str, starts: &[usize], offset: usize) -> (usize, usize) {
+    let line = starts.partition_point(|&start| start <= offset).max(1);
+    let start = starts[line - 1];
+    let prefix = &source[start..offset.min(source.len())];
+    let column = prefix.trim_start_matches('\u{feff}').chars().count() + 1;
+    (line, column)
+}
+
+fn detect_newline(source: &str) -> &'static str {
+    match source.find('\n') {
+        Some(i) if i > 0 && source.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The step between a block header and the block's first statement, for the
+/// first block in the file that starts on its own line; four spaces if none.
+fn detect_indent_unit(module: &Module<'_>) -> String {
+    let mut unit = None;
+    visit(module.root(), |node| {
+        if node.kind() != "block" || unit.is_some() {
+            return if unit.is_some() { Walk::Stop } else { Walk::Descend };
+        }
+        let (Some(header), Some(first)) = (node.parent(), node.named_child(0)) else {
+            return Walk::Descend;
+        };
+        if module.starts_line(first.start_byte()) {
+            let outer = module.indentation_at(header.start_byte());
+            let inner = module.indentation_at(first.start_byte());
+            if let Some(step) = inner.strip_prefix(outer).filter(|s| !s.is_empty()) {
+                unit = Some(step.to_string());
+                return Walk::Stop;
+            }
+        }
+        Walk::Descend
+    });
+    unit.unwrap_or_else(|| "    ".to_string())
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses with this thread's parser (a parser is not `Sync`; making one per
+/// file would cost more than the parse of a small file).
+pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .map_err(|err| FileError::Internal(format!("cannot load the Python grammar: {err}")))?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut().ok_or_else(|| FileError::Internal("no parser".into()))?;
+        parser
+            .parse(source, None)
+            .ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()))
+    })
+}
+
+/// Rejects trees with syntax errors or Python 2 constructs, and returns the
+/// statements whose tree is wrong without an ERROR node (see DESIGN.md).
+pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileError> {
+    let root = tree.root_node();
+    if root.has_error() {
+        let at = first_error(root).unwrap_or(root);
+        let (line, column) = line_column_in(source, &line_starts(source), at.start_byte());
+        return Err(FileError::Syntax { line, column });
+    }
+    let mut untrusted = Vec::new();
+    let mut python2 = None;
+    visit(root, |node| {
+        if let Some(construct) = python2_construct(node, source) {
+            python2 = Some((construct, node.start_byte()));
+            return Walk::Stop;
+        }
+        if is_misparsed(node) {
+            untrusted.push(enclosing_statement(node).byte_range());
+        }
+        Walk::Descend
+    });
+    if let Some((construct, offset)) = python2 {
+        let (line, _) = line_column_in(source, &line_starts(source), offset);
+        return Err(FileError::Python2 { construct, line });
+    }
+    Ok(untrusted)
+}
+
+/// The first ERROR or MISSING node, entering only subtrees that hold one.
+fn first_error(root: Node<'_>) -> Option<Node<'_>> {
+    let mut found = None;
+    visit(root, |node| {
+        if node.is_error() || node.is_missing() {
+            found = Some(node);
+            Walk::Stop
+        } else if node.has_error() {
+            Walk::Descend
+        } else {
+            Walk::Skip
+        }
+    });
+    found
+}
+
+fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
+    let text = || &source[node.byte_range()];
+    match node.kind() {
+        "print_statement" => Some("print statement"),
+        "exec_statement" => Some("exec statement"),
+        "<>" => Some("`<>` operator"),
+        "string_start" if text().starts_with('`') => Some("backquotes"),
+        "string_start" => {
+            let prefix = text().to_ascii_lowercase();
+            (prefix.contains('u') && prefix.contains('r')).then_some("`ur` string prefix")
+        }
+        "integer" => {
+            let digits = text();
+            let octal = digits.len() > 1
+                && digits.starts_with('0')
+                && digits[1..].bytes().all(|b| b.is_ascii_digit())
+                && digits.bytes().any(|b| matches!(b, b'1'..=b'9'));
+            let long = digits.ends_with(['l', 'L']);
+            (octal || long).then_some("old-style integer literal")
+        }
+        "except_clause" => {
+            // `except X, e:` binds `e` in Python 2; Python 3 before 3.14 rejects it.
+            let mut cursor = node.walk();
+            let children: Vec<_> = node.children(&mut cursor).collect();
+            let comma_before_colon = children
+                .iter()
+                .take_while(|child| child.kind() != ":")
+                .any(|child| child.kind() == ",");
+            comma_before_colon.then_some("`except X, e:`")
+        }
+        "raise_statement" => node
+            .named_child(0)
+            .filter(|value| value.kind() == "expression_list")
+            .map(|_| "`raise E, value`"),
+        _ => None,
+    }
+}
+
+/// Shapes tree-sitter-python builds for valid code that mean something else:
+/// a splat that swallowed only the first part of its operand (`[*a.f()]`,
+/// issue 314), and `type(x).attr = v` read as a type alias (issue 321).
+fn is_misparsed(node: Node<'_>) -> bool {
+    match node.kind() {
+        "list_splat" | "dictionary_splat" => node.parent().is_some_and(|parent| {
+            !matches!(
+                parent.kind(),
+                "argument_list"
+                    | "list"
+                    | "set"
+                    | "tuple"
+                    | "expression_list"
+                    | "dictionary"
+                    | "subscript"
+                    | "parenthesized_expression"
+                    | "pattern_list"
+                    | "type"
+            ) || (parent.kind() == "subscript" && parent.named_child(0) == Some(node))
+        }),
+        "type_alias_statement" => node.child_by_field_name("left").is_none_or(|left| {
+            !left
+                .named_child(0)
+                .is_some_and(|name| matches!(name.kind(), "identifier" | "generic_type"))
+        }),
+        _ => false,
+    }
+}

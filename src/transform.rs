@@ -1,0 +1,118 @@
+//! The interface every rule implements, and rule selection (`--select`,
+//! `--ignore`).
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::fix::Fix;
+use crate::module::Module;
+use crate::semantic::Semantic;
+use crate::settings::Settings;
+
+/// What a rule sees of one file.
+pub struct Context<'a> {
+    pub module: &'a Module<'a>,
+    pub semantic: &'a Semantic<'a>,
+    pub settings: &'a Settings,
+}
+
+/// One finding: a rule, where, why, and perhaps how to fix it.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub range: Range<usize>,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+/// Which fixes a rule offers, for `--list-rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixKind {
+    None,
+    Safe,
+    Unsafe,
+    /// Safe in some cases, unsafe in others (see the rule's documentation).
+    SafeOrUnsafe,
+}
+
+impl fmt::Display for FixKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FixKind::None => "no fix",
+            FixKind::Safe => "safe fix",
+            FixKind::Unsafe => "unsafe fix",
+            FixKind::SafeOrUnsafe => "safe or unsafe fix",
+        })
+    }
+}
+
+pub trait Transform: Sync + Send {
+    /// Stable code, `PF001`.
+    fn code(&self) -> &'static str;
+    /// Kebab-case name, `mutable-default`.
+    fn name(&self) -> &'static str;
+    /// The rule's own source file (`include_str!`): its `//!` header is its documentation.
+    fn source_file(&self) -> &'static str;
+    fn fix_kind(&self) -> FixKind;
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic>;
+
+    /// The documentation: the leading `//!` lines of the rule's file.
+    fn explain(&self) -> String {
+        doc_comment(self.source_file())
+    }
+}
+
+/// The text of a file's leading `//!` comment block.
+pub fn doc_comment(source: &str) -> String {
+    let mut doc = String::new();
+    for line in source.lines().take_while(|line| line.starts_with("//!")) {
+        let text = line.trim_start_matches("//!");
+        doc.push_str(text.strip_prefix(' ').unwrap_or(text));
+        doc.push('\n');
+    }
+    doc
+}
+
+/// Rule selection from `--select` and `--ignore`: each item a code
+/// (`PF001`), a code prefix (`PF00`), a name (`mutable-default`) or `ALL`.
+pub fn select_rules(
+    all: &'static [&'static dyn Transform],
+    select: &[String],
+    ignore: &[String],
+) -> Result<Vec<&'static dyn Transform>, String> {
+    let chosen = |items: &[String]| -> Result<Vec<&'static str>, String> {
+        let mut codes = Vec::new();
+        for item in items {
+            let matches: Vec<&'static str> = all
+                .iter()
+                .filter(|rule| selector_matches(item, **rule))
+                .map(|rule| rule.code())
+                .collect();
+            if matches.is_empty() {
+                return Err(format!("unknown rule selector `{item}` (see `pyfix --list-rules`)"));
+            }
+            codes.extend(matches);
+        }
+        Ok(codes)
+    };
+    let selected = if select.is_empty() {
+        all.iter().map(|rule| rule.code()).collect()
+    } else {
+        chosen(select)?
+    };
+    let ignored = chosen(ignore)?;
+    Ok(all
+        .iter()
+        .copied()
+        .filter(|rule| selected.contains(&rule.code()) && !ignored.contains(&rule.code()))
+        .collect())
+}
+
+fn selector_matches(selector: &str, rule: &dyn Transform) -> bool {
+    let selector = selector.trim();
+    selector.eq_ignore_ascii_case("ALL")
+        || selector == rule.name()
+        || (!selector.is_empty()
+            && rule.code().len() >= selector.len()
+            && rule.code()[..selector.len()].eq_ignore_ascii_case(selector))
+}

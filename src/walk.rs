@@ -1,0 +1,72 @@
+//! Iterative tree traversal. Nesting depth is under the input's control (5,000
+//! nested brackets are legal Python), so nothing here recurses.
+
+use tree_sitter::Node;
+
+/// What a visitor wants after seeing a node.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Walk {
+    /// Visit the node's children next.
+    Descend,
+    /// Do not visit this node's children.
+    Skip,
+    /// End the traversal.
+    Stop,
+}
+
+/// Visits `root` and its descendants in source order, without recursion and
+/// without allocating per node.
+pub fn visit<'t>(root: Node<'t>, mut visitor: impl FnMut(Node<'t>) -> Walk) {
+    let mut cursor = root.walk();
+    loop {
+        match visitor(cursor.node()) {
+            Walk::Stop => return,
+            Walk::Descend if cursor.goto_first_child() => continue,
+            Walk::Descend | Walk::Skip => {}
+        }
+        // Move to the next sibling, climbing up as long as there is none.
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// The named children of `node` that are not comments: its statements when
+/// `node` is a block or a module.
+pub fn statements<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'t>> = node
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() != "comment")
+        .collect();
+    children.into_iter()
+}
+
+/// The first ancestor (or `node` itself) whose kind is one of `kinds`.
+pub fn ancestor_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut current = Some(node);
+    while let Some(candidate) = current {
+        if kinds.contains(&candidate.kind()) {
+            return Some(candidate);
+        }
+        current = candidate.parent();
+    }
+    None
+}
+
+/// The statement that holds `node`: the ancestor whose parent is a block or the module.
+pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(parent.kind(), "block" | "module") {
+            return current;
+        }
+        current = parent;
+    }
+    current
+}

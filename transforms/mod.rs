@@ -1,0 +1,15 @@
+//! The rules. Each file here is one rule, documented at its head; `ALL`
+//! is the single registry, in code order.
+
+use crate::transform::Transform;
+
+mod mutable_default;
+
+pub static ALL: &[&dyn Transform] = &[&mutable_default::MutableDefault];
+
+/// The rule with this code or name.
+pub fn find(selector: &str) -> Option<&'static dyn Transform> {
+    ALL.iter()
+        .copied()
+        .find(|rule| rule.code().eq_ignore_ascii_case(selector) || rule.name() == selector)
+}

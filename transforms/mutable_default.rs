@@ -1,0 +1,512 @@
+//! # mutable-default (PF001)
+//!
+//! ## What it does
+//! Finds parameters whose default value is mutable: a list, dict or set
+//! display, a comprehension, or a call to `list`, `dict`, `set`, `bytearray`,
+//! `collections.defaultdict`, `OrderedDict`, `Counter` or `deque` (however
+//! they were imported). Tuples, `frozenset()`, `None`, numbers, strings and
+//! bytes are immutable and not reported.
+//!
+//! ## Why is this bad?
+//! A default is evaluated once, when the `def` runs, not at each call. Every
+//! call that relies on it gets the same object, so what one call appends,
+//! the next call sees:
+//!
+//! ```python
+//! def add(item, items=[]):
+//!     items.append(item)
+//!     return items
+//!
+//! add(1)  # [1]
+//! add(2)  # [1, 2]: the list from the first call
+//! ```
+//!
+//! ## Example
+//! ```python
+//! def add(item, items: list[int] = []):
+//!     """Append and return."""
+//!     items.append(item)
+//!     return items
+//! ```
+//!
+//! Use instead:
+//! ```python
+//! def add(item, items: list[int] | None = None):
+//!     """Append and return."""
+//!     if items is None:
+//!         items = []
+//!     items.append(item)
+//!     return items
+//! ```
+//!
+//! The default becomes `None` and the original default, byte for byte, is
+//! built at the start of the body, after the docstring, in the file's own
+//! indentation and line endings. One-line bodies become indented blocks;
+//! several mutable parameters get one `if` each, in parameter order. An
+//! annotation is widened to admit `None`: `X | None` when the target is
+//! Python 3.10+ (from `requires-python`) or the file has
+//! `from __future__ import annotations`, else `Optional[X]` with its import.
+//!
+//! Not fixed (reported only): lambdas (there is no statement to add), stub
+//! files, and defaults that name something the body cannot see the same way
+//! (a parameter, a local variable, or a class attribute of an enclosing class).
+//!
+//! ## Fix safety
+//! Unsafe. A caller that passes `None` explicitly now gets a fresh default
+//! instead of `None`; code that relied on the shared object (a deliberate
+//! cache) loses it; and the default's expression runs at each call instead
+//! of once, so names in it are looked up at call time.
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Fix};
+use crate::importer::{ensure_from_import, is_docstring};
+use crate::module::Module;
+use crate::semantic::{Semantic, block_scope_names, function_scope_names};
+use crate::settings::PythonVersion;
+use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::walk::{Walk, statements, visit};
+
+pub struct MutableDefault;
+
+const CODE: &str = "PF001";
+
+/// Calls that build a fresh mutable object.
+const MUTABLE_CALLS: &[&str] = &[
+    "builtins.list",
+    "builtins.dict",
+    "builtins.set",
+    "builtins.bytearray",
+    "collections.defaultdict",
+    "collections.OrderedDict",
+    "collections.Counter",
+    "collections.deque",
+];
+
+impl Transform for MutableDefault {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn name(&self) -> &'static str {
+        "mutable-default"
+    }
+
+    fn source_file(&self) -> &'static str {
+        include_str!("mutable_default.rs")
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        visit(context.module.root(), |node| {
+            match node.kind() {
+                "function_definition" => check_function(context, node, &mut diagnostics),
+                "lambda" => check_lambda(context, node, &mut diagnostics),
+                _ => {}
+            }
+            Walk::Descend
+        });
+        diagnostics
+    }
+}
+
+/// A parameter with a mutable default.
+struct MutableParameter<'t> {
+    name: &'t str,
+    annotation: Option<Node<'t>>,
+    value: Node<'t>,
+    kind: &'static str,
+}
+
+fn mutable_parameters<'t>(
+    module: &Module<'t>,
+    semantic: &Semantic<'_>,
+    parameters: Node<'t>,
+) -> Vec<MutableParameter<'t>> {
+    let mut found = Vec::new();
+    let mut cursor = parameters.walk();
+    for parameter in parameters.named_children(&mut cursor) {
+        if !matches!(parameter.kind(), "default_parameter" | "typed_default_parameter") {
+            continue;
+        }
+        let (Some(name), Some(value)) =
+            (parameter.child_by_field_name("name"), parameter.child_by_field_name("value"))
+        else {
+            continue;
+        };
+        if name.kind() != "identifier" {
+            continue;
+        }
+        if let Some(kind) = mutable_kind(semantic, value) {
+            found.push(MutableParameter {
+                name: module.text(name),
+                annotation: parameter.child_by_field_name("type"),
+                value,
+                kind,
+            });
+        }
+    }
+    found
+}
+
+/// What mutable object `value` builds, or `None` if it is not one.
+fn mutable_kind(semantic: &Semantic<'_>, mut value: Node<'_>) -> Option<&'static str> {
+    while value.kind() == "parenthesized_expression" {
+        value = value.named_child(0)?;
+    }
+    match value.kind() {
+        "list" => Some("list"),
+        "dictionary" => Some("dict"),
+        "set" => Some("set"),
+        "list_comprehension" => Some("list"),
+        "dictionary_comprehension" => Some("dict"),
+        "set_comprehension" => Some("set"),
+        "generator_expression" => Some("generator"),
+        "call" => {
+            let callee = semantic.qualified_name(value.child_by_field_name("function")?)?;
+            MUTABLE_CALLS
+                .iter()
+                .find(|known| **known == callee)
+                .map(|known| known.rsplit('.').next().unwrap_or(known))
+                .map(|short| match short {
+                    "list" => "list",
+                    "dict" => "dict",
+                    "set" => "set",
+                    "bytearray" => "bytearray",
+                    "defaultdict" => "defaultdict",
+                    "OrderedDict" => "OrderedDict",
+                    "Counter" => "Counter",
+                    _ => "deque",
+                })
+        }
+        _ => None,
+    }
+}
+
+fn message(parameter: &MutableParameter<'_>) -> String {
+    format!(
+        "`{}` defaults to a mutable {} that is created once and shared by every call",
+        parameter.name, parameter.kind
+    )
+}
+
+fn check_lambda(context: &Context<'_>, lambda: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(parameters) = lambda.child_by_field_name("parameters") else {
+        return;
+    };
+    for parameter in mutable_parameters(context.module, context.semantic, parameters) {
+        diagnostics.push(Diagnostic {
+            code: CODE,
+            range: parameter.value.byte_range(),
+            message: format!("{} (a lambda cannot be fixed: rewrite it as a `def`)", message(&parameter)),
+            fix: None,
+        });
+    }
+}
+
+fn check_function(context: &Context<'_>, function: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return;
+    };
+    let mutable = mutable_parameters(context.module, context.semantic, parameters);
+    if mutable.is_empty() {
+        return;
+    }
+    let fix = build_fix(context, function, &mutable);
+    for parameter in &mutable {
+        diagnostics.push(Diagnostic {
+            code: CODE,
+            range: parameter.value.byte_range(),
+            message: message(parameter),
+            fix: fix.clone(),
+        });
+    }
+}
+
+/// One fix for all the function's mutable defaults, so that the `if` blocks
+/// go in together, in parameter order.
+fn build_fix(context: &Context<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> Option<Fix> {
+    let module = context.module;
+    if module.is_stub || !defaults_can_move(module, function, mutable) {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for parameter in mutable {
+        edits.push(Edit::replace(parameter.value.byte_range(), "None"));
+        if let Some(annotation) = parameter.annotation {
+            edits.extend(widen_annotation(context, annotation)?);
+        }
+    }
+    edits.extend(initialise_in_body(module, function, mutable)?);
+    dedup_imports(&mut edits);
+    Some(Fix::unsafe_(edits))
+}
+
+/// Two typed parameters may both need `Optional`: keep one import edit.
+fn dedup_imports(edits: &mut Vec<Edit>) {
+    let mut seen = HashSet::new();
+    edits.retain(|edit| seen.insert(edit.clone()));
+}
+
+/// The default moves from definition time, in the enclosing scope, to call
+/// time, in the function's scope: every name it reads must mean the same there.
+fn defaults_can_move(module: &Module<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> bool {
+    let mut hidden: HashSet<&str> = function_scope_names(module, function);
+    if let Some(class_body) = enclosing_class_body(function) {
+        hidden.extend(block_scope_names(module, class_body));
+    }
+    mutable.iter().all(|parameter| {
+        let (read, bound_inside) = names_in_expression(module, parameter.value);
+        read.iter().all(|name| bound_inside.contains(name) || !hidden.contains(name))
+    })
+}
+
+/// The class body a method is defined directly in.
+fn enclosing_class_body(function: Node<'_>) -> Option<Node<'_>> {
+    let mut parent = function.parent()?;
+    if parent.kind() == "decorated_definition" {
+        parent = parent.parent()?;
+    }
+    let class = parent.parent()?;
+    (parent.kind() == "block" && class.kind() == "class_definition").then_some(parent)
+}
+
+/// Names an expression reads, and names its comprehensions bind for themselves.
+fn names_in_expression<'s>(module: &Module<'s>, expression: Node<'_>) -> (Vec<&'s str>, HashSet<&'s str>) {
+    let mut read = Vec::new();
+    let mut bound = HashSet::new();
+    visit(expression, |node| {
+        match node.kind() {
+            "identifier" => {
+                let is_attribute_name = node.parent().is_some_and(|parent| {
+                    parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(node)
+                });
+                let is_keyword = node.parent().is_some_and(|parent| {
+                    parent.kind() == "keyword_argument" && parent.child_by_field_name("name") == Some(node)
+                });
+                if !is_attribute_name && !is_keyword {
+                    read.push(module.text(node));
+                }
+            }
+            "for_in_clause" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    bound.extend(crate::semantic::target_names(module, left));
+                }
+            }
+            "lambda" => {
+                if let Some(parameters) = node.child_by_field_name("parameters") {
+                    bound.extend(crate::semantic::parameter_names(module, parameters));
+                }
+            }
+            _ => {}
+        }
+        Walk::Descend
+    });
+    (read, bound)
+}
+
+/// `X | None` or `Optional[X]`, unless the annotation already admits `None`.
+fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<Edit>> {
+    let module = context.module;
+    let expression = annotation.named_child(0).unwrap_or(annotation);
+    if admits_none(module, expression) {
+        return Some(Vec::new());
+    }
+    let modern = context.settings.target_version >= PythonVersion(3, 10)
+        || context.semantic.future_annotations();
+    let range = annotation.byte_range();
+    match expression.kind() {
+        // A string annotation is never evaluated at definition time: widen
+        // inside it, so that no `str | None` is ever computed.
+        "string" if modern => {
+            let end = expression.child(expression.child_count().checked_sub(1)?)?;
+            let mut cursor = expression.walk();
+            let interpolated = expression
+                .named_children(&mut cursor)
+                .any(|part| part.kind() == "interpolation");
+            if end.kind() != "string_end" || interpolated {
+                return None;
+            }
+            return Some(vec![Edit::insert(end.start_byte(), " | None")]);
+        }
+        "concatenated_string" => return None,
+        _ => {}
+    }
+    if modern {
+        let needs_parentheses = matches!(
+            expression.kind(),
+            "lambda" | "conditional_expression" | "boolean_operator" | "not_operator" | "comparison_operator"
+        );
+        return Some(if needs_parentheses {
+            vec![Edit::insert(range.start, "("), Edit::insert(range.end, ") | None")]
+        } else {
+            vec![Edit::insert(range.end, " | None")]
+        });
+    }
+    let optional = ensure_from_import(context.semantic, "typing", "Optional")?;
+    let mut edits = vec![
+        Edit::insert(range.start, format!("{}[", optional.name)),
+        Edit::insert(range.end, "]"),
+    ];
+    edits.extend(optional.edit);
+    Some(edits)
+}
+
+/// True for `None`, `Optional[...]`, `Union[..., None]`, `X | None`, `Any`,
+/// `object`, and string annotations that mention one of these.
+fn admits_none(module: &Module<'_>, expression: Node<'_>) -> bool {
+    let last_segment = |node: Node<'_>| {
+        let text = module.text(node);
+        text.rsplit('.').next().unwrap_or(text).trim().to_string()
+    };
+    match expression.kind() {
+        "none" => true,
+        "type" => expression.named_child(0).is_some_and(|inner| admits_none(module, inner)),
+        "identifier" | "attribute" => matches!(last_segment(expression).as_str(), "Any" | "object" | "None"),
+        "string" | "concatenated_string" => {
+            let text = module.text(expression);
+            ["None", "Optional", "Any", "object"].iter().any(|word| text.contains(word))
+        }
+        "binary_operator" => {
+            let (Some(left), Some(right)) = (
+                expression.child_by_field_name("left"),
+                expression.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            admits_none(module, left) || admits_none(module, right)
+        }
+        "generic_type" | "subscript" => {
+            let Some(head) = expression.named_child(0) else {
+                return false;
+            };
+            match last_segment(head).as_str() {
+                "Optional" => true,
+                "Union" | "Annotated" => {
+                    let mut cursor = expression.walk();
+                    let arguments: Vec<Node<'_>> = expression.named_children(&mut cursor).skip(1).collect();
+                    let elements = arguments.iter().flat_map(|argument| {
+                        let mut inner = argument.walk();
+                        let children: Vec<Node<'_>> = if argument.kind() == "type_parameter" {
+                            argument.named_children(&mut inner).collect()
+                        } else {
+                            vec![*argument]
+                        };
+                        children
+                    });
+                    let mut elements = elements.collect::<Vec<_>>();
+                    if last_segment(head) == "Annotated" {
+                        elements.truncate(1);
+                    }
+                    elements.into_iter().any(|element| admits_none(module, element))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The edits that make the body start with `if NAME is None: NAME = <default>`
+/// for each parameter, after the docstring.
+fn initialise_in_body(module: &Module<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> Option<Vec<Edit>> {
+    let body = function.child_by_field_name("body")?;
+    let body_statements: Vec<Node<'_>> = statements(body).collect();
+    let first = *body_statements.first()?;
+    let newline = module.newline();
+    let outer = module.indentation_at(function.start_byte());
+
+    if !module.starts_line(first.start_byte()) {
+        // `def f(x=[]): return x`: the body becomes an indented block.
+        let colon = previous_sibling_of_kind(body, ":")?;
+        let step = indent_step(module, outer, None);
+        let inner = format!("{outer}{step}");
+        let checks = initialisations(module, mutable, &inner, &step, newline);
+        if !is_docstring(first) {
+            let gap = colon.end_byte()..first.start_byte();
+            return Some(vec![Edit::replace(gap, format!("{newline}{checks}{inner}"))]);
+        }
+        let break_line = format!("{newline}{inner}");
+        let mut edits = vec![Edit::replace(colon.end_byte()..first.start_byte(), break_line)];
+        match body_statements.get(1) {
+            Some(second) => edits.push(Edit::replace(
+                first.end_byte()..second.start_byte(),
+                format!("{newline}{checks}{inner}"),
+            )),
+            None => {
+                let checks = checks.strip_suffix(newline).unwrap_or(&checks);
+                edits.push(Edit::insert(first.end_byte(), format!("{newline}{checks}")));
+            }
+        }
+        return Some(edits);
+    }
+
+    let indentation = module.indentation_at(first.start_byte());
+    let step = indent_step(module, outer, Some(indentation));
+    let checks = initialisations(module, mutable, indentation, &step, newline);
+    if !is_docstring(first) {
+        return Some(vec![Edit::insert(module.line_start(first.start_byte()), checks)]);
+    }
+    if let Some(second) = body_statements.get(1)
+        && !module.starts_line(second.start_byte())
+    {
+        return None; // `"""Doc."""; x = 1`: too rare to restructure.
+    }
+    if !module.ends_line(first.end_byte()) {
+        return None;
+    }
+    let after_docstring = module.next_line_start(first.end_byte());
+    if after_docstring == module.source.len() && !module.source.ends_with('\n') {
+        let checks = checks.strip_suffix(newline).unwrap_or(&checks);
+        return Some(vec![Edit::insert(after_docstring, format!("{newline}{checks}"))]);
+    }
+    Some(vec![Edit::insert(after_docstring, checks)])
+}
+
+/// `if NAME is None:` / `NAME = <default>` lines, each ending in `newline`.
+fn initialisations(
+    module: &Module<'_>,
+    mutable: &[MutableParameter<'_>],
+    indentation: &str,
+    step: &str,
+    newline: &str,
+) -> String {
+    let mut text = String::new();
+    for parameter in mutable {
+        let name = parameter.name;
+        let default = module.text(parameter.value);
+        text.push_str(&format!(
+            "{indentation}if {name} is None:{newline}{indentation}{step}{name} = {default}{newline}"
+        ));
+    }
+    text
+}
+
+/// One indentation level: the function's own step from its `def` to its
+/// body when there is one, else the file's unit (a tab in tab-indented code).
+fn indent_step(module: &Module<'_>, outer: &str, body: Option<&str>) -> String {
+    if let Some(step) = body.and_then(|body| body.strip_prefix(outer)).filter(|step| !step.is_empty()) {
+        return step.to_string();
+    }
+    if outer.contains('\t') {
+        return "\t".to_string();
+    }
+    module.indent_unit().to_string()
+}
+
+fn previous_sibling_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut sibling = node.prev_sibling();
+    while let Some(candidate) = sibling {
+        if candidate.kind() == kind {
+            return Some(candidate);
+        }
+        sibling = candidate.prev_sibling();
+    }
+    None
+}
