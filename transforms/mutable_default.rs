@@ -315,7 +315,7 @@ fn names_in_expression<'s>(module: &Module<'s>, expression: Node<'_>) -> (Vec<&'
 fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<Edit>> {
     let module = context.module;
     let expression = annotation.named_child(0).unwrap_or(annotation);
-    if admits_none(module, expression) {
+    if admits_none(module.source, expression) {
         return Some(Vec::new());
     }
     let modern = context.settings.target_version >= PythonVersion(3, 10)
@@ -358,21 +358,19 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     Some(edits)
 }
 
-/// True for `None`, `Optional[...]`, `Union[..., None]`, `X | None`, `Any`,
-/// `object`, and string annotations that mention one of these.
-fn admits_none(module: &Module<'_>, expression: Node<'_>) -> bool {
+/// True for `None`, `Optional[...]`, `Union[..., None]`, `X | None`, `Any`
+/// and `object`; inside a string annotation too.
+fn admits_none(source: &str, expression: Node<'_>) -> bool {
+    let text = |node: Node<'_>| &source[node.byte_range()];
     let last_segment = |node: Node<'_>| {
-        let text = module.text(node);
+        let text = text(node);
         text.rsplit('.').next().unwrap_or(text).trim().to_string()
     };
     match expression.kind() {
         "none" => true,
-        "type" => expression.named_child(0).is_some_and(|inner| admits_none(module, inner)),
+        "type" => expression.named_child(0).is_some_and(|inner| admits_none(source, inner)),
         "identifier" | "attribute" => matches!(last_segment(expression).as_str(), "Any" | "object" | "None"),
-        "string" | "concatenated_string" => {
-            let text = module.text(expression);
-            ["None", "Optional", "Any", "object"].iter().any(|word| text.contains(word))
-        }
+        "string" => string_annotation_admits_none(source, expression),
         "binary_operator" => {
             let (Some(left), Some(right)) = (
                 expression.child_by_field_name("left"),
@@ -380,37 +378,71 @@ fn admits_none(module: &Module<'_>, expression: Node<'_>) -> bool {
             ) else {
                 return false;
             };
-            admits_none(module, left) || admits_none(module, right)
+            admits_none(source, left) || admits_none(source, right)
         }
         "generic_type" | "subscript" => {
             let Some(head) = expression.named_child(0) else {
                 return false;
             };
-            match last_segment(head).as_str() {
-                "Optional" => true,
-                "Union" | "Annotated" => {
-                    let mut cursor = expression.walk();
-                    let arguments: Vec<Node<'_>> = expression.named_children(&mut cursor).skip(1).collect();
-                    let elements = arguments.iter().flat_map(|argument| {
-                        let mut inner = argument.walk();
-                        let children: Vec<Node<'_>> = if argument.kind() == "type_parameter" {
-                            argument.named_children(&mut inner).collect()
-                        } else {
-                            vec![*argument]
-                        };
-                        children
-                    });
-                    let mut elements = elements.collect::<Vec<_>>();
-                    if last_segment(head) == "Annotated" {
-                        elements.truncate(1);
-                    }
-                    elements.into_iter().any(|element| admits_none(module, element))
-                }
-                _ => false,
+            let head = last_segment(head);
+            if head == "Optional" {
+                return true;
             }
+            if head != "Union" && head != "Annotated" {
+                return false;
+            }
+            let mut elements = type_arguments(expression);
+            if head == "Annotated" {
+                elements.truncate(1);
+            }
+            elements.into_iter().any(|element| admits_none(source, element))
         }
         _ => false,
     }
+}
+
+/// The arguments of `X[a, b]`, whether tree-sitter read it as a generic type or a subscript.
+fn type_arguments(expression: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = expression.walk();
+    let mut elements = Vec::new();
+    for argument in expression.named_children(&mut cursor).skip(1) {
+        if matches!(argument.kind(), "type_parameter" | "tuple" | "expression_list") {
+            let mut inner = argument.walk();
+            elements.extend(argument.named_children(&mut inner));
+        } else {
+            elements.push(argument);
+        }
+    }
+    elements
+}
+
+/// Parses the text of a string annotation as an annotation and asks the same question.
+fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
+    let mut cursor = string.walk();
+    let contents: Vec<Node<'_>> = string
+        .named_children(&mut cursor)
+        .filter(|part| part.kind() == "string_content")
+        .collect();
+    let [content] = contents.as_slice() else {
+        return false;
+    };
+    let annotation = format!("_: {}\n", &source[content.byte_range()]);
+    let Ok(tree) = crate::module::parse_tree(&annotation) else {
+        return false;
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        return false;
+    }
+    let mut found = None;
+    visit(root, |node| {
+        if node.kind() == "type" {
+            found = Some(node);
+            return Walk::Stop;
+        }
+        Walk::Descend
+    });
+    found.is_some_and(|node| admits_none(&annotation, node))
 }
 
 /// The edits that make the body start with `if NAME is None: NAME = <default>`
@@ -480,12 +512,45 @@ fn initialisations(
     let mut text = String::new();
     for parameter in mutable {
         let name = parameter.name;
-        let default = module.text(parameter.value);
+        let default = reindented(module, parameter.value, &format!("{indentation}{step}"));
         text.push_str(&format!(
             "{indentation}if {name} is None:{newline}{indentation}{step}{name} = {default}{newline}"
         ));
     }
     text
+}
+
+/// The default's text for its new place: continuation lines of a multi-line
+/// default move with it, from the `def`'s indentation to `target`'s. Lines
+/// that start inside a string literal are content and stay as they are.
+fn reindented(module: &Module<'_>, value: Node<'_>, target: &str) -> String {
+    let text = module.text(value);
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    let original = module.indentation_at(value.start_byte());
+    let mut strings = Vec::new();
+    visit(value, |node| {
+        if node.kind() == "string" {
+            strings.push(node.byte_range());
+            return Walk::Skip;
+        }
+        Walk::Descend
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut line_offset = value.start_byte();
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let inside_string = strings.iter().any(|range| range.start < line_offset && line_offset < range.end);
+        match line.strip_prefix(original) {
+            Some(rest) if index > 0 && !inside_string && !rest.trim().is_empty() => {
+                out.push_str(target);
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+        line_offset += line.len();
+    }
+    out
 }
 
 /// One indentation level: the function's own step from its `def` to its

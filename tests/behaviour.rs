@@ -1,0 +1,106 @@
+//! Behavioural tests: a snapshot shows what a fix writes; these show that
+//! the fixed code does what it should. Each `tests/behaviour/<rule>/*.py`
+//! holds buggy code followed by assertions. pyfix fixes the file with its
+//! rule (unsafe fixes included), then `python3` runs both versions: the
+//! fixed one must pass, and the original must fail, which proves the
+//! assertions can tell the bug from the fix.
+//!
+//! Header lines a scenario can set:
+//! - `# before: passes`: the original passes too (a fix that keeps behaviour);
+//! - `# args: --help`: command-line arguments for the run;
+//! - `# expect-output: TEXT`: the fixed run's output must contain TEXT;
+//! - `# python-path: DIR`: a folder (next to the scenario) put on `PYTHONPATH`.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+struct Scenario {
+    before_passes: bool,
+    args: Vec<String>,
+    expected_output: Vec<String>,
+    python_path: Option<String>,
+}
+
+fn header(source: &str) -> Scenario {
+    let mut scenario = Scenario { before_passes: false, args: Vec::new(), expected_output: Vec::new(), python_path: None };
+    for line in source.lines().take_while(|line| line.starts_with('#')) {
+        if let Some(value) = line.strip_prefix("# before:") {
+            scenario.before_passes = value.trim() == "passes";
+        } else if let Some(value) = line.strip_prefix("# args:") {
+            scenario.args = value.split_whitespace().map(str::to_string).collect();
+        } else if let Some(value) = line.strip_prefix("# expect-output:") {
+            scenario.expected_output.push(value.trim().to_string());
+        } else if let Some(value) = line.strip_prefix("# python-path:") {
+            scenario.python_path = Some(value.trim().to_string());
+        }
+    }
+    scenario
+}
+
+fn run_python(script: &Path, scenario: &Scenario, folder: &Path) -> (bool, String) {
+    let mut command = Command::new("python3");
+    command.arg(script).args(&scenario.args).current_dir(script.parent().unwrap());
+    command.env("PYTHONDONTWRITEBYTECODE", "1");
+    if let Some(dir) = &scenario.python_path {
+        command.env("PYTHONPATH", folder.join(dir));
+    }
+    let output = command.output().expect("python3 runs");
+    let mut text = String::from_utf8_lossy(&output.stdout).to_string();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+#[test]
+fn fixed_code_behaves() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/behaviour");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    let mut folders: Vec<_> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    folders.sort();
+    for folder in folders {
+        let rule = common::rule_for_folder(&folder.file_name().unwrap().to_string_lossy());
+        let mut scripts: Vec<_> = fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|ext| ext == "py"))
+            .collect();
+        scripts.sort();
+        for script in scripts {
+            count += 1;
+            let source = fs::read_to_string(&script).unwrap();
+            let scenario = header(&source);
+            let name = script.file_name().unwrap().to_string_lossy().to_string();
+            let fixed = common::fix_all(&source, &name, &[rule]);
+            let work = common::temp_dir("behaviour");
+            let (before_path, after_path) = (work.path().join("before").join(&name), work.path().join("after").join(&name));
+            for (path, text) in [(&before_path, &source), (&after_path, &fixed)] {
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, text).unwrap();
+            }
+            let label = format!("{}/{name}", rule.name());
+            if fixed == source {
+                failures.push(format!("{label}: pyfix changed nothing"));
+                continue;
+            }
+            let (passed, output) = run_python(&after_path, &scenario, &folder);
+            if !passed {
+                failures.push(format!("{label}: the fixed code fails:\n{output}\n--- fixed code ---\n{fixed}"));
+            }
+            for expected in &scenario.expected_output {
+                if !output.contains(expected.as_str()) {
+                    failures.push(format!("{label}: output lacks `{expected}`:\n{output}"));
+                }
+            }
+            let (passed_before, output_before) = run_python(&before_path, &scenario, &folder);
+            if passed_before != scenario.before_passes {
+                let expected = if scenario.before_passes { "pass" } else { "fail" };
+                failures.push(format!("{label}: the original was expected to {expected}:\n{output_before}"));
+            }
+        }
+    }
+    assert!(count > 0, "no behaviour scenarios found");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pyfix::engine::{self, FileReport};
+use pyfix::fix::Applicability;
+use pyfix::settings::{PythonVersion, Settings};
+use pyfix::transform::Transform;
+use pyfix::transforms::ALL;
+
+/// The rule whose file in `transforms/` is `<folder>.rs`.
+pub fn rule_for_folder(folder: &str) -> &'static dyn Transform {
+    let name = folder.replace('_', "-");
+    ALL.iter()
+        .copied()
+        .find(|rule| rule.name() == name)
+        .unwrap_or_else(|| panic!("no rule named `{name}` for folder `{folder}`"))
+}
+
+/// Settings from `# settings: target-version=3.8` lines in a fixture.
+pub fn fixture_settings(source: &str) -> Settings {
+    let mut settings = Settings::default();
+    for line in source.lines().filter_map(|line| line.strip_prefix("# settings:")) {
+        for pair in line.split_whitespace() {
+            if let Some(version) = pair.strip_prefix("target-version=") {
+                let (major, minor) = version.split_once('.').expect("target-version=3.8");
+                settings.target_version =
+                    PythonVersion(major.parse().unwrap(), minor.parse().unwrap());
+            }
+        }
+    }
+    settings
+}
+
+/// Runs `rules` over `source`, applying fixes at least as safe as `apply`.
+pub fn run(source: &str, file_name: &str, rules: &[&dyn Transform], apply: Option<Applicability>) -> FileReport {
+    engine::process(source, file_name, rules, &fixture_settings(source), apply)
+        .unwrap_or_else(|err| panic!("{file_name}: {err}"))
+}
+
+/// Fixes `source` with every fix (unsafe included) of `rules`, and checks
+/// that a second run changes nothing.
+pub fn fix_all(source: &str, file_name: &str, rules: &[&dyn Transform]) -> String {
+    let report = run(source, file_name, rules, Some(Applicability::Unsafe));
+    let fixed = report.fixed.unwrap_or_else(|| source.to_string());
+    let again = run(&fixed, file_name, rules, Some(Applicability::Unsafe));
+    assert!(again.fixed.is_none(), "{file_name}: a second run changed the file again:\n{fixed}");
+    fixed
+}
+
+/// A fresh empty directory under the target directory.
+pub fn temp_dir(label: &str) -> tempfile::TempDir {
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    fs::create_dir_all(&base).unwrap();
+    tempfile::Builder::new().prefix(label).tempdir_in(base).unwrap()
+}
+
+/// Compiles each file with `python3`, in one process. Returns `path: error`
+/// for each file that does not compile.
+pub fn python_compile_errors(paths: &[PathBuf]) -> Vec<String> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let list = temp_dir("compile-list");
+    let list_file = list.path().join("files.txt");
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    fs::write(&list_file, names.join("\n")).unwrap();
+    let script = r#"
+import sys, warnings
+warnings.simplefilter("ignore")
+for path in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    try:
+        compile(open(path, "rb").read(), path, "exec", dont_inherit=True)
+    except Exception as e:
+        print(f"{path}: {type(e).__name__}: {e}")
+"#;
+    let output = Command::new("python3").arg("-c").arg(script).arg(&list_file).output().expect("python3 runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect()
+}
+
+/// Runs `python3 path` and returns (success, stdout + stderr).
+pub fn run_python(path: &Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new("python3").arg(path).args(args).output().expect("python3 runs");
+    let mut text = String::from_utf8_lossy(&output.stdout).to_string();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
