@@ -180,8 +180,8 @@ mod tests {
     fn identical_edits_apply_once() {
         let import = Edit::insert(0, "import logging\n");
         let diagnostics = [
-            diagnostic("A", vec![import.clone(), Edit::replace(3..4, "1")]),
-            diagnostic("A", vec![import, Edit::replace(5..6, "2")]),
+            diagnostic("A", vec![import.clone(), Edit::replace(2..3, "1")]),
+            diagnostic("A", vec![import, Edit::replace(6..7, "2")]),
         ];
         let pass = apply_fixes("x=a;y=b", &diagnostics, Applicability::Safe).unwrap();
         assert_eq!(pass.source, "import logging\nx=1;y=2");
