@@ -1,18 +1,41 @@
-//! What names refer to. Built once per parse.
+//! What names refer to: scopes, bindings, references and imports, built
+//! from the tree on first use (once per parse) and shared by every rule.
 //!
-//! Today this knows the module's top-level bindings and imports, enough to
-//! resolve `dq` to `collections.deque` after `from collections import deque as dq`
-//! and to tell the builtin `list` from a module's own `list`. Rules ask through
-//! `qualified_name()` so that a fuller scope model can replace the inside.
+//! The model follows Python's rules:
+//! - scopes: the module, each class body, function, lambda and comprehension.
+//!   A class scope is visible only to code directly in it: its methods, and
+//!   the comprehensions and lambdas in its body, skip it.
+//! - a name is local to a scope when the scope binds it anywhere (assignment,
+//!   parameter, import, `for` target, `with`/`except` alias, walrus, `del`,
+//!   `def`/`class`, match capture), unless the scope declares it `global` or
+//!   `nonlocal`; a walrus in a comprehension binds in the enclosing scope.
+//! - defaults, decorators, annotations, base classes and the first iterable of
+//!   a comprehension are evaluated in the enclosing scope, when the definition
+//!   runs; a function's body runs when it is called.
+//!
+//! A [`Reference`] is an identifier whose value is read; it resolves to a
+//! [`Symbol`] (a name in a scope) and, when the symbol has bindings, to the
+//! [`NameBinding`] it most likely sees: the last one before it in the same
+//! flow of execution, or the last one of its scope when it is read later, at
+//! call time (see [`Semantic::resolved_binding`]).
+//!
+//! The free helpers at the end (`target_names`, `block_scope_names`, ...)
+//! answer quick syntactic questions without building the model.
 
+mod build;
+#[cfg(test)]
+mod tests;
+
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tree_sitter::Node;
 
 use crate::module::Module;
 use crate::walk::{Walk, statements, visit};
 
-/// What a module-level name was bound by.
+/// What a module-level name was bound by (the summary `top_level_binding` gives).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Binding {
     /// `import a.b as c` binds `c` to `a.b`; `import a.b` binds `a` to `a`;
@@ -23,75 +46,238 @@ pub enum Binding {
     Other,
 }
 
+macro_rules! id_type {
+    ($name:ident) => {
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            fn new(index: usize) -> Self {
+                // More than 4 billion of anything cannot come from one source file.
+                $name(u32::try_from(index).unwrap_or(u32::MAX))
+            }
+        }
+    };
+}
+
+id_type!(ScopeId);
+id_type!(SymbolId);
+id_type!(BindingId);
+id_type!(ReferenceId);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+    /// A list, set or dict comprehension or a generator expression.
+    Comprehension,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scope<'m> {
+    pub kind: ScopeKind,
+    /// The `module`, `function_definition`, `class_definition`, `lambda` or
+    /// comprehension node that makes the scope.
+    pub node: Node<'m>,
+    /// The scope the definition is in; `None` for the module.
+    pub parent: Option<ScopeId>,
+    /// This scope or one around it is a function or lambda body: its code
+    /// runs when that function is called, not when the module is imported.
+    pub in_function: bool,
+}
+
+/// What binds a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `x = ...`, `x: int = ...`, `a, *b = ...`.
+    Assignment,
+    /// `x += ...`: also a reference to the previous value.
+    AugmentedAssignment,
+    /// `x: int` without a value: makes `x` local, binds nothing at run time.
+    Annotation,
+    Parameter,
+    /// `import` or `from ... import`: see [`Semantic::import_of`].
+    Import,
+    /// The target of a `for` statement; `source` is the `for_statement`.
+    ForTarget,
+    /// The target of a comprehension's `for`; `source` is the `for_in_clause`.
+    ComprehensionTarget,
+    /// `with ... as x`; `source` is the `with_item`.
+    WithAlias,
+    /// `except ... as x`; `source` is the `except_clause`.
+    ExceptAlias,
+    /// `(x := ...)`; binds in the nearest scope that is not a comprehension.
+    Walrus,
+    /// `global x`: a declaration, not a value; its symbol is the module's `x`.
+    Global,
+    /// `nonlocal x`: a declaration; its symbol is the enclosing function's `x`.
+    Nonlocal,
+    FunctionDef,
+    ClassDef,
+    /// `del x`.
+    Deletion,
+    /// A capture in a `case` pattern.
+    MatchCapture,
+    /// `T` in `def f[T]()` or `class C[T]:`.
+    TypeParameter,
+    /// `X` in `type X = ...`.
+    TypeAlias,
+}
+
+impl BindingKind {
+    /// `global`/`nonlocal` declare where a name lives; they bind no value.
+    pub fn is_declaration(self) -> bool {
+        matches!(self, BindingKind::Global | BindingKind::Nonlocal)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NameBinding<'m> {
+    pub kind: BindingKind,
+    /// The identifier that is bound (for `import a.b`, the `a`).
+    pub name: Node<'m>,
+    /// The construct that binds it: the assignment, `for` statement,
+    /// `for_in_clause`, import statement, definition, `with_item`,
+    /// `except_clause`, `case_clause`, parameter list's function or lambda, ...
+    pub source: Node<'m>,
+    /// The scope the name is bound in as written (for `global x` inside `f`, `f`).
+    pub scope: ScopeId,
+    /// The variable it binds (for `global x` inside `f`, the module's `x`).
+    pub symbol: SymbolId,
+}
+
+/// A name in a scope: what a binding binds and a reference reads.
+#[derive(Clone, Debug)]
+pub struct Symbol<'m> {
+    pub name: &'m str,
+    pub scope: ScopeId,
+    /// Where a `global`/`nonlocal` declaration sends the name (itself if none).
+    target: SymbolId,
+    /// Some binding other than a declaration binds it here.
+    bound: bool,
+    declaration: Option<BindingKind>,
+}
+
+/// An identifier whose value is read.
+#[derive(Clone, Debug)]
+pub struct Reference<'m> {
+    pub node: Node<'m>,
+    /// The scope the identifier is evaluated in (for a default value or a
+    /// decorator, the scope around the definition).
+    pub scope: ScopeId,
+    /// The variable it reads; `None` for builtins and undefined names.
+    pub symbol: Option<SymbolId>,
+    /// The binding it most likely sees (see [`Semantic::resolved_binding`]).
+    pub binding: Option<BindingId>,
+    /// Part of a parameter, return or variable annotation.
+    pub annotation: bool,
+    /// False for annotations Python never evaluates: all of them under
+    /// `from __future__ import annotations`, and those of local variables.
+    pub evaluated: bool,
+}
+
+/// When a reference's value is looked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evaluation {
+    /// When the code around the definition runs: module level, class bodies,
+    /// defaults, decorators, base classes, eager annotations (and code in
+    /// comprehensions there).
+    Definition,
+    /// Only when the function or lambda whose body holds it is called.
+    Call,
+    /// Never: an annotation Python does not evaluate.
+    Never,
+}
+
+/// One name an import binds.
+#[derive(Clone, Debug)]
+pub struct Import<'m> {
+    pub binding: BindingId,
+    /// The `import_statement` or `import_from_statement`.
+    pub statement: Node<'m>,
+    /// The part of the statement that binds the name: `a.b`, `a.b as c`, `b as c`.
+    pub item: Node<'m>,
+    /// The module imported: `a.b` for `import a.b [as c]`, `a` for
+    /// `from a import b`, `..pkg` for a relative import.
+    pub module: String,
+    /// `b` in `from a import b [as c]`.
+    pub member: Option<&'m str>,
+    /// What the bound name refers to: `a` for `import a.b`, `a.b` for
+    /// `import a.b as c` and `from a import b`.
+    pub qualified: String,
+    /// The import is a statement of its scope's own body, not under `if`/`try`/`with`.
+    pub unconditional: bool,
+}
+
 pub struct Semantic<'m> {
     module: &'m Module<'m>,
-    top_level: HashMap<&'m str, Binding>,
+    model: OnceCell<Model<'m>>,
+    top_level: OnceCell<FastMap<&'m str, Binding>>,
+}
+
+/// The built model. Every list is in source order.
+struct Model<'m> {
+    scopes: Vec<Scope<'m>>,
+    symbols: Vec<Symbol<'m>>,
+    symbol_index: FastMap<(ScopeId, &'m str), SymbolId>,
+    bindings: Vec<NameBinding<'m>>,
+    references: Vec<Reference<'m>>,
+    /// Sorted by binding (imports are recorded in source order, like bindings).
+    imports: Vec<Import<'m>>,
+    bindings_by_symbol: Groups<BindingId>,
+    references_by_symbol: Groups<ReferenceId>,
+    references_by_binding: Groups<ReferenceId>,
     future_annotations: bool,
     star_import: bool,
 }
 
 impl<'m> Semantic<'m> {
+    /// Cheap: the model is built the first time a rule asks a question.
     pub fn new(module: &'m Module<'m>) -> Semantic<'m> {
-        let mut semantic = Semantic {
-            module,
-            top_level: HashMap::new(),
-            future_annotations: false,
-            star_import: false,
-        };
-        for statement in statements(module.root()) {
-            semantic.record_statement(statement);
-        }
-        semantic
+        Semantic { module, model: OnceCell::new(), top_level: OnceCell::new() }
     }
 
     pub fn module(&self) -> &'m Module<'m> {
         self.module
     }
 
+    fn model(&self) -> &Model<'m> {
+        self.model.get_or_init(|| build::build(self.module))
+    }
+
     /// `from __future__ import annotations` is in effect.
     pub fn future_annotations(&self) -> bool {
-        self.future_annotations
+        self.model().future_annotations
     }
 
     /// The module has `from x import *`: any global name may come from it.
     pub fn has_star_import(&self) -> bool {
-        self.star_import
+        self.model().star_import
     }
 
-    /// How a module-level name is bound, if it is.
+    /// The module is a command-line entry point: a `__main__.py`, or a
+    /// module with an `if __name__ == "__main__":` block at its top level.
+    pub fn is_entry_point(&self) -> bool {
+        self.module.file_name == "__main__.py"
+            || statements(self.module.root()).any(|statement| is_main_guard(self.module, statement))
+    }
+
+    /// How a module-level name is bound, if it is: by an import (the last
+    /// one, if several) or by anything else.
     pub fn top_level_binding(&self, name: &str) -> Option<&Binding> {
-        self.top_level.get(name)
+        self.top_level().get(name)
     }
 
-    /// The dotted name an expression refers to: `t.sleep` is `time.sleep`
-    /// after `import time as t`, and an unshadowed `list` is `builtins.list`.
-    /// `None` for anything that is not a name or an attribute chain of one.
-    pub fn qualified_name(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
-            "identifier" => {
-                let name = self.module.text(node);
-                match self.top_level.get(name) {
-                    Some(Binding::Import { qualified, .. }) => Some(qualified.clone()),
-                    Some(Binding::Other) => None,
-                    None if self.star_import => None,
-                    None if is_builtin(name) => Some(format!("builtins.{name}")),
-                    None => None,
-                }
-            }
-            "attribute" => {
-                let object = self.qualified_name(node.child_by_field_name("object")?)?;
-                let attribute = self.module.text(node.child_by_field_name("attribute")?);
-                Some(format!("{object}.{attribute}"))
-            }
-            "parenthesized_expression" => self.qualified_name(node.named_child(0)?),
-            _ => None,
-        }
-    }
-
-    /// The first unconditional import that binds `qualified` (a module, or a
-    /// name in one), as the local name that refers to it.
+    /// The first unconditional module-level import that binds `qualified` (a
+    /// module, or a name in one), as the local name that refers to it.
     pub fn import_binding_of(&self, qualified: &str) -> Option<&'m str> {
-        self.top_level
+        self.top_level()
             .iter()
             .filter(|(_, binding)| {
                 matches!(binding, Binding::Import { qualified: q, unconditional: true } if q == qualified)
@@ -100,124 +286,364 @@ impl<'m> Semantic<'m> {
             .min()
     }
 
-    fn record_statement(&mut self, statement: Node<'m>) {
-        let module = self.module;
-        let unconditional = statement.parent().is_some_and(|parent| parent.kind() == "module");
-        match statement.kind() {
-            "import_statement" => {
-                let mut cursor = statement.walk();
-                for name in statement.children_by_field_name("name", &mut cursor) {
-                    let (local, qualified) = match name.kind() {
-                        "aliased_import" => {
-                            let (Some(target), Some(alias)) = (
-                                name.child_by_field_name("name"),
-                                name.child_by_field_name("alias"),
-                            ) else {
-                                continue;
-                            };
-                            (module.text(alias), module.text(target).to_string())
-                        }
-                        _ => {
-                            let dotted = module.text(name);
-                            let first = dotted.split('.').next().unwrap_or(dotted);
-                            (first, first.to_string())
-                        }
-                    };
-                    self.top_level.insert(
-                        local,
-                        Binding::Import { qualified: strip_spaces(&qualified), unconditional },
-                    );
+    /// The dotted name an expression refers to: `t.sleep` is `time.sleep`
+    /// after `import time as t`, and an unshadowed `list` is `builtins.list`.
+    /// `None` for anything that is not a name or an attribute chain of one,
+    /// or whose name is bound by something other than an import.
+    pub fn qualified_name(&self, node: Node<'_>) -> Option<String> {
+        // Attribute chains nest as deep as the source says: walk, don't recurse.
+        let mut attributes = Vec::new();
+        let mut current = node;
+        loop {
+            match current.kind() {
+                "attribute" => {
+                    attributes.push(self.module.text(current.child_by_field_name("attribute")?));
+                    current = current.child_by_field_name("object")?;
                 }
+                "parenthesized_expression" => current = current.named_child(0)?,
+                "identifier" => break,
+                _ => return None,
             }
-            "import_from_statement" => self.record_from_import(statement),
-            "future_import_statement" => {
-                if module.text(statement).contains("annotations") {
-                    self.future_annotations = true;
-                }
-            }
-            "decorated_definition" => {
-                if let Some(definition) = statement.child_by_field_name("definition") {
-                    self.record_statement(definition);
-                }
-            }
-            "function_definition" | "class_definition" => {
-                if let Some(name) = statement.child_by_field_name("name") {
-                    self.top_level.insert(module.text(name), Binding::Other);
-                }
-            }
-            _ => self.record_other_bindings(statement),
         }
+        let mut qualified = self.qualified_name_of_identifier(current)?;
+        for attribute in attributes.iter().rev() {
+            qualified.push('.');
+            qualified.push_str(attribute);
+        }
+        Some(qualified)
     }
 
-    fn record_from_import(&mut self, statement: Node<'m>) {
-        let module = self.module;
-        let unconditional = statement.parent().is_some_and(|parent| parent.kind() == "module");
-        let Some(source_module) = statement.child_by_field_name("module_name") else {
-            return;
-        };
-        let source_module = strip_spaces(module.text(source_module));
-        let mut cursor = statement.walk();
-        if statement.children(&mut cursor).any(|child| child.kind() == "wildcard_import") {
-            self.star_import = true;
-            return;
-        }
-        let mut cursor = statement.walk();
-        for name in statement.children_by_field_name("name", &mut cursor) {
-            let (local, imported) = match name.kind() {
-                "aliased_import" => {
-                    let (Some(target), Some(alias)) =
-                        (name.child_by_field_name("name"), name.child_by_field_name("alias"))
-                    else {
-                        continue;
-                    };
-                    (module.text(alias), module.text(target))
-                }
-                _ => (module.text(name), module.text(name)),
+    fn qualified_name_of_identifier(&self, identifier: Node<'_>) -> Option<String> {
+        let model = self.model();
+        let name = self.module.text(identifier);
+        let Some(reference) = self.reference_at(identifier) else {
+            // A node this model did not see as a read (a binding site, or a
+            // node of another tree): answer as the module's top level would.
+            return match self.top_level_binding(name) {
+                Some(Binding::Import { qualified, .. }) => Some(qualified.clone()),
+                Some(Binding::Other) => None,
+                None => self.builtin(name),
             };
-            let qualified = format!("{source_module}.{imported}");
-            self.top_level.insert(local, Binding::Import { qualified, unconditional });
+        };
+        let reference = self.reference(reference);
+        match (reference.symbol, reference.binding) {
+            (None, _) => self.builtin(name),
+            (Some(_), Some(binding)) => model
+                .import_index(binding)
+                .map(|index| model.imports[index].qualified.clone()),
+            (Some(_), None) => None,
         }
     }
 
-    /// Names a non-import statement binds at module level: assignment and
-    /// `for` targets, `with ... as`, walrus, `global` inside functions is ignored.
-    fn record_other_bindings(&mut self, statement: Node<'m>) {
-        let module = self.module;
-        let mut bound = Vec::new();
-        visit(statement, |node| match node.kind() {
-            // Their bodies are other scopes; the names they bind here were handled above.
-            "function_definition" | "class_definition" | "lambda" | "list_comprehension"
-            | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    bound.push(module.text(name));
+    fn builtin(&self, name: &str) -> Option<String> {
+        (!self.has_star_import() && is_builtin(name)).then(|| format!("builtins.{name}"))
+    }
+
+    // ----- scopes -----
+
+    pub fn scopes(&self) -> &[Scope<'m>] {
+        &self.model().scopes
+    }
+
+    pub fn scope(&self, id: ScopeId) -> &Scope<'m> {
+        &self.model().scopes[id.index()]
+    }
+
+    pub fn module_scope(&self) -> ScopeId {
+        ScopeId(0)
+    }
+
+    /// The scope a `function_definition`, `class_definition`, `lambda` or
+    /// comprehension node makes.
+    pub fn scope_of_definition(&self, node: Node<'_>) -> Option<ScopeId> {
+        let scopes = &self.model().scopes;
+        let start = scopes.partition_point(|scope| scope.node.start_byte() < node.start_byte());
+        scopes[start..]
+            .iter()
+            .take_while(|scope| scope.node.start_byte() == node.start_byte())
+            .position(|scope| scope.node.id() == node.id())
+            .map(|offset| ScopeId::new(start + offset))
+    }
+
+    /// The scopes from `scope` out to the module, `scope` first.
+    pub fn ancestor_scopes(&self, scope: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        std::iter::successors(Some(scope), move |id| self.scope(*id).parent)
+    }
+
+    // ----- symbols and bindings -----
+
+    pub fn symbol(&self, id: SymbolId) -> &Symbol<'m> {
+        &self.model().symbols[id.index()]
+    }
+
+    /// What `name` would mean if read in `scope`: the symbol it resolves to,
+    /// following `global`/`nonlocal`; `None` for builtins and undefined names.
+    pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
+        self.model().lookup(name, scope)
+    }
+
+    pub fn bindings(&self) -> &[NameBinding<'m>] {
+        &self.model().bindings
+    }
+
+    pub fn binding(&self, id: BindingId) -> &NameBinding<'m> {
+        &self.model().bindings[id.index()]
+    }
+
+    /// The binding whose name is this identifier.
+    pub fn binding_at(&self, identifier: Node<'_>) -> Option<BindingId> {
+        let bindings = &self.model().bindings;
+        let index = bindings.partition_point(|binding| binding.name.start_byte() < identifier.start_byte());
+        bindings[index..]
+            .iter()
+            .take_while(|binding| binding.name.start_byte() == identifier.start_byte())
+            .position(|binding| binding.name.id() == identifier.id())
+            .map(|offset| BindingId::new(index + offset))
+    }
+
+    /// Every binding (and `global`/`nonlocal` declaration) of a symbol, in source order.
+    pub fn bindings_of(&self, symbol: SymbolId) -> &[BindingId] {
+        self.model().bindings_by_symbol.get(symbol.index())
+    }
+
+    /// The import a binding of kind `Import` comes from.
+    pub fn import_of(&self, binding: BindingId) -> Option<&Import<'m>> {
+        let model = self.model();
+        model.import_index(binding).map(|index| &model.imports[index])
+    }
+
+    /// Every name bound by an import, in source order.
+    pub fn imports(&self) -> &[Import<'m>] {
+        &self.model().imports
+    }
+
+    // ----- references -----
+
+    pub fn references(&self) -> &[Reference<'m>] {
+        &self.model().references
+    }
+
+    pub fn reference(&self, id: ReferenceId) -> &Reference<'m> {
+        &self.model().references[id.index()]
+    }
+
+    /// The reference this identifier is, if it is read.
+    pub fn reference_at(&self, identifier: Node<'_>) -> Option<ReferenceId> {
+        let references = &self.model().references;
+        let index = references.partition_point(|reference| reference.node.start_byte() < identifier.start_byte());
+        references[index..]
+            .iter()
+            .take_while(|reference| reference.node.start_byte() == identifier.start_byte())
+            .position(|reference| reference.node.id() == identifier.id())
+            .map(|offset| ReferenceId::new(index + offset))
+    }
+
+    /// Every reference that reads a symbol, in source order.
+    pub fn references_to(&self, symbol: SymbolId) -> &[ReferenceId] {
+        self.model().references_by_symbol.get(symbol.index())
+    }
+
+    /// Every reference resolved to this binding, in source order.
+    pub fn references_of(&self, binding: BindingId) -> &[ReferenceId] {
+        self.model().references_by_binding.get(binding.index())
+    }
+
+    /// The binding a reference most likely sees. Read in the flow of code
+    /// that binds it (the same scope, or a class body or comprehension run on
+    /// the spot), it is the last binding before the reference, or, when there
+    /// is none before (a loop that comes round), the last one. Read from a
+    /// function or lambda body, at call time, it is the last binding of the
+    /// symbol's scope. `None` for builtins and names only declared.
+    pub fn resolved_binding(&self, reference: ReferenceId) -> Option<BindingId> {
+        self.reference(reference).binding
+    }
+
+    /// When the value of a reference is looked up.
+    pub fn evaluation(&self, reference: ReferenceId) -> Evaluation {
+        let reference = self.reference(reference);
+        if !reference.evaluated {
+            return Evaluation::Never;
+        }
+        let model = self.model();
+        let mut scope = reference.scope;
+        loop {
+            let current = &model.scopes[scope.index()];
+            match current.kind {
+                ScopeKind::Function | ScopeKind::Lambda => return Evaluation::Call,
+                ScopeKind::Module | ScopeKind::Class => return Evaluation::Definition,
+                // A comprehension runs where it stands.
+                ScopeKind::Comprehension => match current.parent {
+                    Some(parent) => scope = parent,
+                    None => return Evaluation::Definition,
+                },
+            }
+        }
+    }
+
+    /// The reference is evaluated while the module is imported: at module
+    /// level, in a class body there, or in a default, decorator or eager
+    /// annotation of a definition there.
+    pub fn runs_at_import(&self, reference: ReferenceId) -> bool {
+        let reference = self.reference(reference);
+        reference.evaluated && !self.scope(reference.scope).in_function
+    }
+
+    fn top_level(&self) -> &FastMap<&'m str, Binding> {
+        self.top_level.get_or_init(|| self.model().top_level_summary())
+    }
+}
+
+impl<'m> Model<'m> {
+    fn lookup(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
+        let mut current = Some(scope);
+        let mut first = true;
+        while let Some(id) = current {
+            let scope = &self.scopes[id.index()];
+            // A class body is seen only by code directly in it.
+            if first || scope.kind != ScopeKind::Class {
+                if let Some(&symbol) = self.symbol_index.get(&(id, name)) {
+                    let found = &self.symbols[symbol.index()];
+                    if found.target != symbol {
+                        return Some(found.target);
+                    }
+                    if found.bound {
+                        return Some(symbol);
+                    }
                 }
-                Walk::Skip
             }
-            "assignment" | "augmented_assignment" | "for_statement" | "named_expression" => {
-                if let Some(target) = node
-                    .child_by_field_name("left")
-                    .or_else(|| node.child_by_field_name("name"))
-                {
-                    bound.extend(target_names(module, target));
+            first = false;
+            current = scope.parent;
+        }
+        None
+    }
+
+    fn import_index(&self, binding: BindingId) -> Option<usize> {
+        self.imports.binary_search_by_key(&binding, |import| import.binding).ok()
+    }
+
+    /// The module's names as `top_level_binding` reports them.
+    fn top_level_summary(&self) -> FastMap<&'m str, Binding> {
+        let mut summary = FastMap::default();
+        for (index, symbol) in self.symbols.iter().enumerate() {
+            if symbol.scope != ScopeId(0) || symbol.target != SymbolId::new(index) {
+                continue;
+            }
+            let bindings = self.bindings_by_symbol.get(index);
+            if bindings.is_empty() {
+                continue;
+            }
+            let last_import = bindings.iter().rev().find_map(|binding| self.import_index(*binding));
+            let binding = match last_import {
+                Some(import) => {
+                    let import = &self.imports[import];
+                    let at_module_level = self.bindings[import.binding.index()].scope == ScopeId(0);
+                    Binding::Import {
+                        qualified: import.qualified.clone(),
+                        unconditional: import.unconditional && at_module_level,
+                    }
                 }
-                Walk::Descend
-            }
-            "as_pattern_target" => {
-                bound.extend(target_names(module, node));
-                Walk::Descend
-            }
-            "import_statement" | "import_from_statement" => {
-                // Imports nested in `if`/`try` at module level still bind globals.
-                self.record_statement(node);
-                Walk::Skip
-            }
-            _ => Walk::Descend,
-        });
-        for name in bound {
-            self.top_level.entry(name).or_insert(Binding::Other);
+                None => Binding::Other,
+            };
+            summary.insert(symbol.name, binding);
+        }
+        summary
+    }
+}
+
+/// `if __name__ == "__main__":` (either way round, either quote).
+fn is_main_guard(module: &Module<'_>, statement: Node<'_>) -> bool {
+    if statement.kind() != "if_statement" {
+        return false;
+    }
+    let Some(condition) = statement.child_by_field_name("condition") else {
+        return false;
+    };
+    if condition.kind() != "comparison_operator" || condition.named_child_count() != 2 {
+        return false;
+    }
+    let mut cursor = condition.walk();
+    let is_equality = condition.children(&mut cursor).any(|child| child.kind() == "==");
+    let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1)) else {
+        return false;
+    };
+    let is_name = |node: Node<'_>| node.kind() == "identifier" && module.text(node) == "__name__";
+    let is_main = |node: Node<'_>| {
+        node.kind() == "string" && matches!(module.text(node), "\"__main__\"" | "'__main__'")
+    };
+    is_equality && ((is_name(left) && is_main(right)) || (is_main(left) && is_name(right)))
+}
+
+/// Items grouped by key, each group in the order the items came: one
+/// allocation for all groups instead of one per group.
+struct Groups<T> {
+    offsets: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy + Default> Groups<T> {
+    fn build(group_count: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Groups<T> {
+        let mut offsets = vec![0u32; group_count + 1];
+        for (group, _) in pairs.clone() {
+            offsets[group + 1] += 1;
+        }
+        for index in 1..offsets.len() {
+            offsets[index] += offsets[index - 1];
+        }
+        let total = offsets[group_count] as usize;
+        let mut next = offsets.clone();
+        let mut items = vec![T::default(); total];
+        for (group, item) in pairs {
+            items[next[group] as usize] = item;
+            next[group] += 1;
+        }
+        Groups { offsets, items }
+    }
+
+    fn get(&self, group: usize) -> &[T] {
+        match (self.offsets.get(group), self.offsets.get(group + 1)) {
+            (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
+            _ => &[],
         }
     }
 }
+
+/// A fast hash for short keys (names, ids); the input is not adversarial
+/// enough to need SipHash, and this map is filled for every file.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// The plain names an assignment target binds: `a`, `a, (b, *c)`; not `a.b` or `a[0]`.
 pub fn target_names<'s>(module: &Module<'s>, target: Node<'_>) -> Vec<&'s str> {
@@ -345,10 +771,6 @@ pub fn parameter_names<'s>(module: &Module<'s>, parameters: Node<'_>) -> Vec<&'s
     names
 }
 
-fn strip_spaces(dotted: &str) -> String {
-    dotted.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
-}
-
 /// Python's builtin names (3.13), for telling `list` from a user's `list`.
 pub fn is_builtin(name: &str) -> bool {
     BUILTINS.binary_search(&name).is_ok()
@@ -382,42 +804,3 @@ const BUILTINS: &[&str] = &[
     "quit", "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted",
     "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builtins_are_sorted_for_binary_search() {
-        assert!(BUILTINS.windows(2).all(|pair| pair[0] < pair[1]));
-        assert!(is_builtin("list") && is_builtin("bytearray") && !is_builtin("deque"));
-    }
-
-    fn resolve(source: &str, expression: &str) -> Option<String> {
-        let module = Module::parse(source, "t.py").unwrap();
-        let semantic = Semantic::new(&module);
-        let offset = source.rfind(expression).unwrap();
-        let node = module
-            .root()
-            .descendant_for_byte_range(offset, offset + expression.len())
-            .unwrap();
-        semantic.qualified_name(node)
-    }
-
-    #[test]
-    fn resolves_imports_and_aliases() {
-        let source = "import collections\nimport time as t\nfrom collections import deque as dq\nimport os.path\nx = (collections.OrderedDict, t.sleep, dq, os.path.join, list)\n";
-        assert_eq!(resolve(source, "collections.OrderedDict").as_deref(), Some("collections.OrderedDict"));
-        assert_eq!(resolve(source, "t.sleep").as_deref(), Some("time.sleep"));
-        assert_eq!(resolve(source, "dq").as_deref(), Some("collections.deque"));
-        assert_eq!(resolve(source, "os.path.join").as_deref(), Some("os.path.join"));
-        assert_eq!(resolve(source, "list").as_deref(), Some("builtins.list"));
-    }
-
-    #[test]
-    fn a_module_level_rebinding_shadows_a_builtin() {
-        assert_eq!(resolve("def list(): pass\nx = list\n", "list"), None);
-        assert_eq!(resolve("list = tuple\nx = list\n", "list"), None);
-        assert_eq!(resolve("from mylib import *\nx = list\n", "list"), None);
-    }
-}

@@ -1,0 +1,885 @@
+//! Builds the model: one iterative walk over the tree records scopes,
+//! bindings and references; then declarations and references are resolved.
+//!
+//! The walk keeps, per depth, the kind of each ancestor, and two stacks of
+//! frames popped when the walk leaves the node that pushed them: the scope
+//! code is evaluated in, and the context an identifier appears in (an
+//! assignment target, a parameter list, an annotation, a `case` pattern).
+//! A function's scope is entered at its body, so that its decorators,
+//! defaults and annotations belong to the scope around it; a comprehension's
+//! at each of its parts except the first iterable.
+
+use std::num::NonZeroU16;
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Node};
+
+use super::{
+    BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, Scope,
+    ScopeId, ScopeKind, Symbol, SymbolId,
+};
+use crate::module::Module;
+
+pub(super) fn build<'m>(module: &'m Module<'m>) -> Model<'m> {
+    let mut builder = Builder::new(module.source);
+    builder.walk(module.root());
+    builder.finish()
+}
+
+/// The node kinds the model cares about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Other,
+    Module,
+    Block,
+    Comment,
+    Identifier,
+    Attribute,
+    KeywordArgument,
+    FunctionDefinition,
+    ClassDefinition,
+    Lambda,
+    Comprehension,
+    ForInClause,
+    Parameters,
+    DefaultParameter,
+    TypedParameter,
+    SplatPattern,
+    Assignment,
+    AugmentedAssignment,
+    ForStatement,
+    NamedExpression,
+    AsPattern,
+    AsPatternTarget,
+    WithItem,
+    ExceptClause,
+    DeleteStatement,
+    GlobalStatement,
+    NonlocalStatement,
+    ImportStatement,
+    ImportFromStatement,
+    FutureImport,
+    CaseClause,
+    CasePattern,
+    DottedName,
+    ClassPattern,
+    KeywordPattern,
+    MatchSplat,
+    Type,
+    GenericType,
+    TypeParameter,
+    TypeAliasStatement,
+    /// Nodes that hold assignment targets without reading them: `a, b`,
+    /// `(a, b)`, `[a, *b]`.
+    TargetContainer,
+}
+
+fn kind_named(name: &str) -> Kind {
+    match name {
+        "module" => Kind::Module,
+        "block" => Kind::Block,
+        "comment" => Kind::Comment,
+        "identifier" => Kind::Identifier,
+        "attribute" => Kind::Attribute,
+        "keyword_argument" => Kind::KeywordArgument,
+        "function_definition" => Kind::FunctionDefinition,
+        "class_definition" => Kind::ClassDefinition,
+        "lambda" => Kind::Lambda,
+        "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+        | "generator_expression" => Kind::Comprehension,
+        "for_in_clause" => Kind::ForInClause,
+        "parameters" | "lambda_parameters" => Kind::Parameters,
+        "default_parameter" | "typed_default_parameter" => Kind::DefaultParameter,
+        "typed_parameter" => Kind::TypedParameter,
+        "list_splat_pattern" | "dictionary_splat_pattern" => Kind::SplatPattern,
+        "assignment" => Kind::Assignment,
+        "augmented_assignment" => Kind::AugmentedAssignment,
+        "for_statement" => Kind::ForStatement,
+        "named_expression" => Kind::NamedExpression,
+        "as_pattern" => Kind::AsPattern,
+        "as_pattern_target" => Kind::AsPatternTarget,
+        "with_item" => Kind::WithItem,
+        "except_clause" | "except_group_clause" => Kind::ExceptClause,
+        "delete_statement" => Kind::DeleteStatement,
+        "global_statement" => Kind::GlobalStatement,
+        "nonlocal_statement" => Kind::NonlocalStatement,
+        "import_statement" => Kind::ImportStatement,
+        "import_from_statement" => Kind::ImportFromStatement,
+        "future_import_statement" => Kind::FutureImport,
+        "case_clause" => Kind::CaseClause,
+        "case_pattern" => Kind::CasePattern,
+        "dotted_name" => Kind::DottedName,
+        "class_pattern" => Kind::ClassPattern,
+        "keyword_pattern" => Kind::KeywordPattern,
+        "splat_pattern" => Kind::MatchSplat,
+        "type" => Kind::Type,
+        "generic_type" => Kind::GenericType,
+        "type_parameter" => Kind::TypeParameter,
+        "type_alias_statement" => Kind::TypeAliasStatement,
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
+        | "parenthesized_expression" | "expression_list" | "list_splat" => Kind::TargetContainer,
+        _ => Kind::Other,
+    }
+}
+
+/// The fields the model cares about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    None,
+    Other,
+    Name,
+    Body,
+    Parameters,
+    Left,
+    Right,
+    Type,
+    Alias,
+    Attribute,
+    ReturnType,
+    TypeParameters,
+}
+
+fn field_named(name: &str) -> Field {
+    match name {
+        "name" => Field::Name,
+        "body" => Field::Body,
+        "parameters" => Field::Parameters,
+        "left" => Field::Left,
+        "right" => Field::Right,
+        "type" => Field::Type,
+        "alias" => Field::Alias,
+        "attribute" => Field::Attribute,
+        "return_type" => Field::ReturnType,
+        "type_parameters" => Field::TypeParameters,
+        _ => Field::Other,
+    }
+}
+
+/// Kind and field tables indexed by tree-sitter's ids, so that the walk
+/// compares small integers instead of strings.
+struct Grammar {
+    kinds: Vec<Kind>,
+    fields: Vec<Field>,
+}
+
+impl Grammar {
+    fn get() -> &'static Grammar {
+        static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+        GRAMMAR.get_or_init(|| {
+            let language: Language = tree_sitter_python::LANGUAGE.into();
+            let kinds = (0..language.node_kind_count())
+                .map(|id| {
+                    let id = u16::try_from(id).unwrap_or(u16::MAX);
+                    match language.node_kind_for_id(id) {
+                        Some(name) if language.node_kind_is_named(id) => kind_named(name),
+                        _ => Kind::Other,
+                    }
+                })
+                .collect();
+            let fields = (0..=language.field_count())
+                .map(|id| {
+                    let id = u16::try_from(id).unwrap_or(u16::MAX);
+                    language.field_name_for_id(id).map_or(Field::None, field_named)
+                })
+                .collect();
+            Grammar { kinds, fields }
+        })
+    }
+
+    fn kind(&self, id: u16) -> Kind {
+        self.kinds.get(usize::from(id)).copied().unwrap_or(Kind::Other)
+    }
+
+    fn field(&self, id: Option<NonZeroU16>) -> Field {
+        id.and_then(|id| self.fields.get(usize::from(id.get())).copied()).unwrap_or(Field::None)
+    }
+}
+
+/// What an identifier means where it stands.
+#[derive(Clone, Copy)]
+enum Context<'m> {
+    /// Code: identifiers are read.
+    Plain,
+    /// Inside an assignment target but read: `a` and `i` in `a[i] = ...`.
+    Load,
+    /// Bound by `kind`.
+    Target { kind: BindingKind, source: Node<'m> },
+    /// A parameter list: names bind in the function's scope; defaults are read.
+    Parameters { scope: ScopeId, source: Node<'m> },
+    /// `[T, U]` after a `def` or `class` name.
+    TypeParameters { scope: Option<ScopeId>, source: Node<'m> },
+    /// A `case` pattern: captures bind, dotted names are read.
+    Pattern { source: Node<'m> },
+    Annotation { evaluated: bool },
+}
+
+#[derive(Clone, Copy)]
+struct Ancestor<'m> {
+    kind: Kind,
+    node: Node<'m>,
+    /// The scope this definition or comprehension makes (for the first
+    /// `for_in_clause` of a comprehension: the scope its target binds in).
+    opens: Option<ScopeId>,
+    /// For a comprehension: its first `for_in_clause` has been seen.
+    first_clause_seen: bool,
+}
+
+struct Builder<'m> {
+    source: &'m str,
+    grammar: &'static Grammar,
+    scopes: Vec<Scope<'m>>,
+    symbols: Vec<Symbol<'m>>,
+    symbol_index: FastMap<(ScopeId, &'m str), SymbolId>,
+    bindings: Vec<NameBinding<'m>>,
+    references: Vec<Reference<'m>>,
+    imports: Vec<Import<'m>>,
+    /// Symbols declared `global` or `nonlocal`, resolved at the end.
+    declared: Vec<SymbolId>,
+    future_annotations: bool,
+    star_import: bool,
+    /// `(depth, scope)`: the scope entered at the node at that depth.
+    scope_stack: Vec<(usize, ScopeId)>,
+    /// `(depth, context)`: the context set by the node at that depth.
+    contexts: Vec<(usize, Context<'m>)>,
+    /// The node being visited and its ancestors, indexed by depth.
+    ancestors: Vec<Ancestor<'m>>,
+}
+
+impl<'m> Builder<'m> {
+    fn new(source: &'m str) -> Builder<'m> {
+        Builder {
+            source,
+            grammar: Grammar::get(),
+            scopes: Vec::new(),
+            symbols: Vec::new(),
+            symbol_index: FastMap::default(),
+            bindings: Vec::new(),
+            references: Vec::new(),
+            imports: Vec::new(),
+            declared: Vec::new(),
+            future_annotations: false,
+            star_import: false,
+            scope_stack: Vec::new(),
+            contexts: Vec::new(),
+            ancestors: Vec::new(),
+        }
+    }
+
+    /// Pre-order over the whole tree, without recursion.
+    fn walk(&mut self, root: Node<'m>) {
+        let mut cursor = root.walk();
+        let mut depth = 0;
+        loop {
+            let node = cursor.node();
+            let field = self.grammar.field(cursor.field_id());
+            if self.enter(node, field, depth) && cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    fn text(&self, node: Node<'_>) -> &'m str {
+        self.source.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn current_scope(&self) -> ScopeId {
+        self.scope_stack.last().map_or(ScopeId(0), |(_, scope)| *scope)
+    }
+
+    fn context(&self) -> Context<'m> {
+        self.contexts.last().map_or(Context::Plain, |(_, context)| *context)
+    }
+
+    fn ancestor_kind(&self, depth: usize, up: usize) -> Kind {
+        depth
+            .checked_sub(up)
+            .and_then(|index| self.ancestors.get(index))
+            .map_or(Kind::Other, |ancestor| ancestor.kind)
+    }
+
+    /// Visits one node; returns whether to visit its children.
+    fn enter(&mut self, node: Node<'m>, field: Field, depth: usize) -> bool {
+        while self.scope_stack.last().is_some_and(|(at, _)| *at >= depth) {
+            self.scope_stack.pop();
+        }
+        while self.contexts.last().is_some_and(|(at, _)| *at >= depth) {
+            self.contexts.pop();
+        }
+        self.ancestors.truncate(depth);
+        let kind = self.grammar.kind(node.kind_id());
+        self.ancestors.push(Ancestor { kind, node, opens: None, first_clause_seen: false });
+        if depth > 0 {
+            self.enter_part_of_parent(kind, field, depth);
+        }
+        self.enter_kind(node, kind, field, depth)
+    }
+
+    /// What being this field of its parent means: entering the parent's
+    /// scope, a target, a parameter list, an annotation.
+    fn enter_part_of_parent(&mut self, kind: Kind, field: Field, depth: usize) {
+        let parent = self.ancestors[depth - 1];
+        let context = match (parent.kind, field) {
+            (Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda, Field::Body) => {
+                if let Some(scope) = parent.opens {
+                    self.enter_scope(depth, scope);
+                }
+                None
+            }
+            (Kind::FunctionDefinition | Kind::Lambda, Field::Parameters) => parent
+                .opens
+                .map(|scope| Context::Parameters { scope, source: parent.node }),
+            (Kind::FunctionDefinition | Kind::ClassDefinition, Field::TypeParameters) => {
+                Some(Context::TypeParameters { scope: parent.opens, source: parent.node })
+            }
+            (Kind::FunctionDefinition, Field::ReturnType)
+            | (Kind::DefaultParameter | Kind::TypedParameter, Field::Type) => {
+                Some(Context::Annotation { evaluated: !self.future_annotations })
+            }
+            (Kind::Comprehension, _) => {
+                let Some(scope) = parent.opens else { return };
+                if kind == Kind::ForInClause && !parent.first_clause_seen {
+                    // Its iterable is evaluated outside; its target binds inside.
+                    self.ancestors[depth - 1].first_clause_seen = true;
+                    self.ancestors[depth].opens = Some(scope);
+                } else if kind != Kind::Comment {
+                    self.enter_scope(depth, scope);
+                }
+                None
+            }
+            (Kind::ForInClause, Field::Left) => {
+                if let Some(scope) = parent.opens {
+                    self.enter_scope(depth, scope);
+                }
+                Some(target(BindingKind::ComprehensionTarget, parent.node))
+            }
+            (Kind::Assignment, Field::Left) => {
+                let annotation_only = parent.node.child_by_field_name("right").is_none()
+                    && parent.node.child_by_field_name("type").is_some();
+                let kind = if annotation_only { BindingKind::Annotation } else { BindingKind::Assignment };
+                Some(target(kind, parent.node))
+            }
+            (Kind::Assignment, Field::Type) => {
+                // Local variable annotations are never evaluated.
+                let scope_kind = self.scopes[self.current_scope().index()].kind;
+                let evaluated = !self.future_annotations
+                    && matches!(scope_kind, ScopeKind::Module | ScopeKind::Class);
+                Some(Context::Annotation { evaluated })
+            }
+            (Kind::AugmentedAssignment, Field::Left) => {
+                Some(target(BindingKind::AugmentedAssignment, parent.node))
+            }
+            (Kind::ForStatement, Field::Left) => Some(target(BindingKind::ForTarget, parent.node)),
+            (Kind::NamedExpression, Field::Name) => Some(target(BindingKind::Walrus, parent.node)),
+            (Kind::AsPattern, Field::Alias) => {
+                let holder = depth.checked_sub(2).and_then(|index| self.ancestors.get(index)).copied();
+                match holder {
+                    Some(holder) if holder.kind == Kind::WithItem => {
+                        Some(target(BindingKind::WithAlias, holder.node))
+                    }
+                    Some(holder) if holder.kind == Kind::ExceptClause => {
+                        Some(target(BindingKind::ExceptAlias, holder.node))
+                    }
+                    _ => None,
+                }
+            }
+            (Kind::ExceptClause, Field::Alias) => Some(target(BindingKind::ExceptAlias, parent.node)),
+            (Kind::TypeAliasStatement, Field::Left) => Some(target(BindingKind::TypeAlias, parent.node)),
+            // A type alias's value is evaluated lazily, when first used.
+            (Kind::TypeAliasStatement, Field::Right) => Some(Context::Annotation { evaluated: false }),
+            (Kind::CaseClause, _) if kind == Kind::CasePattern => {
+                Some(Context::Pattern { source: parent.node })
+            }
+            _ => None,
+        };
+        if let Some(context) = context {
+            self.contexts.push((depth, context));
+        }
+    }
+
+    fn enter_scope(&mut self, depth: usize, scope: ScopeId) {
+        self.scope_stack.push((depth, scope));
+        self.contexts.push((depth, Context::Plain));
+    }
+
+    /// What the node itself means. Returns whether to visit its children.
+    fn enter_kind(&mut self, node: Node<'m>, kind: Kind, field: Field, depth: usize) -> bool {
+        // In a target, anything but a name or a tuple of names is read:
+        // `a.b = ...` reads `a`, `a[i] = ...` reads `a` and `i`.
+        if let Context::Target { kind: binding_kind, .. } = self.context()
+            && binding_kind != BindingKind::TypeAlias
+            && !matches!(
+                kind,
+                Kind::TargetContainer
+                    | Kind::Identifier
+                    | Kind::SplatPattern
+                    | Kind::AsPatternTarget
+                    | Kind::Comment
+            )
+        {
+            self.contexts.push((depth, Context::Load));
+        }
+        let scope_kind = match kind {
+            Kind::Module => {
+                let scope = self.add_scope(ScopeKind::Module, node, None);
+                self.scope_stack.push((depth, scope));
+                return true;
+            }
+            Kind::FunctionDefinition => ScopeKind::Function,
+            Kind::ClassDefinition => ScopeKind::Class,
+            Kind::Lambda => ScopeKind::Lambda,
+            Kind::Comprehension => ScopeKind::Comprehension,
+            Kind::Identifier => {
+                self.identifier(node, field, depth);
+                return false;
+            }
+            Kind::ImportStatement => {
+                self.import(node, depth);
+                return false;
+            }
+            Kind::ImportFromStatement => {
+                self.from_import(node, depth);
+                return false;
+            }
+            Kind::FutureImport => {
+                self.future_import(node);
+                return false;
+            }
+            Kind::GlobalStatement => {
+                self.declare(node, BindingKind::Global);
+                return false;
+            }
+            Kind::NonlocalStatement => {
+                self.declare(node, BindingKind::Nonlocal);
+                return false;
+            }
+            Kind::DeleteStatement => {
+                self.contexts.push((depth, target(BindingKind::Deletion, node)));
+                return true;
+            }
+            Kind::DottedName if matches!(self.context(), Context::Pattern { .. }) => {
+                self.pattern_name(node, depth);
+                return false;
+            }
+            Kind::Comment => return false,
+            _ => return true,
+        };
+        let parent = self.current_scope();
+        let scope = self.add_scope(scope_kind, node, Some(parent));
+        self.ancestors[depth].opens = Some(scope);
+        true
+    }
+
+    fn add_scope(&mut self, kind: ScopeKind, node: Node<'m>, parent: Option<ScopeId>) -> ScopeId {
+        let in_function = matches!(kind, ScopeKind::Function | ScopeKind::Lambda)
+            || parent.is_some_and(|parent| self.scopes[parent.index()].in_function);
+        self.scopes.push(Scope { kind, node, parent, in_function });
+        ScopeId::new(self.scopes.len() - 1)
+    }
+
+    fn identifier(&mut self, node: Node<'m>, field: Field, depth: usize) {
+        let parent = self.ancestor_kind(depth, 1);
+        match (parent, field) {
+            // `x.name`, `f(name=...)`: not variables.
+            (Kind::Attribute, Field::Attribute) | (Kind::KeywordArgument, Field::Name) => return,
+            (Kind::FunctionDefinition | Kind::ClassDefinition, Field::Name) => {
+                let kind = if parent == Kind::FunctionDefinition {
+                    BindingKind::FunctionDef
+                } else {
+                    BindingKind::ClassDef
+                };
+                let definition = self.ancestors[depth - 1].node;
+                self.bind(kind, node, definition, self.current_scope());
+                return;
+            }
+            _ => {}
+        }
+        match self.context() {
+            Context::Target { kind: BindingKind::TypeAlias, source } => {
+                let is_alias_name = (parent == Kind::Type
+                    && self.ancestor_kind(depth, 2) == Kind::TypeAliasStatement)
+                    || (parent == Kind::GenericType
+                        && self.ancestor_kind(depth, 3) == Kind::TypeAliasStatement);
+                if is_alias_name {
+                    self.bind(BindingKind::TypeAlias, node, source, self.current_scope());
+                }
+            }
+            Context::Target { kind, source } => {
+                if kind == BindingKind::AugmentedAssignment {
+                    self.reference(node, false, true);
+                }
+                let scope = if kind == BindingKind::Walrus {
+                    self.walrus_scope()
+                } else {
+                    self.current_scope()
+                };
+                self.bind(kind, node, source, scope);
+            }
+            Context::Parameters { scope, source } if self.is_parameter_name(field, depth) => {
+                self.bind(BindingKind::Parameter, node, source, scope);
+            }
+            Context::TypeParameters { scope, source } => {
+                let is_parameter =
+                    parent == Kind::Type && self.ancestor_kind(depth, 2) == Kind::TypeParameter;
+                match scope {
+                    Some(scope) if is_parameter => {
+                        self.bind(BindingKind::TypeParameter, node, source, scope);
+                    }
+                    _ => self.reference(node, true, !self.future_annotations),
+                }
+            }
+            Context::Pattern { source } => match parent {
+                Kind::MatchSplat | Kind::AsPattern => {
+                    if self.text(node) != "_" {
+                        self.bind(BindingKind::MatchCapture, node, source, self.current_scope());
+                    }
+                }
+                // `case Point(x=...)`: `x` names an attribute.
+                Kind::KeywordPattern => {}
+                _ => self.reference(node, false, true),
+            },
+            Context::Annotation { evaluated } => self.reference(node, true, evaluated),
+            Context::Plain | Context::Load | Context::Parameters { .. } => {
+                self.reference(node, false, true);
+            }
+        }
+    }
+
+    /// Is this identifier, inside a parameter list, a parameter's name (not
+    /// part of a default or an annotation)?
+    fn is_parameter_name(&self, field: Field, depth: usize) -> bool {
+        match self.ancestor_kind(depth, 1) {
+            Kind::Parameters => true,
+            Kind::DefaultParameter => field == Field::Name,
+            Kind::TypedParameter => field != Field::Type,
+            Kind::SplatPattern => {
+                matches!(self.ancestor_kind(depth, 2), Kind::Parameters | Kind::TypedParameter)
+            }
+            _ => false,
+        }
+    }
+
+    /// A `dotted_name` in a `case` pattern: a capture when it is one plain
+    /// name, a value (read) when dotted or when it names a class.
+    fn pattern_name(&mut self, node: Node<'m>, depth: usize) {
+        let Context::Pattern { source } = self.context() else { return };
+        let Some(first) = node.named_child(0) else { return };
+        let is_capture = self.ancestor_kind(depth, 1) != Kind::ClassPattern && node.named_child_count() == 1;
+        if !is_capture {
+            self.reference(first, false, true);
+        } else if self.text(first) != "_" {
+            self.bind(BindingKind::MatchCapture, first, source, self.current_scope());
+        }
+    }
+
+    /// A walrus binds in the nearest scope that is not a comprehension.
+    fn walrus_scope(&self) -> ScopeId {
+        let mut scope = self.current_scope();
+        while let Some(current) = self.scopes.get(scope.index()) {
+            match (current.kind, current.parent) {
+                (ScopeKind::Comprehension, Some(parent)) => scope = parent,
+                _ => break,
+            }
+        }
+        scope
+    }
+
+    fn reference(&mut self, node: Node<'m>, annotation: bool, evaluated: bool) {
+        self.references.push(Reference {
+            node,
+            scope: self.current_scope(),
+            symbol: None,
+            binding: None,
+            annotation,
+            evaluated,
+        });
+    }
+
+    fn symbol_for(&mut self, scope: ScopeId, name: &'m str) -> SymbolId {
+        if let Some(&symbol) = self.symbol_index.get(&(scope, name)) {
+            return symbol;
+        }
+        let symbol = SymbolId::new(self.symbols.len());
+        self.symbols.push(Symbol { name, scope, target: symbol, bound: false, declaration: None });
+        self.symbol_index.insert((scope, name), symbol);
+        symbol
+    }
+
+    fn bind(&mut self, kind: BindingKind, name: Node<'m>, source: Node<'m>, scope: ScopeId) -> BindingId {
+        let symbol = self.symbol_for(scope, self.text(name));
+        if !kind.is_declaration() {
+            self.symbols[symbol.index()].bound = true;
+        }
+        self.bindings.push(NameBinding { kind, name, source, scope, symbol });
+        BindingId::new(self.bindings.len() - 1)
+    }
+
+    /// `global a, b` / `nonlocal a, b`.
+    fn declare(&mut self, statement: Node<'m>, kind: BindingKind) {
+        let scope = self.current_scope();
+        if self.scopes[scope.index()].kind == ScopeKind::Module {
+            return; // `global` at module level changes nothing.
+        }
+        let mut cursor = statement.walk();
+        for name in statement.named_children(&mut cursor) {
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let binding = self.bind(kind, name, statement, scope);
+            let symbol = self.bindings[binding.index()].symbol;
+            if self.symbols[symbol.index()].declaration.is_none() {
+                self.symbols[symbol.index()].declaration = Some(kind);
+                self.declared.push(symbol);
+            }
+        }
+    }
+
+    /// The import is a statement of its scope's own body.
+    fn is_unconditional(&self, depth: usize) -> bool {
+        match self.ancestor_kind(depth, 1) {
+            Kind::Module => true,
+            Kind::Block => matches!(
+                self.ancestor_kind(depth, 2),
+                Kind::FunctionDefinition | Kind::ClassDefinition
+            ),
+            _ => false,
+        }
+    }
+
+    /// `import a.b`, `import a.b as c`.
+    fn import(&mut self, statement: Node<'m>, depth: usize) {
+        let unconditional = self.is_unconditional(depth);
+        let mut cursor = statement.walk();
+        for item in statement.children_by_field_name("name", &mut cursor) {
+            let (bound, module, qualified) = match item.kind() {
+                "aliased_import" => {
+                    let (Some(target), Some(alias)) =
+                        (item.child_by_field_name("name"), item.child_by_field_name("alias"))
+                    else {
+                        continue;
+                    };
+                    let module = dotted(self.text(target));
+                    (alias, module.clone(), module)
+                }
+                "dotted_name" => {
+                    let Some(first) = item.named_child(0) else { continue };
+                    (first, dotted(self.text(item)), self.text(first).to_string())
+                }
+                _ => continue,
+            };
+            let binding = self.bind(BindingKind::Import, bound, statement, self.current_scope());
+            self.imports.push(Import {
+                binding,
+                statement,
+                item,
+                module,
+                member: None,
+                qualified,
+                unconditional,
+            });
+        }
+    }
+
+    /// `from a import b`, `from .a import b as c`, `from a import *`.
+    fn from_import(&mut self, statement: Node<'m>, depth: usize) {
+        let unconditional = self.is_unconditional(depth);
+        let Some(module_name) = statement.child_by_field_name("module_name") else { return };
+        let module = dotted(self.text(module_name));
+        let mut cursor = statement.walk();
+        if statement.children(&mut cursor).any(|child| child.kind() == "wildcard_import") {
+            self.star_import = true;
+            return;
+        }
+        for item in statement.children_by_field_name("name", &mut cursor) {
+            let (bound, member) = match item.kind() {
+                "aliased_import" => {
+                    let (Some(target), Some(alias)) =
+                        (item.child_by_field_name("name"), item.child_by_field_name("alias"))
+                    else {
+                        continue;
+                    };
+                    (alias, self.text(target))
+                }
+                "dotted_name" => match item.named_child(0) {
+                    Some(first) => (first, self.text(item)),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let qualified = if module.ends_with('.') {
+                format!("{module}{member}")
+            } else {
+                format!("{module}.{member}")
+            };
+            let binding = self.bind(BindingKind::Import, bound, statement, self.current_scope());
+            self.imports.push(Import {
+                binding,
+                statement,
+                item,
+                module: module.clone(),
+                member: Some(member),
+                qualified,
+                unconditional,
+            });
+        }
+    }
+
+    fn future_import(&mut self, statement: Node<'m>) {
+        let mut cursor = statement.walk();
+        let annotations = statement
+            .children_by_field_name("name", &mut cursor)
+            .any(|item| self.text(item).split_whitespace().next() == Some("annotations"));
+        self.future_annotations |= annotations;
+    }
+
+    /// Points each `global`/`nonlocal` declaration at the symbol it means.
+    /// Outer scopes come first, so a target is already final when used.
+    fn resolve_declarations(&mut self) {
+        let mut declared = std::mem::take(&mut self.declared);
+        declared.sort_by_key(|symbol| self.symbols[symbol.index()].scope);
+        for symbol in declared {
+            let Symbol { name, scope, declaration, bound, .. } = self.symbols[symbol.index()].clone();
+            let target = match declaration {
+                Some(BindingKind::Global) => Some(self.symbol_for(ScopeId(0), name)),
+                Some(BindingKind::Nonlocal) => self.nonlocal_target(name, scope),
+                _ => None,
+            };
+            let Some(target) = target else { continue };
+            let target = self.symbols[target.index()].target;
+            if target == symbol {
+                continue;
+            }
+            self.symbols[symbol.index()].target = target;
+            if bound {
+                self.symbols[target.index()].bound = true;
+            }
+        }
+    }
+
+    /// The nearest enclosing function scope that has `name`.
+    fn nonlocal_target(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
+        let mut current = self.scopes[scope.index()].parent;
+        while let Some(id) = current {
+            let scope = &self.scopes[id.index()];
+            match scope.kind {
+                ScopeKind::Module => return None,
+                ScopeKind::Function | ScopeKind::Lambda => {
+                    if let Some(&symbol) = self.symbol_index.get(&(id, name)) {
+                        let found = &self.symbols[symbol.index()];
+                        if found.bound || found.target != symbol {
+                            return Some(symbol);
+                        }
+                    }
+                }
+                ScopeKind::Class | ScopeKind::Comprehension => {}
+            }
+            current = scope.parent;
+        }
+        None
+    }
+
+    fn finish(mut self) -> Model<'m> {
+        self.resolve_declarations();
+        for binding in &mut self.bindings {
+            binding.symbol = self.symbols[binding.symbol.index()].target;
+        }
+        let bindings_by_symbol = Groups::build(
+            self.symbols.len(),
+            self.bindings
+                .iter()
+                .enumerate()
+                .map(|(index, binding)| (binding.symbol.index(), BindingId::new(index))),
+        );
+        let mut model = Model {
+            scopes: self.scopes,
+            symbols: self.symbols,
+            symbol_index: self.symbol_index,
+            bindings: self.bindings,
+            references: self.references,
+            imports: self.imports,
+            bindings_by_symbol,
+            references_by_symbol: Groups::empty(),
+            references_by_binding: Groups::empty(),
+            future_annotations: self.future_annotations,
+            star_import: self.star_import,
+        };
+        for index in 0..model.references.len() {
+            let reference = &model.references[index];
+            let name = self.source.get(reference.node.byte_range()).unwrap_or("");
+            let symbol = model.lookup(name, reference.scope);
+            let binding = symbol.and_then(|symbol| model.binding_seen(symbol, reference));
+            let reference = &mut model.references[index];
+            reference.symbol = symbol;
+            reference.binding = binding;
+        }
+        model.references_by_symbol = Groups::build(
+            model.symbols.len(),
+            model.references.iter().enumerate().filter_map(|(index, reference)| {
+                Some((reference.symbol?.index(), super::ReferenceId::new(index)))
+            }),
+        );
+        model.references_by_binding = Groups::build(
+            model.bindings.len(),
+            model.references.iter().enumerate().filter_map(|(index, reference)| {
+                Some((reference.binding?.index(), super::ReferenceId::new(index)))
+            }),
+        );
+        model
+    }
+}
+
+fn target(kind: BindingKind, source: Node<'_>) -> Context<'_> {
+    Context::Target { kind, source }
+}
+
+/// A dotted module name as Python reads it: `a . b` is `a.b`.
+fn dotted(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+}
+
+impl<'m> Model<'m> {
+    /// See `Semantic::resolved_binding`.
+    fn binding_seen(&self, symbol: SymbolId, reference: &Reference<'m>) -> Option<BindingId> {
+        let bindings = self.bindings_by_symbol.get(symbol.index());
+        let is_value = |id: &&BindingId| !self.bindings[id.index()].kind.is_declaration();
+        let last = bindings.iter().rev().find(is_value).copied();
+        if self.read_later(reference.scope, self.symbols[symbol.index()].scope) {
+            return last;
+        }
+        let start = reference.node.start_byte();
+        let before = bindings.partition_point(|id| self.bindings[id.index()].name.start_byte() < start);
+        bindings[..before].iter().rev().find(is_value).copied().or(last)
+    }
+
+    /// Code in `from` runs later than the code of `to` around it: a function
+    /// or lambda body lies between them.
+    fn read_later(&self, from: ScopeId, to: ScopeId) -> bool {
+        let mut current = Some(from);
+        while let Some(id) = current {
+            if id == to {
+                return false;
+            }
+            let scope = &self.scopes[id.index()];
+            if matches!(scope.kind, ScopeKind::Function | ScopeKind::Lambda) {
+                return true;
+            }
+            current = scope.parent;
+        }
+        false
+    }
+}
+
+impl<T: Copy + Default> Groups<T> {
+    fn empty() -> Groups<T> {
+        Groups { offsets: Vec::new(), items: Vec::new() }
+    }
+}
