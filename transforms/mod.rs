@@ -3,9 +3,13 @@
 
 use crate::transform::Transform;
 
+mod late_binding_closure;
 mod mutable_default;
 
-pub static ALL: &[&dyn Transform] = &[&mutable_default::MutableDefault];
+pub static ALL: &[&dyn Transform] = &[
+    &mutable_default::MutableDefault,
+    &late_binding_closure::LateBindingClosure,
+];
 
 /// The rule with this code or name.
 pub fn find(selector: &str) -> Option<&'static dyn Transform> {

@@ -1,0 +1,423 @@
+//! # late-binding-closure (PF004)
+//!
+//! ## What it does
+//! Finds a `lambda` or `def` created inside a `for` loop body or a
+//! comprehension that reads a variable bound by that loop (or by a loop
+//! around it), where the closure can outlive the iteration that made it.
+//!
+//! ## Why is this bad?
+//! A closure looks its free variables up when it is called, not when it is
+//! created. Every closure the loop makes shares the one variable, so once
+//! the loop has moved on they all see its last value:
+//!
+//! ```python
+//! funcs = [lambda x: x + i for i in range(3)]
+//! [f(10) for f in funcs]  # [12, 12, 12], not [10, 11, 12]
+//! ```
+//!
+//! ## Example
+//! ```python
+//! funcs = [lambda x: x + i for i in range(3)]
+//!
+//! for name, scale in units.items():
+//!     def convert(value, precision=2):
+//!         return round(value * scale, precision), name
+//!     converters.append(convert)
+//! ```
+//!
+//! Use instead:
+//! ```python
+//! funcs = [lambda x, i=i: x + i for i in range(3)]
+//!
+//! for name, scale in units.items():
+//!     def convert(value, precision=2, name=name, scale=scale):
+//!         return round(value * scale, precision), name
+//!     converters.append(convert)
+//! ```
+//!
+//! The fix binds each loop variable the closure reads as a default, which is
+//! evaluated when the closure is created. The defaults go where Python
+//! allows them: at the end of the parameters (after `*args` they are
+//! keyword-only: `lambda *a, i=i:`), or just before `**kwargs`
+//! (`lambda i=i, **kw:`); in loop order (`for k, v in ...` gives `k=k, v=v`).
+//!
+//! Not reported, because the closure cannot outlive the iteration or does
+//! not read the loop's variable:
+//! - a closure whose own parameter (or default) has the name: `lambda i: i`;
+//! - a closure called on the spot: `(lambda: step)()`;
+//! - a `key=` function of `sorted`, `min`, `max`, `heapq.nsmallest`,
+//!   `heapq.nlargest` or a `.sort()` method, and the function given to
+//!   `functools.reduce`: they are called before the call returns;
+//! - the function given to `map` or `filter` when the result is consumed in
+//!   the same statement: by `list(...)`, `tuple`, `set`, `frozenset`,
+//!   `dict`, `sorted`, `sum`, `min`, `max`, `any`, `all`, `str.join`,
+//!   `.extend`/`.update`, a `for` loop, a list, set or dict comprehension,
+//!   or `*` unpacking;
+//! - a closure in a `return` statement inside the `for` loop: the loop
+//!   never runs again;
+//! - a closure that declares the name `global` or `nonlocal`, or whose
+//!   default would not see the same variable (a method of a class body
+//!   that binds the name itself).
+//!
+//! Only `for` statement and comprehension variables count, not names
+//! assigned in a loop's body.
+//!
+//! ## Fix safety
+//! Unsafe: the closure's signature gains parameters. A caller that passes
+//! more positional arguments than the closure took now sets a loop
+//! variable instead of getting a `TypeError`, and code that relied on
+//! seeing the variable's latest value (rare, and usually a bug) sees the
+//! value from the iteration that made the closure.
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Fix};
+use crate::module::Module;
+use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
+use crate::transform::{Context, Diagnostic, FixKind, Transform};
+
+pub struct LateBindingClosure;
+
+const CODE: &str = "PF004";
+
+impl Transform for LateBindingClosure {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn name(&self) -> &'static str {
+        "late-binding-closure"
+    }
+
+    fn source_file(&self) -> &'static str {
+        include_str!("late_binding_closure.rs")
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        if context.module.is_stub {
+            return Vec::new();
+        }
+        let semantic = context.semantic;
+        let mut captures = captured_loop_variables(semantic);
+        captures.sort_unstable_by_key(|capture| (capture.closure, capture.loop_order));
+        captures.dedup_by_key(|capture| (capture.closure, capture.symbol));
+        // A closure that declares the name `global`/`nonlocal` means to read its current value.
+        captures.retain(|capture| !declared_inside(semantic, capture.closure, capture.symbol));
+        captures
+            .chunk_by(|a, b| a.closure == b.closure)
+            .filter_map(|group| check_closure(context, group))
+            .collect()
+    }
+}
+
+/// A closure reads a loop's variable.
+struct Capture {
+    /// The scope of the lambda or function created in the loop.
+    closure: ScopeId,
+    symbol: SymbolId,
+    /// Defaults follow loop order: outer loops first (their variables live
+    /// in outer scopes, or earlier in the same scope), then target order.
+    loop_order: (usize, usize),
+}
+
+/// Every (closure, loop variable) pair where a closure made in a loop reads
+/// the loop's variable from its body.
+fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
+    let mut captures = Vec::new();
+    for reference in semantic.references() {
+        let Some(symbol) = reference.symbol else { continue };
+        let home = semantic.symbol(symbol).scope;
+        if !reference.evaluated || home == reference.scope {
+            continue;
+        }
+        let Some(closure) = outermost_closure_below(semantic, reference.scope, home) else {
+            continue;
+        };
+        let closure_node = semantic.scope(closure).node;
+        let loop_target = semantic.bindings_of(symbol).iter().find_map(|&binding| {
+            let binding = semantic.binding(binding);
+            is_loop_around(binding.kind, binding.source, closure_node).then_some(binding.name)
+        });
+        if let Some(loop_target) = loop_target {
+            let depth = semantic.ancestor_scopes(home).count();
+            captures.push(Capture { closure, symbol, loop_order: (depth, loop_target.start_byte()) });
+        }
+    }
+    captures
+}
+
+/// Between a reference's scope and the scope of the variable it reads, the
+/// outermost function or lambda: the closure created each time the code of
+/// `home` runs (comprehensions and class bodies between run on the spot).
+fn outermost_closure_below(semantic: &Semantic<'_>, from: ScopeId, home: ScopeId) -> Option<ScopeId> {
+    let mut closure = None;
+    for scope in semantic.ancestor_scopes(from) {
+        if scope == home {
+            return closure;
+        }
+        if matches!(semantic.scope(scope).kind, ScopeKind::Function | ScopeKind::Lambda) {
+            closure = Some(scope);
+        }
+    }
+    None
+}
+
+/// `node` is in the part of a loop that runs once per value of its target:
+/// a `for` statement's body, or a comprehension's element and later clauses.
+fn is_loop_around(kind: BindingKind, source: Node<'_>, node: Node<'_>) -> bool {
+    let inside = |outer: Node<'_>| outer.start_byte() <= node.start_byte() && node.end_byte() <= outer.end_byte();
+    match kind {
+        BindingKind::ForTarget => source.child_by_field_name("body").is_some_and(inside),
+        BindingKind::ComprehensionTarget => {
+            let Some(comprehension) = source.parent() else { return false };
+            let in_element = comprehension.child_by_field_name("body").is_some_and(inside);
+            let in_later_clause = inside(comprehension) && node.start_byte() >= source.end_byte();
+            in_element || in_later_clause
+        }
+        _ => false,
+    }
+}
+
+fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnostic> {
+    let semantic = context.semantic;
+    let closure = captures.first()?.closure;
+    let node = semantic.scope(closure).node;
+    if cannot_outlive_iteration(semantic, node, captures) {
+        return None;
+    }
+    let names: Vec<&str> = captures.iter().map(|capture| semantic.symbol(capture.symbol).name).collect();
+    let fix = if captures.iter().all(|capture| default_sees_same_variable(semantic, closure, capture.symbol)) {
+        default_parameters_edit(context.module, node, &names).map(|edit| Fix::unsafe_(vec![edit]))
+    } else {
+        None
+    };
+    let range = match node.kind() {
+        "function_definition" => node.child_by_field_name("name").unwrap_or(node).byte_range(),
+        _ => node.byte_range(),
+    };
+    Some(Diagnostic { code: CODE, range, message: message(&names), fix })
+}
+
+fn message(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    let (noun, pronoun) = if names.len() == 1 { ("variable", "its") } else { ("variables", "their") };
+    format!(
+        "closure created in a loop reads the loop {noun} {} when called, not when created: \
+         closures that outlive the iteration all see {pronoun} last value",
+        quoted.join(", ")
+    )
+}
+
+/// The closure is used up before the loop moves on, or the loop never moves on.
+fn cannot_outlive_iteration(semantic: &Semantic<'_>, closure: Node<'_>, captures: &[Capture]) -> bool {
+    let (outer, parent) = outside_parentheses(closure);
+    let Some(parent) = parent else { return false };
+    let called_on_the_spot =
+        parent.kind() == "call" && parent.child_by_field_name("function") == Some(outer);
+    called_on_the_spot
+        || is_eager_argument(semantic, outer, parent)
+        || is_consumed_map_or_filter(semantic, outer, parent)
+        || is_returned_from_the_loop(semantic, closure, captures)
+}
+
+/// The node itself, or the outermost parentheses around it, and what holds that.
+fn outside_parentheses(node: Node<'_>) -> (Node<'_>, Option<Node<'_>>) {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.kind() != "parenthesized_expression" {
+            return (current, Some(parent));
+        }
+        current = parent;
+    }
+    (current, None)
+}
+
+/// `sorted(..., key=<closure>)`, `xs.sort(key=<closure>)`, `reduce(<closure>, ...)`.
+fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
+    if parent.kind() == "keyword_argument" {
+        let is_key = parent
+            .child_by_field_name("name")
+            .is_some_and(|name| &semantic.module().source[name.byte_range()] == "key");
+        let call = parent.parent().and_then(|arguments| arguments.parent());
+        return is_key
+            && call.is_some_and(|call| {
+                calls_one_of(semantic, call, &["builtins.sorted", "builtins.min", "builtins.max", "heapq.nsmallest", "heapq.nlargest"])
+                    || calls_method(semantic, call, &["sort"])
+            });
+    }
+    is_first_positional_argument(argument, parent)
+        && parent.parent().is_some_and(|call| calls_one_of(semantic, call, &["functools.reduce"]))
+}
+
+/// `list(map(<closure>, xs))`, `for x in filter(<closure>, xs):`, ...
+fn is_consumed_map_or_filter(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
+    if !is_first_positional_argument(argument, parent) {
+        return false;
+    }
+    let Some(call) = parent.parent() else { return false };
+    if !calls_one_of(semantic, call, &["builtins.map", "builtins.filter"]) {
+        return false;
+    }
+    let (call, Some(holder)) = outside_parentheses(call) else { return false };
+    match holder.kind() {
+        "argument_list" => {
+            let consumer = holder.parent();
+            call.parent() == Some(holder)
+                && consumer.is_some_and(|consumer| {
+                    calls_one_of(semantic, consumer, CONSUMERS)
+                        || calls_method(semantic, consumer, &["join", "extend", "update"])
+                })
+        }
+        "for_statement" => holder.child_by_field_name("right") == Some(call),
+        "for_in_clause" => {
+            holder.child_by_field_name("right") == Some(call)
+                && holder.parent().is_some_and(|comprehension| comprehension.kind() != "generator_expression")
+        }
+        "list_splat" => true,
+        _ => false,
+    }
+}
+
+/// Calls that iterate their argument to the end before returning.
+const CONSUMERS: &[&str] = &[
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.set",
+    "builtins.frozenset",
+    "builtins.dict",
+    "builtins.sorted",
+    "builtins.sum",
+    "builtins.min",
+    "builtins.max",
+    "builtins.any",
+    "builtins.all",
+];
+
+fn is_first_positional_argument(argument: Node<'_>, arguments: Node<'_>) -> bool {
+    if arguments.kind() != "argument_list" {
+        return false;
+    }
+    let mut cursor = arguments.walk();
+    let first = arguments.named_children(&mut cursor).find(|child| child.kind() != "comment");
+    first == Some(argument)
+}
+
+fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool {
+    call.kind() == "call"
+        && call
+            .child_by_field_name("function")
+            .and_then(|function| semantic.qualified_name(function))
+            .is_some_and(|qualified| names.contains(&qualified.as_str()))
+}
+
+/// `<anything>.method(...)`, for methods whose name says enough (`sort`, `join`).
+fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bool {
+    call.kind() == "call"
+        && call
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "attribute")
+            .and_then(|function| function.child_by_field_name("attribute"))
+            .is_some_and(|name| methods.contains(&&semantic.module().source[name.byte_range()]))
+}
+
+/// `return <closure>` inside the `for` statement that binds every captured
+/// variable: the function ends, the loop never assigns them again.
+fn is_returned_from_the_loop(semantic: &Semantic<'_>, closure: Node<'_>, captures: &[Capture]) -> bool {
+    let mut current = closure.parent();
+    let mut returned = false;
+    while let Some(node) = current {
+        match node.kind() {
+            "return_statement" => returned = true,
+            "function_definition" | "lambda" | "class_definition" => return false,
+            "for_statement" if returned => {
+                // Every captured variable must be bound by this loop or one around it.
+                return captures.iter().all(|capture| {
+                    semantic.bindings_of(capture.symbol).iter().any(|&binding| {
+                        let binding = semantic.binding(binding);
+                        binding.kind == BindingKind::ForTarget
+                            && binding.source.start_byte() <= node.start_byte()
+                            && node.end_byte() <= binding.source.end_byte()
+                    })
+                });
+            }
+            _ => {}
+        }
+        current = node.parent();
+    }
+    false
+}
+
+/// The closure, or a function in it, declares the name `global`/`nonlocal`.
+fn declared_inside(semantic: &Semantic<'_>, closure: ScopeId, symbol: SymbolId) -> bool {
+    semantic.bindings_of(symbol).iter().any(|&binding| {
+        let binding = semantic.binding(binding);
+        binding.kind.is_declaration() && semantic.ancestor_scopes(binding.scope).any(|scope| scope == closure)
+    })
+}
+
+/// A default is evaluated in the scope around the closure: it must find the
+/// same variable there (a method of a class body that binds the name would
+/// find the class's).
+fn default_sees_same_variable(semantic: &Semantic<'_>, closure: ScopeId, symbol: SymbolId) -> bool {
+    let Some(around) = semantic.scope(closure).parent else { return false };
+    semantic.lookup(semantic.symbol(symbol).name, around) == Some(symbol)
+}
+
+/// Inserts `name=name, ...` where Python allows a default: before `**kwargs`,
+/// else after the last parameter, else in the empty list. In a parameter
+/// list written one per line, the defaults get a line of their own.
+fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str]) -> Option<Edit> {
+    let defaults: Vec<String> = names.iter().map(|name| format!("{name}={name}")).collect();
+    let defaults = defaults.join(", ");
+    let Some(parameters) = closure.child_by_field_name("parameters") else {
+        // `lambda: x` has no parameter list at all.
+        let keyword = closure.child(0).filter(|keyword| keyword.kind() == "lambda")?;
+        return Some(Edit::insert(keyword.end_byte(), format!(" {defaults}")));
+    };
+    let mut cursor = parameters.walk();
+    let items: Vec<Node<'_>> = parameters
+        .named_children(&mut cursor)
+        .filter(|item| item.kind() != "comment")
+        .collect();
+    let newline = module.newline();
+    if let Some(double_star) = items.iter().find(|item| is_double_star(**item)) {
+        let at = double_star.start_byte();
+        if module.starts_line(at) && items.len() > 1 {
+            let indentation = module.indentation_at(at);
+            return Some(Edit::insert(module.line_start(at), format!("{indentation}{defaults},{newline}")));
+        }
+        return Some(Edit::insert(at, format!("{defaults}, ")));
+    }
+    let Some(last) = items.last() else {
+        let open = parameters.child(0).filter(|open| open.kind() == "(")?;
+        return Some(Edit::insert(open.end_byte(), defaults));
+    };
+    if let Some(comma) = last.next_sibling().filter(|next| next.kind() == ",")
+        && let Some(close) = parameters.child(parameters.child_count().checked_sub(1)?)
+        && close.kind() == ")"
+        && module.starts_line(last.start_byte())
+        && module.starts_line(close.start_byte())
+        && module.next_line_start(comma.end_byte()) <= close.start_byte()
+    {
+        // `def f(\n    a,\n    b,\n):` gains a line `    i=i,` after `b,`.
+        let indentation = module.indentation_at(last.start_byte());
+        let at = module.next_line_start(comma.end_byte());
+        return Some(Edit::insert(at, format!("{indentation}{defaults},{newline}")));
+    }
+    Some(Edit::insert(last.end_byte(), format!(", {defaults}")))
+}
+
+/// `**kwargs` or `**kwargs: Any`.
+fn is_double_star(parameter: Node<'_>) -> bool {
+    match parameter.kind() {
+        "dictionary_splat_pattern" => true,
+        "typed_parameter" => parameter
+            .named_child(0)
+            .is_some_and(|inner| inner.kind() == "dictionary_splat_pattern"),
+        _ => false,
+    }
+}
