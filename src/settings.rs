@@ -18,11 +18,37 @@ impl PythonVersion {
 pub struct Settings {
     /// The oldest Python the code must run on; decides `X | None` or `Optional[X]`.
     pub target_version: PythonVersion,
+    /// Modules slow to import, which a command-line tool should import only
+    /// in the functions that use them (PF005). A name covers its submodules.
+    pub heavy_modules: Vec<String>,
 }
+
+/// The default `heavy_modules`: imports that take a noticeable part of a second.
+pub const DEFAULT_HEAVY_MODULES: &[&str] = &[
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "torch",
+    "tensorflow",
+    "sklearn",
+    "sympy",
+    "polars",
+    "pyarrow",
+    "cv2",
+    "transformers",
+    "plotly",
+    "seaborn",
+    "requests",
+    "boto3",
+];
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { target_version: PythonVersion::DEFAULT }
+        Settings {
+            target_version: PythonVersion::DEFAULT,
+            heavy_modules: DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
+        }
     }
 }
 
@@ -74,7 +100,7 @@ fn read_pyproject(directory: &Path) -> Option<Settings> {
         .and_then(|value| value.as_str())
         .and_then(minimum_version)
         .unwrap_or(PythonVersion::DEFAULT);
-    Some(Settings { target_version })
+    Some(Settings { target_version, ..Settings::default() })
 }
 
 /// The lowest version a `requires-python` specifier admits: `>=3.8,<4` is 3.8,

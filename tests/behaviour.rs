@@ -5,11 +5,17 @@
 //! fixed one must pass, and the original must fail, which proves the
 //! assertions can tell the bug from the fix.
 //!
+//! A run passes when `python3` exits with status 0 and its output (standard
+//! output and error) contains every `expect-output` and no `reject-output`.
+//!
 //! Header lines a scenario can set:
 //! - `# before: passes`: the original passes too (a fix that keeps behaviour);
 //! - `# args: --help`: command-line arguments for the run;
-//! - `# expect-output: TEXT`: the fixed run's output must contain TEXT;
-//! - `# python-path: DIR`: a folder (next to the scenario) put on `PYTHONPATH`.
+//! - `# expect-output: TEXT`: the output must contain TEXT (repeatable);
+//! - `# reject-output: TEXT`: the output must not contain TEXT (repeatable),
+//!   e.g. what a stand-in module prints when it is imported;
+//! - `# python-path: DIR`: a folder (next to the scenario) put on `PYTHONPATH`,
+//!   e.g. for stand-ins of heavy modules. Such folders hold no scenarios.
 
 mod common;
 
@@ -21,11 +27,18 @@ struct Scenario {
     before_passes: bool,
     args: Vec<String>,
     expected_output: Vec<String>,
+    rejected_output: Vec<String>,
     python_path: Option<String>,
 }
 
 fn header(source: &str) -> Scenario {
-    let mut scenario = Scenario { before_passes: false, args: Vec::new(), expected_output: Vec::new(), python_path: None };
+    let mut scenario = Scenario {
+        before_passes: false,
+        args: Vec::new(),
+        expected_output: Vec::new(),
+        rejected_output: Vec::new(),
+        python_path: None,
+    };
     for line in source.lines().take_while(|line| line.starts_with('#')) {
         if let Some(value) = line.strip_prefix("# before:") {
             scenario.before_passes = value.trim() == "passes";
@@ -33,11 +46,25 @@ fn header(source: &str) -> Scenario {
             scenario.args = value.split_whitespace().map(str::to_string).collect();
         } else if let Some(value) = line.strip_prefix("# expect-output:") {
             scenario.expected_output.push(value.trim().to_string());
+        } else if let Some(value) = line.strip_prefix("# reject-output:") {
+            scenario.rejected_output.push(value.trim().to_string());
         } else if let Some(value) = line.strip_prefix("# python-path:") {
             scenario.python_path = Some(value.trim().to_string());
         }
     }
     scenario
+}
+
+/// Why a run did not pass (see the module doc), if it did not.
+fn failure(scenario: &Scenario, (exited_ok, output): &(bool, String)) -> Option<String> {
+    if !exited_ok {
+        return Some("non-zero exit status".to_string());
+    }
+    if let Some(missing) = scenario.expected_output.iter().find(|text| !output.contains(text.as_str())) {
+        return Some(format!("output lacks `{missing}`"));
+    }
+    let rejected = scenario.rejected_output.iter().find(|text| output.contains(text.as_str()));
+    rejected.map(|text| format!("output contains `{text}`"))
 }
 
 fn run_python(script: &Path, scenario: &Scenario, folder: &Path) -> (bool, String) {
@@ -85,18 +112,15 @@ fn fixed_code_behaves() {
                 failures.push(format!("{label}: pyfix changed nothing"));
                 continue;
             }
-            let (passed, output) = run_python(&after_path, &scenario, &folder);
-            if !passed {
-                failures.push(format!("{label}: the fixed code fails:\n{output}\n--- fixed code ---\n{fixed}"));
+            let after = run_python(&after_path, &scenario, &folder);
+            if let Some(reason) = failure(&scenario, &after) {
+                let output = &after.1;
+                failures.push(format!("{label}: the fixed code fails ({reason}):\n{output}\n--- fixed code ---\n{fixed}"));
             }
-            for expected in &scenario.expected_output {
-                if !output.contains(expected.as_str()) {
-                    failures.push(format!("{label}: output lacks `{expected}`:\n{output}"));
-                }
-            }
-            let (passed_before, output_before) = run_python(&before_path, &scenario, &folder);
-            if passed_before != scenario.before_passes {
+            let before = run_python(&before_path, &scenario, &folder);
+            if failure(&scenario, &before).is_none() != scenario.before_passes {
                 let expected = if scenario.before_passes { "pass" } else { "fail" };
+                let output_before = &before.1;
                 failures.push(format!("{label}: the original was expected to {expected}:\n{output_before}"));
             }
         }

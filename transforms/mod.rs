@@ -3,12 +3,14 @@
 
 use crate::transform::Transform;
 
+mod eager_cli_import;
 mod late_binding_closure;
 mod mutable_default;
 
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
     &late_binding_closure::LateBindingClosure,
+    &eager_cli_import::EagerCliImport,
 ];
 
 /// The rule with this code or name.

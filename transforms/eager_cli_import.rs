@@ -1,0 +1,301 @@
+//! # eager-cli-import (PF005)
+//!
+//! ## What it does
+//! In a module that is a command-line entry point (it has an
+//! `if __name__ == "__main__":` block, or is a `__main__.py`), finds a
+//! module-level import of a heavy module whose names are used only inside
+//! function bodies, when those functions are called. The heavy modules are
+//! pandas, numpy, scipy, matplotlib, torch, tensorflow, sklearn, sympy,
+//! polars, pyarrow, cv2, transformers, plotly, seaborn, requests and boto3,
+//! with their submodules (`matplotlib.pyplot`).
+//!
+//! ## Why is this bad?
+//! A module-level import runs every time the tool starts, before argument
+//! parsing. `import pandas` alone takes a few hundred milliseconds, so
+//! `tool --help`, a typo in an option, and every subcommand that never
+//! touches pandas all pay for it.
+//!
+//! ## Example
+//! ```python
+//! import argparse
+//! import pandas as pd
+//!
+//! def main():
+//!     args = argparse.ArgumentParser().parse_args()
+//!     frame = pd.read_csv(args.path)
+//!     print(frame.describe())
+//!
+//! if __name__ == "__main__":
+//!     main()
+//! ```
+//!
+//! Use instead:
+//! ```python
+//! import argparse
+//!
+//! def main():
+//!     args = argparse.ArgumentParser().parse_args()
+//!     import pandas as pd
+//!     frame = pd.read_csv(args.path)
+//!     print(frame.describe())
+//!
+//! if __name__ == "__main__":
+//!     main()
+//! ```
+//!
+//! The import moves into each function that uses it, just before the first
+//! statement of the function's body that uses it (so that argument parsing
+//! and `--help` come first), in the function's indentation. Aliases stay
+//! (`import a as b`, `from a import b as c`); a function imports only the
+//! names it uses. A trailing comment on the import moves with it. A method
+//! gets the import in its own body; a function nested in another gets it
+//! in the outer one.
+//!
+//! Not moved, and not reported: names also used at module level, in class
+//! bodies, decorators, defaults or annotations of module-level definitions
+//! (even under `from __future__ import annotations`, as type checkers and
+//! `typing.get_type_hints` still look them up there), or in a lambda
+//! outside any function; names bound again elsewhere or declared `global`;
+//! imports under `try:` or `if TYPE_CHECKING:` (any import not at the top
+//! level of the module); imports that also bring in a module that is not
+//! heavy; unused imports. Library modules (no entry point) are never
+//! touched, nor is a module with `from x import *`, whose names could come
+//! from anywhere.
+//!
+//! ## Fix safety
+//! Unsafe: the import's side effects (registering plugins, setting
+//! environment or warnings state) now happen when a function first runs,
+//! or not at all; an import error surfaces at call time instead of at
+//! start-up; and other modules can no longer import the name from this one.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Fix};
+use crate::module::Module;
+use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
+use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::walk::{Walk, statements, visit};
+
+pub struct EagerCliImport;
+
+const CODE: &str = "PF005";
+
+impl Transform for EagerCliImport {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn name(&self) -> &'static str {
+        "eager-cli-import"
+    }
+
+    fn source_file(&self) -> &'static str {
+        include_str!("eager_cli_import.rs")
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let (module, semantic) = (context.module, context.semantic);
+        if module.is_stub || !semantic.is_entry_point() || semantic.has_star_import() {
+            return Vec::new();
+        }
+        statements(module.root())
+            .filter(|statement| matches!(statement.kind(), "import_statement" | "import_from_statement"))
+            .filter_map(|statement| check_import(context, statement))
+            .collect()
+    }
+}
+
+/// Where one function uses names of the import: the first statement of its
+/// body that does, and which of the statement's names it uses.
+struct Use<'t> {
+    first_statement: Node<'t>,
+    imports: Vec<usize>,
+}
+
+fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic> {
+    let semantic = context.semantic;
+    let imports: Vec<&Import<'_>> = semantic
+        .imports()
+        .iter()
+        .filter(|import| import.statement.id() == statement.id())
+        .collect();
+    let heavy = |import: &&Import<'_>| is_heavy(&import.module, &context.settings.heavy_modules);
+    if imports.is_empty() || !imports.iter().all(heavy) {
+        return None;
+    }
+    // Function scope -> its use of the import's names; ordered so that edits come out in source order.
+    let mut uses: BTreeMap<ScopeId, Use<'_>> = BTreeMap::new();
+    for (index, import) in imports.iter().enumerate() {
+        let symbol = semantic.binding(import.binding).symbol;
+        if semantic.bindings_of(symbol).len() != 1 {
+            return None; // Bound again, or declared `global` somewhere.
+        }
+        for &reference in semantic.references_to(symbol) {
+            let reference = semantic.reference(reference);
+            let function = function_to_import_in(semantic, reference.scope)?;
+            let body_statement = body_statement_holding(semantic, function, reference.node)?;
+            let entry = uses.entry(function).or_insert(Use { first_statement: body_statement, imports: Vec::new() });
+            if body_statement.start_byte() < entry.first_statement.start_byte() {
+                entry.first_statement = body_statement;
+            }
+            if !entry.imports.contains(&index) {
+                entry.imports.push(index);
+            }
+        }
+    }
+    if uses.is_empty() {
+        return None; // Unused: moving it would only drop its side effects.
+    }
+    let mut modules: Vec<String> = imports.iter().map(|import| format!("`{}`", import.module)).collect();
+    modules.dedup();
+    Some(Diagnostic {
+        code: CODE,
+        range: statement.byte_range(),
+        message: format!(
+            "{} imported when the command-line tool starts, though only functions use it: \
+             every run pays for the import, even `--help`",
+            modules.join(", ")
+        ),
+        fix: move_import(context.module, statement, &imports, &uses).map(Fix::unsafe_),
+    })
+}
+
+/// `module` is a heavy module or one of its submodules.
+fn is_heavy(module: &str, heavy_modules: &[String]) -> bool {
+    heavy_modules.iter().any(|heavy| {
+        module == heavy || (module.starts_with(heavy.as_str()) && module[heavy.len()..].starts_with('.'))
+    })
+}
+
+/// The function whose body the import should move into so that a reference
+/// in `scope` sees it: the outermost function around the reference, when
+/// only class bodies lie between it and the module. `None` when the
+/// reference runs at import time, or only a lambda holds it.
+fn function_to_import_in(semantic: &Semantic<'_>, scope: ScopeId) -> Option<ScopeId> {
+    let mut outermost = None;
+    for id in semantic.ancestor_scopes(scope) {
+        match semantic.scope(id).kind {
+            ScopeKind::Function | ScopeKind::Lambda => outermost = Some(id),
+            ScopeKind::Class | ScopeKind::Comprehension | ScopeKind::Module => {}
+        }
+    }
+    let outermost = outermost?;
+    (semantic.scope(outermost).kind == ScopeKind::Function).then_some(outermost)
+}
+
+/// The statement of the function's own body that holds `node`.
+fn body_statement_holding<'t>(semantic: &Semantic<'t>, function: ScopeId, node: Node<'_>) -> Option<Node<'t>> {
+    let body = semantic.scope(function).node.child_by_field_name("body")?;
+    statements(body).find(|statement| statement.start_byte() <= node.start_byte() && node.end_byte() <= statement.end_byte())
+}
+
+/// The edits: the module-level import goes; each function gets the names it uses.
+fn move_import(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>], uses: &BTreeMap<ScopeId, Use<'_>>) -> Option<Vec<Edit>> {
+    if holds_comment(statement) {
+        return None; // Comments between the names would be lost.
+    }
+    let trailing_comment = trailing_comment(module, statement);
+    let mut edits = vec![Edit::delete(removal_range(module, statement))];
+    for function_use in uses.values() {
+        let import_text = import_text(module, statement, imports, &function_use.imports)?;
+        let at = function_use.first_statement.start_byte();
+        let edit = if module.starts_line(at) {
+            let indentation = module.indentation_at(at);
+            let comment = trailing_comment.unwrap_or("");
+            Edit::insert(module.line_start(at), format!("{indentation}{import_text}{comment}{}", module.newline()))
+        } else if trailing_comment.is_none() {
+            // `def f(): return pd.x()` -> `def f(): import pandas as pd; return pd.x()`.
+            Edit::insert(at, format!("{import_text}; "))
+        } else {
+            return None;
+        };
+        edits.push(edit);
+    }
+    Some(edits)
+}
+
+fn holds_comment(statement: Node<'_>) -> bool {
+    let mut found = false;
+    visit(statement, |node| {
+        if node.kind() == "comment" {
+            found = true;
+            return Walk::Stop;
+        }
+        Walk::Descend
+    });
+    found
+}
+
+/// `  # comment` after the statement (and a `;`) on its line, spacing
+/// included, without the newline.
+fn trailing_comment<'s>(module: &Module<'s>, statement: Node<'_>) -> Option<&'s str> {
+    let end = statement.end_byte();
+    let rest = &module.source[end..module.next_line_start(end)];
+    let rest = rest.trim_end_matches(['\n', '\r']);
+    let rest = match rest.trim_start_matches([' ', '\t']).strip_prefix(';') {
+        Some(after_semicolon) => after_semicolon,
+        None => rest,
+    };
+    rest.trim_start_matches([' ', '\t']).starts_with('#').then_some(rest)
+}
+
+/// What to delete to remove the statement: its whole line(s) (with a
+/// trailing comment, which moves with the import), or just the statement
+/// and its `;` when it shares the line with others.
+fn removal_range(module: &Module<'_>, statement: Node<'_>) -> Range<usize> {
+    let bytes = module.source.as_bytes();
+    let skip_blanks = |mut at: usize| {
+        while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+            at += 1;
+        }
+        at
+    };
+    let (start, end) = (statement.start_byte(), statement.end_byte());
+    let after = skip_blanks(end);
+    if bytes.get(after) == Some(&b';') {
+        let next = skip_blanks(after + 1);
+        if !matches!(bytes.get(next), None | Some(b'\n' | b'\r' | b'#')) {
+            return start..next; // `import pandas as pd; x = 1`
+        }
+    }
+    let mut before = start;
+    while before > 0 && matches!(bytes[before - 1], b' ' | b'\t') {
+        before -= 1;
+    }
+    if before > 0 && bytes[before - 1] == b';' {
+        let stop = if bytes.get(after) == Some(&b';') { after + 1 } else { end };
+        return before - 1..stop; // `x = 1; import pandas as pd`
+    }
+    let bom = if module.source.starts_with('\u{feff}') { 3 } else { 0 };
+    module.line_start(start).max(bom)..module.next_line_start(end)
+}
+
+/// `import a as b` / `from a import b as c, d` with the names this function uses.
+fn import_text(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>], used: &[usize]) -> Option<String> {
+    let mut used = used.to_vec();
+    used.sort_unstable();
+    let items: Vec<String> = used
+        .iter()
+        .map(|&index| normalised(module.text(imports[index].item)))
+        .collect();
+    let items = items.join(", ");
+    match statement.kind() {
+        "import_statement" => Some(format!("import {items}")),
+        _ => {
+            let from = normalised(module.text(statement.child_by_field_name("module_name")?));
+            Some(format!("from {from} import {items}"))
+        }
+    }
+}
+
+/// The text on one line with single spaces: `a  as\\\n  b` is `a as b`.
+fn normalised(text: &str) -> String {
+    text.split_whitespace().filter(|word| *word != "\\").collect::<Vec<_>>().join(" ")
+}
