@@ -379,7 +379,7 @@ impl<'m> Semantic<'m> {
     /// What `name` would mean if read in `scope`: the symbol it resolves to,
     /// following `global`/`nonlocal`; `None` for builtins and undefined names.
     pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
-        self.model().lookup(name, scope)
+        self.model().lookup(name, scope, None)
     }
 
     pub fn bindings(&self) -> &[NameBinding<'m>] {
@@ -494,7 +494,10 @@ impl<'m> Semantic<'m> {
 }
 
 impl<'m> Model<'m> {
-    fn lookup(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
+    /// `at`: where the read is, when known. A class body reads its own
+    /// namespace only once the name is bound there (`policy = policy.default`
+    /// reads the global `policy`).
+    fn lookup(&self, name: &str, scope: ScopeId, at: Option<usize>) -> Option<SymbolId> {
         let mut current = Some(scope);
         let mut first = true;
         while let Some(id) = current {
@@ -506,7 +509,9 @@ impl<'m> Model<'m> {
                     if found.target != symbol {
                         return Some(found.target);
                     }
-                    if found.bound {
+                    let not_yet_bound = scope.kind == ScopeKind::Class
+                        && at.is_some_and(|at| !self.bound_before(symbol, at));
+                    if found.bound && !not_yet_bound {
                         return Some(symbol);
                     }
                 }
@@ -515,6 +520,29 @@ impl<'m> Model<'m> {
             current = scope.parent;
         }
         None
+    }
+
+    /// Some binding (not a declaration) of the symbol takes effect before `at`.
+    fn bound_before(&self, symbol: SymbolId, at: usize) -> bool {
+        self.last_binding_before(symbol, at).is_some()
+    }
+
+    /// The last binding (not a declaration) of the symbol that takes effect
+    /// before `at`. An assignment takes effect after its value: the `x` read
+    /// in `x = x + 1` is the one before.
+    fn last_binding_before(&self, symbol: SymbolId, at: usize) -> Option<BindingId> {
+        let bindings = self.bindings_by_symbol.get(symbol.index());
+        let written_before = bindings.partition_point(|id| self.bindings[id.index()].name.start_byte() < at);
+        bindings[..written_before].iter().rev().copied().find(|id| {
+            let binding = &self.bindings[id.index()];
+            let takes_effect = match binding.kind {
+                BindingKind::Assignment | BindingKind::AugmentedAssignment | BindingKind::Walrus => {
+                    binding.source.end_byte()
+                }
+                _ => binding.name.start_byte(),
+            };
+            !binding.kind.is_declaration() && takes_effect <= at
+        })
     }
 
     fn import_index(&self, binding: BindingId) -> Option<usize> {

@@ -58,15 +58,20 @@
 //! outside any function; names bound again elsewhere or declared `global`;
 //! imports under `try:` or `if TYPE_CHECKING:` (any import not at the top
 //! level of the module); imports that also bring in a module that is not
-//! heavy; unused imports. Library modules (no entry point) are never
+//! heavy; a submodule (`import scipy.linalg as la`) that other code reaches
+//! as an attribute of its package (`scipy.linalg.norm` after `import
+//! scipy`); unused imports. Library modules (no entry point) are never
 //! touched, nor is a module with `from x import *`, whose names could come
 //! from anywhere.
 //!
 //! ## Fix safety
 //! Unsafe: the import's side effects (registering plugins, setting
-//! environment or warnings state) now happen when a function first runs,
-//! or not at all; an import error surfaces at call time instead of at
-//! start-up; and other modules can no longer import the name from this one.
+//! environment or warnings state, making a submodule an attribute of its
+//! package) now happen when a function first runs, or not at all; an import
+//! error surfaces at call time instead of at start-up; and the name is no
+//! longer an attribute of this module, so code that reaches it from outside
+//! or through a string no longer finds it: `from tool import pd`,
+//! `mock.patch("tool.pd")`, doctests, `globals()["pd"]`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -127,7 +132,7 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
         .filter(|import| import.statement.id() == statement.id())
         .collect();
     let heavy = |import: &&Import<'_>| is_heavy(&import.module, &context.settings.heavy_modules);
-    if imports.is_empty() || !imports.iter().all(heavy) {
+    if imports.is_empty() || !imports.iter().all(heavy) || submodule_reached_elsewhere(semantic, &imports) {
         return None;
     }
     // Function scope -> its use of the import's names; ordered so that edits come out in source order.
@@ -164,6 +169,41 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
             modules.join(", ")
         ),
         fix: move_import(context.module, statement, &imports, &uses).map(Fix::unsafe_),
+    })
+}
+
+/// Importing `a.b.c` also sets the attributes `a.b` and `a.b.c` of the
+/// package: code that reaches them through another import of `a`
+/// (`import a` ... `a.b.c.f()`) depends on this import having run first.
+fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>]) -> bool {
+    let statement = imports[0].statement;
+    let submodules: Vec<&str> = imports
+        .iter()
+        .map(|import| import.module.as_str())
+        .filter(|module| module.contains('.'))
+        .collect();
+    let root = |module: &str| module.split('.').next().unwrap_or_default().to_string();
+    let source = semantic.module().source;
+    submodules.iter().any(|submodule| {
+        let others = semantic.imports().iter().filter(|other| {
+            other.statement.id() != statement.id() && root(&other.qualified) == root(submodule)
+        });
+        others.into_iter().any(|other| {
+            let symbol = semantic.binding(other.binding).symbol;
+            semantic.references_to(symbol).iter().any(|&reference| {
+                // `a.b` after `import a`: is `a.b` this import's submodule (or on the way to it)?
+                let node = semantic.reference(reference).node;
+                let Some(attribute) = node
+                    .parent()
+                    .filter(|parent| parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(node))
+                    .and_then(|parent| parent.child_by_field_name("attribute"))
+                else {
+                    return false;
+                };
+                let path = format!("{}.{}", other.qualified, &source[attribute.byte_range()]);
+                *submodule == path || submodule.starts_with(&format!("{path}."))
+            })
+        })
     })
 }
 

@@ -46,8 +46,10 @@
 //! - a closure whose own parameter (or default) has the name: `lambda i: i`;
 //! - a closure called on the spot: `(lambda: step)()`;
 //! - a `key=` function of `sorted`, `min`, `max`, `heapq.nsmallest`,
-//!   `heapq.nlargest` or a `.sort()` method, and the function given to
-//!   `functools.reduce`: they are called before the call returns;
+//!   `heapq.nlargest` or a `.sort()` method, the function given to
+//!   `functools.reduce`, and the callable given to unittest's
+//!   `assertRaises`/`assertRaisesRegex`/`assertWarns`/`assertWarnsRegex` or
+//!   to `pytest.raises`/`pytest.warns`: they are called before the call returns;
 //! - the function given to `map` or `filter` when the result is consumed in
 //!   the same statement: by `list(...)`, `tuple`, `set`, `frozenset`,
 //!   `dict`, `sorted`, `sum`, `min`, `max`, `any`, `all`, `str.join`,
@@ -236,7 +238,8 @@ fn outside_parentheses(node: Node<'_>) -> (Node<'_>, Option<Node<'_>>) {
     (current, None)
 }
 
-/// `sorted(..., key=<closure>)`, `xs.sort(key=<closure>)`, `reduce(<closure>, ...)`.
+/// `sorted(..., key=<closure>)`, `xs.sort(key=<closure>)`, `reduce(<closure>, ...)`,
+/// `self.assertRaises(Error, <closure>)`.
 fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
     if parent.kind() == "keyword_argument" {
         let is_key = parent
@@ -249,8 +252,14 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
                     || calls_method(semantic, call, &["sort"])
             });
     }
-    is_first_positional_argument(argument, parent)
-        && parent.parent().is_some_and(|call| calls_one_of(semantic, call, &["functools.reduce"]))
+    if parent.kind() != "argument_list" {
+        return false;
+    }
+    let Some(call) = parent.parent() else { return false };
+    // `reduce(f, xs)`; `self.assertRaises(E, f)`, `pytest.raises(E, f)` call `f` at once.
+    (is_first_positional_argument(argument, parent) && calls_one_of(semantic, call, &["functools.reduce"]))
+        || calls_method(semantic, call, &["assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex"])
+        || calls_one_of(semantic, call, &["pytest.raises", "pytest.warns"])
 }
 
 /// `list(map(<closure>, xs))`, `for x in filter(<closure>, xs):`, ...

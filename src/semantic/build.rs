@@ -815,7 +815,7 @@ impl<'m> Builder<'m> {
         for index in 0..model.references.len() {
             let reference = &model.references[index];
             let name = self.source.get(reference.node.byte_range()).unwrap_or("");
-            let symbol = model.lookup(name, reference.scope);
+            let symbol = model.lookup(name, reference.scope, Some(reference.node.start_byte()));
             let binding = symbol.and_then(|symbol| model.binding_seen(symbol, reference));
             let reference = &mut model.references[index];
             reference.symbol = symbol;
@@ -855,9 +855,7 @@ impl<'m> Model<'m> {
         if self.read_later(reference.scope, self.symbols[symbol.index()].scope) {
             return last;
         }
-        let start = reference.node.start_byte();
-        let before = bindings.partition_point(|id| self.bindings[id.index()].name.start_byte() < start);
-        bindings[..before].iter().rev().find(is_value).copied().or(last)
+        self.last_binding_before(symbol, reference.node.start_byte()).or(last)
     }
 
     /// Code in `from` runs later than the code of `to` around it: a function

@@ -147,6 +147,24 @@ class A:
 }
 
 #[test]
+fn a_class_body_reads_a_global_until_it_binds_the_name() {
+    let source = "from email import policy\nclass Test:\n    policy = policy.default\n    other = policy\n";
+    with_model(source, |semantic, find| {
+        let scope_of_read = |nth| {
+            let reference = semantic.reference_at(find("policy", nth)).unwrap();
+            let symbol = semantic.reference(reference).symbol.unwrap();
+            semantic.scope(semantic.symbol(symbol).scope).kind
+        };
+        assert_eq!(scope_of_read(2), ScopeKind::Module);
+        assert_eq!(scope_of_read(3), ScopeKind::Class);
+    });
+    assert_eq!(
+        resolve("import email.policy as policy\nclass T:\n    policy = policy.default\n", "policy.default").as_deref(),
+        Some("email.policy.default")
+    );
+}
+
+#[test]
 fn binding_kinds() {
     let source = "\
 import os
@@ -311,7 +329,7 @@ top = module_level
 
 #[test]
 fn references_resolve_to_the_binding_they_see() {
-    let source = "x = 1\nprint(x)\nx = 2\nprint(x)\ndef f():\n    return x\nfor i in r:\n    print(i)\n";
+    let source = "x = 1\nprint(x)\nx = 2\nprint(x)\ndef f():\n    return x\nfor i in r:\n    print(i)\nx = x + 1\n";
     with_model(source, |semantic, find| {
         let seen = |nth: usize| {
             let reference = semantic.reference_at(find("x", nth)).unwrap();
@@ -320,12 +338,13 @@ fn references_resolve_to_the_binding_they_see() {
         };
         assert_eq!(seen(1), 0, "the first print sees x = 1");
         assert_eq!(seen(3), find("x", 2).start_byte(), "the second sees x = 2");
-        assert_eq!(seen(4), find("x", 2).start_byte(), "f, called later, sees the last");
+        assert_eq!(seen(4), find("x", 5).start_byte(), "f, called later, sees the last");
+        assert_eq!(seen(6), find("x", 2).start_byte(), "`x = x + 1` reads the x before");
         let second = semantic.binding_at(find("x", 2)).unwrap();
         assert_eq!(semantic.references_of(second).len(), 2);
         let symbol = semantic.binding(second).symbol;
-        assert_eq!(semantic.bindings_of(symbol).len(), 2);
-        assert_eq!(semantic.references_to(symbol).len(), 3);
+        assert_eq!(semantic.bindings_of(symbol).len(), 3);
+        assert_eq!(semantic.references_to(symbol).len(), 4);
     });
 }
 
