@@ -503,17 +503,17 @@ impl<'m> Model<'m> {
         while let Some(id) = current {
             let scope = &self.scopes[id.index()];
             // A class body is seen only by code directly in it.
-            if first || scope.kind != ScopeKind::Class {
-                if let Some(&symbol) = self.symbol_index.get(&(id, name)) {
-                    let found = &self.symbols[symbol.index()];
-                    if found.target != symbol {
-                        return Some(found.target);
-                    }
-                    let not_yet_bound = scope.kind == ScopeKind::Class
-                        && at.is_some_and(|at| !self.bound_before(symbol, at));
-                    if found.bound && !not_yet_bound {
-                        return Some(symbol);
-                    }
+            if (first || scope.kind != ScopeKind::Class)
+                && let Some(&symbol) = self.symbol_index.get(&(id, name))
+            {
+                let found = &self.symbols[symbol.index()];
+                if found.target != symbol {
+                    return Some(found.target);
+                }
+                let not_yet_bound =
+                    scope.kind == ScopeKind::Class && at.is_some_and(|at| !self.bound_before(symbol, at));
+                if found.bound && !not_yet_bound {
+                    return Some(symbol);
                 }
             }
             first = false;

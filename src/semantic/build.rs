@@ -447,7 +447,7 @@ impl<'m> Builder<'m> {
                 return false;
             }
             Kind::ImportFromStatement => {
-                self.from_import(node, depth);
+                self.import_from(node, depth);
                 return false;
             }
             Kind::FutureImport => {
@@ -690,7 +690,7 @@ impl<'m> Builder<'m> {
     }
 
     /// `from a import b`, `from .a import b as c`, `from a import *`.
-    fn from_import(&mut self, statement: Node<'m>, depth: usize) {
+    fn import_from(&mut self, statement: Node<'m>, depth: usize) {
         let unconditional = self.is_unconditional(depth);
         let Some(module_name) = statement.child_by_field_name("module_name") else { return };
         let module = dotted(self.text(module_name));

@@ -431,7 +431,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
                 let reference = semantic.reference(ReferenceId::new(last));
                 let _ = semantic.qualified_name(reference.node);
                 let _ = semantic.evaluation(ReferenceId::new(last));
-                assert!(semantic.scopes().len() >= 1);
+                assert!(!semantic.scopes().is_empty());
             }
         })
         .unwrap();
