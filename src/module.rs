@@ -202,8 +202,8 @@ pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
 pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileError> {
     let root = tree.root_node();
     if root.has_error() {
-        let at = first_error(root).unwrap_or(root);
-        let (line, column) = line_column_in(source, &line_starts(source), at.start_byte());
+        let at = error_position(first_error(root).unwrap_or(root));
+        let (line, column) = line_column_in(source, &line_starts(source), at);
         return Err(FileError::Syntax { line, column });
     }
     let mut untrusted = Vec::new();
@@ -223,6 +223,17 @@ pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileEr
         return Err(FileError::Python2 { construct, line });
     }
     Ok(untrusted)
+}
+
+/// Where to say the syntax error is. An ERROR node that spans lines holds
+/// everything from the start of the statement tree-sitter gave up on; its
+/// last child is where it gave up, which is what CPython points at too.
+fn error_position(error: Node<'_>) -> usize {
+    let spans_lines = error.start_position().row != error.end_position().row;
+    match error.child(error.child_count().saturating_sub(1)) {
+        Some(last) if spans_lines => last.start_byte(),
+        _ => error.start_byte(),
+    }
 }
 
 /// The first ERROR or MISSING node, entering only subtrees that hold one.
