@@ -6,6 +6,7 @@
 //! `transforms/`, one file each.
 
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod engine;
 pub mod error;
@@ -13,8 +14,11 @@ pub mod files;
 pub mod fix;
 pub mod importer;
 pub mod module;
+pub mod report;
 pub mod semantic;
 pub mod settings;
+pub mod summary;
+pub mod suppression;
 pub mod transform;
 pub mod walk;
 
