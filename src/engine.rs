@@ -141,8 +141,8 @@ pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Setti
     let mut diagnostics = suppressions.filter(module, found);
     let about_suppressions: Vec<Diagnostic> =
         rules.iter().flat_map(|rule| rule.check_suppressions(&context, &suppressions)).collect();
-    // `# noqa: PF100` silences a report about a comment, too.
-    diagnostics.extend(suppressions.filter(module, about_suppressions));
+    // `# noqa: PF001, PF100` silences the report about its own unused code.
+    diagnostics.extend(suppressions.filter_reports(module, about_suppressions));
     if !module.untrusted.is_empty() {
         for diagnostic in &mut diagnostics {
             let touches = diagnostic.fix.as_ref().is_some_and(|fix| {

@@ -124,20 +124,32 @@ impl Suppressions {
 
     /// Drops the diagnostics a directive covers, and records the use.
     pub fn filter(&mut self, module: &Module<'_>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.filter_with(module, diagnostics, true)
+    }
+
+    /// Drops the reports about the directives themselves that a directive
+    /// names explicitly (`# noqa: PF001, PF100`). A bare directive does not
+    /// silence the report that it is unused: it could never be reported.
+    pub fn filter_reports(&mut self, module: &Module<'_>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.filter_with(module, diagnostics, false)
+    }
+
+    fn filter_with(&mut self, module: &Module<'_>, diagnostics: Vec<Diagnostic>, bare_counts: bool) -> Vec<Diagnostic> {
         if self.directives.is_empty() {
             return diagnostics;
         }
         diagnostics
             .into_iter()
-            .filter(|diagnostic| !self.suppresses(module, diagnostic))
+            .filter(|diagnostic| !self.suppresses(module, diagnostic, bare_counts))
             .collect()
     }
 
-    fn suppresses(&mut self, module: &Module<'_>, diagnostic: &Diagnostic) -> bool {
+    fn suppresses(&mut self, module: &Module<'_>, diagnostic: &Diagnostic, bare_counts: bool) -> bool {
         let code = diagnostic.code;
         let mut suppressed = false;
+        let applies = |directive: &Directive| bare_counts || !directive.is_bare();
         for directive in &mut self.directives {
-            if directive.kind == Kind::IgnoreFile && !directive.misplaced {
+            if directive.kind == Kind::IgnoreFile && !directive.misplaced && applies(directive) {
                 suppressed |= directive.take(code);
             }
         }
@@ -146,7 +158,8 @@ impl Suppressions {
         }
         let line = suppression_line(module, diagnostic.range.start);
         for directive in &mut self.directives {
-            if matches!(directive.kind, Kind::Noqa | Kind::Ignore) && directive.line == line {
+            let on_line = matches!(directive.kind, Kind::Noqa | Kind::Ignore) && directive.line == line;
+            if on_line && applies(directive) {
                 suppressed |= directive.take(code);
             }
         }

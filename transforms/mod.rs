@@ -4,8 +4,12 @@
 use crate::transform::Transform;
 
 mod mutable_default;
+mod unused_suppression;
 
-pub static ALL: &[&dyn Transform] = &[&mutable_default::MutableDefault];
+pub static ALL: &[&dyn Transform] = &[
+    &mutable_default::MutableDefault,
+    &unused_suppression::UnusedSuppression,
+];
 
 /// The rule with this code or name.
 pub fn find(selector: &str) -> Option<&'static dyn Transform> {
