@@ -244,9 +244,10 @@ impl Printer {
         self.mode != Mode::Diff && !self.statistics && self.level > LogLevel::Silent
     }
 
-    /// A machine-readable document is on `out`: no human summary may join it.
+    /// A machine-readable document (or GitHub's annotations) is on `out`:
+    /// no human summary may join it.
     pub fn is_machine_readable(&self) -> bool {
-        matches!(self.format, OutputFormat::Json | OutputFormat::Sarif) && self.prints_findings()
+        matches!(self.format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Github) && self.prints_findings()
             || (self.statistics && self.format == OutputFormat::Json)
     }
 
@@ -579,24 +580,20 @@ fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    let head = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "pyfix",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://pypi.org/project/pyfix/",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": [],
-        }],
-    });
-    let text = serde_json::to_string(&head)?;
-    // Everything up to the (empty) results array, which the results fill.
-    let cut = text.rfind("[]").unwrap_or(text.len());
-    out.write_all(text[..cut + 1].as_bytes())
+    let tool = json!({ "driver": {
+        "name": "pyfix",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://pypi.org/project/pyfix/",
+        "rules": rules,
+    }});
+    // Written by hand up to the opening of `results`, so that the results
+    // can follow one by one as the files come in.
+    write!(
+        out,
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\
+         \"runs\":[{{\"tool\":{},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+        serde_json::to_string(&tool)?
+    )
 }
 
 fn sarif_region(start: (usize, usize), end: (usize, usize)) -> Value {
