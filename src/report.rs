@@ -496,7 +496,11 @@ fn unsafe_hint(hidden: usize) -> String {
 }
 
 pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+    match count {
+        1 => format!("1 {noun}"),
+        _ if noun.ends_with('x') => format!("{count} {noun}es"),
+        _ => format!("{count} {noun}s"),
+    }
 }
 
 fn location(line: usize, column: usize) -> Value {
