@@ -44,7 +44,7 @@ pub fn markdown(totals: &Totals, mode: Mode) -> String {
         };
         let _ = writeln!(out, "### {code} `{}`: {} ({safety})\n", rule.name(), plural(*count, "fix"));
         if let Some(why) = section(&doc, "## Why is this bad?") {
-            let _ = writeln!(out, "{}\n", first_paragraph(&why));
+            let _ = writeln!(out, "{}\n", lead(&why));
         }
         let _ = writeln!(out, "Run `pyfix --explain {code}` for the full documentation.\n");
     }
@@ -113,6 +113,22 @@ fn remaining(out: &mut String, totals: &Totals) {
     }
 }
 
+/// The first paragraph of a section, with what it introduces when it ends
+/// with a colon (an example), as Markdown.
+fn lead(text: &str) -> String {
+    let mut chunks = text.trim().split("\n\n");
+    let mut lead = first_paragraph(text);
+    let mut introduces = lead.ends_with(':');
+    chunks.next();
+    while introduces {
+        let Some(next) = chunks.next() else { break };
+        lead.push_str("\n\n");
+        lead.push_str(next.trim_end());
+        introduces = next.trim_end().ends_with(':');
+    }
+    lead
+}
+
 /// The first paragraph of a documentation section, on one line.
 fn first_paragraph(text: &str) -> String {
     text.trim()
@@ -127,6 +143,13 @@ fn first_paragraph(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lead_ending_in_a_colon_keeps_its_example() {
+        let why = "Shared\nstate:\n\n```python\nx = 1\n```\n\nMore.";
+        assert_eq!(lead(why), "Shared state:\n\n```python\nx = 1\n```");
+        assert_eq!(lead("One.\n\nTwo."), "One.");
+    }
 
     #[test]
     fn takes_the_first_paragraph() {
