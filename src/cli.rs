@@ -590,11 +590,11 @@ impl Run {
 
     /// Writes `--summary` and decides the exit status.
     fn finish(&self, totals: &Totals) -> u8 {
-        if let Some(path) = &self.args.summary {
-            if let Err(err) = std::fs::write(path, summary::markdown(totals, self.mode)) {
-                eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
-                return 2;
-            }
+        if let Some(path) = &self.args.summary
+            && let Err(err) = std::fs::write(path, summary::markdown(totals, self.mode))
+        {
+            eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
+            return 2;
         }
         self.exit_status(totals)
     }

@@ -240,9 +240,10 @@ fn parse_comment(text: &str, start: usize, line: usize) -> Vec<Directive> {
         let after = &text[hash + 1..];
         let body = after.trim_start_matches([' ', '\t']);
         let body_at = hash + 1 + (after.len() - body.len());
-        let directive = if body.len() >= 4 && body[..4].eq_ignore_ascii_case("noqa") {
+        let starts = |word: &str| body.as_bytes().get(..word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()));
+        let directive = if starts("noqa") {
             parse_noqa(text, body_at + 4)
-        } else if body.len() >= 6 && body[..6].eq_ignore_ascii_case("pyfix:") {
+        } else if starts("pyfix:") {
             Some(parse_pyfix(text, body_at + 6))
         } else {
             None
@@ -386,6 +387,8 @@ mod tests {
         assert_eq!(spaced.codes.len(), 2);
         assert!(parse_comment("# noqaxyz", 0, 0).is_empty());
         assert!(parse_comment("# this is not a directive", 0, 0).is_empty());
+        assert!(parse_comment("# kö", 0, 0).is_empty());
+        assert!(parse_comment("# pyfö", 0, 0).is_empty());
         let second = one("# type: ignore  # noqa: PF001");
         assert_eq!(second.range, 16..29);
     }
