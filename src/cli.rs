@@ -160,7 +160,7 @@ fn print_rules() {
 fn explain(selector: &str) -> u8 {
     match find(selector) {
         Some(rule) => {
-            print!("{}", rule.explain());
+            let _ = io::stdout().lock().write_all(rule.explain().as_bytes());
             0
         }
         None => {

@@ -177,3 +177,72 @@ impl LineEndings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+    use crate::transform::{FixKind, Transform};
+
+    /// A rule whose fix replaces the first `pass` with a given text.
+    struct ReplacePass(&'static str);
+
+    impl Transform for ReplacePass {
+        fn code(&self) -> &'static str {
+            "PF999"
+        }
+        fn name(&self) -> &'static str {
+            "replace-pass"
+        }
+        fn source_file(&self) -> &'static str {
+            ""
+        }
+        fn fix_kind(&self) -> FixKind {
+            FixKind::Safe
+        }
+        fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+            let Some(at) = context.module.source.find("pass") else { return Vec::new() };
+            vec![Diagnostic {
+                code: "PF999",
+                range: at..at + 4,
+                message: "pass".into(),
+                fix: Some(Fix::safe(vec![Edit::replace(at..at + 4, self.0)])),
+            }]
+        }
+    }
+
+    fn run(source: &str, rule: &ReplacePass) -> Result<FileReport, FileError> {
+        process(source, "t.py", &[rule], &Settings::default(), Some(Applicability::Safe))
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_syntax_is_an_internal_error() {
+        let err = run("def f():\n    pass\n", &ReplacePass("return (")).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"), "{message}");
+        assert!(message.ends_with("file left unchanged"), "{message}");
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_an_internal_error() {
+        // Each pass replaces `pass` with `pass`+`pass`...: there is always another.
+        let err = run("pass\n", &ReplacePass("pass; pass")).unwrap_err();
+        assert!(err.to_string().contains("fixes did not settle after 20 passes (rules PF999)"), "{err}");
+    }
+
+    #[test]
+    fn a_fix_that_settles_is_applied_and_counted() {
+        let report = run("pass\n", &ReplacePass("...")).unwrap();
+        assert_eq!(report.fixed.as_deref(), Some("...\n"));
+        assert_eq!(report.fixes.get("PF999"), Some(&1));
+        assert!(report.findings.is_empty());
+    }
+
+    #[test]
+    fn check_mode_reports_without_fixing() {
+        let report = process("pass\n", "t.py", &[&ReplacePass("...")], &Settings::default(), None).unwrap();
+        assert!(report.fixed.is_none());
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!((report.findings[0].line, report.findings[0].column), (1, 1));
+    }
+}

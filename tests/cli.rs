@@ -310,7 +310,7 @@ fn bad_files_are_reported_and_left_alone() {
     assert_eq!(code(&out), 2);
     let errors = stderr(&out);
     let expected = [
-        "missing.py: error: file vanished before it could be read",
+        "missing.py: error: no such file or directory",
         "syntax.py: error: syntax error at line 2, column",
         "latin1.py: error: not UTF-8 (declared encoding `latin-1`",
         "binary.py: error: contains a NUL byte at offset 0",
