@@ -97,6 +97,9 @@ struct Totals {
     fixes: BTreeMap<&'static str, usize>,
     files_changed: usize,
     errors: usize,
+    /// `--write` prints the fixes first and then what remains: the
+    /// remaining findings wait here.
+    remaining: Vec<u8>,
 }
 
 pub fn run() -> u8 {
@@ -256,7 +259,7 @@ impl Run {
                 let text = report.fixed.as_deref().unwrap_or(&source);
                 let _ = stdout.write_all(text.as_bytes());
                 self.count(&report, &mut totals);
-                print_findings(name.display(), &report.findings, self.threshold(), &mut stderr);
+                print_findings(name.display(), &report.findings, self.threshold(), &mut totals.remaining);
                 self.print_summary(&totals, &mut stderr, &mut io::sink());
             }
             _ => {
@@ -288,8 +291,12 @@ impl Run {
                             let _ = stdout.write_all(diff.as_bytes());
                         }
                     }
-                    Mode::Check | Mode::Write => {
+                    Mode::Check => {
                         print_findings(self.display(path), &report.findings, self.threshold(), &mut stdout);
+                    }
+                    Mode::Write => {
+                        let shown = self.display(path);
+                        print_findings(shown, &report.findings, self.threshold(), &mut totals.remaining);
                     }
                 }
             }
@@ -345,6 +352,7 @@ impl Run {
                         per_rule()
                     );
                 }
+                let _ = out.write_all(&totals.remaining);
                 match totals.findings {
                     0 => writeln!(out, "No findings remain."),
                     n => writeln!(out, "Found {} that remain.{hint}", plural(n, "finding")),
