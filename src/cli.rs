@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use clap::Parser;
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::diff::unified_diff;
 use crate::engine::{self, FileReport, Finding};
 use crate::error::FileError;
@@ -60,6 +61,14 @@ struct Args {
     #[arg(long, exclusive = true)]
     list_rules: bool,
 
+    /// Do not read or write the cache of files with nothing to report.
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Where the cache lives [default: .pyfix_cache in the working directory].
+    #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE", exclusive = true)]
     explain: Option<String>,
@@ -80,6 +89,7 @@ struct Run {
     rules: Vec<&'static dyn Transform>,
     settings: Resolver,
     working_directory: PathBuf,
+    cache: Option<Cache>,
 }
 
 /// What happened to one file.
@@ -142,7 +152,13 @@ pub fn run() -> u8 {
         rules,
         settings: Resolver::default(),
         working_directory: env::current_dir().unwrap_or_default(),
+        cache: None,
     };
+    let mut run = run;
+    if !args.no_cache {
+        let dir = args.cache_dir.clone().unwrap_or_else(|| run.working_directory.join(".pyfix_cache"));
+        run.cache = Some(Cache::open(&dir, &run.rules));
+    }
     if args.paths.iter().any(|path| path.as_os_str() == "-") {
         if args.paths.len() > 1 {
             eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
@@ -175,7 +191,7 @@ fn explain(selector: &str) -> u8 {
 
 impl Run {
     /// Processes every file under `paths`, in parallel, printing in path order.
-    fn paths(&self, paths: &[PathBuf]) -> u8 {
+    fn paths(mut self, paths: &[PathBuf]) -> u8 {
         let collected = files::collect(paths);
         let mut totals = Totals::default();
         for (path, error) in &collected.errors {
@@ -203,12 +219,17 @@ impl Run {
             }
         });
         self.print_summary(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
+        if let Some(cache) = self.cache.take()
+            && let Err(err) = cache.save()
+        {
+            eprintln!("pyfix: warning: cannot write the cache: {err}");
+        }
         self.exit_status(&totals)
     }
 
     fn process_file(&self, path: &Path) -> Outcome {
         let result = files::read(path).and_then(|source| {
-            let report = self.process_text(path, &source)?;
+            let report = self.process_cached(path, &source)?;
             let diff = match (&report.fixed, self.mode) {
                 (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(path))),
                 (Some(fixed), Mode::Write) => {
@@ -225,10 +246,34 @@ impl Run {
         }
     }
 
+    /// `process_text`, skipped for a file the cache knows has nothing to report.
+    fn process_cached(&self, path: &Path, source: &str) -> Result<FileReport, FileError> {
+        let Some(cache) = &self.cache else {
+            return self.process_text(path, source);
+        };
+        let settings = self.settings.for_file(path);
+        let key = cache.key(&file_name_of(path), &settings, source.as_bytes());
+        if cache.is_clean(key) {
+            return Ok(FileReport::default());
+        }
+        let report = self.process_text(path, source)?;
+        if report.findings.is_empty() {
+            // A file that was fixed is clean in its fixed form once written.
+            let clean = match (&report.fixed, self.mode) {
+                (None, _) => Some(key),
+                (Some(fixed), Mode::Write) => Some(cache.key(&file_name_of(path), &settings, fixed.as_bytes())),
+                (Some(_), _) => None,
+            };
+            if let Some(clean) = clean {
+                cache.record_clean(clean);
+            }
+        }
+        Ok(report)
+    }
+
     fn process_text(&self, path: &Path, source: &str) -> Result<FileReport, FileError> {
         let settings = self.settings.for_file(path);
-        let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or("-");
-        engine::process(source, file_name, &self.rules, &settings, self.apply)
+        engine::process(source, &file_name_of(path), &self.rules, &settings, self.apply)
     }
 
     /// `-`: the text comes from standard input. `--write` prints the fixed
@@ -416,6 +461,10 @@ fn print_findings(path: impl std::fmt::Display, findings: &[Finding], threshold:
             finding.line, finding.column, finding.code, finding.message
         );
     }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name().map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string())
 }
 
 fn unsafe_hint(hidden: usize) -> String {

@@ -13,7 +13,7 @@ use crate::error::FileError;
 /// Directories never entered unless named on the command line.
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytest_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
+    ".pytest_cache", ".pyfix_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
     "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
     "venv",
 ];

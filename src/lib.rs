@@ -5,6 +5,7 @@
 //! atomic write. `src/` is the engine and names no rule; the rules live in
 //! `transforms/`, one file each.
 
+pub mod cache;
 pub mod cli;
 pub mod diff;
 pub mod engine;
