@@ -14,6 +14,7 @@ pub mod files;
 pub mod fix;
 pub mod importer;
 pub mod module;
+pub mod scan;
 pub mod semantic;
 pub mod settings;
 pub mod transform;
