@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::cache::Cache;
 use crate::diff::unified_diff;
-use crate::engine::{self, FileReport, Finding};
+use crate::engine::{self, FileReport, Finding, Prefilter};
 use crate::error::FileError;
 use crate::files;
 use crate::fix::Applicability;
@@ -69,6 +69,11 @@ struct Args {
     #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
 
+    /// Parse every file, even one whose tokens rule out every selected rule
+    /// (slower; reports the syntax errors of such files too).
+    #[arg(long)]
+    no_prefilter: bool,
+
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE", exclusive = true)]
     explain: Option<String>,
@@ -90,6 +95,7 @@ struct Run {
     settings: Resolver,
     working_directory: PathBuf,
     cache: Option<Cache>,
+    prefilter: Prefilter,
 }
 
 /// What happened to one file.
@@ -153,6 +159,7 @@ pub fn run() -> u8 {
         settings: Resolver::default(),
         working_directory: env::current_dir().unwrap_or_default(),
         cache: None,
+        prefilter: if args.no_prefilter { Prefilter::Off } else { Prefilter::On },
     };
     let mut run = run;
     if !args.no_cache {
@@ -273,7 +280,7 @@ impl Run {
 
     fn process_text(&self, path: &Path, source: &str) -> Result<FileReport, FileError> {
         let settings = self.settings.for_file(path);
-        engine::process(source, &file_name_of(path), &self.rules, &settings, self.apply)
+        engine::process_with(source, &file_name_of(path), &self.rules, &settings, self.apply, self.prefilter)
     }
 
     /// `-`: the text comes from standard input. `--write` prints the fixed

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::error::FileError;
 use crate::fix::{Applicability, apply_fixes};
 use crate::module::Module;
+use crate::scan::scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
 use crate::transform::{Context, Diagnostic, Transform};
@@ -44,7 +45,30 @@ pub fn process(
     settings: &Settings,
     apply: Option<Applicability>,
 ) -> Result<FileReport, FileError> {
+    process_with(source, file_name, rules, settings, apply, Prefilter::On)
+}
+
+/// Whether a file whose tokens rule out every selected rule is skipped
+/// unparsed (`On`, the default) or parsed anyway (`Off`: every syntax error
+/// is reported, and the prefilter's exactness can be checked against it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefilter {
+    On,
+    Off,
+}
+
+pub fn process_with(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    settings: &Settings,
+    apply: Option<Applicability>,
+    prefilter: Prefilter,
+) -> Result<FileReport, FileError> {
     let line_endings = LineEndings::of(source)?;
+    if prefilter == Prefilter::On && cannot_match(source, rules) {
+        return Ok(FileReport::default());
+    }
     let mut current = line_endings.normalise(source);
     let mut report = FileReport::default();
     let mut fixed_by: Vec<&'static str> = Vec::new();
@@ -78,6 +102,13 @@ pub fn process(
         report.fixed = Some(fixed);
     }
     Ok(report)
+}
+
+/// True when the tokens show that no rule can find anything. A file the
+/// tokenizer cannot read with certainty is always parsed.
+fn cannot_match(source: &str, rules: &[&dyn Transform]) -> bool {
+    let scan = scan(source.as_bytes());
+    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(&scan))
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.

@@ -77,7 +77,40 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
     if !scanner.suspicious {
         scanner.run();
     }
-    Scan { source, tokens: scanner.tokens, lines: scanner.lines, suspicious: scanner.suspicious }
+    let mut scan = Scan { source, tokens: scanner.tokens, lines: scanner.lines, suspicious: scanner.suspicious };
+    if !scan.suspicious {
+        scan.suspicious = has_python2_syntax(&scan);
+    }
+    scan
+}
+
+/// Python 2 constructs a parse would reject: `print "x"`, `exec code`,
+/// `except E, e:`, `raise E, "message"`, `0777`, `10L`.
+fn has_python2_syntax(scan: &Scan<'_>) -> bool {
+    let old_number = |token: &Token| {
+        let text = scan.text(token);
+        let octal = text.len() > 1 && text[0] == b'0' && text.iter().all(u8::is_ascii_digit) && text.iter().any(|b| *b != b'0');
+        octal || text.ends_with(b"l") || text.ends_with(b"L")
+    };
+    if scan.tokens.iter().any(|token| token.kind == Kind::Number && old_number(token)) {
+        return true;
+    }
+    scan.lines.iter().any(|line| {
+        let tokens = scan.line_tokens(line);
+        let Some(first) = tokens.first() else { return false };
+        let second = tokens.get(1);
+        if scan.is(first, "print") || scan.is(first, "exec") {
+            return second.is_some_and(|next| next.kind != Kind::Op);
+        }
+        if scan.is(first, "except") || scan.is(first, "raise") {
+            let depth = first.depth;
+            return tokens
+                .iter()
+                .take_while(|t| !(t.depth == depth && scan.is(t, ":")))
+                .any(|t| t.depth == depth && scan.is(t, ","));
+        }
+        false
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -289,7 +322,11 @@ impl Scanner<'_> {
     /// holding further strings (`f"{d["k"]}"`, legal since 3.12) is read right.
     fn string(&mut self, start: usize) {
         let prefix = &self.src[start..self.pos];
-        if prefix.iter().any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't')) {
+        let has = |letter: u8| prefix.iter().any(|b| b.to_ascii_lowercase() == letter);
+        if has(b'u') && has(b'r') {
+            self.suspicious = true; // Python 2's `ur''`
+        }
+        if has(b'f') || has(b't') {
             self.formatted_string();
         } else {
             self.plain_string_body();
@@ -454,7 +491,8 @@ impl Scanner<'_> {
             _ => 1,
         };
         let byte = self.src[start];
-        if !b"+-*/%@&|^~<>=!.,:;`$?".contains(&byte) {
+        let python2_not_equal = byte == b'<' && self.src.get(self.pos + 1) == Some(&b'>');
+        if !b"+-*/%@&|^~<>=!.,:;".contains(&byte) || python2_not_equal {
             self.suspicious = true;
         }
         self.pos += len;
@@ -493,8 +531,18 @@ mod tests {
 
     #[test]
     fn unreadable_input_is_suspicious() {
-        for source in ["x = (1\n", "x = 'abc\n", "x = 1)\n", "€ = 2\n", "s = \"\"\"open\n", "x = 1 \\ 2\n"] {
+        for source in ["x = (1\n", "x = 'abc\n", "x = 1)\n", "€ = 2\n", "s = \"\"\"open\n", "x = 1 \\ 2\n", "x = `y`\n"] {
             assert!(scan(source.as_bytes()).suspicious, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn python2_syntax_is_suspicious() {
+        for source in ["print 'x'\n", "exec code in ns\n", "try:\n  pass\nexcept E, e:\n  pass\n", "raise E, 'm'\n", "x = 0777\n", "x = 10L\n", "if a <> b: pass\n", "s = ur'x'\n"] {
+            assert!(scan(source.as_bytes()).suspicious, "{source:?}");
+        }
+        for source in ["print('x')\n", "print\n", "exec(code)\n", "except_ = 1, 2\n", "raise E('a, b')\n", "x = 00\n", "try:\n  pass\nexcept (A, B):\n  pass\n"] {
+            assert!(!scan(source.as_bytes()).suspicious, "{source:?}");
         }
     }
 
