@@ -12,15 +12,17 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::config::{self, ConfigError};
 use crate::diff::unified_diff;
-use crate::engine::{self, FileReport};
+use crate::engine::{self, FileReport, Prefilter};
 use crate::error::FileError;
 use crate::files;
 use crate::fix::Applicability;
 use crate::report::{FileResult, LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals};
 use crate::settings::{Discovery, Overrides, Project, PythonVersion, Resolver};
 use crate::summary;
+use crate::transform::Transform;
 use crate::transforms::{ALL, find};
 
 #[derive(Parser, Debug)]
@@ -63,6 +65,19 @@ struct Args {
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE", exclusive = true)]
     explain: Option<String>,
+
+    /// Do not read or write the cache of files with nothing to report.
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Where the cache lives [default: .pyfix_cache in the working directory].
+    #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Parse every file, even one whose tokens rule out every selected rule
+    /// (slower; reports the syntax errors of such files too).
+    #[arg(long)]
+    no_prefilter: bool,
 
     /// Rules to run: comma-separated codes, code prefixes or names (default: all).
     #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
@@ -152,6 +167,8 @@ struct Run {
     args: Args,
     stdout_paint: Paint,
     working_directory: PathBuf,
+    cache: Option<Cache>,
+    prefilter: Prefilter,
 }
 
 /// What happened to one file.
@@ -197,7 +214,14 @@ pub fn run() -> u8 {
             return 2;
         }
     };
-    let run = Run { mode, resolver, stdout_paint: Paint::stdout(), args, working_directory: current_dir() };
+    let working_directory = current_dir();
+    let cache = (!args.no_cache).then(|| {
+        let dir = args.cache_dir.clone().unwrap_or_else(|| working_directory.join(".pyfix_cache"));
+        // The rules are part of each file's key (they can differ per file).
+        Cache::open(&dir, &[])
+    });
+    let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
+    let run = Run { mode, resolver, stdout_paint: Paint::stdout(), args, working_directory, cache, prefilter };
     if run.args.show_settings {
         return run.show_settings();
     }
@@ -288,7 +312,7 @@ fn print_rules() {
 fn explain(selector: &str) -> u8 {
     match find(selector) {
         Some(rule) => {
-            print!("{}", rule.explain());
+            let _ = io::stdout().lock().write_all(rule.explain().as_bytes());
             0
         }
         None => {
@@ -382,7 +406,7 @@ impl Run {
     }
 
     /// Processes every file under the paths, in parallel, printing in path order.
-    fn paths(&self) -> u8 {
+    fn paths(mut self) -> u8 {
         let mut totals = Totals::default();
         let explicit: Vec<PathBuf> = self
             .args
@@ -439,6 +463,11 @@ impl Run {
             }
         });
         progress.finish();
+        if let Some(cache) = self.cache.take()
+            && let Err(err) = cache.save()
+        {
+            eprintln!("pyfix: warning: cannot write the cache: {err}");
+        }
         totals.unsafe_fixes = jobs.iter().any(|(_, project, _)| project.unsafe_fixes);
         let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
         self.finish(&totals)
@@ -455,7 +484,7 @@ impl Run {
 
     fn process_file(&self, path: &Path, project: &Project, absolute: &Path) -> Outcome {
         let result = files::read(path).and_then(|source| {
-            let report = self.process_text(path, &source, project, absolute)?;
+            let report = self.process_cached(path, &source, project, absolute)?;
             let diff = match (&report.fixed, self.mode) {
                 (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(path))),
                 (Some(fixed), Mode::Write) => {
@@ -480,14 +509,46 @@ impl Run {
         self.args.output_format == OutputFormat::Full
     }
 
-    fn process_text(&self, path: &Path, source: &str, project: &Project, absolute: &Path) -> Result<FileReport, FileError> {
+    /// `process_text`, skipped for a file the cache knows has nothing to report.
+    fn process_cached(&self, path: &Path, source: &str, project: &Project, absolute: &Path) -> Result<FileReport, FileError> {
         let rules = project.rules_for(absolute);
-        let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or("-");
+        let Some(cache) = &self.cache else {
+            return self.process_text(path, source, project, &rules);
+        };
+        let file_name = file_name_of(path);
+        let key = cache.key_for(&file_name, &project.settings, &rules, source.as_bytes());
+        if cache.is_clean(key) {
+            return Ok(FileReport::default());
+        }
+        let report = self.process_text(path, source, project, &rules)?;
+        if report.findings.is_empty() {
+            // A file that was fixed is clean in its fixed form once written.
+            let clean = match (&report.fixed, self.mode) {
+                (None, _) => Some(key),
+                (Some(fixed), Mode::Write) => {
+                    Some(cache.key_for(&file_name, &project.settings, &rules, fixed.as_bytes()))
+                }
+                (Some(_), _) => None,
+            };
+            if let Some(clean) = clean {
+                cache.record_clean(clean);
+            }
+        }
+        Ok(report)
+    }
+
+    fn process_text(
+        &self,
+        path: &Path,
+        source: &str,
+        project: &Project,
+        rules: &[&'static dyn Transform],
+    ) -> Result<FileReport, FileError> {
         let apply = match self.mode {
             Mode::Check => None,
             Mode::Diff | Mode::Write => Some(self.threshold(project)),
         };
-        engine::process(source, file_name, &rules, &project.settings, apply)
+        engine::process_with(source, &file_name_of(path), rules, &project.settings, apply, self.prefilter)
     }
 
     /// `-`: the text comes from standard input and the configuration is the
@@ -516,7 +577,7 @@ impl Run {
         }
         let mut totals = Totals { unsafe_fixes: project.unsafe_fixes, ..Totals::default() };
         let result = files::decode(bytes).and_then(|source| {
-            let report = self.process_text(name, &source, &project, &absolute)?;
+            let report = self.process_text(name, &source, &project, &project.rules_for(&absolute))?;
             Ok((source, report))
         });
         let (source, report) = match result {
@@ -650,6 +711,10 @@ impl Run {
     fn display(&self, path: &Path) -> String {
         display_in(&self.working_directory, path)
     }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name().map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string())
 }
 
 fn display_in(working_directory: &Path, path: &Path) -> String {

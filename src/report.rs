@@ -212,6 +212,9 @@ pub struct Printer {
     /// Whether a JSON or SARIF element was written (for the commas).
     wrote_element: bool,
     started: bool,
+    /// `--write` prints what it fixed first and then what remains: the
+    /// remaining findings (in the human formats) wait here.
+    held: Vec<u8>,
 }
 
 pub struct PrinterOptions {
@@ -235,6 +238,7 @@ impl Printer {
             counts: BTreeMap::new(),
             wrote_element: false,
             started: false,
+            held: Vec::new(),
         }
     }
 
@@ -267,6 +271,24 @@ impl Printer {
     }
 
     pub fn file(&mut self, file: &FileResult<'_>, out: &mut dyn Write) -> io::Result<()> {
+        if self.holds_findings() {
+            let mut held = std::mem::take(&mut self.held);
+            let written = self.file_to(file, &mut held);
+            self.held = held;
+            return written;
+        }
+        self.file_to(file, out)
+    }
+
+    /// After `--write`, a human summary starts with the fixes, so the
+    /// findings that remain wait for it.
+    fn holds_findings(&self) -> bool {
+        self.mode == Mode::Write
+            && self.level == LogLevel::Normal
+            && matches!(self.format, OutputFormat::Concise | OutputFormat::Full)
+    }
+
+    fn file_to(&mut self, file: &FileResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         self.start(out)?;
         for finding in &file.report.findings {
             let counts = self.counts.entry(finding.code).or_default();
@@ -319,7 +341,7 @@ impl Printer {
             let target: &mut dyn Write = if self.mode == Mode::Diff { &mut *summary } else { &mut *out };
             print_fixes(totals, self.mode, target)?;
         }
-        print_summary(totals, self.mode, out, summary)
+        print_summary(totals, self.mode, &self.held, out, summary)
     }
 
     fn concise(&self, file: &FileResult<'_>, finding: &Finding) -> String {
@@ -441,8 +463,15 @@ fn print_fixes(totals: &Totals, mode: Mode, out: &mut dyn Write) -> io::Result<(
 }
 
 /// The summary: findings and fixes on `out`; in `--diff` mode on `err`,
-/// so that standard output is nothing but the diff.
-pub fn print_summary(totals: &Totals, mode: Mode, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+/// so that standard output is nothing but the diff. After `--write`, the
+/// fixes come first, then the `remaining` findings, then their count.
+pub fn print_summary(
+    totals: &Totals,
+    mode: Mode,
+    remaining: &[u8],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
     let fixed: usize = totals.fixes.values().sum();
     let per_rule = || totals.fixes.iter().map(|(code, n)| format!("{code}: {n}")).collect::<Vec<_>>().join(", ");
     let hint = unsafe_hint(totals.hidden_unsafe);
@@ -465,6 +494,7 @@ pub fn print_summary(totals: &Totals, mode: Mode, out: &mut dyn Write, err: &mut
                     per_rule()
                 )?;
             }
+            out.write_all(remaining)?;
             match totals.findings {
                 0 => writeln!(out, "No findings remain."),
                 n => writeln!(out, "Found {} that remain.{hint}", plural(n, "finding")),

@@ -100,7 +100,7 @@ impl Suppressions {
     /// Finds the directives in `module`'s comments.
     pub fn parse(module: &Module<'_>, ran: Vec<&'static str>) -> Suppressions {
         let mut suppressions = Suppressions { directives: Vec::new(), ran };
-        if !mentions_a_directive(module.source) {
+        if !mentions_a_directive(module.source.as_bytes()) {
             return suppressions;
         }
         let first_statement = first_code_statement(module);
@@ -173,11 +173,11 @@ impl Suppressions {
     }
 }
 
-/// A cheap look before walking the tree for comments.
-fn mentions_a_directive(source: &str) -> bool {
-    source.as_bytes().windows(5).any(|window| {
-        window[..4].eq_ignore_ascii_case(b"noqa") || window.eq_ignore_ascii_case(b"pyfix")
-    })
+/// A cheap look before walking the tree for comments: no `noqa` or
+/// `pyfix` anywhere (any case) means no directive.
+pub fn mentions_a_directive(source: &[u8]) -> bool {
+    source.windows(4).any(|window| window.eq_ignore_ascii_case(b"noqa"))
+        || source.windows(5).any(|window| window.eq_ignore_ascii_case(b"pyfix"))
 }
 
 /// The offset of the first statement that is not the module docstring.
@@ -388,6 +388,8 @@ mod tests {
         assert!(parse_comment("# noqaxyz", 0, 0).is_empty());
         assert!(parse_comment("# this is not a directive", 0, 0).is_empty());
         assert!(parse_comment("# kö", 0, 0).is_empty());
+        assert!(mentions_a_directive(b"x = 1  # NOQA"));
+        assert!(!mentions_a_directive(b"x = 1  # no"));
         assert!(parse_comment("# pyfö", 0, 0).is_empty());
         let second = one("# type: ignore  # noqa: PF001");
         assert_eq!(second.range, 16..29);

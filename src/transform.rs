@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use crate::fix::Fix;
 use crate::module::Module;
+use crate::scan::Scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
 use crate::suppression::Suppressions;
@@ -62,6 +63,14 @@ pub trait Transform: Sync + Send {
     /// something. Other rules leave it as it is.
     fn check_suppressions(&self, _context: &Context<'_>, _suppressions: &Suppressions) -> Vec<Diagnostic> {
         Vec::new()
+    }
+
+    /// A necessary condition for a finding, read from the file's tokens:
+    /// `false` promises that `check` would find nothing, so the file need not
+    /// be parsed for this rule. It may say `true` too often, never too
+    /// rarely (tests/prefilter.rs holds every rule to that on real code).
+    fn may_match(&self, _scan: &Scan<'_>) -> bool {
+        true
     }
 
     /// The documentation: the leading `//!` lines of the rule's file.

@@ -310,7 +310,7 @@ fn bad_files_are_reported_and_left_alone() {
     assert_eq!(code(&out), 2);
     let errors = stderr(&out);
     let expected = [
-        "missing.py: error: file vanished before it could be read",
+        "missing.py: error: no such file or directory",
         "syntax.py: error: syntax error at line 2, column",
         "latin1.py: error: not UTF-8 (declared encoding `latin-1`",
         "binary.py: error: contains a NUL byte at offset 0",
@@ -363,4 +363,31 @@ fn a_type_alias_misread_is_detected() {
     assert!(fixed.starts_with("class C: pass\nx = C()\ntype(x).attr = []\n"), "{fixed}");
     let compiled = common::python_compile_errors(&[dir.path().join("a.py")]);
     assert!(compiled.is_empty(), "{compiled:?}");
+}
+
+#[test]
+fn the_cache_never_hides_a_change() {
+    let dir = project(&[("a.py", "def f(x=None):\n    return x\n"), ("b.py", BUGGY)]);
+    let first = pyfix(dir.path(), &[]);
+    assert_eq!(code(&first), 1);
+    assert!(dir.path().join(".pyfix_cache/clean-v1.bin").is_file());
+    // Unchanged: the same answer from the cache.
+    let second = pyfix(dir.path(), &[]);
+    assert_eq!(stdout(&second), stdout(&first));
+    // A clean file that gains a finding is checked again.
+    fs::write(dir.path().join("a.py"), "def f(x={}):\n    return x\n").unwrap();
+    let third = pyfix(dir.path(), &[]);
+    assert!(stdout(&third).contains("a.py:1:9: PF001"), "{}", stdout(&third));
+    // Other rule selections and settings are other keys.
+    fs::write(dir.path().join("a.py"), "def f(x=None):\n    return x\n").unwrap();
+    assert_eq!(code(&pyfix(dir.path(), &["--select", "PF001", "a.py"])), 0);
+    fs::write(dir.path().join("pyproject.toml"), "[project]\nrequires-python = \">=3.8\"\n").unwrap();
+    assert_eq!(code(&pyfix(dir.path(), &["a.py"])), 0);
+
+    let fresh = project(&[("a.py", BUGGY)]);
+    pyfix(fresh.path(), &["--no-cache"]);
+    assert!(!fresh.path().join(".pyfix_cache").exists());
+    let elsewhere = common::temp_dir("cache-dir");
+    pyfix(fresh.path(), &["--cache-dir", elsewhere.path().to_str().unwrap()]);
+    assert!(elsewhere.path().join("clean-v1.bin").is_file());
 }

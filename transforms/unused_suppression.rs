@@ -49,7 +49,8 @@
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
-use crate::suppression::{Code, Directive, Kind, Suppressions};
+use crate::scan::Scan;
+use crate::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 
 pub struct UnusedSuppression;
@@ -71,6 +72,11 @@ impl Transform for UnusedSuppression {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Safe
+    }
+
+    /// Only a file that mentions `noqa` or `pyfix` can hold a directive.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        mentions_a_directive(scan.source)
     }
 
     /// Nothing to find before the other rules have run.
