@@ -178,6 +178,7 @@ enum Outcome {
 }
 
 pub fn run() -> u8 {
+    engine::install_panic_hook();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(err) => {

@@ -1,7 +1,9 @@
 //! One file's journey from text to findings and fixed text: parse, check,
 //! apply non-overlapping fixes, re-parse, repeat until nothing applies.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::FileError;
 use crate::fix::{Applicability, apply_fixes};
@@ -79,6 +81,54 @@ pub enum Prefilter {
 }
 
 pub fn process_with(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    settings: &Settings,
+    apply: Option<Applicability>,
+    prefilter: Prefilter,
+) -> Result<FileReport, FileError> {
+    // A bug in one rule on one odd file must not take the run down: it
+    // becomes that file's internal error, and the file is left as it was.
+    GUARDED.with(|guarded| guarded.set(true));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        process_unguarded(source, file_name, rules, settings, apply, prefilter)
+    }));
+    GUARDED.with(|guarded| guarded.set(false));
+    outcome.unwrap_or_else(|_| {
+        let what = LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_default();
+        Err(FileError::Internal(format!("pyfix panicked ({what}); please report this file")))
+    })
+}
+
+thread_local! {
+    /// The message and place of this thread's last panic, for the report.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// This thread is inside `process_with`, which reports panics itself.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Inside `process_with`, replaces the default panic message (several
+/// lines on stderr) with a note that it reports as one line for the file;
+/// with `RUST_BACKTRACE` set, or outside, the default message is printed.
+pub fn install_panic_hook() {
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        let place = info.location().map(|at| format!(" at {}:{}", at.file(), at.line())).unwrap_or_default();
+        LAST_PANIC.with(|last| *last.borrow_mut() = Some(format!("{message}{place}")));
+        if !GUARDED.with(Cell::get) || std::env::var_os("RUST_BACKTRACE").is_some() {
+            default_hook(info);
+        }
+    }));
+}
+
+fn process_unguarded(
     source: &str,
     file_name: &str,
     rules: &[&dyn Transform],
@@ -316,6 +366,34 @@ mod tests {
         assert_eq!(report.fixed.as_deref(), Some("...\n"));
         assert_eq!(report.fixes.get("PF999"), Some(&1));
         assert!(report.findings.is_empty());
+    }
+
+    struct Panics;
+
+    impl Transform for Panics {
+        fn code(&self) -> &'static str {
+            "PF998"
+        }
+        fn name(&self) -> &'static str {
+            "panics"
+        }
+        fn source_file(&self) -> &'static str {
+            ""
+        }
+        fn fix_kind(&self) -> FixKind {
+            FixKind::None
+        }
+        fn check(&self, _: &Context<'_>) -> Vec<Diagnostic> {
+            panic!("a rule bug");
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_is_that_files_internal_error() {
+        install_panic_hook();
+        let err = process("x = 1\n", "t.py", &[&Panics], &Settings::default(), None).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("internal error: pyfix panicked (a rule bug at src/engine.rs:"), "{message}");
     }
 
     #[test]
