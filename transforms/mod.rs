@@ -3,9 +3,13 @@
 
 use crate::transform::Transform;
 
+mod del_cleanup;
 mod mutable_default;
 
-pub static ALL: &[&dyn Transform] = &[&mutable_default::MutableDefault];
+pub static ALL: &[&dyn Transform] = &[
+    &mutable_default::MutableDefault,
+    &del_cleanup::DelCleanup,
+];
 
 /// The rule with this code or name.
 pub fn find(selector: &str) -> Option<&'static dyn Transform> {
