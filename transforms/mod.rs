@@ -5,10 +5,12 @@ use crate::transform::Transform;
 
 mod del_cleanup;
 mod mutable_default;
+mod open_without_with;
 
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
     &del_cleanup::DelCleanup,
+    &open_without_with::OpenWithoutWith,
 ];
 
 /// The rule with this code or name.
