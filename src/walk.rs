@@ -70,3 +70,28 @@ pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
     }
     current
 }
+
+/// True for the nodes that can hold statements: the module, blocks, and
+/// compound statements and their clauses. A search for statements can skip
+/// every other node (expressions never hold a statement).
+pub fn holds_statements(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "module"
+            | "block"
+            | "decorated_definition"
+            | "function_definition"
+            | "class_definition"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "for_statement"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "match_statement"
+            | "case_clause"
+    )
+}

@@ -63,7 +63,8 @@
 //! classes in other files), and code elsewhere that calls `obj.__del__()`
 //! breaks.
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -72,7 +73,7 @@ use crate::importer::is_docstring;
 use crate::module::Module;
 use crate::semantic::block_scope_names;
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
-use crate::walk::{Walk, statements, visit};
+use crate::walk::{Walk, holds_statements, statements, visit};
 
 pub struct DelCleanup;
 
@@ -103,11 +104,15 @@ impl Transform for DelCleanup {
         if module.is_stub {
             return Vec::new();
         }
-        let del_called_explicitly = calls_del_explicitly(module);
+        // Computed on the first class with a `__del__`: most files have none.
+        let facts = OnceCell::new();
         let mut diagnostics = Vec::new();
         visit(module.root(), |node| {
+            if !holds_statements(node) {
+                return Walk::Skip;
+            }
             if node.kind() == "class_definition"
-                && let Some(diagnostic) = check_class(module, node, del_called_explicitly)
+                && let Some(diagnostic) = check_class(module, node, &facts)
             {
                 diagnostics.push(diagnostic);
             }
@@ -125,7 +130,7 @@ struct DelMethod<'t> {
     receiver: &'t str,
 }
 
-fn check_class(module: &Module<'_>, class: Node<'_>, del_called_explicitly: bool) -> Option<Diagnostic> {
+fn check_class<'t>(module: &'t Module<'t>, class: Node<'t>, facts: &OnceCell<FileFacts<'t>>) -> Option<Diagnostic> {
     let body = class.child_by_field_name("body")?;
     let names = block_scope_names(module, body);
     if !names.contains("__del__") {
@@ -134,7 +139,8 @@ fn check_class(module: &Module<'_>, class: Node<'_>, del_called_explicitly: bool
     let class_name = class.child_by_field_name("name").map_or("class", |name| module.text(name));
     let bindings = del_bindings(module, body);
     let range = bindings.first().copied().unwrap_or(class).byte_range();
-    let outcome = plan_fix(module, class, body, &names, &bindings, del_called_explicitly);
+    let facts = facts.get_or_init(|| FileFacts::of(module));
+    let outcome = plan_fix(module, class, body, &names, &bindings, facts);
     let message = match &outcome {
         Ok(_) => format!(
             "`{class_name}` cleans up in `__del__`, which may run late or never: \
@@ -155,18 +161,23 @@ fn plan_fix(
     body: Node<'_>,
     names: &HashSet<&str>,
     bindings: &[Node<'_>],
-    del_called_explicitly: bool,
+    facts: &FileFacts<'_>,
 ) -> Result<Vec<Edit>, &'static str> {
     if names.contains("__enter__") || names.contains("__exit__") {
         return Err("the class already defines `__enter__` or `__exit__`");
     }
-    if del_called_explicitly {
+    if facts.del_called_explicitly {
         return Err("this file calls `__del__` explicitly");
+    }
+    let inherited = facts.inherited_names(module, class);
+    if inherited.contains("__enter__") || inherited.contains("__exit__") {
+        return Err("a base class in this file defines `__enter__` or `__exit__`");
     }
     let del = plain_del_method(module, body, bindings)?;
     let del_body = del.function.child_by_field_name("body").ok_or("no body")?;
     let only_calls_close = only_calls_close(module, del_body, del.receiver);
-    let close_exists = names.contains("close") || mentions_close(module, del_body, del.receiver);
+    let close_exists =
+        names.contains("close") || inherited.contains("close") || mentions_close(module, del_body, del.receiver);
     let layout = Layout::of(module, class, body, del.function);
     let insert_at = leading_comments_start(module, del.function);
     let receiver = del.receiver;
@@ -262,6 +273,60 @@ fn del_bindings<'t>(module: &Module<'_>, body: Node<'t>) -> Vec<Node<'t>> {
         _ => Walk::Descend,
     });
     found
+}
+
+/// What the fix must know about the rest of the file.
+struct FileFacts<'t> {
+    /// The file reads the attribute `__del__` (see `calls_del_explicitly`).
+    del_called_explicitly: bool,
+    /// The classes defined in the file, by name (a name may be reused).
+    classes: HashMap<&'t str, Vec<Node<'t>>>,
+}
+
+impl<'t> FileFacts<'t> {
+    fn of(module: &'t Module<'t>) -> FileFacts<'t> {
+        let mut classes: HashMap<&'t str, Vec<Node<'t>>> = HashMap::new();
+        visit(module.root(), |node| {
+            if !holds_statements(node) {
+                return Walk::Skip;
+            }
+            if node.kind() == "class_definition"
+                && let Some(name) = node.child_by_field_name("name")
+            {
+                classes.entry(module.text(name)).or_default().push(node);
+            }
+            Walk::Descend
+        });
+        FileFacts { del_called_explicitly: calls_del_explicitly(module), classes }
+    }
+
+    /// The methods that matter here (`__enter__`, `__exit__`, `close`) that
+    /// `class` inherits from base classes defined in this file. Bases from
+    /// other modules are out of sight.
+    fn inherited_names(&self, module: &Module<'t>, class: Node<'t>) -> HashSet<&'t str> {
+        let mut inherited = HashSet::new();
+        let mut seen = HashSet::from([class.id()]);
+        let mut pending = vec![class];
+        while let Some(current) = pending.pop() {
+            let Some(bases) = current.child_by_field_name("superclasses") else {
+                continue;
+            };
+            let mut cursor = bases.walk();
+            for base in bases.named_children(&mut cursor).filter(|base| base.kind() == "identifier") {
+                for &definition in self.classes.get(module.text(base)).into_iter().flatten() {
+                    if !seen.insert(definition.id()) {
+                        continue;
+                    }
+                    if let Some(body) = definition.child_by_field_name("body") {
+                        let names = block_scope_names(module, body);
+                        inherited.extend(["__enter__", "__exit__", "close"].into_iter().filter(|name| names.contains(name)));
+                    }
+                    pending.push(definition);
+                }
+            }
+        }
+        inherited
+    }
 }
 
 /// True when the file reads the attribute `__del__` (`super().__del__()`,

@@ -57,7 +57,7 @@ use crate::fix::{Edit, Fix};
 use crate::module::Module;
 use crate::semantic::{block_scope_names, function_scope_names};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
-use crate::walk::{Walk, statements, visit};
+use crate::walk::{Walk, ancestor_of_kind, holds_statements, statements, visit};
 
 pub struct OpenWithoutWith;
 
@@ -86,6 +86,9 @@ impl Transform for OpenWithoutWith {
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         visit(context.module.root(), |node| {
+            if !holds_statements(node) {
+                return Walk::Skip;
+            }
             if matches!(node.kind(), "module" | "block") {
                 check_block(context, node, &mut diagnostics);
             }
@@ -287,7 +290,7 @@ fn is_attribute_name(identifier: Node<'_>) -> bool {
 /// than as `NAME.attr`): the file outlives the block.
 fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
     references(module, statement, name).into_iter().any(|reference| {
-        let in_return_or_yield = crate::walk::ancestor_of_kind(reference, &["return_statement", "yield"])
+        let in_return_or_yield = ancestor_of_kind(reference, &["return_statement", "yield"])
             .is_some_and(|ancestor| statement.start_byte() <= ancestor.start_byte());
         in_return_or_yield && !is_attribute_object(reference)
     })
@@ -486,7 +489,7 @@ fn leaves_scope(reference: Node<'_>) -> bool {
     let Some(parent) = reference.parent() else {
         return true;
     };
-    let handed_out = crate::walk::ancestor_of_kind(reference, &["return_statement", "yield"]).is_some();
+    let handed_out = ancestor_of_kind(reference, &["return_statement", "yield"]).is_some();
     if is_attribute_object(reference) {
         return false;
     }
