@@ -37,10 +37,14 @@
 //! `f.close()` stays, on its own line.
 //!
 //! Reported without a fix: `f.close()` in a nested block (under `if`,
-//! `try`, `finally`), a file bound again before it is closed, mixed tabs
-//! and spaces or form feeds in the lines to move, and files never closed in
-//! their block. A file that leaves the block (returned, yielded, stored,
-//! used by a nested function) is not reported unless it is closed there.
+//! `try`, `finally`) or through a helper whose name says `close`; a file
+//! bound again before it is closed; mixed tabs and spaces or form feeds in
+//! the lines to move; and files never closed at all. A file handed on is
+//! not reported unless it is closed by hand: returned or yielded, assigned
+//! or put in a container, passed to a storing method (`append`,
+//! `enter_context`, ...) or to a constructor (`TextIOWrapper(f)`), used in
+//! `with f:`, read by a nested function, or declared `global`. Passing it
+//! to an ordinary function (`json.load(f)`) is a use, not a hand-over.
 //!
 //! ## Fix safety
 //! Unsafe. The file is now closed when an exception leaves the block, and
@@ -137,17 +141,14 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                 };
                 Diagnostic { code: CODE, range: opened.call.byte_range(), message, fix: outcome.ok().map(Fix::unsafe_) }
             }
-            (_, Some(_)) => Diagnostic {
-                code: CODE,
-                range: opened.call.byte_range(),
-                message: format!(
-                    "`{name}` is bound again before the file it holds is closed: \
-                     use `with open(...) as {name}:`"
-                ),
-                fix: None,
-            },
-            (None, None) => {
-                let Some(message) = unclosed_message(module, &opened) else {
+            (None, bound) => {
+                // Not closed in this block: follow the file through the rest
+                // of the block up to a new binding, or through the whole scope.
+                let (roots, region) = match bound {
+                    Some(bound) => (later[..bound].to_vec(), Region::UntilBound),
+                    None => (vec![scope_of(opened.statement)], Region::Scope),
+                };
+                let Some(message) = unclosed_message(module, &opened, &roots, region) else {
                     continue;
                 };
                 Diagnostic { code: CODE, range: opened.call.byte_range(), message, fix: None }
@@ -427,46 +428,136 @@ fn reindented(
     Ok(out)
 }
 
-/// The message for a file never closed in its block, or `None` when the
-/// file leaves the scope (then closing it is someone else's job).
-fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>) -> Option<String> {
+/// How far `unclosed_message` follows a file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Region {
+    /// The statements after it in its block, up to the one that binds the name anew.
+    UntilBound,
+    /// The rest of the function, class or module body.
+    Scope,
+}
+
+/// What becomes of a file after `NAME = open(...)`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fate {
+    Leaks,
+    /// `NAME.close()` (or a `...close...(NAME)` helper) somewhere else.
+    ClosedElsewhere,
+    /// Handed on (returned, stored, wrapped, captured, global): its owner closes it.
+    Escapes,
+}
+
+/// The message for a file not closed in its own block, or `None` when it
+/// escapes (then closing it is someone else's job).
+fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>], region: Region) -> Option<String> {
     let name = opened.name;
-    let scope = scope_of(opened.statement);
-    let mut closed_elsewhere = false;
-    let mut escapes = false;
-    visit(scope, |node| {
-        if node.end_byte() <= opened.statement.end_byte() && node != scope {
-            return Walk::Skip;
-        }
-        match node.kind() {
-            "function_definition" | "class_definition" | "lambda" if node != scope => {
-                escapes |= !references(module, node, name).is_empty();
-                Walk::Skip
+    let mut fate = Fate::Leaks;
+    if region == Region::Scope && declared_global(module, roots, name) {
+        fate = Fate::Escapes;
+    }
+    let after = opened.statement.end_byte();
+    for root in roots {
+        visit(*root, |node| {
+            if node.end_byte() <= after {
+                return Walk::Skip;
             }
-            "attribute" if is_attribute_of(module, node, name, "close") => {
-                closed_elsewhere = true;
-                Walk::Skip
-            }
-            "identifier" if module.text(node) == name && !is_attribute_name(node) => {
-                escapes |= leaves_scope(node);
-                Walk::Skip
-            }
-            _ => Walk::Descend,
-        }
-    });
-    if closed_elsewhere {
-        return Some(format!(
+            let seen = match node.kind() {
+                // A nested function or class that reads the name captures the file.
+                "function_definition" | "class_definition" | "lambda" => {
+                    if references(module, node, name).is_empty() {
+                        return Walk::Skip;
+                    }
+                    Fate::Escapes
+                }
+                "attribute" if is_attribute_of(module, node, name, "close") => Fate::ClosedElsewhere,
+                "identifier" if module.text(node) == name && !is_attribute_name(node) => use_of(module, node),
+                _ => return Walk::Descend,
+            };
+            fate = fate.max(seen);
+            Walk::Skip
+        });
+    }
+    match fate {
+        Fate::Escapes => None,
+        Fate::ClosedElsewhere => Some(format!(
             "`{name}` is opened without `with` and closed in another block: \
              use `with open(...) as {name}:`"
-        ));
+        )),
+        Fate::Leaks if region == Region::UntilBound => Some(format!(
+            "`{name}` is bound again before the file it holds is closed: \
+             use `with open(...) as {name}:`"
+        )),
+        Fate::Leaks => Some(format!(
+            "`{name}` is opened without `with` and never closed: \
+             the file stays open until it is garbage collected; use `with open(...) as {name}:`"
+        )),
     }
-    if escapes {
-        return None;
+}
+
+/// True when the scope declares `global NAME` or `nonlocal NAME`.
+fn declared_global(module: &Module<'_>, roots: &[Node<'_>], name: &str) -> bool {
+    let mut found = false;
+    for root in roots {
+        visit(*root, |node| match node.kind() {
+            "global_statement" | "nonlocal_statement" => {
+                found |= !references(module, node, name).is_empty();
+                Walk::Skip
+            }
+            "function_definition" | "class_definition" | "lambda" if node != *root => Walk::Skip,
+            _ => Walk::Descend,
+        });
     }
-    Some(format!(
-        "`{name}` is opened without `with` and never closed in this block: \
-         the file stays open until it is garbage collected; use `with open(...) as {name}:`"
-    ))
+    found
+}
+
+/// Methods that keep what they are given: a file passed to them escapes.
+const STORING_METHODS: &[&str] = &[
+    "add", "append", "appendleft", "callback", "enter_context", "extend", "insert", "push", "put",
+    "put_nowait", "register", "setdefault", "update",
+];
+
+/// What one use of the name says about the file's fate.
+fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
+    if is_attribute_object(reference) {
+        return Fate::Leaks;
+    }
+    let Some(parent) = reference.parent() else {
+        return Fate::Escapes;
+    };
+    if ancestor_of_kind(reference, &["return_statement", "yield"]).is_some() {
+        return Fate::Escapes;
+    }
+    let is_iterated = matches!(parent.kind(), "for_statement" | "for_in_clause")
+        && parent.child_by_field_name("right") == Some(reference);
+    let is_tested = matches!(parent.kind(), "comparison_operator" | "boolean_operator" | "not_operator")
+        || matches!(parent.kind(), "if_statement" | "elif_clause" | "while_statement")
+            && parent.child_by_field_name("condition") == Some(reference);
+    if is_iterated || is_tested {
+        return Fate::Leaks;
+    }
+    let argument_list = match parent.kind() {
+        "argument_list" => Some(parent),
+        "keyword_argument" => parent.parent(),
+        _ => None,
+    };
+    let Some(callee) = argument_list
+        .and_then(|arguments| arguments.parent())
+        .filter(|call| call.kind() == "call")
+        .and_then(|call| call.child_by_field_name("function"))
+    else {
+        // Assigned, stored in a container, `with NAME:`, ...
+        return Fate::Escapes;
+    };
+    let callee = module.text(callee);
+    let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+    if last.contains("close") {
+        Fate::ClosedElsewhere
+    } else if STORING_METHODS.contains(&last) || last.starts_with(char::is_uppercase) {
+        // Kept in a collection, or wrapped by an object that now owns it.
+        Fate::Escapes
+    } else {
+        Fate::Leaks
+    }
 }
 
 /// The function, class or module body whose variables the statement binds.
@@ -480,28 +571,4 @@ fn scope_of(statement: Node<'_>) -> Node<'_> {
         }
     }
     statement
-}
-
-/// True when this use of the name may keep the file alive beyond the scope:
-/// anything but reading through it (`f.read()`), passing it to a call, or
-/// iterating or testing it; and any use in what `return` or `yield` hand out.
-fn leaves_scope(reference: Node<'_>) -> bool {
-    let Some(parent) = reference.parent() else {
-        return true;
-    };
-    let handed_out = ancestor_of_kind(reference, &["return_statement", "yield"]).is_some();
-    if is_attribute_object(reference) {
-        return false;
-    }
-    if handed_out {
-        return true;
-    }
-    let is_iterated = matches!(parent.kind(), "for_statement" | "for_in_clause")
-        && parent.child_by_field_name("right") == Some(reference);
-    let is_passed_or_tested = matches!(
-        parent.kind(),
-        "argument_list" | "keyword_argument" | "comparison_operator" | "boolean_operator" | "not_operator"
-    ) || matches!(parent.kind(), "if_statement" | "elif_clause" | "while_statement")
-        && parent.child_by_field_name("condition") == Some(reference);
-    !(is_iterated || is_passed_or_tested)
 }
