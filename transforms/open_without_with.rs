@@ -145,7 +145,9 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                 // Not closed in this block: follow the file through the rest
                 // of the block up to a new binding, or through the whole scope.
                 let (roots, region) = match bound {
-                    Some(bound) => (later[..bound].to_vec(), Region::UntilBound),
+                    // The binding statement too: it may close the file first (in a `try`)
+                    // or hand it on (`with f as f:`).
+                    Some(bound) => (later[..=bound].to_vec(), Region::UntilBound),
                     None => (vec![scope_of(opened.statement)], Region::Scope),
                 };
                 let Some(message) = unclosed_message(module, &opened, &roots, region) else {
@@ -360,10 +362,13 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
     false
 }
 
-/// The `f` of `f = ...`: the name bound, not read.
+/// The `f` of `f = ...`, `for f in ...`, `... as f`, `(f := ...)`: the name bound, not read.
 fn is_binding_target(identifier: Node<'_>) -> bool {
-    identifier.parent().is_some_and(|parent| {
-        parent.kind() == "assignment" && parent.child_by_field_name("left") == Some(identifier)
+    identifier.parent().is_some_and(|parent| match parent.kind() {
+        "assignment" | "for_statement" | "for_in_clause" => parent.child_by_field_name("left") == Some(identifier),
+        "named_expression" => parent.child_by_field_name("name") == Some(identifier),
+        "as_pattern_target" => true,
+        _ => false,
     })
 }
 
@@ -524,6 +529,10 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     let Some(parent) = reference.parent() else {
         return Fate::Escapes;
     };
+    if is_binding_target(reference) {
+        // A new binding, not a use of the file.
+        return Fate::Leaks;
+    }
     if ancestor_of_kind(reference, &["return_statement", "yield"]).is_some() {
         return Fate::Escapes;
     }
