@@ -37,12 +37,13 @@
 //! `f.close()` stays, on its own line.
 //!
 //! Reported without a fix: `f.close()` in a nested block (under `if`,
-//! `try`, `finally`) or through a helper whose name says `close`; a file
+//! `try`, `finally`) or through a helper whose name says `close` (or
+//! `contextlib.closing`); a file
 //! bound again before it is closed; mixed tabs and spaces or form feeds in
 //! the lines to move; and files never closed at all. A file handed on is
 //! not reported unless it is closed by hand: returned or yielded, assigned
 //! or put in a container, passed to a storing method (`append`,
-//! `enter_context`, ...) or to a constructor (`TextIOWrapper(f)`), used in
+//! `enter_context`, `set...`) or to a constructor (`TextIOWrapper(f)`), used in
 //! `with f:`, read by a nested function, or declared `global`. Passing it
 //! to an ordinary function (`json.load(f)`) is a use, not a hand-over.
 //!
@@ -559,10 +560,10 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     };
     let callee = module.text(callee);
     let last = callee.rsplit('.').next().unwrap_or(callee).trim();
-    if last.contains("close") {
+    if last.contains("close") || last == "closing" {
         Fate::ClosedElsewhere
-    } else if STORING_METHODS.contains(&last) || last.starts_with(char::is_uppercase) {
-        // Kept in a collection, or wrapped by an object that now owns it.
+    } else if STORING_METHODS.contains(&last) || last.starts_with("set") || last.starts_with(char::is_uppercase) {
+        // Kept in a collection or by a setter, or wrapped by an object that now owns it.
         Fate::Escapes
     } else {
         Fate::Leaks
