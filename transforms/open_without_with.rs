@@ -218,10 +218,13 @@ fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str
                 // Class scopes around a function are not visible from inside it.
                 in_class_scope = false;
             }
-            "class_definition" if in_class_scope => {
-                if node.child_by_field_name("body").is_some_and(|body| block_scope_names(module, body).contains(name)) {
-                    return true;
-                }
+            "class_definition"
+                if in_class_scope
+                    && node
+                        .child_by_field_name("body")
+                        .is_some_and(|body| block_scope_names(module, body).contains(name)) =>
+            {
+                return true;
             }
             _ => {}
         }
