@@ -73,7 +73,7 @@ use crate::importer::is_docstring;
 use crate::module::Module;
 use crate::semantic::block_scope_names;
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
-use crate::walk::{Walk, holds_statements, statements, visit};
+use crate::walk::{Walk, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
 
 pub struct DelCleanup;
 
@@ -104,22 +104,29 @@ impl Transform for DelCleanup {
         if module.is_stub {
             return Vec::new();
         }
+        let classes = class_definitions(module.root());
         // Computed on the first class with a `__del__`: most files have none.
         let facts = OnceCell::new();
-        let mut diagnostics = Vec::new();
-        visit(module.root(), |node| {
-            if !holds_statements(node) {
-                return Walk::Skip;
-            }
-            if node.kind() == "class_definition"
-                && let Some(diagnostic) = check_class(module, node, &facts)
-            {
-                diagnostics.push(diagnostic);
-            }
-            Walk::Descend
-        });
-        diagnostics
+        classes
+            .iter()
+            .filter_map(|class| check_class(module, *class, &facts, &classes))
+            .collect()
     }
+}
+
+/// Every class definition in the file, in source order.
+fn class_definitions(root: Node<'_>) -> Vec<Node<'_>> {
+    let mut classes = Vec::new();
+    visit(root, |node| {
+        if !holds_statements(node) {
+            return Walk::Skip;
+        }
+        if node.kind() == "class_definition" {
+            classes.push(node);
+        }
+        Walk::Descend
+    });
+    classes
 }
 
 /// The `__del__` of a class, as far as the fix needs it.
@@ -130,7 +137,12 @@ struct DelMethod<'t> {
     receiver: &'t str,
 }
 
-fn check_class<'t>(module: &'t Module<'t>, class: Node<'t>, facts: &OnceCell<FileFacts<'t>>) -> Option<Diagnostic> {
+fn check_class<'t>(
+    module: &'t Module<'t>,
+    class: Node<'t>,
+    facts: &OnceCell<FileFacts<'t>>,
+    classes: &[Node<'t>],
+) -> Option<Diagnostic> {
     let body = class.child_by_field_name("body")?;
     let names = block_scope_names(module, body);
     if !names.contains("__del__") {
@@ -139,7 +151,7 @@ fn check_class<'t>(module: &'t Module<'t>, class: Node<'t>, facts: &OnceCell<Fil
     let class_name = class.child_by_field_name("name").map_or("class", |name| module.text(name));
     let bindings = del_bindings(module, body);
     let range = bindings.first().copied().unwrap_or(class).byte_range();
-    let facts = facts.get_or_init(|| FileFacts::of(module));
+    let facts = facts.get_or_init(|| FileFacts::of(module, classes));
     let outcome = plan_fix(module, class, body, &names, &bindings, facts);
     let message = match &outcome {
         Ok(_) => format!(
@@ -284,19 +296,13 @@ struct FileFacts<'t> {
 }
 
 impl<'t> FileFacts<'t> {
-    fn of(module: &'t Module<'t>) -> FileFacts<'t> {
+    fn of(module: &'t Module<'t>, all_classes: &[Node<'t>]) -> FileFacts<'t> {
         let mut classes: HashMap<&'t str, Vec<Node<'t>>> = HashMap::new();
-        visit(module.root(), |node| {
-            if !holds_statements(node) {
-                return Walk::Skip;
+        for class in all_classes {
+            if let Some(name) = class.child_by_field_name("name") {
+                classes.entry(module.text(name)).or_default().push(*class);
             }
-            if node.kind() == "class_definition"
-                && let Some(name) = node.child_by_field_name("name")
-            {
-                classes.entry(module.text(name)).or_default().push(node);
-            }
-            Walk::Descend
-        });
+        }
         FileFacts { del_called_explicitly: calls_del_explicitly(module), classes }
     }
 
@@ -332,17 +338,10 @@ impl<'t> FileFacts<'t> {
 /// True when the file reads the attribute `__del__` (`super().__del__()`,
 /// `Base.__del__(self)`): once a `__del__` is gone, such a call fails.
 fn calls_del_explicitly(module: &Module<'_>) -> bool {
-    let mut found = false;
-    visit(module.root(), |node| {
-        if node.kind() == "attribute"
+    any_node(module.root(), |node| {
+        node.kind() == "attribute"
             && node.child_by_field_name("attribute").is_some_and(|name| module.text(name) == "__del__")
-        {
-            found = true;
-            return Walk::Stop;
-        }
-        Walk::Descend
-    });
-    found
+    })
 }
 
 /// True when the body (after an optional docstring) is exactly `<receiver>.close()`.
@@ -351,54 +350,17 @@ fn only_calls_close(module: &Module<'_>, body: Node<'_>, receiver: &str) -> bool
     if rest.len() == 2 && is_docstring(rest[0]) {
         rest.remove(0);
     }
-    let [statement] = rest.as_slice() else {
-        return false;
-    };
-    statement.kind() == "expression_statement"
-        && statement.named_child_count() == 1
-        && statement.named_child(0).is_some_and(|call| {
-            call.kind() == "call"
-                && call
-                    .child_by_field_name("arguments")
-                    .is_some_and(|arguments| arguments.kind() == "argument_list" && arguments.named_child_count() == 0)
-                && call
-                    .child_by_field_name("function")
-                    .is_some_and(|function| is_receiver_close(module, function, receiver))
-        })
+    matches!(rest.as_slice(), [statement] if is_method_call_statement(module.source, *statement, receiver, "close"))
 }
 
 /// True when the body reads `<receiver>.close`: renaming `__del__` to
 /// `close` would then make it call itself.
 fn mentions_close(module: &Module<'_>, body: Node<'_>, receiver: &str) -> bool {
-    let mut found = false;
-    visit(body, |node| {
-        if is_receiver_close(module, node, receiver) {
-            found = true;
-            return Walk::Stop;
-        }
-        Walk::Descend
-    });
-    found
-}
-
-fn is_receiver_close(module: &Module<'_>, node: Node<'_>, receiver: &str) -> bool {
-    node.kind() == "attribute"
-        && node.child_by_field_name("object").is_some_and(|object| {
-            object.kind() == "identifier" && module.text(object) == receiver
-        })
-        && node.child_by_field_name("attribute").is_some_and(|name| module.text(name) == "close")
+    any_node(body, |node| is_name_attribute(module.source, node, receiver, "close"))
 }
 
 fn has_comment(node: Node<'_>) -> bool {
-    let mut found = false;
-    visit(node, |child| {
-        if child.kind() == "comment" {
-            found = true;
-            return Walk::Stop;
-        }
-        Walk::Descend
-    });
-    found
+    any_node(node, |child| child.kind() == "comment")
 }
 
 /// Where code inserted before `function` goes: the start of the comment lines

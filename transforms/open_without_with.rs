@@ -62,7 +62,9 @@ use crate::fix::{Edit, Fix};
 use crate::module::Module;
 use crate::semantic::{block_scope_names, function_scope_names};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
-use crate::walk::{Walk, ancestor_of_kind, holds_statements, statements, visit};
+use crate::walk::{
+    Walk, ancestor_of_kind, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit,
+};
 
 pub struct OpenWithoutWith;
 
@@ -121,7 +123,7 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
         };
         let name = opened.name;
         let later = &block_statements[index + 1..];
-        let close_at = later.iter().position(|statement| is_close_of(module, *statement, name));
+        let close_at = later.iter().position(|statement| is_method_call_statement(module.source, *statement, name, "close"));
         let bound_at = later.iter().position(|statement| binds(module, *statement, name));
         // A close after `name` is bound anew closes another file.
         let close_at = close_at.filter(|close| bound_at.is_none_or(|bound| bound > *close));
@@ -233,45 +235,16 @@ fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str
     false
 }
 
-/// The statement `NAME.close()`.
-fn is_close_of(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
-    statement.kind() == "expression_statement"
-        && statement.named_child_count() == 1
-        && statement.named_child(0).is_some_and(|call| {
-            call.kind() == "call"
-                && call
-                    .child_by_field_name("arguments")
-                    .is_some_and(|arguments| arguments.kind() == "argument_list" && arguments.named_child_count() == 0)
-                && call.child_by_field_name("function").is_some_and(|function| is_attribute_of(module, function, name, "close"))
-        })
-}
-
-/// `NAME.attribute` with the given attribute.
-fn is_attribute_of(module: &Module<'_>, node: Node<'_>, name: &str, attribute: &str) -> bool {
-    node.kind() == "attribute"
-        && node
-            .child_by_field_name("object")
-            .is_some_and(|object| object.kind() == "identifier" && module.text(object) == name)
-        && node.child_by_field_name("attribute").is_some_and(|found| module.text(found) == attribute)
-}
-
 /// True when `statement` binds `name` in the scope it runs in (assignment,
 /// `for`, `with ... as`, `del`, `import`, `def`, `global`, walrus anywhere).
 fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
     if block_scope_names(module, statement).contains(name) {
         return true;
     }
-    let mut walrus = false;
-    visit(statement, |node| {
-        if node.kind() == "named_expression"
+    any_node(statement, |node| {
+        node.kind() == "named_expression"
             && node.child_by_field_name("name").is_some_and(|target| module.text(target) == name)
-        {
-            walrus = true;
-            return Walk::Stop;
-        }
-        Walk::Descend
-    });
-    walrus
+    })
 }
 
 /// Every identifier `name` in `node`, nested scopes included.
@@ -478,7 +451,7 @@ fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>]
                     }
                     Fate::Escapes
                 }
-                "attribute" if is_attribute_of(module, node, name, "close") => Fate::ClosedElsewhere,
+                "attribute" if is_name_attribute(module.source, node, name, "close") => Fate::ClosedElsewhere,
                 "identifier" if module.text(node) == name && !is_attribute_name(node) => use_of(module, node),
                 _ => return Walk::Descend,
             };
