@@ -71,6 +71,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Fix};
 use crate::importer::is_docstring;
 use crate::module::Module;
+use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::block_scope_names;
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 use crate::walk::{Walk, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
@@ -97,6 +98,11 @@ impl Transform for DelCleanup {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Unsafe
+    }
+
+    /// A class that binds `__del__` names it.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "__del__"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

@@ -60,6 +60,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
+use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{block_scope_names, function_scope_names};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 use crate::walk::{
@@ -88,6 +89,11 @@ impl Transform for OpenWithoutWith {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Unsafe
+    }
+
+    /// `open(...)`, `io.open(...)` and any import of `open` hold the name.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "open"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
