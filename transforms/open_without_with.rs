@@ -52,7 +52,10 @@
 //! when a `return`, `break` or `continue` between `open()` and `close()`
 //! leaves it, where the original left it open; code that relied on the file
 //! staying open on those paths changes. The file is closed exactly where
-//! the block ends, that is where `f.close()` stood.
+//! the block ends, that is where `f.close()` stood. `with` binds what
+//! `__enter__` returns: the file itself for real files, but another object
+//! when `open` is replaced at run time by something else (a plain
+//! `unittest.mock.MagicMock` patched over `open`; `mock_open` is fine).
 
 use std::ops::Range;
 
