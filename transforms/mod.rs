@@ -3,11 +3,15 @@
 
 use crate::transform::Transform;
 
+mod del_cleanup;
 mod mutable_default;
+mod open_without_with;
 mod unused_suppression;
 
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
+    &del_cleanup::DelCleanup,
+    &open_without_with::OpenWithoutWith,
     &unused_suppression::UnusedSuppression,
 ];
 
