@@ -1,0 +1,178 @@
+//! The logger a fix should write through: the module's own
+//! (`log = logging.getLogger(__name__)`), else the `logging` module itself,
+//! imported if the module lacks it.
+//!
+//! Uses only the public face of `Semantic` and `Module`, so that a fuller
+//! scope model can absorb it (`enclosing_scope_names` is the part it would
+//! answer better).
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::importer::{Imported, ensure_import};
+use crate::module::Module;
+use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
+use crate::walk::statements;
+
+/// A module-level `NAME = logging.getLogger(...)`.
+#[derive(Clone, Copy, Debug)]
+pub struct ModuleLogger<'t> {
+    pub name: &'t str,
+    /// The assignment statement, to tell whether import-time code runs after it.
+    pub statement: Node<'t>,
+}
+
+/// The first logger the module binds at its top level with
+/// `NAME = logging.getLogger(...)` (or `NAME: Logger = ...`), however
+/// `logging` or `getLogger` was imported.
+pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
+    let module = semantic.module();
+    statements(module.root()).find_map(|statement| {
+        if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+            return None;
+        }
+        let assignment = statement.named_child(0).filter(|node| node.kind() == "assignment")?;
+        let target = assignment.child_by_field_name("left").filter(|node| node.kind() == "identifier")?;
+        let value = assignment.child_by_field_name("right").filter(|node| node.kind() == "call")?;
+        let function = value.child_by_field_name("function")?;
+        (semantic.qualified_name(function).as_deref() == Some("logging.getLogger"))
+            .then(|| ModuleLogger { name: module.text(target), statement })
+    })
+}
+
+/// What a fix at `node` should call `.exception()` on: the module's logger
+/// when `node` can see it, else `logging` (with the edit that imports it when
+/// the module lacks it). `None` when a local name hides both, or when the
+/// `logging` name is taken by something else.
+pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
+    let module = semantic.module();
+    let hidden = enclosing_scope_names(module, node);
+    let at_import_time = runs_at_import_time(node);
+    if let Some(logger) = module_logger(semantic) {
+        // Import-time code (module level, class bodies) only sees what ran before it.
+        let defined_in_time = !at_import_time || logger.statement.end_byte() <= node.start_byte();
+        if !hidden.contains(logger.name) && defined_in_time {
+            return Some(Imported { name: logger.name.to_string(), edit: None });
+        }
+    }
+    let logging = ensure_import(semantic, "logging")?;
+    if hidden.contains(logging.name.as_str()) {
+        return None;
+    }
+    if at_import_time && logging.edit.is_none() && !imported_before(module, &logging.name, node.start_byte()) {
+        // `import logging` comes later in the file: a second one is not an option.
+        return None;
+    }
+    Some(logging)
+}
+
+/// True when `node` runs as the module is imported: not inside a function or lambda.
+pub fn runs_at_import_time(node: Node<'_>) -> bool {
+    let mut current = node.parent();
+    while let Some(ancestor) = current {
+        if matches!(ancestor.kind(), "function_definition" | "lambda") {
+            return false;
+        }
+        current = ancestor.parent();
+    }
+    true
+}
+
+/// Names that code at `node` finds before the module's globals: what the
+/// enclosing functions bind (parameters and locals, closures included), and
+/// the class body's names for code that runs directly in a class body.
+pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet<&'s str> {
+    let mut names = HashSet::new();
+    let mut inside_function = false;
+    let mut current = node.parent();
+    while let Some(ancestor) = current {
+        match ancestor.kind() {
+            "function_definition" => {
+                names.extend(function_scope_names(module, ancestor));
+                inside_function = true;
+            }
+            "lambda" => {
+                if let Some(parameters) = ancestor.child_by_field_name("parameters") {
+                    names.extend(parameter_names(module, parameters));
+                }
+                inside_function = true;
+            }
+            // A method does not see its class's names; the class body itself does.
+            "class_definition" if !inside_function => {
+                if let Some(body) = ancestor.child_by_field_name("body") {
+                    names.extend(block_scope_names(module, body));
+                }
+            }
+            _ => {}
+        }
+        current = ancestor.parent();
+    }
+    names
+}
+
+/// True when a module-level `import` that binds `name` ends before `offset`.
+fn imported_before(module: &Module<'_>, name: &str, offset: usize) -> bool {
+    statements(module.root())
+        .take_while(|statement| statement.end_byte() <= offset)
+        .filter(|statement| statement.kind() == "import_statement")
+        .any(|statement| {
+            let mut cursor = statement.walk();
+            statement.children_by_field_name("name", &mut cursor).any(|imported| {
+                let bound = match imported.kind() {
+                    "aliased_import" => imported.child_by_field_name("alias").map(|alias| module.text(alias)),
+                    _ => module.text(imported).split('.').next().map(str::trim),
+                };
+                bound == Some(name)
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logger_name(source: &str, at: &str) -> Option<(String, bool)> {
+        let module = Module::parse(source, "t.py").unwrap();
+        let semantic = Semantic::new(&module);
+        let offset = source.find(at).unwrap();
+        let node = module.root().descendant_for_byte_range(offset, offset + at.len()).unwrap();
+        logger_at(&semantic, node).map(|imported| (imported.name, imported.edit.is_some()))
+    }
+
+    #[test]
+    fn finds_the_module_logger_under_any_name_and_alias() {
+        let source = "import logging as lg\nLOG = lg.getLogger(__name__)\ndef f():\n    target()\n";
+        assert_eq!(logger_name(source, "target"), Some(("LOG".into(), false)));
+        let source = "from logging import getLogger\nlog: object = getLogger()\ndef f():\n    target()\n";
+        assert_eq!(logger_name(source, "target"), Some(("log".into(), false)));
+    }
+
+    #[test]
+    fn falls_back_to_logging_imported_once() {
+        assert_eq!(logger_name("def f():\n    target()\n", "target"), Some(("logging".into(), true)));
+        assert_eq!(logger_name("import logging as lg\ntarget()\n", "target"), Some(("lg".into(), false)));
+        // Not a logger: some other module's getLogger.
+        let source = "import mylog\nlog = mylog.getLogger()\ndef f():\n    target()\n";
+        assert_eq!(logger_name(source, "target"), Some(("logging".into(), true)));
+    }
+
+    #[test]
+    fn import_time_code_only_sees_what_ran_before_it() {
+        let source = "import logging\ntarget()\nlog = logging.getLogger(__name__)\n";
+        assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
+        assert_eq!(logger_name("target()\nimport logging\n", "target"), None);
+        let source = "class C:\n    target()\nlog = logging.getLogger()\nimport logging\n";
+        assert_eq!(logger_name(source, "target"), None);
+    }
+
+    #[test]
+    fn local_names_hide_the_logger() {
+        let source = "import logging\nlog = logging.getLogger()\ndef f(log):\n    target()\n";
+        assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
+        let source = "log = logging.getLogger()\ndef f(log):\n    logging = 1\n    target()\n";
+        assert_eq!(logger_name(source, "target"), None);
+        let source = "logging = 1\ndef f():\n    target()\n";
+        assert_eq!(logger_name(source, "target"), None);
+    }
+}
