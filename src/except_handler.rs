@@ -8,7 +8,9 @@
 use tree_sitter::Node;
 
 use crate::fix::Edit;
+use crate::logger::logger_at;
 use crate::module::Module;
+use crate::semantic::Semantic;
 use crate::walk::{Walk, statements, visit};
 
 /// The clause's body.
@@ -208,6 +210,22 @@ pub fn prepend_statement(module: &Module<'_>, body: Node<'_>, statement: &str) -
         return Some(Edit::insert(first.start_byte(), format!("{statement}{newline}{indentation}")));
     }
     Some(Edit::insert(first.start_byte(), format!("{statement}; ")))
+}
+
+/// A call that logs the exception a handler caught, with its traceback.
+pub struct LogCall {
+    /// `log.exception("json.loads failed in load()")`.
+    pub text: String,
+    /// The `import logging` the call needs, when the module lacks it.
+    pub import: Option<Edit>,
+}
+
+/// `<logger>.exception("<message>")` for code in `clause`'s body: through the
+/// module's logger, else `logging` (see `logger::logger_at`).
+pub fn log_exception_call(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<LogCall> {
+    let logger = logger_at(semantic, clause)?;
+    let message = failure_message(semantic.module(), clause);
+    Some(LogCall { text: format!("{}.exception(\"{message}\")", logger.name), import: logger.edit })
 }
 
 /// A short message for a log call in `clause`: what failed (the call or

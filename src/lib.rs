@@ -15,6 +15,7 @@ pub mod fix;
 pub mod importer;
 pub mod logger;
 pub mod module;
+pub mod scope;
 pub mod semantic;
 pub mod settings;
 pub mod transform;

@@ -3,16 +3,14 @@
 //! imported if the module lacks it.
 //!
 //! Uses only the public face of `Semantic` and `Module`, so that a fuller
-//! scope model can absorb it (`enclosing_scope_names` is the part it would
-//! answer better).
-
-use std::collections::HashSet;
+//! scope model can absorb it.
 
 use tree_sitter::Node;
 
 use crate::importer::{Imported, ensure_import};
 use crate::module::Module;
-use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
+use crate::scope::{enclosing_scope_names, runs_at_import_time};
+use crate::semantic::Semantic;
 use crate::walk::statements;
 
 /// A module-level `NAME = logging.getLogger(...)`.
@@ -65,50 +63,6 @@ pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
         return None;
     }
     Some(logging)
-}
-
-/// True when `node` runs as the module is imported: not inside a function or lambda.
-pub fn runs_at_import_time(node: Node<'_>) -> bool {
-    let mut current = node.parent();
-    while let Some(ancestor) = current {
-        if matches!(ancestor.kind(), "function_definition" | "lambda") {
-            return false;
-        }
-        current = ancestor.parent();
-    }
-    true
-}
-
-/// Names that code at `node` finds before the module's globals: what the
-/// enclosing functions bind (parameters and locals, closures included), and
-/// the class body's names for code that runs directly in a class body.
-pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet<&'s str> {
-    let mut names = HashSet::new();
-    let mut inside_function = false;
-    let mut current = node.parent();
-    while let Some(ancestor) = current {
-        match ancestor.kind() {
-            "function_definition" => {
-                names.extend(function_scope_names(module, ancestor));
-                inside_function = true;
-            }
-            "lambda" => {
-                if let Some(parameters) = ancestor.child_by_field_name("parameters") {
-                    names.extend(parameter_names(module, parameters));
-                }
-                inside_function = true;
-            }
-            // A method does not see its class's names; the class body itself does.
-            "class_definition" if !inside_function => {
-                if let Some(body) = ancestor.child_by_field_name("body") {
-                    names.extend(block_scope_names(module, body));
-                }
-            }
-            _ => {}
-        }
-        current = ancestor.parent();
-    }
-    names
 }
 
 /// True when a module-level `import` that binds `name` ends before `offset`.

@@ -3,9 +3,17 @@
 
 use crate::transform::Transform;
 
+mod bare_except;
+mod exception_without_traceback;
 mod mutable_default;
+mod swallowed_exception;
 
-pub static ALL: &[&dyn Transform] = &[&mutable_default::MutableDefault];
+pub static ALL: &[&dyn Transform] = &[
+    &mutable_default::MutableDefault,
+    &bare_except::BareExcept,
+    &swallowed_exception::SwallowedException,
+    &exception_without_traceback::ExceptionWithoutTraceback,
+];
 
 /// The rule with this code or name.
 pub fn find(selector: &str) -> Option<&'static dyn Transform> {
