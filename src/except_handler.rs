@@ -315,11 +315,12 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
     visit(try_body, |node| match node.kind() {
         "function_definition" | "class_definition" | "lambda" => Walk::Skip,
         "call" => match node.child_by_field_name("function").and_then(|function| dotted_name(module, function)) {
-            Some(name) => {
+            Some(name) if !rarely_fails(&name) => {
                 add(name);
                 Walk::Skip
             }
-            None => Walk::Descend,
+            // `loaded.append(json.loads(text))`: the work is in the arguments.
+            _ => Walk::Descend,
         },
         "import_statement" | "import_from_statement" => {
             add(import_description(module, node));
@@ -328,6 +329,19 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
         _ => Walk::Descend,
     });
     operations
+}
+
+/// Calls too plain to be what failed: `len`, `str`, `items.append`, ...
+fn rarely_fails(callee: &str) -> bool {
+    // Not `get`, `add`, `copy`, `insert`, `update`: HTTP clients, sessions and shutil use them too.
+    const PLAIN: &[&str] = &[
+        "append", "bool", "dict", "endswith", "enumerate", "extend", "format", "frozenset",
+        "hasattr", "id", "isinstance", "issubclass", "items", "join", "keys", "len", "list",
+        "lower", "lstrip", "print", "range", "repr", "rstrip", "set", "setdefault", "split",
+        "startswith", "str", "strip", "tuple", "type", "upper", "values", "zip",
+    ];
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    PLAIN.binary_search(&last).is_ok()
 }
 
 /// `a.b.c` for a name or an attribute chain of names, shortened to its last
@@ -438,6 +452,12 @@ mod tests {
         assert_eq!(message("try:\n    del cache[key]\nexcept:\n    pass\n"), "del cache[key] failed");
         assert_eq!(message("try:\n    x = d['k']\nexcept:\n    pass\n"), "module-level code in app.py failed");
         assert_eq!(message("class C:\n    try:\n        a(); b(); c()\n    except:\n        pass\n"), "code in class C failed");
+    }
+
+    #[test]
+    fn plain_calls_are_sorted_and_skipped() {
+        assert!(rarely_fails("items.append") && rarely_fails("len") && !rarely_fails("json.loads"));
+        assert_eq!(message("def f(t):\n    try:\n        out.append(json.loads(t))\n    except:\n        pass\n"), "json.loads failed in f()");
     }
 
     #[test]
