@@ -10,7 +10,7 @@ use tree_sitter::Node;
 use crate::importer::{Imported, ensure_import};
 use crate::module::Module;
 use crate::scope::{enclosing_scope_names, runs_at_import_time};
-use crate::semantic::Semantic;
+use crate::semantic::{Binding, Semantic};
 use crate::walk::statements;
 
 /// A module-level `NAME = logging.getLogger(...)`.
@@ -45,6 +45,9 @@ pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
 /// `logging` name is taken by something else.
 pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
     let module = semantic.module();
+    if logging_may_reenter(semantic, node) {
+        return None;
+    }
     let hidden = enclosing_scope_names(module, node);
     let at_import_time = runs_at_import_time(node);
     if let Some(logger) = module_logger(semantic) {
@@ -63,6 +66,89 @@ pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
         return None;
     }
     Some(logging)
+}
+
+/// True where a new log call could run inside logging itself or while the
+/// interpreter shuts down: in a module that defines its own `getLogger` (a
+/// logging implementation), in a class derived from a `logging` class (a
+/// handler's `emit`, a filter, a formatter), directly or through classes
+/// of the module, and in `__del__`. A failure logged there can recurse or
+/// fail in turn.
+pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
+    let module = semantic.module();
+    if semantic.top_level_binding("getLogger") == Some(&Binding::Other) {
+        return true;
+    }
+    let logging_classes = module_classes_derived_from_logging(semantic);
+    let mut current = node.parent();
+    let mut innermost_function = true;
+    while let Some(ancestor) = current {
+        let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
+        match ancestor.kind() {
+            "function_definition" => {
+                if innermost_function && name == Some("__del__") {
+                    return true;
+                }
+                innermost_function = false;
+            }
+            "class_definition" => {
+                if class_bases(ancestor).into_iter().any(|base| is_logging_class(semantic, &logging_classes, base)) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        current = ancestor.parent();
+    }
+    false
+}
+
+/// The module-level classes that derive from a `logging` class, directly or
+/// through other module-level classes.
+fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m str> {
+    let module = semantic.module();
+    let classes: Vec<(&'m str, Vec<Node<'m>>)> = statements(module.root())
+        .filter_map(|statement| {
+            let class = match statement.kind() {
+                "decorated_definition" => statement.child_by_field_name("definition")?,
+                _ => statement,
+            };
+            let name = class.child_by_field_name("name").filter(|_| class.kind() == "class_definition")?;
+            Some((module.text(name), class_bases(class)))
+        })
+        .collect();
+    let mut derived: Vec<&'m str> = Vec::new();
+    // Each round adds at least one class or ends: at most one round per class.
+    loop {
+        let before = derived.len();
+        for (name, bases) in &classes {
+            if !derived.contains(name) && bases.iter().any(|base| is_logging_class(semantic, &derived, *base)) {
+                derived.push(name);
+            }
+        }
+        if derived.len() == before {
+            return derived;
+        }
+    }
+}
+
+fn is_logging_class(semantic: &Semantic<'_>, derived: &[&str], base: Node<'_>) -> bool {
+    if base.kind() == "identifier" && derived.contains(&semantic.module().text(base)) {
+        return true;
+    }
+    semantic.qualified_name(base).is_some_and(|name| name.starts_with("logging."))
+}
+
+/// The base classes in `class C(A, b.B, metaclass=M):`, keywords left out.
+fn class_bases(class: Node<'_>) -> Vec<Node<'_>> {
+    let Some(arguments) = class.child_by_field_name("superclasses") else {
+        return Vec::new();
+    };
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|argument| matches!(argument.kind(), "identifier" | "attribute"))
+        .collect()
 }
 
 /// True when a module-level `import` that binds `name` ends before `offset`.
@@ -118,6 +204,18 @@ mod tests {
         assert_eq!(logger_name("target()\nimport logging\n", "target"), None);
         let source = "class C:\n    target()\nlog = logging.getLogger()\nimport logging\n";
         assert_eq!(logger_name(source, "target"), None);
+    }
+
+    #[test]
+    fn no_logging_where_logging_may_call_back() {
+        let source = "import logging\nclass H(logging.Handler):\n    def emit(self, r):\n        target()\n";
+        assert_eq!(logger_name(source, "target"), None);
+        let source = "from logging import Handler\nclass A(Handler): pass\nclass B(A):\n    def emit(self, r):\n        target()\n";
+        assert_eq!(logger_name(source, "target"), None);
+        assert_eq!(logger_name("class F:\n    def __del__(self):\n        target()\n", "target"), None);
+        assert_eq!(logger_name("def getLogger(): pass\ndef f():\n    target()\n", "target"), None);
+        let source = "import logging\nclass C(Base):\n    def __del__(self):\n        def later():\n            target()\n";
+        assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
     }
 
     #[test]

@@ -54,6 +54,11 @@
 //! else through `logging`, imported once if the module lacks it. Comments on
 //! the `except` line and in the body stay where they are.
 //!
+//! No log call is added (and the finding has no fix) where logging may call
+//! back into the handler: in a class derived from a `logging` class (a
+//! handler's `emit`), in `__del__`, and in a module that defines its own
+//! `getLogger`.
+//!
 //! ## Fix safety
 //! `except BaseException:` catches exactly what `except:` catches: safe.
 //! `except Exception:` is unsafe: `KeyboardInterrupt`, `SystemExit`,

@@ -49,7 +49,8 @@
 //! `traceback.print_exc()` without arguments becomes a call
 //! `<logger>.exception("<what> failed in <where>")` through the module's
 //! logger, else `logging` (imported once if the module lacks it);
-//! `print_exc(...)` with arguments is reported without a fix.
+//! `print_exc(...)` with arguments, or in a handler's `emit` or a `__del__`
+//! (where a log call could recurse), is reported without a fix.
 //!
 //! ## Fix safety
 //! Unsafe. The record now carries the traceback, which changes the log

@@ -45,6 +45,11 @@
 //! import that failed and the function it failed in. `Exception` must be
 //! the builtin: a module's own `Exception` class is not reported.
 //!
+//! No log call is added (and the finding has no fix) where logging may call
+//! back into the handler: in a class derived from a `logging` class (a
+//! handler's `emit`), in `__del__`, and in a module that defines its own
+//! `getLogger`.
+//!
 //! ## Fix safety
 //! Unsafe: the handler now writes log output, and `logging.exception` (the
 //! fallback when the module has no logger) configures the root logger when
