@@ -304,7 +304,7 @@ fn class_of_method<'s>(module: &Module<'s>, function: Node<'_>) -> Option<&'s st
 
 /// What the `try` body does that can fail, in order, each once: the
 /// outermost call with a plain dotted name in each expression
-/// (`json.loads` in `json.loads(f.read())`), and imports.
+/// (`json.loads` in `json.loads(f.read())`), imports, and class statements.
 fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
     let mut operations: Vec<String> = Vec::new();
     let mut add = |operation: String| {
@@ -313,7 +313,14 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
         }
     };
     visit(try_body, |node| match node.kind() {
-        "function_definition" | "class_definition" | "lambda" => Walk::Skip,
+        // A class body runs now (`class Color(Enum): ...` can fail); a function's runs later.
+        "class_definition" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                add(format!("class {}", module.text(name)));
+            }
+            Walk::Skip
+        }
+        "function_definition" | "lambda" => Walk::Skip,
         "call" => match node.child_by_field_name("function").and_then(|function| dotted_name(module, function)) {
             Some(name) if !rarely_fails(&name) => {
                 add(name);
@@ -450,6 +457,7 @@ mod tests {
         assert_eq!(message("try:\n    from a.b import (c as d, e)\nexcept:\n    pass\n"), "from a.b import c, e failed");
         assert_eq!(message("try:\n    requests.get(u).json()\n    x()\nexcept:\n    pass\n"), "requests.get or x failed");
         assert_eq!(message("try:\n    del cache[key]\nexcept:\n    pass\n"), "del cache[key] failed");
+        assert_eq!(message("try:\n    class Color(Enum):\n        RED = f()\nexcept:\n    pass\n"), "class Color failed");
         assert_eq!(message("try:\n    x = d['k']\nexcept:\n    pass\n"), "module-level code in app.py failed");
         assert_eq!(message("class C:\n    try:\n        a(); b(); c()\n    except:\n        pass\n"), "code in class C failed");
     }

@@ -235,6 +235,9 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
         return None;
     }
     let plain_start = format!("{}{}", prefix.replace(['f', 'F'], ""), &start_text[prefix_length..]);
+    if has_coded_escape(module, string) {
+        return None;
+    }
 
     // Literal text is kept as pieces, so that `%` is doubled only when
     // there are arguments for logging to format with.
@@ -265,6 +268,26 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
         out.push_str(&argument);
     }
     Some(out)
+}
+
+/// An escape that names a character by number or name (`\x25`, `\N{PERCENT SIGN}`)
+/// may be a `%` that logging would read as a placeholder.
+fn has_coded_escape(module: &Module<'_>, string: Node<'_>) -> bool {
+    let mut found = false;
+    visit(string, |node| match node.kind() {
+        "interpolation" => Walk::Skip,
+        "escape_sequence" => {
+            let text = module.text(node);
+            let coded = text.len() > 1 && (matches!(&text[1..2], "x" | "u" | "U" | "N") || text.as_bytes()[1].is_ascii_digit());
+            if coded {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Skip
+        }
+        _ => Walk::Descend,
+    });
+    found
 }
 
 /// `("%r", "e")` for `{e!r}`; `None` for `{x:>10}` and `{x=}`.
