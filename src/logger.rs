@@ -91,10 +91,10 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
                 }
                 innermost_function = false;
             }
-            "class_definition" => {
-                if class_bases(ancestor).into_iter().any(|base| is_logging_class(semantic, &logging_classes, base)) {
-                    return true;
-                }
+            "class_definition"
+                if class_bases(ancestor).into_iter().any(|base| is_logging_class(semantic, &logging_classes, base)) =>
+            {
+                return true;
             }
             _ => {}
         }
