@@ -10,8 +10,9 @@ use std::sync::mpsc;
 use clap::Parser;
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::diff::unified_diff;
-use crate::engine::{self, FileReport, Finding};
+use crate::engine::{self, FileReport, Finding, Prefilter};
 use crate::error::FileError;
 use crate::files;
 use crate::fix::Applicability;
@@ -60,6 +61,19 @@ struct Args {
     #[arg(long, exclusive = true)]
     list_rules: bool,
 
+    /// Do not read or write the cache of files with nothing to report.
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Where the cache lives [default: .pyfix_cache in the working directory].
+    #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Parse every file, even one whose tokens rule out every selected rule
+    /// (slower; reports the syntax errors of such files too).
+    #[arg(long)]
+    no_prefilter: bool,
+
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE", exclusive = true)]
     explain: Option<String>,
@@ -80,6 +94,8 @@ struct Run {
     rules: Vec<&'static dyn Transform>,
     settings: Resolver,
     working_directory: PathBuf,
+    cache: Option<Cache>,
+    prefilter: Prefilter,
 }
 
 /// What happened to one file.
@@ -97,6 +113,9 @@ struct Totals {
     fixes: BTreeMap<&'static str, usize>,
     files_changed: usize,
     errors: usize,
+    /// `--write` prints the fixes first and then what remains: the
+    /// remaining findings wait here.
+    remaining: Vec<u8>,
 }
 
 pub fn run() -> u8 {
@@ -139,7 +158,14 @@ pub fn run() -> u8 {
         rules,
         settings: Resolver::default(),
         working_directory: env::current_dir().unwrap_or_default(),
+        cache: None,
+        prefilter: if args.no_prefilter { Prefilter::Off } else { Prefilter::On },
     };
+    let mut run = run;
+    if !args.no_cache {
+        let dir = args.cache_dir.clone().unwrap_or_else(|| run.working_directory.join(".pyfix_cache"));
+        run.cache = Some(Cache::open(&dir, &run.rules));
+    }
     if args.paths.iter().any(|path| path.as_os_str() == "-") {
         if args.paths.len() > 1 {
             eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
@@ -160,7 +186,7 @@ fn print_rules() {
 fn explain(selector: &str) -> u8 {
     match find(selector) {
         Some(rule) => {
-            print!("{}", rule.explain());
+            let _ = io::stdout().lock().write_all(rule.explain().as_bytes());
             0
         }
         None => {
@@ -172,7 +198,7 @@ fn explain(selector: &str) -> u8 {
 
 impl Run {
     /// Processes every file under `paths`, in parallel, printing in path order.
-    fn paths(&self, paths: &[PathBuf]) -> u8 {
+    fn paths(mut self, paths: &[PathBuf]) -> u8 {
         let collected = files::collect(paths);
         let mut totals = Totals::default();
         for (path, error) in &collected.errors {
@@ -200,12 +226,17 @@ impl Run {
             }
         });
         self.print_summary(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
+        if let Some(cache) = self.cache.take()
+            && let Err(err) = cache.save()
+        {
+            eprintln!("pyfix: warning: cannot write the cache: {err}");
+        }
         self.exit_status(&totals)
     }
 
     fn process_file(&self, path: &Path) -> Outcome {
         let result = files::read(path).and_then(|source| {
-            let report = self.process_text(path, &source)?;
+            let report = self.process_cached(path, &source)?;
             let diff = match (&report.fixed, self.mode) {
                 (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(path))),
                 (Some(fixed), Mode::Write) => {
@@ -222,10 +253,34 @@ impl Run {
         }
     }
 
+    /// `process_text`, skipped for a file the cache knows has nothing to report.
+    fn process_cached(&self, path: &Path, source: &str) -> Result<FileReport, FileError> {
+        let Some(cache) = &self.cache else {
+            return self.process_text(path, source);
+        };
+        let settings = self.settings.for_file(path);
+        let key = cache.key(&file_name_of(path), &settings, source.as_bytes());
+        if cache.is_clean(key) {
+            return Ok(FileReport::default());
+        }
+        let report = self.process_text(path, source)?;
+        if report.findings.is_empty() {
+            // A file that was fixed is clean in its fixed form once written.
+            let clean = match (&report.fixed, self.mode) {
+                (None, _) => Some(key),
+                (Some(fixed), Mode::Write) => Some(cache.key(&file_name_of(path), &settings, fixed.as_bytes())),
+                (Some(_), _) => None,
+            };
+            if let Some(clean) = clean {
+                cache.record_clean(clean);
+            }
+        }
+        Ok(report)
+    }
+
     fn process_text(&self, path: &Path, source: &str) -> Result<FileReport, FileError> {
         let settings = self.settings.for_file(path);
-        let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or("-");
-        engine::process(source, file_name, &self.rules, &settings, self.apply)
+        engine::process_with(source, &file_name_of(path), &self.rules, &settings, self.apply, self.prefilter)
     }
 
     /// `-`: the text comes from standard input. `--write` prints the fixed
@@ -256,7 +311,7 @@ impl Run {
                 let text = report.fixed.as_deref().unwrap_or(&source);
                 let _ = stdout.write_all(text.as_bytes());
                 self.count(&report, &mut totals);
-                print_findings(name.display(), &report.findings, self.threshold(), &mut stderr);
+                print_findings(name.display(), &report.findings, self.threshold(), &mut totals.remaining);
                 self.print_summary(&totals, &mut stderr, &mut io::sink());
             }
             _ => {
@@ -288,8 +343,12 @@ impl Run {
                             let _ = stdout.write_all(diff.as_bytes());
                         }
                     }
-                    Mode::Check | Mode::Write => {
+                    Mode::Check => {
                         print_findings(self.display(path), &report.findings, self.threshold(), &mut stdout);
+                    }
+                    Mode::Write => {
+                        let shown = self.display(path);
+                        print_findings(shown, &report.findings, self.threshold(), &mut totals.remaining);
                     }
                 }
             }
@@ -345,6 +404,7 @@ impl Run {
                         per_rule()
                     );
                 }
+                let _ = out.write_all(&totals.remaining);
                 match totals.findings {
                     0 => writeln!(out, "No findings remain."),
                     n => writeln!(out, "Found {} that remain.{hint}", plural(n, "finding")),
@@ -408,6 +468,10 @@ fn print_findings(path: impl std::fmt::Display, findings: &[Finding], threshold:
             finding.line, finding.column, finding.code, finding.message
         );
     }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name().map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string())
 }
 
 fn unsafe_hint(hidden: usize) -> String {

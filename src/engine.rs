@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::error::FileError;
 use crate::fix::{Applicability, apply_fixes};
 use crate::module::Module;
+use crate::scan::scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
 use crate::transform::{Context, Diagnostic, Transform};
@@ -44,7 +45,30 @@ pub fn process(
     settings: &Settings,
     apply: Option<Applicability>,
 ) -> Result<FileReport, FileError> {
+    process_with(source, file_name, rules, settings, apply, Prefilter::On)
+}
+
+/// Whether a file whose tokens rule out every selected rule is skipped
+/// unparsed (`On`, the default) or parsed anyway (`Off`: every syntax error
+/// is reported, and the prefilter's exactness can be checked against it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefilter {
+    On,
+    Off,
+}
+
+pub fn process_with(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    settings: &Settings,
+    apply: Option<Applicability>,
+    prefilter: Prefilter,
+) -> Result<FileReport, FileError> {
     let line_endings = LineEndings::of(source)?;
+    if prefilter == Prefilter::On && cannot_match(source, rules) {
+        return Ok(FileReport::default());
+    }
     let mut current = line_endings.normalise(source);
     let mut report = FileReport::default();
     let mut fixed_by: Vec<&'static str> = Vec::new();
@@ -78,6 +102,13 @@ pub fn process(
         report.fixed = Some(fixed);
     }
     Ok(report)
+}
+
+/// True when the tokens show that no rule can find anything. A file the
+/// tokenizer cannot read with certainty is always parsed.
+fn cannot_match(source: &str, rules: &[&dyn Transform]) -> bool {
+    let scan = scan(source.as_bytes());
+    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(&scan))
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.
@@ -175,5 +206,74 @@ impl LineEndings {
             LineEndings::AsIs => text,
             LineEndings::CarriageReturnOnly => text.replace('\n', "\r"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+    use crate::transform::{FixKind, Transform};
+
+    /// A rule whose fix replaces the first `pass` with a given text.
+    struct ReplacePass(&'static str);
+
+    impl Transform for ReplacePass {
+        fn code(&self) -> &'static str {
+            "PF999"
+        }
+        fn name(&self) -> &'static str {
+            "replace-pass"
+        }
+        fn source_file(&self) -> &'static str {
+            ""
+        }
+        fn fix_kind(&self) -> FixKind {
+            FixKind::Safe
+        }
+        fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+            let Some(at) = context.module.source.find("pass") else { return Vec::new() };
+            vec![Diagnostic {
+                code: "PF999",
+                range: at..at + 4,
+                message: "pass".into(),
+                fix: Some(Fix::safe(vec![Edit::replace(at..at + 4, self.0)])),
+            }]
+        }
+    }
+
+    fn run(source: &str, rule: &ReplacePass) -> Result<FileReport, FileError> {
+        process(source, "t.py", &[rule], &Settings::default(), Some(Applicability::Safe))
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_syntax_is_an_internal_error() {
+        let err = run("def f():\n    pass\n", &ReplacePass("return (")).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"), "{message}");
+        assert!(message.ends_with("file left unchanged"), "{message}");
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_an_internal_error() {
+        // Each pass replaces `pass` with `pass`+`pass`...: there is always another.
+        let err = run("pass\n", &ReplacePass("pass; pass")).unwrap_err();
+        assert!(err.to_string().contains("fixes did not settle after 20 passes (rules PF999)"), "{err}");
+    }
+
+    #[test]
+    fn a_fix_that_settles_is_applied_and_counted() {
+        let report = run("pass\n", &ReplacePass("...")).unwrap();
+        assert_eq!(report.fixed.as_deref(), Some("...\n"));
+        assert_eq!(report.fixes.get("PF999"), Some(&1));
+        assert!(report.findings.is_empty());
+    }
+
+    #[test]
+    fn check_mode_reports_without_fixing() {
+        let report = process("pass\n", "t.py", &[&ReplacePass("...")], &Settings::default(), None).unwrap();
+        assert!(report.fixed.is_none());
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!((report.findings[0].line, report.findings[0].column), (1, 1));
     }
 }

@@ -5,6 +5,7 @@
 //! atomic write. `src/` is the engine and names no rule; the rules live in
 //! `transforms/`, one file each.
 
+pub mod cache;
 pub mod cli;
 pub mod diff;
 pub mod engine;
@@ -15,6 +16,7 @@ pub mod fix;
 pub mod importer;
 pub mod logger;
 pub mod module;
+pub mod scan;
 pub mod scope;
 pub mod semantic;
 pub mod settings;

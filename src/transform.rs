@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use crate::fix::Fix;
 use crate::module::Module;
+use crate::scan::Scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
 
@@ -55,6 +56,14 @@ pub trait Transform: Sync + Send {
     fn source_file(&self) -> &'static str;
     fn fix_kind(&self) -> FixKind;
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic>;
+
+    /// A necessary condition for a finding, read from the file's tokens:
+    /// `false` promises that `check` would find nothing, so the file need not
+    /// be parsed for this rule. It may say `true` too often, never too
+    /// rarely (tests/prefilter.rs holds every rule to that on real code).
+    fn may_match(&self, _scan: &Scan<'_>) -> bool {
+        true
+    }
 
     /// The documentation: the leading `//!` lines of the rule's file.
     fn explain(&self) -> String {
