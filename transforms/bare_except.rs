@@ -71,6 +71,7 @@ use tree_sitter::Node;
 
 use crate::except_handler::{always_reraises, body, is_bare, keyword, log_exception_call, only_swallows, prepend_statement};
 use crate::fix::{Edit, Fix};
+use crate::scan::Scan;
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 use crate::walk::{Walk, visit};
@@ -94,6 +95,11 @@ impl Transform for BareExcept {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::SafeOrUnsafe
+    }
+
+    /// `except` directly followed by `:`.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        scan.tokens.windows(2).any(|pair| scan.is(&pair[0], "except") && scan.is(&pair[1], ":"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

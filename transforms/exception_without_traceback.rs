@@ -67,6 +67,7 @@ use crate::except_handler::{bound_name, enclosing_handler, log_exception_call};
 use crate::fix::{Edit, Fix};
 use crate::logger::module_logger;
 use crate::module::Module;
+use crate::scan::Scan;
 use crate::scope::{enclosing_scope_names, qualified_name_at};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 use crate::walk::{Walk, visit};
@@ -90,6 +91,12 @@ impl Transform for ExceptionWithoutTraceback {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Unsafe
+    }
+
+    /// `except`, and the name `error` or `print_exc`.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        let has = |name: &str| scan.tokens.iter().any(|token| scan.is(token, name));
+        has("except") && (has("error") || has("print_exc"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

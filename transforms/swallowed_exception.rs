@@ -60,6 +60,7 @@ use tree_sitter::Node;
 
 use crate::except_handler::{body, caught_types, log_exception_call, only_swallows, prepend_statement};
 use crate::fix::Fix;
+use crate::scan::Scan;
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 use crate::walk::{Walk, visit};
@@ -86,6 +87,12 @@ impl Transform for SwallowedException {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Unsafe
+    }
+
+    /// `except`, and the name `Exception` or `BaseException`.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        let has = |name: &str| scan.tokens.iter().any(|token| scan.is(token, name));
+        has("except") && (has("Exception") || has("BaseException"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
