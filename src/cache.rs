@@ -44,9 +44,18 @@ impl Cache {
 
     /// The key for one file's content under its settings.
     pub fn key(&self, file_name: &str, settings: &Settings, source: &[u8]) -> u128 {
+        self.key_for(file_name, settings, &[], source)
+    }
+
+    /// The key for one file's content under its settings and the rules that
+    /// run on it (configuration can choose them per file).
+    pub fn key_for(&self, file_name: &str, settings: &Settings, rules: &[&dyn Transform], source: &[u8]) -> u128 {
         let mut hasher = Xxh3::with_seed(self.run_seed);
         file_name.hash(&mut hasher);
         settings.hash(&mut hasher);
+        for rule in rules {
+            rule.code().hash(&mut hasher);
+        }
         hasher.update(source);
         hasher.digest128()
     }
@@ -139,7 +148,7 @@ mod tests {
         assert!(cache.is_clean(key));
         assert_ne!(key, cache.key("b.py", &settings, b"x = 1\n"));
         assert_ne!(key, cache.key("a.py", &settings, b"x = 2\n"));
-        let older = Settings { target_version: crate::settings::PythonVersion(3, 8) };
+        let older = Settings { target_version: crate::settings::PythonVersion(3, 8), ..Settings::default() };
         assert_ne!(key, cache.key("a.py", &older, b"x = 1\n"));
         let with_rule = Cache::open(dir.path(), crate::transforms::ALL);
         assert_ne!(key, with_rule.key("a.py", &settings, b"x = 1\n"));

@@ -9,6 +9,7 @@ use crate::module::Module;
 use crate::scan::scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
+use crate::suppression::{self, Suppressions};
 use crate::transform::{Context, Diagnostic, Transform};
 
 /// More passes than this means two fixes keep undoing each other.
@@ -18,11 +19,29 @@ const MAX_PASSES: usize = 20;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub code: &'static str,
+    /// Its byte range in the final text.
+    pub range: std::ops::Range<usize>,
+    /// The 1-based line where a `# noqa` comment for it goes (see `suppression`).
+    pub suppression_line: usize,
     pub line: usize,
     pub column: usize,
     pub message: String,
     /// The applicability of its fix, if it has one.
     pub fix: Option<Applicability>,
+    /// Where it ends (1-based line, 1-based column in characters, exclusive).
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The edits of its fix, in the final text's coordinates.
+    pub edits: Vec<FindingEdit>,
+}
+
+/// One edit of a finding's fix, located by line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingEdit {
+    pub range: std::ops::Range<usize>,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub content: String,
 }
 
 #[derive(Debug, Default)]
@@ -31,6 +50,8 @@ pub struct FileReport {
     pub fixed: Option<String>,
     /// Fixes applied, per rule code.
     pub fixes: BTreeMap<&'static str, usize>,
+    /// Of those, the unsafe ones, per rule code.
+    pub unsafe_fixes: BTreeMap<&'static str, usize>,
     /// Findings left in the final text, in source order.
     pub findings: Vec<Finding>,
 }
@@ -93,6 +114,9 @@ pub fn process_with(
         for code in &applied.fixed {
             *report.fixes.entry(code).or_default() += 1;
         }
+        for code in &applied.unsafe_fixed {
+            *report.unsafe_fixes.entry(code).or_default() += 1;
+        }
         fixed_by = applied.fixed;
         current = applied.source;
     }
@@ -136,12 +160,20 @@ fn rule_list(codes: &[&'static str]) -> String {
     unique.join(", ")
 }
 
-/// Every rule over one parse. A fix that would touch a statement whose tree
-/// is known to be wrong is withdrawn; the finding stays.
+/// Every rule over one parse, less what suppression comments silence (see
+/// `suppression`); then the rules that judge those comments. A fix that
+/// would touch a statement whose tree is known to be wrong is withdrawn;
+/// the finding stays.
 pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Settings) -> Vec<Diagnostic> {
     let semantic = Semantic::new(module);
     let context = Context { module, semantic: &semantic, settings };
-    let mut diagnostics: Vec<Diagnostic> = rules.iter().flat_map(|rule| rule.check(&context)).collect();
+    let found: Vec<Diagnostic> = rules.iter().flat_map(|rule| rule.check(&context)).collect();
+    let mut suppressions = Suppressions::parse(module, rules.iter().map(|rule| rule.code()).collect());
+    let mut diagnostics = suppressions.filter(module, found);
+    let about_suppressions: Vec<Diagnostic> =
+        rules.iter().flat_map(|rule| rule.check_suppressions(&context, &suppressions)).collect();
+    // `# noqa: PF001, PF100` silences the report about its own unused code.
+    diagnostics.extend(suppressions.filter_reports(module, about_suppressions));
     if !module.untrusted.is_empty() {
         for diagnostic in &mut diagnostics {
             let touches = diagnostic.fix.as_ref().is_some_and(|fix| {
@@ -161,12 +193,29 @@ fn findings(module: &Module<'_>, diagnostics: &[Diagnostic]) -> Vec<Finding> {
         .iter()
         .map(|diagnostic| {
             let (line, column) = module.line_column(diagnostic.range.start);
+            let (end_line, end_column) = module.line_column(diagnostic.range.end);
+            let edits = diagnostic.fix.as_ref().map_or_else(Vec::new, |fix| {
+                fix.edits
+                    .iter()
+                    .map(|edit| FindingEdit {
+                        range: edit.range.clone(),
+                        start: module.line_column(edit.range.start),
+                        end: module.line_column(edit.range.end),
+                        content: edit.replacement.clone(),
+                    })
+                    .collect()
+            });
             Finding {
                 code: diagnostic.code,
+                range: diagnostic.range.clone(),
+                suppression_line: suppression::suppression_line(module, diagnostic.range.start) + 1,
                 line,
                 column,
                 message: diagnostic.message.clone(),
                 fix: diagnostic.fix.as_ref().map(|fix| fix.applicability),
+                end_line,
+                end_column,
+                edits,
             }
         })
         .collect()

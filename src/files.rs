@@ -5,12 +5,14 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
 use crate::error::FileError;
 
-/// Directories never entered unless named on the command line.
+/// The default `exclude`: directories never entered unless named on the
+/// command line (or a configuration's `exclude` replaces them).
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
     ".pytest_cache", ".pyfix_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
@@ -24,10 +26,14 @@ pub struct Collected {
     pub errors: Vec<(PathBuf, FileError)>,
 }
 
+/// Decides whether a path met while walking (a file or a directory) is left
+/// out: the configured `exclude` patterns.
+pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
 /// Expands `paths`: directories are walked for `*.py` and `*.pyi`, honouring
-/// `.gitignore` and skipping `DEFAULT_EXCLUDES`; a file named explicitly is
-/// always taken.
-pub fn collect(paths: &[PathBuf]) -> Collected {
+/// `.gitignore` and skipping what `exclude` says (by default
+/// `DEFAULT_EXCLUDES`); a path named explicitly is always taken.
+pub fn collect(paths: &[PathBuf], exclude: Exclude) -> Collected {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -36,7 +42,7 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
                 errors.push((path.clone(), FileError::NotFound));
             }
             Err(err) => errors.push((path.clone(), FileError::Unreadable(err))),
-            Ok(meta) if meta.is_dir() => walk_directory(path, &mut files, &mut errors),
+            Ok(meta) if meta.is_dir() => walk_directory(path, &exclude, &mut files, &mut errors),
             Ok(_) => files.push(path.clone()),
         }
     }
@@ -48,16 +54,13 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
     Collected { files, errors }
 }
 
-fn walk_directory(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, FileError)>) {
+fn walk_directory(root: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, FileError)>) {
+    let exclude = exclude.clone();
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry.file_type().is_some_and(|kind| kind.is_dir())
-                || !DEFAULT_EXCLUDES.iter().any(|name| entry.file_name() == *name)
-        })
+        .filter_entry(move |entry| entry.depth() == 0 || !exclude(entry.path()))
         .build();
     for entry in walker {
         match entry {

@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod engine;
 pub mod error;
@@ -16,10 +17,13 @@ pub mod fix;
 pub mod importer;
 pub mod logger;
 pub mod module;
+pub mod report;
 pub mod scan;
 pub mod scope;
 pub mod semantic;
 pub mod settings;
+pub mod summary;
+pub mod suppression;
 pub mod transform;
 pub mod walk;
 

@@ -198,7 +198,7 @@ fn select_and_ignore_take_codes_prefixes_and_names() {
         let out = pyfix(dir.path(), &selection);
         assert_eq!(code(&out), 1, "{selection:?}");
     }
-    for ignoring in [vec!["--ignore", "PF001"], vec!["--ignore", "mutable-default"], vec!["--select", "PF001", "--ignore", "PF0"]] {
+    for ignoring in [vec!["--ignore", "PF001"], vec!["--ignore", "mutable-default"], vec!["--select", "PF0", "--ignore", "PF001"]] {
         let out = pyfix(dir.path(), &ignoring);
         assert_eq!(code(&out), 0, "{ignoring:?}: {}", stdout(&out));
     }

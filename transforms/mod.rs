@@ -7,12 +7,14 @@ mod bare_except;
 mod exception_without_traceback;
 mod mutable_default;
 mod swallowed_exception;
+mod unused_suppression;
 
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
     &bare_except::BareExcept,
     &swallowed_exception::SwallowedException,
     &exception_without_traceback::ExceptionWithoutTraceback,
+    &unused_suppression::UnusedSuppression,
 ];
 
 /// The rule with this code or name.
