@@ -389,7 +389,11 @@ fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
             Some(without_spaces(module.text(name)))
         })
         .collect();
-    let names = if names.len() > 3 { "...".to_string() } else { names.join(", ") };
+    let names = match names.len() {
+        0 => "*".to_string(),
+        1..=3 => names.join(", "),
+        _ => "...".to_string(),
+    };
     match statement.child_by_field_name("module_name") {
         Some(source) if statement.kind() == "import_from_statement" => {
             format!("from {} import {names}", without_spaces(module.text(source)))
@@ -455,6 +459,7 @@ mod tests {
         assert_eq!(message("class Loader:\n    @staticmethod\n    def load():\n        try:\n            a(); b(); c()\n        except:\n            pass\n"), "Loader.load() failed");
         assert_eq!(message("try:\n    import yaml\nexcept:\n    pass\n"), "import yaml failed");
         assert_eq!(message("try:\n    from a.b import (c as d, e)\nexcept:\n    pass\n"), "from a.b import c, e failed");
+        assert_eq!(message("try:\n    from .a import *\nexcept:\n    pass\n"), "from .a import * failed");
         assert_eq!(message("try:\n    requests.get(u).json()\n    x()\nexcept:\n    pass\n"), "requests.get or x failed");
         assert_eq!(message("try:\n    del cache[key]\nexcept:\n    pass\n"), "del cache[key] failed");
         assert_eq!(message("try:\n    class Color(Enum):\n        RED = f()\nexcept:\n    pass\n"), "class Color failed");

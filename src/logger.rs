@@ -41,8 +41,9 @@ pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
 
 /// What a fix at `node` should call `.exception()` on: the module's logger
 /// when `node` can see it, else `logging` (with the edit that imports it when
-/// the module lacks it). `None` when a local name hides both, or when the
-/// `logging` name is taken by something else.
+/// the module lacks it). `None` when a local name hides both, when the
+/// `logging` name is taken by something else, or where a log call could
+/// call back into the code (`logging_may_reenter`).
 pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
     let module = semantic.module();
     if logging_may_reenter(semantic, node) {
