@@ -3,13 +3,19 @@
 
 use crate::transform::Transform;
 
+mod bare_except;
 mod del_cleanup;
+mod exception_without_traceback;
 mod mutable_default;
 mod open_without_with;
+mod swallowed_exception;
 mod unused_suppression;
 
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
+    &bare_except::BareExcept,
+    &swallowed_exception::SwallowedException,
+    &exception_without_traceback::ExceptionWithoutTraceback,
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
     &unused_suppression::UnusedSuppression,
