@@ -1,22 +1,28 @@
-//! The command line: arguments, the parallel run over files, and what is
-//! printed. Output is in path order whatever order the threads finish in.
+//! The command line: arguments, the parallel run over files, and the exit
+//! status. Output is in path order whatever order the threads finish in;
+//! how it looks is `report`'s business.
 
 use std::collections::BTreeMap;
-use std::env;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cache::Cache;
+use crate::config::{self, ConfigError};
 use crate::diff::unified_diff;
-use crate::engine::{self, FileReport, Finding};
+use crate::engine::{self, FileReport, Prefilter};
 use crate::error::FileError;
 use crate::files;
 use crate::fix::Applicability;
-use crate::settings::Resolver;
-use crate::transform::{Transform, select_rules};
+use crate::report::{FileResult, LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals};
+use crate::settings::{Discovery, Overrides, Project, PythonVersion, Resolver};
+use crate::summary;
+use crate::transform::Transform;
 use crate::transforms::{ALL, find};
 
 #[derive(Parser, Debug)]
@@ -41,16 +47,12 @@ struct Args {
     write: bool,
 
     /// Also apply fixes that may change behaviour (see each rule's documentation).
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
     unsafe_fixes: bool,
 
-    /// Rules to run: comma-separated codes, code prefixes or names (default: all).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<String>,
-
-    /// Rules to skip: comma-separated codes, code prefixes or names.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
+    /// Apply only safe fixes, whatever the configuration says.
+    #[arg(long, overrides_with = "unsafe_fixes")]
+    no_unsafe_fixes: bool,
 
     /// The file name standard input stands for (for messages and settings).
     #[arg(long, value_name = "NAME")]
@@ -63,43 +65,120 @@ struct Args {
     /// Print a rule's documentation.
     #[arg(long, value_name = "RULE", exclusive = true)]
     explain: Option<String>,
+
+    /// Do not read or write the cache of files with nothing to report.
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Where the cache lives [default: .pyfix_cache in the working directory].
+    #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Parse every file, even one whose tokens rule out every selected rule
+    /// (slower; reports the syntax errors of such files too).
+    #[arg(long)]
+    no_prefilter: bool,
+
+    /// Rules to run: comma-separated codes, code prefixes or names (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
+    select: Option<Vec<String>>,
+
+    /// Rules to add to those the configuration selects.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
+    extend_select: Vec<String>,
+
+    /// Rules to skip: comma-separated codes, code prefixes or names.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
+    ignore: Vec<String>,
+
+    /// A configuration file to use for every file (`pyproject.toml` or
+    /// `pyfix.toml`), or one `KEY = VALUE` option that overrides the configuration.
+    #[arg(long, value_name = "PATH | KEY=VALUE", help_heading = "Configuration")]
+    config: Vec<String>,
+
+    /// Ignore every configuration file.
+    #[arg(long, help_heading = "Configuration")]
+    isolated: bool,
+
+    /// The oldest Python the code must run on (`py38`, `py312`, ...).
+    #[arg(long, value_name = "VERSION", value_parser = parse_target_version, help_heading = "Configuration")]
+    target_version: Option<PythonVersion>,
+
+    /// Print the settings that apply to each path, and exit.
+    #[arg(long, help_heading = "Configuration")]
+    show_settings: bool,
+
+    /// Glob patterns to leave out (replaces the configured and default ones).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS", help_heading = "File selection")]
+    exclude: Option<Vec<String>>,
+
+    /// Glob patterns to leave out, on top of the configured ones.
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS", help_heading = "File selection")]
+    extend_exclude: Vec<String>,
+
+    /// Apply the exclusions to paths named on the command line too (for pre-commit).
+    #[arg(long, overrides_with = "no_force_exclude", help_heading = "File selection")]
+    force_exclude: bool,
+
+    #[arg(long, overrides_with = "force_exclude", hide = true)]
+    no_force_exclude: bool,
+
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Concise, help_heading = "Output")]
+    output_format: OutputFormat,
+
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long, help_heading = "Output")]
+    statistics: bool,
+
+    /// List the fixes applied (with --write) or that would be (with --diff), per file.
+    #[arg(long, help_heading = "Output")]
+    show_fixes: bool,
+
+    /// Write a Markdown pull-request description of the fixes to FILE (with --write or --diff).
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    summary: Option<PathBuf>,
+
+    /// Exit with status 0 even when findings remain (errors still give 2).
+    #[arg(short = 'e', long, help_heading = "Output")]
+    exit_zero: bool,
+
+    /// Exit with status 1 when a file was fixed, even if no finding remains.
+    #[arg(long, help_heading = "Output")]
+    exit_non_zero_on_fix: bool,
+
+    /// Print the findings and nothing else.
+    #[arg(short, long, help_heading = "Output")]
+    quiet: bool,
+
+    /// Print nothing; the exit status tells.
+    #[arg(short, long, conflicts_with = "quiet", help_heading = "Output")]
+    silent: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Mode {
-    Check,
-    Diff,
-    Write,
+fn parse_target_version(text: &str) -> Result<PythonVersion, String> {
+    PythonVersion::from_target(text).ok_or_else(|| format!("`{text}` is not a version like py38 or py312"))
 }
 
 /// Everything one run needs to process a file.
 struct Run {
     mode: Mode,
-    apply: Option<Applicability>,
-    unsafe_fixes: bool,
-    rules: Vec<&'static dyn Transform>,
-    settings: Resolver,
+    resolver: Arc<Resolver>,
+    args: Args,
+    stdout_paint: Paint,
     working_directory: PathBuf,
+    cache: Option<Cache>,
+    prefilter: Prefilter,
 }
 
 /// What happened to one file.
 enum Outcome {
-    Done { path: PathBuf, report: FileReport, diff: Option<String> },
+    Done { path: PathBuf, report: FileReport, text: Option<String>, diff: Option<String>, threshold: Applicability },
     Failed { path: PathBuf, error: FileError },
 }
 
-/// Totals over all files, for the summary and the exit status.
-#[derive(Default)]
-struct Totals {
-    findings: usize,
-    fixable_now: usize,
-    hidden_unsafe: usize,
-    fixes: BTreeMap<&'static str, usize>,
-    files_changed: usize,
-    errors: usize,
-}
-
 pub fn run() -> u8 {
+    engine::install_panic_hook();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(err) => {
@@ -114,13 +193,10 @@ pub fn run() -> u8 {
     if let Some(selector) = &args.explain {
         return explain(selector);
     }
-    let rules = match select_rules(ALL, &args.select, &args.ignore) {
-        Ok(rules) => rules,
-        Err(message) => {
-            eprintln!("pyfix: error: {message}");
-            return 2;
-        }
-    };
+    if let Some(message) = check_selectors(&args) {
+        eprintln!("pyfix: error: {message}");
+        return 2;
+    }
     let mode = if args.diff {
         Mode::Diff
     } else if args.write {
@@ -128,26 +204,103 @@ pub fn run() -> u8 {
     } else {
         Mode::Check
     };
-    let run = Run {
-        mode,
-        apply: match mode {
-            Mode::Check => None,
-            _ if args.unsafe_fixes => Some(Applicability::Unsafe),
-            _ => Some(Applicability::Safe),
-        },
-        unsafe_fixes: args.unsafe_fixes,
-        rules,
-        settings: Resolver::default(),
-        working_directory: env::current_dir().unwrap_or_default(),
+    if args.summary.is_some() && mode == Mode::Check {
+        eprintln!("pyfix: error: --summary needs --write or --diff");
+        return 2;
+    }
+    let resolver = match resolver(&args) {
+        Ok(resolver) => Arc::new(resolver),
+        Err(err) => {
+            eprintln!("{}: error: {}", display_in(&current_dir(), &err.path), err.reason());
+            return 2;
+        }
     };
-    if args.paths.iter().any(|path| path.as_os_str() == "-") {
-        if args.paths.len() > 1 {
+    let working_directory = current_dir();
+    let cache = (!args.no_cache).then(|| {
+        let dir = args.cache_dir.clone().unwrap_or_else(|| working_directory.join(".pyfix_cache"));
+        // The rules are part of each file's key (they can differ per file).
+        Cache::open(&dir, &[])
+    });
+    let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
+    let run = Run { mode, resolver, stdout_paint: Paint::stdout(), args, working_directory, cache, prefilter };
+    if run.args.show_settings {
+        return run.show_settings();
+    }
+    if run.args.paths.iter().any(|path| path.as_os_str() == "-") {
+        if run.args.paths.len() > 1 {
             eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
             return 2;
         }
-        return run.stdin(args.stdin_filename.as_deref());
+        return run.stdin();
     }
-    run.paths(&args.paths)
+    run.paths()
+}
+
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_default()
+}
+
+/// Unknown selectors on the command line are a usage error, as in a configuration.
+fn check_selectors(args: &Args) -> Option<String> {
+    let all = args.select.iter().flatten().chain(&args.extend_select).chain(&args.ignore);
+    for selector in all {
+        if !ALL.iter().any(|rule| crate::transform::selector_matches(selector, *rule)) {
+            return Some(format!("unknown rule selector `{selector}` (see `pyfix --list-rules`)"));
+        }
+    }
+    None
+}
+
+/// The resolver the flags ask for: `--isolated`, `--config PATH`, inline
+/// `--config KEY=VALUE` options, and the overrides.
+fn resolver(args: &Args) -> Result<Resolver, ConfigError> {
+    let mut overrides = Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        unsafe_fixes: match (args.unsafe_fixes, args.no_unsafe_fixes) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        exclude: args.exclude.clone(),
+        extend_exclude: args.extend_exclude.clone(),
+        force_exclude: match (args.force_exclude, args.no_force_exclude) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        target_version: args.target_version,
+        inline: Default::default(),
+    };
+    let mut file = None;
+    let mut inline = String::new();
+    for value in &args.config {
+        // A path names an existing file; anything else with `=` is an option.
+        if Path::new(value).is_file() || !value.contains('=') {
+            if file.is_some() {
+                return Err(ConfigError {
+                    path: PathBuf::from(value),
+                    line: None,
+                    message: "only one configuration file can be given with --config".into(),
+                });
+            }
+            file = Some(PathBuf::from(value));
+        } else {
+            inline.push_str(value);
+            inline.push('\n');
+        }
+    }
+    overrides.inline = config::parse_inline(&inline)?;
+    let discovery = match (args.isolated, file) {
+        (true, Some(path)) => {
+            return Err(ConfigError { path, line: None, message: "--config PATH cannot be combined with --isolated".into() });
+        }
+        (true, None) => Discovery::Isolated,
+        (false, Some(path)) => Discovery::Fixed(path),
+        (false, None) => Discovery::Hierarchical,
+    };
+    Resolver::new(discovery, overrides)
 }
 
 fn print_rules() {
@@ -160,7 +313,7 @@ fn print_rules() {
 fn explain(selector: &str) -> u8 {
     match find(selector) {
         Some(rule) => {
-            print!("{}", rule.explain());
+            let _ = io::stdout().lock().write_all(rule.explain().as_bytes());
             0
         }
         None => {
@@ -170,21 +323,131 @@ fn explain(selector: &str) -> u8 {
     }
 }
 
+/// Shows progress on standard error during a long run, and only when
+/// standard error is a terminal (never in a pipe or a CI log).
+struct Progress {
+    bar: Option<ProgressBar>,
+    started: Instant,
+    shown: bool,
+}
+
+impl Progress {
+    const SHOW_AFTER: Duration = Duration::from_millis(500);
+
+    fn new(total: usize, level: LogLevel) -> Progress {
+        let wanted = level == LogLevel::Normal
+            && total > 1
+            && io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none();
+        let bar = wanted.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, started: Instant::now(), shown: false }
+    }
+
+    fn advance(&mut self) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        if !self.shown && self.started.elapsed() >= Self::SHOW_AFTER {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+    }
+
+    /// Runs `print` with the bar out of the way.
+    fn around<T>(&self, print: impl FnOnce() -> T) -> T {
+        match &self.bar {
+            Some(bar) if self.shown => bar.suspend(print),
+            _ => print(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 impl Run {
-    /// Processes every file under `paths`, in parallel, printing in path order.
-    fn paths(&self, paths: &[PathBuf]) -> u8 {
-        let collected = files::collect(paths);
+    fn level(&self) -> LogLevel {
+        if self.args.silent {
+            LogLevel::Silent
+        } else if self.args.quiet {
+            LogLevel::Quiet
+        } else {
+            LogLevel::Normal
+        }
+    }
+
+    fn printer(&self, paint: Paint) -> Printer {
+        Printer::new(PrinterOptions {
+            format: self.args.output_format,
+            statistics: self.args.statistics,
+            show_fixes: self.args.show_fixes,
+            level: self.level(),
+            mode: self.mode,
+            paint,
+        })
+    }
+
+    /// The least safe fix this run applies to files of `project`.
+    fn threshold(&self, project: &Project) -> Applicability {
+        if project.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe }
+    }
+
+    fn print_config_errors(&self, errors: &[ConfigError]) {
+        for err in errors {
+            eprintln!("{}: error: {}", self.display(&err.path), err.reason());
+        }
+    }
+
+    /// Processes every file under the paths, in parallel, printing in path order.
+    fn paths(mut self) -> u8 {
         let mut totals = Totals::default();
+        let explicit: Vec<PathBuf> = self
+            .args
+            .paths
+            .iter()
+            .filter(|path| !self.force_excluded(path))
+            .cloned()
+            .collect();
+        let resolver = self.resolver.clone();
+        let exclude: files::Exclude = Arc::new(move |path: &Path| {
+            let absolute = resolver.absolute(path);
+            let directory = absolute.parent().unwrap_or(&absolute);
+            resolver.for_directory(directory).is_ok_and(|project| project.is_excluded(&absolute))
+        });
+        let collected = files::collect(&explicit, exclude);
+        let mut jobs = Vec::with_capacity(collected.files.len());
+        for path in &collected.files {
+            if let Ok((project, absolute)) = self.resolver.for_file(path) {
+                jobs.push((path.clone(), project, absolute));
+            }
+        }
+        let config_errors = self.resolver.errors();
+        if !config_errors.is_empty() {
+            // A configuration that cannot be read stops the run before any file is touched.
+            self.print_config_errors(&config_errors);
+            return 2;
+        }
         for (path, error) in &collected.errors {
             self.print_error(path, error);
             totals.errors += 1;
         }
+
+        let mut printer = self.printer(self.stdout_paint);
+        let mut progress = Progress::new(jobs.len(), self.level());
         let (sender, receiver) = mpsc::channel();
         std::thread::scope(|scope| {
             scope.spawn(|| {
-                collected.files.par_iter().enumerate().for_each_with(sender, |sender, (index, path)| {
+                jobs.par_iter().enumerate().for_each_with(sender, |sender, (index, (path, project, absolute))| {
                     // The receiver lives until every file is sent.
-                    let _ = sender.send((index, self.process_file(path)));
+                    let _ = sender.send((index, self.process_file(path, project, absolute)));
                 });
             });
             // Results arrive in any order; print them in path order as soon as
@@ -194,18 +457,35 @@ impl Run {
             for (index, outcome) in receiver {
                 waiting.insert(index, outcome);
                 while let Some(outcome) = waiting.remove(&next) {
-                    self.print_outcome(&outcome, &mut totals);
+                    progress.advance();
+                    progress.around(|| self.print_outcome(&outcome, &mut printer, &mut totals));
                     next += 1;
                 }
             }
         });
-        self.print_summary(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
-        self.exit_status(&totals)
+        progress.finish();
+        if let Some(cache) = self.cache.take()
+            && let Err(err) = cache.save()
+        {
+            eprintln!("pyfix: warning: cannot write the cache: {err}");
+        }
+        totals.unsafe_fixes = jobs.iter().any(|(_, project, _)| project.unsafe_fixes);
+        let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
+        self.finish(&totals)
     }
 
-    fn process_file(&self, path: &Path) -> Outcome {
+    /// `--force-exclude` (or `force-exclude = true`) leaves out a path named
+    /// on the command line when an exclusion matches it or a folder above it.
+    fn force_excluded(&self, path: &Path) -> bool {
+        match self.resolver.for_file(path) {
+            Ok((project, absolute)) => project.force_exclude && project.is_excluded_with_ancestors(&absolute),
+            Err(_) => false,
+        }
+    }
+
+    fn process_file(&self, path: &Path, project: &Project, absolute: &Path) -> Outcome {
         let result = files::read(path).and_then(|source| {
-            let report = self.process_text(path, &source)?;
+            let report = self.process_cached(path, &source, project, absolute)?;
             let diff = match (&report.fixed, self.mode) {
                 (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(path))),
                 (Some(fixed), Mode::Write) => {
@@ -214,32 +494,91 @@ impl Run {
                 }
                 _ => None,
             };
-            Ok((report, diff))
+            let text = self.keeps_text().then(|| report.fixed.clone().unwrap_or(source));
+            Ok((report, diff, text))
         });
         match result {
-            Ok((report, diff)) => Outcome::Done { path: path.to_path_buf(), report, diff },
+            Ok((report, diff, text)) => {
+                Outcome::Done { path: path.to_path_buf(), report, text, diff, threshold: self.threshold(project) }
+            }
             Err(error) => Outcome::Failed { path: path.to_path_buf(), error },
         }
     }
 
-    fn process_text(&self, path: &Path, source: &str) -> Result<FileReport, FileError> {
-        let settings = self.settings.for_file(path);
-        let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or("-");
-        engine::process(source, file_name, &self.rules, &settings, self.apply)
+    /// Only the full format shows source lines.
+    fn keeps_text(&self) -> bool {
+        self.args.output_format == OutputFormat::Full
     }
 
-    /// `-`: the text comes from standard input. `--write` prints the fixed
+    /// `process_text`, skipped for a file the cache knows has nothing to report.
+    fn process_cached(&self, path: &Path, source: &str, project: &Project, absolute: &Path) -> Result<FileReport, FileError> {
+        let rules = project.rules_for(absolute);
+        let Some(cache) = &self.cache else {
+            return self.process_text(path, source, project, &rules);
+        };
+        let file_name = file_name_of(path);
+        let key = cache.key_for(&file_name, &project.settings, &rules, source.as_bytes());
+        if cache.is_clean(key) {
+            return Ok(FileReport::default());
+        }
+        let report = self.process_text(path, source, project, &rules)?;
+        if report.findings.is_empty() {
+            // A file that was fixed is clean in its fixed form once written.
+            let clean = match (&report.fixed, self.mode) {
+                (None, _) => Some(key),
+                (Some(fixed), Mode::Write) => {
+                    Some(cache.key_for(&file_name, &project.settings, &rules, fixed.as_bytes()))
+                }
+                (Some(_), _) => None,
+            };
+            if let Some(clean) = clean {
+                cache.record_clean(clean);
+            }
+        }
+        Ok(report)
+    }
+
+    fn process_text(
+        &self,
+        path: &Path,
+        source: &str,
+        project: &Project,
+        rules: &[&'static dyn Transform],
+    ) -> Result<FileReport, FileError> {
+        let apply = match self.mode {
+            Mode::Check => None,
+            Mode::Diff | Mode::Write => Some(self.threshold(project)),
+        };
+        engine::process_with(source, &file_name_of(path), rules, &project.settings, apply, self.prefilter)
+    }
+
+    /// `-`: the text comes from standard input and the configuration is the
+    /// one that applies to `--stdin-filename`. `--write` prints the fixed
     /// text on standard output, so everything else goes to standard error.
-    fn stdin(&self, stdin_filename: Option<&Path>) -> u8 {
-        let name = stdin_filename.unwrap_or(Path::new("-"));
+    fn stdin(&self) -> u8 {
+        let name = self.args.stdin_filename.as_deref().unwrap_or(Path::new("-"));
         let mut bytes = Vec::new();
         if let Err(err) = io::stdin().read_to_end(&mut bytes) {
             self.print_error(name, &FileError::Unreadable(err));
             return 2;
         }
-        let mut totals = Totals::default();
+        let (project, absolute) = match self.resolver.for_file(name) {
+            Ok(found) => found,
+            Err(err) => {
+                self.print_config_errors(&[err]);
+                return 2;
+            }
+        };
+        if self.stdin_excluded(name, &project, &absolute) {
+            // An excluded file is passed through untouched, as ruff does.
+            if self.mode == Mode::Write {
+                let _ = io::stdout().write_all(&bytes);
+            }
+            return 0;
+        }
+        let mut totals = Totals { unsafe_fixes: project.unsafe_fixes, ..Totals::default() };
         let result = files::decode(bytes).and_then(|source| {
-            let report = self.process_text(name, &source)?;
+            let report = self.process_text(name, &source, &project, &project.rules_for(&absolute))?;
             Ok((source, report))
         });
         let (source, report) = match result {
@@ -251,125 +590,104 @@ impl Run {
         };
         let mut stdout = io::stdout().lock();
         let mut stderr = io::stderr().lock();
+        let threshold = self.threshold(&project);
         match self.mode {
             Mode::Write => {
                 let text = report.fixed.as_deref().unwrap_or(&source);
                 let _ = stdout.write_all(text.as_bytes());
-                self.count(&report, &mut totals);
-                print_findings(name.display(), &report.findings, self.threshold(), &mut stderr);
-                self.print_summary(&totals, &mut stderr, &mut io::sink());
+                let _ = stdout.flush();
+                let mut printer = self.printer(Paint::stderr());
+                let file = FileResult { path: &self.display(name), report: &report, text, threshold };
+                totals.count(&file);
+                let _ = printer.file(&file, &mut stderr);
+                let mut summary = io::sink();
+                let _ = printer.finish(&totals, &mut stderr, &mut summary);
             }
             _ => {
+                let text = report.fixed.clone().unwrap_or_else(|| source.clone());
                 let diff = match (&report.fixed, self.mode) {
                     (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(name))),
                     _ => None,
                 };
-                let outcome = Outcome::Done { path: name.to_path_buf(), report, diff };
-                self.print_outcome(&outcome, &mut totals);
-                self.print_summary(&totals, &mut stdout, &mut stderr);
+                let outcome = Outcome::Done { path: name.to_path_buf(), report, text: Some(text), diff, threshold };
+                let mut printer = self.printer(self.stdout_paint);
+                self.print_outcome(&outcome, &mut printer, &mut totals);
+                let _ = printer.finish(&totals, &mut stdout, &mut stderr);
             }
         }
         let _ = stdout.flush();
-        self.exit_status(&totals)
+        self.finish(&totals)
     }
 
-    fn print_outcome(&self, outcome: &Outcome, totals: &mut Totals) {
+    fn stdin_excluded(&self, name: &Path, project: &Project, absolute: &Path) -> bool {
+        self.args.stdin_filename.is_some()
+            && name.as_os_str() != "-"
+            && project.force_exclude
+            && project.is_excluded_with_ancestors(absolute)
+    }
+
+    fn print_outcome(&self, outcome: &Outcome, printer: &mut Printer, totals: &mut Totals) {
         match outcome {
             Outcome::Failed { path, error } => {
                 self.print_error(path, error);
                 totals.errors += 1;
             }
-            Outcome::Done { path, report, diff } => {
-                self.count(report, totals);
+            Outcome::Done { path, report, text, diff, threshold } => {
+                let shown = self.display(path);
+                let text = text.as_deref().unwrap_or("");
+                let file = FileResult { path: &shown, report, text, threshold: *threshold };
+                totals.count(&file);
                 let mut stdout = io::stdout().lock();
-                match self.mode {
-                    Mode::Diff => {
-                        if let Some(diff) = diff {
-                            let _ = stdout.write_all(diff.as_bytes());
-                        }
+                match (self.mode, diff) {
+                    (Mode::Diff, Some(diff)) => {
+                        let _ = stdout.write_all(self.stdout_paint.diff(diff).as_bytes());
                     }
-                    Mode::Check | Mode::Write => {
-                        print_findings(self.display(path), &report.findings, self.threshold(), &mut stdout);
+                    _ => {
+                        let _ = printer.file(&file, &mut stdout);
                     }
                 }
             }
         }
     }
 
-    fn count(&self, report: &FileReport, totals: &mut Totals) {
-        totals.findings += report.findings.len();
-        for finding in &report.findings {
-            match finding.fix {
-                Some(Applicability::Safe) => totals.fixable_now += 1,
-                Some(Applicability::Unsafe) if self.unsafe_fixes => totals.fixable_now += 1,
-                Some(Applicability::Unsafe) => totals.hidden_unsafe += 1,
-                _ => {}
-            }
+    /// Writes `--summary` and decides the exit status.
+    fn finish(&self, totals: &Totals) -> u8 {
+        if let Some(path) = &self.args.summary
+            && let Err(err) = std::fs::write(path, summary::markdown(totals, self.mode))
+        {
+            eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
+            return 2;
         }
-        for (code, count) in &report.fixes {
-            *totals.fixes.entry(code).or_default() += count;
-        }
-        if report.fixed.is_some() {
-            totals.files_changed += 1;
-        }
+        self.exit_status(totals)
     }
 
     fn print_error(&self, path: &Path, error: &FileError) {
         eprintln!("{}: error: {error}", self.display(path));
     }
 
-    /// The summary: findings and fixes on `out`; in `--diff` mode on `err`,
-    /// so that standard output is nothing but the diff.
-    fn print_summary(&self, totals: &Totals, out: &mut dyn Write, err: &mut dyn Write) {
-        let fixed: usize = totals.fixes.values().sum();
-        let per_rule = || {
-            totals.fixes.iter().map(|(code, n)| format!("{code}: {n}")).collect::<Vec<_>>().join(", ")
-        };
-        let hint = unsafe_hint(totals.hidden_unsafe);
-        let _ = match self.mode {
-            Mode::Diff if fixed > 0 => writeln!(
-                err,
-                "Would fix {} in {} ({}).{hint}",
-                plural(fixed, "finding"),
-                plural(totals.files_changed, "file"),
-                per_rule()
-            ),
-            Mode::Diff => writeln!(err, "No fixes to apply.{hint}"),
-            Mode::Write => {
-                if fixed > 0 {
-                    let _ = writeln!(
-                        out,
-                        "Fixed {} in {} ({}).",
-                        plural(fixed, "finding"),
-                        plural(totals.files_changed, "file"),
-                        per_rule()
-                    );
+    /// `--show-settings`: the resolved settings for each path named.
+    fn show_settings(&self) -> u8 {
+        let mut out = io::stdout().lock();
+        for path in &self.args.paths {
+            let found = if path.is_dir() {
+                let absolute = self.resolver.absolute(&path.join("__init__.py"));
+                let directory = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+                self.resolver.for_directory(&directory).map(|project| (project, directory))
+            } else {
+                self.resolver.for_file(path)
+            };
+            match found {
+                Ok((project, absolute)) => {
+                    let rules = project.rules_for(&absolute);
+                    let _ = writeln!(out, "{}", project.describe(&absolute, &rules));
                 }
-                match totals.findings {
-                    0 => writeln!(out, "No findings remain."),
-                    n => writeln!(out, "Found {} that remain.{hint}", plural(n, "finding")),
+                Err(err) => {
+                    self.print_config_errors(&[err]);
+                    return 2;
                 }
             }
-            Mode::Check => match totals.findings {
-                0 => writeln!(out, "No findings."),
-                n => {
-                    let _ = writeln!(out, "Found {}.", plural(n, "finding"));
-                    if totals.fixable_now > 0 {
-                        let flags = if self.unsafe_fixes { "--write --unsafe-fixes" } else { "--write" };
-                        let _ = writeln!(out, "[*] {} fixable with `{flags}`.", totals.fixable_now);
-                    }
-                    match hint.is_empty() {
-                        true => Ok(()),
-                        false => writeln!(out, "{}", hint.trim_start()),
-                    }
-                }
-            },
-        };
-    }
-
-    /// The least safe fix this run applies (or would, with `--write`).
-    fn threshold(&self) -> Applicability {
-        if self.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe }
+        }
+        0
     }
 
     fn exit_status(&self, totals: &Totals) -> u8 {
@@ -377,9 +695,12 @@ impl Run {
             Mode::Diff => totals.files_changed > 0,
             Mode::Check | Mode::Write => totals.findings > 0,
         };
+        let fixed_something = totals.files_changed > 0 && self.mode == Mode::Write;
         if totals.errors > 0 {
             2
-        } else if something_to_report {
+        } else if self.args.exit_zero {
+            0
+        } else if something_to_report || (self.args.exit_non_zero_on_fix && fixed_something) {
             1
         } else {
             0
@@ -389,35 +710,16 @@ impl Run {
     /// The path as the user should see it: relative to the working
     /// directory when it is under it, forward slashes.
     fn display(&self, path: &Path) -> String {
-        let relative = path.strip_prefix(&self.working_directory).unwrap_or(path);
-        let shown = relative.strip_prefix(".").unwrap_or(relative);
-        shown.to_string_lossy().replace('\\', "/")
+        display_in(&self.working_directory, path)
     }
 }
 
-/// One line per finding; `[*]` marks those the current flags can fix.
-fn print_findings(path: impl std::fmt::Display, findings: &[Finding], threshold: Applicability, out: &mut dyn Write) {
-    for finding in findings {
-        let mark = match finding.fix {
-            Some(fix) if fix >= threshold && fix != Applicability::DisplayOnly => "[*] ",
-            _ => "",
-        };
-        let _ = writeln!(
-            out,
-            "{path}:{}:{}: {} {mark}{}",
-            finding.line, finding.column, finding.code, finding.message
-        );
-    }
+fn file_name_of(path: &Path) -> String {
+    path.file_name().map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string())
 }
 
-fn unsafe_hint(hidden: usize) -> String {
-    match hidden {
-        0 => String::new(),
-        1 => " (1 more fix available with `--unsafe-fixes`.)".to_string(),
-        n => format!(" ({n} more fixes available with `--unsafe-fixes`.)"),
-    }
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+fn display_in(working_directory: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(working_directory).unwrap_or(path);
+    let shown = relative.strip_prefix(".").unwrap_or(relative);
+    shown.to_string_lossy().replace('\\', "/")
 }

@@ -1,13 +1,17 @@
 //! One file's journey from text to findings and fixed text: parse, check,
 //! apply non-overlapping fixes, re-parse, repeat until nothing applies.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::FileError;
 use crate::fix::{Applicability, apply_fixes};
 use crate::module::Module;
+use crate::scan::scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
+use crate::suppression::{self, Suppressions};
 use crate::transform::{Context, Diagnostic, Transform};
 
 /// More passes than this means two fixes keep undoing each other.
@@ -17,11 +21,29 @@ const MAX_PASSES: usize = 20;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub code: &'static str,
+    /// Its byte range in the final text.
+    pub range: std::ops::Range<usize>,
+    /// The 1-based line where a `# noqa` comment for it goes (see `suppression`).
+    pub suppression_line: usize,
     pub line: usize,
     pub column: usize,
     pub message: String,
     /// The applicability of its fix, if it has one.
     pub fix: Option<Applicability>,
+    /// Where it ends (1-based line, 1-based column in characters, exclusive).
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The edits of its fix, in the final text's coordinates.
+    pub edits: Vec<FindingEdit>,
+}
+
+/// One edit of a finding's fix, located by line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingEdit {
+    pub range: std::ops::Range<usize>,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub content: String,
 }
 
 #[derive(Debug, Default)]
@@ -30,6 +52,8 @@ pub struct FileReport {
     pub fixed: Option<String>,
     /// Fixes applied, per rule code.
     pub fixes: BTreeMap<&'static str, usize>,
+    /// Of those, the unsafe ones, per rule code.
+    pub unsafe_fixes: BTreeMap<&'static str, usize>,
     /// Findings left in the final text, in source order.
     pub findings: Vec<Finding>,
 }
@@ -44,7 +68,78 @@ pub fn process(
     settings: &Settings,
     apply: Option<Applicability>,
 ) -> Result<FileReport, FileError> {
+    process_with(source, file_name, rules, settings, apply, Prefilter::On)
+}
+
+/// Whether a file whose tokens rule out every selected rule is skipped
+/// unparsed (`On`, the default) or parsed anyway (`Off`: every syntax error
+/// is reported, and the prefilter's exactness can be checked against it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefilter {
+    On,
+    Off,
+}
+
+pub fn process_with(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    settings: &Settings,
+    apply: Option<Applicability>,
+    prefilter: Prefilter,
+) -> Result<FileReport, FileError> {
+    // A bug in one rule on one odd file must not take the run down: it
+    // becomes that file's internal error, and the file is left as it was.
+    GUARDED.with(|guarded| guarded.set(true));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        process_unguarded(source, file_name, rules, settings, apply, prefilter)
+    }));
+    GUARDED.with(|guarded| guarded.set(false));
+    outcome.unwrap_or_else(|_| {
+        let what = LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_default();
+        Err(FileError::Internal(format!("pyfix panicked ({what}); please report this file")))
+    })
+}
+
+thread_local! {
+    /// The message and place of this thread's last panic, for the report.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// This thread is inside `process_with`, which reports panics itself.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Inside `process_with`, replaces the default panic message (several
+/// lines on stderr) with a note that it reports as one line for the file;
+/// with `RUST_BACKTRACE` set, or outside, the default message is printed.
+pub fn install_panic_hook() {
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        let place = info.location().map(|at| format!(" at {}:{}", at.file(), at.line())).unwrap_or_default();
+        LAST_PANIC.with(|last| *last.borrow_mut() = Some(format!("{message}{place}")));
+        if !GUARDED.with(Cell::get) || std::env::var_os("RUST_BACKTRACE").is_some() {
+            default_hook(info);
+        }
+    }));
+}
+
+fn process_unguarded(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    settings: &Settings,
+    apply: Option<Applicability>,
+    prefilter: Prefilter,
+) -> Result<FileReport, FileError> {
     let line_endings = LineEndings::of(source)?;
+    if prefilter == Prefilter::On && cannot_match(source, rules) {
+        return Ok(FileReport::default());
+    }
     let mut current = line_endings.normalise(source);
     let mut report = FileReport::default();
     let mut fixed_by: Vec<&'static str> = Vec::new();
@@ -69,6 +164,9 @@ pub fn process(
         for code in &applied.fixed {
             *report.fixes.entry(code).or_default() += 1;
         }
+        for code in &applied.unsafe_fixed {
+            *report.unsafe_fixes.entry(code).or_default() += 1;
+        }
         fixed_by = applied.fixed;
         current = applied.source;
     }
@@ -78,6 +176,13 @@ pub fn process(
         report.fixed = Some(fixed);
     }
     Ok(report)
+}
+
+/// True when the tokens show that no rule can find anything. A file the
+/// tokenizer cannot read with certainty is always parsed.
+fn cannot_match(source: &str, rules: &[&dyn Transform]) -> bool {
+    let scan = scan(source.as_bytes());
+    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(&scan))
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.
@@ -105,12 +210,20 @@ fn rule_list(codes: &[&'static str]) -> String {
     unique.join(", ")
 }
 
-/// Every rule over one parse. A fix that would touch a statement whose tree
-/// is known to be wrong is withdrawn; the finding stays.
+/// Every rule over one parse, less what suppression comments silence (see
+/// `suppression`); then the rules that judge those comments. A fix that
+/// would touch a statement whose tree is known to be wrong is withdrawn;
+/// the finding stays.
 pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Settings) -> Vec<Diagnostic> {
     let semantic = Semantic::new(module);
     let context = Context { module, semantic: &semantic, settings };
-    let mut diagnostics: Vec<Diagnostic> = rules.iter().flat_map(|rule| rule.check(&context)).collect();
+    let found: Vec<Diagnostic> = rules.iter().flat_map(|rule| rule.check(&context)).collect();
+    let mut suppressions = Suppressions::parse(module, rules.iter().map(|rule| rule.code()).collect());
+    let mut diagnostics = suppressions.filter(module, found);
+    let about_suppressions: Vec<Diagnostic> =
+        rules.iter().flat_map(|rule| rule.check_suppressions(&context, &suppressions)).collect();
+    // `# noqa: PF001, PF100` silences the report about its own unused code.
+    diagnostics.extend(suppressions.filter_reports(module, about_suppressions));
     if !module.untrusted.is_empty() {
         for diagnostic in &mut diagnostics {
             let touches = diagnostic.fix.as_ref().is_some_and(|fix| {
@@ -130,12 +243,29 @@ fn findings(module: &Module<'_>, diagnostics: &[Diagnostic]) -> Vec<Finding> {
         .iter()
         .map(|diagnostic| {
             let (line, column) = module.line_column(diagnostic.range.start);
+            let (end_line, end_column) = module.line_column(diagnostic.range.end);
+            let edits = diagnostic.fix.as_ref().map_or_else(Vec::new, |fix| {
+                fix.edits
+                    .iter()
+                    .map(|edit| FindingEdit {
+                        range: edit.range.clone(),
+                        start: module.line_column(edit.range.start),
+                        end: module.line_column(edit.range.end),
+                        content: edit.replacement.clone(),
+                    })
+                    .collect()
+            });
             Finding {
                 code: diagnostic.code,
+                range: diagnostic.range.clone(),
+                suppression_line: suppression::suppression_line(module, diagnostic.range.start) + 1,
                 line,
                 column,
                 message: diagnostic.message.clone(),
                 fix: diagnostic.fix.as_ref().map(|fix| fix.applicability),
+                end_line,
+                end_column,
+                edits,
             }
         })
         .collect()
@@ -175,5 +305,102 @@ impl LineEndings {
             LineEndings::AsIs => text,
             LineEndings::CarriageReturnOnly => text.replace('\n', "\r"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+    use crate::transform::{FixKind, Transform};
+
+    /// A rule whose fix replaces the first `pass` with a given text.
+    struct ReplacePass(&'static str);
+
+    impl Transform for ReplacePass {
+        fn code(&self) -> &'static str {
+            "PF999"
+        }
+        fn name(&self) -> &'static str {
+            "replace-pass"
+        }
+        fn source_file(&self) -> &'static str {
+            ""
+        }
+        fn fix_kind(&self) -> FixKind {
+            FixKind::Safe
+        }
+        fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+            let Some(at) = context.module.source.find("pass") else { return Vec::new() };
+            vec![Diagnostic {
+                code: "PF999",
+                range: at..at + 4,
+                message: "pass".into(),
+                fix: Some(Fix::safe(vec![Edit::replace(at..at + 4, self.0)])),
+            }]
+        }
+    }
+
+    fn run(source: &str, rule: &ReplacePass) -> Result<FileReport, FileError> {
+        process(source, "t.py", &[rule], &Settings::default(), Some(Applicability::Safe))
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_syntax_is_an_internal_error() {
+        let err = run("def f():\n    pass\n", &ReplacePass("return (")).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"), "{message}");
+        assert!(message.ends_with("file left unchanged"), "{message}");
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_an_internal_error() {
+        // Each pass replaces `pass` with `pass`+`pass`...: there is always another.
+        let err = run("pass\n", &ReplacePass("pass; pass")).unwrap_err();
+        assert!(err.to_string().contains("fixes did not settle after 20 passes (rules PF999)"), "{err}");
+    }
+
+    #[test]
+    fn a_fix_that_settles_is_applied_and_counted() {
+        let report = run("pass\n", &ReplacePass("...")).unwrap();
+        assert_eq!(report.fixed.as_deref(), Some("...\n"));
+        assert_eq!(report.fixes.get("PF999"), Some(&1));
+        assert!(report.findings.is_empty());
+    }
+
+    struct Panics;
+
+    impl Transform for Panics {
+        fn code(&self) -> &'static str {
+            "PF998"
+        }
+        fn name(&self) -> &'static str {
+            "panics"
+        }
+        fn source_file(&self) -> &'static str {
+            ""
+        }
+        fn fix_kind(&self) -> FixKind {
+            FixKind::None
+        }
+        fn check(&self, _: &Context<'_>) -> Vec<Diagnostic> {
+            panic!("a rule bug");
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_is_that_files_internal_error() {
+        install_panic_hook();
+        let err = process("x = 1\n", "t.py", &[&Panics], &Settings::default(), None).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("internal error: pyfix panicked (a rule bug at src/engine.rs:"), "{message}");
+    }
+
+    #[test]
+    fn check_mode_reports_without_fixing() {
+        let report = process("pass\n", "t.py", &[&ReplacePass("...")], &Settings::default(), None).unwrap();
+        assert!(report.fixed.is_none());
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!((report.findings[0].line, report.findings[0].column), (1, 1));
     }
 }

@@ -8,6 +8,8 @@ use std::io;
 pub enum FileError {
     /// The file could not be read (permissions, a directory, an I/O failure).
     Unreadable(io::Error),
+    /// A path named on the command line does not exist.
+    NotFound,
     /// The file was listed but is gone by the time it is read or written.
     Vanished,
     /// The bytes are not UTF-8; `offset` is the first bad byte.
@@ -42,7 +44,8 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FileError::Unreadable(err) => write!(f, "cannot read file: {}", plain_io(err)),
-            FileError::Vanished => write!(f, "file vanished before it could be read"),
+            FileError::NotFound => write!(f, "no such file or directory"),
+            FileError::Vanished => write!(f, "file vanished while pyfix ran; skipped"),
             FileError::NotUtf8 { offset, declared: Some(enc) } => write!(
                 f,
                 "not UTF-8 (declared encoding `{enc}`, first non-UTF-8 byte at offset {offset}); skipped"

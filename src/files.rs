@@ -5,15 +5,17 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
 use crate::error::FileError;
 
-/// Directories never entered unless named on the command line.
+/// The default `exclude`: directories never entered unless named on the
+/// command line (or a configuration's `exclude` replaces them).
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytest_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
+    ".pytest_cache", ".pyfix_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
     "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
     "venv",
 ];
@@ -24,16 +26,23 @@ pub struct Collected {
     pub errors: Vec<(PathBuf, FileError)>,
 }
 
+/// Decides whether a path met while walking (a file or a directory) is left
+/// out: the configured `exclude` patterns.
+pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
 /// Expands `paths`: directories are walked for `*.py` and `*.pyi`, honouring
-/// `.gitignore` and skipping `DEFAULT_EXCLUDES`; a file named explicitly is
-/// always taken.
-pub fn collect(paths: &[PathBuf]) -> Collected {
+/// `.gitignore` and skipping what `exclude` says (by default
+/// `DEFAULT_EXCLUDES`); a path named explicitly is always taken.
+pub fn collect(paths: &[PathBuf], exclude: Exclude) -> Collected {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         match fs::metadata(path) {
-            Err(err) => errors.push((path.clone(), FileError::from_io(err))),
-            Ok(meta) if meta.is_dir() => walk_directory(path, &mut files, &mut errors),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                errors.push((path.clone(), FileError::NotFound));
+            }
+            Err(err) => errors.push((path.clone(), FileError::Unreadable(err))),
+            Ok(meta) if meta.is_dir() => walk_directory(path, &exclude, &mut files, &mut errors),
             Ok(_) => files.push(path.clone()),
         }
     }
@@ -45,16 +54,13 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
     Collected { files, errors }
 }
 
-fn walk_directory(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, FileError)>) {
+fn walk_directory(root: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, FileError)>) {
+    let exclude = exclude.clone();
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry.file_type().is_some_and(|kind| kind.is_dir())
-                || !DEFAULT_EXCLUDES.iter().any(|name| entry.file_name() == *name)
-        })
+        .filter_entry(move |entry| entry.depth() == 0 || !exclude(entry.path()))
         .build();
     for entry in walker {
         match entry {
@@ -176,4 +182,60 @@ pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileEr
         .persist(&target)
         .map_err(|err| FileError::WriteFailed(err.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_gone_before_reading_is_reported_as_vanished() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read(&dir.path().join("gone.py")).unwrap_err();
+        assert!(matches!(err, FileError::Vanished), "{err}");
+    }
+
+    #[test]
+    fn a_file_changed_after_reading_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x = 1\n").unwrap();
+        let original = read(&path).unwrap();
+        fs::write(&path, "x = 2  # saved by the user meanwhile\n").unwrap();
+        let err = write_atomic(&path, &original, "x = 3\n").unwrap_err();
+        assert!(matches!(err, FileError::ChangedOnDisk), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 2  # saved by the user meanwhile\n");
+    }
+
+    #[test]
+    fn a_file_deleted_before_writing_is_not_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x = 1\n").unwrap();
+        let original = read(&path).unwrap();
+        fs::remove_file(&path).unwrap();
+        assert!(matches!(write_atomic(&path, &original, "x = 3\n"), Err(FileError::Vanished)));
+        assert!(!path.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x = 1\n").unwrap();
+        let mut permissions = fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&path, permissions).unwrap();
+        let err = write_atomic(&path, "x = 1\n", "x = 3\n").unwrap_err();
+        assert_eq!(err.to_string(), "cannot write file: the file is read-only; file left unchanged");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn coding_cookies_are_read_from_the_first_two_lines() {
+        assert_eq!(coding_cookie(b"#!/usr/bin/python\n# -*- coding: latin-1 -*-\n").as_deref(), Some("latin-1"));
+        assert_eq!(coding_cookie(b"# vim: set fileencoding=utf-8 :\n").as_deref(), Some("utf-8"));
+        assert_eq!(coding_cookie(b"x = 1\n\n# coding: latin-1\n"), None);
+    }
 }

@@ -90,6 +90,8 @@ pub struct Pass {
     pub source: String,
     /// Rule codes of the applied fixes, one entry per fixed diagnostic.
     pub fixed: Vec<&'static str>,
+    /// The codes of those that were unsafe fixes.
+    pub unsafe_fixed: Vec<&'static str>,
 }
 
 /// Applies the fixes of `diagnostics` whose applicability is at least
@@ -113,6 +115,7 @@ pub fn apply_fixes(
 
     let mut taken: Vec<&Edit> = Vec::new();
     let mut fixed = Vec::new();
+    let mut unsafe_fixed = Vec::new();
     for (code, fix) in candidates {
         // Identical edits from several fixes (one shared import) apply once.
         let new_edits: Vec<&Edit> =
@@ -128,11 +131,14 @@ pub fn apply_fixes(
         }
         taken.extend(new_edits);
         fixed.push(code);
+        if fix.applicability == Applicability::Unsafe {
+            unsafe_fixed.push(code);
+        }
     }
     if fixed.is_empty() || taken.is_empty() {
         return None;
     }
-    Some(Pass { source: splice(source, taken), fixed })
+    Some(Pass { source: splice(source, taken), fixed, unsafe_fixed })
 }
 
 /// Applies non-overlapping edits to `source`.

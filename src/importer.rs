@@ -71,7 +71,12 @@ fn import_edit(module: &Module<'_>, statement: &str) -> Edit {
             }
         }
         None => match statements(module.root()).next() {
-            Some(first) => Edit::insert(module.line_start(first.start_byte()).max(bom_len(module)), format!("{statement}{newline}")),
+            Some(first) => {
+                let at = top_of_file(module, first.start_byte());
+                // Code right below gets a blank line between it and the import.
+                let separator = if line_is_blank(module, at) { "" } else { newline };
+                Edit::insert(at, format!("{statement}{newline}{separator}"))
+            }
             None => {
                 let end = module.source.len();
                 let needs_newline = end > bom_len(module) && !module.source.ends_with('\n');
@@ -80,6 +85,39 @@ fn import_edit(module: &Module<'_>, statement: &str) -> Edit {
             }
         },
     }
+}
+
+/// Where an import goes in a module without a header: after the comment
+/// lines that open the file when a blank line ends them (a licence, a
+/// description); else after a shebang and an encoding line only, so that a
+/// comment that belongs to the first statement stays on it.
+fn top_of_file(module: &Module<'_>, first_statement: usize) -> usize {
+    let mut line = bom_len(module);
+    let mut after_magic = line;
+    let mut index = 0;
+    while line < first_statement {
+        let next = module.next_line_start(line);
+        let text = module.source[line..next].trim();
+        if text.is_empty() {
+            return line;
+        }
+        let magic = (index == 0 && text.starts_with("#!")) || (index < 2 && is_encoding_line(text));
+        if magic && after_magic == line {
+            after_magic = next;
+        }
+        line = next;
+        index += 1;
+    }
+    after_magic
+}
+
+/// `# -*- coding: utf-8 -*-` (PEP 263).
+fn is_encoding_line(text: &str) -> bool {
+    text.starts_with('#') && (text.contains("coding:") || text.contains("coding="))
+}
+
+fn line_is_blank(module: &Module<'_>, at: usize) -> bool {
+    module.source[at..module.next_line_start(at)].trim().is_empty()
 }
 
 fn bom_len(module: &Module<'_>) -> usize {
@@ -143,7 +181,7 @@ mod tests {
     #[test]
     fn reuses_an_alias_and_keeps_crlf() {
         assert_eq!(add("import logging as lg\r\n", "logging", None), "lg|import logging as lg\r\n");
-        assert_eq!(add("x = 1\r\n", "logging", None), "logging|import logging\r\nx = 1\r\n");
+        assert_eq!(add("x = 1\r\n", "logging", None), "logging|import logging\r\n\r\nx = 1\r\n");
     }
 
     #[test]
@@ -151,9 +189,23 @@ mod tests {
         assert_eq!(add("import typing as t\n", "typing", Some("Optional")), "t.Optional|import typing as t\n");
         assert_eq!(
             add("Optional = 3\n", "typing", Some("Optional")),
-            "typing.Optional|import typing\nOptional = 3\n"
+            "typing.Optional|import typing\n\nOptional = 3\n"
         );
         assert_eq!(add("\"\"\"Doc.\"\"\"", "typing", Some("Optional")), "Optional|\"\"\"Doc.\"\"\"\nfrom typing import Optional");
+    }
+
+    #[test]
+    fn without_a_header_it_goes_after_the_opening_comments() {
+        let source = "#!/usr/bin/env python\n# Licence.\n\n\ndef f(): pass\n";
+        assert_eq!(
+            add(source, "logging", None),
+            "logging|#!/usr/bin/env python\n# Licence.\nimport logging\n\n\ndef f(): pass\n"
+        );
+        let source = "# -*- coding: utf-8 -*-\n# About f.\ndef f(): pass\n";
+        assert_eq!(
+            add(source, "logging", None),
+            "logging|# -*- coding: utf-8 -*-\nimport logging\n\n# About f.\ndef f(): pass\n"
+        );
     }
 
     #[test]

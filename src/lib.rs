@@ -5,16 +5,25 @@
 //! atomic write. `src/` is the engine and names no rule; the rules live in
 //! `transforms/`, one file each.
 
+pub mod cache;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod engine;
 pub mod error;
+pub mod except_handler;
 pub mod files;
 pub mod fix;
 pub mod importer;
+pub mod logger;
 pub mod module;
+pub mod report;
+pub mod scan;
+pub mod scope;
 pub mod semantic;
 pub mod settings;
+pub mod summary;
+pub mod suppression;
 pub mod transform;
 pub mod walk;
 

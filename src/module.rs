@@ -202,8 +202,8 @@ pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
 pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileError> {
     let root = tree.root_node();
     if root.has_error() {
-        let at = first_error(root).unwrap_or(root);
-        let (line, column) = line_column_in(source, &line_starts(source), at.start_byte());
+        let at = error_position(root);
+        let (line, column) = line_column_in(source, &line_starts(source), at);
         return Err(FileError::Syntax { line, column });
     }
     let mut untrusted = Vec::new();
@@ -225,26 +225,32 @@ pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileEr
     Ok(untrusted)
 }
 
-/// The first ERROR or MISSING node, entering only subtrees that hold one.
-fn first_error(root: Node<'_>) -> Option<Node<'_>> {
-    let mut found = None;
-    visit(root, |node| {
-        if node.is_error() || node.is_missing() {
-            found = Some(node);
-            Walk::Stop
-        } else if node.has_error() {
-            Walk::Descend
-        } else {
-            Walk::Skip
+/// Where to say the syntax error is: in the innermost ERROR or MISSING
+/// node on the first path to one. An ERROR node that spans lines holds
+/// everything from the start of the statement tree-sitter gave up on; its
+/// last child is where it gave up, which is what CPython points at too.
+fn error_position(root: Node<'_>) -> usize {
+    let mut node = root;
+    loop {
+        let mut cursor = node.walk();
+        let next = node.children(&mut cursor).find(|child| child.has_error() || child.is_missing());
+        match next {
+            Some(child) => node = child,
+            None => break,
         }
-    });
-    found
+    }
+    let spans_lines = node.start_position().row != node.end_position().row;
+    match node.child(node.child_count().saturating_sub(1)) {
+        Some(last) if spans_lines => last.start_byte(),
+        _ => node.start_byte(),
+    }
 }
 
 fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
     let text = || &source[node.byte_range()];
     match node.kind() {
-        "print_statement" => Some("print statement"),
+        // `print >> f, x` is valid Python 3 (a tuple), read as a print statement.
+        "print_statement" if !has_child_of_kind(node, "chevron") => Some("print statement"),
         "exec_statement" => Some("exec statement"),
         "<>" => Some("`<>` operator"),
         "string_start" if text().starts_with('`') => Some("backquotes"),
@@ -279,9 +285,15 @@ fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
     }
 }
 
+fn has_child_of_kind(node: Node<'_>, kind: &str) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|child| child.kind() == kind)
+}
+
 /// Shapes tree-sitter-python builds for valid code that mean something else:
 /// a splat that swallowed only the first part of its operand (`[*a.f()]`,
-/// issue 314), and `type(x).attr = v` read as a type alias (issue 321).
+/// issue 314), `type(x).attr = v` read as a type alias (issue 321), and
+/// `print >> f, x` (a Python 3 tuple) read as a print statement.
 fn is_misparsed(node: Node<'_>) -> bool {
     match node.kind() {
         "list_splat" | "dictionary_splat" => node.parent().is_some_and(|parent| {
@@ -299,6 +311,7 @@ fn is_misparsed(node: Node<'_>) -> bool {
                     | "type"
             ) || (parent.kind() == "subscript" && parent.named_child(0) == Some(node))
         }),
+        "print_statement" => true,
         "type_alias_statement" => node.child_by_field_name("left").is_none_or(|left| {
             !left
                 .named_child(0)

@@ -6,8 +6,10 @@ use std::ops::Range;
 
 use crate::fix::Fix;
 use crate::module::Module;
+use crate::scan::Scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
+use crate::suppression::Suppressions;
 
 /// What a rule sees of one file.
 pub struct Context<'a> {
@@ -55,6 +57,21 @@ pub trait Transform: Sync + Send {
     fn source_file(&self) -> &'static str;
     fn fix_kind(&self) -> FixKind;
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic>;
+
+    /// For a rule about the suppression comments themselves: runs after
+    /// every other rule, when the engine knows which comments suppressed
+    /// something. Other rules leave it as it is.
+    fn check_suppressions(&self, _context: &Context<'_>, _suppressions: &Suppressions) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+
+    /// A necessary condition for a finding, read from the file's tokens:
+    /// `false` promises that `check` would find nothing, so the file need not
+    /// be parsed for this rule. It may say `true` too often, never too
+    /// rarely (tests/prefilter.rs holds every rule to that on real code).
+    fn may_match(&self, _scan: &Scan<'_>) -> bool {
+        true
+    }
 
     /// The documentation: the leading `//!` lines of the rule's file.
     fn explain(&self) -> String {
@@ -108,7 +125,8 @@ pub fn select_rules(
         .collect())
 }
 
-fn selector_matches(selector: &str, rule: &dyn Transform) -> bool {
+/// True when `selector` (a code, a code prefix, a name or `ALL`) picks `rule`.
+pub fn selector_matches(selector: &str, rule: &dyn Transform) -> bool {
     let selector = selector.trim();
     selector.eq_ignore_ascii_case("ALL")
         || selector == rule.name()

@@ -21,10 +21,11 @@ fn folder_of(path: &Path) -> String {
 fn describe(path: &Path) -> (String, String) {
     let source = fs::read_to_string(path).unwrap();
     let rule = common::rule_for_folder(&folder_of(path));
+    let rules = common::fixture_rules(&source, rule);
     let file_name = path.file_name().unwrap().to_string_lossy().to_string();
-    let before = common::run(&source, &file_name, &[rule], None);
-    let fixed = common::fix_all(&source, &file_name, &[rule]);
-    let after = common::run(&fixed, &file_name, &[rule], None);
+    let before = common::run(&source, &file_name, &rules, None);
+    let fixed = common::fix_all(&source, &file_name, &rules);
+    let after = common::run(&fixed, &file_name, &rules, None);
 
     let mut text = String::from("## findings\n");
     for finding in &before.findings {

@@ -80,6 +80,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
+use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 use crate::walk::{Walk, statements, visit};
@@ -103,6 +104,12 @@ impl Transform for EagerCliImport {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Unsafe
+    }
+
+    /// A finding needs an import (which heavy modules count is a setting,
+    /// and a `__main__.py` needs no `__main__` token, so no more is known).
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "import"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

@@ -75,6 +75,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
+use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 
@@ -99,6 +100,23 @@ impl Transform for LateBindingClosure {
         FixKind::Unsafe
     }
 
+    /// A finding needs a `for` and a `lambda` or `def` (or an f-string,
+    /// whose replacement fields the scan does not split into tokens).
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        let (mut has_loop, mut has_closure) = (false, false);
+        for token in &scan.tokens {
+            match token.kind {
+                ScanKind::Name => {
+                    has_loop |= scan.is(token, "for");
+                    has_closure |= scan.is(token, "lambda") || scan.is(token, "def");
+                }
+                ScanKind::String if is_formatted(scan.text(token)) => return true,
+                _ => {}
+            }
+        }
+        has_loop && has_closure
+    }
+
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         if context.module.is_stub {
             return Vec::new();
@@ -114,6 +132,14 @@ impl Transform for LateBindingClosure {
             .filter_map(|group| check_closure(context, group))
             .collect()
     }
+}
+
+/// `f"..."`, `rf'...'`, `t"..."`: a string with replacement fields.
+fn is_formatted(token: &[u8]) -> bool {
+    token
+        .iter()
+        .take_while(|byte| byte.is_ascii_alphabetic())
+        .any(|byte| matches!(byte.to_ascii_lowercase(), b'f' | b't'))
 }
 
 /// A closure reads a loop's variable.

@@ -3,14 +3,26 @@
 
 use crate::transform::Transform;
 
+mod bare_except;
+mod del_cleanup;
 mod eager_cli_import;
+mod exception_without_traceback;
 mod late_binding_closure;
 mod mutable_default;
+mod open_without_with;
+mod swallowed_exception;
+mod unused_suppression;
 
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
+    &bare_except::BareExcept,
+    &swallowed_exception::SwallowedException,
     &late_binding_closure::LateBindingClosure,
     &eager_cli_import::EagerCliImport,
+    &exception_without_traceback::ExceptionWithoutTraceback,
+    &del_cleanup::DelCleanup,
+    &open_without_with::OpenWithoutWith,
+    &unused_suppression::UnusedSuppression,
 ];
 
 /// The rule with this code or name.

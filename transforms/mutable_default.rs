@@ -64,6 +64,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Fix};
 use crate::importer::{ensure_from_import, is_docstring};
 use crate::module::Module;
+use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Semantic, block_scope_names, function_scope_names};
 use crate::settings::PythonVersion;
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
@@ -100,6 +101,39 @@ impl Transform for MutableDefault {
 
     fn fix_kind(&self) -> FixKind {
         FixKind::Unsafe
+    }
+
+    /// A `def` or `lambda` whose parameters hold `=` followed by a bracket,
+    /// or by a name or dotted name and a bracket (a call).
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        let tokens = &scan.tokens;
+        tokens.iter().enumerate().any(|(index, token)| {
+            // Where the parameters start, their depth, and whether a `:` at
+            // that depth ends them (a lambda's; a `def`'s ends at its `)`).
+            let parameters = if scan.is(token, "def") {
+                tokens[index..]
+                    .iter()
+                    .position(|t| t.depth == token.depth && scan.is(t, "("))
+                    .map(|open| (index + open + 1, token.depth + 1, false))
+            } else if scan.is(token, "lambda") {
+                Some((index + 1, token.depth, true))
+            } else {
+                None
+            };
+            let Some((first, depth, colon_ends)) = parameters else { return false };
+            let mut rest = tokens[first..]
+                .iter()
+                .take_while(|t| t.depth >= depth && !(colon_ends && t.depth == depth && scan.is(t, ":")));
+            while let Some(t) = rest.next() {
+                if t.depth == depth && scan.is(t, "=") {
+                    let value = rest.by_ref().find(|t| t.kind != ScanKind::Name && !scan.is(t, "."));
+                    if value.is_some_and(|v| scan.is(v, "[") || scan.is(v, "{") || scan.is(v, "(")) {
+                        return true;
+                    }
+                }
+            }
+            false
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

@@ -20,6 +20,30 @@ pub fn rule_for_folder(folder: &str) -> &'static dyn Transform {
         .unwrap_or_else(|| panic!("no rule named `{name}` for folder `{folder}`"))
 }
 
+/// The rules a fixture runs: its folder's rule, plus those an
+/// `# also-run: PF001, ...` (or `# also-run: ALL`) line names, for a rule
+/// that judges other rules' findings (PF100).
+pub fn fixture_rules(source: &str, rule: &'static dyn Transform) -> Vec<&'static dyn Transform> {
+    let mut rules = vec![rule];
+    for line in source.lines().filter_map(|line| line.strip_prefix("# also-run:")) {
+        for selector in line.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let extra = ALL
+                .iter()
+                .copied()
+                .filter(|other| selector == "ALL" || other.code() == selector || other.name() == selector);
+            rules.extend(extra);
+        }
+    }
+    let mut seen = Vec::new();
+    rules.retain(|rule| {
+        let new = !seen.contains(&rule.code());
+        seen.push(rule.code());
+        new
+    });
+    rules.sort_by_key(|rule| rule.code());
+    rules
+}
+
 /// Settings from `# settings: target-version=3.8` lines in a fixture.
 pub fn fixture_settings(source: &str) -> Settings {
     let mut settings = Settings::default();

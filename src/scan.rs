@@ -1,0 +1,555 @@
+//! A byte-level Python tokenizer, an order of magnitude faster than a
+//! parse. It lets rules rule out a file without parsing it: a rule whose
+//! pattern needs a `lambda` inside a `for`, or `def __del__`, can tell from
+//! the tokens that a file cannot hold a finding.
+//!
+//! It knows what a prefilter must not get wrong: strings (prefixes, triple
+//! quotes, escapes, f-strings with nested quotes and braces), comments,
+//! brackets, backslash continuations, and logical lines with their
+//! indentation. It does not validate; anything it cannot read with
+//! certainty makes the scan `suspicious`, and the caller then parses.
+
+/// What a token is. Operators are one token per bracket or punctuation
+/// mark; their text says which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Name,
+    Number,
+    String,
+    Op,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: Kind,
+    pub start: u32,
+    pub end: u32,
+    /// Bracket depth before the token (an opening bracket is at the outer depth).
+    pub depth: u16,
+}
+
+/// A logical line: its tokens (`first..end` in `Scan::tokens`) and the
+/// width of its indentation (tabs to the next multiple of 8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub first: u32,
+    pub end: u32,
+    pub indent: u32,
+}
+
+pub struct Scan<'s> {
+    pub source: &'s [u8],
+    pub tokens: Vec<Token>,
+    pub lines: Vec<Line>,
+    /// Something the scanner could not read with certainty (unbalanced
+    /// brackets, an unterminated string, a character outside Python's
+    /// ASCII syntax): only a parse can tell what the file holds.
+    pub suspicious: bool,
+}
+
+impl<'s> Scan<'s> {
+    pub fn text(&self, token: &Token) -> &'s [u8] {
+        &self.source[token.start as usize..token.end as usize]
+    }
+
+    pub fn is(&self, token: &Token, text: &str) -> bool {
+        self.text(token) == text.as_bytes()
+    }
+
+    pub fn line_tokens(&self, line: &Line) -> &[Token] {
+        &self.tokens[line.first as usize..line.end as usize]
+    }
+}
+
+/// Tokenizes `source`. Files over 4 GiB are marked suspicious (offsets are u32).
+pub fn scan(source: &[u8]) -> Scan<'_> {
+    let mut scanner = Scanner {
+        src: source,
+        pos: 0,
+        depth: 0,
+        tokens: Vec::with_capacity(source.len() / 5),
+        lines: Vec::new(),
+        suspicious: source.len() > u32::MAX as usize,
+        line_first: 0,
+        line_indent: 0,
+        at_line_start: true,
+    };
+    if !scanner.suspicious {
+        scanner.run();
+    }
+    let mut scan = Scan { source, tokens: scanner.tokens, lines: scanner.lines, suspicious: scanner.suspicious };
+    if !scan.suspicious {
+        scan.suspicious = has_python2_syntax(&scan);
+    }
+    scan
+}
+
+/// Python 2 constructs a parse would reject: `print "x"`, `exec code`,
+/// `except E, e:`, `raise E, "message"`, `0777`, `10L`.
+fn has_python2_syntax(scan: &Scan<'_>) -> bool {
+    let old_number = |token: &Token| {
+        let text = scan.text(token);
+        let octal = text.len() > 1 && text[0] == b'0' && text.iter().all(u8::is_ascii_digit) && text.iter().any(|b| *b != b'0');
+        octal || text.ends_with(b"l") || text.ends_with(b"L")
+    };
+    if scan.tokens.iter().any(|token| token.kind == Kind::Number && old_number(token)) {
+        return true;
+    }
+    scan.lines.iter().any(|line| {
+        let tokens = scan.line_tokens(line);
+        let Some(first) = tokens.first() else { return false };
+        let second = tokens.get(1);
+        if scan.is(first, "print") || scan.is(first, "exec") {
+            return second.is_some_and(|next| next.kind != Kind::Op);
+        }
+        if scan.is(first, "except") || scan.is(first, "raise") {
+            let depth = first.depth;
+            return tokens
+                .iter()
+                .take_while(|t| !(t.depth == depth && scan.is(t, ":")))
+                .any(|t| t.depth == depth && scan.is(t, ","));
+        }
+        false
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Closed,
+    Field,
+    SpecEnd,
+    Unterminated,
+}
+
+/// Where an f-string scan is: in its text, in a replacement field's
+/// expression (with its bracket depth), or in a field's format spec.
+#[derive(Clone, Copy)]
+enum Frame {
+    Contents { quote: u8, triple: bool },
+    Field { depth: u32 },
+    Spec { quote: u8, triple: bool },
+}
+
+struct Scanner<'s> {
+    src: &'s [u8],
+    pos: usize,
+    depth: u16,
+    tokens: Vec<Token>,
+    lines: Vec<Line>,
+    suspicious: bool,
+    line_first: u32,
+    line_indent: u32,
+    at_line_start: bool,
+}
+
+impl Scanner<'_> {
+    fn run(&mut self) {
+        if self.src.starts_with(b"\xef\xbb\xbf") {
+            self.pos = 3;
+        }
+        while self.pos < self.src.len() {
+            if self.at_line_start {
+                self.start_line();
+                continue;
+            }
+            let byte = self.src[self.pos];
+            match byte {
+                b' ' | b'\t' | b'\x0c' => self.pos += 1,
+                b'\r' | b'\n' => self.newline(),
+                b'#' => self.skip_comment(),
+                b'\\' => self.continuation(),
+                b'"' | b'\'' => self.string(self.pos),
+                b'0'..=b'9' => self.number(),
+                b'.' if self.src.get(self.pos + 1).is_some_and(u8::is_ascii_digit) => self.number(),
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.name_or_prefixed_string(),
+                b'(' | b'[' | b'{' => {
+                    self.push(Kind::Op, self.pos, self.pos + 1);
+                    self.depth = self.depth.saturating_add(1);
+                    self.pos += 1;
+                }
+                b')' | b']' | b'}' => {
+                    if self.depth == 0 {
+                        self.suspicious = true;
+                    }
+                    self.depth = self.depth.saturating_sub(1);
+                    self.push(Kind::Op, self.pos, self.pos + 1);
+                    self.pos += 1;
+                }
+                0x80.. => {
+                    // Non-ASCII outside strings and comments: a Unicode
+                    // identifier or an error; either way, parse.
+                    self.suspicious = true;
+                    self.pos += 1;
+                }
+                _ => self.operator(),
+            }
+        }
+        self.end_line();
+        if self.depth != 0 {
+            self.suspicious = true;
+        }
+    }
+
+    fn push(&mut self, kind: Kind, start: usize, end: usize) {
+        self.tokens.push(Token { kind, start: start as u32, end: end as u32, depth: self.depth });
+    }
+
+    /// Measures indentation; blank and comment-only lines are not logical lines.
+    fn start_line(&mut self) {
+        let mut width = 0u32;
+        while let Some(&byte) = self.src.get(self.pos) {
+            match byte {
+                b' ' => width += 1,
+                b'\t' => width = (width / 8 + 1) * 8,
+                b'\x0c' => width = 0,
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        match self.src.get(self.pos) {
+            None => {}
+            Some(b'\r' | b'\n') => self.skip_newline(),
+            Some(b'#') => self.skip_comment(),
+            Some(_) => {
+                self.at_line_start = false;
+                self.line_first = self.tokens.len() as u32;
+                self.line_indent = width;
+            }
+        }
+    }
+
+    fn newline(&mut self) {
+        self.skip_newline();
+        if self.depth == 0 {
+            self.end_line();
+        }
+    }
+
+    fn end_line(&mut self) {
+        if !self.at_line_start && self.tokens.len() as u32 > self.line_first {
+            self.lines.push(Line { first: self.line_first, end: self.tokens.len() as u32, indent: self.line_indent });
+        }
+        self.at_line_start = true;
+    }
+
+    fn skip_newline(&mut self) {
+        if self.src[self.pos] == b'\r' && self.src.get(self.pos + 1) == Some(&b'\n') {
+            self.pos += 1;
+        }
+        self.pos += 1;
+    }
+
+    fn skip_comment(&mut self) {
+        while self.pos < self.src.len() && !matches!(self.src[self.pos], b'\n' | b'\r') {
+            self.pos += 1;
+        }
+    }
+
+    fn continuation(&mut self) {
+        self.pos += 1;
+        match self.src.get(self.pos) {
+            Some(b'\r' | b'\n') => self.skip_newline(),
+            _ => self.suspicious = true,
+        }
+    }
+
+    /// `12_3`, `0x1F`, `1.5e-3j`, `.5`: a number ends where Python's does,
+    /// so `1.5e100.__format__` is a number, a dot and a name.
+    fn number(&mut self) {
+        let start = self.pos;
+        let lower = |at: usize| self.src.get(at).map(u8::to_ascii_lowercase);
+        if self.src[start] == b'0' && matches!(lower(start + 1), Some(b'x' | b'o' | b'b')) {
+            self.pos += 2;
+            while self.src.get(self.pos).is_some_and(|b| b.is_ascii_hexdigit() || *b == b'_') {
+                self.pos += 1;
+            }
+            self.push(Kind::Number, start, self.pos);
+            return;
+        }
+        self.digits();
+        if self.src.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            self.digits();
+        }
+        if matches!(lower(self.pos), Some(b'e')) {
+            let sign = usize::from(matches!(self.src.get(self.pos + 1), Some(b'+' | b'-')));
+            if self.src.get(self.pos + 1 + sign).is_some_and(u8::is_ascii_digit) {
+                self.pos += 1 + sign;
+                self.digits();
+            }
+        }
+        if matches!(lower(self.pos), Some(b'j' | b'l')) {
+            self.pos += 1;
+        }
+        self.push(Kind::Number, start, self.pos);
+    }
+
+    fn digits(&mut self) {
+        while let Some(&byte) = self.src.get(self.pos) {
+            let underscore = byte == b'_' && self.src.get(self.pos + 1).is_some_and(u8::is_ascii_digit);
+            if byte.is_ascii_digit() || underscore {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn name_or_prefixed_string(&mut self) {
+        let start = self.pos;
+        while let Some(&byte) = self.src.get(self.pos) {
+            if byte.is_ascii_alphanumeric() || byte == b'_' {
+                self.pos += 1;
+            } else if byte >= 0x80 {
+                self.suspicious = true;
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        let word = &self.src[start..self.pos];
+        let is_prefix = word.len() <= 2
+            && word.iter().all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f' | b't'));
+        if is_prefix && matches!(self.src.get(self.pos), Some(b'"' | b'\'')) {
+            self.string(start);
+        } else {
+            self.push(Kind::Name, start, self.pos);
+        }
+    }
+
+    /// A string literal starting at `start` (its prefix) with its quote at
+    /// `self.pos`. f-strings are scanned with a stack, so a replacement field
+    /// holding further strings (`f"{d["k"]}"`, legal since 3.12) is read right.
+    fn string(&mut self, start: usize) {
+        let prefix = &self.src[start..self.pos];
+        let has = |letter: u8| prefix.iter().any(|b| b.to_ascii_lowercase() == letter);
+        if has(b'u') && has(b'r') {
+            self.suspicious = true; // Python 2's `ur''`
+        }
+        if has(b'f') || has(b't') {
+            self.formatted_string();
+        } else {
+            self.plain_string_body();
+        }
+        self.push(Kind::String, start, self.pos);
+    }
+
+    /// Reads the quotes at `self.pos`: returns (quote byte, triple).
+    fn open_quote(&mut self) -> (u8, bool) {
+        let quote = self.src[self.pos];
+        let triple = self.src[self.pos..].starts_with(&[quote, quote, quote]);
+        self.pos += if triple { 3 } else { 1 };
+        (quote, triple)
+    }
+
+    /// Advances past the closing quote of a string opened at `self.pos`.
+    fn plain_string_body(&mut self) {
+        let (quote, triple) = self.open_quote();
+        if self.string_contents(quote, triple, false, false) != Stop::Closed {
+            self.suspicious = true;
+        }
+    }
+
+    /// Scans string contents until the closing quote (consumed: returns
+    /// `Closed`). In an f-string it stops at a `{` that opens a replacement
+    /// field (consumed: `Field`); in a format spec (`until_brace`) also at
+    /// the `}` that ends it (consumed: `SpecEnd`).
+    fn string_contents(&mut self, quote: u8, triple: bool, formatted: bool, until_brace: bool) -> Stop {
+        while let Some(&byte) = self.src.get(self.pos) {
+            match byte {
+                // A backslash escapes the next character for tokenizing,
+                // raw or not (`r'\''` is one string).
+                b'\\' => {
+                    self.pos += if self.src[self.pos + 1..].starts_with(b"\r\n") { 3 } else { 2 };
+                }
+                b'\n' | b'\r' if !triple => return Stop::Unterminated,
+                b'{' if formatted => {
+                    if self.src.get(self.pos + 1) == Some(&b'{') && !until_brace {
+                        self.pos += 2;
+                    } else {
+                        self.pos += 1;
+                        return Stop::Field;
+                    }
+                }
+                b'}' if until_brace => {
+                    self.pos += 1;
+                    return Stop::SpecEnd;
+                }
+                _ if byte == quote => {
+                    if !triple {
+                        self.pos += 1;
+                        return Stop::Closed;
+                    }
+                    if self.src[self.pos..].starts_with(&[quote, quote, quote]) {
+                        self.pos += 3;
+                        return Stop::Closed;
+                    }
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.pos = self.src.len();
+        Stop::Unterminated
+    }
+
+    /// An f-string (or t-string), with an explicit stack: replacement
+    /// fields hold expressions, which hold strings and further f-strings,
+    /// and format specs hold fields.
+    fn formatted_string(&mut self) {
+        let (quote, triple) = self.open_quote();
+        let mut stack = vec![Frame::Contents { quote, triple }];
+        while let Some(frame) = stack.last_mut() {
+            match *frame {
+                Frame::Contents { quote, triple } | Frame::Spec { quote, triple } => {
+                    let in_spec = matches!(frame, Frame::Spec { .. });
+                    match self.string_contents(quote, triple, true, in_spec) {
+                        Stop::Closed if !in_spec => {
+                            stack.pop();
+                        }
+                        Stop::Field => stack.push(Frame::Field { depth: 0 }),
+                        Stop::SpecEnd => {
+                            // The spec and its field end together.
+                            stack.pop();
+                            stack.pop();
+                        }
+                        Stop::Closed | Stop::Unterminated => {
+                            self.suspicious = true;
+                            return;
+                        }
+                    }
+                }
+                Frame::Field { ref mut depth } => {
+                    let Some(&byte) = self.src.get(self.pos) else {
+                        self.suspicious = true;
+                        return;
+                    };
+                    match byte {
+                        b'(' | b'[' | b'{' => {
+                            *depth += 1;
+                            self.pos += 1;
+                        }
+                        b')' | b']' => {
+                            *depth = depth.saturating_sub(1);
+                            self.pos += 1;
+                        }
+                        b'}' if *depth > 0 => {
+                            *depth -= 1;
+                            self.pos += 1;
+                        }
+                        b'}' => {
+                            self.pos += 1;
+                            stack.pop();
+                        }
+                        b':' if *depth == 0 && self.src.get(self.pos + 1) != Some(&b'=') => {
+                            self.pos += 1;
+                            let Some(Frame::Contents { quote, triple }) = stack.iter().rev().nth(1).copied() else {
+                                self.suspicious = true;
+                                return;
+                            };
+                            stack.push(Frame::Spec { quote, triple });
+                        }
+                        b'"' | b'\'' => {
+                            if self.prefix_before(self.pos).iter().any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't')) {
+                                let (quote, triple) = self.open_quote();
+                                stack.push(Frame::Contents { quote, triple });
+                            } else {
+                                self.plain_string_body();
+                            }
+                        }
+                        b'#' => self.skip_comment(),
+                        _ => self.pos += 1,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The string prefix letters right before the quote at `quote_at`.
+    fn prefix_before(&self, quote_at: usize) -> &[u8] {
+        let mut start = quote_at;
+        while start > 0 && quote_at - start < 2 && matches!(self.src[start - 1].to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f' | b't') {
+            start -= 1;
+        }
+        if start > 0 && (self.src[start - 1].is_ascii_alphanumeric() || self.src[start - 1] == b'_') {
+            return &[];
+        }
+        &self.src[start..quote_at]
+    }
+
+    fn operator(&mut self) {
+        let start = self.pos;
+        // Multi-byte operators matter only as "not `=`": `==`, `<=`, `->`, `:=`...
+        let two = &self.src[self.pos..(self.pos + 2).min(self.src.len())];
+        let len = match two {
+            b"==" | b"!=" | b"<=" | b">=" | b"->" | b":=" | b"**" | b"//" | b"<<" | b">>" | b"+=" | b"-="
+            | b"*=" | b"/=" | b"%=" | b"&=" | b"|=" | b"^=" | b"@=" => {
+                let three = self.src.get(self.pos + 2);
+                if matches!(two, b"**" | b"//" | b"<<" | b">>") && three == Some(&b'=') { 3 } else { 2 }
+            }
+            _ if self.src[self.pos..].starts_with(b"...") => 3,
+            _ => 1,
+        };
+        let byte = self.src[start];
+        let python2_not_equal = byte == b'<' && self.src.get(self.pos + 1) == Some(&b'>');
+        if !b"+-*/%@&|^~<>=!.,:;".contains(&byte) || python2_not_equal {
+            self.suspicious = true;
+        }
+        self.pos += len;
+        self.push(Kind::Op, start, self.pos);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &str) -> Vec<String> {
+        let scan = scan(source.as_bytes());
+        assert!(!scan.suspicious, "unexpectedly suspicious: {source:?}");
+        scan.tokens.iter().map(|t| String::from_utf8_lossy(scan.text(t)).to_string()).collect()
+    }
+
+    #[test]
+    fn strings_hide_their_contents() {
+        assert_eq!(texts("x = 'a # b' # c\n"), ["x", "=", "'a # b'"]);
+        assert_eq!(texts("s = rb'\\'' + \"\"\"a\n'''\nb\"\"\"\n"), ["s", "=", "rb'\\''", "+", "\"\"\"a\n'''\nb\"\"\""]);
+        assert_eq!(texts("f'{a[\"k\"]:>{w}} {{x}}'\n"), ["f'{a[\"k\"]:>{w}} {{x}}'"]);
+        assert_eq!(texts("f\"{d[\"k\"]}\" + f'{f\"{1}\"}'\n"), ["f\"{d[\"k\"]}\"", "+", "f'{f\"{1}\"}'"]);
+    }
+
+    #[test]
+    fn logical_lines_follow_brackets_and_continuations() {
+        let source = "def f(a,\n      b=[]):\n    return \\\n        a\n\n# c\n    \nx = 1\n";
+        let scan = scan(source.as_bytes());
+        let lines: Vec<(u32, usize)> =
+            scan.lines.iter().map(|line| (line.indent, scan.line_tokens(line).len())).collect();
+        assert_eq!(lines, [(0, 11), (4, 2), (0, 3)]);
+        let b = scan.tokens.iter().find(|t| scan.is(t, "b")).unwrap();
+        assert_eq!(b.depth, 1);
+    }
+
+    #[test]
+    fn unreadable_input_is_suspicious() {
+        for source in ["x = (1\n", "x = 'abc\n", "x = 1)\n", "€ = 2\n", "s = \"\"\"open\n", "x = 1 \\ 2\n", "x = `y`\n"] {
+            assert!(scan(source.as_bytes()).suspicious, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn python2_syntax_is_suspicious() {
+        for source in ["print 'x'\n", "exec code in ns\n", "try:\n  pass\nexcept E, e:\n  pass\n", "raise E, 'm'\n", "x = 0777\n", "x = 10L\n", "if a <> b: pass\n", "s = ur'x'\n"] {
+            assert!(scan(source.as_bytes()).suspicious, "{source:?}");
+        }
+        for source in ["print('x')\n", "print\n", "exec(code)\n", "except_ = 1, 2\n", "raise E('a, b')\n", "x = 00\n", "try:\n  pass\nexcept (A, B):\n  pass\n"] {
+            assert!(!scan(source.as_bytes()).suspicious, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_operators() {
+        assert_eq!(texts("x = 1e-5 + 0x1F - .5j ** 2 // 3\n"), ["x", "=", "1e-5", "+", "0x1F", "-", ".5j", "**", "2", "//", "3"]);
+        assert_eq!(texts("a **= b; c := d\n"), ["a", "**=", "b", ";", "c", ":=", "d"]);
+        assert_eq!(texts("1.5e100.__format__ + 1_000 + 1.real\n"), ["1.5e100", ".", "__format__", "+", "1_000", "+", "1.", "real"]);
+    }
+}

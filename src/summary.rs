@@ -1,0 +1,158 @@
+//! `--summary FILE`: a Markdown pull-request description of what `--write`
+//! (or `--diff`) changed, for bots that open a pull request with the fixes.
+//! For each rule: how many fixes, why the pattern is a problem (the rule's
+//! "Why is this bad?"), and for unsafe fixes what a reviewer should check
+//! (its "Fix safety").
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::report::{Mode, Totals, plural, section};
+use crate::transforms::find;
+
+/// The description, in Markdown.
+pub fn markdown(totals: &Totals, mode: Mode) -> String {
+    let mut out = String::new();
+    let fixed: usize = totals.fixes.values().sum();
+    let verb = if mode == Mode::Write { "fixes" } else { "would fix" };
+    if fixed == 0 {
+        let _ = writeln!(out, "## pyfix: nothing to fix\n\npyfix found nothing it could fix with these settings.");
+        remaining(&mut out, totals);
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "## pyfix {verb} {} in {}\n",
+        plural(fixed, "finding"),
+        plural(totals.files_changed, "file")
+    );
+    let _ = writeln!(
+        out,
+        "Each fix changes only the bytes it must; every changed file was re-parsed before it was \
+         written. Details per rule follow; unsafe fixes can change behaviour and need a reviewer's eye.\n"
+    );
+
+    let unsafe_per_rule = unsafe_counts(totals);
+    for (code, count) in &totals.fixes {
+        let Some(rule) = find(code) else { continue };
+        let doc = rule.explain();
+        let unsafe_count = unsafe_per_rule.get(code).copied().unwrap_or(0);
+        let safety = match unsafe_count {
+            0 => "safe".to_string(),
+            n if n == *count => "unsafe".to_string(),
+            n => format!("{n} of them unsafe"),
+        };
+        let _ = writeln!(out, "### {code} `{}`: {} ({safety})\n", rule.name(), plural(*count, "fix"));
+        if let Some(why) = section(&doc, "## Why is this bad?") {
+            let _ = writeln!(out, "{}\n", lead(&why));
+        }
+        let _ = writeln!(out, "Run `pyfix --explain {code}` for the full documentation.\n");
+    }
+
+    let _ = writeln!(out, "### Files changed\n");
+    let _ = writeln!(out, "| file | fixes |\n|---|---|");
+    for file in &totals.changed {
+        let fixes: Vec<String> = file
+            .fixes
+            .iter()
+            .map(|(code, count)| {
+                let unsafe_count = file.unsafe_fixes.get(code).copied().unwrap_or(0);
+                let note = if unsafe_count > 0 { format!(" ({unsafe_count} unsafe)") } else { String::new() };
+                format!("{code} × {count}{note}")
+            })
+            .collect();
+        let _ = writeln!(out, "| `{}` | {} |", file.path.replace('|', "\\|"), fixes.join(", "));
+    }
+    let _ = writeln!(out);
+
+    let _ = writeln!(out, "### What to check\n");
+    if unsafe_per_rule.is_empty() {
+        let _ = writeln!(out, "Every fix here is safe: it keeps the code's behaviour. A quick read of the diff is enough.\n");
+    } else {
+        for (code, count) in &unsafe_per_rule {
+            let Some(rule) = find(code) else { continue };
+            let files: Vec<&str> = totals
+                .changed
+                .iter()
+                .filter(|file| file.unsafe_fixes.contains_key(code))
+                .map(|file| file.path.as_str())
+                .collect();
+            let safety = section(&rule.explain(), "## Fix safety").unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- [ ] **{code} `{}`**, {} (in {}): {}",
+                rule.name(),
+                plural(*count, "unsafe fix"),
+                files.iter().map(|file| format!("`{file}`")).collect::<Vec<_>>().join(", "),
+                first_paragraph(&safety)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    remaining(&mut out, totals);
+    out
+}
+
+fn unsafe_counts(totals: &Totals) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for file in &totals.changed {
+        for (code, count) in &file.unsafe_fixes {
+            *counts.entry(*code).or_default() += count;
+        }
+    }
+    counts
+}
+
+fn remaining(out: &mut String, totals: &Totals) {
+    if totals.findings > 0 {
+        let _ = writeln!(
+            out,
+            "{} remain that this run did not fix (no fix, or an unsafe fix not enabled): run `pyfix` to list them.",
+            plural(totals.findings, "finding")
+        );
+    }
+}
+
+/// The first paragraph of a section, with what it introduces when it ends
+/// with a colon (an example), as Markdown.
+fn lead(text: &str) -> String {
+    let mut chunks = text.trim().split("\n\n");
+    let mut lead = first_paragraph(text);
+    let mut introduces = lead.ends_with(':');
+    chunks.next();
+    while introduces {
+        let Some(next) = chunks.next() else { break };
+        lead.push_str("\n\n");
+        lead.push_str(next.trim_end());
+        introduces = next.trim_end().ends_with(':');
+    }
+    lead
+}
+
+/// The first paragraph of a documentation section, on one line.
+fn first_paragraph(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lead_ending_in_a_colon_keeps_its_example() {
+        let why = "Shared\nstate:\n\n```python\nx = 1\n```\n\nMore.";
+        assert_eq!(lead(why), "Shared state:\n\n```python\nx = 1\n```");
+        assert_eq!(lead("One.\n\nTwo."), "One.");
+    }
+
+    #[test]
+    fn takes_the_first_paragraph() {
+        assert_eq!(first_paragraph("A default is\nevaluated once.\n\n```python\nx\n```"), "A default is evaluated once.");
+    }
+}

@@ -1,0 +1,23 @@
+# The module's logger is used, found through an aliased `logging`; a handler in a tuple with `as e` is covered.
+import logging as lg
+
+log = lg.getLogger(__name__)
+records = []
+log.addHandler(type("Capture", (lg.Handler,), {"emit": lambda self, r: records.append(r)})())
+log.propagate = False
+
+
+def size(path):
+    try:
+        with open(path) as f:
+            return len(f.read())
+    except (OSError, Exception) as e:
+        return None
+
+
+assert size("/nonexistent/file") is None
+assert len(records) == 1, records
+assert records[0].name == "__main__" and records[0].exc_info[0] is FileNotFoundError
+assert records[0].getMessage() == "open or f.read failed in size()"
+assert not lg.getLogger().handlers
+print("ok")

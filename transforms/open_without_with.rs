@@ -1,0 +1,569 @@
+//! # open-without-with (PF008)
+//!
+//! ## What it does
+//! Finds files opened with `f = open(...)` (the builtin, or `io.open`) and
+//! closed by hand with `f.close()`, or never closed in the block that
+//! opened them.
+//!
+//! ## Why is this bad?
+//! If anything between `open()` and `close()` raises, or returns early,
+//! `close()` never runs: the file stays open until the garbage collector
+//! finds it, buffered writes may be lost, and on Windows the file cannot be
+//! deleted or renamed meanwhile. `with` closes the file however the block
+//! is left.
+//!
+//! ## Example
+//! ```python
+//! def save(path, text):
+//!     f = open(path, "w")
+//!     f.write(text)
+//!     f.close()
+//! ```
+//!
+//! Use instead:
+//! ```python
+//! def save(path, text):
+//!     with open(path, "w") as f:
+//!         f.write(text)
+//! ```
+//!
+//! Fixed when `f = open(...)` and `f.close()` are statements of the same
+//! block, each on its own line, and between them `f` is not bound again,
+//! returned or yielded, and it is not used after `close()`. The statements
+//! between become the body of the `with`, one level deeper in the block's
+//! own indentation step (the file's unit at module level); lines that start
+//! inside a string literal keep their bytes, so multi-line strings do not
+//! change. Comments move with the lines they are on; a comment after
+//! `f.close()` stays, on its own line.
+//!
+//! Reported without a fix: `f.close()` in a nested block (under `if`,
+//! `try`, `finally`) or through a helper whose name says `close` (or
+//! `contextlib.closing`); a file
+//! bound again before it is closed; mixed tabs and spaces or form feeds in
+//! the lines to move; and files never closed at all. A file handed on is
+//! not reported unless it is closed by hand: returned or yielded, assigned
+//! or put in a container, passed to a storing method (`append`,
+//! `enter_context`, `set...`) or to a constructor (`TextIOWrapper(f)`), used in
+//! `with f:`, read by a nested function, or declared `global`. Passing it
+//! to an ordinary function (`json.load(f)`) is a use, not a hand-over.
+//!
+//! ## Fix safety
+//! Unsafe. The file is now closed when an exception leaves the block, and
+//! when a `return`, `break` or `continue` between `open()` and `close()`
+//! leaves it, where the original left it open; code that relied on the file
+//! staying open on those paths changes. The file is closed exactly where
+//! the block ends, that is where `f.close()` stood. `with` binds what
+//! `__enter__` returns: the file itself for real files, but another object
+//! when `open` is replaced at run time by something else (a plain
+//! `unittest.mock.MagicMock` patched over `open`; `mock_open` is fine).
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Fix};
+use crate::module::Module;
+use crate::scan::{Kind as ScanKind, Scan};
+use crate::semantic::{block_scope_names, function_scope_names};
+use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::walk::{
+    Walk, ancestor_of_kind, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit,
+};
+
+pub struct OpenWithoutWith;
+
+const CODE: &str = "PF008";
+
+/// What `open` may resolve to.
+const OPEN_FUNCTIONS: &[&str] = &["builtins.open", "io.open"];
+
+impl Transform for OpenWithoutWith {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn name(&self) -> &'static str {
+        "open-without-with"
+    }
+
+    fn source_file(&self) -> &'static str {
+        include_str!("open_without_with.rs")
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
+    /// `open(...)`, `io.open(...)` and any import of `open` hold the name.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "open"))
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        visit(context.module.root(), |node| {
+            if !holds_statements(node) {
+                return Walk::Skip;
+            }
+            if matches!(node.kind(), "module" | "block") {
+                check_block(context, node, &mut diagnostics);
+            }
+            Walk::Descend
+        });
+        diagnostics
+    }
+}
+
+/// `NAME = open(...)` as a statement.
+struct Opened<'t> {
+    statement: Node<'t>,
+    name: &'t str,
+    /// The right-hand side: the call, perhaps in parentheses.
+    value: Node<'t>,
+    call: Node<'t>,
+}
+
+fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec<Diagnostic>) {
+    let module = context.module;
+    let block_statements: Vec<Node<'_>> = statements(block).collect();
+    for (index, statement) in block_statements.iter().enumerate() {
+        let Some(opened) = opened_file(context, *statement) else {
+            continue;
+        };
+        let name = opened.name;
+        let later = &block_statements[index + 1..];
+        let close_at = later.iter().position(|statement| is_method_call_statement(module.source, *statement, name, "close"));
+        let bound_at = later.iter().position(|statement| binds(module, *statement, name));
+        // A close after `name` is bound anew closes another file.
+        let close_at = close_at.filter(|close| bound_at.is_none_or(|bound| bound > *close));
+        let diagnostic = match (close_at, bound_at) {
+            (Some(close), _) => {
+                let between = &later[..close];
+                let after = &later[close + 1..];
+                let outcome = plan_fix(module, block, &opened, between, later[close], after);
+                let message = match &outcome {
+                    Ok(_) => format!(
+                        "`{name}` is opened without `with` and closed by hand: if anything before \
+                         `{name}.close()` raises, the file stays open; use `with open(...) as {name}:`"
+                    ),
+                    Err(reason) => format!(
+                        "`{name}` is opened without `with` and closed by hand: \
+                         use `with open(...) as {name}:` (no fix: {reason})"
+                    ),
+                };
+                Diagnostic { code: CODE, range: opened.call.byte_range(), message, fix: outcome.ok().map(Fix::unsafe_) }
+            }
+            (None, bound) => {
+                // Not closed in this block: follow the file through the rest
+                // of the block up to a new binding, or through the whole scope.
+                let (roots, region) = match bound {
+                    // The binding statement too: it may close the file first (in a `try`)
+                    // or hand it on (`with f as f:`).
+                    Some(bound) => (later[..=bound].to_vec(), Region::UntilBound),
+                    None => (vec![scope_of(opened.statement)], Region::Scope),
+                };
+                let Some(message) = unclosed_message(module, &opened, &roots, region) else {
+                    continue;
+                };
+                Diagnostic { code: CODE, range: opened.call.byte_range(), message, fix: None }
+            }
+        };
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// The statement `NAME = open(...)`, where `open` is the builtin or `io.open`.
+fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<'t>> {
+    let module = context.module;
+    if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+        return None;
+    }
+    let assignment = statement.named_child(0).filter(|node| node.kind() == "assignment")?;
+    if assignment.child_by_field_name("type").is_some() {
+        return None;
+    }
+    let target = assignment.child_by_field_name("left").filter(|left| left.kind() == "identifier")?;
+    let value = assignment.child_by_field_name("right")?;
+    let mut call = value;
+    while call.kind() == "parenthesized_expression" {
+        call = call.named_child(0)?;
+    }
+    if call.kind() != "call" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    let qualified = context.semantic.qualified_name(function)?;
+    if !OPEN_FUNCTIONS.contains(&qualified.as_str()) {
+        return None;
+    }
+    let root_name = qualified_root(module, function)?;
+    if bound_in_enclosing_scope(module, statement, root_name) {
+        return None;
+    }
+    Some(Opened { statement, name: module.text(target), value, call })
+}
+
+/// The leftmost name of `a.b.c`.
+fn qualified_root<'s>(module: &Module<'s>, mut expression: Node<'_>) -> Option<&'s str> {
+    loop {
+        match expression.kind() {
+            "identifier" => return Some(module.text(expression)),
+            "attribute" => expression = expression.child_by_field_name("object")?,
+            "parenthesized_expression" => expression = expression.named_child(0)?,
+            _ => return None,
+        }
+    }
+}
+
+/// True when `name` is bound in a function or class scope that encloses
+/// `statement`, so that it does not mean the module's (or builtin) `name`.
+fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
+    let mut in_class_scope = true;
+    let mut current = statement.parent();
+    while let Some(node) = current {
+        match node.kind() {
+            "function_definition" => {
+                if function_scope_names(module, node).contains(name) {
+                    return true;
+                }
+                // Class scopes around a function are not visible from inside it.
+                in_class_scope = false;
+            }
+            "class_definition"
+                if in_class_scope
+                    && node
+                        .child_by_field_name("body")
+                        .is_some_and(|body| block_scope_names(module, body).contains(name)) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        current = node.parent();
+    }
+    false
+}
+
+/// True when `statement` binds `name` in the scope it runs in (assignment,
+/// `for`, `with ... as`, `del`, `import`, `def`, `global`, walrus anywhere).
+fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
+    if block_scope_names(module, statement).contains(name) {
+        return true;
+    }
+    any_node(statement, |node| {
+        node.kind() == "named_expression"
+            && node.child_by_field_name("name").is_some_and(|target| module.text(target) == name)
+    })
+}
+
+/// Every identifier `name` in `node`, nested scopes included.
+fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    let mut found = Vec::new();
+    visit(node, |child| {
+        if child.kind() == "identifier" && module.text(child) == name && !is_attribute_name(child) {
+            found.push(child);
+        }
+        Walk::Descend
+    });
+    found
+}
+
+/// The `b` of `a.b`: an attribute, not a name.
+fn is_attribute_name(identifier: Node<'_>) -> bool {
+    identifier.parent().is_some_and(|parent| {
+        parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(identifier)
+    })
+}
+
+/// `return NAME`, `yield NAME` (or NAME inside what they hand out, other
+/// than as `NAME.attr`): the file outlives the block.
+fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
+    references(module, statement, name).into_iter().any(|reference| {
+        let in_return_or_yield = ancestor_of_kind(reference, &["return_statement", "yield"])
+            .is_some_and(|ancestor| statement.start_byte() <= ancestor.start_byte());
+        in_return_or_yield && !is_attribute_object(reference)
+    })
+}
+
+fn is_attribute_object(identifier: Node<'_>) -> bool {
+    identifier.parent().is_some_and(|parent| {
+        parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(identifier)
+    })
+}
+
+/// The edits that wrap the statements between `open()` and `close()` in a
+/// `with`, or why there are none.
+fn plan_fix(
+    module: &Module<'_>,
+    block: Node<'_>,
+    opened: &Opened<'_>,
+    between: &[Node<'_>],
+    close: Node<'_>,
+    after: &[Node<'_>],
+) -> Result<Vec<Edit>, &'static str> {
+    let name = opened.name;
+    if between.iter().any(|statement| hands_out(module, *statement, name)) {
+        return Err("the file is returned or yielded before it is closed");
+    }
+    if used_after_close(module, after, name) {
+        return Err("the name is used after `close()`");
+    }
+    let statement = opened.statement;
+    let own_line = |node: Node<'_>| module.starts_line(node.start_byte()) && module.ends_line(node.end_byte());
+    if !own_line(statement) || !own_line(close) {
+        return Err("`open()` or `close()` shares its line with other statements");
+    }
+    let indent = module.indentation_at(statement.start_byte());
+    let step = block_step(module, block, indent);
+    let moved = module.next_line_start(statement.end_byte())..module.line_start(close.start_byte());
+    let strings = string_ranges(between);
+    let mut body = reindented(module.source, moved.clone(), &strings, &step)?;
+    let close_line = close.end_byte()..module.next_line_start(close.end_byte());
+    let after_close = &module.source[close_line.clone()];
+    if between.is_empty() {
+        // Only comments (or nothing) between: the body needs a statement.
+        body.push_str(&format!("{indent}{step}pass{after_close}"));
+    } else {
+        let comment = after_close.trim_start_matches([' ', '\t', '\x0c']);
+        if comment.starts_with('#') {
+            body.push_str(&format!("{indent}{comment}"));
+        }
+    }
+    Ok(vec![
+        Edit::replace(statement.start_byte()..opened.value.start_byte(), "with "),
+        Edit::insert(opened.value.end_byte(), format!(" as {name}:")),
+        Edit::replace(moved.start..close_line.end, body),
+    ])
+}
+
+/// True when a statement after `close()` reads `name` before one binds it anew.
+fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool {
+    for statement in after {
+        if !references(module, *statement, name).is_empty() {
+            let rebinds_only = binds(module, *statement, name)
+                && references(module, *statement, name).iter().all(|reference| is_binding_target(*reference));
+            return !rebinds_only;
+        }
+    }
+    false
+}
+
+/// The `f` of `f = ...`, `for f in ...`, `... as f`, `(f := ...)`: the name bound, not read.
+fn is_binding_target(identifier: Node<'_>) -> bool {
+    identifier.parent().is_some_and(|parent| match parent.kind() {
+        "assignment" | "for_statement" | "for_in_clause" => parent.child_by_field_name("left") == Some(identifier),
+        "named_expression" => parent.child_by_field_name("name") == Some(identifier),
+        "as_pattern_target" => true,
+        _ => false,
+    })
+}
+
+/// One indentation level for the new `with` body: the block's own step from
+/// its header, else the file's unit (a tab where the block uses tabs).
+fn block_step(module: &Module<'_>, block: Node<'_>, indent: &str) -> String {
+    if block.kind() == "block"
+        && let Some(header) = block.parent()
+        && let Some(step) = indent.strip_prefix(module.indentation_at(header.start_byte()))
+        && !step.is_empty()
+    {
+        return step.to_string();
+    }
+    if indent.contains('\t') {
+        return "\t".to_string();
+    }
+    module.indent_unit().to_string()
+}
+
+/// The byte ranges of the string literals in `nodes`.
+fn string_ranges(nodes: &[Node<'_>]) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for node in nodes {
+        visit(*node, |child| {
+            if child.kind() == "string" {
+                ranges.push(child.byte_range());
+                return Walk::Skip;
+            }
+            Walk::Descend
+        });
+    }
+    ranges
+}
+
+/// The lines of `range`, one `step` deeper. Blank lines and lines that start
+/// inside a string literal stay as they are. Fails on indentation that
+/// mixes the step's kind of whitespace with the other, or holds a form feed:
+/// Python would read the result differently.
+fn reindented(
+    source: &str,
+    range: Range<usize>,
+    strings: &[Range<usize>],
+    step: &str,
+) -> Result<String, &'static str> {
+    let foreign = if step.contains('\t') { ' ' } else { '\t' };
+    let mut out = String::with_capacity(range.len() + step.len() * 8);
+    let mut offset = range.start;
+    for line in source[range].split_inclusive('\n') {
+        let inside_string = strings.iter().any(|string| string.start < offset && offset < string.end);
+        let content = line.trim_start_matches([' ', '\t', '\x0c']);
+        let is_blank = content.is_empty() || content == "\n" || content == "\r\n";
+        if !inside_string && !is_blank {
+            let leading = &line[..line.len() - content.len()];
+            if leading.contains('\x0c') || leading.contains(foreign) {
+                return Err("the lines to move mix tabs and spaces or hold a form feed");
+            }
+            out.push_str(step);
+        }
+        out.push_str(line);
+        offset += line.len();
+    }
+    Ok(out)
+}
+
+/// How far `unclosed_message` follows a file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Region {
+    /// The statements after it in its block, up to the one that binds the name anew.
+    UntilBound,
+    /// The rest of the function, class or module body.
+    Scope,
+}
+
+/// What becomes of a file after `NAME = open(...)`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fate {
+    Leaks,
+    /// `NAME.close()` (or a `...close...(NAME)` helper) somewhere else.
+    ClosedElsewhere,
+    /// Handed on (returned, stored, wrapped, captured, global): its owner closes it.
+    Escapes,
+}
+
+/// The message for a file not closed in its own block, or `None` when it
+/// escapes (then closing it is someone else's job).
+fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>], region: Region) -> Option<String> {
+    let name = opened.name;
+    let mut fate = Fate::Leaks;
+    if region == Region::Scope && declared_global(module, roots, name) {
+        fate = Fate::Escapes;
+    }
+    let after = opened.statement.end_byte();
+    for root in roots {
+        visit(*root, |node| {
+            if node.end_byte() <= after {
+                return Walk::Skip;
+            }
+            let seen = match node.kind() {
+                // A nested function or class that reads the name captures the file.
+                "function_definition" | "class_definition" | "lambda" => {
+                    if references(module, node, name).is_empty() {
+                        return Walk::Skip;
+                    }
+                    Fate::Escapes
+                }
+                "attribute" if is_name_attribute(module.source, node, name, "close") => Fate::ClosedElsewhere,
+                "identifier" if module.text(node) == name && !is_attribute_name(node) => use_of(module, node),
+                _ => return Walk::Descend,
+            };
+            fate = fate.max(seen);
+            Walk::Skip
+        });
+    }
+    match fate {
+        Fate::Escapes => None,
+        Fate::ClosedElsewhere => Some(format!(
+            "`{name}` is opened without `with` and closed in another block: \
+             use `with open(...) as {name}:`"
+        )),
+        Fate::Leaks if region == Region::UntilBound => Some(format!(
+            "`{name}` is bound again before the file it holds is closed: \
+             use `with open(...) as {name}:`"
+        )),
+        Fate::Leaks => Some(format!(
+            "`{name}` is opened without `with` and never closed: \
+             the file stays open until it is garbage collected; use `with open(...) as {name}:`"
+        )),
+    }
+}
+
+/// True when the scope declares `global NAME` or `nonlocal NAME`.
+fn declared_global(module: &Module<'_>, roots: &[Node<'_>], name: &str) -> bool {
+    let mut found = false;
+    for root in roots {
+        visit(*root, |node| match node.kind() {
+            "global_statement" | "nonlocal_statement" => {
+                found |= !references(module, node, name).is_empty();
+                Walk::Skip
+            }
+            "function_definition" | "class_definition" | "lambda" if node != *root => Walk::Skip,
+            _ => Walk::Descend,
+        });
+    }
+    found
+}
+
+/// Methods that keep what they are given: a file passed to them escapes.
+const STORING_METHODS: &[&str] = &[
+    "add", "append", "appendleft", "callback", "enter_context", "extend", "insert", "push", "put",
+    "put_nowait", "register", "setdefault", "update",
+];
+
+/// What one use of the name says about the file's fate.
+fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
+    if is_attribute_object(reference) {
+        return Fate::Leaks;
+    }
+    let Some(parent) = reference.parent() else {
+        return Fate::Escapes;
+    };
+    if is_binding_target(reference) {
+        // A new binding, not a use of the file.
+        return Fate::Leaks;
+    }
+    if ancestor_of_kind(reference, &["return_statement", "yield"]).is_some() {
+        return Fate::Escapes;
+    }
+    let is_iterated = matches!(parent.kind(), "for_statement" | "for_in_clause")
+        && parent.child_by_field_name("right") == Some(reference);
+    let is_tested = matches!(parent.kind(), "comparison_operator" | "boolean_operator" | "not_operator")
+        || matches!(parent.kind(), "if_statement" | "elif_clause" | "while_statement")
+            && parent.child_by_field_name("condition") == Some(reference);
+    if is_iterated || is_tested {
+        return Fate::Leaks;
+    }
+    let argument_list = match parent.kind() {
+        "argument_list" => Some(parent),
+        "keyword_argument" => parent.parent(),
+        _ => None,
+    };
+    let Some(callee) = argument_list
+        .and_then(|arguments| arguments.parent())
+        .filter(|call| call.kind() == "call")
+        .and_then(|call| call.child_by_field_name("function"))
+    else {
+        // Assigned, stored in a container, `with NAME:`, ...
+        return Fate::Escapes;
+    };
+    let callee = module.text(callee);
+    let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+    if last.contains("close") || last == "closing" {
+        Fate::ClosedElsewhere
+    } else if STORING_METHODS.contains(&last) || last.starts_with("set") || last.starts_with(char::is_uppercase) {
+        // Kept in a collection or by a setter, or wrapped by an object that now owns it.
+        Fate::Escapes
+    } else {
+        Fate::Leaks
+    }
+}
+
+/// The function, class or module body whose variables the statement binds.
+fn scope_of(statement: Node<'_>) -> Node<'_> {
+    let mut current = statement.parent();
+    while let Some(node) = current {
+        match node.kind() {
+            "function_definition" | "class_definition" => return node.child_by_field_name("body").unwrap_or(node),
+            "module" => return node,
+            _ => current = node.parent(),
+        }
+    }
+    statement
+}

@@ -1,0 +1,147 @@
+//! # swallowed-exception (PF003)
+//!
+//! ## What it does
+//! Finds handlers for `Exception` or `BaseException` (alone or in a tuple,
+//! with or without `as e`, `except*` included) whose body only swallows the
+//! exception: nothing but `pass`, `...`, `continue`, `return` or
+//! `return None`.
+//!
+//! ## Why is this bad?
+//! Such a handler turns every error, a typo's `NameError` as much as a
+//! failed network call, into silence. The program goes on with wrong or
+//! missing data, and whoever debugs it later finds no trace of what failed
+//! or where.
+//!
+//! ## Example
+//! ```python
+//! import logging
+//!
+//! log = logging.getLogger(__name__)
+//!
+//! def refresh(cache):
+//!     for key in cache:
+//!         try:
+//!             cache[key] = fetch(key)
+//!         except Exception:
+//!             continue
+//! ```
+//!
+//! Use instead:
+//! ```python
+//! def refresh(cache):
+//!     for key in cache:
+//!         try:
+//!             cache[key] = fetch(key)
+//!         except Exception:
+//!             log.exception("fetch failed in refresh()")
+//!             continue
+//! ```
+//!
+//! The call logs at ERROR level with the traceback. It goes through the
+//! module's logger when the module binds one at module level
+//! (`NAME = logging.getLogger(...)`, any name), else through `logging`,
+//! imported once if the module lacks it. A lone `pass` or `...` is replaced;
+//! other statements stay after the call. The message names the call or
+//! import that failed and the function it failed in. `Exception` must be
+//! the builtin: a module's own `Exception` class is not reported.
+//!
+//! No log call is added (and the finding has no fix) where logging may call
+//! back into the handler: in a class derived from a `logging` class (a
+//! handler's `emit`), in `__del__`, and in a module that defines its own
+//! `getLogger`.
+//!
+//! ## Fix safety
+//! Unsafe: the handler now writes log output, and `logging.exception` (the
+//! fallback when the module has no logger) configures the root logger when
+//! nothing else has. Code that swallows on purpose in a hot loop, or inside
+//! logging itself (a handler's `emit`), may not want that.
+
+use tree_sitter::Node;
+
+use crate::except_handler::{body, caught_types, log_exception_call, only_swallows, prepend_statement};
+use crate::fix::Fix;
+use crate::scan::Scan;
+use crate::scope::builtin_visible_at;
+use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::walk::{Walk, visit};
+
+pub struct SwallowedException;
+
+const CODE: &str = "PF003";
+
+/// The catch-all classes: catching one of them catches nearly everything.
+const CATCH_ALL: &[&str] = &["Exception", "BaseException"];
+
+impl Transform for SwallowedException {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn name(&self) -> &'static str {
+        "swallowed-exception"
+    }
+
+    fn source_file(&self) -> &'static str {
+        include_str!("swallowed_exception.rs")
+    }
+
+    fn fix_kind(&self) -> FixKind {
+        FixKind::Unsafe
+    }
+
+    /// `except`, and the name `Exception` or `BaseException`.
+    fn may_match(&self, scan: &Scan<'_>) -> bool {
+        let has = |name: &str| scan.tokens.iter().any(|token| scan.is(token, name));
+        has("except") && (has("Exception") || has("BaseException"))
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        visit(context.module.root(), |node| {
+            if node.kind() == "except_clause" {
+                diagnostics.extend(check_clause(context, node));
+            }
+            Walk::Descend
+        });
+        diagnostics
+    }
+}
+
+fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
+    let caught = caught_types(clause).into_iter().find(|caught| catch_all_name(context, *caught).is_some())?;
+    let handler_body = body(clause)?;
+    if !only_swallows(handler_body) {
+        return None;
+    }
+    let name = catch_all_name(context, caught)?;
+    Some(Diagnostic {
+        code: CODE,
+        range: caught.byte_range(),
+        message: format!("`except {name}` swallows the error without a trace"),
+        fix: log_fix(context, clause, handler_body),
+    })
+}
+
+/// `Exception` or `BaseException` when `caught` names the builtin
+/// (`Exception`, `builtins.Exception`), not a class of the same name.
+fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static str> {
+    let text = context.module.text(caught);
+    if caught.kind() == "identifier" {
+        return CATCH_ALL
+            .iter()
+            .copied()
+            .find(|name| *name == text && builtin_visible_at(context.semantic, caught, name));
+    }
+    let qualified = context.semantic.qualified_name(caught)?;
+    CATCH_ALL
+        .iter()
+        .copied()
+        .find(|name| qualified.strip_prefix("builtins.") == Some(*name))
+}
+
+fn log_fix(context: &Context<'_>, clause: Node<'_>, handler_body: Node<'_>) -> Option<Fix> {
+    let call = log_exception_call(context.semantic, clause)?;
+    let mut edits = vec![prepend_statement(context.module, handler_body, &call.text)?];
+    edits.extend(call.import);
+    Some(Fix::unsafe_(edits))
+}
