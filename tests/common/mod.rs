@@ -44,7 +44,8 @@ pub fn fixture_rules(source: &str, rule: &'static dyn Transform) -> Vec<&'static
     rules
 }
 
-/// Settings from `# settings: target-version=3.8` lines in a fixture.
+/// Settings from `# settings: target-version=3.8` (or `heavy-modules=a,b.c`)
+/// lines in a fixture.
 pub fn fixture_settings(source: &str) -> Settings {
     let mut settings = Settings::default();
     for line in source.lines().filter_map(|line| line.strip_prefix("# settings:")) {
@@ -53,6 +54,8 @@ pub fn fixture_settings(source: &str) -> Settings {
                 let (major, minor) = version.split_once('.').expect("target-version=3.8");
                 settings.target_version =
                     PythonVersion(major.parse().unwrap(), minor.parse().unwrap());
+            } else if let Some(modules) = pair.strip_prefix("heavy-modules=") {
+                settings.heavy_modules = modules.split(',').map(str::to_string).collect();
             }
         }
     }
