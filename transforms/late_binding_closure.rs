@@ -75,7 +75,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan};
+use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
 use crate::transform::{Context, Diagnostic, FixKind, Transform};
 
@@ -100,21 +100,37 @@ impl Transform for LateBindingClosure {
         FixKind::Unsafe
     }
 
-    /// A finding needs a `for` and a `lambda` or `def` (or an f-string,
-    /// whose replacement fields the scan does not split into tokens).
+    /// A finding needs a `lambda` or `def` in a `for` statement (on its line
+    /// or in the lines indented under it), or a `lambda` on a line with a
+    /// comprehension's `for`. An f-string could hide either: the scan does
+    /// not split its replacement fields into tokens.
     fn may_match(&self, scan: &Scan<'_>) -> bool {
-        let (mut has_loop, mut has_closure) = (false, false);
-        for token in &scan.tokens {
-            match token.kind {
-                ScanKind::Name => {
-                    has_loop |= scan.is(token, "for");
-                    has_closure |= scan.is(token, "lambda") || scan.is(token, "def");
+        let is_name = |token: &Token, name: &str| token.kind == ScanKind::Name && scan.is(token, name);
+        let has_closure = |tokens: &[Token]| {
+            tokens.iter().any(|token| is_name(token, "lambda") || is_name(token, "def"))
+        };
+        for (index, line) in scan.lines.iter().enumerate() {
+            let tokens = scan.line_tokens(line);
+            if tokens.iter().any(|token| token.kind == ScanKind::String && is_formatted(scan.text(token))) {
+                return true;
+            }
+            let starts_loop = match tokens {
+                [first, ..] if is_name(first, "for") => true,
+                [first, second, ..] => is_name(first, "async") && is_name(second, "for"),
+                _ => false,
+            };
+            if starts_loop {
+                let body = scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent);
+                if has_closure(tokens) || body.into_iter().any(|next| has_closure(scan.line_tokens(next))) {
+                    return true;
                 }
-                ScanKind::String if is_formatted(scan.text(token)) => return true,
-                _ => {}
+            } else if tokens.iter().any(|token| is_name(token, "lambda"))
+                && tokens.iter().any(|token| token.depth > 0 && is_name(token, "for"))
+            {
+                return true;
             }
         }
-        has_loop && has_closure
+        false
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
