@@ -356,13 +356,7 @@ impl<'m> Semantic<'m> {
     /// The scope a `function_definition`, `class_definition`, `lambda` or
     /// comprehension node makes.
     pub fn scope_of_definition(&self, node: Node<'_>) -> Option<ScopeId> {
-        let scopes = &self.model().scopes;
-        let start = scopes.partition_point(|scope| scope.node.start_byte() < node.start_byte());
-        scopes[start..]
-            .iter()
-            .take_while(|scope| scope.node.start_byte() == node.start_byte())
-            .position(|scope| scope.node.id() == node.id())
-            .map(|offset| ScopeId::new(start + offset))
+        position_of_node(&self.model().scopes, node, |scope| scope.node).map(ScopeId::new)
     }
 
     /// The scopes from `scope` out to the module, `scope` first.
@@ -392,13 +386,7 @@ impl<'m> Semantic<'m> {
 
     /// The binding whose name is this identifier.
     pub fn binding_at(&self, identifier: Node<'_>) -> Option<BindingId> {
-        let bindings = &self.model().bindings;
-        let index = bindings.partition_point(|binding| binding.name.start_byte() < identifier.start_byte());
-        bindings[index..]
-            .iter()
-            .take_while(|binding| binding.name.start_byte() == identifier.start_byte())
-            .position(|binding| binding.name.id() == identifier.id())
-            .map(|offset| BindingId::new(index + offset))
+        position_of_node(&self.model().bindings, identifier, |binding| binding.name).map(BindingId::new)
     }
 
     /// Every binding (and `global`/`nonlocal` declaration) of a symbol, in source order.
@@ -429,13 +417,7 @@ impl<'m> Semantic<'m> {
 
     /// The reference this identifier is, if it is read.
     pub fn reference_at(&self, identifier: Node<'_>) -> Option<ReferenceId> {
-        let references = &self.model().references;
-        let index = references.partition_point(|reference| reference.node.start_byte() < identifier.start_byte());
-        references[index..]
-            .iter()
-            .take_while(|reference| reference.node.start_byte() == identifier.start_byte())
-            .position(|reference| reference.node.id() == identifier.id())
-            .map(|offset| ReferenceId::new(index + offset))
+        position_of_node(&self.model().references, identifier, |reference| reference.node).map(ReferenceId::new)
     }
 
     /// Every reference that reads a symbol, in source order.
@@ -576,6 +558,16 @@ impl<'m> Model<'m> {
         }
         summary
     }
+}
+
+/// Where `node` is in a list kept in source order of `node_of` its items.
+fn position_of_node<'m, T>(items: &[T], node: Node<'_>, node_of: impl Fn(&T) -> Node<'m>) -> Option<usize> {
+    let start = items.partition_point(|item| node_of(item).start_byte() < node.start_byte());
+    items[start..]
+        .iter()
+        .take_while(|item| node_of(item).start_byte() == node.start_byte())
+        .position(|item| node_of(item).id() == node.id())
+        .map(|offset| start + offset)
 }
 
 /// `if __name__ == "__main__":` (either way round, either quote).

@@ -227,16 +227,10 @@ struct Ancestor<'m> {
 struct Builder<'m> {
     source: &'m str,
     grammar: &'static Grammar,
-    scopes: Vec<Scope<'m>>,
-    symbols: Vec<Symbol<'m>>,
-    symbol_index: FastMap<(ScopeId, &'m str), SymbolId>,
-    bindings: Vec<NameBinding<'m>>,
-    references: Vec<Reference<'m>>,
-    imports: Vec<Import<'m>>,
+    /// Filled by the walk; its groups and resolutions by `finish`.
+    model: Model<'m>,
     /// Symbols declared `global` or `nonlocal`, resolved at the end.
     declared: Vec<SymbolId>,
-    future_annotations: bool,
-    star_import: bool,
     /// `(depth, scope)`: the scope entered at the node at that depth.
     scope_stack: Vec<(usize, ScopeId)>,
     /// `(depth, context)`: the context set by the node at that depth.
@@ -250,15 +244,20 @@ impl<'m> Builder<'m> {
         Builder {
             source,
             grammar: Grammar::get(),
-            scopes: Vec::new(),
-            symbols: Vec::new(),
-            symbol_index: FastMap::default(),
-            bindings: Vec::new(),
-            references: Vec::new(),
-            imports: Vec::new(),
+            model: Model {
+                scopes: Vec::new(),
+                symbols: Vec::new(),
+                symbol_index: FastMap::default(),
+                bindings: Vec::new(),
+                references: Vec::new(),
+                imports: Vec::new(),
+                bindings_by_symbol: Groups::empty(),
+                references_by_symbol: Groups::empty(),
+                references_by_binding: Groups::empty(),
+                future_annotations: false,
+                star_import: false,
+            },
             declared: Vec::new(),
-            future_annotations: false,
-            star_import: false,
             scope_stack: Vec::new(),
             contexts: Vec::new(),
             ancestors: Vec::new(),
@@ -343,7 +342,7 @@ impl<'m> Builder<'m> {
             }
             (Kind::FunctionDefinition, Field::ReturnType)
             | (Kind::DefaultParameter | Kind::TypedParameter, Field::Type) => {
-                Some(Context::Annotation { evaluated: !self.future_annotations })
+                Some(Context::Annotation { evaluated: !self.model.future_annotations })
             }
             (Kind::Comprehension, _) => {
                 let Some(scope) = parent.opens else { return };
@@ -370,8 +369,8 @@ impl<'m> Builder<'m> {
             }
             (Kind::Assignment, Field::Type) => {
                 // Local variable annotations are never evaluated.
-                let scope_kind = self.scopes[self.current_scope().index()].kind;
-                let evaluated = !self.future_annotations
+                let scope_kind = self.model.scopes[self.current_scope().index()].kind;
+                let evaluated = !self.model.future_annotations
                     && matches!(scope_kind, ScopeKind::Module | ScopeKind::Class);
                 Some(Context::Annotation { evaluated })
             }
@@ -481,9 +480,9 @@ impl<'m> Builder<'m> {
 
     fn add_scope(&mut self, kind: ScopeKind, node: Node<'m>, parent: Option<ScopeId>) -> ScopeId {
         let in_function = matches!(kind, ScopeKind::Function | ScopeKind::Lambda)
-            || parent.is_some_and(|parent| self.scopes[parent.index()].in_function);
-        self.scopes.push(Scope { kind, node, parent, in_function });
-        ScopeId::new(self.scopes.len() - 1)
+            || parent.is_some_and(|parent| self.model.scopes[parent.index()].in_function);
+        self.model.scopes.push(Scope { kind, node, parent, in_function });
+        ScopeId::new(self.model.scopes.len() - 1)
     }
 
     fn identifier(&mut self, node: Node<'m>, field: Field, depth: usize) {
@@ -534,7 +533,7 @@ impl<'m> Builder<'m> {
                     Some(scope) if is_parameter => {
                         self.bind(BindingKind::TypeParameter, node, source, scope);
                     }
-                    _ => self.reference(node, true, !self.future_annotations),
+                    _ => self.reference(node, true, !self.model.future_annotations),
                 }
             }
             Context::Pattern { source } => match parent {
@@ -584,7 +583,7 @@ impl<'m> Builder<'m> {
     /// A walrus binds in the nearest scope that is not a comprehension.
     fn walrus_scope(&self) -> ScopeId {
         let mut scope = self.current_scope();
-        while let Some(current) = self.scopes.get(scope.index()) {
+        while let Some(current) = self.model.scopes.get(scope.index()) {
             match (current.kind, current.parent) {
                 (ScopeKind::Comprehension, Some(parent)) => scope = parent,
                 _ => break,
@@ -594,7 +593,7 @@ impl<'m> Builder<'m> {
     }
 
     fn reference(&mut self, node: Node<'m>, annotation: bool, evaluated: bool) {
-        self.references.push(Reference {
+        self.model.references.push(Reference {
             node,
             scope: self.current_scope(),
             symbol: None,
@@ -605,28 +604,28 @@ impl<'m> Builder<'m> {
     }
 
     fn symbol_for(&mut self, scope: ScopeId, name: &'m str) -> SymbolId {
-        if let Some(&symbol) = self.symbol_index.get(&(scope, name)) {
+        if let Some(&symbol) = self.model.symbol_index.get(&(scope, name)) {
             return symbol;
         }
-        let symbol = SymbolId::new(self.symbols.len());
-        self.symbols.push(Symbol { name, scope, target: symbol, bound: false, declaration: None });
-        self.symbol_index.insert((scope, name), symbol);
+        let symbol = SymbolId::new(self.model.symbols.len());
+        self.model.symbols.push(Symbol { name, scope, target: symbol, bound: false, declaration: None });
+        self.model.symbol_index.insert((scope, name), symbol);
         symbol
     }
 
     fn bind(&mut self, kind: BindingKind, name: Node<'m>, source: Node<'m>, scope: ScopeId) -> BindingId {
         let symbol = self.symbol_for(scope, self.text(name));
         if !kind.is_declaration() {
-            self.symbols[symbol.index()].bound = true;
+            self.model.symbols[symbol.index()].bound = true;
         }
-        self.bindings.push(NameBinding { kind, name, source, scope, symbol });
-        BindingId::new(self.bindings.len() - 1)
+        self.model.bindings.push(NameBinding { kind, name, source, scope, symbol });
+        BindingId::new(self.model.bindings.len() - 1)
     }
 
     /// `global a, b` / `nonlocal a, b`.
     fn declare(&mut self, statement: Node<'m>, kind: BindingKind) {
         let scope = self.current_scope();
-        if self.scopes[scope.index()].kind == ScopeKind::Module {
+        if self.model.scopes[scope.index()].kind == ScopeKind::Module {
             return; // `global` at module level changes nothing.
         }
         let mut cursor = statement.walk();
@@ -635,9 +634,9 @@ impl<'m> Builder<'m> {
                 continue;
             }
             let binding = self.bind(kind, name, statement, scope);
-            let symbol = self.bindings[binding.index()].symbol;
-            if self.symbols[symbol.index()].declaration.is_none() {
-                self.symbols[symbol.index()].declaration = Some(kind);
+            let symbol = self.model.bindings[binding.index()].symbol;
+            if self.model.symbols[symbol.index()].declaration.is_none() {
+                self.model.symbols[symbol.index()].declaration = Some(kind);
                 self.declared.push(symbol);
             }
         }
@@ -677,7 +676,7 @@ impl<'m> Builder<'m> {
                 _ => continue,
             };
             let binding = self.bind(BindingKind::Import, bound, statement, self.current_scope());
-            self.imports.push(Import {
+            self.model.imports.push(Import {
                 binding,
                 statement,
                 item,
@@ -696,7 +695,7 @@ impl<'m> Builder<'m> {
         let module = dotted(self.text(module_name));
         let mut cursor = statement.walk();
         if statement.children(&mut cursor).any(|child| child.kind() == "wildcard_import") {
-            self.star_import = true;
+            self.model.star_import = true;
             return;
         }
         for item in statement.children_by_field_name("name", &mut cursor) {
@@ -721,7 +720,7 @@ impl<'m> Builder<'m> {
                 format!("{module}.{member}")
             };
             let binding = self.bind(BindingKind::Import, bound, statement, self.current_scope());
-            self.imports.push(Import {
+            self.model.imports.push(Import {
                 binding,
                 statement,
                 item,
@@ -738,43 +737,43 @@ impl<'m> Builder<'m> {
         let annotations = statement
             .children_by_field_name("name", &mut cursor)
             .any(|item| self.text(item).split_whitespace().next() == Some("annotations"));
-        self.future_annotations |= annotations;
+        self.model.future_annotations |= annotations;
     }
 
     /// Points each `global`/`nonlocal` declaration at the symbol it means.
     /// Outer scopes come first, so a target is already final when used.
     fn resolve_declarations(&mut self) {
         let mut declared = std::mem::take(&mut self.declared);
-        declared.sort_by_key(|symbol| self.symbols[symbol.index()].scope);
+        declared.sort_by_key(|symbol| self.model.symbols[symbol.index()].scope);
         for symbol in declared {
-            let Symbol { name, scope, declaration, bound, .. } = self.symbols[symbol.index()].clone();
+            let Symbol { name, scope, declaration, bound, .. } = self.model.symbols[symbol.index()].clone();
             let target = match declaration {
                 Some(BindingKind::Global) => Some(self.symbol_for(ScopeId(0), name)),
                 Some(BindingKind::Nonlocal) => self.nonlocal_target(name, scope),
                 _ => None,
             };
             let Some(target) = target else { continue };
-            let target = self.symbols[target.index()].target;
+            let target = self.model.symbols[target.index()].target;
             if target == symbol {
                 continue;
             }
-            self.symbols[symbol.index()].target = target;
+            self.model.symbols[symbol.index()].target = target;
             if bound {
-                self.symbols[target.index()].bound = true;
+                self.model.symbols[target.index()].bound = true;
             }
         }
     }
 
     /// The nearest enclosing function scope that has `name`.
     fn nonlocal_target(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
-        let mut current = self.scopes[scope.index()].parent;
+        let mut current = self.model.scopes[scope.index()].parent;
         while let Some(id) = current {
-            let scope = &self.scopes[id.index()];
+            let scope = &self.model.scopes[id.index()];
             match scope.kind {
                 ScopeKind::Module => return None,
                 ScopeKind::Function | ScopeKind::Lambda => {
-                    if let Some(&symbol) = self.symbol_index.get(&(id, name)) {
-                        let found = &self.symbols[symbol.index()];
+                    if let Some(&symbol) = self.model.symbol_index.get(&(id, name)) {
+                        let found = &self.model.symbols[symbol.index()];
                         if found.bound || found.target != symbol {
                             return Some(symbol);
                         }
@@ -789,29 +788,17 @@ impl<'m> Builder<'m> {
 
     fn finish(mut self) -> Model<'m> {
         self.resolve_declarations();
-        for binding in &mut self.bindings {
-            binding.symbol = self.symbols[binding.symbol.index()].target;
+        let mut model = self.model;
+        for binding in &mut model.bindings {
+            binding.symbol = model.symbols[binding.symbol.index()].target;
         }
-        let bindings_by_symbol = Groups::build(
-            self.symbols.len(),
-            self.bindings
+        model.bindings_by_symbol = Groups::build(
+            model.symbols.len(),
+            model.bindings
                 .iter()
                 .enumerate()
                 .map(|(index, binding)| (binding.symbol.index(), BindingId::new(index))),
         );
-        let mut model = Model {
-            scopes: self.scopes,
-            symbols: self.symbols,
-            symbol_index: self.symbol_index,
-            bindings: self.bindings,
-            references: self.references,
-            imports: self.imports,
-            bindings_by_symbol,
-            references_by_symbol: Groups::empty(),
-            references_by_binding: Groups::empty(),
-            future_annotations: self.future_annotations,
-            star_import: self.star_import,
-        };
         for index in 0..model.references.len() {
             let reference = &model.references[index];
             let name = self.source.get(reference.node.byte_range()).unwrap_or("");

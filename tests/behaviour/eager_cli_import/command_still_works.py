@@ -1,25 +1,28 @@
-# args: --rows 3
+# args: stats 1 2 3
 # python-path: support
-# expect-output: frame with 3 rows [0.0, 0.0, 0.0]
-# expect-output: heavy module pandas imported
-# before: passes
-# The real command still imports what it needs and works as before.
-import argparse
+# expect-output: mean 2.0
+# expect-output: heavy module numpy imported
+# reject-output: heavy module pandas imported
+# The command still works and imports what it needs; the other command's module stays unloaded.
+import sys
 
+import numpy as np
 import pandas as pd
-from numpy import zeros as make_zeros
 
 
-def build(rows):
-    return pd.DataFrame(rows)
+def stats(values):
+    print("mean", np.mean(values))
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="tool")
-    parser.add_argument("--rows", type=int, default=2)
-    args = parser.parse_args(argv)
-    print(build(args.rows), make_zeros(args.rows))
+def table(values):
+    print(pd.DataFrame(len(values)))
+
+
+def main(argv):
+    command, *values = argv
+    numbers = [float(value) for value in values]
+    {"stats": stats, "table": table}[command](numbers)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

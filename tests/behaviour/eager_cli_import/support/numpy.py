@@ -6,3 +6,7 @@ print("[heavy module numpy imported]", file=sys.stderr)
 
 def zeros(count):
     return [0.0] * count
+
+
+def mean(values):
+    return sum(values) / len(values)
