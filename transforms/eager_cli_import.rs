@@ -184,9 +184,10 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
 /// (`import a` ... `a.b.c.f()`) depends on this import having run first.
 fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>]) -> bool {
     let statement = imports[0].statement;
+    // `import a.b` imports `a.b`; `from a import b` may import the submodule `a.b`.
     let submodules: Vec<&str> = imports
         .iter()
-        .map(|import| import.module.as_str())
+        .flat_map(|import| [import.module.as_str(), import.qualified.as_str()])
         .filter(|module| module.contains('.'))
         .collect();
     let root = |module: &str| module.split('.').next().unwrap_or_default().to_string();

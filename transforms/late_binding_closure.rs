@@ -175,7 +175,10 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
     for reference in semantic.references() {
         let Some(symbol) = reference.symbol else { continue };
         let home = semantic.symbol(symbol).scope;
-        if !reference.evaluated || home == reference.scope {
+        let bound_by_a_loop = semantic.bindings_of(symbol).iter().any(|&binding| {
+            matches!(semantic.binding(binding).kind, BindingKind::ForTarget | BindingKind::ComprehensionTarget)
+        });
+        if !reference.evaluated || home == reference.scope || !bound_by_a_loop {
             continue;
         }
         let Some(closure) = outermost_closure_below(semantic, reference.scope, home) else {
@@ -315,14 +318,9 @@ fn is_consumed_map_or_filter(semantic: &Semantic<'_>, argument: Node<'_>, parent
     }
     let (call, Some(holder)) = outside_parentheses(call) else { return false };
     match holder.kind() {
-        "argument_list" => {
-            let consumer = holder.parent();
-            call.parent() == Some(holder)
-                && consumer.is_some_and(|consumer| {
-                    calls_one_of(semantic, consumer, CONSUMERS)
-                        || calls_method(semantic, consumer, &["join", "extend", "update"])
-                })
-        }
+        "argument_list" => holder.parent().is_some_and(|consumer| {
+            calls_one_of(semantic, consumer, CONSUMERS) || calls_method(semantic, consumer, &["join", "extend", "update"])
+        }),
         "for_statement" => holder.child_by_field_name("right") == Some(call),
         "for_in_clause" => {
             holder.child_by_field_name("right") == Some(call)
