@@ -12,7 +12,7 @@ use crate::scan::scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
 use crate::suppression::{self, Suppressions};
-use crate::transform::{Context, Diagnostic, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, Transform};
 
 /// More passes than this means two fixes keep undoing each other.
 const MAX_PASSES: usize = 20;
@@ -137,7 +137,7 @@ fn process_unguarded(
     prefilter: Prefilter,
 ) -> Result<FileReport, FileError> {
     let line_endings = LineEndings::of(source)?;
-    if prefilter == Prefilter::On && cannot_match(source, rules) {
+    if prefilter == Prefilter::On && cannot_match(source, rules, &FileInfo { file_name, settings }) {
         return Ok(FileReport::default());
     }
     let mut current = line_endings.normalise(source);
@@ -180,9 +180,9 @@ fn process_unguarded(
 
 /// True when the tokens show that no rule can find anything. A file the
 /// tokenizer cannot read with certainty is always parsed.
-fn cannot_match(source: &str, rules: &[&dyn Transform]) -> bool {
+fn cannot_match(source: &str, rules: &[&dyn Transform], file: &FileInfo<'_>) -> bool {
     let scan = scan(source.as_bytes());
-    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(&scan))
+    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(&scan, file))
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.

@@ -18,6 +18,13 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
 }
 
+/// What a prefilter knows of a file besides its tokens.
+pub struct FileInfo<'a> {
+    /// The file's name (`__main__.py` is an entry point).
+    pub file_name: &'a str,
+    pub settings: &'a Settings,
+}
+
 /// One finding: a rule, where, why, and perhaps how to fix it.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -69,7 +76,7 @@ pub trait Transform: Sync + Send {
     /// `false` promises that `check` would find nothing, so the file need not
     /// be parsed for this rule. It may say `true` too often, never too
     /// rarely (tests/prefilter.rs holds every rule to that on real code).
-    fn may_match(&self, _scan: &Scan<'_>) -> bool {
+    fn may_match(&self, _scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         true
     }
 

@@ -73,7 +73,7 @@ use crate::except_handler::{always_reraises, body, is_bare, keyword, log_excepti
 use crate::fix::{Edit, Fix};
 use crate::scan::Scan;
 use crate::scope::builtin_visible_at;
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{Walk, visit};
 
 pub struct BareExcept;
@@ -98,7 +98,7 @@ impl Transform for BareExcept {
     }
 
     /// `except` directly followed by `:`.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         scan.tokens.windows(2).any(|pair| scan.is(&pair[0], "except") && scan.is(&pair[1], ":"))
     }
 

@@ -73,7 +73,7 @@ use crate::importer::is_docstring;
 use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::block_scope_names;
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{Walk, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
 
 pub struct DelCleanup;
@@ -101,7 +101,7 @@ impl Transform for DelCleanup {
     }
 
     /// A class that binds `__del__` names it.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "__del__"))
     }
 

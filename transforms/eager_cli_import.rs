@@ -82,7 +82,7 @@ use crate::fix::{Edit, Fix};
 use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{Walk, statements, visit};
 
 pub struct EagerCliImport;
@@ -106,10 +106,35 @@ impl Transform for EagerCliImport {
         FixKind::Unsafe
     }
 
-    /// A finding needs an import (which heavy modules count is a setting,
-    /// and a `__main__.py` needs no `__main__` token, so no more is known).
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
-        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "import"))
+    /// A finding needs an entry point (a `__main__.py`, or `__name__` beside
+    /// a `"__main__"` string) and an import statement that names the first
+    /// part of a heavy module.
+    fn may_match(&self, scan: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        let has_main_guard = || {
+            let name = scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "__name__"));
+            name && scan.tokens.iter().any(|token| {
+                token.kind == ScanKind::String && scan.text(token).windows(8).any(|w| w == b"__main__")
+            })
+        };
+        if file.file_name != "__main__.py" && !has_main_guard() {
+            return false;
+        }
+        let heavy_roots: Vec<&[u8]> = file
+            .settings
+            .heavy_modules
+            .iter()
+            .map(|heavy| heavy.split('.').next().unwrap_or(heavy).as_bytes())
+            .collect();
+        scan.lines.iter().any(|line| {
+            let tokens = scan.line_tokens(line);
+            // Only imports of the module itself, not under `if` or `try`, move.
+            let is_import = line.indent == 0
+                && tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
+            is_import
+                && tokens
+                    .iter()
+                    .any(|token| token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token)))
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

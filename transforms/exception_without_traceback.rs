@@ -69,7 +69,7 @@ use crate::logger::module_logger;
 use crate::module::Module;
 use crate::scan::Scan;
 use crate::scope::{enclosing_scope_names, qualified_name_at};
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{Walk, visit};
 
 pub struct ExceptionWithoutTraceback;
@@ -94,7 +94,7 @@ impl Transform for ExceptionWithoutTraceback {
     }
 
     /// `except`, and the name `error` or `print_exc`.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         let has = |name: &str| scan.tokens.iter().any(|token| scan.is(token, name));
         has("except") && (has("error") || has("print_exc"))
     }

@@ -77,7 +77,7 @@ use crate::fix::{Edit, Fix};
 use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 
 pub struct LateBindingClosure;
 
@@ -100,37 +100,23 @@ impl Transform for LateBindingClosure {
         FixKind::Unsafe
     }
 
-    /// A finding needs a `lambda` or `def` in a `for` statement (on its line
-    /// or in the lines indented under it), or a `lambda` on a line with a
-    /// comprehension's `for`. An f-string could hide either: the scan does
-    /// not split its replacement fields into tokens.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
-        let is_name = |token: &Token, name: &str| token.kind == ScanKind::Name && scan.is(token, name);
-        let has_closure = |tokens: &[Token]| {
-            tokens.iter().any(|token| is_name(token, "lambda") || is_name(token, "def"))
-        };
-        for (index, line) in scan.lines.iter().enumerate() {
-            let tokens = scan.line_tokens(line);
-            if tokens.iter().any(|token| token.kind == ScanKind::String && is_formatted(scan.text(token))) {
-                return true;
-            }
-            let starts_loop = match tokens {
-                [first, ..] if is_name(first, "for") => true,
-                [first, second, ..] => is_name(first, "async") && is_name(second, "for"),
-                _ => false,
-            };
-            if starts_loop {
-                let body = scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent);
-                if has_closure(tokens) || body.into_iter().any(|next| has_closure(scan.line_tokens(next))) {
-                    return true;
-                }
-            } else if tokens.iter().any(|token| is_name(token, "lambda"))
-                && tokens.iter().any(|token| token.depth > 0 && is_name(token, "for"))
-            {
-                return true;
-            }
-        }
-        false
+    /// A finding needs a closure that names a loop's variable: a `lambda`
+    /// or `def` under a `for` statement whose tokens (a lambda's, to the end
+    /// of its line; a def's, with its body) mention one of the loop's target
+    /// names; or a `lambda` on a comprehension's line mentioning one of the
+    /// comprehension's targets. An f-string could hide a lambda (its
+    /// replacement fields are not split into tokens), so one that holds the
+    /// word counts too.
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        let hidden_lambda = scan.tokens.iter().any(|token| {
+            token.kind == ScanKind::String
+                && is_formatted(scan.text(token))
+                && scan.text(token).windows(6).any(|w| w == b"lambda")
+        });
+        hidden_lambda
+            || (0..scan.lines.len()).any(|index| {
+                loop_closure_may_capture(scan, index) || comprehension_closure_may_capture(scan, index)
+            })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -151,6 +137,68 @@ impl Transform for LateBindingClosure {
 }
 
 /// `f"..."`, `rf'...'`, `t"..."`: a string with replacement fields.
+fn is_name(scan: &Scan<'_>, token: &Token, name: &str) -> bool {
+    token.kind == ScanKind::Name && scan.is(token, name)
+}
+
+/// The names between `for` (at `tokens[at]`) and its `in`.
+fn loop_targets<'s>(scan: &Scan<'s>, tokens: &[Token], at: usize) -> Vec<&'s [u8]> {
+    let depth = tokens[at].depth;
+    tokens[at + 1..]
+        .iter()
+        .take_while(|token| !(token.depth == depth && is_name(scan, token, "in")))
+        .filter(|token| token.kind == ScanKind::Name)
+        .map(|token| scan.text(token))
+        .collect()
+}
+
+/// Line `index` starts a `for` statement, and a closure in it or in the
+/// lines indented under it mentions one of its target names.
+fn loop_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
+    let line = &scan.lines[index];
+    let tokens = scan.line_tokens(line);
+    let at = match tokens {
+        [first, ..] if is_name(scan, first, "for") => 0,
+        [first, second, ..] if is_name(scan, first, "async") && is_name(scan, second, "for") => 1,
+        _ => return false,
+    };
+    let targets = loop_targets(scan, tokens, at);
+    let body_end = index + 1 + scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).count();
+    (index..body_end).any(|inner| {
+        let inner_tokens = scan.line_tokens(&scan.lines[inner]);
+        inner_tokens.iter().enumerate().any(|(position, token)| {
+            let region: Vec<&Token> = if is_name(scan, token, "lambda") {
+                inner_tokens[position + 1..].iter().collect()
+            } else if is_name(scan, token, "def") {
+                let def_line = &scan.lines[inner];
+                let def_end = inner + 1
+                    + scan.lines[inner + 1..].iter().take_while(|next| next.indent > def_line.indent).count();
+                (inner..def_end).flat_map(|l| scan.line_tokens(&scan.lines[l]).iter()).collect()
+            } else {
+                return false;
+            };
+            region.iter().any(|t| t.kind == ScanKind::Name && targets.contains(&scan.text(t)))
+        })
+    })
+}
+
+/// Line `index` holds a comprehension and a `lambda` whose tokens (to the
+/// end of the line) mention one of the comprehension's target names.
+fn comprehension_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
+    let tokens = scan.line_tokens(&scan.lines[index]);
+    let Some(lambda) = tokens.iter().position(|token| is_name(scan, token, "lambda")) else {
+        return false;
+    };
+    let targets: Vec<&[u8]> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, token)| token.depth > 0 && is_name(scan, token, "for"))
+        .flat_map(|(at, _)| loop_targets(scan, tokens, at))
+        .collect();
+    !targets.is_empty()
+        && tokens[lambda..].iter().any(|t| t.kind == ScanKind::Name && targets.contains(&scan.text(t)))
+}
+
 fn is_formatted(token: &[u8]) -> bool {
     token
         .iter()

@@ -67,7 +67,7 @@ use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Semantic, block_scope_names, function_scope_names};
 use crate::settings::PythonVersion;
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{Walk, statements, visit};
 
 pub struct MutableDefault;
@@ -105,7 +105,7 @@ impl Transform for MutableDefault {
 
     /// A `def` or `lambda` whose parameters hold `=` followed by a bracket,
     /// or by a name or dotted name and a bracket (a call).
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         let tokens = &scan.tokens;
         tokens.iter().enumerate().any(|(index, token)| {
             // Where the parameters start, their depth, and whether a `:` at

@@ -63,9 +63,9 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan};
+use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{block_scope_names, function_scope_names};
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{
     Walk, ancestor_of_kind, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit,
 };
@@ -94,9 +94,30 @@ impl Transform for OpenWithoutWith {
         FixKind::Unsafe
     }
 
-    /// `open(...)`, `io.open(...)` and any import of `open` hold the name.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
-        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "open"))
+    /// A line `NAME = open(...)` (or `NAME = x.open(...)`, with any number
+    /// of parentheses around the call). After an import that names `open`
+    /// (`from io import open as o`), any `NAME = callee(...)` line counts.
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        let open_imported = scan.lines.iter().any(|line| {
+            let tokens = scan.line_tokens(line);
+            tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"))
+                && tokens.iter().any(|token| scan.is(token, "open"))
+        });
+        if !open_imported && !scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "open")) {
+            return false;
+        }
+        scan.lines.iter().any(|line| {
+            let tokens = scan.line_tokens(line);
+            let [target, equals, rest @ ..] = tokens else { return false };
+            if target.kind != ScanKind::Name || !scan.is(equals, "=") {
+                return false;
+            }
+            let callee: Vec<&Token> = rest.iter().skip_while(|t| scan.is(t, "(")).collect();
+            let dotted = callee.iter().take_while(|t| t.kind == ScanKind::Name || scan.is(t, ".")).count();
+            let called = callee.get(dotted).is_some_and(|t| scan.is(t, "("));
+            let last = dotted.checked_sub(1).and_then(|i| callee.get(i));
+            called && (open_imported || last.is_some_and(|t| scan.is(t, "open")))
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {

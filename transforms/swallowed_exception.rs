@@ -60,9 +60,9 @@ use tree_sitter::Node;
 
 use crate::except_handler::{body, caught_types, log_exception_call, only_swallows, prepend_statement};
 use crate::fix::Fix;
-use crate::scan::Scan;
+use crate::scan::{Scan, Token};
 use crate::scope::builtin_visible_at;
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{Walk, visit};
 
 pub struct SwallowedException;
@@ -89,10 +89,32 @@ impl Transform for SwallowedException {
         FixKind::Unsafe
     }
 
-    /// `except`, and the name `Exception` or `BaseException`.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
-        let has = |name: &str| scan.tokens.iter().any(|token| scan.is(token, name));
-        has("except") && (has("Exception") || has("BaseException"))
+    /// An `except` line that names `Exception` or `BaseException` (or any,
+    /// if the file mentions `builtins`), whose body is only `pass`, `...`,
+    /// `continue`, `return` or `return None`.
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        let via_builtins = scan.tokens.iter().any(|token| scan.is(token, "builtins"));
+        scan.lines.iter().enumerate().any(|(index, line)| {
+            let tokens = scan.line_tokens(line);
+            let Some(first) = tokens.first().filter(|first| scan.is(first, "except")) else {
+                return false;
+            };
+            let Some(colon) = tokens.iter().position(|t| t.depth == first.depth && scan.is(t, ":")) else {
+                return false;
+            };
+            let catches_all = tokens[..colon]
+                .iter()
+                .any(|t| scan.is(t, "Exception") || scan.is(t, "BaseException"));
+            if !catches_all && !via_builtins {
+                return false;
+            }
+            let same_line = &tokens[colon + 1..];
+            if !same_line.is_empty() {
+                return only_swallow_tokens(scan, same_line);
+            }
+            let mut body = scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).peekable();
+            body.peek().is_some() && body.all(|next| only_swallow_tokens(scan, scan.line_tokens(next)))
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -144,4 +166,13 @@ fn log_fix(context: &Context<'_>, clause: Node<'_>, handler_body: Node<'_>) -> O
     let mut edits = vec![prepend_statement(context.module, handler_body, &call.text)?];
     edits.extend(call.import);
     Some(Fix::unsafe_(edits))
+}
+
+/// Statements of one line, split at `;`: each `pass`, `...`, `continue`,
+/// `return` or `return None`.
+fn only_swallow_tokens(scan: &Scan<'_>, tokens: &[Token]) -> bool {
+    tokens.split(|token| token.depth == 0 && scan.is(token, ";")).all(|statement| {
+        let words: Vec<&[u8]> = statement.iter().map(|token| scan.text(token)).collect();
+        matches!(words.as_slice(), [] | [b"pass"] | [b"..."] | [b"continue"] | [b"return"] | [b"return", b"None"])
+    })
 }

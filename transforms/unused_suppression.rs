@@ -51,7 +51,7 @@ use crate::fix::{Edit, Fix};
 use crate::module::Module;
 use crate::scan::Scan;
 use crate::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
-use crate::transform::{Context, Diagnostic, FixKind, Transform};
+use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 
 pub struct UnusedSuppression;
 
@@ -75,7 +75,7 @@ impl Transform for UnusedSuppression {
     }
 
     /// Only a file that mentions `noqa` or `pyfix` can hold a directive.
-    fn may_match(&self, scan: &Scan<'_>) -> bool {
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         mentions_a_directive(scan.source)
     }
 
