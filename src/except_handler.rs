@@ -433,7 +433,7 @@ mod tests {
 
     fn first_clause<'t>(module: &'t Module<'_>) -> Node<'t> {
         let mut found = None;
-        visit(module.root(), |node| {
+        module.visit(module.root(), |node| {
             if node.kind() == "except_clause" {
                 found = Some(node);
                 return Walk::Stop;

@@ -8,13 +8,22 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::error::FileError;
-use crate::walk::{Walk, enclosing_statement, visit};
+use crate::walk::{NodeIndex, Walk, enclosing_statement};
+
+self_cell::self_cell!(
+    /// A tree and the index of its nodes, which borrows it.
+    struct IndexedTree {
+        owner: Tree,
+        #[covariant]
+        dependent: NodeIndex,
+    }
+);
 
 pub struct Module<'s> {
     /// The text as the rules see it: the file's bytes (BOM included) with bare
     /// `\r` line endings already turned into `\n` (see `engine`).
     pub source: &'s str,
-    pub tree: Tree,
+    tree: IndexedTree,
     /// Set for `.pyi` files: stubs have no bodies to put code in.
     pub is_stub: bool,
     /// The file's name (`__main__.py` marks a command-line entry point).
@@ -30,8 +39,8 @@ pub struct Module<'s> {
 impl<'s> Module<'s> {
     /// Parses `source` and checks that the tree can be trusted.
     pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
-        let tree = parse_tree(source)?;
-        let untrusted = check_tree(source, &tree)?;
+        let tree = IndexedTree::new(parse_tree(source)?, |tree| NodeIndex::build(tree.root_node()));
+        let untrusted = check_tree(source, tree.borrow_dependent())?;
         Ok(Module {
             source,
             tree,
@@ -45,7 +54,23 @@ impl<'s> Module<'s> {
     }
 
     pub fn root(&self) -> Node<'_> {
-        self.tree.root_node()
+        self.tree.borrow_owner().root_node()
+    }
+
+    /// Every node, in preorder.
+    pub fn nodes(&self) -> &[Node<'_>] {
+        self.tree.borrow_dependent().nodes()
+    }
+
+    /// Visits `node` and its descendants in source order (see `walk::visit`),
+    /// reading the module's node index instead of walking the tree.
+    pub fn visit<'m>(&'m self, node: Node<'m>, visitor: impl FnMut(Node<'m>) -> Walk) {
+        self.tree.borrow_dependent().visit(node, visitor);
+    }
+
+    /// `node.parent()`, from the index.
+    pub fn parent<'m>(&'m self, node: Node<'m>) -> Option<Node<'m>> {
+        self.tree.borrow_dependent().parent(node)
     }
 
     pub fn text(&self, node: Node<'_>) -> &'s str {
@@ -154,11 +179,11 @@ fn detect_newline(source: &str) -> &'static str {
 /// first block in the file that starts on its own line; four spaces if none.
 fn detect_indent_unit(module: &Module<'_>) -> String {
     let mut unit = None;
-    visit(module.root(), |node| {
+    module.visit(module.root(), |node| {
         if node.kind() != "block" || unit.is_some() {
             return if unit.is_some() { Walk::Stop } else { Walk::Descend };
         }
-        let (Some(header), Some(first)) = (node.parent(), node.named_child(0)) else {
+        let (Some(header), Some(first)) = (module.parent(node), node.named_child(0)) else {
             return Walk::Descend;
         };
         if module.starts_line(first.start_byte()) {
@@ -199,8 +224,10 @@ pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
 
 /// Rejects trees with syntax errors or Python 2 constructs, and returns the
 /// statements whose tree is wrong without an ERROR node (see DESIGN.md).
-pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileError> {
-    let root = tree.root_node();
+pub fn check_tree(source: &str, index: &NodeIndex<'_>) -> Result<Vec<Range<usize>>, FileError> {
+    let Some(&root) = index.nodes().first() else {
+        return Ok(Vec::new());
+    };
     if root.has_error() {
         let at = error_position(root);
         let (line, column) = line_column_in(source, &line_starts(source), at);
@@ -208,21 +235,42 @@ pub fn check_tree(source: &str, tree: &Tree) -> Result<Vec<Range<usize>>, FileEr
     }
     let mut untrusted = Vec::new();
     let mut python2 = None;
-    visit(root, |node| {
+    let kinds = suspect_kinds();
+    for &node in index.nodes() {
+        if !kinds.contains(&node.kind_id()) {
+            continue;
+        }
         if let Some(construct) = python2_construct(node, source) {
             python2 = Some((construct, node.start_byte()));
-            return Walk::Stop;
+            break;
         }
         if is_misparsed(node) {
             untrusted.push(enclosing_statement(node).byte_range());
         }
-        Walk::Descend
-    });
+    }
     if let Some((construct, offset)) = python2 {
         let (line, _) = line_column_in(source, &line_starts(source), offset);
         return Err(FileError::Python2 { construct, line });
     }
     Ok(untrusted)
+}
+
+/// The kinds `python2_construct` and `is_misparsed` look at: a set of ids
+/// compared for every node, where asking each node for its kind's name costs
+/// a `strlen`.
+fn suspect_kinds() -> &'static [u16] {
+    static KINDS: OnceLock<Vec<u16>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let named = [
+            "print_statement", "exec_statement", "string_start", "integer", "except_clause",
+            "raise_statement", "list_splat", "dictionary_splat", "type_alias_statement",
+        ];
+        let mut ids: Vec<u16> = named.iter().map(|kind| language.id_for_node_kind(kind, true)).collect();
+        ids.push(language.id_for_node_kind("<>", false));
+        ids.retain(|id| *id != 0);
+        ids
+    })
 }
 
 /// Where to say the syntax error is: in the innermost ERROR or MISSING

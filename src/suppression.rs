@@ -22,7 +22,7 @@ use tree_sitter::Node;
 use crate::module::Module;
 use crate::transform::Diagnostic;
 use crate::transforms::{ALL, find};
-use crate::walk::{Walk, visit};
+use crate::walk::Walk;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -104,7 +104,7 @@ impl Suppressions {
             return suppressions;
         }
         let first_statement = first_code_statement(module);
-        visit(module.root(), |node| {
+        module.visit(module.root(), |node| {
             if node.kind() == "comment" {
                 let start = node.start_byte();
                 let text = module.text(node).trim_end_matches('\r');

@@ -134,3 +134,84 @@ pub fn is_method_call_statement(source: &str, statement: Node<'_>, name: &str, m
                     .is_some_and(|function| is_name_attribute(source, function, name, method))
         })
 }
+
+/// Every node of a tree in preorder, with each node's parent and the end of
+/// its subtree, built in one walk. Rules that visit the whole tree, or ask
+/// for parents, read these arrays instead of walking the tree again: a
+/// cursor step costs tens of nanoseconds, an array step one.
+pub struct NodeIndex<'t> {
+    nodes: Vec<Node<'t>>,
+    /// One past the last descendant of each node.
+    ends: Vec<u32>,
+    /// The parent's position; `u32::MAX` for the root.
+    parents: Vec<u32>,
+}
+
+impl<'t> NodeIndex<'t> {
+    pub fn build(root: Node<'t>) -> NodeIndex<'t> {
+        let mut index = NodeIndex { nodes: Vec::new(), ends: Vec::new(), parents: Vec::new() };
+        let mut open: Vec<u32> = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            let position = index.nodes.len() as u32;
+            index.nodes.push(cursor.node());
+            index.parents.push(open.last().copied().unwrap_or(u32::MAX));
+            index.ends.push(position + 1);
+            if cursor.goto_first_child() {
+                open.push(position);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return index;
+                }
+                if let Some(parent) = open.pop() {
+                    index.ends[parent as usize] = index.nodes.len() as u32;
+                }
+            }
+        }
+    }
+
+    pub fn nodes(&self) -> &[Node<'t>] {
+        &self.nodes
+    }
+
+    /// Where `node` is in the preorder: nodes are sorted by start byte, and
+    /// the few that share one are told apart by id.
+    pub fn position(&self, node: Node<'_>) -> Option<usize> {
+        let start = node.start_byte();
+        let first = self.nodes.partition_point(|candidate| candidate.start_byte() < start);
+        self.nodes[first..]
+            .iter()
+            .take_while(|candidate| candidate.start_byte() == start)
+            .position(|candidate| candidate.id() == node.id())
+            .map(|offset| first + offset)
+    }
+
+    /// `walk::visit`, over the arrays.
+    pub fn visit(&self, node: Node<'t>, mut visitor: impl FnMut(Node<'t>) -> Walk) {
+        let Some(start) = self.position(node) else {
+            return visit(node, visitor);
+        };
+        let end = self.ends[start] as usize;
+        let mut at = start;
+        while at < end {
+            match visitor(self.nodes[at]) {
+                Walk::Stop => return,
+                Walk::Skip => at = self.ends[at] as usize,
+                Walk::Descend => at += 1,
+            }
+        }
+    }
+
+    /// The node's parent, without tree-sitter's walk down from the root.
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self.position(node) {
+            Some(at) => self.nodes.get(self.parents[at] as usize).copied(),
+            None => node.parent(),
+        }
+    }
+}

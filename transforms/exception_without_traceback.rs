@@ -101,7 +101,7 @@ impl Transform for ExceptionWithoutTraceback {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        visit(context.module.root(), |node| {
+        context.module.visit(context.module.root(), |node| {
             if node.kind() == "call"
                 && let Some(clause) = enclosing_handler(node)
             {

@@ -138,7 +138,7 @@ impl Transform for MutableDefault {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        visit(context.module.root(), |node| {
+        context.module.visit(context.module.root(), |node| {
             match node.kind() {
                 "function_definition" => check_function(context, node, &mut diagnostics),
                 "lambda" => check_lambda(context, node, &mut diagnostics),

@@ -122,7 +122,7 @@ impl Transform for OpenWithoutWith {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        visit(context.module.root(), |node| {
+        context.module.visit(context.module.root(), |node| {
             if !holds_statements(node) {
                 return Walk::Skip;
             }

@@ -63,7 +63,7 @@ use crate::fix::Fix;
 use crate::scan::{Scan, Token};
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{Walk, visit};
+use crate::walk::Walk;
 
 pub struct SwallowedException;
 
@@ -119,7 +119,7 @@ impl Transform for SwallowedException {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        visit(context.module.root(), |node| {
+        context.module.visit(context.module.root(), |node| {
             if node.kind() == "except_clause" {
                 diagnostics.extend(check_clause(context, node));
             }
