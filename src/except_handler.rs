@@ -69,9 +69,9 @@ pub fn bound_name<'s>(module: &Module<'s>, clause: Node<'_>) -> Option<&'s str> 
 
 /// The nearest `except` clause whose body holds `node`, within the same
 /// function (a function defined in a handler runs later, outside it).
-pub fn enclosing_handler(node: Node<'_>) -> Option<Node<'_>> {
+pub fn enclosing_handler<'m>(module: &'m Module<'_>, node: Node<'m>) -> Option<Node<'m>> {
     let mut child = node;
-    let mut current = node.parent();
+    let mut current = module.parent(node);
     while let Some(ancestor) = current {
         match ancestor.kind() {
             "except_clause" => return (child.kind() == "block").then_some(ancestor),
@@ -79,7 +79,7 @@ pub fn enclosing_handler(node: Node<'_>) -> Option<Node<'_>> {
             _ => {}
         }
         child = ancestor;
-        current = ancestor.parent();
+        current = module.parent(ancestor);
     }
     None
 }
@@ -112,12 +112,12 @@ fn is_ellipsis_statement(statement: Node<'_>) -> bool {
 /// True when every path through the body ends in a bare `raise`: no
 /// `return`, `break`, `continue` or other `raise` leaves it first, and it
 /// cannot run off its end.
-pub fn always_reraises(body: Node<'_>) -> bool {
+pub fn always_reraises(module: &Module<'_>, body: Node<'_>) -> bool {
     for statement in statements(body) {
-        if ends_in_bare_raise(statement) {
+        if ends_in_bare_raise(module, statement) {
             return true;
         }
-        if may_leave(statement) {
+        if may_leave(module, statement) {
             return false;
         }
     }
@@ -125,18 +125,18 @@ pub fn always_reraises(body: Node<'_>) -> bool {
 }
 
 /// `raise`, or an `if`/`elif`/`else` whose every branch always re-raises.
-fn ends_in_bare_raise(statement: Node<'_>) -> bool {
+fn ends_in_bare_raise(module: &Module<'_>, statement: Node<'_>) -> bool {
     match statement.kind() {
         "raise_statement" => is_bare_raise(statement),
         "if_statement" => {
             let consequence_reraises =
-                statement.child_by_field_name("consequence").is_some_and(always_reraises);
+                statement.child_by_field_name("consequence").is_some_and(|body| always_reraises(module, body));
             let mut cursor = statement.walk();
             let branches: Vec<Node<'_>> = statement.children_by_field_name("alternative", &mut cursor).collect();
             let has_else = branches.iter().any(|branch| branch.kind() == "else_clause");
             let branches_reraise = branches.iter().all(|branch| {
                 let field = if branch.kind() == "else_clause" { "body" } else { "consequence" };
-                branch.child_by_field_name(field).is_some_and(always_reraises)
+                branch.child_by_field_name(field).is_some_and(|body| always_reraises(module, body))
             });
             consequence_reraises && has_else && branches_reraise
         }
@@ -153,7 +153,7 @@ fn is_bare_raise(statement: Node<'_>) -> bool {
 /// True when `statement` may leave the handler other than by a bare
 /// `raise`: a `return`, a `raise` of something, or a `break`/`continue`
 /// aimed at a loop outside it. Code in nested functions does not count.
-fn may_leave(statement: Node<'_>) -> bool {
+fn may_leave(module: &Module<'_>, statement: Node<'_>) -> bool {
     let mut leaves = false;
     visit(statement, |node| match node.kind() {
         "function_definition" | "class_definition" | "lambda" => Walk::Skip,
@@ -165,7 +165,7 @@ fn may_leave(statement: Node<'_>) -> bool {
             leaves = true;
             Walk::Stop
         }
-        "break_statement" | "continue_statement" if !inside_loop_within(node, statement) => {
+        "break_statement" | "continue_statement" if !inside_loop_within(module, node, statement) => {
             leaves = true;
             Walk::Stop
         }
@@ -175,9 +175,9 @@ fn may_leave(statement: Node<'_>) -> bool {
 }
 
 /// True when a `break`/`continue` belongs to a loop body inside `outer`.
-fn inside_loop_within(jump: Node<'_>, outer: Node<'_>) -> bool {
+fn inside_loop_within(module: &Module<'_>, jump: Node<'_>, outer: Node<'_>) -> bool {
     let mut child = jump;
-    let mut current = jump.parent();
+    let mut current = module.parent(jump);
     while let Some(ancestor) = current {
         if matches!(ancestor.kind(), "for_statement" | "while_statement")
             && ancestor.child_by_field_name("body") == Some(child)
@@ -188,7 +188,7 @@ fn inside_loop_within(jump: Node<'_>, outer: Node<'_>) -> bool {
             return false;
         }
         child = ancestor;
-        current = ancestor.parent();
+        current = module.parent(ancestor);
     }
     false
 }
@@ -273,7 +273,7 @@ impl Place {
 }
 
 fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
-    let mut current = node.parent();
+    let mut current = module.parent(node);
     while let Some(ancestor) = current {
         let name = || ancestor.child_by_field_name("name").map(|name| module.text(name).to_string());
         match ancestor.kind() {
@@ -287,18 +287,18 @@ fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
             "class_definition" => return name().map_or(Place::Module, Place::Class),
             _ => {}
         }
-        current = ancestor.parent();
+        current = module.parent(ancestor);
     }
     Place::Module
 }
 
 /// The name of the class a function is defined directly in.
 fn class_of_method<'s>(module: &Module<'s>, function: Node<'_>) -> Option<&'s str> {
-    let mut parent = function.parent()?;
+    let mut parent = module.parent(function)?;
     if parent.kind() == "decorated_definition" {
-        parent = parent.parent()?;
+        parent = module.parent(parent)?;
     }
-    let class = parent.parent().filter(|class| parent.kind() == "block" && class.kind() == "class_definition")?;
+    let class = module.parent(parent).filter(|class| parent.kind() == "block" && class.kind() == "class_definition")?;
     class.child_by_field_name("name").map(|name| module.text(name))
 }
 
@@ -450,7 +450,7 @@ mod tests {
 
     fn reraises(source: &str) -> bool {
         let module = Module::parse(source, "t.py").unwrap();
-        always_reraises(body(first_clause(&module)).unwrap())
+        always_reraises(&module, body(first_clause(&module)).unwrap())
     }
 
     #[test]

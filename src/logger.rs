@@ -50,7 +50,7 @@ pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
         return None;
     }
     let hidden = enclosing_scope_names(module, node);
-    let at_import_time = runs_at_import_time(node);
+    let at_import_time = runs_at_import_time(module, node);
     if let Some(logger) = module_logger(semantic) {
         // Import-time code (module level, class bodies) only sees what ran before it.
         let defined_in_time = !at_import_time || logger.statement.end_byte() <= node.start_byte();
@@ -81,7 +81,7 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
         return true;
     }
     let logging_classes = module_classes_derived_from_logging(semantic);
-    let mut current = node.parent();
+    let mut current = module.parent(node);
     let mut innermost_function = true;
     while let Some(ancestor) = current {
         let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
@@ -99,7 +99,7 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
             }
             _ => {}
         }
-        current = ancestor.parent();
+        current = module.parent(ancestor);
     }
     false
 }

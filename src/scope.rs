@@ -11,13 +11,13 @@ use crate::module::Module;
 use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
 
 /// True when `node` runs as the module is imported: not inside a function or lambda.
-pub fn runs_at_import_time(node: Node<'_>) -> bool {
-    let mut current = node.parent();
+pub fn runs_at_import_time(module: &Module<'_>, node: Node<'_>) -> bool {
+    let mut current = module.parent(node);
     while let Some(ancestor) = current {
         if matches!(ancestor.kind(), "function_definition" | "lambda") {
             return false;
         }
-        current = ancestor.parent();
+        current = module.parent(ancestor);
     }
     true
 }
@@ -28,7 +28,7 @@ pub fn runs_at_import_time(node: Node<'_>) -> bool {
 pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet<&'s str> {
     let mut names = HashSet::new();
     let mut inside_function = false;
-    let mut current = node.parent();
+    let mut current = module.parent(node);
     while let Some(ancestor) = current {
         match ancestor.kind() {
             "function_definition" => {
@@ -49,7 +49,7 @@ pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet
             }
             _ => {}
         }
-        current = ancestor.parent();
+        current = module.parent(ancestor);
     }
     names
 }

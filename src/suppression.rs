@@ -209,7 +209,7 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
         if matches!(node.kind(), "string" | "concatenated_string") {
             line_start = line_start.max(module.line_start(node.end_byte()));
         }
-        current = node.parent();
+        current = module.parent(node);
     }
     // Follow `\` continuations to the line that ends the statement.
     loop {

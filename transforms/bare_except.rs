@@ -117,7 +117,7 @@ impl Transform for BareExcept {
 fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
     let except = keyword(clause)?;
     let handler_body = body(clause)?;
-    let reraises = always_reraises(handler_body);
+    let reraises = always_reraises(context.module, handler_body);
     let message = if reraises {
         "bare `except:` re-raises everything it catches; `except BaseException:` says so"
     } else {

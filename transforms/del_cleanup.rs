@@ -227,7 +227,7 @@ fn plan_fix(
 
 /// The one `__del__` a fix can rewrite: a plain `def` directly in the class body.
 fn plain_del_method<'t>(
-    module: &Module<'t>,
+    module: &'t Module<'t>,
     body: Node<'t>,
     bindings: &[Node<'t>],
 ) -> Result<DelMethod<'t>, &'static str> {
@@ -236,11 +236,11 @@ fn plain_del_method<'t>(
         [] => return Err("`__del__` is not a `def`"),
         _ => return Err("`__del__` is bound more than once"),
     };
-    let function = name.parent().filter(|parent| parent.kind() == "function_definition");
+    let function = module.parent(*name).filter(|parent| parent.kind() == "function_definition");
     let Some(function) = function else {
         return Err("`__del__` is not a `def`");
     };
-    match function.parent() {
+    match module.parent(function) {
         Some(parent) if parent == body => {}
         Some(parent) if parent.kind() == "decorated_definition" => return Err("`__del__` is decorated"),
         _ => return Err("`__del__` is defined conditionally"),

@@ -103,7 +103,7 @@ impl Transform for ExceptionWithoutTraceback {
         let mut diagnostics = Vec::new();
         context.module.visit(context.module.root(), |node| {
             if node.kind() == "call"
-                && let Some(clause) = enclosing_handler(node)
+                && let Some(clause) = enclosing_handler(context.module, node)
             {
                 diagnostics.extend(check_call(context, clause, node));
             }
@@ -182,7 +182,7 @@ fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
     let mut found = false;
     visit(arguments, |node| {
         if node.kind() == "identifier" && module.text(node) == name {
-            let parent = node.parent();
+            let parent = module.parent(node);
             let is_attribute_owner = parent
                 .is_some_and(|parent| parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(node));
             let is_part_of_a_name = parent.is_some_and(|parent| {

@@ -235,7 +235,7 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
         let closure_node = semantic.scope(closure).node;
         let loop_target = semantic.bindings_of(symbol).iter().find_map(|&binding| {
             let binding = semantic.binding(binding);
-            is_loop_around(binding.kind, binding.source, closure_node).then_some(binding.name)
+            is_loop_around(semantic.module(), binding.kind, binding.source, closure_node).then_some(binding.name)
         });
         if let Some(loop_target) = loop_target {
             let depth = semantic.ancestor_scopes(home).count();
@@ -263,12 +263,12 @@ fn outermost_closure_below(semantic: &Semantic<'_>, from: ScopeId, home: ScopeId
 
 /// `node` is in the part of a loop that runs once per value of its target:
 /// a `for` statement's body, or a comprehension's element and later clauses.
-fn is_loop_around(kind: BindingKind, source: Node<'_>, node: Node<'_>) -> bool {
+fn is_loop_around(module: &Module<'_>, kind: BindingKind, source: Node<'_>, node: Node<'_>) -> bool {
     let inside = |outer: Node<'_>| outer.start_byte() <= node.start_byte() && node.end_byte() <= outer.end_byte();
     match kind {
         BindingKind::ForTarget => source.child_by_field_name("body").is_some_and(inside),
         BindingKind::ComprehensionTarget => {
-            let Some(comprehension) = source.parent() else { return false };
+            let Some(comprehension) = module.parent(source) else { return false };
             let in_element = comprehension.child_by_field_name("body").is_some_and(inside);
             let in_later_clause = inside(comprehension) && node.start_byte() >= source.end_byte();
             in_element || in_later_clause
@@ -309,7 +309,7 @@ fn message(names: &[&str]) -> String {
 
 /// The closure is used up before the loop moves on, or the loop never moves on.
 fn cannot_outlive_iteration(semantic: &Semantic<'_>, closure: Node<'_>, captures: &[Capture]) -> bool {
-    let (outer, parent) = outside_parentheses(closure);
+    let (outer, parent) = outside_parentheses(semantic.module(), closure);
     let Some(parent) = parent else { return false };
     let called_on_the_spot =
         parent.kind() == "call" && parent.child_by_field_name("function") == Some(outer);
@@ -320,9 +320,9 @@ fn cannot_outlive_iteration(semantic: &Semantic<'_>, closure: Node<'_>, captures
 }
 
 /// The node itself, or the outermost parentheses around it, and what holds that.
-fn outside_parentheses(node: Node<'_>) -> (Node<'_>, Option<Node<'_>>) {
+fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>, Option<Node<'m>>) {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = module.parent(current) {
         if parent.kind() != "parenthesized_expression" {
             return (current, Some(parent));
         }
@@ -334,11 +334,12 @@ fn outside_parentheses(node: Node<'_>) -> (Node<'_>, Option<Node<'_>>) {
 /// `sorted(..., key=<closure>)`, `xs.sort(key=<closure>)`, `reduce(<closure>, ...)`,
 /// `self.assertRaises(Error, <closure>)`.
 fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
+    let module = semantic.module();
     if parent.kind() == "keyword_argument" {
         let is_key = parent
             .child_by_field_name("name")
             .is_some_and(|name| &semantic.module().source[name.byte_range()] == "key");
-        let call = parent.parent().and_then(|arguments| arguments.parent());
+        let call = module.parent(parent).and_then(|arguments| module.parent(arguments));
         return is_key
             && call.is_some_and(|call| {
                 calls_one_of(semantic, call, &["builtins.sorted", "builtins.min", "builtins.max", "heapq.nsmallest", "heapq.nlargest"])
@@ -348,7 +349,7 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
     if parent.kind() != "argument_list" {
         return false;
     }
-    let Some(call) = parent.parent() else { return false };
+    let Some(call) = module.parent(parent) else { return false };
     // `reduce(f, xs)`; `self.assertRaises(E, f)`, `pytest.raises(E, f)` call `f` at once.
     (is_first_positional_argument(argument, parent) && calls_one_of(semantic, call, &["functools.reduce"]))
         || calls_method(semantic, call, &["assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex"])
@@ -357,22 +358,23 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
 
 /// `list(map(<closure>, xs))`, `for x in filter(<closure>, xs):`, ...
 fn is_consumed_map_or_filter(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
+    let module = semantic.module();
     if !is_first_positional_argument(argument, parent) {
         return false;
     }
-    let Some(call) = parent.parent() else { return false };
+    let Some(call) = module.parent(parent) else { return false };
     if !calls_one_of(semantic, call, &["builtins.map", "builtins.filter"]) {
         return false;
     }
-    let (call, Some(holder)) = outside_parentheses(call) else { return false };
+    let (call, Some(holder)) = outside_parentheses(module, call) else { return false };
     match holder.kind() {
-        "argument_list" => holder.parent().is_some_and(|consumer| {
+        "argument_list" => module.parent(holder).is_some_and(|consumer| {
             calls_one_of(semantic, consumer, CONSUMERS) || calls_method(semantic, consumer, &["join", "extend", "update"])
         }),
         "for_statement" => holder.child_by_field_name("right") == Some(call),
         "for_in_clause" => {
             holder.child_by_field_name("right") == Some(call)
-                && holder.parent().is_some_and(|comprehension| comprehension.kind() != "generator_expression")
+                && module.parent(holder).is_some_and(|comprehension| comprehension.kind() != "generator_expression")
         }
         "list_splat" => true,
         _ => false,
@@ -424,7 +426,8 @@ fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bo
 /// `return <closure>` inside the `for` statement that binds every captured
 /// variable: the function ends, the loop never assigns them again.
 fn is_returned_from_the_loop(semantic: &Semantic<'_>, closure: Node<'_>, captures: &[Capture]) -> bool {
-    let mut current = closure.parent();
+    let module = semantic.module();
+    let mut current = module.parent(closure);
     let mut returned = false;
     while let Some(node) = current {
         match node.kind() {
@@ -443,7 +446,7 @@ fn is_returned_from_the_loop(semantic: &Semantic<'_>, closure: Node<'_>, capture
             }
             _ => {}
         }
-        current = node.parent();
+        current = module.parent(node);
     }
     false
 }

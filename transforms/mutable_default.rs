@@ -292,7 +292,7 @@ fn dedup_imports(edits: &mut Vec<Edit>) {
 /// time, in the function's scope: every name it reads must mean the same there.
 fn defaults_can_move(module: &Module<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> bool {
     let mut hidden: HashSet<&str> = function_scope_names(module, function);
-    if let Some(class_body) = enclosing_class_body(function) {
+    if let Some(class_body) = enclosing_class_body(module, function) {
         hidden.extend(block_scope_names(module, class_body));
     }
     mutable.iter().all(|parameter| {
@@ -302,12 +302,12 @@ fn defaults_can_move(module: &Module<'_>, function: Node<'_>, mutable: &[Mutable
 }
 
 /// The class body a method is defined directly in.
-fn enclosing_class_body(function: Node<'_>) -> Option<Node<'_>> {
-    let mut parent = function.parent()?;
+fn enclosing_class_body<'m>(module: &'m Module<'_>, function: Node<'m>) -> Option<Node<'m>> {
+    let mut parent = module.parent(function)?;
     if parent.kind() == "decorated_definition" {
-        parent = parent.parent()?;
+        parent = module.parent(parent)?;
     }
-    let class = parent.parent()?;
+    let class = module.parent(parent)?;
     (parent.kind() == "block" && class.kind() == "class_definition").then_some(parent)
 }
 
@@ -318,10 +318,10 @@ fn names_in_expression<'s>(module: &Module<'s>, expression: Node<'_>) -> (Vec<&'
     visit(expression, |node| {
         match node.kind() {
             "identifier" => {
-                let is_attribute_name = node.parent().is_some_and(|parent| {
+                let is_attribute_name = module.parent(node).is_some_and(|parent| {
                     parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(node)
                 });
-                let is_keyword = node.parent().is_some_and(|parent| {
+                let is_keyword = module.parent(node).is_some_and(|parent| {
                     parent.kind() == "keyword_argument" && parent.child_by_field_name("name") == Some(node)
                 });
                 if !is_attribute_name && !is_keyword {

@@ -181,7 +181,7 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                     // The binding statement too: it may close the file first (in a `try`)
                     // or hand it on (`with f as f:`).
                     Some(bound) => (later[..=bound].to_vec(), Region::UntilBound),
-                    None => (vec![scope_of(opened.statement)], Region::Scope),
+                    None => (vec![scope_of(module, opened.statement)], Region::Scope),
                 };
                 let Some(message) = unclosed_message(module, &opened, &roots, region) else {
                     continue;
@@ -240,7 +240,7 @@ fn qualified_root<'s>(module: &Module<'s>, mut expression: Node<'_>) -> Option<&
 /// `statement`, so that it does not mean the module's (or builtin) `name`.
 fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
     let mut in_class_scope = true;
-    let mut current = statement.parent();
+    let mut current = module.parent(statement);
     while let Some(node) = current {
         match node.kind() {
             "function_definition" => {
@@ -260,7 +260,7 @@ fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str
             }
             _ => {}
         }
-        current = node.parent();
+        current = module.parent(node);
     }
     false
 }
@@ -281,7 +281,7 @@ fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut found = Vec::new();
     visit(node, |child| {
-        if child.kind() == "identifier" && module.text(child) == name && !is_attribute_name(child) {
+        if child.kind() == "identifier" && module.text(child) == name && !is_attribute_name(module, child) {
             found.push(child);
         }
         Walk::Descend
@@ -290,8 +290,8 @@ fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'
 }
 
 /// The `b` of `a.b`: an attribute, not a name.
-fn is_attribute_name(identifier: Node<'_>) -> bool {
-    identifier.parent().is_some_and(|parent| {
+fn is_attribute_name(module: &Module<'_>, identifier: Node<'_>) -> bool {
+    module.parent(identifier).is_some_and(|parent| {
         parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(identifier)
     })
 }
@@ -302,12 +302,12 @@ fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
     references(module, statement, name).into_iter().any(|reference| {
         let in_return_or_yield = ancestor_of_kind(reference, &["return_statement", "yield"])
             .is_some_and(|ancestor| statement.start_byte() <= ancestor.start_byte());
-        in_return_or_yield && !is_attribute_object(reference)
+        in_return_or_yield && !is_attribute_object(module, reference)
     })
 }
 
-fn is_attribute_object(identifier: Node<'_>) -> bool {
-    identifier.parent().is_some_and(|parent| {
+fn is_attribute_object(module: &Module<'_>, identifier: Node<'_>) -> bool {
+    module.parent(identifier).is_some_and(|parent| {
         parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(identifier)
     })
 }
@@ -362,7 +362,7 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
     for statement in after {
         if !references(module, *statement, name).is_empty() {
             let rebinds_only = binds(module, *statement, name)
-                && references(module, *statement, name).iter().all(|reference| is_binding_target(*reference));
+                && references(module, *statement, name).iter().all(|reference| is_binding_target(module, *reference));
             return !rebinds_only;
         }
     }
@@ -370,8 +370,8 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
 }
 
 /// The `f` of `f = ...`, `for f in ...`, `... as f`, `(f := ...)`: the name bound, not read.
-fn is_binding_target(identifier: Node<'_>) -> bool {
-    identifier.parent().is_some_and(|parent| match parent.kind() {
+fn is_binding_target(module: &Module<'_>, identifier: Node<'_>) -> bool {
+    module.parent(identifier).is_some_and(|parent| match parent.kind() {
         "assignment" | "for_statement" | "for_in_clause" => parent.child_by_field_name("left") == Some(identifier),
         "named_expression" => parent.child_by_field_name("name") == Some(identifier),
         "as_pattern_target" => true,
@@ -383,7 +383,7 @@ fn is_binding_target(identifier: Node<'_>) -> bool {
 /// its header, else the file's unit (a tab where the block uses tabs).
 fn block_step(module: &Module<'_>, block: Node<'_>, indent: &str) -> String {
     if block.kind() == "block"
-        && let Some(header) = block.parent()
+        && let Some(header) = module.parent(block)
         && let Some(step) = indent.strip_prefix(module.indentation_at(header.start_byte()))
         && !step.is_empty()
     {
@@ -482,7 +482,7 @@ fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>]
                     Fate::Escapes
                 }
                 "attribute" if is_name_attribute(module.source, node, name, "close") => Fate::ClosedElsewhere,
-                "identifier" if module.text(node) == name && !is_attribute_name(node) => use_of(module, node),
+                "identifier" if module.text(node) == name && !is_attribute_name(module, node) => use_of(module, node),
                 _ => return Walk::Descend,
             };
             fate = fate.max(seen);
@@ -530,13 +530,13 @@ const STORING_METHODS: &[&str] = &[
 
 /// What one use of the name says about the file's fate.
 fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
-    if is_attribute_object(reference) {
+    if is_attribute_object(module, reference) {
         return Fate::Leaks;
     }
-    let Some(parent) = reference.parent() else {
+    let Some(parent) = module.parent(reference) else {
         return Fate::Escapes;
     };
-    if is_binding_target(reference) {
+    if is_binding_target(module, reference) {
         // A new binding, not a use of the file.
         return Fate::Leaks;
     }
@@ -553,11 +553,11 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     }
     let argument_list = match parent.kind() {
         "argument_list" => Some(parent),
-        "keyword_argument" => parent.parent(),
+        "keyword_argument" => module.parent(parent),
         _ => None,
     };
     let Some(callee) = argument_list
-        .and_then(|arguments| arguments.parent())
+        .and_then(|arguments| module.parent(arguments))
         .filter(|call| call.kind() == "call")
         .and_then(|call| call.child_by_field_name("function"))
     else {
@@ -577,13 +577,13 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
 }
 
 /// The function, class or module body whose variables the statement binds.
-fn scope_of(statement: Node<'_>) -> Node<'_> {
-    let mut current = statement.parent();
+fn scope_of<'m>(module: &'m Module<'_>, statement: Node<'m>) -> Node<'m> {
+    let mut current = module.parent(statement);
     while let Some(node) = current {
         match node.kind() {
             "function_definition" | "class_definition" => return node.child_by_field_name("body").unwrap_or(node),
             "module" => return node,
-            _ => current = node.parent(),
+            _ => current = module.parent(node),
         }
     }
     statement
