@@ -11,23 +11,23 @@ use crate::fix::Edit;
 use crate::logger::logger_at;
 use crate::module::Module;
 use crate::semantic::Semantic;
-use crate::walk::{Walk, statements, visit};
+use crate::walk::{KindName, Walk, statements, visit};
 
 /// The clause's body.
 pub fn body(clause: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = clause.walk();
-    clause.children(&mut cursor).find(|child| child.kind() == "block")
+    clause.children(&mut cursor).find(|child| child.kind_name() == "block")
 }
 
 /// `except* E:` (an exception-group handler).
 pub fn is_star(clause: Node<'_>) -> bool {
     let mut cursor = clause.walk();
-    clause.children(&mut cursor).any(|child| child.kind() == "*")
+    clause.children(&mut cursor).any(|child| child.kind_name() == "*")
 }
 
 /// The `except` keyword.
 pub fn keyword(clause: Node<'_>) -> Option<Node<'_>> {
-    clause.child(0).filter(|child| child.kind() == "except")
+    clause.child(0).filter(|child| child.kind_name() == "except")
 }
 
 /// `except:`, catching everything.
@@ -43,13 +43,13 @@ pub fn caught_types(clause: Node<'_>) -> Vec<Node<'_>> {
     let mut pending: Vec<Node<'_>> = clause.children_by_field_name("value", &mut cursor).collect();
     pending.reverse();
     while let Some(node) = pending.pop() {
-        match node.kind() {
+        match node.kind_name() {
             // `as_pattern` holds the caught expression first, then the alias.
             "as_pattern" => pending.extend(node.named_child(0)),
             "tuple" | "parenthesized_expression" | "expression_list" => {
                 let mut inner = node.walk();
                 let mut elements: Vec<Node<'_>> =
-                    node.named_children(&mut inner).filter(|child| child.kind() != "comment").collect();
+                    node.named_children(&mut inner).filter(|child| child.kind_name() != "comment").collect();
                 elements.reverse();
                 pending.extend(elements);
             }
@@ -61,10 +61,10 @@ pub fn caught_types(clause: Node<'_>) -> Vec<Node<'_>> {
 
 /// The name the exception is bound to: `e` in `except E as e:`.
 pub fn bound_name<'s>(module: &Module<'s>, clause: Node<'_>) -> Option<&'s str> {
-    let value = clause.child_by_field_name("value").filter(|value| value.kind() == "as_pattern")?;
+    let value = clause.child_by_field_name("value").filter(|value| value.kind_name() == "as_pattern")?;
     let target = value.child_by_field_name("alias")?;
     let name = target.named_child(0).unwrap_or(target);
-    (name.kind() == "identifier").then(|| module.text(name))
+    (name.kind_name() == "identifier").then(|| module.text(name))
 }
 
 /// The nearest `except` clause whose body holds `node`, within the same
@@ -73,8 +73,8 @@ pub fn enclosing_handler<'m>(module: &'m Module<'_>, node: Node<'m>) -> Option<N
     let mut child = node;
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        match ancestor.kind() {
-            "except_clause" => return (child.kind() == "block").then_some(ancestor),
+        match ancestor.kind_name() {
+            "except_clause" => return (child.kind_name() == "block").then_some(ancestor),
             "function_definition" | "lambda" | "class_definition" => return None,
             _ => {}
         }
@@ -90,12 +90,12 @@ pub fn only_swallows(body: Node<'_>) -> bool {
     let mut any = false;
     let all = statements(body).all(|statement| {
         any = true;
-        match statement.kind() {
+        match statement.kind_name() {
             "pass_statement" | "continue_statement" => true,
             "expression_statement" => is_ellipsis_statement(statement),
             "return_statement" => match statement.named_child(0) {
                 None => true,
-                Some(value) => value.kind() == "none",
+                Some(value) => value.kind_name() == "none",
             },
             _ => false,
         }
@@ -104,9 +104,9 @@ pub fn only_swallows(body: Node<'_>) -> bool {
 }
 
 fn is_ellipsis_statement(statement: Node<'_>) -> bool {
-    statement.kind() == "expression_statement"
+    statement.kind_name() == "expression_statement"
         && statement.named_child_count() == 1
-        && statement.named_child(0).is_some_and(|value| value.kind() == "ellipsis")
+        && statement.named_child(0).is_some_and(|value| value.kind_name() == "ellipsis")
 }
 
 /// True when every path through the body ends in a bare `raise`: no
@@ -126,16 +126,16 @@ pub fn always_reraises(module: &Module<'_>, body: Node<'_>) -> bool {
 
 /// `raise`, or an `if`/`elif`/`else` whose every branch always re-raises.
 fn ends_in_bare_raise(module: &Module<'_>, statement: Node<'_>) -> bool {
-    match statement.kind() {
+    match statement.kind_name() {
         "raise_statement" => is_bare_raise(statement),
         "if_statement" => {
             let consequence_reraises =
                 statement.child_by_field_name("consequence").is_some_and(|body| always_reraises(module, body));
             let mut cursor = statement.walk();
             let branches: Vec<Node<'_>> = statement.children_by_field_name("alternative", &mut cursor).collect();
-            let has_else = branches.iter().any(|branch| branch.kind() == "else_clause");
+            let has_else = branches.iter().any(|branch| branch.kind_name() == "else_clause");
             let branches_reraise = branches.iter().all(|branch| {
-                let field = if branch.kind() == "else_clause" { "body" } else { "consequence" };
+                let field = if branch.kind_name() == "else_clause" { "body" } else { "consequence" };
                 branch.child_by_field_name(field).is_some_and(|body| always_reraises(module, body))
             });
             consequence_reraises && has_else && branches_reraise
@@ -146,8 +146,8 @@ fn ends_in_bare_raise(module: &Module<'_>, statement: Node<'_>) -> bool {
 
 fn is_bare_raise(statement: Node<'_>) -> bool {
     let mut cursor = statement.walk();
-    statement.kind() == "raise_statement"
-        && statement.named_children(&mut cursor).all(|child| child.kind() == "comment")
+    statement.kind_name() == "raise_statement"
+        && statement.named_children(&mut cursor).all(|child| child.kind_name() == "comment")
 }
 
 /// True when `statement` may leave the handler other than by a bare
@@ -155,7 +155,7 @@ fn is_bare_raise(statement: Node<'_>) -> bool {
 /// aimed at a loop outside it. Code in nested functions does not count.
 fn may_leave(module: &Module<'_>, statement: Node<'_>) -> bool {
     let mut leaves = false;
-    visit(statement, |node| match node.kind() {
+    visit(statement, |node| match node.kind_name() {
         "function_definition" | "class_definition" | "lambda" => Walk::Skip,
         "return_statement" => {
             leaves = true;
@@ -179,7 +179,7 @@ fn inside_loop_within(module: &Module<'_>, jump: Node<'_>, outer: Node<'_>) -> b
     let mut child = jump;
     let mut current = module.parent(jump);
     while let Some(ancestor) = current {
-        if matches!(ancestor.kind(), "for_statement" | "while_statement")
+        if matches!(ancestor.kind_name(), "for_statement" | "while_statement")
             && ancestor.child_by_field_name("body") == Some(child)
         {
             return true;
@@ -200,7 +200,7 @@ fn inside_loop_within(module: &Module<'_>, jump: Node<'_>, outer: Node<'_>) -> b
 pub fn prepend_statement(module: &Module<'_>, body: Node<'_>, statement: &str) -> Option<Edit> {
     let body_statements: Vec<Node<'_>> = statements(body).collect();
     let first = *body_statements.first()?;
-    let placeholder = first.kind() == "pass_statement" || is_ellipsis_statement(first);
+    let placeholder = first.kind_name() == "pass_statement" || is_ellipsis_statement(first);
     if body_statements.len() == 1 && placeholder {
         return Some(Edit::replace(first.byte_range(), statement));
     }
@@ -235,7 +235,7 @@ pub fn log_exception_call(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<L
 pub fn failure_message(module: &Module<'_>, clause: Node<'_>) -> String {
     let operations = clause
         .parent()
-        .filter(|parent| parent.kind() == "try_statement")
+        .filter(|parent| parent.kind_name() == "try_statement")
         .and_then(|try_statement| try_statement.child_by_field_name("body"))
         .map(|body| failed_operations(module, body))
         .unwrap_or_default();
@@ -276,7 +276,7 @@ fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
         let name = || ancestor.child_by_field_name("name").map(|name| module.text(name).to_string());
-        match ancestor.kind() {
+        match ancestor.kind_name() {
             "function_definition" => {
                 let Some(function) = name() else { return Place::Module };
                 return match class_of_method(module, ancestor) {
@@ -295,10 +295,10 @@ fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
 /// The name of the class a function is defined directly in.
 fn class_of_method<'s>(module: &Module<'s>, function: Node<'_>) -> Option<&'s str> {
     let mut parent = module.parent(function)?;
-    if parent.kind() == "decorated_definition" {
+    if parent.kind_name() == "decorated_definition" {
         parent = module.parent(parent)?;
     }
-    let class = module.parent(parent).filter(|class| parent.kind() == "block" && class.kind() == "class_definition")?;
+    let class = module.parent(parent).filter(|class| parent.kind_name() == "block" && class.kind_name() == "class_definition")?;
     class.child_by_field_name("name").map(|name| module.text(name))
 }
 
@@ -312,7 +312,7 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
             operations.push(operation);
         }
     };
-    visit(try_body, |node| match node.kind() {
+    visit(try_body, |node| match node.kind_name() {
         // A class body runs now (`class Color(Enum): ...` can fail); a function's runs later.
         "class_definition" => {
             if let Some(name) = node.child_by_field_name("name") {
@@ -355,15 +355,15 @@ fn rarely_fails(callee: &str) -> bool {
 /// two parts when long.
 fn dotted_name(module: &Module<'_>, expression: Node<'_>) -> Option<String> {
     let mut node = expression;
-    while node.kind() == "attribute" {
+    while node.kind_name() == "attribute" {
         node = node.child_by_field_name("object")?;
     }
-    if node.kind() != "identifier" {
+    if node.kind_name() != "identifier" {
         return None;
     }
     let mut parts = Vec::new();
     let mut current = expression;
-    while current.kind() == "attribute" {
+    while current.kind_name() == "attribute" {
         parts.push(module.text(current.child_by_field_name("attribute")?));
         current = current.child_by_field_name("object")?;
     }
@@ -382,7 +382,7 @@ fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
     let names: Vec<String> = statement
         .children_by_field_name("name", &mut cursor)
         .filter_map(|name| {
-            let name = match name.kind() {
+            let name = match name.kind_name() {
                 "aliased_import" => name.child_by_field_name("name")?,
                 _ => name,
             };
@@ -395,7 +395,7 @@ fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
         _ => "...".to_string(),
     };
     match statement.child_by_field_name("module_name") {
-        Some(source) if statement.kind() == "import_from_statement" => {
+        Some(source) if statement.kind_name() == "import_from_statement" => {
             format!("from {} import {names}", without_spaces(module.text(source)))
         }
         _ => format!("import {names}"),
@@ -434,7 +434,7 @@ mod tests {
     fn first_clause<'t>(module: &'t Module<'_>) -> Node<'t> {
         let mut found = None;
         module.visit(module.root(), |node| {
-            if node.kind() == "except_clause" {
+            if node.kind_name() == "except_clause" {
                 found = Some(node);
                 return Walk::Stop;
             }

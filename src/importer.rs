@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use crate::fix::Edit;
 use crate::module::Module;
 use crate::semantic::Semantic;
-use crate::walk::statements;
+use crate::walk::{KindName, statements};
 
 /// How a fix refers to what it imported: the name to write, and the edit
 /// that adds the import if the module lacks it.
@@ -128,7 +128,7 @@ fn bom_len(module: &Module<'_>) -> usize {
 fn header_statements<'t>(module: &'t Module<'_>) -> Vec<Node<'t>> {
     let mut header = Vec::new();
     for (index, statement) in statements(module.root()).enumerate() {
-        let is_header = match statement.kind() {
+        let is_header = match statement.kind_name() {
             "import_statement" | "import_from_statement" | "future_import_statement" => true,
             "expression_statement" => index == 0 && is_docstring(statement),
             _ => false,
@@ -143,11 +143,11 @@ fn header_statements<'t>(module: &'t Module<'_>) -> Vec<Node<'t>> {
 
 /// A statement that is only a string literal (a docstring when it comes first).
 pub fn is_docstring(statement: Node<'_>) -> bool {
-    statement.kind() == "expression_statement"
+    statement.kind_name() == "expression_statement"
         && statement.named_child_count() == 1
         && statement
             .named_child(0)
-            .is_some_and(|value| matches!(value.kind(), "string" | "concatenated_string"))
+            .is_some_and(|value| matches!(value.kind_name(), "string" | "concatenated_string"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::importer::{Imported, ensure_import};
 use crate::module::Module;
 use crate::scope::{enclosing_scope_names, runs_at_import_time};
 use crate::semantic::{Binding, Semantic};
-use crate::walk::statements;
+use crate::walk::{KindName, statements};
 
 /// A module-level `NAME = logging.getLogger(...)`.
 #[derive(Clone, Copy, Debug)]
@@ -27,12 +27,12 @@ pub struct ModuleLogger<'t> {
 pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
     let module = semantic.module();
     statements(module.root()).find_map(|statement| {
-        if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+        if statement.kind_name() != "expression_statement" || statement.named_child_count() != 1 {
             return None;
         }
-        let assignment = statement.named_child(0).filter(|node| node.kind() == "assignment")?;
-        let target = assignment.child_by_field_name("left").filter(|node| node.kind() == "identifier")?;
-        let value = assignment.child_by_field_name("right").filter(|node| node.kind() == "call")?;
+        let assignment = statement.named_child(0).filter(|node| node.kind_name() == "assignment")?;
+        let target = assignment.child_by_field_name("left").filter(|node| node.kind_name() == "identifier")?;
+        let value = assignment.child_by_field_name("right").filter(|node| node.kind_name() == "call")?;
         let function = value.child_by_field_name("function")?;
         (semantic.qualified_name(function).as_deref() == Some("logging.getLogger"))
             .then(|| ModuleLogger { name: module.text(target), statement })
@@ -85,7 +85,7 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
     let mut innermost_function = true;
     while let Some(ancestor) = current {
         let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
-        match ancestor.kind() {
+        match ancestor.kind_name() {
             "function_definition" => {
                 if innermost_function && name == Some("__del__") {
                     return true;
@@ -110,11 +110,11 @@ fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m s
     let module = semantic.module();
     let classes: Vec<(&'m str, Vec<Node<'m>>)> = statements(module.root())
         .filter_map(|statement| {
-            let class = match statement.kind() {
+            let class = match statement.kind_name() {
                 "decorated_definition" => statement.child_by_field_name("definition")?,
                 _ => statement,
             };
-            let name = class.child_by_field_name("name").filter(|_| class.kind() == "class_definition")?;
+            let name = class.child_by_field_name("name").filter(|_| class.kind_name() == "class_definition")?;
             Some((module.text(name), class_bases(class)))
         })
         .collect();
@@ -134,7 +134,7 @@ fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m s
 }
 
 fn is_logging_class(semantic: &Semantic<'_>, derived: &[&str], base: Node<'_>) -> bool {
-    if base.kind() == "identifier" && derived.contains(&semantic.module().text(base)) {
+    if base.kind_name() == "identifier" && derived.contains(&semantic.module().text(base)) {
         return true;
     }
     semantic.qualified_name(base).is_some_and(|name| name.starts_with("logging."))
@@ -148,7 +148,7 @@ fn class_bases(class: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
-        .filter(|argument| matches!(argument.kind(), "identifier" | "attribute"))
+        .filter(|argument| matches!(argument.kind_name(), "identifier" | "attribute"))
         .collect()
 }
 
@@ -156,11 +156,11 @@ fn class_bases(class: Node<'_>) -> Vec<Node<'_>> {
 fn imported_before(module: &Module<'_>, name: &str, offset: usize) -> bool {
     statements(module.root())
         .take_while(|statement| statement.end_byte() <= offset)
-        .filter(|statement| statement.kind() == "import_statement")
+        .filter(|statement| statement.kind_name() == "import_statement")
         .any(|statement| {
             let mut cursor = statement.walk();
             statement.children_by_field_name("name", &mut cursor).any(|imported| {
-                let bound = match imported.kind() {
+                let bound = match imported.kind_name() {
                     "aliased_import" => imported.child_by_field_name("alias").map(|alias| module.text(alias)),
                     _ => module.text(imported).split('.').next().map(str::trim),
                 };

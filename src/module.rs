@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::error::FileError;
-use crate::walk::{NodeIndex, Walk, enclosing_statement};
+use crate::walk::{KindName, NodeIndex, Walk, enclosing_statement};
 
 self_cell::self_cell!(
     /// A tree and the index of its nodes, which borrows it.
@@ -180,7 +180,7 @@ fn detect_newline(source: &str) -> &'static str {
 fn detect_indent_unit(module: &Module<'_>) -> String {
     let mut unit = None;
     module.visit(module.root(), |node| {
-        if node.kind() != "block" || unit.is_some() {
+        if node.kind_name() != "block" || unit.is_some() {
             return if unit.is_some() { Walk::Stop } else { Walk::Descend };
         }
         let (Some(header), Some(first)) = (module.parent(node), node.named_child(0)) else {
@@ -296,7 +296,7 @@ fn error_position(root: Node<'_>) -> usize {
 
 fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
     let text = || &source[node.byte_range()];
-    match node.kind() {
+    match node.kind_name() {
         // `print >> f, x` is valid Python 3 (a tuple), read as a print statement.
         "print_statement" if !has_child_of_kind(node, "chevron") => Some("print statement"),
         "exec_statement" => Some("exec statement"),
@@ -321,13 +321,13 @@ fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
             let children: Vec<_> = node.children(&mut cursor).collect();
             let comma_before_colon = children
                 .iter()
-                .take_while(|child| child.kind() != ":")
-                .any(|child| child.kind() == ",");
+                .take_while(|child| child.kind_name() != ":")
+                .any(|child| child.kind_name() == ",");
             comma_before_colon.then_some("`except X, e:`")
         }
         "raise_statement" => node
             .named_child(0)
-            .filter(|value| value.kind() == "expression_list")
+            .filter(|value| value.kind_name() == "expression_list")
             .map(|_| "`raise E, value`"),
         _ => None,
     }
@@ -335,7 +335,7 @@ fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
 
 fn has_child_of_kind(node: Node<'_>, kind: &str) -> bool {
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|child| child.kind() == kind)
+    node.children(&mut cursor).any(|child| child.kind_name() == kind)
 }
 
 /// Shapes tree-sitter-python builds for valid code that mean something else:
@@ -343,10 +343,10 @@ fn has_child_of_kind(node: Node<'_>, kind: &str) -> bool {
 /// issue 314), `type(x).attr = v` read as a type alias (issue 321), and
 /// `print >> f, x` (a Python 3 tuple) read as a print statement.
 fn is_misparsed(node: Node<'_>) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "list_splat" | "dictionary_splat" => node.parent().is_some_and(|parent| {
             !matches!(
-                parent.kind(),
+                parent.kind_name(),
                 "argument_list"
                     | "list"
                     | "set"
@@ -357,13 +357,13 @@ fn is_misparsed(node: Node<'_>) -> bool {
                     | "parenthesized_expression"
                     | "pattern_list"
                     | "type"
-            ) || (parent.kind() == "subscript" && parent.named_child(0) == Some(node))
+            ) || (parent.kind_name() == "subscript" && parent.named_child(0) == Some(node))
         }),
         "print_statement" => true,
         "type_alias_statement" => node.child_by_field_name("left").is_none_or(|left| {
             !left
                 .named_child(0)
-                .is_some_and(|name| matches!(name.kind(), "identifier" | "generic_type"))
+                .is_some_and(|name| matches!(name.kind_name(), "identifier" | "generic_type"))
         }),
         _ => false,
     }

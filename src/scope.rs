@@ -9,12 +9,13 @@ use tree_sitter::Node;
 
 use crate::module::Module;
 use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
+use crate::walk::KindName;
 
 /// True when `node` runs as the module is imported: not inside a function or lambda.
 pub fn runs_at_import_time(module: &Module<'_>, node: Node<'_>) -> bool {
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        if matches!(ancestor.kind(), "function_definition" | "lambda") {
+        if matches!(ancestor.kind_name(), "function_definition" | "lambda") {
             return false;
         }
         current = module.parent(ancestor);
@@ -30,7 +31,7 @@ pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet
     let mut inside_function = false;
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        match ancestor.kind() {
+        match ancestor.kind_name() {
             "function_definition" => {
                 names.extend(function_scope_names(module, ancestor));
                 inside_function = true;
@@ -65,13 +66,13 @@ pub fn builtin_visible_at(semantic: &Semantic<'_>, node: Node<'_>, name: &str) -
 /// is bound in a function or class body around it (a local `logging`).
 pub fn qualified_name_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<String> {
     let mut root = node;
-    while matches!(root.kind(), "attribute" | "parenthesized_expression") {
-        root = match root.kind() {
+    while matches!(root.kind_name(), "attribute" | "parenthesized_expression") {
+        root = match root.kind_name() {
             "attribute" => root.child_by_field_name("object")?,
             _ => root.named_child(0)?,
         };
     }
-    if root.kind() == "identifier" && enclosing_scope_names(semantic.module(), node).contains(semantic.module().text(root)) {
+    if root.kind_name() == "identifier" && enclosing_scope_names(semantic.module(), node).contains(semantic.module().text(root)) {
         return None;
     }
     semantic.qualified_name(node)

@@ -33,7 +33,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use tree_sitter::Node;
 
 use crate::module::Module;
-use crate::walk::{Walk, statements, visit};
+use crate::walk::{KindName, Walk, statements, visit};
 
 /// What a module-level name was bound by (the summary `top_level_binding` gives).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,7 +295,7 @@ impl<'m> Semantic<'m> {
         let mut attributes = Vec::new();
         let mut current = node;
         loop {
-            match current.kind() {
+            match current.kind_name() {
                 "attribute" => {
                     attributes.push(self.module.text(current.child_by_field_name("attribute")?));
                     current = current.child_by_field_name("object")?;
@@ -572,23 +572,23 @@ fn position_of_node<'m, T>(items: &[T], node: Node<'_>, node_of: impl Fn(&T) -> 
 
 /// `if __name__ == "__main__":` (either way round, either quote).
 fn is_main_guard(module: &Module<'_>, statement: Node<'_>) -> bool {
-    if statement.kind() != "if_statement" {
+    if statement.kind_name() != "if_statement" {
         return false;
     }
     let Some(condition) = statement.child_by_field_name("condition") else {
         return false;
     };
-    if condition.kind() != "comparison_operator" || condition.named_child_count() != 2 {
+    if condition.kind_name() != "comparison_operator" || condition.named_child_count() != 2 {
         return false;
     }
     let mut cursor = condition.walk();
-    let is_equality = condition.children(&mut cursor).any(|child| child.kind() == "==");
+    let is_equality = condition.children(&mut cursor).any(|child| child.kind_name() == "==");
     let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1)) else {
         return false;
     };
-    let is_name = |node: Node<'_>| node.kind() == "identifier" && module.text(node) == "__name__";
+    let is_name = |node: Node<'_>| node.kind_name() == "identifier" && module.text(node) == "__name__";
     let is_main = |node: Node<'_>| {
-        node.kind() == "string" && matches!(module.text(node), "\"__main__\"" | "'__main__'")
+        node.kind_name() == "string" && matches!(module.text(node), "\"__main__\"" | "'__main__'")
     };
     is_equality && ((is_name(left) && is_main(right)) || (is_main(left) && is_name(right)))
 }
@@ -668,7 +668,7 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// The plain names an assignment target binds: `a`, `a, (b, *c)`; not `a.b` or `a[0]`.
 pub fn target_names<'s>(module: &Module<'s>, target: Node<'_>) -> Vec<&'s str> {
     let mut names = Vec::new();
-    visit(target, |node| match node.kind() {
+    visit(target, |node| match node.kind_name() {
         "identifier" => {
             names.push(module.text(node));
             Walk::Skip
@@ -697,7 +697,7 @@ pub fn function_scope_names<'s>(module: &Module<'s>, function: Node<'_>) -> Hash
 /// The names a block binds in the scope that owns it (see `function_scope_names`).
 pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s str> {
     let mut names = HashSet::new();
-    visit(body, |node| match node.kind() {
+    visit(body, |node| match node.kind_name() {
         "function_definition" | "class_definition" => {
             if let Some(name) = node.child_by_field_name("name") {
                 names.insert(module.text(name));
@@ -728,7 +728,7 @@ pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s
         "import_statement" => {
             let mut cursor = node.walk();
             for name in node.children_by_field_name("name", &mut cursor) {
-                if name.kind() == "dotted_name" {
+                if name.kind_name() == "dotted_name" {
                     let dotted = module.text(name);
                     names.insert(dotted.split('.').next().unwrap_or(dotted).trim());
                 }
@@ -738,7 +738,7 @@ pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s
         "import_from_statement" => {
             let mut cursor = node.walk();
             for name in node.children_by_field_name("name", &mut cursor) {
-                if name.kind() == "dotted_name" {
+                if name.kind_name() == "dotted_name" {
                     names.insert(module.text(name));
                 }
             }
@@ -752,7 +752,7 @@ pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s
         }
         "with_item" => {
             if let Some(value) = node.child_by_field_name("value")
-                && value.kind() == "as_pattern"
+                && value.kind_name() == "as_pattern"
                 && let Some(alias) = value.child_by_field_name("alias")
             {
                 names.extend(target_names(module, alias));
@@ -769,7 +769,7 @@ pub fn parameter_names<'s>(module: &Module<'s>, parameters: Node<'_>) -> Vec<&'s
     let mut names = Vec::new();
     let mut cursor = parameters.walk();
     for parameter in parameters.named_children(&mut cursor) {
-        let name = match parameter.kind() {
+        let name = match parameter.kind_name() {
             "identifier" => Some(parameter),
             "default_parameter" | "typed_default_parameter" => parameter.child_by_field_name("name"),
             "typed_parameter" => parameter.named_child(0),
@@ -777,14 +777,14 @@ pub fn parameter_names<'s>(module: &Module<'s>, parameters: Node<'_>) -> Vec<&'s
             _ => None,
         };
         let Some(name) = name else { continue };
-        let name = match name.kind() {
+        let name = match name.kind_name() {
             "list_splat_pattern" | "dictionary_splat_pattern" => match name.named_child(0) {
                 Some(inner) => inner,
                 None => continue,
             },
             _ => name,
         };
-        if name.kind() == "identifier" {
+        if name.kind_name() == "identifier" {
             names.push(module.text(name));
         }
     }

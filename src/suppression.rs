@@ -22,7 +22,7 @@ use tree_sitter::Node;
 use crate::module::Module;
 use crate::transform::Diagnostic;
 use crate::transforms::{ALL, find};
-use crate::walk::Walk;
+use crate::walk::{KindName, Walk};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -105,7 +105,7 @@ impl Suppressions {
         }
         let first_statement = first_code_statement(module);
         module.visit(module.root(), |node| {
-            if node.kind() == "comment" {
+            if node.kind_name() == "comment" {
                 let start = node.start_byte();
                 let text = module.text(node).trim_end_matches('\r');
                 let line = node.start_position().row;
@@ -184,7 +184,7 @@ pub fn mentions_a_directive(source: &[u8]) -> bool {
 fn first_code_statement(module: &Module<'_>) -> Option<usize> {
     let root = module.root();
     let mut cursor = root.walk();
-    let mut statements = root.named_children(&mut cursor).filter(|node| node.kind() != "comment");
+    let mut statements = root.named_children(&mut cursor).filter(|node| node.kind_name() != "comment");
     let first = statements.next()?;
     if is_string_statement(first) {
         return statements.next().map(|node| node.start_byte());
@@ -193,9 +193,9 @@ fn first_code_statement(module: &Module<'_>) -> Option<usize> {
 }
 
 fn is_string_statement(node: Node<'_>) -> bool {
-    node.kind() == "expression_statement"
+    node.kind_name() == "expression_statement"
         && node.named_child_count() == 1
-        && node.named_child(0).is_some_and(|child| matches!(child.kind(), "string" | "concatenated_string"))
+        && node.named_child(0).is_some_and(|child| matches!(child.kind_name(), "string" | "concatenated_string"))
 }
 
 /// The 0-based line whose comment can suppress a diagnostic starting at
@@ -206,7 +206,7 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
     let mut line_start = module.line_start(offset);
     let mut current = root.descendant_for_byte_range(offset, offset);
     while let Some(node) = current {
-        if matches!(node.kind(), "string" | "concatenated_string") {
+        if matches!(node.kind_name(), "string" | "concatenated_string") {
             line_start = line_start.max(module.line_start(node.end_byte()));
         }
         current = module.parent(node);
@@ -222,7 +222,7 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
         let backslash = line_start + line.len() - 1;
         let is_continuation = root
             .descendant_for_byte_range(backslash, backslash + 1)
-            .is_some_and(|node| node.kind() == "line_continuation");
+            .is_some_and(|node| node.kind_name() == "line_continuation");
         if !is_continuation {
             break;
         }

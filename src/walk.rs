@@ -215,3 +215,45 @@ impl<'t> NodeIndex<'t> {
         }
     }
 }
+
+/// `node.kind()` without tree-sitter's `strlen` and UTF-8 check on every
+/// call: the grammar's kind names, read once, indexed by kind id.
+pub trait KindName {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl KindName for Node<'_> {
+    fn kind_name(&self) -> &'static str {
+        static LANGUAGE: std::sync::OnceLock<tree_sitter::Language> = std::sync::OnceLock::new();
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            let language = LANGUAGE.get_or_init(|| tree_sitter_python::LANGUAGE.into());
+            (0..language.node_kind_count())
+                .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+                .collect()
+        });
+        match names.get(self.kind_id() as usize) {
+            Some(name) => name,
+            // ERROR nodes have an id past the grammar's symbols.
+            None => "ERROR",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_match_tree_sitter() {
+        let source = "import os\nclass A(B):\n    def f(self, x=[], *a, **k) -> int:\n        try:\n            return [*x.y()] or {**k} | {1}\n        except* E as e:\n            print(f'{e!r:>3}', `x`)\n";
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let index = NodeIndex::build(tree.root_node());
+        assert!(index.nodes().len() > 50);
+        for node in index.nodes() {
+            assert_eq!(node.kind_name(), node.kind());
+        }
+    }
+}

@@ -74,7 +74,7 @@ use crate::fix::{Edit, Fix};
 use crate::scan::Scan;
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::Walk;
+use crate::walk::{KindName, Walk};
 
 pub struct BareExcept;
 
@@ -105,7 +105,7 @@ impl Transform for BareExcept {
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         context.module.visit(context.module.root(), |node| {
-            if node.kind() == "except_clause" && is_bare(node) {
+            if node.kind_name() == "except_clause" && is_bare(node) {
                 diagnostics.extend(check_clause(context, node));
             }
             Walk::Descend

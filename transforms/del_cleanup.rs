@@ -74,7 +74,7 @@ use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::block_scope_names;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{Walk, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
+use crate::walk::{KindName, Walk, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
 
 pub struct DelCleanup;
 
@@ -127,7 +127,7 @@ fn class_definitions(root: Node<'_>) -> Vec<Node<'_>> {
         if !holds_statements(node) {
             return Walk::Skip;
         }
-        if node.kind() == "class_definition" {
+        if node.kind_name() == "class_definition" {
             classes.push(node);
         }
         Walk::Descend
@@ -236,24 +236,24 @@ fn plain_del_method<'t>(
         [] => return Err("`__del__` is not a `def`"),
         _ => return Err("`__del__` is bound more than once"),
     };
-    let function = module.parent(*name).filter(|parent| parent.kind() == "function_definition");
+    let function = module.parent(*name).filter(|parent| parent.kind_name() == "function_definition");
     let Some(function) = function else {
         return Err("`__del__` is not a `def`");
     };
     match module.parent(function) {
         Some(parent) if parent == body => {}
-        Some(parent) if parent.kind() == "decorated_definition" => return Err("`__del__` is decorated"),
+        Some(parent) if parent.kind_name() == "decorated_definition" => return Err("`__del__` is decorated"),
         _ => return Err("`__del__` is defined conditionally"),
     }
-    if function.child(0).is_some_and(|first| first.kind() == "async") {
+    if function.child(0).is_some_and(|first| first.kind_name() == "async") {
         return Err("`__del__` is `async`");
     }
     let receiver = function
         .child_by_field_name("parameters")
         .and_then(|parameters| parameters.named_child(0))
-        .and_then(|first| match first.kind() {
+        .and_then(|first| match first.kind_name() {
             "identifier" => Some(first),
-            "typed_parameter" => first.named_child(0).filter(|name| name.kind() == "identifier"),
+            "typed_parameter" => first.named_child(0).filter(|name| name.kind_name() == "identifier"),
             _ => None,
         })
         .map(|name| module.text(name))
@@ -265,7 +265,7 @@ fn plain_del_method<'t>(
 /// targets, in source order, not looking into nested functions or classes.
 fn del_bindings<'t>(module: &Module<'_>, body: Node<'t>) -> Vec<Node<'t>> {
     let mut found = Vec::new();
-    visit(body, |node| match node.kind() {
+    visit(body, |node| match node.kind_name() {
         "function_definition" | "class_definition" => {
             if let Some(name) = node.child_by_field_name("name")
                 && module.text(name) == "__del__"
@@ -277,7 +277,7 @@ fn del_bindings<'t>(module: &Module<'_>, body: Node<'t>) -> Vec<Node<'t>> {
         "lambda" => Walk::Skip,
         "assignment" | "augmented_assignment" => {
             if let Some(left) = node.child_by_field_name("left") {
-                visit(left, |target| match target.kind() {
+                visit(left, |target| match target.kind_name() {
                     "identifier" if module.text(target) == "__del__" => {
                         found.push(target);
                         Walk::Skip
@@ -324,7 +324,7 @@ impl<'t> FileFacts<'t> {
                 continue;
             };
             let mut cursor = bases.walk();
-            for base in bases.named_children(&mut cursor).filter(|base| base.kind() == "identifier") {
+            for base in bases.named_children(&mut cursor).filter(|base| base.kind_name() == "identifier") {
                 for &definition in self.classes.get(module.text(base)).into_iter().flatten() {
                     if !seen.insert(definition.id()) {
                         continue;
@@ -345,7 +345,7 @@ impl<'t> FileFacts<'t> {
 /// `Base.__del__(self)`): once a `__del__` is gone, such a call fails.
 fn calls_del_explicitly(module: &Module<'_>) -> bool {
     any_node(module.root(), |node| {
-        node.kind() == "attribute"
+        node.kind_name() == "attribute"
             && node.child_by_field_name("attribute").is_some_and(|name| module.text(name) == "__del__")
     })
 }
@@ -366,7 +366,7 @@ fn mentions_close(module: &Module<'_>, body: Node<'_>, receiver: &str) -> bool {
 }
 
 fn has_comment(node: Node<'_>) -> bool {
-    any_node(node, |child| child.kind() == "comment")
+    any_node(node, |child| child.kind_name() == "comment")
 }
 
 /// Where code inserted before `function` goes: the start of the comment lines
@@ -385,7 +385,7 @@ fn leading_comments_start(module: &Module<'_>, function: Node<'_>) -> usize {
         let is_comment = module
             .root()
             .descendant_for_byte_range(hash, hash + 1)
-            .is_some_and(|node| node.kind() == "comment");
+            .is_some_and(|node| node.kind_name() == "comment");
         if !is_comment {
             break;
         }
@@ -408,7 +408,7 @@ impl<'s> Layout<'s> {
     fn of(module: &Module<'s>, class: Node<'_>, body: Node<'_>, del: Node<'_>) -> Layout<'s> {
         let indent = module.indentation_at(del.start_byte());
         let methods: Vec<Node<'_>> = statements(body)
-            .filter(|statement| matches!(statement.kind(), "function_definition" | "decorated_definition"))
+            .filter(|statement| matches!(statement.kind_name(), "function_definition" | "decorated_definition"))
             .collect();
         let step = std::iter::once(del)
             .chain(methods.iter().copied().filter_map(definition_of))
@@ -424,7 +424,7 @@ impl<'s> Layout<'s> {
 }
 
 fn definition_of(statement: Node<'_>) -> Option<Node<'_>> {
-    match statement.kind() {
+    match statement.kind_name() {
         "decorated_definition" => statement.child_by_field_name("definition"),
         _ => Some(statement),
     }

@@ -83,7 +83,7 @@ use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{Walk, statements, visit};
+use crate::walk::{KindName, Walk, statements, visit};
 
 pub struct EagerCliImport;
 
@@ -143,7 +143,7 @@ impl Transform for EagerCliImport {
             return Vec::new();
         }
         statements(module.root())
-            .filter(|statement| matches!(statement.kind(), "import_statement" | "import_from_statement"))
+            .filter(|statement| matches!(statement.kind_name(), "import_statement" | "import_from_statement"))
             .filter_map(|statement| check_import(context, statement))
             .collect()
     }
@@ -228,7 +228,7 @@ fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>])
                 let node = semantic.reference(reference).node;
                 let Some(attribute) = node
                     .parent()
-                    .filter(|parent| parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(node))
+                    .filter(|parent| parent.kind_name() == "attribute" && parent.child_by_field_name("object") == Some(node))
                     .and_then(|parent| parent.child_by_field_name("attribute"))
                 else {
                     return false;
@@ -297,7 +297,7 @@ fn move_import(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>]
 fn holds_comment(statement: Node<'_>) -> bool {
     let mut found = false;
     visit(statement, |node| {
-        if node.kind() == "comment" {
+        if node.kind_name() == "comment" {
             found = true;
             return Walk::Stop;
         }
@@ -359,7 +359,7 @@ fn import_text(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>]
         .map(|&index| normalised(module.text(imports[index].item)))
         .collect();
     let items = items.join(", ");
-    match statement.kind() {
+    match statement.kind_name() {
         "import_statement" => Some(format!("import {items}")),
         _ => {
             let from = normalised(module.text(statement.child_by_field_name("module_name")?));

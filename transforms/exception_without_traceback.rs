@@ -70,7 +70,7 @@ use crate::module::Module;
 use crate::scan::Scan;
 use crate::scope::{enclosing_scope_names, qualified_name_at};
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{Walk, visit};
+use crate::walk::{KindName, Walk, visit};
 
 pub struct ExceptionWithoutTraceback;
 
@@ -102,7 +102,7 @@ impl Transform for ExceptionWithoutTraceback {
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         context.module.visit(context.module.root(), |node| {
-            if node.kind() == "call"
+            if node.kind_name() == "call"
                 && let Some(clause) = enclosing_handler(context.module, node)
             {
                 diagnostics.extend(check_call(context, clause, node));
@@ -115,7 +115,7 @@ impl Transform for ExceptionWithoutTraceback {
 
 fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option<Diagnostic> {
     let function = call.child_by_field_name("function")?;
-    let arguments = call.child_by_field_name("arguments").filter(|node| node.kind() == "argument_list")?;
+    let arguments = call.child_by_field_name("arguments").filter(|node| node.kind_name() == "argument_list")?;
     if qualified_name_at(context.semantic, function).as_deref() == Some("traceback.print_exc") {
         return Some(Diagnostic {
             code: CODE,
@@ -124,7 +124,7 @@ fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option
             fix: print_exc_fix(context, clause, call, arguments),
         });
     }
-    if function.kind() != "attribute" {
+    if function.kind_name() != "attribute" {
         return None;
     }
     let method = function.child_by_field_name("attribute")?;
@@ -160,7 +160,7 @@ fn print_exc_fix(context: &Context<'_>, clause: Node<'_>, call: Node<'_>, argume
 
 /// `logging` (any alias), the module's logger, or `logging.getLogger(...)`.
 fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
-    match receiver.kind() {
+    match receiver.kind_name() {
         "identifier" => {
             let name = context.module.text(receiver);
             let is_module_logger = module_logger(context.semantic).is_some_and(|logger| logger.name == name)
@@ -181,13 +181,13 @@ fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
 fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
     let mut found = false;
     visit(arguments, |node| {
-        if node.kind() == "identifier" && module.text(node) == name {
+        if node.kind_name() == "identifier" && module.text(node) == name {
             let parent = module.parent(node);
             let is_attribute_owner = parent
-                .is_some_and(|parent| parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(node));
+                .is_some_and(|parent| parent.kind_name() == "attribute" && parent.child_by_field_name("object") == Some(node));
             let is_part_of_a_name = parent.is_some_and(|parent| {
-                (parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(node))
-                    || (parent.kind() == "keyword_argument" && parent.child_by_field_name("name") == Some(node))
+                (parent.kind_name() == "attribute" && parent.child_by_field_name("attribute") == Some(node))
+                    || (parent.kind_name() == "keyword_argument" && parent.child_by_field_name("name") == Some(node))
             });
             if !is_attribute_owner && !is_part_of_a_name {
                 found = true;
@@ -202,7 +202,7 @@ fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
 /// `exc_info=...` is already there, or `**kwargs` may hold it.
 fn may_pass_exc_info(module: &Module<'_>, arguments: Node<'_>) -> bool {
     let mut cursor = arguments.walk();
-    arguments.named_children(&mut cursor).any(|argument| match argument.kind() {
+    arguments.named_children(&mut cursor).any(|argument| match argument.kind_name() {
         "dictionary_splat" => true,
         "keyword_argument" => argument
             .child_by_field_name("name")
@@ -217,12 +217,12 @@ fn lazy_message(module: &Module<'_>, arguments: Node<'_>) -> Option<Edit> {
     let mut cursor = arguments.walk();
     let positional: Vec<Node<'_>> = arguments
         .named_children(&mut cursor)
-        .filter(|argument| !matches!(argument.kind(), "keyword_argument" | "comment"))
+        .filter(|argument| !matches!(argument.kind_name(), "keyword_argument" | "comment"))
         .collect();
     let [message] = positional.as_slice() else {
         return None;
     };
-    if message.kind() != "string" {
+    if message.kind_name() != "string" {
         return None;
     }
     let replacement = percent_style(module, *message)?;
@@ -233,8 +233,8 @@ fn lazy_message(module: &Module<'_>, arguments: Node<'_>) -> Option<Edit> {
 /// `None` when `string` is not an f-string or a part has no `%` equivalent.
 fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
     let count = string.child_count();
-    let start = string.child(0).filter(|node| node.kind() == "string_start")?;
-    let end = string.child(count.checked_sub(1)?).filter(|node| node.kind() == "string_end")?;
+    let start = string.child(0).filter(|node| node.kind_name() == "string_start")?;
+    let end = string.child(count.checked_sub(1)?).filter(|node| node.kind_name() == "string_end")?;
     let start_text = module.text(start);
     let prefix_length = start_text.find(['"', '\'']).unwrap_or(start_text.len());
     let prefix = &start_text[..prefix_length];
@@ -252,7 +252,7 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
     let mut arguments = Vec::new();
     for index in 1..count - 1 {
         let part = string.child(index)?;
-        match part.kind() {
+        match part.kind_name() {
             "string_content" | "escape_sequence" | "escape_interpolation" => {
                 let text = module.text(part).replace("{{", "{").replace("}}", "}");
                 pieces.push((true, text));
@@ -281,7 +281,7 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
 /// may be a `%` that logging would read as a placeholder.
 fn has_coded_escape(module: &Module<'_>, string: Node<'_>) -> bool {
     let mut found = false;
-    visit(string, |node| match node.kind() {
+    visit(string, |node| match node.kind_name() {
         "interpolation" => Walk::Skip,
         "escape_sequence" => {
             let text = module.text(node);
@@ -303,7 +303,7 @@ fn interpolation_as_argument(module: &Module<'_>, interpolation: Node<'_>) -> Op
     let mut cursor = interpolation.walk();
     let mut placeholder = "%s";
     for child in interpolation.children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "{" | "}" => {}
             "type_conversion" => {
                 placeholder = match module.text(child) {
@@ -320,6 +320,6 @@ fn interpolation_as_argument(module: &Module<'_>, interpolation: Node<'_>) -> Op
     }
     let text = module.text(expression);
     // `{a, b}` formats a tuple; as arguments it would be two.
-    let argument = if expression.kind() == "expression_list" { format!("({text})") } else { text.to_string() };
+    let argument = if expression.kind_name() == "expression_list" { format!("({text})") } else { text.to_string() };
     Some((placeholder, argument))
 }

@@ -78,6 +78,7 @@ use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::walk::KindName;
 
 pub struct LateBindingClosure;
 
@@ -290,7 +291,7 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
     } else {
         None
     };
-    let range = match node.kind() {
+    let range = match node.kind_name() {
         "function_definition" => node.child_by_field_name("name").unwrap_or(node).byte_range(),
         _ => node.byte_range(),
     };
@@ -312,7 +313,7 @@ fn cannot_outlive_iteration(semantic: &Semantic<'_>, closure: Node<'_>, captures
     let (outer, parent) = outside_parentheses(semantic.module(), closure);
     let Some(parent) = parent else { return false };
     let called_on_the_spot =
-        parent.kind() == "call" && parent.child_by_field_name("function") == Some(outer);
+        parent.kind_name() == "call" && parent.child_by_field_name("function") == Some(outer);
     called_on_the_spot
         || is_eager_argument(semantic, outer, parent)
         || is_consumed_map_or_filter(semantic, outer, parent)
@@ -323,7 +324,7 @@ fn cannot_outlive_iteration(semantic: &Semantic<'_>, closure: Node<'_>, captures
 fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>, Option<Node<'m>>) {
     let mut current = node;
     while let Some(parent) = module.parent(current) {
-        if parent.kind() != "parenthesized_expression" {
+        if parent.kind_name() != "parenthesized_expression" {
             return (current, Some(parent));
         }
         current = parent;
@@ -335,7 +336,7 @@ fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>,
 /// `self.assertRaises(Error, <closure>)`.
 fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
     let module = semantic.module();
-    if parent.kind() == "keyword_argument" {
+    if parent.kind_name() == "keyword_argument" {
         let is_key = parent
             .child_by_field_name("name")
             .is_some_and(|name| &semantic.module().source[name.byte_range()] == "key");
@@ -346,7 +347,7 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
                     || calls_method(semantic, call, &["sort"])
             });
     }
-    if parent.kind() != "argument_list" {
+    if parent.kind_name() != "argument_list" {
         return false;
     }
     let Some(call) = module.parent(parent) else { return false };
@@ -367,14 +368,14 @@ fn is_consumed_map_or_filter(semantic: &Semantic<'_>, argument: Node<'_>, parent
         return false;
     }
     let (call, Some(holder)) = outside_parentheses(module, call) else { return false };
-    match holder.kind() {
+    match holder.kind_name() {
         "argument_list" => module.parent(holder).is_some_and(|consumer| {
             calls_one_of(semantic, consumer, CONSUMERS) || calls_method(semantic, consumer, &["join", "extend", "update"])
         }),
         "for_statement" => holder.child_by_field_name("right") == Some(call),
         "for_in_clause" => {
             holder.child_by_field_name("right") == Some(call)
-                && module.parent(holder).is_some_and(|comprehension| comprehension.kind() != "generator_expression")
+                && module.parent(holder).is_some_and(|comprehension| comprehension.kind_name() != "generator_expression")
         }
         "list_splat" => true,
         _ => false,
@@ -397,16 +398,16 @@ const CONSUMERS: &[&str] = &[
 ];
 
 fn is_first_positional_argument(argument: Node<'_>, arguments: Node<'_>) -> bool {
-    if arguments.kind() != "argument_list" {
+    if arguments.kind_name() != "argument_list" {
         return false;
     }
     let mut cursor = arguments.walk();
-    let first = arguments.named_children(&mut cursor).find(|child| child.kind() != "comment");
+    let first = arguments.named_children(&mut cursor).find(|child| child.kind_name() != "comment");
     first == Some(argument)
 }
 
 fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool {
-    call.kind() == "call"
+    call.kind_name() == "call"
         && call
             .child_by_field_name("function")
             .and_then(|function| semantic.qualified_name(function))
@@ -415,10 +416,10 @@ fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool
 
 /// `<anything>.method(...)`, for methods whose name says enough (`sort`, `join`).
 fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bool {
-    call.kind() == "call"
+    call.kind_name() == "call"
         && call
             .child_by_field_name("function")
-            .filter(|function| function.kind() == "attribute")
+            .filter(|function| function.kind_name() == "attribute")
             .and_then(|function| function.child_by_field_name("attribute"))
             .is_some_and(|name| methods.contains(&&semantic.module().source[name.byte_range()]))
 }
@@ -430,7 +431,7 @@ fn is_returned_from_the_loop(semantic: &Semantic<'_>, closure: Node<'_>, capture
     let mut current = module.parent(closure);
     let mut returned = false;
     while let Some(node) = current {
-        match node.kind() {
+        match node.kind_name() {
             "return_statement" => returned = true,
             "function_definition" | "lambda" | "class_definition" => return false,
             "for_statement" if returned => {
@@ -475,13 +476,13 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
     let defaults = defaults.join(", ");
     let Some(parameters) = closure.child_by_field_name("parameters") else {
         // `lambda: x` has no parameter list at all.
-        let keyword = closure.child(0).filter(|keyword| keyword.kind() == "lambda")?;
+        let keyword = closure.child(0).filter(|keyword| keyword.kind_name() == "lambda")?;
         return Some(Edit::insert(keyword.end_byte(), format!(" {defaults}")));
     };
     let mut cursor = parameters.walk();
     let items: Vec<Node<'_>> = parameters
         .named_children(&mut cursor)
-        .filter(|item| item.kind() != "comment")
+        .filter(|item| item.kind_name() != "comment")
         .collect();
     let newline = module.newline();
     if let Some(double_star) = items.iter().find(|item| is_double_star(**item)) {
@@ -493,12 +494,12 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
         return Some(Edit::insert(at, format!("{defaults}, ")));
     }
     let Some(last) = items.last() else {
-        let open = parameters.child(0).filter(|open| open.kind() == "(")?;
+        let open = parameters.child(0).filter(|open| open.kind_name() == "(")?;
         return Some(Edit::insert(open.end_byte(), defaults));
     };
-    if let Some(comma) = last.next_sibling().filter(|next| next.kind() == ",")
+    if let Some(comma) = last.next_sibling().filter(|next| next.kind_name() == ",")
         && let Some(close) = parameters.child(parameters.child_count().checked_sub(1)?)
-        && close.kind() == ")"
+        && close.kind_name() == ")"
         && module.starts_line(last.start_byte())
         && module.starts_line(close.start_byte())
         && module.next_line_start(comma.end_byte()) <= close.start_byte()
@@ -513,11 +514,11 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
 
 /// `**kwargs` or `**kwargs: Any`.
 fn is_double_star(parameter: Node<'_>) -> bool {
-    match parameter.kind() {
+    match parameter.kind_name() {
         "dictionary_splat_pattern" => true,
         "typed_parameter" => parameter
             .named_child(0)
-            .is_some_and(|inner| inner.kind() == "dictionary_splat_pattern"),
+            .is_some_and(|inner| inner.kind_name() == "dictionary_splat_pattern"),
         _ => false,
     }
 }

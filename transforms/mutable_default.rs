@@ -68,7 +68,7 @@ use crate::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Semantic, block_scope_names, function_scope_names};
 use crate::settings::PythonVersion;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{Walk, statements, visit};
+use crate::walk::{KindName, Walk, statements, visit};
 
 pub struct MutableDefault;
 
@@ -139,7 +139,7 @@ impl Transform for MutableDefault {
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         context.module.visit(context.module.root(), |node| {
-            match node.kind() {
+            match node.kind_name() {
                 "function_definition" => check_function(context, node, &mut diagnostics),
                 "lambda" => check_lambda(context, node, &mut diagnostics),
                 _ => {}
@@ -166,7 +166,7 @@ fn mutable_parameters<'t>(
     let mut found = Vec::new();
     let mut cursor = parameters.walk();
     for parameter in parameters.named_children(&mut cursor) {
-        if !matches!(parameter.kind(), "default_parameter" | "typed_default_parameter") {
+        if !matches!(parameter.kind_name(), "default_parameter" | "typed_default_parameter") {
             continue;
         }
         let (Some(name), Some(value)) =
@@ -174,7 +174,7 @@ fn mutable_parameters<'t>(
         else {
             continue;
         };
-        if name.kind() != "identifier" {
+        if name.kind_name() != "identifier" {
             continue;
         }
         if let Some(kind) = mutable_kind(semantic, value) {
@@ -191,10 +191,10 @@ fn mutable_parameters<'t>(
 
 /// What mutable object `value` builds, or `None` if it is not one.
 fn mutable_kind(semantic: &Semantic<'_>, mut value: Node<'_>) -> Option<&'static str> {
-    while value.kind() == "parenthesized_expression" {
+    while value.kind_name() == "parenthesized_expression" {
         value = value.named_child(0)?;
     }
-    match value.kind() {
+    match value.kind_name() {
         "list" => Some("list"),
         "dictionary" => Some("dict"),
         "set" => Some("set"),
@@ -304,11 +304,11 @@ fn defaults_can_move(module: &Module<'_>, function: Node<'_>, mutable: &[Mutable
 /// The class body a method is defined directly in.
 fn enclosing_class_body<'m>(module: &'m Module<'_>, function: Node<'m>) -> Option<Node<'m>> {
     let mut parent = module.parent(function)?;
-    if parent.kind() == "decorated_definition" {
+    if parent.kind_name() == "decorated_definition" {
         parent = module.parent(parent)?;
     }
     let class = module.parent(parent)?;
-    (parent.kind() == "block" && class.kind() == "class_definition").then_some(parent)
+    (parent.kind_name() == "block" && class.kind_name() == "class_definition").then_some(parent)
 }
 
 /// Names an expression reads, and names its comprehensions bind for themselves.
@@ -316,13 +316,13 @@ fn names_in_expression<'s>(module: &Module<'s>, expression: Node<'_>) -> (Vec<&'
     let mut read = Vec::new();
     let mut bound = HashSet::new();
     visit(expression, |node| {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let is_attribute_name = module.parent(node).is_some_and(|parent| {
-                    parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(node)
+                    parent.kind_name() == "attribute" && parent.child_by_field_name("attribute") == Some(node)
                 });
                 let is_keyword = module.parent(node).is_some_and(|parent| {
-                    parent.kind() == "keyword_argument" && parent.child_by_field_name("name") == Some(node)
+                    parent.kind_name() == "keyword_argument" && parent.child_by_field_name("name") == Some(node)
                 });
                 if !is_attribute_name && !is_keyword {
                     read.push(module.text(node));
@@ -355,7 +355,7 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     let modern = context.settings.target_version >= PythonVersion(3, 10)
         || context.semantic.future_annotations();
     let range = annotation.byte_range();
-    match expression.kind() {
+    match expression.kind_name() {
         // A string annotation is never evaluated at definition time: widen
         // inside it, so that no `str | None` is ever computed.
         "string" if modern => {
@@ -363,8 +363,8 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
             let mut cursor = expression.walk();
             let interpolated = expression
                 .named_children(&mut cursor)
-                .any(|part| part.kind() == "interpolation");
-            if end.kind() != "string_end" || interpolated {
+                .any(|part| part.kind_name() == "interpolation");
+            if end.kind_name() != "string_end" || interpolated {
                 return None;
             }
             return Some(vec![Edit::insert(end.start_byte(), " | None")]);
@@ -374,7 +374,7 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     }
     if modern {
         let needs_parentheses = matches!(
-            expression.kind(),
+            expression.kind_name(),
             "lambda" | "conditional_expression" | "boolean_operator" | "not_operator" | "comparison_operator"
         );
         return Some(if needs_parentheses {
@@ -400,7 +400,7 @@ fn admits_none(source: &str, expression: Node<'_>) -> bool {
         let text = text(node);
         text.rsplit('.').next().unwrap_or(text).trim().to_string()
     };
-    match expression.kind() {
+    match expression.kind_name() {
         "none" => true,
         "type" => expression.named_child(0).is_some_and(|inner| admits_none(source, inner)),
         "identifier" | "attribute" => matches!(last_segment(expression).as_str(), "Any" | "object" | "None"),
@@ -440,7 +440,7 @@ fn type_arguments(expression: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = expression.walk();
     let mut elements = Vec::new();
     for argument in expression.named_children(&mut cursor).skip(1) {
-        if matches!(argument.kind(), "type_parameter" | "tuple" | "expression_list") {
+        if matches!(argument.kind_name(), "type_parameter" | "tuple" | "expression_list") {
             let mut inner = argument.walk();
             elements.extend(argument.named_children(&mut inner));
         } else {
@@ -455,7 +455,7 @@ fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
     let mut cursor = string.walk();
     let contents: Vec<Node<'_>> = string
         .named_children(&mut cursor)
-        .filter(|part| part.kind() == "string_content")
+        .filter(|part| part.kind_name() == "string_content")
         .collect();
     let [content] = contents.as_slice() else {
         return false;
@@ -470,7 +470,7 @@ fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
     }
     let mut found = None;
     visit(root, |node| {
-        if node.kind() == "type" {
+        if node.kind_name() == "type" {
             found = Some(node);
             return Walk::Stop;
         }
@@ -565,7 +565,7 @@ fn reindented(module: &Module<'_>, value: Node<'_>, target: &str) -> String {
     let original = module.indentation_at(value.start_byte());
     let mut strings = Vec::new();
     visit(value, |node| {
-        if node.kind() == "string" {
+        if node.kind_name() == "string" {
             strings.push(node.byte_range());
             return Walk::Skip;
         }
@@ -602,7 +602,7 @@ fn indent_step(module: &Module<'_>, outer: &str, body: Option<&str>) -> String {
 fn previous_sibling_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut sibling = node.prev_sibling();
     while let Some(candidate) = sibling {
-        if candidate.kind() == kind {
+        if candidate.kind_name() == kind {
             return Some(candidate);
         }
         sibling = candidate.prev_sibling();

@@ -66,9 +66,7 @@ use crate::module::Module;
 use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{block_scope_names, function_scope_names};
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{
-    Walk, ancestor_of_kind, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit,
-};
+use crate::walk::{KindName, Walk, ancestor_of_kind, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
 
 pub struct OpenWithoutWith;
 
@@ -126,7 +124,7 @@ impl Transform for OpenWithoutWith {
             if !holds_statements(node) {
                 return Walk::Skip;
             }
-            if matches!(node.kind(), "module" | "block") {
+            if matches!(node.kind_name(), "module" | "block") {
                 check_block(context, node, &mut diagnostics);
             }
             Walk::Descend
@@ -196,20 +194,20 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
 /// The statement `NAME = open(...)`, where `open` is the builtin or `io.open`.
 fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<'t>> {
     let module = context.module;
-    if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+    if statement.kind_name() != "expression_statement" || statement.named_child_count() != 1 {
         return None;
     }
-    let assignment = statement.named_child(0).filter(|node| node.kind() == "assignment")?;
+    let assignment = statement.named_child(0).filter(|node| node.kind_name() == "assignment")?;
     if assignment.child_by_field_name("type").is_some() {
         return None;
     }
-    let target = assignment.child_by_field_name("left").filter(|left| left.kind() == "identifier")?;
+    let target = assignment.child_by_field_name("left").filter(|left| left.kind_name() == "identifier")?;
     let value = assignment.child_by_field_name("right")?;
     let mut call = value;
-    while call.kind() == "parenthesized_expression" {
+    while call.kind_name() == "parenthesized_expression" {
         call = call.named_child(0)?;
     }
-    if call.kind() != "call" {
+    if call.kind_name() != "call" {
         return None;
     }
     let function = call.child_by_field_name("function")?;
@@ -227,7 +225,7 @@ fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<
 /// The leftmost name of `a.b.c`.
 fn qualified_root<'s>(module: &Module<'s>, mut expression: Node<'_>) -> Option<&'s str> {
     loop {
-        match expression.kind() {
+        match expression.kind_name() {
             "identifier" => return Some(module.text(expression)),
             "attribute" => expression = expression.child_by_field_name("object")?,
             "parenthesized_expression" => expression = expression.named_child(0)?,
@@ -242,7 +240,7 @@ fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str
     let mut in_class_scope = true;
     let mut current = module.parent(statement);
     while let Some(node) = current {
-        match node.kind() {
+        match node.kind_name() {
             "function_definition" => {
                 if function_scope_names(module, node).contains(name) {
                     return true;
@@ -272,7 +270,7 @@ fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
         return true;
     }
     any_node(statement, |node| {
-        node.kind() == "named_expression"
+        node.kind_name() == "named_expression"
             && node.child_by_field_name("name").is_some_and(|target| module.text(target) == name)
     })
 }
@@ -281,7 +279,7 @@ fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut found = Vec::new();
     visit(node, |child| {
-        if child.kind() == "identifier" && module.text(child) == name && !is_attribute_name(module, child) {
+        if child.kind_name() == "identifier" && module.text(child) == name && !is_attribute_name(module, child) {
             found.push(child);
         }
         Walk::Descend
@@ -292,7 +290,7 @@ fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'
 /// The `b` of `a.b`: an attribute, not a name.
 fn is_attribute_name(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| {
-        parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(identifier)
+        parent.kind_name() == "attribute" && parent.child_by_field_name("attribute") == Some(identifier)
     })
 }
 
@@ -308,7 +306,7 @@ fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 
 fn is_attribute_object(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| {
-        parent.kind() == "attribute" && parent.child_by_field_name("object") == Some(identifier)
+        parent.kind_name() == "attribute" && parent.child_by_field_name("object") == Some(identifier)
     })
 }
 
@@ -371,7 +369,7 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
 
 /// The `f` of `f = ...`, `for f in ...`, `... as f`, `(f := ...)`: the name bound, not read.
 fn is_binding_target(module: &Module<'_>, identifier: Node<'_>) -> bool {
-    module.parent(identifier).is_some_and(|parent| match parent.kind() {
+    module.parent(identifier).is_some_and(|parent| match parent.kind_name() {
         "assignment" | "for_statement" | "for_in_clause" => parent.child_by_field_name("left") == Some(identifier),
         "named_expression" => parent.child_by_field_name("name") == Some(identifier),
         "as_pattern_target" => true,
@@ -382,7 +380,7 @@ fn is_binding_target(module: &Module<'_>, identifier: Node<'_>) -> bool {
 /// One indentation level for the new `with` body: the block's own step from
 /// its header, else the file's unit (a tab where the block uses tabs).
 fn block_step(module: &Module<'_>, block: Node<'_>, indent: &str) -> String {
-    if block.kind() == "block"
+    if block.kind_name() == "block"
         && let Some(header) = module.parent(block)
         && let Some(step) = indent.strip_prefix(module.indentation_at(header.start_byte()))
         && !step.is_empty()
@@ -400,7 +398,7 @@ fn string_ranges(nodes: &[Node<'_>]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for node in nodes {
         visit(*node, |child| {
-            if child.kind() == "string" {
+            if child.kind_name() == "string" {
                 ranges.push(child.byte_range());
                 return Walk::Skip;
             }
@@ -473,7 +471,7 @@ fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>]
             if node.end_byte() <= after {
                 return Walk::Skip;
             }
-            let seen = match node.kind() {
+            let seen = match node.kind_name() {
                 // A nested function or class that reads the name captures the file.
                 "function_definition" | "class_definition" | "lambda" => {
                     if references(module, node, name).is_empty() {
@@ -510,7 +508,7 @@ fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>]
 fn declared_global(module: &Module<'_>, roots: &[Node<'_>], name: &str) -> bool {
     let mut found = false;
     for root in roots {
-        visit(*root, |node| match node.kind() {
+        visit(*root, |node| match node.kind_name() {
             "global_statement" | "nonlocal_statement" => {
                 found |= !references(module, node, name).is_empty();
                 Walk::Skip
@@ -543,22 +541,22 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     if ancestor_of_kind(reference, &["return_statement", "yield"]).is_some() {
         return Fate::Escapes;
     }
-    let is_iterated = matches!(parent.kind(), "for_statement" | "for_in_clause")
+    let is_iterated = matches!(parent.kind_name(), "for_statement" | "for_in_clause")
         && parent.child_by_field_name("right") == Some(reference);
-    let is_tested = matches!(parent.kind(), "comparison_operator" | "boolean_operator" | "not_operator")
-        || matches!(parent.kind(), "if_statement" | "elif_clause" | "while_statement")
+    let is_tested = matches!(parent.kind_name(), "comparison_operator" | "boolean_operator" | "not_operator")
+        || matches!(parent.kind_name(), "if_statement" | "elif_clause" | "while_statement")
             && parent.child_by_field_name("condition") == Some(reference);
     if is_iterated || is_tested {
         return Fate::Leaks;
     }
-    let argument_list = match parent.kind() {
+    let argument_list = match parent.kind_name() {
         "argument_list" => Some(parent),
         "keyword_argument" => module.parent(parent),
         _ => None,
     };
     let Some(callee) = argument_list
         .and_then(|arguments| module.parent(arguments))
-        .filter(|call| call.kind() == "call")
+        .filter(|call| call.kind_name() == "call")
         .and_then(|call| call.child_by_field_name("function"))
     else {
         // Assigned, stored in a container, `with NAME:`, ...
@@ -580,7 +578,7 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
 fn scope_of<'m>(module: &'m Module<'_>, statement: Node<'m>) -> Node<'m> {
     let mut current = module.parent(statement);
     while let Some(node) = current {
-        match node.kind() {
+        match node.kind_name() {
             "function_definition" | "class_definition" => return node.child_by_field_name("body").unwrap_or(node),
             "module" => return node,
             _ => current = module.parent(node),

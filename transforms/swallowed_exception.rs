@@ -63,7 +63,7 @@ use crate::fix::Fix;
 use crate::scan::{Scan, Token};
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::Walk;
+use crate::walk::{KindName, Walk};
 
 pub struct SwallowedException;
 
@@ -120,7 +120,7 @@ impl Transform for SwallowedException {
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         context.module.visit(context.module.root(), |node| {
-            if node.kind() == "except_clause" {
+            if node.kind_name() == "except_clause" {
                 diagnostics.extend(check_clause(context, node));
             }
             Walk::Descend
@@ -148,7 +148,7 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
 /// (`Exception`, `builtins.Exception`), not a class of the same name.
 fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static str> {
     let text = context.module.text(caught);
-    if caught.kind() == "identifier" {
+    if caught.kind_name() == "identifier" {
         return CATCH_ALL
             .iter()
             .copied()

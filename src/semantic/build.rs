@@ -19,6 +19,7 @@ use super::{
     ScopeId, ScopeKind, Symbol, SymbolId,
 };
 use crate::module::Module;
+use crate::walk::KindName;
 
 pub(super) fn build<'m>(module: &'m Module<'m>) -> Model<'m> {
     let mut builder = Builder::new(module.source);
@@ -630,7 +631,7 @@ impl<'m> Builder<'m> {
         }
         let mut cursor = statement.walk();
         for name in statement.named_children(&mut cursor) {
-            if name.kind() != "identifier" {
+            if name.kind_name() != "identifier" {
                 continue;
             }
             let binding = self.bind(kind, name, statement, scope);
@@ -659,7 +660,7 @@ impl<'m> Builder<'m> {
         let unconditional = self.is_unconditional(depth);
         let mut cursor = statement.walk();
         for item in statement.children_by_field_name("name", &mut cursor) {
-            let (bound, module, qualified) = match item.kind() {
+            let (bound, module, qualified) = match item.kind_name() {
                 "aliased_import" => {
                     let (Some(target), Some(alias)) =
                         (item.child_by_field_name("name"), item.child_by_field_name("alias"))
@@ -694,12 +695,12 @@ impl<'m> Builder<'m> {
         let Some(module_name) = statement.child_by_field_name("module_name") else { return };
         let module = dotted(self.text(module_name));
         let mut cursor = statement.walk();
-        if statement.children(&mut cursor).any(|child| child.kind() == "wildcard_import") {
+        if statement.children(&mut cursor).any(|child| child.kind_name() == "wildcard_import") {
             self.model.star_import = true;
             return;
         }
         for item in statement.children_by_field_name("name", &mut cursor) {
-            let (bound, member) = match item.kind() {
+            let (bound, member) = match item.kind_name() {
                 "aliased_import" => {
                     let (Some(target), Some(alias)) =
                         (item.child_by_field_name("name"), item.child_by_field_name("alias"))

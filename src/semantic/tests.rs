@@ -1,4 +1,5 @@
 use super::*;
+use crate::walk::KindName;
 
 #[test]
 fn builtins_are_sorted_for_binary_search() {
@@ -229,7 +230,7 @@ print(i, j, k, handle, error, n, yy, first, rest, whole, total, line)
         assert_eq!(semantic.top_level_binding("g"), Some(&Binding::Other));
         // The `for` target's source is the loop.
         let i = semantic.binding_at(find("i", 0)).unwrap();
-        assert_eq!(semantic.binding(i).source.kind(), "for_statement");
+        assert_eq!(semantic.binding(i).source.kind_name(), "for_statement");
         // The references at the end find their binding (not `line`: it is the comprehension's).
         for word in ["i", "j", "k", "handle", "error", "n", "yy", "first", "rest", "whole", "total"] {
             let last = occurrences(source, word).count() - 1;
