@@ -59,6 +59,19 @@ impl<'s> Scan<'s> {
     pub fn line_tokens(&self, line: &Line) -> &[Token] {
         &self.tokens[line.first as usize..line.end as usize]
     }
+
+    /// The body of the compound statement whose header is line `index`
+    /// (`except E as e:`, `for x in y:`): the tokens after the header's
+    /// `:` on the same line (a one-line body), and the lines indented under
+    /// it. `None` when the line has no `:` at its own depth.
+    pub fn clause_body(&self, index: usize) -> Option<(&[Token], &[Line])> {
+        let line = self.lines.get(index)?;
+        let tokens = self.line_tokens(line);
+        let depth = tokens.first()?.depth;
+        let colon = tokens.iter().position(|t| t.depth == depth && self.is(t, ":"))?;
+        let under = self.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).count();
+        Some((&tokens[colon + 1..], &self.lines[index + 1..index + 1 + under]))
+    }
 }
 
 /// Tokenizes `source`. Files over 4 GiB are marked suspicious (offsets are u32).

@@ -67,7 +67,7 @@ use crate::except_handler::{bound_name, enclosing_handler, log_exception_call};
 use crate::fix::{Edit, Fix};
 use crate::logger::module_logger;
 use crate::module::Module;
-use crate::scan::Scan;
+use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::scope::{enclosing_scope_names, qualified_name_at};
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{KindName, Walk, visit};
@@ -93,10 +93,30 @@ impl Transform for ExceptionWithoutTraceback {
         FixKind::Unsafe
     }
 
-    /// `except`, and the name `error` or `print_exc`.
+    /// An `except` clause and `print_exc` anywhere (it may be imported under
+    /// another name); or an `except ... as NAME:` whose body calls `error(...)`
+    /// with NAME among the call's tokens (or inside a string: an f-string).
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        let has = |name: &str| scan.tokens.iter().any(|token| scan.is(token, name));
-        has("except") && (has("error") || has("print_exc"))
+        let print_exc = scan.tokens.iter().any(|token| scan.is(token, "print_exc"));
+        (0..scan.lines.len()).any(|index| {
+            let tokens = scan.line_tokens(&scan.lines[index]);
+            if !tokens.first().is_some_and(|first| scan.is(first, "except")) {
+                return false;
+            }
+            if print_exc {
+                return true;
+            }
+            let Some((same_line, body)) = scan.clause_body(index) else {
+                return false;
+            };
+            let header = &tokens[..tokens.len() - same_line.len()];
+            let Some(caught) = header.windows(2).find(|pair| scan.is(&pair[0], "as")).map(|pair| scan.text(&pair[1]))
+            else {
+                return false;
+            };
+            let body_tokens = body.iter().map(|line| scan.line_tokens(line));
+            std::iter::once(same_line).chain(body_tokens).any(|tokens| logs_error_with(scan, tokens, caught))
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -322,4 +342,20 @@ fn interpolation_as_argument(module: &Module<'_>, interpolation: Node<'_>) -> Op
     // `{a, b}` formats a tuple; as arguments it would be two.
     let argument = if expression.kind_name() == "expression_list" { format!("({text})") } else { text.to_string() };
     Some((placeholder, argument))
+}
+
+/// `error(` in `tokens`, with `caught` among the call's tokens or inside one
+/// of its strings.
+fn logs_error_with(scan: &Scan<'_>, tokens: &[Token], caught: &[u8]) -> bool {
+    tokens.windows(2).enumerate().any(|(at, pair)| {
+        if !(scan.is(&pair[0], "error") && scan.is(&pair[1], "(")) {
+            return false;
+        }
+        let depth = pair[1].depth;
+        tokens[at + 2..].iter().take_while(|t| t.depth > depth).any(|t| match t.kind {
+            ScanKind::Name => scan.text(t) == caught,
+            ScanKind::String => scan.text(t).windows(caught.len()).any(|w| w == caught),
+            _ => false,
+        })
+    })
 }

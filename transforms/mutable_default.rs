@@ -107,6 +107,19 @@ impl Transform for MutableDefault {
     /// or by a name or dotted name and a bracket (a call).
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         let tokens = &scan.tokens;
+        // A call default counts when it calls a mutable constructor by name
+        // (`list(`, `collections.deque(`) or by a name an import renamed.
+        let aliases: Vec<&[u8]> = scan
+            .lines
+            .iter()
+            .map(|line| scan.line_tokens(line))
+            .filter(|line| line.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from")))
+            .flat_map(|line| line.windows(2).filter(|pair| scan.is(&pair[0], "as")).map(|pair| scan.text(&pair[1])))
+            .collect();
+        let constructor = |name: &[u8]| {
+            MUTABLE_CALLS.iter().any(|known| known.rsplit('.').next().is_some_and(|short| short.as_bytes() == name))
+                || aliases.contains(&name)
+        };
         tokens.iter().enumerate().any(|(index, token)| {
             // Where the parameters start, their depth, and whether a `:` at
             // that depth ends them (a lambda's; a `def`'s ends at its `)`).
@@ -126,8 +139,17 @@ impl Transform for MutableDefault {
                 .take_while(|t| t.depth >= depth && !(colon_ends && t.depth == depth && scan.is(t, ":")));
             while let Some(t) = rest.next() {
                 if t.depth == depth && scan.is(t, "=") {
-                    let value = rest.by_ref().find(|t| t.kind != ScanKind::Name && !scan.is(t, "."));
-                    if value.is_some_and(|v| scan.is(v, "[") || scan.is(v, "{") || scan.is(v, "(")) {
+                    let mut last_name = None;
+                    let value = rest.by_ref().find(|t| {
+                        if t.kind == ScanKind::Name {
+                            last_name = Some(scan.text(t));
+                        }
+                        t.kind != ScanKind::Name && !scan.is(t, ".")
+                    });
+                    let Some(value) = value else { continue };
+                    let display = last_name.is_none() && (scan.is(value, "[") || scan.is(value, "{") || scan.is(value, "("));
+                    let call = last_name.is_some_and(|name| scan.is(value, "(") && constructor(name));
+                    if display || call {
                         return true;
                     }
                 }

@@ -96,24 +96,21 @@ impl Transform for SwallowedException {
         let via_builtins = scan.tokens.iter().any(|token| scan.is(token, "builtins"));
         scan.lines.iter().enumerate().any(|(index, line)| {
             let tokens = scan.line_tokens(line);
-            let Some(first) = tokens.first().filter(|first| scan.is(first, "except")) else {
+            if !tokens.first().is_some_and(|first| scan.is(first, "except")) {
+                return false;
+            }
+            let Some((same_line, body)) = scan.clause_body(index) else {
                 return false;
             };
-            let Some(colon) = tokens.iter().position(|t| t.depth == first.depth && scan.is(t, ":")) else {
-                return false;
-            };
-            let catches_all = tokens[..colon]
-                .iter()
-                .any(|t| scan.is(t, "Exception") || scan.is(t, "BaseException"));
+            let header = &tokens[..tokens.len() - same_line.len()];
+            let catches_all = header.iter().any(|t| scan.is(t, "Exception") || scan.is(t, "BaseException"));
             if !catches_all && !via_builtins {
                 return false;
             }
-            let same_line = &tokens[colon + 1..];
             if !same_line.is_empty() {
                 return only_swallow_tokens(scan, same_line);
             }
-            let mut body = scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).peekable();
-            body.peek().is_some() && body.all(|next| only_swallow_tokens(scan, scan.line_tokens(next)))
+            !body.is_empty() && body.iter().all(|next| only_swallow_tokens(scan, scan.line_tokens(next)))
         })
     }
 
