@@ -57,6 +57,11 @@ impl<'s> Module<'s> {
         self.tree.borrow_owner().root_node()
     }
 
+    /// The index of the module's nodes (see `walk::NodeIndex`).
+    pub fn index(&self) -> &NodeIndex<'_> {
+        self.tree.borrow_dependent()
+    }
+
     /// Every node, in preorder.
     pub fn nodes(&self) -> &[Node<'_>] {
         self.tree.borrow_dependent().nodes()

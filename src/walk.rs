@@ -145,11 +145,13 @@ pub struct NodeIndex<'t> {
     ends: Vec<u32>,
     /// The parent's position; `u32::MAX` for the root.
     parents: Vec<u32>,
+    /// The field each node fills in its parent (`body`, `name`, ...).
+    fields: Vec<Option<std::num::NonZeroU16>>,
 }
 
 impl<'t> NodeIndex<'t> {
     pub fn build(root: Node<'t>) -> NodeIndex<'t> {
-        let mut index = NodeIndex { nodes: Vec::new(), ends: Vec::new(), parents: Vec::new() };
+        let mut index = NodeIndex { nodes: Vec::new(), ends: Vec::new(), parents: Vec::new(), fields: Vec::new() };
         let mut open: Vec<u32> = Vec::new();
         let mut cursor = root.walk();
         loop {
@@ -157,6 +159,7 @@ impl<'t> NodeIndex<'t> {
             index.nodes.push(cursor.node());
             index.parents.push(open.last().copied().unwrap_or(u32::MAX));
             index.ends.push(position + 1);
+            index.fields.push(cursor.field_id());
             if cursor.goto_first_child() {
                 open.push(position);
                 continue;
@@ -189,6 +192,16 @@ impl<'t> NodeIndex<'t> {
             .take_while(|candidate| candidate.start_byte() == start)
             .position(|candidate| candidate.id() == node.id())
             .map(|offset| first + offset)
+    }
+
+    /// One past the last descendant of the node at `position`.
+    pub fn end(&self, position: usize) -> usize {
+        self.ends[position] as usize
+    }
+
+    /// The id of the field the node at `position` fills in its parent.
+    pub fn field_id(&self, position: usize) -> Option<std::num::NonZeroU16> {
+        self.fields[position]
     }
 
     /// `walk::visit`, over the arrays.

@@ -23,7 +23,7 @@ use crate::walk::KindName;
 
 pub(super) fn build<'m>(module: &'m Module<'m>) -> Model<'m> {
     let mut builder = Builder::new(module.source);
-    builder.walk(module.root());
+    builder.walk(module, module.root());
     builder.finish()
 }
 
@@ -266,24 +266,26 @@ impl<'m> Builder<'m> {
     }
 
     /// Pre-order over the whole tree, without recursion.
-    fn walk(&mut self, root: Node<'m>) {
-        let mut cursor = root.walk();
-        let mut depth = 0;
-        loop {
-            let node = cursor.node();
-            let field = self.grammar.field(cursor.field_id());
-            if self.enter(node, field, depth) && cursor.goto_first_child() {
-                depth += 1;
-                continue;
+    /// Enters every node in preorder, skipping the children of those
+    /// `enter` declines, over the module's node index (no tree walk).
+    fn walk(&mut self, module: &'m Module<'m>, root: Node<'m>) {
+        let index = module.index();
+        let Some(start) = index.position(root) else { return };
+        // The subtree ends of the nodes being entered: their count is the depth.
+        let mut open: Vec<usize> = Vec::new();
+        let mut at = start;
+        let end = index.end(start);
+        while at < end {
+            while open.last().is_some_and(|&open_end| at >= open_end) {
+                open.pop();
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return;
-                }
-                depth -= 1;
+            let node = index.nodes()[at];
+            let field = self.grammar.field(index.field_id(at));
+            if self.enter(node, field, open.len()) {
+                open.push(index.end(at));
+                at += 1;
+            } else {
+                at = index.end(at);
             }
         }
     }
