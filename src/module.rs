@@ -62,6 +62,11 @@ impl<'s> Module<'s> {
         self.tree.borrow_dependent()
     }
 
+    /// The nodes of the given kinds, in preorder.
+    pub fn nodes_of_kind<'m>(&'m self, kinds: &[&str]) -> impl Iterator<Item = Node<'m>> + 'm {
+        self.tree.borrow_dependent().of_kind(kinds)
+    }
+
     /// Every node, in preorder.
     pub fn nodes(&self) -> &[Node<'_>] {
         self.tree.borrow_dependent().nodes()

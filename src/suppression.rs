@@ -22,7 +22,7 @@ use tree_sitter::Node;
 use crate::module::Module;
 use crate::transform::Diagnostic;
 use crate::transforms::{ALL, find};
-use crate::walk::{KindName, Walk};
+use crate::walk::KindName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -104,21 +104,17 @@ impl Suppressions {
             return suppressions;
         }
         let first_statement = first_code_statement(module);
-        module.visit(module.root(), |node| {
-            if node.kind_name() == "comment" {
-                let start = node.start_byte();
-                let text = module.text(node).trim_end_matches('\r');
-                let line = node.start_position().row;
-                for mut directive in parse_comment(text, start, line) {
-                    if directive.kind == Kind::IgnoreFile {
-                        directive.misplaced =
-                            !module.starts_line(start) || first_statement.is_some_and(|first| first < start);
-                    }
-                    suppressions.directives.push(directive);
+        for node in module.nodes_of_kind(&["comment"]) {
+            let start = node.start_byte();
+            let text = module.text(node).trim_end_matches('\r');
+            let line = node.start_position().row;
+            for mut directive in parse_comment(text, start, line) {
+                if directive.kind == Kind::IgnoreFile {
+                    directive.misplaced = !module.starts_line(start) || first_statement.is_some_and(|first| first < start);
                 }
+                suppressions.directives.push(directive);
             }
-            Walk::Descend
-        });
+        }
         suppressions
     }
 

@@ -147,11 +147,19 @@ pub struct NodeIndex<'t> {
     parents: Vec<u32>,
     /// The field each node fills in its parent (`body`, `name`, ...).
     fields: Vec<Option<std::num::NonZeroU16>>,
+    /// Each node's kind id, so that finding the nodes of a kind touches no node.
+    kinds: Vec<u16>,
 }
 
 impl<'t> NodeIndex<'t> {
     pub fn build(root: Node<'t>) -> NodeIndex<'t> {
-        let mut index = NodeIndex { nodes: Vec::new(), ends: Vec::new(), parents: Vec::new(), fields: Vec::new() };
+        let mut index = NodeIndex {
+            nodes: Vec::new(),
+            ends: Vec::new(),
+            parents: Vec::new(),
+            fields: Vec::new(),
+            kinds: Vec::new(),
+        };
         let mut open: Vec<u32> = Vec::new();
         let mut cursor = root.walk();
         loop {
@@ -160,6 +168,7 @@ impl<'t> NodeIndex<'t> {
             index.parents.push(open.last().copied().unwrap_or(u32::MAX));
             index.ends.push(position + 1);
             index.fields.push(cursor.field_id());
+            index.kinds.push(cursor.node().kind_id());
             if cursor.goto_first_child() {
                 open.push(position);
                 continue;
@@ -192,6 +201,16 @@ impl<'t> NodeIndex<'t> {
             .take_while(|candidate| candidate.start_byte() == start)
             .position(|candidate| candidate.id() == node.id())
             .map(|offset| first + offset)
+    }
+
+    /// The nodes whose kind is one of `kinds`, in preorder.
+    pub fn of_kind<'a>(&'a self, kinds: &[&str]) -> impl Iterator<Item = Node<'t>> + 'a {
+        let ids: Vec<u16> = kinds.iter().flat_map(|kind| kind_ids(kind)).collect();
+        self.kinds
+            .iter()
+            .zip(&self.nodes)
+            .filter(move |(kind, _)| ids.contains(kind))
+            .map(|(_, node)| *node)
     }
 
     /// One past the last descendant of the node at `position`.
@@ -229,6 +248,21 @@ impl<'t> NodeIndex<'t> {
     }
 }
 
+/// The ids of a kind name (named and anonymous nodes may share one).
+fn kind_ids(kind: &str) -> Vec<u16> {
+    let language = language();
+    [true, false]
+        .into_iter()
+        .map(|named| language.id_for_node_kind(kind, named))
+        .filter(|id| *id != 0)
+        .collect()
+}
+
+fn language() -> &'static tree_sitter::Language {
+    static LANGUAGE: std::sync::OnceLock<tree_sitter::Language> = std::sync::OnceLock::new();
+    LANGUAGE.get_or_init(|| tree_sitter_python::LANGUAGE.into())
+}
+
 /// `node.kind()` without tree-sitter's `strlen` and UTF-8 check on every
 /// call: the grammar's kind names, read once, indexed by kind id.
 pub trait KindName {
@@ -237,10 +271,9 @@ pub trait KindName {
 
 impl KindName for Node<'_> {
     fn kind_name(&self) -> &'static str {
-        static LANGUAGE: std::sync::OnceLock<tree_sitter::Language> = std::sync::OnceLock::new();
         static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
         let names = NAMES.get_or_init(|| {
-            let language = LANGUAGE.get_or_init(|| tree_sitter_python::LANGUAGE.into());
+            let language = language();
             (0..language.node_kind_count())
                 .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
                 .collect()

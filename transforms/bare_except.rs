@@ -74,7 +74,6 @@ use crate::fix::{Edit, Fix};
 use crate::scan::Scan;
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk};
 
 pub struct BareExcept;
 
@@ -104,12 +103,11 @@ impl Transform for BareExcept {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        context.module.visit(context.module.root(), |node| {
-            if node.kind_name() == "except_clause" && is_bare(node) {
-                diagnostics.extend(check_clause(context, node));
+        for clause in context.module.nodes_of_kind(&["except_clause"]) {
+            if is_bare(clause) {
+                diagnostics.extend(check_clause(context, clause));
             }
-            Walk::Descend
-        });
+        }
         diagnostics
     }
 }

@@ -121,14 +121,11 @@ impl Transform for ExceptionWithoutTraceback {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        context.module.visit(context.module.root(), |node| {
-            if node.kind_name() == "call"
-                && let Some(clause) = enclosing_handler(context.module, node)
-            {
-                diagnostics.extend(check_call(context, clause, node));
+        for call in context.module.nodes_of_kind(&["call"]) {
+            if let Some(clause) = enclosing_handler(context.module, call) {
+                diagnostics.extend(check_call(context, clause, call));
             }
-            Walk::Descend
-        });
+        }
         diagnostics
     }
 }

@@ -160,14 +160,12 @@ impl Transform for MutableDefault {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        context.module.visit(context.module.root(), |node| {
+        for node in context.module.nodes_of_kind(&["function_definition", "lambda"]) {
             match node.kind_name() {
                 "function_definition" => check_function(context, node, &mut diagnostics),
-                "lambda" => check_lambda(context, node, &mut diagnostics),
-                _ => {}
+                _ => check_lambda(context, node, &mut diagnostics),
             }
-            Walk::Descend
-        });
+        }
         diagnostics
     }
 }

@@ -63,7 +63,7 @@ use crate::fix::Fix;
 use crate::scan::{Scan, Token};
 use crate::scope::builtin_visible_at;
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk};
+use crate::walk::KindName;
 
 pub struct SwallowedException;
 
@@ -116,12 +116,9 @@ impl Transform for SwallowedException {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        context.module.visit(context.module.root(), |node| {
-            if node.kind_name() == "except_clause" {
-                diagnostics.extend(check_clause(context, node));
-            }
-            Walk::Descend
-        });
+        for clause in context.module.nodes_of_kind(&["except_clause"]) {
+            diagnostics.extend(check_clause(context, clause));
+        }
         diagnostics
     }
 }
