@@ -2,6 +2,7 @@
 //! together or not at all; within a pass, fixes that would overlap wait for
 //! the next pass, where they are recomputed on the re-parsed text.
 
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use crate::transform::Diagnostic;
@@ -113,23 +114,27 @@ pub fn apply_fixes(
         .collect();
     candidates.sort_by_key(|(code, fix)| (fix.start(), *code));
 
-    let mut taken: Vec<&Edit> = Vec::new();
+    let mut taken = TakenEdits::default();
     let mut fixed = Vec::new();
     let mut unsafe_fixed = Vec::new();
     for (code, fix) in candidates {
         // Identical edits from several fixes (one shared import) apply once.
-        let new_edits: Vec<&Edit> =
-            fix.edits.iter().filter(|edit| !taken.contains(edit)).collect();
-        let clashes = new_edits
-            .iter()
-            .any(|edit| taken.iter().any(|other| edit.conflicts_with(other)));
-        let clashes_itself = new_edits.iter().enumerate().any(|(i, edit)| {
-            new_edits[i + 1..].iter().any(|other| edit.conflicts_with(other))
-        });
-        if clashes || clashes_itself {
+        let mut own = TakenEdits::default();
+        let mut clashes = false;
+        for edit in fix.edits.iter().filter(|edit| !taken.holds(edit)) {
+            if own.holds(edit) {
+                continue;
+            }
+            if taken.conflicts_with(edit) || own.conflicts_with(edit) {
+                clashes = true;
+                break;
+            }
+            own.insert(edit);
+        }
+        if clashes {
             continue;
         }
-        taken.extend(new_edits);
+        taken.absorb(own);
         fixed.push(code);
         if fix.applicability == Applicability::Unsafe {
             unsafe_fixed.push(code);
@@ -138,12 +143,56 @@ pub fn apply_fixes(
     if fixed.is_empty() || taken.is_empty() {
         return None;
     }
-    Some(Pass { source: splice(source, taken), fixed, unsafe_fixed })
+    Some(Pass { source: splice(source, taken.in_order()), fixed, unsafe_fixed })
+}
+
+/// Edits already taken for a pass, ordered by position, so that a new
+/// edit's conflicts are found in O(log n): a pass over a large file can hold
+/// hundreds of thousands of edits, and comparing each with all the others
+/// made fixing such a file quadratic.
+#[derive(Default)]
+struct TakenEdits<'a> {
+    by_start: BTreeMap<(usize, usize), &'a Edit>,
+    identical: HashSet<&'a Edit>,
+}
+
+impl<'a> TakenEdits<'a> {
+    fn holds(&self, edit: &Edit) -> bool {
+        self.identical.contains(edit)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_start.is_empty()
+    }
+
+    /// Taken edits never conflict with each other, so they are disjoint and
+    /// sorted by start; only the edits starting inside `edit` (or at its
+    /// spot, for an insertion) and the one just before it can conflict.
+    fn conflicts_with(&self, edit: &Edit) -> bool {
+        let start = edit.range.start;
+        let end = edit.range.end.max(start + 1);
+        let starts_inside = self.by_start.range((start, 0)..(end, 0)).next().is_some();
+        let before = self.by_start.range(..(start, 0)).next_back();
+        starts_inside || before.is_some_and(|(_, other)| other.conflicts_with(edit))
+    }
+
+    fn insert(&mut self, edit: &'a Edit) {
+        self.by_start.insert((edit.range.start, edit.range.end), edit);
+        self.identical.insert(edit);
+    }
+
+    fn absorb(&mut self, other: TakenEdits<'a>) {
+        self.by_start.extend(other.by_start);
+        self.identical.extend(other.identical);
+    }
+
+    fn in_order(self) -> Vec<&'a Edit> {
+        self.by_start.into_values().collect()
+    }
 }
 
 /// Applies non-overlapping edits to `source`.
-fn splice(source: &str, mut edits: Vec<&Edit>) -> String {
-    edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+fn splice(source: &str, edits: Vec<&Edit>) -> String {
     let added: usize = edits.iter().map(|edit| edit.replacement.len()).sum();
     let mut out = String::with_capacity(source.len() + added);
     let mut cursor = 0;
@@ -180,6 +229,32 @@ mod tests {
         let pass = apply_fixes(source, &diagnostics, Applicability::Safe).unwrap();
         assert_eq!(pass.source, "XdZ");
         assert_eq!(pass.fixed, vec!["A", "C"]);
+    }
+
+    #[test]
+    fn conflicts_are_found_among_many_edits_in_any_order() {
+        // Every conflict shape against a crowd of taken edits: a fix starting
+        // inside a taken edit, one spanning a taken insertion, one inserting
+        // where a taken edit starts, one ending where another starts (fine).
+        let source = "0123456789".repeat(1000);
+        let mut diagnostics: Vec<Diagnostic> = (0..1000)
+            .rev()
+            .map(|i| diagnostic("A", vec![Edit::replace(i * 10 + 2..i * 10 + 4, "x")]))
+            .collect();
+        diagnostics.push(diagnostic("B", vec![Edit::replace(503..505, "inside")]));
+        diagnostics.push(diagnostic("B", vec![Edit::replace(613..615, "across")]));
+        diagnostics.push(diagnostic("B", vec![Edit::insert(702, "at-start")]));
+        diagnostics.push(diagnostic("C", vec![Edit::replace(800..802, "<"), Edit::insert(804, ">")]));
+        // Taken first (it starts at 0), it spans the A edits at 912 and 922.
+        diagnostics.push(diagnostic("D", vec![Edit::insert(0, "#"), Edit::replace(905..925, "")]));
+        let pass = apply_fixes(&source, &diagnostics, Applicability::Safe).unwrap();
+        assert_eq!(pass.fixed.iter().filter(|code| **code == "A").count(), 998);
+        assert_eq!(pass.fixed.iter().filter(|code| **code == "D").count(), 1);
+        assert_eq!(pass.fixed.iter().filter(|code| **code == "B").count(), 0);
+        assert_eq!(pass.fixed.iter().filter(|code| **code == "C").count(), 1);
+        assert!(pass.source.starts_with("#01x456789"));
+        // Block 80 starts at 1 + 80 * 9 once each block before it lost a byte.
+        assert_eq!(&pass.source[721..][..9], "<x>456789");
     }
 
     #[test]
