@@ -24,6 +24,7 @@ use crate::settings::{Discovery, Overrides, Project, PythonVersion, Resolver};
 use crate::summary;
 use crate::transform::Transform;
 use crate::transforms::{ALL, find};
+use crate::verify::{Verdict, Verifier};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -73,6 +74,15 @@ struct Args {
     /// Where the cache lives [default: .pyfix_cache in the working directory].
     #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
+
+    /// Compile each fixed file with CPython (one interpreter for the whole
+    /// run) before writing it or showing its diff; refuse a file it rejects.
+    #[arg(long)]
+    verify: bool,
+
+    /// The interpreter `--verify` uses.
+    #[arg(long, value_name = "PATH", default_value = "python3", env = "PYFIX_PYTHON", requires = "verify")]
+    python: PathBuf,
 
     /// Parse every file, even one whose tokens rule out every selected rule
     /// (slower; reports the syntax errors of such files too).
@@ -169,6 +179,7 @@ struct Run {
     working_directory: PathBuf,
     cache: Option<Cache>,
     prefilter: Prefilter,
+    verifier: Option<Verifier>,
 }
 
 /// What happened to one file.
@@ -222,7 +233,15 @@ pub fn run() -> u8 {
         Cache::open(&dir, &[])
     });
     let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
-    let run = Run { mode, resolver, stdout_paint: Paint::stdout(), args, working_directory, cache, prefilter };
+    let verifier = match (args.verify && mode != Mode::Check).then(|| Verifier::start(&args.python)) {
+        None => None,
+        Some(Ok(verifier)) => Some(verifier),
+        Some(Err(message)) => {
+            eprintln!("pyfix: error: {message}");
+            return 2;
+        }
+    };
+    let run = Run { mode, resolver, stdout_paint: Paint::stdout(), args, working_directory, cache, prefilter, verifier };
     if run.args.show_settings {
         return run.show_settings();
     }
@@ -486,6 +505,7 @@ impl Run {
     fn process_file(&self, path: &Path, project: &Project, absolute: &Path) -> Outcome {
         let result = files::read(path).and_then(|source| {
             let report = self.process_cached(path, &source, project, absolute)?;
+            self.verify(path, &source, &report)?;
             let diff = match (&report.fixed, self.mode) {
                 (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(path))),
                 (Some(fixed), Mode::Write) => {
@@ -502,6 +522,27 @@ impl Run {
                 Outcome::Done { path: path.to_path_buf(), report, text, diff, threshold: self.threshold(project) }
             }
             Err(error) => Outcome::Failed { path: path.to_path_buf(), error },
+        }
+    }
+
+    /// `--verify`: CPython must compile the fixed text before it is written
+    /// or shown. When it rejects the original as well, the fixes are not to
+    /// blame, but they cannot be verified either, so nothing is applied.
+    fn verify(&self, path: &Path, source: &str, report: &FileReport) -> Result<(), FileError> {
+        let (Some(verifier), Some(fixed)) = (&self.verifier, &report.fixed) else {
+            return Ok(());
+        };
+        let shown = self.display(path);
+        let message = match verifier.compile(&shown, fixed.as_bytes()).map_err(FileError::Internal)? {
+            Verdict::Compiles => return Ok(()),
+            Verdict::Rejected(message) => message,
+        };
+        match verifier.compile(&shown, source.as_bytes()).map_err(FileError::Internal)? {
+            Verdict::Compiles => {
+                let rules: Vec<&str> = report.fixes.keys().copied().collect();
+                Err(FileError::RejectedByPython { rules: rules.join(", "), message })
+            }
+            Verdict::Rejected(original) => Err(FileError::Unverifiable(original)),
         }
     }
 
@@ -577,14 +618,23 @@ impl Run {
             return 0;
         }
         let mut totals = Totals { unsafe_fixes: project.unsafe_fixes, ..Totals::default() };
+        // `--write` on standard input is a filter: whatever goes wrong, the
+        // text comes out unchanged rather than not at all.
+        let passthrough = (self.mode == Mode::Write).then(|| bytes.clone());
         let result = files::decode(bytes).and_then(|source| {
             let report = self.process_text(name, &source, &project, &project.rules_for(&absolute))?;
+            self.verify(name, &source, &report)?;
             Ok((source, report))
         });
         let (source, report) = match result {
             Ok(done) => done,
             Err(error) => {
                 self.print_error(name, &error);
+                if let Some(bytes) = passthrough {
+                    let mut stdout = io::stdout().lock();
+                    let _ = stdout.write_all(&bytes);
+                    let _ = stdout.flush();
+                }
                 return 2;
             }
         };

@@ -26,6 +26,11 @@ pub enum FileError {
     Internal(String),
     /// The file changed on disk after it was read: it is not overwritten.
     ChangedOnDisk,
+    /// `--verify`: CPython rejects the fixed text; `rules` made the fixes.
+    RejectedByPython { rules: String, message: String },
+    /// `--verify`: CPython rejects the original too (newer syntax than the
+    /// interpreter, say), so the fixes cannot be verified.
+    Unverifiable(String),
     /// Writing the fixed file failed; the original is intact.
     WriteFailed(io::Error),
 }
@@ -70,6 +75,14 @@ impl fmt::Display for FileError {
             FileError::ChangedOnDisk => {
                 write!(f, "changed on disk while pyfix ran; not overwritten")
             }
+            FileError::RejectedByPython { rules, message } => write!(
+                f,
+                "the fixed file does not compile under Python ({message}); fixes by {rules} not applied, file left unchanged"
+            ),
+            FileError::Unverifiable(message) => write!(
+                f,
+                "--verify: Python rejects the original file too ({message}); fixes not applied, file left unchanged"
+            ),
             FileError::WriteFailed(err) => {
                 write!(f, "cannot write file: {}; file left unchanged", plain_io(err))
             }

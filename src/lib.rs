@@ -25,6 +25,7 @@ pub mod settings;
 pub mod summary;
 pub mod suppression;
 pub mod transform;
+pub mod verify;
 pub mod walk;
 
 #[path = "../transforms/mod.rs"]

@@ -56,7 +56,11 @@ pub fn pyfix_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 pub fn pyfix_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = command(dir, args)
+    run_with_stdin(command(dir, args), input)
+}
+
+pub fn run_with_stdin(mut command: Command, input: &str) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
