@@ -503,18 +503,22 @@ impl Run {
     }
 
     fn process_file(&self, path: &Path, project: &Project, absolute: &Path) -> Outcome {
-        let result = files::read(path).and_then(|source| {
-            let report = self.process_cached(path, &source, project, absolute)?;
-            self.verify(path, &source, &report)?;
-            let diff = match (&report.fixed, self.mode) {
-                (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(path))),
-                (Some(fixed), Mode::Write) => {
-                    files::write_atomic(path, &source, fixed)?;
+        let result = files::read(path).and_then(|file| {
+            let source = file.text.as_str();
+            let report = self.process_cached(path, source, project, absolute)?;
+            let fixed_bytes = report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
+            if let Some(fixed_bytes) = &fixed_bytes {
+                self.verify(path, &file.encode(source)?, fixed_bytes, &report)?;
+            }
+            let diff = match (&report.fixed, fixed_bytes, self.mode) {
+                (Some(fixed), _, Mode::Diff) => Some(unified_diff(source, fixed, &self.display(path))),
+                (Some(_), Some(fixed_bytes), Mode::Write) => {
+                    files::write_atomic(path, &file.encode(source)?, &fixed_bytes)?;
                     None
                 }
                 _ => None,
             };
-            let text = self.keeps_text().then(|| report.fixed.clone().unwrap_or(source));
+            let text = self.keeps_text().then(|| report.fixed.clone().unwrap_or(file.text));
             Ok((report, diff, text))
         });
         match result {
@@ -528,16 +532,16 @@ impl Run {
     /// `--verify`: CPython must compile the fixed text before it is written
     /// or shown. When it rejects the original as well, the fixes are not to
     /// blame, but they cannot be verified either, so nothing is applied.
-    fn verify(&self, path: &Path, source: &str, report: &FileReport) -> Result<(), FileError> {
-        let (Some(verifier), Some(fixed)) = (&self.verifier, &report.fixed) else {
+    fn verify(&self, path: &Path, original: &[u8], fixed: &[u8], report: &FileReport) -> Result<(), FileError> {
+        let Some(verifier) = &self.verifier else {
             return Ok(());
         };
         let shown = self.display(path);
-        let message = match verifier.compile(&shown, fixed.as_bytes()).map_err(FileError::Internal)? {
+        let message = match verifier.compile(&shown, fixed).map_err(FileError::Internal)? {
             Verdict::Compiles => return Ok(()),
             Verdict::Rejected(message) => message,
         };
-        match verifier.compile(&shown, source.as_bytes()).map_err(FileError::Internal)? {
+        match verifier.compile(&shown, original).map_err(FileError::Internal)? {
             Verdict::Compiles => {
                 let rules: Vec<&str> = report.fixes.keys().copied().collect();
                 Err(FileError::RejectedByPython { rules: rules.join(", "), message })
@@ -621,12 +625,16 @@ impl Run {
         // `--write` on standard input is a filter: whatever goes wrong, the
         // text comes out unchanged rather than not at all.
         let passthrough = (self.mode == Mode::Write).then(|| bytes.clone());
-        let result = files::decode(bytes).and_then(|source| {
-            let report = self.process_text(name, &source, &project, &project.rules_for(&absolute))?;
-            self.verify(name, &source, &report)?;
-            Ok((source, report))
+        let result = files::decode(bytes).and_then(|file| {
+            let report = self.process_text(name, &file.text, &project, &project.rules_for(&absolute))?;
+            let fixed_bytes = report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
+            if let Some(fixed_bytes) = &fixed_bytes {
+                self.verify(name, &file.encode(&file.text)?, fixed_bytes, &report)?;
+            }
+            let output = fixed_bytes.map_or_else(|| file.encode(&file.text), Ok)?;
+            Ok((file.text, report, output))
         });
-        let (source, report) = match result {
+        let (source, report, output) = match result {
             Ok(done) => done,
             Err(error) => {
                 self.print_error(name, &error);
@@ -644,7 +652,7 @@ impl Run {
         match self.mode {
             Mode::Write => {
                 let text = report.fixed.as_deref().unwrap_or(&source);
-                let _ = stdout.write_all(text.as_bytes());
+                let _ = stdout.write_all(&output);
                 let _ = stdout.flush();
                 let mut printer = self.printer(Paint::stderr());
                 let file = FileResult { path: &self.display(name), report: &report, text, threshold };

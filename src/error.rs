@@ -10,10 +10,14 @@ pub enum FileError {
     Unreadable(io::Error),
     /// A path named on the command line does not exist.
     NotFound,
+    /// A FIFO, socket or device: reading it could block forever.
+    NotARegularFile,
     /// The file was listed but is gone by the time it is read or written.
     Vanished,
     /// The bytes are not UTF-8; `offset` is the first bad byte.
     NotUtf8 { offset: usize, declared: Option<String> },
+    /// A PEP 263 cookie names an encoding pyfix cannot write back.
+    UnknownEncoding(String),
     /// NUL bytes: CPython refuses such source, and it is usually a binary file.
     NulByte { offset: usize },
     /// Bare `\r` line endings mixed with `\n`: no parser agrees on where lines end.
@@ -50,13 +54,17 @@ impl fmt::Display for FileError {
         match self {
             FileError::Unreadable(err) => write!(f, "cannot read file: {}", plain_io(err)),
             FileError::NotFound => write!(f, "no such file or directory"),
+            FileError::NotARegularFile => write!(f, "not a regular file (a FIFO or a device?); skipped"),
             FileError::Vanished => write!(f, "file vanished while pyfix ran; skipped"),
             FileError::NotUtf8 { offset, declared: Some(enc) } => write!(
                 f,
-                "not UTF-8 (declared encoding `{enc}`, first non-UTF-8 byte at offset {offset}); skipped"
+                "not valid `{enc}` as declared, nor UTF-8 (first non-UTF-8 byte at offset {offset}); skipped"
             ),
             FileError::NotUtf8 { offset, declared: None } => {
                 write!(f, "not valid UTF-8 (first bad byte at offset {offset}); skipped")
+            }
+            FileError::UnknownEncoding(name) => {
+                write!(f, "declares the encoding `{name}`, which pyfix cannot read and write back; skipped")
             }
             FileError::NulByte { offset } => {
                 write!(f, "contains a NUL byte at offset {offset} (binary file?); skipped")

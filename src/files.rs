@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use encoding_rs::{Encoding, UTF_8};
 use ignore::WalkBuilder;
 
 use crate::error::FileError;
@@ -100,16 +101,81 @@ fn strip_dot(path: &Path) -> PathBuf {
     path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The text of a Python file: UTF-8, BOM kept, no NUL bytes.
-pub fn decode(bytes: Vec<u8>) -> Result<String, FileError> {
+/// A file's text and the encoding its bytes are in. Everything in pyfix
+/// works on the UTF-8 text; `encode` turns a fixed text back into bytes.
+#[derive(Debug)]
+pub struct Source {
+    pub text: String,
+    /// `None` for UTF-8 (the default, BOM kept in `text`); otherwise the
+    /// encoding a PEP 263 cookie declares, for a file whose bytes it decodes
+    /// and re-encodes exactly.
+    pub encoding: Option<&'static Encoding>,
+}
+
+impl Source {
+    /// The bytes of `text` in the file's encoding. A fix that brings in a
+    /// character the encoding cannot hold is an error, never a lossy write.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, FileError> {
+        let Some(encoding) = self.encoding else {
+            return Ok(text.as_bytes().to_vec());
+        };
+        let (bytes, _, unmappable) = encoding.encode(text);
+        if unmappable {
+            return Err(FileError::Internal(format!(
+                "a fix needs characters the file's encoding ({}) cannot hold",
+                encoding.name()
+            )));
+        }
+        Ok(bytes.into_owned())
+    }
+}
+
+/// The text of a Python file: UTF-8 (BOM kept), or the encoding a PEP 263
+/// cookie declares when its bytes round-trip exactly; no NUL bytes.
+pub fn decode(bytes: Vec<u8>) -> Result<Source, FileError> {
     if let Some(offset) = memchr_nul(&bytes) {
         return Err(FileError::NulByte { offset });
     }
-    String::from_utf8(bytes).map_err(|err| {
-        let offset = err.utf8_error().valid_up_to();
-        let declared = coding_cookie(err.as_bytes()).filter(|name| !is_utf8_name(name));
-        FileError::NotUtf8 { offset, declared }
-    })
+    let err = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(Source { text, encoding: None }),
+        Err(err) => err,
+    };
+    let offset = err.utf8_error().valid_up_to();
+    let bytes = err.into_bytes();
+    let Some(declared) = coding_cookie(&bytes).filter(|name| !is_utf8_name(name)) else {
+        return Err(FileError::NotUtf8 { offset, declared: None });
+    };
+    let Some(encoding) = encoding_for(&declared) else {
+        return Err(FileError::UnknownEncoding(declared));
+    };
+    match decode_exactly(&bytes, encoding) {
+        Some(text) => Ok(Source { text, encoding: Some(encoding) }),
+        None => Err(FileError::NotUtf8 { offset, declared: Some(declared) }),
+    }
+}
+
+/// The encoding a cookie names, in Python's spelling (`latin-1`,
+/// `iso8859_15`, `cp1252`, `koi8_r`) or a WHATWG label.
+fn encoding_for(declared: &str) -> Option<&'static Encoding> {
+    let name = declared.to_ascii_lowercase().replace('_', "-");
+    let name = match name.as_str() {
+        "latin-1" | "l1" | "iso-8859-1" | "iso8859-1" | "8859" | "cp819" | "latin" => "latin1",
+        other => other,
+    };
+    Encoding::for_label(name.as_bytes())
+        .or_else(|| Encoding::for_label(name.replace("iso8859-", "iso-8859-").as_bytes()))
+        // UTF-16 and the `replacement` encoding have no encoder of their own
+        // (encoding_rs writes UTF-8 for them): such a file cannot be kept as is.
+        .filter(|encoding| *encoding != UTF_8 && encoding.output_encoding() == *encoding)
+}
+
+/// `bytes` decoded with `encoding` if no byte is malformed and encoding
+/// the text gives back exactly `bytes`: only then can a fixed file be
+/// written in its own encoding without touching a byte outside the edits.
+fn decode_exactly(bytes: &[u8], encoding: &'static Encoding) -> Option<String> {
+    let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+    let (again, _, unmappable) = encoding.encode(&text);
+    (!unmappable && again.as_ref() == bytes).then(|| text.into_owned())
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
@@ -144,8 +210,12 @@ fn is_utf8_name(name: &str) -> bool {
     name == "utf-8" || name == "utf8" || name.starts_with("utf-8-")
 }
 
-/// Reads and decodes a file. The text holds the file's exact bytes.
-pub fn read(path: &Path) -> Result<String, FileError> {
+/// Reads and decodes a file.
+pub fn read(path: &Path) -> Result<Source, FileError> {
+    // A FIFO or a device named `.py` would block the read, or never end.
+    if !fs::metadata(path).map_err(FileError::from_io)?.is_file() {
+        return Err(FileError::NotARegularFile);
+    }
     decode(fs::read(path).map_err(FileError::from_io)?)
 }
 
@@ -153,7 +223,7 @@ pub fn read(path: &Path) -> Result<String, FileError> {
 /// the new text goes to a temporary file in the same directory, takes the
 /// original's permissions, and is renamed over it, so a reader (or a crash)
 /// sees either the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileError> {
+pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), FileError> {
     // Write through a symbolic link to its target rather than replacing the link.
     let target = fs::canonicalize(path).map_err(FileError::from_io)?;
     let metadata = fs::metadata(&target).map_err(FileError::from_io)?;
@@ -169,12 +239,12 @@ pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileEr
         .suffix(".tmp")
         .tempfile_in(directory)
         .map_err(FileError::WriteFailed)?;
-    temporary.write_all(new.as_bytes()).map_err(FileError::WriteFailed)?;
+    temporary.write_all(new).map_err(FileError::WriteFailed)?;
     temporary.flush().map_err(FileError::WriteFailed)?;
     fs::set_permissions(temporary.path(), metadata.permissions()).map_err(FileError::WriteFailed)?;
     // Last look before the rename: never clobber a version someone saved meanwhile.
     match fs::read(&target) {
-        Ok(current) if current == original.as_bytes() => {}
+        Ok(current) if current == original => {}
         Ok(_) => return Err(FileError::ChangedOnDisk),
         Err(err) => return Err(FileError::from_io(err)),
     }
@@ -202,7 +272,7 @@ mod tests {
         fs::write(&path, "x = 1\n").unwrap();
         let original = read(&path).unwrap();
         fs::write(&path, "x = 2  # saved by the user meanwhile\n").unwrap();
-        let err = write_atomic(&path, &original, "x = 3\n").unwrap_err();
+        let err = write_atomic(&path, original.text.as_bytes(), b"x = 3\n").unwrap_err();
         assert!(matches!(err, FileError::ChangedOnDisk), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "x = 2  # saved by the user meanwhile\n");
     }
@@ -214,7 +284,7 @@ mod tests {
         fs::write(&path, "x = 1\n").unwrap();
         let original = read(&path).unwrap();
         fs::remove_file(&path).unwrap();
-        assert!(matches!(write_atomic(&path, &original, "x = 3\n"), Err(FileError::Vanished)));
+        assert!(matches!(write_atomic(&path, original.text.as_bytes(), b"x = 3\n"), Err(FileError::Vanished)));
         assert!(!path.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
     }
@@ -227,7 +297,7 @@ mod tests {
         let mut permissions = fs::metadata(&path).unwrap().permissions();
         permissions.set_readonly(true);
         fs::set_permissions(&path, permissions).unwrap();
-        let err = write_atomic(&path, "x = 1\n", "x = 3\n").unwrap_err();
+        let err = write_atomic(&path, b"x = 1\n", b"x = 3\n").unwrap_err();
         assert_eq!(err.to_string(), "cannot write file: the file is read-only; file left unchanged");
         assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
     }
