@@ -1,5 +1,10 @@
-//! A cache of files known to have nothing to report, so that a second run
-//! over an unchanged tree reads and hashes each file instead of parsing it.
+//! A cache of each file's result, so that a second run over an unchanged
+//! tree reads and hashes each file instead of parsing it.
+//!
+//! Files with nothing to report are keys in one set. A file with findings
+//! has its whole report (findings, edits, fixes per rule and the fixed
+//! text) in a file of its own under `reports/`, named by its key, so memory
+//! stays bounded by the largest file, not by the codebase.
 //!
 //! An entry is a 128-bit hash of everything the result depends on: the
 //! file's bytes and name, its settings, the selected rules, and the pyfix
@@ -8,7 +13,7 @@
 //! atomically at the end of a run; two runs at once each write a complete
 //! file and the last one wins, which loses entries but never corrupts one.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::env;
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -16,12 +21,17 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use serde_json::{Value, json};
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::engine::{FileReport, Finding, FindingEdit};
+use crate::fix::Applicability;
 use crate::settings::Settings;
 use crate::transform::Transform;
+use crate::transforms::ALL;
 
 const FILE_NAME: &str = "clean-v1.bin";
+const REPORTS: &str = "reports-v1";
 const MAGIC: &[u8; 8] = b"pyfixC01";
 /// Past this many entries, only the ones this run used are kept.
 const MAX_ENTRIES: usize = 1 << 20;
@@ -60,6 +70,44 @@ impl Cache {
         hasher.digest128()
     }
 
+    /// The key of a file's report when fixes at least as safe as `apply`
+    /// are applied (`None`: findings only).
+    pub fn report_key(&self, key: u128, apply: Option<Applicability>) -> u128 {
+        let mut hasher = Xxh3::with_seed(self.run_seed);
+        key.hash(&mut hasher);
+        apply.hash(&mut hasher);
+        hasher.digest128()
+    }
+
+    /// The report stored under `key`, if any; an unreadable or corrupt one
+    /// is a miss.
+    pub fn report(&self, key: u128) -> Option<FileReport> {
+        let text = fs::read_to_string(self.report_path(key)).ok()?;
+        let report = report_from_json(&serde_json::from_str(&text).ok()?)?;
+        self.lock().push(key);
+        Some(report)
+    }
+
+    /// Stores a report: a temporary file renamed into place, so that a
+    /// concurrent run reads either nothing or a whole report.
+    pub fn record_report(&self, key: u128, report: &FileReport) {
+        let directory = self.dir.join(REPORTS);
+        let written = fs::create_dir_all(&directory).and_then(|()| {
+            let mut temporary = tempfile::Builder::new().prefix(".pyfix-").tempfile_in(&directory)?;
+            temporary.write_all(report_to_json(report).to_string().as_bytes())?;
+            temporary.persist(self.report_path(key)).map_err(|err| err.error)?;
+            Ok(())
+        });
+        // A cache that cannot be written only makes the next run slower.
+        if written.is_ok() {
+            self.lock().push(key);
+        }
+    }
+
+    fn report_path(&self, key: u128) -> PathBuf {
+        self.dir.join(REPORTS).join(format!("{key:032x}.json"))
+    }
+
     /// True when a file with this key had nothing to report.
     pub fn is_clean(&self, key: u128) -> bool {
         let hit = self.known.contains(&key);
@@ -84,6 +132,7 @@ impl Cache {
         };
         keys.sort_unstable();
         keys.dedup();
+        prune_reports(&self.dir.join(REPORTS), &keys);
         fs::create_dir_all(&self.dir)?;
         // Like `.ruff_cache`: the folder ignores itself in git.
         let ignore = self.dir.join(".gitignore");
@@ -104,6 +153,115 @@ impl Cache {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u128>> {
         self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Past this many stored reports, those this run did not use are removed
+/// (edited files leave their old reports behind).
+const MAX_REPORTS: usize = 20_000;
+
+fn prune_reports(directory: &Path, used: &[u128]) {
+    let Ok(entries) = fs::read_dir(directory) else { return };
+    let names: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
+    if names.len() <= MAX_REPORTS {
+        return;
+    }
+    for path in names {
+        let key = path.file_stem().and_then(|stem| u128::from_str_radix(&stem.to_string_lossy(), 16).ok());
+        if key.is_none_or(|key| used.binary_search(&key).is_err()) {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+fn report_to_json(report: &FileReport) -> Value {
+    let findings: Vec<Value> = report.findings.iter().map(finding_to_json).collect();
+    json!({
+        "fixed": report.fixed,
+        "fixes": report.fixes,
+        "unsafe_fixes": report.unsafe_fixes,
+        "findings": findings,
+    })
+}
+
+fn finding_to_json(finding: &Finding) -> Value {
+    let edits: Vec<Value> = finding
+        .edits
+        .iter()
+        .map(|edit| json!([edit.range.start, edit.range.end, edit.start, edit.end, edit.content]))
+        .collect();
+    json!({
+        "code": finding.code,
+        "range": [finding.range.start, finding.range.end],
+        "suppression_line": finding.suppression_line,
+        "at": [finding.line, finding.column, finding.end_line, finding.end_column],
+        "message": finding.message,
+        "fix": finding.fix.map(Applicability::label),
+        "edits": edits,
+    })
+}
+
+fn report_from_json(value: &Value) -> Option<FileReport> {
+    let fixed = match &value["fixed"] {
+        Value::Null => None,
+        text => Some(text.as_str()?.to_string()),
+    };
+    let findings = value["findings"].as_array()?.iter().map(finding_from_json).collect::<Option<Vec<_>>>()?;
+    Some(FileReport {
+        fixed,
+        fixes: counts_from_json(&value["fixes"])?,
+        unsafe_fixes: counts_from_json(&value["unsafe_fixes"])?,
+        findings,
+    })
+}
+
+fn counts_from_json(value: &Value) -> Option<BTreeMap<&'static str, usize>> {
+    value.as_object()?.iter().map(|(code, count)| Some((rule_code(code)?, count.as_u64()? as usize))).collect()
+}
+
+/// The rule's own `&'static str` for a stored code; an unknown one (a
+/// report from a build with other rules) makes the entry a miss.
+fn rule_code(code: &str) -> Option<&'static str> {
+    ALL.iter().map(|rule| rule.code()).find(|known| *known == code)
+}
+
+fn finding_from_json(value: &Value) -> Option<Finding> {
+    let number = |v: &Value| v.as_u64().map(|n| n as usize);
+    let pair = |v: &Value| Some((number(&v[0])?, number(&v[1])?));
+    let at = &value["at"];
+    let fix = match &value["fix"] {
+        Value::Null => None,
+        label => Some(applicability(label.as_str()?)?),
+    };
+    let edits = value["edits"]
+        .as_array()?
+        .iter()
+        .map(|edit| {
+            Some(FindingEdit {
+                range: number(&edit[0])?..number(&edit[1])?,
+                start: pair(&edit[2])?,
+                end: pair(&edit[3])?,
+                content: edit[4].as_str()?.to_string(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Finding {
+        code: rule_code(value["code"].as_str()?)?,
+        range: number(&value["range"][0])?..number(&value["range"][1])?,
+        suppression_line: number(&value["suppression_line"])?,
+        line: number(&at[0])?,
+        column: number(&at[1])?,
+        end_line: number(&at[2])?,
+        end_column: number(&at[3])?,
+        message: value["message"].as_str()?.to_string(),
+        fix,
+        edits,
+    })
+}
+
+fn applicability(label: &str) -> Option<Applicability> {
+    [Applicability::Safe, Applicability::Unsafe, Applicability::DisplayOnly]
+        .into_iter()
+        .find(|applicability| applicability.label() == label)
 }
 
 fn parse(bytes: &[u8]) -> HashSet<u128> {

@@ -67,7 +67,7 @@ struct Args {
     #[arg(long, value_name = "RULE", exclusive = true)]
     explain: Option<String>,
 
-    /// Do not read or write the cache of files with nothing to report.
+    /// Do not read or write the cache of each file's result.
     #[arg(long)]
     no_cache: bool,
 
@@ -555,7 +555,8 @@ impl Run {
         self.args.output_format == OutputFormat::Full
     }
 
-    /// `process_text`, skipped for a file the cache knows has nothing to report.
+    /// `process_text`, skipped for a file whose result the cache holds:
+    /// nothing to report, or its whole report.
     fn process_cached(&self, path: &Path, source: &str, project: &Project, absolute: &Path) -> Result<FileReport, FileError> {
         let rules = project.rules_for(absolute);
         let Some(cache) = &self.cache else {
@@ -566,7 +567,14 @@ impl Run {
         if cache.is_clean(key) {
             return Ok(FileReport::default());
         }
+        let report_key = cache.report_key(key, self.apply(project));
+        if let Some(report) = cache.report(report_key) {
+            return Ok(report);
+        }
         let report = self.process_text(path, source, project, &rules)?;
+        if !report.findings.is_empty() || report.fixed.is_some() {
+            cache.record_report(report_key, &report);
+        }
         if report.findings.is_empty() {
             // A file that was fixed is clean in its fixed form once written.
             let clean = match (&report.fixed, self.mode) {
@@ -583,6 +591,14 @@ impl Run {
         Ok(report)
     }
 
+    /// The fixes a run applies: none when only checking.
+    fn apply(&self, project: &Project) -> Option<Applicability> {
+        match self.mode {
+            Mode::Check => None,
+            Mode::Diff | Mode::Write => Some(self.threshold(project)),
+        }
+    }
+
     fn process_text(
         &self,
         path: &Path,
@@ -590,11 +606,7 @@ impl Run {
         project: &Project,
         rules: &[&'static dyn Transform],
     ) -> Result<FileReport, FileError> {
-        let apply = match self.mode {
-            Mode::Check => None,
-            Mode::Diff | Mode::Write => Some(self.threshold(project)),
-        };
-        engine::process_with(source, &file_name_of(path), rules, &project.settings, apply, self.prefilter)
+        engine::process_with(source, &file_name_of(path), rules, &project.settings, self.apply(project), self.prefilter)
     }
 
     /// `-`: the text comes from standard input and the configuration is the

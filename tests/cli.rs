@@ -298,7 +298,7 @@ fn bad_files_are_reported_and_left_alone() {
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("good.py", BUGGY.as_bytes().to_vec()),
         ("syntax.py", b"def f(x=[]):\n    return (\n".to_vec()),
-        ("latin1.py", b"# -*- coding: latin-1 -*-\ns = '\xe9'\ndef f(x=[]): pass\n".to_vec()),
+        ("latin1.py", b"s = '\xe9'\ndef f(x=[]): pass\n".to_vec()),
         ("binary.py", b"\x00\x01\x02def f(x=[]): pass\n".to_vec()),
         ("py2.py", b"print 'hello'\ndef f(x=[]): pass\n".to_vec()),
         ("mixed_cr.py", b"x = 1\rdef f(x=[]):\n    pass\n".to_vec()),
@@ -313,7 +313,7 @@ fn bad_files_are_reported_and_left_alone() {
     let expected = [
         "missing.py: error: no such file or directory",
         "syntax.py: error: syntax error at line 2, column",
-        "latin1.py: error: not UTF-8 (declared encoding `latin-1`",
+        "latin1.py: error: not valid UTF-8 (first bad byte at offset 5)",
         "binary.py: error: contains a NUL byte at offset 0",
         "py2.py: error: Python 2 syntax (print statement) at line 1; skipped",
         "mixed_cr.py: error: mixes bare CR line endings with LF",

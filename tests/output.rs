@@ -191,3 +191,70 @@ fn no_progress_bar_in_a_pipe() {
     let err = stderr(&out);
     assert_eq!(err, "Would fix 300 findings in 300 files (PF001: 300).\n");
 }
+
+/// A second run answers from the cache (no parse) with exactly the output
+/// of an uncached run, in every format and mode.
+#[test]
+fn cached_reports_give_byte_identical_output() {
+    let files = [
+        ("a.py", TWO),
+        ("b.py", "try:\n    x = 1\nexcept:\n    raise\n"),
+        ("clean.py", "x = 1\n"),
+        ("py2.py", "print 'x'\n"),
+    ];
+    let runs: &[&[&str]] = &[
+        &[],
+        &["--unsafe-fixes"],
+        &["--output-format", "full"],
+        &["--output-format", "json", "--unsafe-fixes"],
+        &["--output-format", "sarif"],
+        &["--output-format", "github"],
+        &["--statistics"],
+        &["--diff"],
+        &["--diff", "--unsafe-fixes"],
+    ];
+    for args in runs {
+        let dir = project(&files);
+        let uncached = pyfix(dir.path(), &[args, &["--no-cache", "."][..]].concat());
+        let first = pyfix(dir.path(), &[args, &["."][..]].concat());
+        let reports = dir.path().join(".pyfix_cache/reports-v1");
+        let stored = std::fs::read_dir(&reports).map(|entries| entries.count()).unwrap_or(0);
+        assert!(stored > 0, "{args:?}: no report was cached");
+        let second = pyfix(dir.path(), &[args, &["."][..]].concat());
+        for (label, output) in [("first", &first), ("second", &second)] {
+            assert_eq!(stdout(output), stdout(&uncached), "{args:?}: {label} run's stdout");
+            assert_eq!(stderr(output), stderr(&uncached), "{args:?}: {label} run's stderr");
+            assert_eq!(code(output), code(&uncached), "{args:?}: {label} run's status");
+        }
+    }
+    // --write from a cached report writes what an uncached run writes.
+    let cached = project(&files);
+    pyfix(cached.path(), &["--unsafe-fixes", "--diff", "."]);
+    let uncached = project(&files);
+    let cached_write = pyfix(cached.path(), &["--unsafe-fixes", "--write", "."]);
+    let uncached_write = pyfix(uncached.path(), &["--unsafe-fixes", "--write", "--no-cache", "."]);
+    assert_eq!(stdout(&cached_write), stdout(&uncached_write));
+    for (name, _) in files {
+        assert_eq!(read(cached.path(), name), read(uncached.path(), name), "{name}");
+    }
+}
+
+/// The second run really reads the stored report instead of parsing: a
+/// report edited on disk shows through (and a corrupt one is ignored).
+#[test]
+fn a_second_run_reads_the_stored_report() {
+    let dir = project(&[("a.py", TWO)]);
+    let first = pyfix(dir.path(), &["."]);
+    assert!(stdout(&first).contains("created once"), "{}", stdout(&first));
+    let reports = dir.path().join(".pyfix_cache/reports-v1");
+    for entry in std::fs::read_dir(&reports).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap().replace("created once", "MADE ONCE");
+        std::fs::write(&path, text).unwrap();
+    }
+    assert!(stdout(&pyfix(dir.path(), &["."])).contains("MADE ONCE"));
+    for entry in std::fs::read_dir(&reports).unwrap() {
+        std::fs::write(entry.unwrap().path(), "{ truncated").unwrap();
+    }
+    assert_eq!(stdout(&pyfix(dir.path(), &["."])), stdout(&first));
+}
