@@ -254,6 +254,10 @@ pub fn check_tree(source: &str, index: &NodeIndex<'_>) -> Result<Vec<Range<usize
             python2 = Some((construct, node.start_byte()));
             break;
         }
+        if let Some(at) = attribute_across_lines(node, source) {
+            let (line, column) = line_column_in(source, &line_starts(source), at);
+            return Err(FileError::Syntax { line, column });
+        }
         if is_misparsed(node) {
             untrusted.push(enclosing_statement(node).byte_range());
         }
@@ -274,7 +278,7 @@ fn suspect_kinds() -> &'static [u16] {
         let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
         let named = [
             "print_statement", "exec_statement", "string_start", "integer", "except_clause",
-            "raise_statement", "list_splat", "dictionary_splat", "type_alias_statement",
+            "raise_statement", "list_splat", "dictionary_splat", "type_alias_statement", "attribute",
         ];
         let mut ids: Vec<u16> = named.iter().map(|kind| language.id_for_node_kind(kind, true)).collect();
         ids.push(language.id_for_node_kind("<>", false));
@@ -352,6 +356,42 @@ fn has_child_of_kind(node: Node<'_>, kind: &str) -> bool {
 /// a splat that swallowed only the first part of its operand (`[*a.f()]`,
 /// issue 314), `type(x).attr = v` read as a type alias (issue 321), and
 /// `print >> f, x` (a Python 3 tuple) read as a print statement.
+/// tree-sitter reads `a.` at the end of a line and a name on the next as
+/// one attribute even outside brackets, where Python ends the statement
+/// and rejects the dangling dot. Such a file is a syntax error (at the
+/// dot), not a tree to fix: a fix that splits the line would break it.
+fn attribute_across_lines(node: Node<'_>, source: &str) -> Option<usize> {
+    if node.kind_name() != "attribute" {
+        return None;
+    }
+    let object = node.child_by_field_name("object")?;
+    let name = node.child_by_field_name("attribute")?;
+    if object.end_position().row == name.start_position().row {
+        return None;
+    }
+    let between = &source[object.end_byte()..name.start_byte()];
+    let continued = between.contains("\\\n") || between.contains("\\\r");
+    let mut ancestor = node.parent();
+    while let Some(parent) = ancestor {
+        if BRACKETED.contains(&parent.kind_name()) {
+            return None;
+        }
+        if parent.kind_name().ends_with("statement") || parent.kind_name() == "module" {
+            break;
+        }
+        ancestor = parent.parent();
+    }
+    let dot = object.end_byte() + between.find('.')?;
+    (!continued).then_some(dot)
+}
+
+/// Nodes inside whose brackets a line break is only whitespace.
+const BRACKETED: &[&str] = &[
+    "parenthesized_expression", "argument_list", "list", "set", "tuple", "dictionary", "subscript",
+    "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression",
+    "parameters", "interpolation", "parenthesized_list_splat", "type_parameter", "import_from_statement",
+];
+
 fn is_misparsed(node: Node<'_>) -> bool {
     match node.kind_name() {
         "list_splat" | "dictionary_splat" => node.parent().is_some_and(|parent| {

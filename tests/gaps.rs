@@ -28,6 +28,7 @@ const CASES: &[(&str, &str)] = &[
     ("pf001 tabs", "def f(a=[]):\n\tif a:\n\t\treturn a\n\treturn None\n"),
     ("pf001 comment after colon", "def f(a=[]):  # note\n    return a\n"),
     ("pf001 body starts with global", "X = 1\ndef f(a=[]):\n    global X\n    X = a\n"),
+    ("pf001 attribute across lines in brackets", "x = (str.\n    upper)\ny = str.\\\n    lower\ndef f(a=[]): return str.\\\n    upper(a)\n"),
     ("pf001 generator", "def f(a=[]):\n    yield from a\n"),
     // PF002 / PF003 / PF006: handlers.
     ("pf002 one-line handler", "try: x = 1\nexcept: pass\n"),

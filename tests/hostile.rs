@@ -57,6 +57,10 @@ fn assert_survives(source: &str) -> i32 {
 #[test]
 fn syntax_errors_are_skipped() {
     assert_skipped(b"def f(:\n    pass\n", "syntax error at line 1, column 7; skipped");
+    // tree-sitter reads `builtins.` + newline + `other` as one attribute;
+    // CPython rejects the dangling dot (found by the fuzzer: PF001 split
+    // the one-line body and the file no longer parsed).
+    assert_skipped(b"def typo(x=[]):builtins.\nother = 2\n", "syntax error at line 1, column 24; skipped");
 }
 
 #[test]

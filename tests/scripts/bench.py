@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Times pyfix against ruff on the same tree, in one session, alternating.
 
-Usage: python3 tests/scripts/bench.py [--runs N] [--rules ruff-codes] [DIR ...]
+Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--runs N] [DIR ...]
 
-With no DIR, a copy of the CPython standard library on this machine is used.
+With no DIR, a copy of the CPython standard library on this machine is used;
+`--corpus` adds the reliability harness's pinned projects. Printed: pyfix
+uncached and cached (a second run over the unchanged tree) against ruff
+uncached; the read-only and parse-only floors (`cargo bench --bench
+hot_paths`); with `--scaling`, 1/4, 1/2 and all of the files on one and
+two threads; with `--big-file`, one generated 20 MB file.
 pyfix is built in release mode; ruff comes from PyPI into a venv under
 target/bench (pinned below). For each tool the median wall time, CPU time
 (user + system) and peak RSS over the runs are printed, with pyfix/ruff ratios.
@@ -11,6 +16,7 @@ Not run in CI: timings need a quiet machine.
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -51,10 +57,11 @@ def stdlib_copy() -> Path:
     return target
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
+def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (KiB) of one run of `command`."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environment = dict(os.environ, **(env or {}))
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -63,42 +70,133 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
+def corpus_dirs() -> list[Path]:
+    """The reliability harness's pinned projects (fetched on first use)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import corpus
+
+    return [corpus.pristine(name, version) for name, version in corpus.PROJECTS]
+
+
+def python_files(dirs: list[Path]) -> list[Path]:
+    return sorted(p for d in dirs for p in d.rglob("*.py") if p.is_file() and "site-packages" not in p.parts)
+
+
+def subset_tree(files: list[Path], fraction: float) -> Path:
+    """Every 1/fraction-th file, hard-linked into a tree of its own."""
+    target = BENCH / f"subset-{fraction:g}"
+    if target.exists():
+        shutil.rmtree(target)
+    step = round(1 / fraction)
+    for index, path in enumerate(files[::step]):
+        link = target / f"{index % 64}" / f"{index}_{path.name}"
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, link)
+    return target
+
+
+def compare(commands: dict[str, tuple[list[str], dict]], runs: int) -> dict[str, tuple[float, float, float]]:
+    """Median wall, median CPU and peak RSS (MB) of each command, run alternating."""
+    results = {name: [] for name in commands}
+    for command, env in commands.values():  # warm the page cache (and pyfix's cache) once
+        measure(command, ROOT, env)
+    for _ in range(runs):
+        for name, (command, env) in commands.items():
+            results[name].append(measure(command, ROOT, env))
+    return {
+        name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), max(r[2] for r in rs) / 1024)
+        for name, rs in results.items()
+    }
+
+
+def print_table(title: str, medians: dict[str, tuple[float, float, float]], against: str = "ruff") -> None:
+    print(f"\n{title}")
+    print(f"{'':<28}{'wall s':>9}{'cpu s':>9}{'peak MB':>9}{'wall / ' + against:>16}")
+    base = medians[against][0]
+    for name, (wall, cpu, rss) in medians.items():
+        print(f"{name:<28}{wall:>9.3f}{cpu:>9.3f}{rss:>9.1f}{wall / base:>16.2f}")
+
+
+def floors(dirs: list[Path]) -> dict:
+    """Read-only and parse-only floors from the hot-path bench (all cores)."""
+    done = subprocess.run(["cargo", "bench", "-q", "--bench", "hot_paths", "--", *map(str, dirs)],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    print(done.stdout.strip())
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def big_file() -> Path:
+    """20 MB of ordinary functions, one in a hundred with a mutable default."""
+    path = BENCH / "big" / "big20.py"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        chunks, size, index = [], 0, 0
+        while size < 20 << 20:
+            default = "[]" if index % 100 == 0 else "None"
+            chunk = f"def function_{index}(first, second={default}):\n    total = first * 2 + len(str(second))\n    return total\n\n"
+            chunks.append(chunk)
+            size += len(chunk)
+            index += 1
+        path.write_text("".join(chunks))
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="*", type=Path)
+    parser.add_argument("--corpus", action="store_true", help="the stdlib plus the reliability harness's projects")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rules", default=ALL_RUFF_RULES, help="ruff rule codes to compare against")
     parser.add_argument("--pyfix-args", default="", help="extra pyfix arguments, e.g. '--select PF001'")
+    parser.add_argument("--scaling", action="store_true", help="also 1/4, 1/2 and all files, on 1 and 2 threads")
+    parser.add_argument("--big-file", action="store_true", help="also one generated 20 MB file")
     args = parser.parse_args()
 
     dirs = [d.resolve() for d in args.dirs] or [stdlib_copy()]
+    if args.corpus:
+        dirs += corpus_dirs()
     ruff, pyfix = ruff_binary(), pyfix_binary()
-    files = sum(1 for d in dirs for _ in d.rglob("*.py"))
-    size = sum(p.stat().st_size for d in dirs for p in d.rglob("*.py"))
-    print(f"corpus: {', '.join(map(str, dirs))}: {files} files, {size / 1e6:.1f} MB; {args.runs} runs each")
+    files = python_files(dirs)
+    size = sum(p.stat().st_size for p in files)
+    print(f"corpus: {len(dirs)} trees, {len(files)} files, {size / 1e6:.1f} MB; {args.runs} runs each; {os.cpu_count()} cores")
 
-    commands = {
-        "pyfix": [str(pyfix), "--diff", "--unsafe-fixes", *args.pyfix_args.split(), *map(str, dirs)],
-        "ruff": [str(ruff), "check", "--isolated", "--no-cache", "--diff", "--unsafe-fixes",
-                 "--select", args.rules, *map(str, dirs)],
-    }
-    results = {name: [] for name in commands}
-    for name, command in commands.items():  # warm the page cache once
-        measure(command, ROOT)
-    for _ in range(args.runs):
-        for name, command in commands.items():
-            results[name].append(measure(command, ROOT))
+    cache = BENCH / "cache"
+    extra = args.pyfix_args.split()
+    pyfix_run = [str(pyfix), "--diff", "--unsafe-fixes", *extra]
+    ruff_run = [str(ruff), "check", "--isolated", "--no-cache", "--diff", "--unsafe-fixes", "--select", args.rules]
+    paths = [*map(str, dirs)]
+    medians = compare({
+        "pyfix, no cache": ([*pyfix_run, "--no-cache", *paths], {}),
+        "pyfix, second run (cache)": ([*pyfix_run, "--cache-dir", str(cache), *paths], {}),
+        "ruff, no cache": ([*ruff_run, *paths], {}),
+    }, args.runs)
+    print_table("full run, all rules, --diff --unsafe-fixes", medians, "ruff, no cache")
+    floor = floors(dirs)
+    ruff_wall = medians["ruff, no cache"][0]
+    print(f"read-only floor {floor['read_s']:.3f} s ({floor['read_s'] / ruff_wall:.2f} x ruff); "
+          f"parse-only floor {floor['parse_s']:.3f} s ({floor['parse_s'] / ruff_wall:.2f} x ruff)")
 
-    medians = {}
-    print(f"{'tool':<8}{'wall s':>10}{'cpu s':>10}{'peak MB':>10}")
-    for name, runs in results.items():
-        wall = statistics.median(r[0] for r in runs)
-        cpu = statistics.median(r[1] for r in runs)
-        rss = max(r[2] for r in runs) / 1024
-        medians[name] = (wall, cpu, rss)
-        print(f"{name:<8}{wall:>10.3f}{cpu:>10.3f}{rss:>10.1f}")
-    p, r = medians["pyfix"], medians["ruff"]
-    print(f"{'ratio':<8}{p[0] / r[0]:>10.2f}{p[1] / r[1]:>10.2f}{p[2] / r[2]:>10.2f}   (pyfix / ruff)")
+    if args.scaling:
+        for fraction in (0.25, 0.5, 1.0):
+            tree = subset_tree(files, fraction)
+            runs = {}
+            for threads in ("1", "2"):
+                env = {"RAYON_NUM_THREADS": threads}
+                runs[f"pyfix, {threads} thread(s)"] = ([*pyfix_run, "--no-cache", str(tree)], env)
+                runs[f"ruff, {threads} thread(s)"] = ([*ruff_run, str(tree)], env)
+            count = sum(1 for _ in tree.rglob("*.py"))
+            medians = compare(runs, max(1, args.runs // 2))
+            print_table(f"scaling: {fraction:g} of the files ({count})", medians, "ruff, 2 thread(s)")
+            one, two = medians["pyfix, 1 thread(s)"][0], medians["pyfix, 2 thread(s)"][0]
+            print(f"pyfix speed-up from 1 to 2 threads: {one / two:.2f}x")
+
+    if args.big_file:
+        path = big_file()
+        medians = compare({
+            "pyfix, 20 MB file": ([*pyfix_run, "--no-cache", str(path)], {}),
+            "ruff, 20 MB file": ([*ruff_run, str(path)], {}),
+        }, max(1, args.runs // 2))
+        print_table("one 20 MB file", medians, "ruff, 20 MB file")
 
 
 if __name__ == "__main__":
