@@ -11,6 +11,7 @@ use crate::module::Module;
 use crate::scan::scan;
 use crate::semantic::Semantic;
 use crate::settings::Settings;
+use crate::skeleton::{self, Plan};
 use crate::suppression::{self, Suppressions};
 use crate::transform::{Context, Diagnostic, FileInfo, Transform};
 
@@ -137,40 +138,16 @@ fn process_unguarded(
     prefilter: Prefilter,
 ) -> Result<FileReport, FileError> {
     let line_endings = LineEndings::of(source)?;
-    if prefilter == Prefilter::On && cannot_match(source, rules, &FileInfo { file_name, settings }) {
-        return Ok(FileReport::default());
-    }
-    let mut current = line_endings.normalise(source);
-    let mut report = FileReport::default();
-    let mut fixed_by: Vec<&'static str> = Vec::new();
-
-    for pass in 0.. {
-        let module = parse_after_fixes(&current, file_name, &fixed_by)?;
-        let diagnostics = run_rules(&module, rules, settings);
-        let Some(threshold) = apply else {
-            report.findings = findings(&module, &diagnostics);
-            break;
-        };
-        let Some(applied) = apply_fixes(&current, &diagnostics, threshold) else {
-            report.findings = findings(&module, &diagnostics);
-            break;
-        };
-        if pass + 1 >= MAX_PASSES {
-            return Err(FileError::Internal(format!(
-                "fixes did not settle after {MAX_PASSES} passes (rules {})",
-                rule_list(&applied.fixed)
-            )));
-        }
-        for code in &applied.fixed {
-            *report.fixes.entry(code).or_default() += 1;
-        }
-        for code in &applied.unsafe_fixed {
-            *report.unsafe_fixes.entry(code).or_default() += 1;
-        }
-        fixed_by = applied.fixed;
-        current = applied.source;
-    }
-
+    let text = line_endings.normalise(source);
+    let job = Job { file_name, rules, settings, apply };
+    let by_skeletons = match prefilter {
+        Prefilter::On => job.passes(&text, Parsing::Skeletons)?,
+        Prefilter::Off => None,
+    };
+    let (mut report, current) = match by_skeletons {
+        Some(done) => done,
+        None => job.passes(&text, Parsing::Whole)?.ok_or_else(|| FileError::Internal("no whole parse".into()))?,
+    };
     let fixed = line_endings.restore(current);
     if fixed != source {
         report.fixed = Some(fixed);
@@ -178,11 +155,94 @@ fn process_unguarded(
     Ok(report)
 }
 
-/// True when the tokens show that no rule can find anything. A file the
-/// tokenizer cannot read with certainty is always parsed.
-fn cannot_match(source: &str, rules: &[&dyn Transform], file: &FileInfo<'_>) -> bool {
-    let scan = scan(source.as_bytes());
-    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(&scan, file))
+/// What each pass parses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parsing {
+    /// The whole text, every pass.
+    Whole,
+    /// What `skeleton::plan` says: nothing when no rule can match, else a
+    /// skeleton where one suffices. A fixed text is then parsed whole once
+    /// more, to verify it.
+    Skeletons,
+}
+
+/// One file's settings for the passes.
+struct Job<'a> {
+    file_name: &'a str,
+    rules: &'a [&'a dyn Transform],
+    settings: &'a Settings,
+    apply: Option<Applicability>,
+}
+
+impl<'a> Job<'a> {
+    /// Checks and fixes `text` until no fix applies; returns the report and
+    /// the final text. With skeletons, `None` says "parse it whole instead":
+    /// a skeleton or the fixed text did not parse, or the fixed text holds a
+    /// statement tree-sitter is known to get wrong. The whole parse then
+    /// gives the exact answer, syntax error or not.
+    fn passes(&self, text: &str, parsing: Parsing) -> Result<Option<(FileReport, String)>, FileError> {
+        let mut current = text.to_string();
+        let mut report = FileReport::default();
+        let mut fixed_by: Vec<&'static str> = Vec::new();
+        // The last pass parsed the whole final text and found nothing odd.
+        let mut whole_and_trusted = false;
+        for pass in 0.. {
+            whole_and_trusted = false;
+            let (skeleton, checked) = match parsing {
+                Parsing::Whole => (None, self.rules.to_vec()),
+                Parsing::Skeletons => match self.plan(&current) {
+                    (Plan::NothingToFind, _) => break,
+                    (Plan::Whole, checked) => (None, checked),
+                    (Plan::Skeleton(skeleton), checked) => (Some(skeleton), checked),
+                },
+            };
+            let parsed = match (&skeleton, parsing) {
+                (Some(skeleton), _) => Module::parse_skipping(&skeleton.text, &skeleton.skipped, self.file_name),
+                (None, Parsing::Skeletons) => Module::parse(&current, self.file_name),
+                (None, Parsing::Whole) => parse_after_fixes(&current, self.file_name, &fixed_by),
+            };
+            let module = match (parsed, parsing) {
+                (Ok(module), _) => module,
+                (Err(_), Parsing::Skeletons) => return Ok(None),
+                (Err(err), Parsing::Whole) => return Err(err),
+            };
+            whole_and_trusted = skeleton.is_none() && module.untrusted.is_empty();
+            let diagnostics = run_checks(&module, self.rules, &checked, self.settings);
+            let applied = self.apply.and_then(|threshold| apply_fixes(&current, &diagnostics, threshold));
+            let Some(applied) = applied else {
+                report.findings = findings(&module, &diagnostics);
+                break;
+            };
+            if pass + 1 >= MAX_PASSES {
+                return Err(FileError::Internal(format!(
+                    "fixes did not settle after {MAX_PASSES} passes (rules {})",
+                    rule_list(&applied.fixed)
+                )));
+            }
+            for code in &applied.fixed {
+                *report.fixes.entry(code).or_default() += 1;
+            }
+            for code in &applied.unsafe_fixed {
+                *report.unsafe_fixes.entry(code).or_default() += 1;
+            }
+            fixed_by = applied.fixed;
+            current = applied.source;
+        }
+        let verified = parsing == Parsing::Whole
+            || current == text
+            || whole_and_trusted
+            || Module::parse(&current, self.file_name).is_ok_and(|module| module.untrusted.is_empty());
+        Ok(verified.then_some((report, current)))
+    }
+
+    /// What to parse, and the rules whose prefilter may match: the others
+    /// promise to find nothing, so they are not run.
+    fn plan(&self, text: &str) -> (Plan, Vec<&'a dyn Transform>) {
+        let file = FileInfo { file_name: self.file_name, settings: self.settings };
+        let scanned = scan(text.as_bytes());
+        let matching = skeleton::matching_rules(&scanned, self.rules, &file);
+        (skeleton::plan(&scanned, &matching, &file), matching)
+    }
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.
@@ -215,9 +275,21 @@ fn rule_list(codes: &[&'static str]) -> String {
 /// would touch a statement whose tree is known to be wrong is withdrawn;
 /// the finding stays.
 pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Settings) -> Vec<Diagnostic> {
+    run_checks(module, rules, rules, settings)
+}
+
+/// `run_rules`, where only the rules in `checked` can find anything (the
+/// others' prefilters said so); suppression comments are still judged
+/// against every selected rule.
+fn run_checks(
+    module: &Module<'_>,
+    rules: &[&dyn Transform],
+    checked: &[&dyn Transform],
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let semantic = Semantic::new(module);
     let context = Context { module, semantic: &semantic, settings };
-    let found: Vec<Diagnostic> = rules.iter().flat_map(|rule| rule.check(&context)).collect();
+    let found: Vec<Diagnostic> = checked.iter().flat_map(|rule| rule.check(&context)).collect();
     let mut suppressions = Suppressions::parse(module, rules.iter().map(|rule| rule.code()).collect());
     let mut diagnostics = suppressions.filter(module, found);
     let about_suppressions: Vec<Diagnostic> =

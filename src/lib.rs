@@ -22,6 +22,7 @@ pub mod scan;
 pub mod scope;
 pub mod semantic;
 pub mod settings;
+pub mod skeleton;
 pub mod summary;
 pub mod suppression;
 pub mod transform;

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Parser, Point, Tree};
 
 use crate::error::FileError;
 use crate::walk::{KindName, NodeIndex, Walk, enclosing_statement};
@@ -39,7 +39,15 @@ pub struct Module<'s> {
 impl<'s> Module<'s> {
     /// Parses `source` and checks that the tree can be trusted.
     pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
-        let tree = IndexedTree::new(parse_tree(source)?, |tree| NodeIndex::build(tree.root_node()));
+        Module::parse_skipping(source, &[], file_name)
+    }
+
+    /// Parses `source` as if the bytes of `skipped` (sorted, disjoint) were
+    /// not there, without moving anything: nodes keep the offsets, lines and
+    /// columns of `source`. The skeletons (see `skeleton`) skip the blanks
+    /// of their bodies this way, so tree-sitter does not even read them.
+    pub fn parse_skipping(source: &'s str, skipped: &[Range<usize>], file_name: &str) -> Result<Module<'s>, FileError> {
+        let tree = IndexedTree::new(parse_tree_skipping(source, skipped)?, |tree| NodeIndex::build(tree.root_node()));
         let untrusted = check_tree(source, tree.borrow_dependent())?;
         Ok(Module {
             source,
@@ -216,6 +224,10 @@ thread_local! {
 /// Parses with this thread's parser (a parser is not `Sync`; making one per
 /// file would cost more than the parse of a small file).
 pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
+    parse_tree_skipping(source, &[])
+}
+
+fn parse_tree_skipping(source: &str, skipped: &[Range<usize>]) -> Result<Tree, FileError> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -226,10 +238,44 @@ pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
             *slot = Some(parser);
         }
         let parser = slot.as_mut().ok_or_else(|| FileError::Internal("no parser".into()))?;
+        if skipped.is_empty() {
+            return parser.parse(source, None).ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()));
+        }
         parser
-            .parse(source, None)
-            .ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()))
+            .set_included_ranges(&included_ranges(source, skipped))
+            .map_err(|err| FileError::Internal(format!("bad ranges to parse: {err:?}")))?;
+        let tree = parser.parse(source, None);
+        // The parser is reused: the next file is parsed whole.
+        parser.set_included_ranges(&[]).map_err(|err| FileError::Internal(format!("cannot reset the parser: {err:?}")))?;
+        tree.ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()))
     })
+}
+
+/// The parts of `source` around `skipped`, with their lines and columns.
+fn included_ranges(source: &str, skipped: &[Range<usize>]) -> Vec<tree_sitter::Range> {
+    let bytes = source.as_bytes();
+    let mut cursor = (0, Point { row: 0, column: 0 });
+    let mut ranges = Vec::with_capacity(skipped.len() + 1);
+    let ends = skipped.iter().map(|skip| (skip.start, Some(skip.end))).chain([(bytes.len(), None)]);
+    for (included_end, skipped_end) in ends {
+        let (start_byte, start_point) = cursor;
+        cursor = move_to(bytes, cursor, included_end);
+        ranges.push(tree_sitter::Range { start_byte, end_byte: cursor.0, start_point, end_point: cursor.1 });
+        if let Some(skipped_end) = skipped_end {
+            cursor = move_to(bytes, cursor, skipped_end);
+        }
+    }
+    ranges
+}
+
+/// The byte offset and point `to`, from an earlier offset and its point.
+fn move_to(bytes: &[u8], (from, point): (usize, Point), to: usize) -> (usize, Point) {
+    let part = &bytes[from..to];
+    let point = match memchr::memrchr(b'\n', part) {
+        Some(last) => Point { row: point.row + memchr::memchr_iter(b'\n', part).count(), column: part.len() - last - 1 },
+        None => Point { row: point.row, column: point.column + part.len() },
+    };
+    (to, point)
 }
 
 /// Rejects trees with syntax errors or Python 2 constructs, and returns the

@@ -9,6 +9,8 @@
 //! indentation. It does not validate; anything it cannot read with
 //! certainty makes the scan `suspicious`, and the caller then parses.
 
+use std::ops::Range;
+
 /// What a token is. Operators are one token per bracket or punctuation
 /// mark; their text says which.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,9 +47,27 @@ pub struct Scan<'s> {
     /// brackets, an unterminated string, a character outside Python's
     /// ASCII syntax): only a parse can tell what the file holds.
     pub suspicious: bool,
+    /// The bytes this scan stands for: the whole file, or for a `view`, the
+    /// part in question (a rule that reads comments reads them here).
+    pub region: Range<usize>,
 }
 
 impl<'s> Scan<'s> {
+    /// The same file seen through some of its logical lines (ranges of line
+    /// indices, in order), standing for the bytes `region`.
+    pub fn view(&self, line_ranges: &[Range<usize>], region: Range<usize>) -> Scan<'s> {
+        let mut tokens = Vec::new();
+        let mut lines = Vec::new();
+        for range in line_ranges {
+            for line in &self.lines[range.clone()] {
+                let first = tokens.len() as u32;
+                tokens.extend_from_slice(self.line_tokens(line));
+                lines.push(Line { first, end: tokens.len() as u32, indent: line.indent });
+            }
+        }
+        Scan { source: self.source, tokens, lines, suspicious: self.suspicious, region }
+    }
+
     pub fn text(&self, token: &Token) -> &'s [u8] {
         &self.source[token.start as usize..token.end as usize]
     }
@@ -58,6 +78,22 @@ impl<'s> Scan<'s> {
 
     pub fn line_tokens(&self, line: &Line) -> &[Token] {
         &self.tokens[line.first as usize..line.end as usize]
+    }
+
+    /// The tokens from each place on a logical line where a simple
+    /// statement may start, to the end of the line: its first token, and
+    /// after each `;` or `:` at the line's bracket depth (`if x: f = open(p)`,
+    /// `import os; import json`). A lambda's or an annotation's `:` gives a
+    /// start that holds no statement, which a prefilter can afford.
+    pub fn statement_starts<'a>(&'a self, line: &Line) -> impl Iterator<Item = &'a [Token]> + 'a {
+        let tokens = self.line_tokens(line);
+        let depth = tokens.first().map_or(0, |first| first.depth);
+        let separators = tokens
+            .iter()
+            .enumerate()
+            .filter(move |(_, token)| token.depth == depth && (self.is(token, ";") || self.is(token, ":")))
+            .map(|(at, _)| at + 1);
+        std::iter::once(0).chain(separators).map(move |at| &tokens[at..]).filter(|rest| !rest.is_empty())
     }
 
     /// The body of the compound statement whose header is line `index`
@@ -90,7 +126,13 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
     if !scanner.suspicious {
         scanner.run();
     }
-    let mut scan = Scan { source, tokens: scanner.tokens, lines: scanner.lines, suspicious: scanner.suspicious };
+    let mut scan = Scan {
+        source,
+        tokens: scanner.tokens,
+        lines: scanner.lines,
+        suspicious: scanner.suspicious,
+        region: 0..source.len(),
+    };
     if !scan.suspicious {
         scan.suspicious = has_python2_syntax(&scan);
     }

@@ -172,8 +172,12 @@ impl Suppressions {
 /// A cheap look before walking the tree for comments: no `noqa` or
 /// `pyfix` anywhere (any case) means no directive.
 pub fn mentions_a_directive(source: &[u8]) -> bool {
-    source.windows(4).any(|window| window.eq_ignore_ascii_case(b"noqa"))
-        || source.windows(5).any(|window| window.eq_ignore_ascii_case(b"pyfix"))
+    // memchr finds the candidate first letters at memory speed.
+    memchr::memchr3_iter(b'n', b'N', b'p', source).chain(memchr::memchr_iter(b'P', source)).any(|at| {
+        let rest = &source[at..];
+        let word: &[u8] = if rest[0].eq_ignore_ascii_case(&b'n') { b"noqa" } else { b"pyfix" };
+        rest.get(..word.len()).is_some_and(|found| found.eq_ignore_ascii_case(word))
+    })
 }
 
 /// The offset of the first statement that is not the module docstring.
@@ -386,6 +390,9 @@ mod tests {
         assert!(parse_comment("# kö", 0, 0).is_empty());
         assert!(mentions_a_directive(b"x = 1  # NOQA"));
         assert!(!mentions_a_directive(b"x = 1  # no"));
+        assert!(mentions_a_directive(b"# PyFix: ignore-file"));
+        assert!(mentions_a_directive(b"x = 1  # NoQa"));
+        assert!(!mentions_a_directive(b"nnoq pyfi P N"));
         assert!(parse_comment("# pyfö", 0, 0).is_empty());
         let second = one("# type: ignore  # noqa: PF001");
         assert_eq!(second.range, 16..29);

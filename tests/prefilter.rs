@@ -1,16 +1,27 @@
 //! The prefilter may only skip work, never findings: on every file of the
 //! CPython standard library, the rules whose `may_match` says "no" must find
-//! nothing when they are run anyway.
+//! nothing when they are run anyway, and a run that parses skeletons (see
+//! `pyfix::skeleton`) must report and fix exactly what whole parses do.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pyfix::engine::{Prefilter, process_with};
+use pyfix::engine::{FileReport, Prefilter, process_with};
+use pyfix::fix::Applicability;
+use rayon::prelude::*;
 use pyfix::scan::scan;
 use pyfix::settings::Settings;
 use pyfix::transform::{FileInfo, Transform};
 use pyfix::transforms::ALL;
+
+fn stdlib() -> PathBuf {
+    let output = Command::new("python3")
+        .args(["-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"])
+        .output()
+        .expect("python3 runs");
+    PathBuf::from(String::from_utf8(output.stdout).expect("a UTF-8 path").trim())
+}
 
 fn python_files(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -33,11 +44,7 @@ fn python_files(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn a_rule_ruled_out_by_its_prefilter_finds_nothing() {
-    let output = Command::new("python3")
-        .args(["-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"])
-        .output()
-        .expect("python3 runs");
-    let stdlib = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    let stdlib = stdlib();
     let settings = Settings::default();
     let mut checked = 0;
     let mut skipped_rule_runs = 0;
@@ -64,4 +71,41 @@ fn a_rule_ruled_out_by_its_prefilter_finds_nothing() {
     assert!(checked > 1000, "expected the stdlib, checked {checked} files");
     eprintln!("{checked} files, {skipped_rule_runs} rule runs the prefilter would skip");
     assert!(misses.is_empty(), "the prefilter skipped real findings:\n{}", misses.join("\n"));
+}
+
+/// What a run prints about a file, in a form two runs can be compared by.
+fn outcome(report: &FileReport) -> String {
+    let findings: Vec<String> = report
+        .findings
+        .iter()
+        .map(|finding| format!("{}:{:?} {} {:?} {:?}", finding.code, finding.range, finding.message, finding.fix, finding.edits))
+        .collect();
+    format!("{:?}\n{:?}\n{}", report.fixed, report.fixes, findings.join("\n"))
+}
+
+#[test]
+fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
+    let paths = python_files(&stdlib());
+    assert!(paths.len() > 1000, "expected the stdlib, found {} files", paths.len());
+    let differences: Vec<String> = paths
+        .par_iter()
+        .flat_map_iter(|path| {
+            let source = fs::read_to_string(path).unwrap_or_default();
+            let name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
+            [None, Some(Applicability::Unsafe)].into_iter().filter_map(move |apply| {
+                let skeletons = process_with(&source, &name, ALL, &Settings::default(), apply, Prefilter::On);
+                let whole = process_with(&source, &name, ALL, &Settings::default(), apply, Prefilter::Off);
+                let same = match (&skeletons, &whole) {
+                    (Ok(skeletons), Ok(whole)) => outcome(skeletons) == outcome(whole),
+                    (Err(skeletons), Err(whole)) => skeletons.to_string() == whole.to_string(),
+                    // A syntax error in a body no rule needs is not looked
+                    // for when nothing is to be fixed; a fix is never made.
+                    (Ok(skeletons), Err(_)) => skeletons.fixed.is_none(),
+                    (Err(_), Ok(_)) => false,
+                };
+                (!same).then(|| format!("{} ({apply:?})", path.display()))
+            })
+        })
+        .collect();
+    assert!(differences.is_empty(), "skeletons and whole parses differ on:\n{}", differences.join("\n"));
 }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use pyfix::engine::{self, run_rules};
+use pyfix::engine::{self, Prefilter, run_rules};
 use pyfix::error::FileError;
 use pyfix::fix::Applicability;
 use pyfix::module::Module;
@@ -48,6 +48,9 @@ const PATTERNS: &[&str] = &[
     "f = open(path)\ndata = f.read()\nf.close()",
     "x = 1",
     "if ready:\n>pass",
+    "def quiet(path):\n>return path.strip()",
+    "def one_line(path): f = open(path); f.read(); f.close()",
+    "import os; from collections import deque as D\ndef make(q=D()):\n>return q",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.
@@ -153,6 +156,7 @@ fn segments(source: &str) -> Vec<(usize, &str)> {
 /// first one broken.
 fn check(source: &str) -> Result<(), String> {
     let settings = settings();
+    same_as_whole_parses(source, &settings)?;
     let report = match engine::process(source, "case.py", ALL, &settings, Some(Applicability::Unsafe)) {
         Ok(report) => report,
         Err(FileError::Internal(message)) => return Err(format!("internal error: {message}")),
@@ -168,6 +172,28 @@ fn check(source: &str) -> Result<(), String> {
         return Err(format!("not idempotent: first\n{fixed}\nthen\n{twice}"));
     }
     untouched_lines_kept(source, &fixed, &settings)
+}
+
+/// The prefilter and the skeletons change nothing pyfix says, fixing or
+/// not (a syntax error in a body no rule needs may go unseen when nothing
+/// is fixed).
+fn same_as_whole_parses(source: &str, settings: &Settings) -> Result<(), String> {
+    for apply in [None, Some(Applicability::Unsafe)] {
+        let fast = engine::process_with(source, "case.py", ALL, settings, apply, Prefilter::On);
+        let whole = engine::process_with(source, "case.py", ALL, settings, apply, Prefilter::Off);
+        let same = match (&fast, &whole) {
+            (Ok(fast), Ok(whole)) => {
+                fast.fixed == whole.fixed && fast.fixes == whole.fixes && fast.findings == whole.findings
+            }
+            (Err(fast), Err(whole)) => fast.to_string() == whole.to_string(),
+            (Ok(fast), Err(_)) => fast.fixed.is_none(),
+            (Err(_), Ok(_)) => false,
+        };
+        if !same {
+            return Err(format!("skeletons and whole parses differ ({apply:?}): {fast:?}\nagainst\n{whole:?}"));
+        }
+    }
+    Ok(())
 }
 
 /// Every line of `source` that no edit of any fix overlaps (an insertion

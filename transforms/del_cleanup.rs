@@ -100,6 +100,12 @@ impl Transform for DelCleanup {
         FixKind::Unsafe
     }
 
+    /// How the class is used anywhere in the module (subclasses, explicit
+    /// `__del__` calls) decides the fix.
+    fn needs_whole_module(&self) -> bool {
+        true
+    }
+
     /// A class that binds `__del__` names it.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "__del__"))

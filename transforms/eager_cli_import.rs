@@ -106,6 +106,11 @@ impl Transform for EagerCliImport {
         FixKind::Unsafe
     }
 
+    /// Every use of an import, in every function, decides whether it moves.
+    fn needs_whole_module(&self) -> bool {
+        true
+    }
+
     /// A finding needs an entry point (a `__main__.py`, or `__name__` beside
     /// a `"__main__"` string) and an import statement that names the first
     /// part of a heavy module.
@@ -125,15 +130,11 @@ impl Transform for EagerCliImport {
             .iter()
             .map(|heavy| heavy.split('.').next().unwrap_or(heavy).as_bytes())
             .collect();
-        scan.lines.iter().any(|line| {
-            let tokens = scan.line_tokens(line);
-            // Only imports of the module itself, not under `if` or `try`, move.
-            let is_import = line.indent == 0
-                && tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
-            is_import
-                && tokens
-                    .iter()
-                    .any(|token| token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token)))
+        // Only imports of the module itself, not under `if` or `try`, move.
+        let module_level = scan.lines.iter().filter(|line| line.indent == 0);
+        module_level.flat_map(|line| scan.statement_starts(line)).any(|tokens| {
+            let is_import = tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
+            is_import && tokens.iter().any(|token| token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token)))
         })
     }
 

@@ -112,7 +112,7 @@ impl Transform for MutableDefault {
         let aliases: Vec<&[u8]> = scan
             .lines
             .iter()
-            .map(|line| scan.line_tokens(line))
+            .flat_map(|line| scan.statement_starts(line))
             .filter(|line| line.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from")))
             .flat_map(|line| line.windows(2).filter(|pair| scan.is(&pair[0], "as")).map(|pair| scan.text(&pair[1])))
             .collect();

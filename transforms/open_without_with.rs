@@ -92,20 +92,18 @@ impl Transform for OpenWithoutWith {
         FixKind::Unsafe
     }
 
-    /// A line `NAME = open(...)` (or `NAME = x.open(...)`, with any number
-    /// of parentheses around the call). After an import that names `open`
+    /// A statement `NAME = open(...)` (or `NAME = x.open(...)`, with any
+    /// number of parentheses around the call), on a line of its own or not. After an import that names `open`
     /// (`from io import open as o`), any `NAME = callee(...)` line counts.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        let open_imported = scan.lines.iter().any(|line| {
-            let tokens = scan.line_tokens(line);
+        let open_imported = scan.lines.iter().flat_map(|line| scan.statement_starts(line)).any(|tokens| {
             tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"))
                 && tokens.iter().any(|token| scan.is(token, "open"))
         });
         if !open_imported && !scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "open")) {
             return false;
         }
-        scan.lines.iter().any(|line| {
-            let tokens = scan.line_tokens(line);
+        scan.lines.iter().flat_map(|line| scan.statement_starts(line)).any(|tokens| {
             let [target, equals, rest @ ..] = tokens else { return false };
             if target.kind != ScanKind::Name || !scan.is(equals, "=") {
                 return false;

@@ -76,7 +76,7 @@ impl Transform for UnusedSuppression {
 
     /// Only a file that mentions `noqa` or `pyfix` can hold a directive.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        mentions_a_directive(scan.source)
+        mentions_a_directive(&scan.source[scan.region.clone()])
     }
 
     /// Nothing to find before the other rules have run.

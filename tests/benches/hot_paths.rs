@@ -16,6 +16,8 @@ use pyfix::files;
 use pyfix::module::Module;
 use pyfix::scan::scan;
 use pyfix::settings::Settings;
+use pyfix::skeleton::{Plan, Skeleton, matching_rules, plan};
+use pyfix::transform::FileInfo;
 use pyfix::transforms::ALL;
 use rayon::prelude::*;
 
@@ -88,6 +90,19 @@ fn main() {
         modules.iter().for_each(|module| drop(run_rules(module, ALL, &settings)));
     });
 
+    let plans = plan_counts(&sources, &settings);
+    let rejected = plans.texts.iter().filter(|skeleton| {
+        let skipping = Module::parse_skipping(&skeleton.text, &skeleton.skipped, "bench.py").is_ok();
+        let blank = Module::parse(&skeleton.text, "bench.py").is_ok();
+        if skipping != blank {
+            eprintln!("MISMATCH skipping={skipping} blank={blank} {:?}", &skeleton.text[..80.min(skeleton.text.len())]);
+        }
+        !skipping
+    }).count();
+    println!("{rejected} planned texts do not parse");
+    let planned_one_core = best_of_three(|| {
+        plans.texts.iter().for_each(|skeleton| drop(Module::parse_skipping(&skeleton.text, &skeleton.skipped, "bench.py")));
+    });
     let megabytes = bytes as f64 / 1e6;
     println!("{} files, {megabytes:.1} MB", sources.len());
     let rows = [
@@ -96,10 +111,21 @@ fn main() {
         ("byte scan (one core)", scan_one_core),
         ("parse + node index (one core)", module_one_core),
         ("all rules, semantic model included (one core)", rules_one_core),
+        ("parse + node index of what the plans keep (one core)", planned_one_core),
     ];
     for (label, time) in rows {
         println!("{label:<48} {:>8.3} s  {:>7.1} MB/s", time.as_secs_f64(), megabytes / time.as_secs_f64());
     }
+    println!(
+        "plans: {} files ({:.1} MB) nothing to find, {} ({:.1} MB) whole, {} ({:.1} MB) skeleton, of which {:.1} MB blanked",
+        plans.nothing.0,
+        plans.nothing.1 as f64 / 1e6,
+        plans.whole.0,
+        plans.whole.1 as f64 / 1e6,
+        plans.skeleton.0,
+        plans.skeleton.1 as f64 / 1e6,
+        plans.blanked as f64 / 1e6
+    );
     println!(
         "{{\"files\": {}, \"bytes\": {bytes}, \"read_s\": {:.4}, \"parse_s\": {:.4}}}",
         sources.len(),
@@ -110,4 +136,38 @@ fn main() {
 
 fn read_len(path: &Path) -> usize {
     fs::read(path).map(|bytes| bytes.len()).unwrap_or(0)
+}
+
+/// Files and bytes per skeleton plan (see `pyfix::skeleton`).
+#[derive(Default)]
+struct PlanCounts {
+    nothing: (usize, usize),
+    whole: (usize, usize),
+    skeleton: (usize, usize),
+    blanked: usize,
+    /// What is parsed: the skeletons and the whole files.
+    texts: Vec<Skeleton>,
+}
+
+fn plan_counts(sources: &[String], settings: &Settings) -> PlanCounts {
+    let file = FileInfo { file_name: "bench.py", settings };
+    let mut counts = PlanCounts::default();
+    for source in sources {
+        let scanned = scan(source.as_bytes());
+        let slot = match plan(&scanned, &matching_rules(&scanned, ALL, &file), &file) {
+            Plan::NothingToFind => &mut counts.nothing,
+            Plan::Whole => {
+                counts.texts.push(Skeleton { text: source.clone(), skipped: Vec::new() });
+                &mut counts.whole
+            }
+            Plan::Skeleton(skeleton) => {
+                counts.blanked += skeleton.skipped.iter().map(|range| range.len()).sum::<usize>();
+                counts.texts.push(skeleton);
+                &mut counts.skeleton
+            }
+        };
+        slot.0 += 1;
+        slot.1 += source.len();
+    }
+    counts
 }

@@ -14,6 +14,9 @@ runs on a copy, and the harness checks, for every file:
 - errors: every error pyfix prints names a file CPython rejects too (Python 2
   files, bad-syntax test data), so exit status 2 is explained by those only;
 - untouched: no file without a reported fix changed (bytes or mtime);
+- exact: the report and the diff equal those of `--no-prefilter`, which
+  parses every file whole (no prefilter, no skeletons), except that a file
+  the whole parse rejects may still have findings in the report;
 - ast: in a changed file, every module-level statement that no reported fix
   touched has the same CPython AST as before, in the same order; inside a
   touched class, the same holds for its untouched statements.
@@ -137,6 +140,13 @@ def touched_lines(findings: list[dict]) -> dict[str, list[tuple[int, int]]]:
     return touched
 
 
+def findings_by_file(json_report: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for finding in json.loads(json_report or "[]"):
+        grouped.setdefault(finding["filename"], []).append(finding)
+    return grouped
+
+
 def overlaps(node: ast.stmt, spans: list[tuple[int, int]]) -> bool:
     # Decorators belong to the statement; an edit on the line after the last
     # one (an insertion at its end) touches it too.
@@ -200,6 +210,7 @@ class Harness:
         findings = json.loads(report.stdout or "[]")
         touched = touched_lines(findings)
         fixes = Counter(f["code"] for f in findings if f.get("fix") and f["fix"]["applicability"] != "display-only")
+        self.timed("exact", lambda: self.check_exact(report))
 
         first = self.timed("write", lambda: run_pyfix(self.binary, ["--write", "--unsafe-fixes", "."], self.work))
         self.check_errors(first.stderr, compiled_before, "first run")
@@ -230,6 +241,18 @@ class Harness:
         for label, source in roots:
             copy_tree(source, self.work / label)
         return python_files(self.work)
+
+    def check_exact(self, report: subprocess.CompletedProcess) -> None:
+        """Skipping files and blanking bodies must change nothing pyfix says."""
+        whole = run_pyfix(self.binary, ["--no-prefilter", "--unsafe-fixes", "--output-format", "json", "."], self.work)
+        rejected = {line.split(": error: ", 1)[0] for line in whole.stderr.splitlines() if ": error: " in line}
+        fast, slow = findings_by_file(report.stdout), findings_by_file(whole.stdout)
+        for name in sorted(set(fast) | set(slow)):
+            if name not in rejected and fast.get(name) != slow.get(name):
+                self.fail(name, "exact", "findings differ from --no-prefilter")
+        diffs = [run_pyfix(self.binary, [*extra, "--diff", "--unsafe-fixes", "."], self.work) for extra in ([], ["--no-prefilter"])]
+        if diffs[0].stdout != diffs[1].stdout:
+            self.fail(".", "exact", "--diff output differs from --diff --no-prefilter")
 
     def original(self, rel: str) -> bytes:
         label, _, inner = rel.partition("/")

@@ -1,0 +1,352 @@
+//! Parsing less than the whole file. Most of a module's bytes are the
+//! bodies of its top-level `def` and `class` statements, and most of those
+//! bodies cannot hold a finding. The skeleton is the file's text with each
+//! such body blanked: its bytes become spaces (line breaks kept) and `...`
+//! stands where the body began. Every offset, line and column stays where
+//! it was, so what the rules find in the skeleton is found at the same
+//! place in the file, and tree-sitter reads blank lines far faster than code.
+//!
+//! A body is kept when any rule's prefilter may match its tokens read
+//! together with the module-level lines around it (the imports and
+//! bindings a rule may depend on), and when it declares a name `global`
+//! (a binding the module sees). A rule that reasons about the whole module
+//! (`Transform::needs_whole_module`) and may match gets the whole file.
+//! tests/prefilter.rs checks on the standard library that a skeleton gives
+//! exactly the findings of a whole parse.
+
+use std::ops::Range;
+
+use crate::scan::{Line, Scan};
+use crate::transform::{FileInfo, Transform};
+
+/// What to parse for a file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// No rule can find anything: nothing to parse.
+    NothingToFind,
+    /// Parse the whole text.
+    Whole,
+    /// Parse this instead.
+    Skeleton(Skeleton),
+}
+
+/// The text with bodies blanked, the same length as the file's, and the
+/// blanks after each `...`, which the parser need not read at all.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Skeleton {
+    pub text: String,
+    pub skipped: Vec<Range<usize>>,
+}
+
+/// How many token copies the per-body prefilter may make, per token of the
+/// file, before a whole parse is cheaper than deciding what to skip.
+const COPIES_PER_TOKEN: usize = 16;
+
+/// The rules whose prefilter may match the file; all of them when the
+/// scan cannot be trusted.
+pub fn matching_rules<'r>(scan: &Scan<'_>, rules: &[&'r dyn Transform], file: &FileInfo<'_>) -> Vec<&'r dyn Transform> {
+    if scan.suspicious {
+        return rules.to_vec();
+    }
+    rules.iter().copied().filter(|rule| rule.may_match(scan, file)).collect()
+}
+
+/// Decides what of a file (scanned as `scan`) to parse for `rules`, the
+/// rules that may match it (see `matching_rules`).
+pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> Plan {
+    if scan.suspicious {
+        return Plan::Whole;
+    }
+    if rules.is_empty() {
+        return Plan::NothingToFind;
+    }
+    if rules.iter().any(|rule| rule.needs_whole_module()) {
+        return Plan::Whole;
+    }
+    let mut planner = Planner {
+        scan,
+        rules,
+        file,
+        copies_left: COPIES_PER_TOKEN * scan.tokens.len() + 100_000,
+        blanked: Vec::new(),
+    };
+    let all_lines = 0..scan.lines.len();
+    let bodies = definitions(scan, all_lines.clone(), 0);
+    let context = lines_outside(all_lines, &bodies);
+    if planner.blank_what_cannot_match(&bodies, &context).is_none() || planner.blanked.is_empty() {
+        return Plan::Whole;
+    }
+    planner.blanked.sort_by_key(|body| body.bytes.start);
+    match blank(scan.source, &planner.blanked) {
+        Some(text) => Plan::Skeleton(Skeleton {
+            text,
+            skipped: planner.blanked.iter().map(|body| body.bytes.start + ELLIPSIS.len()..body.bytes.end).collect(),
+        }),
+        None => Plan::Whole,
+    }
+}
+
+/// A definition whose body may be blanked.
+#[derive(Debug, Clone)]
+struct Body {
+    /// The logical lines of the definition, header included (indices into
+    /// `Scan::lines`).
+    lines: Range<usize>,
+    /// The bytes to blank: from the body's first token to its last.
+    bytes: Range<usize>,
+    /// A class: its methods are looked at one by one when the class is kept.
+    is_class: bool,
+}
+
+struct Planner<'a, 's> {
+    scan: &'a Scan<'s>,
+    rules: &'a [&'a dyn Transform],
+    file: &'a FileInfo<'a>,
+    /// Token copies the views may still make; past that, parse everything.
+    copies_left: usize,
+    blanked: Vec<Body>,
+}
+
+impl Planner<'_, '_> {
+    /// Blanks each body that no rule may match when read with `context`.
+    /// A class that is kept is looked into: its methods are read with the
+    /// module-level lines and the class's own statements (a class scope
+    /// does not enclose its methods, so nothing else can matter to them).
+    /// Function bodies are kept whole: a closure's finding may depend on
+    /// the function around it. `None` when the budget runs out.
+    fn blank_what_cannot_match(&mut self, bodies: &[Body], context: &[Range<usize>]) -> Option<()> {
+        for body in bodies {
+            let global = declares_global(self.scan, body);
+            if !global && !self.may_match(body, context)? {
+                self.blanked.push(body.clone());
+            } else if body.is_class {
+                let Some(first_line) = self.scan.lines.get(body.lines.start + 1) else { continue };
+                let inner = body.lines.start + 1..body.lines.end;
+                let methods = definitions(self.scan, inner.clone(), first_line.indent);
+                let mut inner_context = context.to_vec();
+                inner_context.push(body.lines.start..body.lines.start + 1);
+                inner_context.extend(lines_outside(inner, &methods));
+                inner_context.sort_by_key(|range| range.start);
+                self.blank_what_cannot_match(&methods, &inner_context)?;
+            }
+        }
+        Some(())
+    }
+
+    /// Whether a rule may match this definition read with `context`.
+    fn may_match(&mut self, body: &Body, context: &[Range<usize>]) -> Option<bool> {
+        let mut lines: Vec<Range<usize>> = context.to_vec();
+        let at = lines.partition_point(|range| range.start < body.lines.start);
+        lines.insert(at, body.lines.clone());
+        let copies: usize = lines.iter().map(|range| token_count(self.scan, range)).sum();
+        self.copies_left = self.copies_left.checked_sub(copies)?;
+        let view = self.scan.view(&lines, body.bytes.clone());
+        Some(self.rules.iter().any(|rule| rule.may_match(&view, self.file)))
+    }
+}
+
+/// The `def`, `async def` and `class` statements among `lines` that start
+/// at `indent`, whose bodies can be replaced by `...`: a header ending in
+/// a `:` at bracket depth 0, then a one-line body or lines indented deeper,
+/// with room for `...` on the body's first line.
+fn definitions(scan: &Scan<'_>, lines: Range<usize>, indent: u32) -> Vec<Body> {
+    let mut bodies = Vec::new();
+    let mut index = lines.start;
+    while index < lines.end {
+        let line = &scan.lines[index];
+        let under = scan.lines[index + 1..lines.end].iter().take_while(|next| next.indent > line.indent).count();
+        if line.indent == indent {
+            if let Some(is_class) = definition_kind(scan, line) {
+                bodies.extend(body_of(scan, index, under, is_class));
+            }
+        }
+        index += 1 + under;
+    }
+    bodies
+}
+
+/// `Some(true)` for a class, `Some(false)` for a function, else `None`.
+fn definition_kind(scan: &Scan<'_>, line: &Line) -> Option<bool> {
+    match scan.line_tokens(line) {
+        [first, ..] if scan.is(first, "class") => Some(true),
+        [first, ..] if scan.is(first, "def") => Some(false),
+        [first, second, ..] if scan.is(first, "async") && scan.is(second, "def") => Some(false),
+        _ => None,
+    }
+}
+
+fn body_of(scan: &Scan<'_>, header: usize, under: usize, is_class: bool) -> Option<Body> {
+    let tokens = scan.line_tokens(&scan.lines[header]);
+    let depth = tokens.first()?.depth;
+    let colon = tokens.iter().position(|token| token.depth == depth && scan.is(token, ":"))?;
+    // `def f() -> lambda: x: ...` would put the body colon elsewhere.
+    if tokens[..colon].iter().any(|token| scan.is(token, "lambda")) {
+        return None;
+    }
+    let same_line = &tokens[colon + 1..];
+    let lines = header..header + 1 + under;
+    let (first, last) = match (same_line, under) {
+        ([first, ..], 0) => (first, same_line.last()?),
+        ([], 1..) => {
+            let first_line = scan.line_tokens(&scan.lines[header + 1]);
+            let last_line = scan.line_tokens(&scan.lines[lines.end - 1]);
+            (first_line.first()?, last_line.last()?)
+        }
+        _ => return None,
+    };
+    let bytes = first.start as usize..last.end as usize;
+    let first_line_end = scan.source[bytes.clone()]
+        .iter()
+        .position(|byte| matches!(byte, b'\n' | b'\r'))
+        .map_or(bytes.end, |offset| bytes.start + offset);
+    (first_line_end - bytes.start >= ELLIPSIS.len()).then_some(Body { lines, bytes, is_class: is_class && under > 0 })
+}
+
+/// The lines of `within` outside every definition in `bodies`, as ranges
+/// of line indices: the statements a body is read with. The headers of
+/// the definitions are left out too: a finding in a header (a mutable
+/// default) concerns that definition alone, whose body its fix changes.
+fn lines_outside(within: Range<usize>, bodies: &[Body]) -> Vec<Range<usize>> {
+    let mut outside = Vec::new();
+    let mut next = within.start;
+    for body in bodies {
+        if body.lines.start > next {
+            outside.push(next..body.lines.start);
+        }
+        next = next.max(body.lines.end);
+    }
+    if next < within.end {
+        outside.push(next..within.end);
+    }
+    outside
+}
+
+fn token_count(scan: &Scan<'_>, lines: &Range<usize>) -> usize {
+    match (scan.lines.get(lines.start), lines.end.checked_sub(1).and_then(|last| scan.lines.get(last))) {
+        (Some(first), Some(last)) if lines.start < lines.end => (last.end - first.first) as usize,
+        _ => 0,
+    }
+}
+
+/// A `global` statement in a function makes its assignments module
+/// bindings, which name resolution elsewhere must see.
+fn declares_global(scan: &Scan<'_>, body: &Body) -> bool {
+    let start = body.bytes.start as u32;
+    body.lines
+        .clone()
+        .flat_map(|index| scan.line_tokens(&scan.lines[index]).iter())
+        .any(|token| token.start >= start && scan.is(token, "global"))
+}
+
+const ELLIPSIS: &[u8] = b"...";
+
+/// The text with each body's bytes turned into spaces, line breaks kept,
+/// and `...` at the body's start. `None` if the result is not UTF-8,
+/// which cannot happen: bodies start and end at ASCII token boundaries.
+fn blank(source: &[u8], bodies: &[Body]) -> Option<String> {
+    let mut bytes = source.to_vec();
+    for body in bodies {
+        for byte in &mut bytes[body.bytes.clone()] {
+            if !matches!(*byte, b'\n' | b'\r') {
+                *byte = b' ';
+            }
+        }
+        bytes[body.bytes.start..body.bytes.start + ELLIPSIS.len()].copy_from_slice(ELLIPSIS);
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan;
+    use crate::settings::Settings;
+    use crate::transforms::ALL;
+
+    fn plan_of(source: &str) -> Plan {
+        let settings = Settings::default();
+        let file = FileInfo { file_name: "example.py", settings: &settings };
+        let scan = scan(source.as_bytes());
+        plan(&scan, &matching_rules(&scan, ALL, &file), &file)
+    }
+
+    #[test]
+    fn bodies_without_a_trigger_are_blanked_in_place() {
+        let source = "import os\n\ndef quiet(a):\n    # just a comment\n    return os.path.join(a, 'x')\n\ndef loud(x=[]):\n    return x\n";
+        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        assert_eq!(skeleton.len(), source.len());
+        assert_eq!(skeleton.lines().count(), source.lines().count());
+        assert!(skeleton.contains("def quiet(a):\n    # just a comment\n    ...   "));
+        assert!(!skeleton.contains("os.path.join"));
+        assert!(skeleton.contains("def loud(x=[]):\n    return x\n"));
+    }
+
+    #[test]
+    fn a_one_line_body_is_blanked_on_its_line() {
+        let source = "def quiet(): return 1\ndef loud(x={}): return x\n";
+        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        assert_eq!(skeleton, "def quiet(): ...     \ndef loud(x={}): return x\n");
+    }
+
+    #[test]
+    fn a_file_no_rule_can_match_is_not_parsed() {
+        assert_eq!(plan_of("def f(x):\n    return x\n"), Plan::NothingToFind);
+    }
+
+    #[test]
+    fn a_module_level_import_can_make_a_body_match() {
+        // `D()` is a mutable default only because of the import above it.
+        let source = "from collections import deque as D\n\ndef f(x=D()):\n    return x\n\ndef g(y):\n    return y + 1\n";
+        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        assert!(skeleton.contains("def f(x=D()):\n    return x\n"));
+        assert!(!skeleton.contains("y + 1"));
+    }
+
+    #[test]
+    fn a_body_declaring_a_global_is_kept() {
+        let source = "def setup():\n    global log\n    log = 1\n\ndef f(x=[]):\n    return x\n";
+        assert_eq!(plan_of(source), Plan::Whole);
+    }
+
+    #[test]
+    fn a_body_with_a_suppression_comment_is_kept_for_the_rule_that_judges_them() {
+        let source = "def quiet():\n    a = 1  # noqa: PF001\n    return a\n\ndef f(x=[]):\n    return x\n";
+        assert_eq!(plan_of(source), Plan::Whole);
+    }
+
+    #[test]
+    fn a_body_too_short_for_an_ellipsis_is_kept() {
+        let source = "def quiet(): x\ndef f(x=[]):\n    return x\n";
+        assert_eq!(plan_of(source), Plan::Whole);
+    }
+
+    #[test]
+    fn a_rule_about_the_whole_module_gets_the_whole_file() {
+        let source = "class A:\n    def __del__(self):\n        self.close()\n\ndef quiet():\n    return 1\n";
+        assert_eq!(plan_of(source), Plan::Whole);
+    }
+
+    #[test]
+    fn decorators_and_headers_stay() {
+        let source = "@cache\nasync def quiet(a: int = 1) -> int:\n    return a\n\nclass Loud:\n    def f(self, x=[]):\n        return x\n";
+        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        assert!(skeleton.starts_with("@cache\nasync def quiet(a: int = 1) -> int:\n    ...     \n"));
+        assert!(skeleton.ends_with("class Loud:\n    def f(self, x=[]):\n        return x\n"));
+    }
+
+    #[test]
+    fn a_kept_class_is_looked_into_method_by_method() {
+        let source = "class Service:\n    retries = 3\n\n    def quiet(self):\n        return self.retries\n\n    def loud(self, seen=[]):\n        return seen\n";
+        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        assert!(skeleton.contains("    retries = 3\n\n    def quiet(self):\n        ...   "));
+        assert!(!skeleton.contains("self.retries"));
+        assert!(skeleton.ends_with("    def loud(self, seen=[]):\n        return seen\n"));
+    }
+
+    #[test]
+    fn a_function_around_a_closure_is_kept_whole() {
+        let source = "def outer():\n    for i in range(3):\n        def inner():\n            return i\n        yield inner\n\ndef quiet():\n    return 1\n";
+        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        assert!(skeleton.starts_with(&source[..source.find("def quiet").unwrap()]));
+    }
+}
