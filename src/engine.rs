@@ -192,7 +192,7 @@ impl<'a> Job<'a> {
                 Parsing::Whole => (None, self.rules.to_vec()),
                 Parsing::Skeletons => match self.plan(&current) {
                     (Plan::NothingToFind, _) => break,
-                    (Plan::Whole, checked) => (None, checked),
+                    (Plan::Whole(_), checked) => (None, checked),
                     (Plan::Skeleton(skeleton), checked) => (Some(skeleton), checked),
                 },
             };

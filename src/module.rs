@@ -47,6 +47,12 @@ impl<'s> Module<'s> {
     /// columns of `source`. The skeletons (see `skeleton`) skip the blanks
     /// of their bodies this way, so tree-sitter does not even read them.
     pub fn parse_skipping(source: &'s str, skipped: &[Range<usize>], file_name: &str) -> Result<Module<'s>, FileError> {
+        // tree-sitter accepts indentation CPython rejects; a fix in such a
+        // file could turn it into one tree-sitter rejects too.
+        if let Some(at) = crate::scan::scan(source.as_bytes()).indentation_error() {
+            let (line, column) = line_column_in(source, &line_starts(source), at);
+            return Err(FileError::Syntax { line, column });
+        }
         let tree = IndexedTree::new(parse_tree_skipping(source, skipped)?, |tree| NodeIndex::build(tree.root_node()));
         let untrusted = check_tree(source, tree.borrow_dependent())?;
         Ok(Module {

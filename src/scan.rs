@@ -47,6 +47,10 @@ pub struct Scan<'s> {
     /// brackets, an unterminated string, a character outside Python's
     /// ASCII syntax): only a parse can tell what the file holds.
     pub suspicious: bool,
+    /// The logical lines and their indentation are right: brackets
+    /// balance and strings end (a non-ASCII name or Python 2 syntax makes a
+    /// scan suspicious, not its lines uncertain).
+    pub lines_certain: bool,
     /// The bytes this scan stands for: the whole file, or for a `view`, the
     /// part in question (a rule that reads comments reads them here).
     pub region: Range<usize>,
@@ -65,7 +69,7 @@ impl<'s> Scan<'s> {
                 lines.push(Line { first, end: tokens.len() as u32, indent: line.indent });
             }
         }
-        Scan { source: self.source, tokens, lines, suspicious: self.suspicious, region }
+        Scan { source: self.source, tokens, lines, suspicious: self.suspicious, lines_certain: self.lines_certain, region }
     }
 
     pub fn text(&self, token: &Token) -> &'s [u8] {
@@ -96,6 +100,40 @@ impl<'s> Scan<'s> {
         std::iter::once(0).chain(separators).map(move |at| &tokens[at..]).filter(|rest| !rest.is_empty())
     }
 
+    /// Where CPython would raise an `IndentationError` that tree-sitter
+    /// lets through: a line indented deeper without a `:` line before it
+    /// ("unexpected indent"), a dedent to a width no enclosing block has
+    /// ("unindent does not match any outer indentation level"), or a `:`
+    /// line not followed by a deeper one ("expected an indented block").
+    /// The offset of the offending line's first token; `None` when the
+    /// scan's lines are uncertain.
+    pub fn indentation_error(&self) -> Option<usize> {
+        if !self.lines_certain {
+            return None;
+        }
+        let mut widths = vec![0];
+        let mut opens_block = false;
+        for line in &self.lines {
+            let tokens = self.line_tokens(line);
+            let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else { continue };
+            let current = widths.last().copied().unwrap_or(0);
+            if line.indent > current && opens_block {
+                widths.push(line.indent);
+            } else if line.indent > current || opens_block {
+                return Some(first.start as usize);
+            } else {
+                while widths.last().is_some_and(|&width| width > line.indent) {
+                    widths.pop();
+                }
+                if widths.last() != Some(&line.indent) {
+                    return Some(first.start as usize);
+                }
+            }
+            opens_block = last.depth == first.depth && self.is(last, ":");
+        }
+        None
+    }
+
     /// The body of the compound statement whose header is line `index`
     /// (`except E as e:`, `for x in y:`): the tokens after the header's
     /// `:` on the same line (a one-line body), and the lines indented under
@@ -119,6 +157,7 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         tokens: Vec::with_capacity(source.len() / 5),
         lines: Vec::new(),
         suspicious: source.len() > u32::MAX as usize,
+        odd: false,
         line_first: 0,
         line_indent: 0,
         at_line_start: true,
@@ -130,7 +169,8 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         source,
         tokens: scanner.tokens,
         lines: scanner.lines,
-        suspicious: scanner.suspicious,
+        suspicious: scanner.suspicious || scanner.odd,
+        lines_certain: !scanner.suspicious,
         region: 0..source.len(),
     };
     if !scan.suspicious {
@@ -192,6 +232,8 @@ struct Scanner<'s> {
     tokens: Vec<Token>,
     lines: Vec<Line>,
     suspicious: bool,
+    /// Something a parse must judge that leaves the lines as they are.
+    odd: bool,
     line_first: u32,
     line_indent: u32,
     at_line_start: bool,
@@ -232,9 +274,10 @@ impl Scanner<'_> {
                 }
                 0x80.. => {
                     // Non-ASCII outside strings and comments: a Unicode
-                    // identifier or an error; either way, parse.
-                    self.suspicious = true;
-                    self.pos += 1;
+                    // identifier or an error; either way, parse. It is a
+                    // token, so that its line counts for indentation.
+                    self.odd = true;
+                    self.name_or_prefixed_string();
                 }
                 _ => self.operator(),
             }
@@ -356,7 +399,7 @@ impl Scanner<'_> {
             if byte.is_ascii_alphanumeric() || byte == b'_' {
                 self.pos += 1;
             } else if byte >= 0x80 {
-                self.suspicious = true;
+                self.odd = true;
                 self.pos += 1;
             } else {
                 break;
@@ -379,7 +422,7 @@ impl Scanner<'_> {
         let prefix = &self.src[start..self.pos];
         let has = |letter: u8| prefix.iter().any(|b| b.to_ascii_lowercase() == letter);
         if has(b'u') && has(b'r') {
-            self.suspicious = true; // Python 2's `ur''`
+            self.odd = true; // Python 2's `ur''`
         }
         if has(b'f') || has(b't') {
             self.formatted_string();
@@ -548,7 +591,7 @@ impl Scanner<'_> {
         let byte = self.src[start];
         let python2_not_equal = byte == b'<' && self.src.get(self.pos + 1) == Some(&b'>');
         if !b"+-*/%@&|^~<>=!.,:;".contains(&byte) || python2_not_equal {
-            self.suspicious = true;
+            self.odd = true;
         }
         self.pos += len;
         self.push(Kind::Op, start, self.pos);
@@ -557,6 +600,30 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn indentation_errors_cpython_raises_are_found() {
+        let error_at = |source: &str| super::scan(source.as_bytes()).indentation_error();
+        assert_eq!(error_at("def f():\n   a = 1\n    return a\n"), Some(22));
+        assert_eq!(error_at("x = 1\n    y = 2\n"), Some(10));
+        assert_eq!(error_at("def f():\n        a = 1\n    return a\n"), Some(27));
+        assert_eq!(error_at("  x = 1\n"), Some(2));
+        assert_eq!(error_at("if x: pass\n    y = 1\n"), Some(15));
+        assert_eq!(error_at("if x:\ny = 1\n"), Some(6));
+    }
+
+    #[test]
+    fn a_line_of_unicode_names_is_a_line() {
+        // From CPython's test_traceback.py: a body of full-width letters.
+        let source = "def f():\n    \u{ff57}\u{ff49}\n\nx = 1\n";
+        assert_eq!(super::scan(source.as_bytes()).indentation_error(), None);
+    }
+
+    #[test]
+    fn consistent_indentation_is_accepted() {
+        let fine = "class A:  # note\n    def f(self,\n  x):\n        if x: return 1\n        return [\n1]\n\n# c\n    # d\n    x = 1 \\\n  + 2\nelse_ = 3\n";
+        assert_eq!(super::scan(fine.as_bytes()).indentation_error(), None);
+    }
+
     use super::*;
 
     fn texts(source: &str) -> Vec<String> {

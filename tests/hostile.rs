@@ -64,6 +64,17 @@ fn syntax_errors_are_skipped() {
 }
 
 #[test]
+fn indentation_cpython_rejects_is_a_syntax_error() {
+    // tree-sitter parses all of these; CPython raises IndentationError, and
+    // the fuzzer found a fix that turned one into a file tree-sitter rejects.
+    assert_skipped(b"def f(x=[]):\n   a = 1\n    return x\n", "syntax error at line 3, column 5; skipped");
+    assert_skipped(b"x = 1\n    y = 2\ndef f(x=[]):\n    return x\n", "syntax error at line 2, column 5; skipped");
+    assert_skipped(b"def f(x=[]):\n        a = 1\n    return x\n", "syntax error at line 3, column 5; skipped");
+    assert_skipped(b"  x = 1\ndef f(x=[]):\n    return x\n", "syntax error at line 1, column 3; skipped");
+    assert_skipped(b"if x: pass\n    y = 1\ndef f(x=[]):\n    return x\n", "syntax error at line 2, column 5; skipped");
+}
+
+#[test]
 fn python_2_files_are_skipped() {
     assert_skipped(b"def f(a=[]):\n    print \"x\", a\n", "Python 2 syntax (print statement) at line 2; skipped");
     assert_skipped(b"x = `1`\n", "Python 2 syntax (backquotes) at line 1; skipped");

@@ -105,9 +105,9 @@ impl Transform for LateBindingClosure {
     /// or `def` under a `for` statement whose tokens (a lambda's, to the end
     /// of its line; a def's, with its body) mention one of the loop's target
     /// names; or a `lambda` on a comprehension's line mentioning one of the
-    /// comprehension's targets. An f-string could hide a lambda (its
-    /// replacement fields are not split into tokens), so one that holds the
-    /// word counts too.
+    /// comprehension's targets. An f-string could hide a lambda or a name
+    /// (its replacement fields are not split into tokens), so one that
+    /// holds the word counts too.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         let hidden_lambda = scan.tokens.iter().any(|token| {
             token.kind == ScanKind::String
@@ -178,7 +178,7 @@ fn loop_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
             } else {
                 return false;
             };
-            region.iter().any(|t| t.kind == ScanKind::Name && targets.contains(&scan.text(t)))
+            region.iter().any(|t| mentions_any(scan, t, &targets))
         })
     })
 }
@@ -197,7 +197,20 @@ fn comprehension_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
         .flat_map(|(at, _)| loop_targets(scan, tokens, at))
         .collect();
     !targets.is_empty()
-        && tokens[lambda..].iter().any(|t| t.kind == ScanKind::Name && targets.contains(&scan.text(t)))
+        && tokens[lambda..].iter().any(|t| mentions_any(scan, t, &targets))
+}
+
+/// The token is one of the names, or an f-string whose replacement fields
+/// may read one (`f"{intrin}_{sfx}"`: the scan does not split them).
+fn mentions_any(scan: &Scan<'_>, token: &Token, names: &[&[u8]]) -> bool {
+    let text = scan.text(token);
+    match token.kind {
+        ScanKind::Name => names.contains(&text),
+        ScanKind::String if is_formatted(text) => {
+            names.iter().any(|name| !name.is_empty() && text.windows(name.len()).any(|window| window == *name))
+        }
+        _ => false,
+    }
 }
 
 fn is_formatted(token: &[u8]) -> bool {

@@ -126,6 +126,7 @@ fn main() {
         plans.skeleton.1 as f64 / 1e6,
         plans.blanked as f64 / 1e6
     );
+    println!("parsed whole because: {:?}", plans.why_whole);
     println!(
         "{{\"files\": {}, \"bytes\": {bytes}, \"read_s\": {:.4}, \"parse_s\": {:.4}}}",
         sources.len(),
@@ -147,6 +148,7 @@ struct PlanCounts {
     blanked: usize,
     /// What is parsed: the skeletons and the whole files.
     texts: Vec<Skeleton>,
+    why_whole: std::collections::BTreeMap<String, usize>,
 }
 
 fn plan_counts(sources: &[String], settings: &Settings) -> PlanCounts {
@@ -156,7 +158,8 @@ fn plan_counts(sources: &[String], settings: &Settings) -> PlanCounts {
         let scanned = scan(source.as_bytes());
         let slot = match plan(&scanned, &matching_rules(&scanned, ALL, &file), &file) {
             Plan::NothingToFind => &mut counts.nothing,
-            Plan::Whole => {
+            Plan::Whole(why) => {
+                *counts.why_whole.entry(format!("{why:?}")).or_default() += 1;
                 counts.texts.push(Skeleton { text: source.clone(), skipped: Vec::new() });
                 &mut counts.whole
             }
