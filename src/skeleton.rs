@@ -171,10 +171,10 @@ fn definitions(scan: &Scan<'_>, lines: Range<usize>, indent: u32) -> Vec<Body> {
     while index < lines.end {
         let line = &scan.lines[index];
         let under = scan.lines[index + 1..lines.end].iter().take_while(|next| next.indent > line.indent).count();
-        if line.indent == indent {
-            if let Some(is_class) = definition_kind(scan, line) {
-                bodies.extend(body_of(scan, index, under, is_class));
-            }
+        if line.indent == indent
+            && let Some(is_class) = definition_kind(scan, line)
+        {
+            bodies.extend(body_of(scan, index, under, is_class));
         }
         index += 1 + under;
     }
@@ -286,10 +286,18 @@ mod tests {
         plan(&scan, &matching_rules(&scan, ALL, &file), &file)
     }
 
+    /// The skeleton's text; fails the test if the plan is anything else.
+    fn skeleton_of(source: &str) -> String {
+        match plan_of(source) {
+            Plan::Skeleton(skeleton) => skeleton.text,
+            other => panic!("expected a skeleton, got {other:?}"),
+        }
+    }
+
     #[test]
     fn bodies_without_a_trigger_are_blanked_in_place() {
         let source = "import os\n\ndef quiet(a):\n    # just a comment\n    return os.path.join(a, 'x')\n\ndef loud(x=[]):\n    return x\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert_eq!(skeleton.len(), source.len());
         assert_eq!(skeleton.lines().count(), source.lines().count());
         assert!(skeleton.contains("def quiet(a):\n    # just a comment\n    ...   "));
@@ -300,7 +308,7 @@ mod tests {
     #[test]
     fn a_one_line_body_is_blanked_on_its_line() {
         let source = "def quiet(): return 1\ndef loud(x={}): return x\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert_eq!(skeleton, "def quiet(): ...     \ndef loud(x={}): return x\n");
     }
 
@@ -313,7 +321,7 @@ mod tests {
     fn a_module_level_import_can_make_a_body_match() {
         // `D()` is a mutable default only because of the import above it.
         let source = "from collections import deque as D\n\ndef f(x=D()):\n    return x\n\ndef g(y):\n    return y + 1\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert!(skeleton.contains("def f(x=D()):\n    return x\n"));
         assert!(!skeleton.contains("y + 1"));
     }
@@ -345,7 +353,7 @@ mod tests {
     #[test]
     fn decorators_and_headers_stay() {
         let source = "@cache\nasync def quiet(a: int = 1) -> int:\n    return a\n\nclass Loud:\n    def f(self, x=[]):\n        return x\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert!(skeleton.starts_with("@cache\nasync def quiet(a: int = 1) -> int:\n    ...     \n"));
         assert!(skeleton.ends_with("class Loud:\n    def f(self, x=[]):\n        return x\n"));
     }
@@ -353,7 +361,7 @@ mod tests {
     #[test]
     fn a_kept_class_is_looked_into_method_by_method() {
         let source = "class Service:\n    retries = 3\n\n    def quiet(self):\n        return self.retries\n\n    def loud(self, seen=[]):\n        return seen\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert!(skeleton.contains("    retries = 3\n\n    def quiet(self):\n        ...   "));
         assert!(!skeleton.contains("self.retries"));
         assert!(skeleton.ends_with("    def loud(self, seen=[]):\n        return seen\n"));
@@ -362,7 +370,7 @@ mod tests {
     #[test]
     fn a_function_around_a_closure_is_kept_whole() {
         let source = "def outer():\n    for i in range(3):\n        def inner():\n            return i\n        yield inner\n\ndef quiet():\n    return 1\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert!(skeleton.starts_with(&source[..source.find("def quiet").unwrap()]));
     }
 
@@ -370,7 +378,7 @@ mod tests {
     fn a_loop_variable_read_only_in_an_f_string_keeps_its_function() {
         // Found in numpy's tests: the capture of `sfx` hides in the f-string.
         let source = "def quiet():\n    return 1\n\ndef test():\n    for sfx in names:\n        vcb = lambda i: f\"{i}_{sfx}\"\n        run(vcb)\n";
-        let Plan::Skeleton(Skeleton { text: skeleton, .. }) = plan_of(source) else { panic!("expected a skeleton") };
+        let skeleton = skeleton_of(source);
         assert!(skeleton.ends_with(&source[source.find("def test").unwrap()..]));
     }
 }
