@@ -197,7 +197,7 @@ impl<'a> Job<'a> {
                 },
             };
             let parsed = match (&skeleton, parsing) {
-                (Some(skeleton), _) => Module::parse_skipping(&skeleton.text, &skeleton.skipped, self.file_name),
+                (Some(skeleton), _) => Module::parse_skeleton(skeleton, self.file_name),
                 (None, Parsing::Skeletons) => Module::parse(&current, self.file_name),
                 (None, Parsing::Whole) => parse_after_fixes(&current, self.file_name, &fixed_by),
             };

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Parser, Point, Tree};
 
 use crate::error::FileError;
+use crate::skeleton::Skeleton;
 use crate::walk::{KindName, NodeIndex, Walk, enclosing_statement};
 
 self_cell::self_cell!(
@@ -31,6 +32,8 @@ pub struct Module<'s> {
     /// Statements whose tree tree-sitter is known to get wrong without an ERROR
     /// node; no fix may touch them.
     pub untrusted: Vec<Range<usize>>,
+    /// For a skeleton, the blanked bodies after their `...`.
+    blanked: Vec<Range<usize>>,
     newline: &'static str,
     indent_unit: OnceLock<String>,
     line_starts: OnceLock<Vec<usize>>,
@@ -39,14 +42,24 @@ pub struct Module<'s> {
 impl<'s> Module<'s> {
     /// Parses `source` and checks that the tree can be trusted.
     pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(source, &[], file_name)
+        Module::parse_skipping(source, &[], Vec::new(), file_name)
+    }
+
+    /// Parses a skeleton's text (see `skeleton`); tree-sitter does not even
+    /// read the blanks it skips.
+    pub fn parse_skeleton(skeleton: &'s Skeleton, file_name: &str) -> Result<Module<'s>, FileError> {
+        Module::parse_skipping(&skeleton.text, &skeleton.skipped, skeleton.blanked.clone(), file_name)
     }
 
     /// Parses `source` as if the bytes of `skipped` (sorted, disjoint) were
     /// not there, without moving anything: nodes keep the offsets, lines and
-    /// columns of `source`. The skeletons (see `skeleton`) skip the blanks
-    /// of their bodies this way, so tree-sitter does not even read them.
-    pub fn parse_skipping(source: &'s str, skipped: &[Range<usize>], file_name: &str) -> Result<Module<'s>, FileError> {
+    /// columns of `source`.
+    fn parse_skipping(
+        source: &'s str,
+        skipped: &[Range<usize>],
+        blanked: Vec<Range<usize>>,
+        file_name: &str,
+    ) -> Result<Module<'s>, FileError> {
         // tree-sitter accepts indentation CPython rejects; a fix in such a
         // file could turn it into one tree-sitter rejects too.
         if let Some(at) = crate::scan::scan(source.as_bytes()).indentation_error() {
@@ -61,10 +74,21 @@ impl<'s> Module<'s> {
             is_stub: file_name.ends_with(".pyi"),
             file_name: file_name.to_string(),
             untrusted,
+            blanked,
             newline: detect_newline(source),
             indent_unit: OnceLock::new(),
             line_starts: OnceLock::new(),
         })
+    }
+
+    /// Where a node that ends at `end` ends in the file: a definition
+    /// whose body the skeleton blanked ends at its `...`, in the file at
+    /// the end of the blank after it.
+    pub fn end_in_file(&self, end: usize) -> usize {
+        match self.blanked.binary_search_by_key(&end, |blank| blank.start) {
+            Ok(found) => self.blanked[found].end,
+            Err(_) => end,
+        }
     }
 
     pub fn root(&self) -> Node<'_> {

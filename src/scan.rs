@@ -52,7 +52,8 @@ pub struct Scan<'s> {
     /// scan suspicious, not its lines uncertain).
     pub lines_certain: bool,
     /// The bytes this scan stands for: the whole file, or for a `view`, the
-    /// part in question (a rule that reads comments reads them here).
+    /// part in question, a definition from its header to the end of its
+    /// body (a rule that reads comments reads them here).
     pub region: Range<usize>,
 }
 

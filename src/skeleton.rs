@@ -43,11 +43,13 @@ pub enum Whole {
     OverBudget,
 }
 
-/// The text with bodies blanked, the same length as the file's, and the
-/// blanks after each `...`, which the parser need not read at all.
+/// The text with bodies blanked, the same length as the file's.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Skeleton {
     pub text: String,
+    /// Each blanked body after its `...`, in file order.
+    pub blanked: Vec<Range<usize>>,
+    /// The blanks the parser does not even read (see `blanks_to_skip`).
     pub skipped: Vec<Range<usize>>,
 }
 
@@ -96,10 +98,40 @@ pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> P
     match blank(scan.source, &planner.blanked) {
         Some(text) => Plan::Skeleton(Skeleton {
             text,
-            skipped: planner.blanked.iter().map(|body| body.bytes.start + ELLIPSIS.len()..body.bytes.end).collect(),
+            blanked: planner.blanked.iter().map(after_ellipsis).collect(),
+            skipped: blanks_to_skip(&planner.blanked),
         }),
         None => Plan::Whole(Whole::NothingToBlank),
     }
+}
+
+/// Which blanks the parser skips. tree-sitter finds the range holding a
+/// position by a linear search from the first range, once per token, so
+/// each skipped range costs a little on every token after it (a file of
+/// 200,000 small functions took minutes). Short blanks are cheaper to read
+/// (spaces and line breaks) than to skip, and past `MAX_SKIPPED` ranges
+/// only the largest are worth it.
+const MAX_SKIPPED: usize = 64;
+const MIN_SKIPPED_BYTES: usize = 256;
+
+/// The blanks the parser skips (after their `...`), in file order.
+fn blanks_to_skip(blanked: &[Body]) -> Vec<Range<usize>> {
+    let mut skipped: Vec<Range<usize>> = blanked
+        .iter()
+        .map(after_ellipsis)
+        .filter(|range| range.len() >= MIN_SKIPPED_BYTES)
+        .collect();
+    if skipped.len() > MAX_SKIPPED {
+        skipped.select_nth_unstable_by_key(MAX_SKIPPED, |range| std::cmp::Reverse(range.len()));
+        skipped.truncate(MAX_SKIPPED);
+        skipped.sort_by_key(|range| range.start);
+    }
+    skipped
+}
+
+/// The blanked bytes of a body: all of it after its `...`.
+fn after_ellipsis(body: &Body) -> Range<usize> {
+    body.bytes.start + ELLIPSIS.len()..body.bytes.end
 }
 
 /// A definition whose body may be blanked.
@@ -149,15 +181,17 @@ impl Planner<'_, '_> {
         Some(())
     }
 
-    /// Whether a rule may match this definition read with `context`.
+    /// Whether a rule may need this definition's body, read with `context`.
     fn may_match(&mut self, body: &Body, context: &[Range<usize>]) -> Option<bool> {
         let mut lines: Vec<Range<usize>> = context.to_vec();
         let at = lines.partition_point(|range| range.start < body.lines.start);
         lines.insert(at, body.lines.clone());
         let copies: usize = lines.iter().map(|range| token_count(self.scan, range)).sum();
         self.copies_left = self.copies_left.checked_sub(copies)?;
-        let view = self.scan.view(&lines, body.bytes.clone());
-        Some(self.rules.iter().any(|rule| rule.may_match(&view, self.file)))
+        let header = &self.scan.lines[body.lines.start];
+        let definition = self.scan.tokens[header.first as usize].start as usize..body.bytes.end;
+        let view = self.scan.view(&lines, definition);
+        Some(self.rules.iter().any(|rule| rule.may_need_definition(&view, self.file)))
     }
 }
 
@@ -295,6 +329,20 @@ mod tests {
     }
 
     #[test]
+    fn only_long_blanks_are_skipped_and_at_most_max_skipped_of_them() {
+        let long_body = format!("    total = 0\n{}    return total\n", "    total += len(str(total))\n".repeat(12));
+        let mut source = String::from("def loud(x=[]):\n    return x\n\n");
+        for index in 0..MAX_SKIPPED + 10 {
+            source.push_str(&format!("def long_{index}(a):\n{long_body}\ndef short_{index}(a):\n    return a\n\n"));
+        }
+        let Plan::Skeleton(skeleton) = plan_of(&source) else { panic!("expected a skeleton") };
+        assert_eq!(skeleton.skipped.len(), MAX_SKIPPED);
+        assert!(skeleton.skipped.iter().all(|range| range.len() >= MIN_SKIPPED_BYTES));
+        assert!(skeleton.skipped.windows(2).all(|pair| pair[0].end <= pair[1].start));
+        assert!(!skeleton.text.contains("return a\n"), "short bodies are still blanked");
+    }
+
+    #[test]
     fn bodies_without_a_trigger_are_blanked_in_place() {
         let source = "import os\n\ndef quiet(a):\n    # just a comment\n    return os.path.join(a, 'x')\n\ndef loud(x=[]):\n    return x\n";
         let skeleton = skeleton_of(source);
@@ -346,8 +394,22 @@ mod tests {
 
     #[test]
     fn a_rule_about_the_whole_module_gets_the_whole_file() {
-        let source = "class A:\n    def __del__(self):\n        self.close()\n\ndef quiet():\n    return 1\n";
-        assert!(matches!(plan_of(source), Plan::Whole(_)));
+        let source = "import numpy\n\ndef main():\n    return numpy.zeros(3)\n\ndef quiet():\n    return 1\n\nif __name__ == '__main__':\n    main()\n";
+        assert_eq!(plan_of(source), Plan::Whole(Whole::WholeModuleRule));
+    }
+
+    #[test]
+    fn del_cleanup_keeps_the_bodies_that_relate_classes() {
+        let source = "class Base:\n    def close(self):\n        self.done = True\n\n\
+                      def factory():\n    class Made(Base):\n        pass\n    return Made\n\n\
+                      def quiet():\n    return 1\n\n\
+                      class Leaky(Base):\n    def read(self):\n        return 2\n\n    def __del__(self):\n        self.handle.release()\n";
+        let skeleton = skeleton_of(source);
+        assert!(skeleton.contains("        self.done = True\n"), "a base's close() is kept");
+        assert!(skeleton.contains("    class Made(Base):\n"), "a class defined in a function is kept");
+        assert!(!skeleton.contains("return 1"), "an unrelated function is blanked");
+        assert!(skeleton.contains("    def read(self):\n        ...   "), "a method that names nothing related is blanked");
+        assert!(skeleton.contains("        self.handle.release()\n"), "__del__ itself is kept");
     }
 
     #[test]

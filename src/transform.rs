@@ -80,6 +80,17 @@ pub trait Transform: Sync + Send {
         true
     }
 
+    /// Whether the skeleton must keep one definition's body: `view` holds
+    /// the definition (its `region`: header and body) and the module-level
+    /// lines around it (see `skeleton`). Same promise as `may_match`: a
+    /// `false` for a body that could change a finding is a bug. Rules whose
+    /// findings lie in the definition they read keep the default; a rule
+    /// that relates definitions (a class and its bases) says which bodies
+    /// can matter to it.
+    fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        self.may_match(view, file)
+    }
+
     /// Whether a finding may depend on code anywhere in the module (how a
     /// class is used elsewhere, every use of an import), so that a skeleton
     /// with some bodies blanked (see `skeleton`) could change the answer.

@@ -124,7 +124,7 @@ impl Session {
     }
 
     fn exchange(&mut self, path: &str, source: &[u8]) -> io::Result<Verdict> {
-        write!(self.input, "{} {}\n", path.len(), source.len())?;
+        writeln!(self.input, "{} {}", path.len(), source.len())?;
         self.input.write_all(path.as_bytes())?;
         self.input.write_all(source)?;
         self.input.flush()?;

@@ -142,7 +142,7 @@ fn a_20_mb_file_is_fixed() {
     let mut source = String::with_capacity(21 << 20);
     let mut index: usize = 0;
     while source.len() < 20 << 20 {
-        let default = if index % 100 == 0 { "[]" } else { "None" };
+        let default = if index.is_multiple_of(100) { "[]" } else { "None" };
         source.push_str(&format!(
             "def function_{index}(first, second={default}):\n    total = first * 2 + len(str(second))\n    return total\n\n"
         ));

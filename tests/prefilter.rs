@@ -109,3 +109,16 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
         .collect();
     assert!(differences.is_empty(), "skeletons and whole parses differ on:\n{}", differences.join("\n"));
 }
+
+/// A skeleton that blanks the method before `__del__` must not make the
+/// blanked lines look like blank lines between methods: PF007 copies the
+/// class's spacing (here none) into the methods it adds.
+#[test]
+fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
+    let source = "def helper(a):\n    value = a * 2\n    return value\n\n\nclass Leaky:\n    def read(self):\n        data = self.handle.read()\n        data = data.strip()\n        return data\n    def __del__(self):\n        self.handle.release()\n";
+    let run = |prefilter| process_with(source, "leaky.py", ALL, &Settings::default(), Some(Applicability::Unsafe), prefilter);
+    let (Ok(skeletons), Ok(whole)) = (run(Prefilter::On), run(Prefilter::Off)) else { panic!("the source parses") };
+    let fixed = whole.fixed.as_deref().expect("PF007 fixes the class");
+    assert!(fixed.contains("        return data\n    def __enter__(self):\n"), "no blank line added:\n{fixed}");
+    assert_eq!(outcome(&skeletons), outcome(&whole));
+}

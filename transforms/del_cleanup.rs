@@ -100,15 +100,22 @@ impl Transform for DelCleanup {
         FixKind::Unsafe
     }
 
-    /// How the class is used anywhere in the module (subclasses, explicit
-    /// `__del__` calls) decides the fix.
-    fn needs_whole_module(&self) -> bool {
-        true
-    }
-
     /// A class that binds `__del__` names it.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "__del__"))
+    }
+
+    /// How a class relates to others in the file decides the fix: its
+    /// bases (by name, wherever they are defined) and what they define
+    /// (`__enter__`, `__exit__`, `close`), and calls of `__del__`. Only a
+    /// body that names one of those, or defines a class, can change that;
+    /// the headers of blanked definitions stay in the skeleton.
+    fn may_need_definition(&self, view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        let region = view.region.start as u32..view.region.end as u32;
+        view.tokens.iter().filter(|token| region.contains(&token.start)).any(|token| {
+            (token.kind == ScanKind::Name && RELATED_NAMES.iter().any(|name| view.is(token, name)))
+                || (token.start > region.start && view.is(token, "class"))
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -125,6 +132,9 @@ impl Transform for DelCleanup {
             .collect()
     }
 }
+
+/// The names through which one class's fix depends on another definition.
+const RELATED_NAMES: [&str; 4] = ["__del__", "__enter__", "__exit__", "close"];
 
 /// Every class definition in the file, in source order.
 fn class_definitions(root: Node<'_>) -> Vec<Node<'_>> {
@@ -459,7 +469,7 @@ fn class_step(module: &Module<'_>, class: Node<'_>, indent: &str) -> String {
 
 /// Whitespace-only lines between the end of `first` and the start of `second`.
 fn blank_lines_between(module: &Module<'_>, first: Node<'_>, second: Node<'_>) -> usize {
-    let from = module.next_line_start(first.end_byte());
+    let from = module.next_line_start(module.end_in_file(first.end_byte()));
     let to = module.line_start(second.start_byte());
     if from >= to {
         return 0;

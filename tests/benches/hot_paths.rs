@@ -92,7 +92,7 @@ fn main() {
 
     let plans = plan_counts(&sources, &settings);
     let rejected = plans.texts.iter().filter(|skeleton| {
-        let skipping = Module::parse_skipping(&skeleton.text, &skeleton.skipped, "bench.py").is_ok();
+        let skipping = Module::parse_skeleton(skeleton, "bench.py").is_ok();
         let blank = Module::parse(&skeleton.text, "bench.py").is_ok();
         if skipping != blank {
             eprintln!("MISMATCH skipping={skipping} blank={blank} {:?}", &skeleton.text[..80.min(skeleton.text.len())]);
@@ -101,7 +101,7 @@ fn main() {
     }).count();
     println!("{rejected} planned texts do not parse");
     let planned_one_core = best_of_three(|| {
-        plans.texts.iter().for_each(|skeleton| drop(Module::parse_skipping(&skeleton.text, &skeleton.skipped, "bench.py")));
+        plans.texts.iter().for_each(|skeleton| drop(Module::parse_skeleton(skeleton, "bench.py")));
     });
     let megabytes = bytes as f64 / 1e6;
     println!("{} files, {megabytes:.1} MB", sources.len());
@@ -160,7 +160,7 @@ fn plan_counts(sources: &[String], settings: &Settings) -> PlanCounts {
             Plan::NothingToFind => &mut counts.nothing,
             Plan::Whole(why) => {
                 *counts.why_whole.entry(format!("{why:?}")).or_default() += 1;
-                counts.texts.push(Skeleton { text: source.clone(), skipped: Vec::new() });
+                counts.texts.push(Skeleton { text: source.clone(), blanked: Vec::new(), skipped: Vec::new() });
                 &mut counts.whole
             }
             Plan::Skeleton(skeleton) => {
