@@ -193,6 +193,9 @@ impl<'a> Job<'a> {
                 Parsing::Skeletons => match self.plan(&current) {
                     (Plan::NothingToFind, _) => break,
                     (Plan::Whole(_), checked) => (None, checked),
+                    // Fixed text must be parsed whole before it is written:
+                    // that parse may as well be the next pass.
+                    (Plan::Skeleton(_), checked) if pass > 0 => (None, checked),
                     (Plan::Skeleton(skeleton), checked) => (Some(skeleton), checked),
                 },
             };
