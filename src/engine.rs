@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use crate::error::FileError;
 use crate::fix::{Applicability, apply_fixes};
 use crate::module::Module;
-use crate::scan::scan;
+use crate::scan::{Scan, scan};
 use crate::semantic::Semantic;
 use crate::settings::Settings;
 use crate::skeleton::{self, Plan};
@@ -188,9 +188,11 @@ impl<'a> Job<'a> {
         let mut whole_and_trusted = false;
         for pass in 0.. {
             whole_and_trusted = false;
+            // One scan of the text serves the plan and the parse.
+            let scanned = scan(current.as_bytes());
             let (skeleton, checked) = match parsing {
                 Parsing::Whole => (None, self.rules.to_vec()),
-                Parsing::Skeletons => match self.plan(&current) {
+                Parsing::Skeletons => match self.plan(&scanned) {
                     (Plan::NothingToFind, _) => break,
                     (Plan::Whole(_), checked) => (None, checked),
                     // Fixed text must be parsed whole before it is written:
@@ -200,9 +202,9 @@ impl<'a> Job<'a> {
                 },
             };
             let parsed = match (&skeleton, parsing) {
-                (Some(skeleton), _) => Module::parse_skeleton(skeleton, self.file_name),
-                (None, Parsing::Skeletons) => Module::parse(&current, self.file_name),
-                (None, Parsing::Whole) => parse_after_fixes(&current, self.file_name, &fixed_by),
+                (Some(skeleton), _) => Module::parse_skeleton(skeleton, &scanned, self.file_name),
+                (None, Parsing::Skeletons) => Module::parse_scanned(&current, &scanned, self.file_name),
+                (None, Parsing::Whole) => parse_after_fixes(&current, &scanned, self.file_name, &fixed_by),
             };
             let module = match (parsed, parsing) {
                 (Ok(module), _) => module,
@@ -240,21 +242,21 @@ impl<'a> Job<'a> {
 
     /// What to parse, and the rules whose prefilter may match: the others
     /// promise to find nothing, so they are not run.
-    fn plan(&self, text: &str) -> (Plan, Vec<&'a dyn Transform>) {
+    fn plan(&self, scanned: &Scan<'_>) -> (Plan, Vec<&'a dyn Transform>) {
         let file = FileInfo { file_name: self.file_name, settings: self.settings };
-        let scanned = scan(text.as_bytes());
-        let matching = skeleton::matching_rules(&scanned, self.rules, &file);
-        (skeleton::plan(&scanned, &matching, &file), matching)
+        let matching = skeleton::matching_rules(scanned, self.rules, &file);
+        (skeleton::plan(scanned, &matching, &file), matching)
     }
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.
 fn parse_after_fixes<'s>(
     text: &'s str,
+    scanned: &Scan<'_>,
     file_name: &str,
     fixed_by: &[&'static str],
 ) -> Result<Module<'s>, FileError> {
-    Module::parse(text, file_name).map_err(|err| match (fixed_by.is_empty(), err) {
+    Module::parse_scanned(text, scanned, file_name).map_err(|err| match (fixed_by.is_empty(), err) {
         (true, err) => err,
         (false, FileError::Syntax { line, column }) => FileError::Internal(format!(
             "a fix by {} introduced a syntax error at line {line}, column {column}",

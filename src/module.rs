@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Parser, Point, Tree};
 
 use crate::error::FileError;
+use crate::scan::Scan;
 use crate::skeleton::Skeleton;
 use crate::walk::{KindName, NodeIndex, Walk, enclosing_statement};
 
@@ -42,13 +43,18 @@ pub struct Module<'s> {
 impl<'s> Module<'s> {
     /// Parses `source` and checks that the tree can be trusted.
     pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(source, &[], Vec::new(), file_name)
+        Module::parse_scanned(source, &crate::scan::scan(source.as_bytes()), file_name)
     }
 
-    /// Parses a skeleton's text (see `skeleton`); tree-sitter does not even
-    /// read the blanks it skips.
-    pub fn parse_skeleton(skeleton: &'s Skeleton, file_name: &str) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(&skeleton.text, &skeleton.skipped, skeleton.blanked.clone(), file_name)
+    /// Parses `source`, already scanned as `scanned`.
+    pub fn parse_scanned(source: &'s str, scanned: &Scan<'_>, file_name: &str) -> Result<Module<'s>, FileError> {
+        Module::parse_skipping(source, scanned, &[], Vec::new(), file_name)
+    }
+
+    /// Parses a skeleton's text (see `skeleton`) made from a file scanned as
+    /// `file`; tree-sitter does not even read the blanks it skips.
+    pub fn parse_skeleton(skeleton: &'s Skeleton, file: &Scan<'_>, file_name: &str) -> Result<Module<'s>, FileError> {
+        Module::parse_skipping(&skeleton.text, file, &skeleton.skipped, skeleton.blanked.clone(), file_name)
     }
 
     /// Parses `source` as if the bytes of `skipped` (sorted, disjoint) were
@@ -56,13 +62,15 @@ impl<'s> Module<'s> {
     /// columns of `source`.
     fn parse_skipping(
         source: &'s str,
+        scanned: &Scan<'_>,
         skipped: &[Range<usize>],
         blanked: Vec<Range<usize>>,
         file_name: &str,
     ) -> Result<Module<'s>, FileError> {
         // tree-sitter accepts indentation CPython rejects; a fix in such a
-        // file could turn it into one tree-sitter rejects too.
-        if let Some(at) = crate::scan::scan(source.as_bytes()).indentation_error() {
+        // file could turn it into one tree-sitter rejects too. (A skeleton's
+        // blanks hide no error: the file's own scan is checked.)
+        if let Some(at) = scanned.indentation_error() {
             let (line, column) = line_column_in(source, &line_starts(source), at);
             return Err(FileError::Syntax { line, column });
         }
