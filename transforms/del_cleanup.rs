@@ -106,15 +106,19 @@ impl Transform for DelCleanup {
     }
 
     /// How a class relates to others in the file decides the fix: its
-    /// bases (by name, wherever they are defined) and what they define
-    /// (`__enter__`, `__exit__`, `close`), and calls of `__del__`. Only a
-    /// body that names one of those, or defines a class, can change that;
-    /// the headers of blanked definitions stay in the skeleton.
+    /// bases (by name, wherever they are defined) and the methods they
+    /// define (`__enter__`, `__exit__`, `close`), and calls of `__del__`.
+    /// Only a definition that names `__del__`, defines a class, or is a
+    /// class naming one of those methods can change that. The headers of
+    /// blanked definitions stay in the skeleton, and a class that is kept
+    /// keeps the headers of its methods.
     fn may_need_definition(&self, view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         let region = view.region.start as u32..view.region.end as u32;
-        view.tokens.iter().filter(|token| region.contains(&token.start)).any(|token| {
-            (token.kind == ScanKind::Name && RELATED_NAMES.iter().any(|name| view.is(token, name)))
-                || (token.start > region.start && view.is(token, "class"))
+        let mut tokens = view.tokens.iter().filter(|token| region.contains(&token.start));
+        let is_class = tokens.next().is_some_and(|first| view.is(first, "class"));
+        let names = if is_class { &RELATED_NAMES[..] } else { &RELATED_NAMES[..1] };
+        tokens.any(|token| {
+            (token.kind == ScanKind::Name && names.iter().any(|name| view.is(token, name))) || view.is(token, "class")
         })
     }
 
@@ -133,7 +137,8 @@ impl Transform for DelCleanup {
     }
 }
 
-/// The names through which one class's fix depends on another definition.
+/// The names through which one class's fix depends on another definition
+/// (`__del__` first: the only one that matters outside a class).
 const RELATED_NAMES: [&str; 4] = ["__del__", "__enter__", "__exit__", "close"];
 
 /// Every class definition in the file, in source order.
