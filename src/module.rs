@@ -69,8 +69,9 @@ impl<'s> Module<'s> {
     ) -> Result<Module<'s>, FileError> {
         // tree-sitter accepts indentation CPython rejects; a fix in such a
         // file could turn it into one tree-sitter rejects too. (A skeleton's
-        // blanks hide no error: the file's own scan is checked.)
-        if let Some(at) = scanned.indentation_error() {
+        // blanks hide no error: the file's own scan is checked.) The same
+        // for characters tree-sitter reads as spaces and CPython rejects.
+        if let Some(at) = scanned.indentation_error().or(scanned.invisible_character) {
             let (line, column) = line_column_in(source, &line_starts(source), at);
             return Err(FileError::Syntax { line, column });
         }

@@ -55,6 +55,11 @@ pub struct Scan<'s> {
     /// part in question, a definition from its header to the end of its
     /// body (a rule that reads comments reads them here).
     pub region: Range<usize>,
+    /// The first character outside strings and comments that tree-sitter
+    /// takes for whitespace and CPython rejects ("invalid non-printable
+    /// character"): a U+FEFF after the start, a no-break or other Unicode
+    /// space.
+    pub invisible_character: Option<usize>,
 }
 
 impl<'s> Scan<'s> {
@@ -70,7 +75,7 @@ impl<'s> Scan<'s> {
                 lines.push(Line { first, end: tokens.len() as u32, indent: line.indent });
             }
         }
-        Scan { source: self.source, tokens, lines, suspicious: self.suspicious, lines_certain: self.lines_certain, region }
+        Scan { tokens, lines, region, ..*self }
     }
 
     pub fn text(&self, token: &Token) -> &'s [u8] {
@@ -159,6 +164,7 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         lines: Vec::new(),
         suspicious: source.len() > u32::MAX as usize,
         odd: false,
+        invisible_character: None,
         line_first: 0,
         line_indent: 0,
         at_line_start: true,
@@ -173,6 +179,7 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         suspicious: scanner.suspicious || scanner.odd,
         lines_certain: !scanner.suspicious,
         region: 0..source.len(),
+        invisible_character: scanner.invisible_character,
     };
     if !scan.suspicious {
         scan.suspicious = has_python2_syntax(&scan);
@@ -235,6 +242,7 @@ struct Scanner<'s> {
     suspicious: bool,
     /// Something a parse must judge that leaves the lines as they are.
     odd: bool,
+    invisible_character: Option<usize>,
     line_first: u32,
     line_indent: u32,
     at_line_start: bool,
@@ -278,6 +286,7 @@ impl Scanner<'_> {
                     // identifier or an error; either way, parse. It is a
                     // token, so that its line counts for indentation.
                     self.odd = true;
+                    self.note_invisible_character();
                     self.name_or_prefixed_string();
                 }
                 _ => self.operator(),
@@ -394,6 +403,22 @@ impl Scanner<'_> {
         }
     }
 
+    /// Records the character at `pos` if it is whitespace to tree-sitter
+    /// (its grammar's extras) and an error to CPython.
+    fn note_invisible_character(&mut self) {
+        if self.invisible_character.is_some() {
+            return;
+        }
+        let rest = &self.src[self.pos..self.src.len().min(self.pos + 4)];
+        let text = match std::str::from_utf8(rest) {
+            Ok(text) => text,
+            Err(err) => std::str::from_utf8(&rest[..err.valid_up_to()]).unwrap_or_default(),
+        };
+        if text.chars().next().is_some_and(|ch| ch.is_whitespace() || matches!(ch, '\u{feff}' | '\u{2060}' | '\u{200b}')) {
+            self.invisible_character = Some(self.pos);
+        }
+    }
+
     fn name_or_prefixed_string(&mut self) {
         let start = self.pos;
         while let Some(&byte) = self.src.get(self.pos) {
@@ -401,6 +426,7 @@ impl Scanner<'_> {
                 self.pos += 1;
             } else if byte >= 0x80 {
                 self.odd = true;
+                self.note_invisible_character();
                 self.pos += 1;
             } else {
                 break;

@@ -75,6 +75,21 @@ fn indentation_cpython_rejects_is_a_syntax_error() {
 }
 
 #[test]
+fn invisible_characters_cpython_rejects_are_a_syntax_error() {
+    // tree-sitter's grammar takes these for spaces; CPython raises "invalid
+    // non-printable character". A BOM at the start and any of them inside
+    // a string or a comment are fine.
+    assert_skipped("def f(x=[]):\n    return x\n\u{feff}y = 1\n".as_bytes(), "syntax error at line 3, column 1; skipped");
+    assert_skipped("def f(x=[]):\n    return x\ny = 1 \u{feff}+ 2\n".as_bytes(), "syntax error at line 3, column 7; skipped");
+    assert_skipped("def f(x=[]):\n    return x\ny = 1\u{a0}+ 2\n".as_bytes(), "syntax error at line 3, column 6; skipped");
+    assert_skipped("def f(x=[]):\n    return x\ny\u{200b}z = 1\n".as_bytes(), "syntax error at line 3, column 2; skipped");
+    let dir = project(&[("fine.py", "\u{feff}def f(x=[]):\n    return x\ny = '\u{feff}\u{a0}'  # \u{200b}\n")]);
+    let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "."]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(read(dir.path(), "fine.py").contains("if x is None:"));
+}
+
+#[test]
 fn python_2_files_are_skipped() {
     assert_skipped(b"def f(a=[]):\n    print \"x\", a\n", "Python 2 syntax (print statement) at line 2; skipped");
     assert_skipped(b"x = `1`\n", "Python 2 syntax (backquotes) at line 1; skipped");
