@@ -3,11 +3,13 @@
 //! nothing when they are run anyway, and a run that parses skeletons (see
 //! `pyfix::skeleton`) must report and fix exactly what whole parses do.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pyfix::engine::{FileReport, Prefilter, process_with};
+use pyfix::engine::{Prefilter, process_with};
 use pyfix::fix::Applicability;
 use rayon::prelude::*;
 use pyfix::scan::scan;
@@ -73,16 +75,6 @@ fn a_rule_ruled_out_by_its_prefilter_finds_nothing() {
     assert!(misses.is_empty(), "the prefilter skipped real findings:\n{}", misses.join("\n"));
 }
 
-/// What a run prints about a file, in a form two runs can be compared by.
-fn outcome(report: &FileReport) -> String {
-    let findings: Vec<String> = report
-        .findings
-        .iter()
-        .map(|finding| format!("{}:{:?} {} {:?} {:?}", finding.code, finding.range, finding.message, finding.fix, finding.edits))
-        .collect();
-    format!("{:?}\n{:?}\n{}", report.fixed, report.fixes, findings.join("\n"))
-}
-
 #[test]
 fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
     let paths = python_files(&stdlib());
@@ -93,17 +85,8 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
             let source = fs::read_to_string(path).unwrap_or_default();
             let name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
             [None, Some(Applicability::Unsafe)].into_iter().filter_map(move |apply| {
-                let skeletons = process_with(&source, &name, ALL, &Settings::default(), apply, Prefilter::On);
-                let whole = process_with(&source, &name, ALL, &Settings::default(), apply, Prefilter::Off);
-                let same = match (&skeletons, &whole) {
-                    (Ok(skeletons), Ok(whole)) => outcome(skeletons) == outcome(whole),
-                    (Err(skeletons), Err(whole)) => skeletons.to_string() == whole.to_string(),
-                    // A syntax error in a body no rule needs is not looked
-                    // for when nothing is to be fixed; a fix is never made.
-                    (Ok(skeletons), Err(_)) => skeletons.fixed.is_none(),
-                    (Err(_), Ok(_)) => false,
-                };
-                (!same).then(|| format!("{} ({apply:?})", path.display()))
+                common::skeletons_differ(&source, &name, &Settings::default(), apply)
+                    .map(|_| format!("{} ({apply:?})", path.display()))
             })
         })
         .collect();
@@ -116,9 +99,9 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
 #[test]
 fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
     let source = "def helper(a):\n    value = a * 2\n    return value\n\n\nclass Leaky:\n    def read(self):\n        data = self.handle.read()\n        data = data.strip()\n        return data\n    def __del__(self):\n        self.handle.release()\n";
-    let run = |prefilter| process_with(source, "leaky.py", ALL, &Settings::default(), Some(Applicability::Unsafe), prefilter);
-    let (Ok(skeletons), Ok(whole)) = (run(Prefilter::On), run(Prefilter::Off)) else { panic!("the source parses") };
+    let settings = Settings::default();
+    let whole = process_with(source, "leaky.py", ALL, &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
     let fixed = whole.fixed.as_deref().expect("PF007 fixes the class");
     assert!(fixed.contains("        return data\n    def __enter__(self):\n"), "no blank line added:\n{fixed}");
-    assert_eq!(outcome(&skeletons), outcome(&whole));
+    assert_eq!(common::skeletons_differ(source, "leaky.py", &settings, Some(Applicability::Unsafe)), None);
 }

@@ -7,12 +7,14 @@
 //!
 //! `PROPTEST_CASES=5000 cargo test --test properties` runs longer locally.
 
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use pyfix::engine::{self, Prefilter, run_rules};
+use pyfix::engine::{self, run_rules};
 use pyfix::error::FileError;
 use pyfix::fix::Applicability;
 use pyfix::module::Module;
@@ -179,22 +181,10 @@ fn check(source: &str) -> Result<(), String> {
 /// not (a syntax error in a body no rule needs may go unseen when nothing
 /// is fixed).
 fn same_as_whole_parses(source: &str, settings: &Settings) -> Result<(), String> {
-    for apply in [None, Some(Applicability::Unsafe)] {
-        let fast = engine::process_with(source, "case.py", ALL, settings, apply, Prefilter::On);
-        let whole = engine::process_with(source, "case.py", ALL, settings, apply, Prefilter::Off);
-        let same = match (&fast, &whole) {
-            (Ok(fast), Ok(whole)) => {
-                fast.fixed == whole.fixed && fast.fixes == whole.fixes && fast.findings == whole.findings
-            }
-            (Err(fast), Err(whole)) => fast.to_string() == whole.to_string(),
-            (Ok(fast), Err(_)) => fast.fixed.is_none(),
-            (Err(_), Ok(_)) => false,
-        };
-        if !same {
-            return Err(format!("skeletons and whole parses differ ({apply:?}): {fast:?}\nagainst\n{whole:?}"));
-        }
+    match [None, Some(Applicability::Unsafe)].into_iter().find_map(|apply| common::skeletons_differ(source, "case.py", settings, apply)) {
+        Some(difference) => Err(difference),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Every line of `source` that no edit of any fix overlaps (an insertion

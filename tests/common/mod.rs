@@ -116,3 +116,25 @@ pub fn run_python(path: &Path, args: &[&str]) -> (bool, String) {
     text.push_str(&String::from_utf8_lossy(&output.stderr));
     (output.status.success(), text)
 }
+
+/// Why a run with the prefilter and skeletons (see `pyfix::skeleton`) says
+/// something else about `source` than a run that parses it whole, fixing
+/// with `apply` or not; `None` when both agree on the fixed text, the fixes
+/// and every finding. A syntax error in a body no rule needs may go unseen
+/// when nothing is fixed: that is the one difference allowed.
+pub fn skeletons_differ(source: &str, file_name: &str, settings: &Settings, apply: Option<Applicability>) -> Option<String> {
+    let fast = engine::process_with(source, file_name, ALL, settings, apply, engine::Prefilter::On);
+    let whole = engine::process_with(source, file_name, ALL, settings, apply, engine::Prefilter::Off);
+    let same = match (&fast, &whole) {
+        (Ok(fast), Ok(whole)) => {
+            fast.fixed == whole.fixed
+                && fast.fixes == whole.fixes
+                && fast.unsafe_fixes == whole.unsafe_fixes
+                && fast.findings == whole.findings
+        }
+        (Err(fast), Err(whole)) => fast.to_string() == whole.to_string(),
+        (Ok(fast), Err(_)) => fast.fixed.is_none(),
+        (Err(_), Ok(_)) => false,
+    };
+    (!same).then(|| format!("skeletons and whole parses differ ({apply:?}): {fast:?}\nagainst\n{whole:?}"))
+}
