@@ -144,6 +144,19 @@ impl<'s> Module<'s> {
         self.indent_unit.get_or_init(|| detect_indent_unit(self))
     }
 
+    /// Whether the line starting at `line_start` continues the one above
+    /// (which ends in a `\` outside a comment): code inserted there would
+    /// join that line.
+    pub fn continues_previous_line(&self, line_start: usize) -> bool {
+        let above = self.source[..line_start].trim_end_matches(['\n', '\r']);
+        above.len() < line_start
+            && above.ends_with('\\')
+            && !self
+                .root()
+                .descendant_for_byte_range(above.len() - 1, above.len())
+                .is_some_and(|node| matches!(node.kind_name(), "comment" | "string_content" | "string"))
+    }
+
     /// Byte offset where the line holding `offset` starts.
     pub fn line_start(&self, offset: usize) -> usize {
         self.source.as_bytes()[..offset]

@@ -66,6 +66,11 @@ const CASES: &[(&str, &str)] = &[
     ("pf007 only method with docstring", "class R:\n    \"\"\"Doc.\"\"\"\n    def __del__(self):\n        self.h.close()\n"),
     ("pf007 tabs", "class R:\n\tdef __init__(self):\n\t\tself.h = None\n\n\tdef __del__(self):\n\t\tself.h.close()\n"),
     ("pf007 nested class", "def f():\n    class R:\n        def __del__(self):\n            pass\n    return R\n"),
+    // Found by the fuzzer: code inserted after a line ending in `\` joins it.
+    ("pf007 comment continuing a backslash line", "class C:\n    def open(self):\n        self.h = 1\n\\\n    # Release.\n    def __del__(self):\n        self.h = None\n"),
+    ("pf007 continued line right above", "class C:\n    x = 1 + \\\n    2\n    def __del__(self):\n        self.h = None\n"),
+    ("pf001 body starting with a backslash", "def f(a=[]):\n    \\\n    return a\n"),
+    ("pf008 continued line inside the block", "def g(p):\n    f = open(p)\n    d = f.read() + \\\n    ''\n    f.close()\n    return d\n"),
     // PF008 open-without-with.
     ("pf008 one-liners with semicolons", "def f(p):\n    fh = open(p); data = fh.read(); fh.close()\n    return data\n"),
     ("pf008 in an else clause", "def f(p, q):\n    if q:\n        pass\n    else:\n        fh = open(p)\n        data = fh.read()\n        fh.close()\n        return data\n"),

@@ -218,7 +218,8 @@ fn plan_fix(
     let close_exists =
         names.contains("close") || inherited.contains("close") || mentions_close(module, del_body, del.receiver);
     let layout = Layout::of(module, class, body, del.function);
-    let insert_at = leading_comments_start(module, del.function);
+    let insert_at = leading_comments_start(module, del.function)
+        .ok_or("`__del__` follows a line continuation (`\\`)")?;
     let receiver = del.receiver;
     let (indent, step, newline) = (layout.indent, layout.step.as_str(), module.newline());
     let gap = newline.repeat(layout.blank_lines);
@@ -392,11 +393,16 @@ fn has_comment(node: Node<'_>) -> bool {
 
 /// Where code inserted before `function` goes: the start of the comment lines
 /// right above it (they describe it and move with it), else its own line.
-fn leading_comments_start(module: &Module<'_>, function: Node<'_>) -> usize {
+/// `None` when that line continues the one above it (a `\` at its end).
+fn leading_comments_start(module: &Module<'_>, function: Node<'_>) -> Option<usize> {
     let indent = module.indentation_at(function.start_byte());
     let mut start = module.line_start(function.start_byte());
-    while start > 0 {
+    while start > 0 && !module.continues_previous_line(start) {
         let previous = module.line_start(start - 1);
+        // A comment line that continues the line above belongs to it.
+        if module.continues_previous_line(previous) {
+            break;
+        }
         let line = &module.source[previous..start];
         let Some(comment) = line.strip_prefix(indent).filter(|rest| rest.starts_with('#')) else {
             break;
@@ -412,7 +418,7 @@ fn leading_comments_start(module: &Module<'_>, function: Node<'_>) -> usize {
         }
         start = previous;
     }
-    start
+    (!module.continues_previous_line(start)).then_some(start)
 }
 
 /// How the class writes its methods.
