@@ -51,8 +51,10 @@
 //! Reported without a fix: a class that already defines `__enter__` or
 //! `__exit__`; a class with `close()` whose `__del__` does more than call it;
 //! a `__del__` that is decorated, `async`, assigned, defined conditionally or
-//! more than once; and any class in a file that calls `__del__` explicitly
-//! (`super().__del__()`), since that call would then fail. Stub files are
+//! more than once; a `__del__` right below a line that ends in a `\`
+//! continuation (inserted code would join that line); and any class in a
+//! file that calls `__del__` explicitly (`super().__del__()`), since that
+//! call would then fail. Stub files are
 //! not checked.
 //!
 //! ## Fix safety
