@@ -54,8 +54,7 @@
 //! more than once; a `__del__` right below a line that ends in a `\`
 //! continuation (inserted code would join that line); and any class in a
 //! file that calls `__del__` explicitly (`super().__del__()`), since that
-//! call would then fail. Stub files are
-//! not checked.
+//! call would then fail. Stub files are not checked.
 //!
 //! ## Fix safety
 //! Unsafe. The object is no longer cleaned up when it is garbage collected:
