@@ -61,7 +61,11 @@ fn import_edit(module: &Module<'_>, statement: &str) -> Edit {
     let header_end = header_statements(module).last().map(|last| last.end_byte());
     match header_end {
         Some(end) => {
-            let at = module.next_line_start(end);
+            let mut at = module.next_line_start(end);
+            // A line that continues the header's last one (a `\` at its end) is part of it.
+            while at < module.source.len() && module.continues_previous_line(at) {
+                at = module.next_line_start(at);
+            }
             let ends_with_newline = at > end;
             if ends_with_newline {
                 Edit::insert(at, format!("{statement}{newline}"))
@@ -192,6 +196,19 @@ mod tests {
             "typing.Optional|import typing\n\nOptional = 3\n"
         );
         assert_eq!(add("\"\"\"Doc.\"\"\"", "typing", Some("Optional")), "Optional|\"\"\"Doc.\"\"\"\nfrom typing import Optional");
+    }
+
+    #[test]
+    fn never_right_after_a_line_continuation() {
+        // The docstring's line ends in `\`: the comment below continues it.
+        assert_eq!(
+            add("\"\"\"Doc.\"\"\"\\\n# c\nimport os\n", "logging", None),
+            "logging|\"\"\"Doc.\"\"\"\\\n# c\nimport logging\nimport os\n"
+        );
+        assert_eq!(
+            add("\"\"\"Doc.\"\"\"\\\n# c\nx = 1\n", "logging", None),
+            "logging|\"\"\"Doc.\"\"\"\\\n# c\nimport logging\nx = 1\n"
+        );
     }
 
     #[test]

@@ -69,6 +69,7 @@ const CASES: &[(&str, &str)] = &[
     // Found by the fuzzer: code inserted after a line ending in `\` joins it.
     ("pf007 comment continuing a backslash line", "class C:\n    def open(self):\n        self.h = 1\n\\\n    # Release.\n    def __del__(self):\n        self.h = None\n"),
     ("pf007 continued line right above", "class C:\n    x = 1 + \\\n    2\n    def __del__(self):\n        self.h = None\n"),
+    ("pf003 import after a docstring continued by a backslash", "\"\"\"Doc.\"\"\"\\\n# c\ntry:\n    x = 1\nexcept Exception:\n    pass\n"),
     ("pf001 body starting with a backslash", "def f(a=[]):\n    \\\n    return a\n"),
     ("pf008 continued line inside the block", "def g(p):\n    f = open(p)\n    d = f.read() + \\\n    ''\n    f.close()\n    return d\n"),
     // PF008 open-without-with.
