@@ -6,11 +6,10 @@
 //! it was, so what the rules find in the skeleton is found at the same
 //! place in the file, and tree-sitter reads blank lines far faster than code.
 //!
-//! A body is kept when any rule's prefilter may match its tokens read
-//! together with the module-level lines around it (the imports and
-//! bindings a rule may depend on), and when it declares a name `global`
-//! (a binding the module sees). A rule that reasons about the whole module
-//! (`Transform::needs_whole_module`) and may match gets the whole file.
+//! A body is kept when any rule may need it (`Transform::may_need_definition`,
+//! by default its prefilter) reading its tokens together with the
+//! module-level lines around it (the imports and bindings a rule may depend
+//! on), and when it declares a name `global` (a binding the module sees).
 //! tests/prefilter.rs checks on the standard library that a skeleton gives
 //! exactly the findings of a whole parse.
 
@@ -35,8 +34,6 @@ pub enum Plan {
 pub enum Whole {
     /// The tokenizer could not read it with certainty.
     Suspicious,
-    /// A rule that needs the whole module may match.
-    WholeModuleRule,
     /// Every body may hold a finding, or there is none to blank.
     NothingToBlank,
     /// Deciding would cost more than parsing.
@@ -74,9 +71,6 @@ pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> P
     }
     if rules.is_empty() {
         return Plan::NothingToFind;
-    }
-    if rules.iter().any(|rule| rule.needs_whole_module()) {
-        return Plan::Whole(Whole::WholeModuleRule);
     }
     let mut planner = Planner {
         scan,
@@ -393,9 +387,13 @@ mod tests {
     }
 
     #[test]
-    fn a_rule_about_the_whole_module_gets_the_whole_file() {
-        let source = "import numpy\n\ndef main():\n    return numpy.zeros(3)\n\ndef quiet():\n    return 1\n\nif __name__ == '__main__':\n    main()\n";
-        assert_eq!(plan_of(source), Plan::Whole(Whole::WholeModuleRule));
+    fn eager_cli_import_keeps_the_bodies_that_name_a_heavy_import() {
+        let source = "import numpy as np\nfrom pandas import DataFrame\n\ndef main():\n    return np.zeros(3)\n\n\
+                      def table():\n    return DataFrame()\n\ndef quiet():\n    return 1\n\nif __name__ == '__main__':\n    main()\n";
+        let skeleton = skeleton_of(source);
+        assert!(skeleton.contains("    return np.zeros(3)\n"));
+        assert!(skeleton.contains("    return DataFrame()\n"));
+        assert!(!skeleton.contains("return 1"), "a body that names no heavy import is blanked");
     }
 
     #[test]

@@ -91,15 +91,6 @@ pub trait Transform: Sync + Send {
         self.may_match(view, file)
     }
 
-    /// Whether a finding may depend on code anywhere in the module (how a
-    /// class is used elsewhere, every use of an import), so that a skeleton
-    /// with some bodies blanked (see `skeleton`) could change the answer.
-    /// Rules that look only at one top-level definition and the module-level
-    /// statements keep the default.
-    fn needs_whole_module(&self) -> bool {
-        false
-    }
-
     /// The documentation: the leading `//!` lines of the rule's file.
     fn explain(&self) -> String {
         doc_comment(self.source_file())

@@ -80,7 +80,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
 use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan};
+use crate::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
 use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::walk::{KindName, Walk, statements, visit};
@@ -106,11 +106,6 @@ impl Transform for EagerCliImport {
         FixKind::Unsafe
     }
 
-    /// Every use of an import, in every function, decides whether it moves.
-    fn needs_whole_module(&self) -> bool {
-        true
-    }
-
     /// A finding needs an entry point (a `__main__.py`, or `__name__` beside
     /// a `"__main__"` string) and an import statement that names the first
     /// part of a heavy module.
@@ -124,18 +119,26 @@ impl Transform for EagerCliImport {
         if file.file_name != "__main__.py" && !has_main_guard() {
             return false;
         }
-        let heavy_roots: Vec<&[u8]> = file
-            .settings
-            .heavy_modules
-            .iter()
-            .map(|heavy| heavy.split('.').next().unwrap_or(heavy).as_bytes())
+        heavy_imports(scan, file).next().is_some()
+    }
+
+    /// Every use of a heavy import's names, in every function, decides
+    /// whether it moves (and uses of other imports of the same package, see
+    /// `submodule_reached_elsewhere`): a definition matters when it names
+    /// one of the names those import statements hold.
+    fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        let keywords: [&[u8]; 3] = [b"import", b"from", b"as"];
+        let names: Vec<&[u8]> = heavy_imports(view, file)
+            .flatten()
+            .filter(|token| token.kind == ScanKind::Name)
+            .map(|token| view.text(token))
+            .filter(|name| !keywords.contains(name))
             .collect();
-        // Only imports of the module itself, not under `if` or `try`, move.
-        let module_level = scan.lines.iter().filter(|line| line.indent == 0);
-        module_level.flat_map(|line| scan.statement_starts(line)).any(|tokens| {
-            let is_import = tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
-            is_import && tokens.iter().any(|token| token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token)))
-        })
+        let region = view.region.start as u32..view.region.end as u32;
+        view.tokens
+            .iter()
+            .filter(|token| token.kind == ScanKind::Name && region.contains(&token.start))
+            .any(|token| names.contains(&view.text(token)))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -148,6 +151,22 @@ impl Transform for EagerCliImport {
             .filter_map(|statement| check_import(context, statement))
             .collect()
     }
+}
+
+/// The module-level import statements (as tokens) that name the first part
+/// of a heavy module. Only those, not imports under `if` or `try`, move.
+fn heavy_imports<'v>(scan: &'v Scan<'_>, file: &FileInfo<'_>) -> impl Iterator<Item = &'v [Token]> {
+    let heavy_roots: Vec<&[u8]> = file
+        .settings
+        .heavy_modules
+        .iter()
+        .map(|heavy| heavy.split('.').next().unwrap_or(heavy).as_bytes())
+        .collect();
+    let module_level = scan.lines.iter().filter(|line| line.indent == 0);
+    module_level.flat_map(|line| scan.statement_starts(line)).filter(move |tokens| {
+        let is_import = tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
+        is_import && tokens.iter().any(|token| token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token)))
+    })
 }
 
 /// Where one function uses names of the import: the first statement of its
