@@ -105,3 +105,17 @@ fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
     assert!(fixed.contains("        return data\n    def __enter__(self):\n"), "no blank line added:\n{fixed}");
     assert_eq!(common::skeletons_differ(source, "leaky.py", &settings, Some(Applicability::Unsafe)), None);
 }
+
+/// PF005 must see every use of another import of the same package: in
+/// `style`, `mpl.pyplot` depends on `import matplotlib.pyplot` having run,
+/// though `style` never names `plt`, the name that import binds.
+#[test]
+fn eager_cli_import_sees_the_package_reached_through_another_import() {
+    let source = "import matplotlib.pyplot as plt\ntry:\n    import matplotlib as mpl\nexcept ImportError:\n    mpl = None\n\n\
+                  def draw():\n    return plt.plot()\n\ndef style():\n    return mpl.pyplot.figure()\n\n\
+                  if __name__ == '__main__':\n    draw()\n";
+    let settings = Settings::default();
+    let whole = process_with(source, "cli.py", ALL, &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
+    assert!(whole.fixes.is_empty(), "the import must stay: {:?}", whole.fixed);
+    assert_eq!(common::skeletons_differ(source, "cli.py", &settings, Some(Applicability::Unsafe)), None);
+}

@@ -123,9 +123,11 @@ impl Transform for EagerCliImport {
     }
 
     /// Every use of a heavy import's names, in every function, decides
-    /// whether it moves (and uses of other imports of the same package, see
-    /// `submodule_reached_elsewhere`): a definition matters when it names
-    /// one of the names those import statements hold.
+    /// whether it moves: a definition matters when it names any name the
+    /// import statement holds. Not only the names it binds: a use of the
+    /// package through another import (`mpl.pyplot` beside `import
+    /// matplotlib.pyplot`, see `submodule_reached_elsewhere`) names a part
+    /// of the module's path.
     fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
         let keywords: [&[u8]; 3] = [b"import", b"from", b"as"];
         let names: Vec<&[u8]> = heavy_imports(view, file)
