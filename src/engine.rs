@@ -192,12 +192,19 @@ impl<'a> Job<'a> {
             let scanned = scan(current.as_bytes());
             let (skeleton, checked) = match parsing {
                 Parsing::Whole => (None, self.rules.to_vec()),
+                Parsing::Skeletons if pass > 0 => {
+                    // Fixed text must be parsed whole before it is written:
+                    // that parse may as well be the next pass, and no
+                    // skeleton need be planned.
+                    let checked = self.matching_rules(&scanned);
+                    if checked.is_empty() {
+                        break;
+                    }
+                    (None, checked)
+                }
                 Parsing::Skeletons => match self.plan(&scanned) {
                     (Plan::NothingToFind, _) => break,
                     (Plan::Whole(_), checked) => (None, checked),
-                    // Fixed text must be parsed whole before it is written:
-                    // that parse may as well be the next pass.
-                    (Plan::Skeleton(_), checked) if pass > 0 => (None, checked),
                     (Plan::Skeleton(skeleton), checked) => (Some(skeleton), checked),
                 },
             };
@@ -244,8 +251,14 @@ impl<'a> Job<'a> {
     /// promise to find nothing, so they are not run.
     fn plan(&self, scanned: &Scan<'_>) -> (Plan, Vec<&'a dyn Transform>) {
         let file = FileInfo { file_name: self.file_name, settings: self.settings };
-        let matching = skeleton::matching_rules(scanned, self.rules, &file);
+        let matching = self.matching_rules(scanned);
         (skeleton::plan(scanned, &matching, &file), matching)
+    }
+
+    /// The rules whose prefilter may match the scanned text.
+    fn matching_rules(&self, scanned: &Scan<'_>) -> Vec<&'a dyn Transform> {
+        let file = FileInfo { file_name: self.file_name, settings: self.settings };
+        skeleton::matching_rules(scanned, self.rules, &file)
     }
 }
 
