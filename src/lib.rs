@@ -1,33 +1,31 @@
 //! pyfix finds and fixes the mistakes that bite Python code in production.
 //!
-//! A file goes: read → parse (tree-sitter) → `Semantic` → every selected
-//! `Transform` → fixes applied without overlap → re-parse → repeat → diff or
-//! atomic write. `src/` is the engine and names no rule; the rules live in
-//! `transforms/`, one file each.
+//! A file goes: read → scan and plan → parse (tree-sitter) → `Semantic` →
+//! every selected rule → fixes applied without overlap → re-parse → repeat
+//! → diff or atomic write.
+//!
+//! The layers, each using only those before it:
+//! - `error`: what can go wrong with one file;
+//! - `syntax`: tokens, the tree and its node index, skeletons;
+//! - `semantic`: scopes, bindings, references, imports;
+//! - `rule`: the rule interface (`Transform`, `RuleMeta`, `Context`,
+//!   `Diagnostic`, `Fix`), the importer, suppression comments, the registry;
+//! - `engine`: one file's passes, planning and fix application;
+//! - `config`, `report`: configuration files and settings per file; output;
+//! - `cli`: arguments, the parallel run, the cache, reading and writing files.
+//!
+//! The rules live in `transforms/`, one file each, with the helpers they
+//! share in `transforms/helpers/`. No module of `src/` names a rule: the
+//! binary hands the registry (`transforms::REGISTRY`) to `cli::run`.
 
-pub mod cache;
-pub mod cli;
-pub mod config;
-pub mod diff;
-pub mod engine;
 pub mod error;
-pub mod except_handler;
-pub mod files;
-pub mod fix;
-pub mod importer;
-pub mod logger;
-pub mod module;
-pub mod report;
-pub mod scan;
-pub mod scope;
+pub mod syntax;
 pub mod semantic;
-pub mod settings;
-pub mod skeleton;
-pub mod summary;
-pub mod suppression;
-pub mod transform;
-pub mod verify;
-pub mod walk;
+pub mod rule;
+pub mod engine;
+pub mod config;
+pub mod report;
+pub mod cli;
 
 #[path = "../transforms/mod.rs"]
 pub mod transforms;

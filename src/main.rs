@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    ExitCode::from(pyfix::cli::run())
+    pyfix::cli::run(pyfix::transforms::REGISTRY).into()
 }

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pyfix::diff::unified_diff;
-use pyfix::fix::Applicability;
-use pyfix::transform::Transform;
+use pyfix::report::diff::unified_diff;
+use pyfix::rule::Applicability;
+use pyfix::rule::Transform;
 use pyfix::transforms::ALL;
 
 fn folder_of(path: &Path) -> String {
@@ -132,14 +132,14 @@ fn every_rule_is_registered_documented_and_tested() {
 }
 
 fn check_documentation(rule: &dyn Transform) {
-    let doc = rule.explain();
+    let doc = rule.meta().documentation();
     let title = format!("# {} ({})", rule.name(), rule.code());
     assert!(doc.starts_with(&title), "{}: documentation must start with `{title}`", rule.code());
     for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix safety"] {
         assert!(doc.contains(heading), "{}: documentation lacks `{heading}`", rule.code());
     }
-    let says_safety = match rule.fix_kind() {
-        pyfix::transform::FixKind::None => true,
+    let says_safety = match rule.meta().fix {
+        pyfix::rule::FixKind::None => true,
         _ => ["Safe", "Unsafe", "safe", "unsafe"].iter().any(|word| {
             doc.split("## Fix safety").nth(1).is_some_and(|section| section.contains(word))
         }),

@@ -9,10 +9,10 @@
 use std::path::Path;
 
 use pyfix::engine;
-use pyfix::fix::Applicability;
-use pyfix::settings::Settings;
-use pyfix::transforms::ALL;
-use pyfix::verify::{Verdict, Verifier};
+use pyfix::rule::Applicability;
+use pyfix::rule::settings::Settings;
+use pyfix::transforms::REGISTRY;
+use pyfix::cli::verify::{Verdict, Verifier};
 
 /// (case, source). Grouped by the fix they exercise.
 const CASES: &[(&str, &str)] = &[
@@ -106,13 +106,13 @@ fn every_fix_kind_compiles_under_cpython_and_settles() {
     let settings = settings();
     let mut fixed_cases = 0;
     for (case, source) in CASES {
-        let report = engine::process(source, "case.py", ALL, &settings, Some(Applicability::Unsafe))
+        let report = engine::process(source, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe))
             .unwrap_or_else(|err| panic!("{case}: {err}"));
         let Some(fixed) = report.fixed else { continue };
         fixed_cases += 1;
         let verdict = python.compile(case, fixed.as_bytes()).unwrap();
         assert_eq!(verdict, Verdict::Compiles, "{case}: the fixed text does not compile:\n{fixed}");
-        let again = engine::process(&fixed, "case.py", ALL, &settings, Some(Applicability::Unsafe)).unwrap();
+        let again = engine::process(&fixed, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe)).unwrap();
         assert!(again.fixed.is_none(), "{case}: a second run changed it again:\n{fixed}");
     }
     // Most cases exist to be fixed; if none were, the rules stopped firing.

@@ -1,7 +1,7 @@
 //! The prefilter may only skip work, never findings: on every file of the
 //! CPython standard library, the rules whose `may_match` says "no" must find
 //! nothing when they are run anyway, and a run that parses skeletons (see
-//! `pyfix::skeleton`) must report and fix exactly what whole parses do.
+//! `pyfix::syntax::skeleton`) must report and fix exactly what whole parses do.
 
 mod common;
 
@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pyfix::engine::{Prefilter, process_with};
-use pyfix::fix::Applicability;
+use pyfix::rule::Applicability;
 use rayon::prelude::*;
-use pyfix::scan::scan;
-use pyfix::settings::Settings;
-use pyfix::transform::{FileInfo, Transform};
-use pyfix::transforms::ALL;
+use pyfix::syntax::scan::scan;
+use pyfix::rule::settings::Settings;
+use pyfix::rule::{FileInfo, Transform};
+use pyfix::transforms::{ALL, REGISTRY};
 
 fn stdlib() -> PathBuf {
     let output = Command::new("python3")
@@ -63,7 +63,7 @@ fn a_rule_ruled_out_by_its_prefilter_finds_nothing() {
         }
         checked += 1;
         skipped_rule_runs += ruled_out.len();
-        let Ok(report) = process_with(&source, &file_name, &ruled_out, &settings, None, Prefilter::Off) else {
+        let Ok(report) = process_with(&source, &file_name, REGISTRY.selection(&ruled_out), &settings, None, Prefilter::Off) else {
             continue; // a file tree-sitter cannot parse has no findings to miss
         };
         for finding in report.findings {
@@ -100,7 +100,7 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
 fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
     let source = "def helper(a):\n    value = a * 2\n    return value\n\n\nclass Leaky:\n    def read(self):\n        data = self.handle.read()\n        data = data.strip()\n        return data\n    def __del__(self):\n        self.handle.release()\n";
     let settings = Settings::default();
-    let whole = process_with(source, "leaky.py", ALL, &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
+    let whole = process_with(source, "leaky.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
     let fixed = whole.fixed.as_deref().expect("PF007 fixes the class");
     assert!(fixed.contains("        return data\n    def __enter__(self):\n"), "no blank line added:\n{fixed}");
     assert_eq!(common::skeletons_differ(source, "leaky.py", &settings, Some(Applicability::Unsafe)), None);
@@ -115,7 +115,7 @@ fn eager_cli_import_sees_the_package_reached_through_another_import() {
                   def draw():\n    return plt.plot()\n\ndef style():\n    return mpl.pyplot.figure()\n\n\
                   if __name__ == '__main__':\n    draw()\n";
     let settings = Settings::default();
-    let whole = process_with(source, "cli.py", ALL, &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
+    let whole = process_with(source, "cli.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
     assert!(whole.fixes.is_empty(), "the import must stay: {:?}", whole.fixed);
     assert_eq!(common::skeletons_differ(source, "cli.py", &settings, Some(Applicability::Unsafe)), None);
 }

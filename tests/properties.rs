@@ -16,11 +16,11 @@ use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use pyfix::engine::{self, run_rules};
 use pyfix::error::FileError;
-use pyfix::fix::Applicability;
-use pyfix::module::Module;
-use pyfix::settings::Settings;
-use pyfix::transforms::ALL;
-use pyfix::verify::{Verdict, Verifier};
+use pyfix::rule::Applicability;
+use pyfix::syntax::module::Module;
+use pyfix::rule::settings::Settings;
+use pyfix::transforms::REGISTRY;
+use pyfix::cli::verify::{Verdict, Verifier};
 
 /// One CPython for every case of the run.
 fn python() -> &'static Verifier {
@@ -160,7 +160,7 @@ fn segments(source: &str) -> Vec<(usize, &str)> {
 fn check(source: &str) -> Result<(), String> {
     let settings = settings();
     same_as_whole_parses(source, &settings)?;
-    let report = match engine::process(source, "case.py", ALL, &settings, Some(Applicability::Unsafe)) {
+    let report = match engine::process(source, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe)) {
         Ok(report) => report,
         Err(FileError::Internal(message)) => return Err(format!("internal error: {message}")),
         Err(_) => return Ok(()), // A syntax error or Python 2: skipped, which is right.
@@ -169,7 +169,7 @@ fn check(source: &str) -> Result<(), String> {
     if compiles(source) && !compiles(&fixed) {
         return Err(format!("the fixed text does not compile:\n{fixed}"));
     }
-    let again = engine::process(&fixed, "case.py", ALL, &settings, Some(Applicability::Unsafe))
+    let again = engine::process(&fixed, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe))
         .map_err(|err| format!("second run: {err}"))?;
     if let Some(twice) = again.fixed {
         return Err(format!("not idempotent: first\n{fixed}\nthen\n{twice}"));
@@ -194,7 +194,7 @@ fn untouched_lines_kept(source: &str, fixed: &str, settings: &Settings) -> Resul
     // LFs in their place (same length, so the edit ranges hold).
     let parsed = if source.contains('\n') { source.to_string() } else { source.replace('\r', "\n") };
     let module = Module::parse(&parsed, "case.py").map_err(|err| err.to_string())?;
-    let edits: Vec<std::ops::Range<usize>> = run_rules(&module, ALL, settings)
+    let edits: Vec<std::ops::Range<usize>> = run_rules(&module, REGISTRY.select_all(), settings)
         .into_iter()
         .filter_map(|diagnostic| diagnostic.fix)
         .flat_map(|fix| fix.edits)

@@ -69,31 +69,24 @@
 
 use tree_sitter::Node;
 
-use crate::except_handler::{always_reraises, body, is_bare, keyword, log_exception_call, only_swallows, prepend_statement};
-use crate::fix::{Edit, Fix};
-use crate::scan::Scan;
-use crate::scope::builtin_visible_at;
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::transforms::helpers::except_handler::{always_reraises, body, is_bare, keyword, log_exception_call, only_swallows, prepend_statement};
+use crate::rule::fix::{Edit, Fix};
+use crate::syntax::scan::Scan;
+use crate::semantic::scope::builtin_visible_at;
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
 
 pub struct BareExcept;
 
-const CODE: &str = "PF002";
+static META: RuleMeta = RuleMeta {
+    code: "PF002",
+    name: "bare-except",
+    fix: FixKind::SafeOrUnsafe,
+    source: include_str!("bare_except.rs"),
+};
 
 impl Transform for BareExcept {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "bare-except"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("bare_except.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::SafeOrUnsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// `except` directly followed by `:`.
@@ -126,7 +119,7 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
     } else {
         catch_exception_fix(context, clause, except, handler_body)
     };
-    Some(Diagnostic { code: CODE, range: except.byte_range(), message: message.to_string(), fix })
+    Some(Diagnostic { code: META.code, range: except.byte_range(), message: message.to_string(), fix })
 }
 
 /// `except Exception:`, plus a log call when the handler swallows silently.

@@ -69,36 +69,30 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Fix};
-use crate::importer::is_docstring;
-use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan};
+use crate::rule::fix::{Edit, Fix};
+use crate::syntax::walk::is_docstring;
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan};
 use crate::semantic::block_scope_names;
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::{KindName, Walk, any_node, holds_statements, statements, visit};
+use crate::transforms::helpers::calls::{is_method_call_statement, is_name_attribute};
 
 pub struct DelCleanup;
 
-const CODE: &str = "PF007";
+static META: RuleMeta = RuleMeta {
+    code: "PF007",
+    name: "del-cleanup",
+    fix: FixKind::Unsafe,
+    source: include_str!("del_cleanup.rs"),
+};
 
 /// Blank lines between methods when the class shows no example (PEP 8).
 const DEFAULT_BLANK_LINES: usize = 1;
 
 impl Transform for DelCleanup {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "del-cleanup"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("del_cleanup.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// A class that binds `__del__` names it.
@@ -191,7 +185,7 @@ fn check_class<'t>(
              use `close()` and a `with` block instead (no fix: {reason})"
         ),
     };
-    Some(Diagnostic { code: CODE, range, message, fix: outcome.ok().map(Fix::unsafe_) })
+    Some(Diagnostic { code: META.code, range, message, fix: outcome.ok().map(Fix::unsafe_) })
 }
 
 /// The edits that turn the class into a context manager, or why there are none.

@@ -78,32 +78,25 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Fix};
-use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan, Token};
+use crate::rule::fix::{Edit, Fix};
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk, statements, visit};
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::{KindName, Walk, statements, visit};
 
 pub struct EagerCliImport;
 
-const CODE: &str = "PF005";
+static META: RuleMeta = RuleMeta {
+    code: "PF005",
+    name: "eager-cli-import",
+    fix: FixKind::Unsafe,
+    source: include_str!("eager_cli_import.rs"),
+};
 
 impl Transform for EagerCliImport {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "eager-cli-import"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("eager_cli_import.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// A finding needs an entry point (a `__main__.py`, or `__name__` beside
@@ -215,7 +208,7 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
     let mut modules: Vec<String> = imports.iter().map(|import| format!("`{}`", import.module)).collect();
     modules.dedup();
     Some(Diagnostic {
-        code: CODE,
+        code: META.code,
         range: statement.byte_range(),
         message: format!(
             "{} imported when the command-line tool starts, though only functions use it: \

@@ -63,34 +63,27 @@
 
 use tree_sitter::Node;
 
-use crate::except_handler::{bound_name, enclosing_handler, log_exception_call};
-use crate::fix::{Edit, Fix};
-use crate::logger::module_logger;
-use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan, Token};
-use crate::scope::{enclosing_scope_names, qualified_name_at};
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk, visit};
+use crate::transforms::helpers::except_handler::{bound_name, enclosing_handler, log_exception_call};
+use crate::rule::fix::{Edit, Fix};
+use crate::transforms::helpers::logger::module_logger;
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
+use crate::semantic::scope::{enclosing_scope_names, qualified_name_at};
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::{KindName, Walk, visit};
 
 pub struct ExceptionWithoutTraceback;
 
-const CODE: &str = "PF006";
+static META: RuleMeta = RuleMeta {
+    code: "PF006",
+    name: "exception-without-traceback",
+    fix: FixKind::Unsafe,
+    source: include_str!("exception_without_traceback.rs"),
+};
 
 impl Transform for ExceptionWithoutTraceback {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "exception-without-traceback"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("exception_without_traceback.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// An `except` clause and `print_exc` anywhere (it may be imported under
@@ -135,7 +128,7 @@ fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option
     let arguments = call.child_by_field_name("arguments").filter(|node| node.kind_name() == "argument_list")?;
     if qualified_name_at(context.semantic, function).as_deref() == Some("traceback.print_exc") {
         return Some(Diagnostic {
-            code: CODE,
+            code: META.code,
             range: call.byte_range(),
             message: "`traceback.print_exc()` writes the traceback to stderr, past the logging configuration".to_string(),
             fix: print_exc_fix(context, clause, call, arguments),
@@ -156,7 +149,7 @@ fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option
     let mut edits = vec![Edit::replace(method.byte_range(), "exception")];
     edits.extend(lazy_message(context.module, arguments));
     Some(Diagnostic {
-        code: CODE,
+        code: META.code,
         range: call.byte_range(),
         message: format!("`.error()` logs `{caught}` without its traceback; `.exception()` keeps it"),
         fix: Some(Fix::unsafe_(edits)),

@@ -73,32 +73,25 @@
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Fix};
-use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan, Token};
+use crate::rule::fix::{Edit, Fix};
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::KindName;
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::KindName;
 
 pub struct LateBindingClosure;
 
-const CODE: &str = "PF004";
+static META: RuleMeta = RuleMeta {
+    code: "PF004",
+    name: "late-binding-closure",
+    fix: FixKind::Unsafe,
+    source: include_str!("late_binding_closure.rs"),
+};
 
 impl Transform for LateBindingClosure {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "late-binding-closure"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("late_binding_closure.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// A finding needs a closure that names a loop's variable: a `lambda`
@@ -308,7 +301,7 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
         "function_definition" => node.child_by_field_name("name").unwrap_or(node).byte_range(),
         _ => node.byte_range(),
     };
-    Some(Diagnostic { code: CODE, range, message: message(&names), fix })
+    Some(Diagnostic { code: META.code, range, message: message(&names), fix })
 }
 
 fn message(names: &[&str]) -> String {

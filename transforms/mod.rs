@@ -1,7 +1,11 @@
-//! The rules. Each file here is one rule, documented at its head; `ALL`
-//! is the single registry, in code order.
+//! The rules. Each file here is one rule, documented at its head (its
+//! `META` and its `Transform` impl); `helpers/` holds what several rules
+//! share. `REGISTRY` lists every rule, in code order; the binary hands it
+//! to the engine.
 
-use crate::transform::Transform;
+use crate::rule::{Registry, Transform};
+
+pub mod helpers;
 
 mod bare_except;
 mod del_cleanup;
@@ -13,6 +17,7 @@ mod open_without_with;
 mod swallowed_exception;
 mod unused_suppression;
 
+/// Every rule, in code order.
 pub static ALL: &[&dyn Transform] = &[
     &mutable_default::MutableDefault,
     &bare_except::BareExcept,
@@ -25,9 +30,5 @@ pub static ALL: &[&dyn Transform] = &[
     &unused_suppression::UnusedSuppression,
 ];
 
-/// The rule with this code or name.
-pub fn find(selector: &str) -> Option<&'static dyn Transform> {
-    ALL.iter()
-        .copied()
-        .find(|rule| rule.code().eq_ignore_ascii_case(selector) || rule.name() == selector)
-}
+/// The registry of every rule, as the binary hands it to `cli::run`.
+pub const REGISTRY: Registry = Registry::new(ALL);

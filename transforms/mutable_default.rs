@@ -61,18 +61,24 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Fix};
-use crate::importer::{ensure_from_import, is_docstring};
-use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan};
+use crate::rule::fix::{Edit, Fix};
+use crate::rule::importer::ensure_from_import;
+use crate::syntax::walk::is_docstring;
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan};
 use crate::semantic::{Semantic, block_scope_names, function_scope_names};
-use crate::settings::PythonVersion;
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk, statements, visit};
+use crate::rule::settings::PythonVersion;
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::{KindName, Walk, statements, visit};
 
 pub struct MutableDefault;
 
-const CODE: &str = "PF001";
+static META: RuleMeta = RuleMeta {
+    code: "PF001",
+    name: "mutable-default",
+    fix: FixKind::Unsafe,
+    source: include_str!("mutable_default.rs"),
+};
 
 /// Calls that build a fresh mutable object.
 const MUTABLE_CALLS: &[&str] = &[
@@ -87,20 +93,8 @@ const MUTABLE_CALLS: &[&str] = &[
 ];
 
 impl Transform for MutableDefault {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "mutable-default"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("mutable_default.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// A `def` or `lambda` whose parameters hold `=` followed by a bracket,
@@ -256,7 +250,7 @@ fn check_lambda(context: &Context<'_>, lambda: Node<'_>, diagnostics: &mut Vec<D
     };
     for parameter in mutable_parameters(context.module, context.semantic, parameters) {
         diagnostics.push(Diagnostic {
-            code: CODE,
+            code: META.code,
             range: parameter.value.byte_range(),
             message: format!("{} (a lambda cannot be fixed: rewrite it as a `def`)", message(&parameter)),
             fix: None,
@@ -275,7 +269,7 @@ fn check_function(context: &Context<'_>, function: Node<'_>, diagnostics: &mut V
     let fix = build_fix(context, function, &mutable);
     for parameter in &mutable {
         diagnostics.push(Diagnostic {
-            code: CODE,
+            code: META.code,
             range: parameter.value.byte_range(),
             message: message(parameter),
             fix: fix.clone(),
@@ -481,7 +475,7 @@ fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
         return false;
     };
     let annotation = format!("_: {}\n", &source[content.byte_range()]);
-    let Ok(tree) = crate::module::parse_tree(&annotation) else {
+    let Ok(tree) = crate::syntax::module::parse_tree(&annotation) else {
         return false;
     };
     let root = tree.root_node();

@@ -61,35 +61,29 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Fix};
-use crate::module::Module;
-use crate::scan::{Kind as ScanKind, Scan, Token};
+use crate::rule::fix::{Edit, Fix};
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
 use crate::semantic::{block_scope_names, function_scope_names};
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::{KindName, Walk, ancestor_of_kind, any_node, holds_statements, is_method_call_statement, is_name_attribute, statements, visit};
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::{KindName, Walk, ancestor_of_kind, any_node, holds_statements, statements, visit};
+use crate::transforms::helpers::calls::{is_method_call_statement, is_name_attribute};
 
 pub struct OpenWithoutWith;
 
-const CODE: &str = "PF008";
+static META: RuleMeta = RuleMeta {
+    code: "PF008",
+    name: "open-without-with",
+    fix: FixKind::Unsafe,
+    source: include_str!("open_without_with.rs"),
+};
 
 /// What `open` may resolve to.
 const OPEN_FUNCTIONS: &[&str] = &["builtins.open", "io.open"];
 
 impl Transform for OpenWithoutWith {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "open-without-with"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("open_without_with.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// A statement `NAME = open(...)` (or `NAME = x.open(...)`, with any
@@ -168,7 +162,7 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                          use `with open(...) as {name}:` (no fix: {reason})"
                     ),
                 };
-                Diagnostic { code: CODE, range: opened.call.byte_range(), message, fix: outcome.ok().map(Fix::unsafe_) }
+                Diagnostic { code: META.code, range: opened.call.byte_range(), message, fix: outcome.ok().map(Fix::unsafe_) }
             }
             (None, bound) => {
                 // Not closed in this block: follow the file through the rest
@@ -182,7 +176,7 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                 let Some(message) = unclosed_message(module, &opened, &roots, region) else {
                     continue;
                 };
-                Diagnostic { code: CODE, range: opened.call.byte_range(), message, fix: None }
+                Diagnostic { code: META.code, range: opened.call.byte_range(), message, fix: None }
             }
         };
         diagnostics.push(diagnostic);

@@ -58,35 +58,28 @@
 
 use tree_sitter::Node;
 
-use crate::except_handler::{body, caught_types, log_exception_call, only_swallows, prepend_statement};
-use crate::fix::Fix;
-use crate::scan::{Scan, Token};
-use crate::scope::builtin_visible_at;
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::walk::KindName;
+use crate::transforms::helpers::except_handler::{body, caught_types, log_exception_call, only_swallows, prepend_statement};
+use crate::rule::fix::Fix;
+use crate::syntax::scan::{Scan, Token};
+use crate::semantic::scope::builtin_visible_at;
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::KindName;
 
 pub struct SwallowedException;
 
-const CODE: &str = "PF003";
+static META: RuleMeta = RuleMeta {
+    code: "PF003",
+    name: "swallowed-exception",
+    fix: FixKind::Unsafe,
+    source: include_str!("swallowed_exception.rs"),
+};
 
 /// The catch-all classes: catching one of them catches nearly everything.
 const CATCH_ALL: &[&str] = &["Exception", "BaseException"];
 
 impl Transform for SwallowedException {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "swallowed-exception"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("swallowed_exception.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Unsafe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// An `except` line that names `Exception` or `BaseException` (or any,
@@ -131,7 +124,7 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
     }
     let name = catch_all_name(context, caught)?;
     Some(Diagnostic {
-        code: CODE,
+        code: META.code,
         range: caught.byte_range(),
         message: format!("`except {name}` swallows the error without a trace"),
         fix: log_fix(context, clause, handler_body),

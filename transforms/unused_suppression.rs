@@ -47,31 +47,24 @@
 //! A misplaced `ignore-file` and an unknown `# pyfix:` directive are
 //! reported without a fix: what they were meant to say is a guess.
 
-use crate::fix::{Edit, Fix};
-use crate::module::Module;
-use crate::scan::Scan;
-use crate::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
-use crate::transform::{Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::rule::fix::{Edit, Fix};
+use crate::syntax::module::Module;
+use crate::syntax::scan::Scan;
+use crate::rule::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
+use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
 
 pub struct UnusedSuppression;
 
-const CODE: &str = "PF100";
+static META: RuleMeta = RuleMeta {
+    code: "PF100",
+    name: "unused-suppression",
+    fix: FixKind::Safe,
+    source: include_str!("unused_suppression.rs"),
+};
 
 impl Transform for UnusedSuppression {
-    fn code(&self) -> &'static str {
-        CODE
-    }
-
-    fn name(&self) -> &'static str {
-        "unused-suppression"
-    }
-
-    fn source_file(&self) -> &'static str {
-        include_str!("unused_suppression.rs")
-    }
-
-    fn fix_kind(&self) -> FixKind {
-        FixKind::Safe
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
 
     /// Only a file that mentions `noqa` or `pyfix` can hold a directive.
@@ -95,7 +88,7 @@ impl Transform for UnusedSuppression {
 
 fn judge(module: &Module<'_>, suppressions: &Suppressions, directive: &Directive) -> Option<Diagnostic> {
     let diagnostic = |message: String, fix: Option<Fix>| Diagnostic {
-        code: CODE,
+        code: META.code,
         range: directive.range.clone(),
         message,
         fix,
@@ -137,7 +130,7 @@ fn judge(module: &Module<'_>, suppressions: &Suppressions, directive: &Directive
         .iter()
         .filter(|code| {
             // This rule's own code is judged by nobody: its findings come last.
-            code.rule.is_some_and(|rule| rule != CODE && suppressions.ran.contains(&rule)) && !code.used
+            code.rule.is_some_and(|rule| rule != META.code && suppressions.ran.contains(&rule)) && !code.used
         })
         .collect();
     if unknown.is_empty() && unused.is_empty() {

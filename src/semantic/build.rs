@@ -18,8 +18,8 @@ use super::{
     BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, Scope,
     ScopeId, ScopeKind, Symbol, SymbolId,
 };
-use crate::module::Module;
-use crate::walk::KindName;
+use crate::syntax::module::Module;
+use crate::syntax::walk::KindName;
 
 pub(super) fn build<'m>(module: &'m Module<'m>) -> Model<'m> {
     let mut builder = Builder::new(module.source);

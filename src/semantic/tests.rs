@@ -1,5 +1,5 @@
 use super::*;
-use crate::walk::KindName;
+use crate::syntax::walk::KindName;
 
 #[test]
 fn builtins_are_sorted_for_binary_search() {

@@ -12,13 +12,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pyfix::engine::run_rules;
-use pyfix::files;
-use pyfix::module::Module;
-use pyfix::scan::scan;
-use pyfix::settings::Settings;
-use pyfix::skeleton::{Plan, Skeleton, matching_rules, plan};
-use pyfix::transform::FileInfo;
-use pyfix::transforms::ALL;
+use pyfix::cli::files;
+use pyfix::syntax::module::Module;
+use pyfix::syntax::scan::scan;
+use pyfix::rule::settings::Settings;
+use pyfix::engine::plan::{Plan, matching_rules, plan};
+use pyfix::syntax::skeleton::Skeleton;
+use pyfix::rule::FileInfo;
+use pyfix::transforms::{ALL, REGISTRY};
 use rayon::prelude::*;
 
 fn stdlib() -> PathBuf {
@@ -87,7 +88,7 @@ fn main() {
     });
     let modules: Vec<Module<'_>> = sources.iter().filter_map(|source| Module::parse(source, "bench.py").ok()).collect();
     let rules_one_core = best_of_three(|| {
-        modules.iter().for_each(|module| drop(run_rules(module, ALL, &settings)));
+        modules.iter().for_each(|module| drop(run_rules(module, REGISTRY.select_all(), &settings)));
     });
 
     let plans = plan_counts(&sources, &settings);
@@ -146,7 +147,7 @@ fn read_len(path: &Path) -> usize {
     fs::read(path).map(|bytes| bytes.len()).unwrap_or(0)
 }
 
-/// Files and bytes per skeleton plan (see `pyfix::skeleton`).
+/// Files and bytes per skeleton plan (see `pyfix::engine::plan`).
 #[derive(Default)]
 struct PlanCounts {
     nothing: (usize, usize),

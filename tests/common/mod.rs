@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pyfix::engine::{self, FileReport};
-use pyfix::fix::Applicability;
-use pyfix::settings::{PythonVersion, Settings};
-use pyfix::transform::Transform;
-use pyfix::transforms::ALL;
+use pyfix::rule::Applicability;
+use pyfix::rule::settings::{PythonVersion, Settings};
+use pyfix::rule::Transform;
+use pyfix::transforms::{ALL, REGISTRY};
 
 /// The rule whose file in `transforms/` is `<folder>.rs`.
 pub fn rule_for_folder(folder: &str) -> &'static dyn Transform {
@@ -64,7 +64,7 @@ pub fn fixture_settings(source: &str) -> Settings {
 
 /// Runs `rules` over `source`, applying fixes at least as safe as `apply`.
 pub fn run(source: &str, file_name: &str, rules: &[&dyn Transform], apply: Option<Applicability>) -> FileReport {
-    engine::process(source, file_name, rules, &fixture_settings(source), apply)
+    engine::process(source, file_name, REGISTRY.selection(rules), &fixture_settings(source), apply)
         .unwrap_or_else(|err| panic!("{file_name}: {err}"))
 }
 
@@ -117,14 +117,14 @@ pub fn run_python(path: &Path, args: &[&str]) -> (bool, String) {
     (output.status.success(), text)
 }
 
-/// Why a run with the prefilter and skeletons (see `pyfix::skeleton`) says
+/// Why a run with the prefilter and skeletons (see `pyfix::syntax::skeleton`) says
 /// something else about `source` than a run that parses it whole, fixing
 /// with `apply` or not; `None` when both agree on the fixed text, the fixes
 /// and every finding. A syntax error in a body no rule needs may go unseen
 /// when nothing is fixed: that is the one difference allowed.
 pub fn skeletons_differ(source: &str, file_name: &str, settings: &Settings, apply: Option<Applicability>) -> Option<String> {
-    let fast = engine::process_with(source, file_name, ALL, settings, apply, engine::Prefilter::On);
-    let whole = engine::process_with(source, file_name, ALL, settings, apply, engine::Prefilter::Off);
+    let fast = engine::process_with(source, file_name, REGISTRY.select_all(), settings, apply, engine::Prefilter::On);
+    let whole = engine::process_with(source, file_name, REGISTRY.select_all(), settings, apply, engine::Prefilter::Off);
     let same = match (&fast, &whole) {
         (Ok(fast), Ok(whole)) => {
             fast.fixed == whole.fixed

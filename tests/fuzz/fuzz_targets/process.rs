@@ -7,21 +7,21 @@
 use libfuzzer_sys::fuzz_target;
 use pyfix::engine;
 use pyfix::error::FileError;
-use pyfix::files;
-use pyfix::fix::Applicability;
-use pyfix::settings::Settings;
-use pyfix::transforms::ALL;
+use pyfix::cli::files;
+use pyfix::rule::Applicability;
+use pyfix::rule::settings::Settings;
+use pyfix::transforms::REGISTRY;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = files::decode(data.to_vec()) else { return };
     let settings = Settings::default();
-    let report = match engine::process(&source.text, "fuzz.py", ALL, &settings, Some(Applicability::Unsafe)) {
+    let report = match engine::process(&source.text, "fuzz.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe)) {
         Ok(report) => report,
         Err(FileError::Internal(message)) => panic!("internal error: {message}"),
         Err(_) => return,
     };
     let Some(fixed) = report.fixed else { return };
-    match engine::process(&fixed, "fuzz.py", ALL, &settings, Some(Applicability::Unsafe)) {
+    match engine::process(&fixed, "fuzz.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe)) {
         Ok(again) => assert!(again.fixed.is_none(), "not idempotent:\n{fixed}"),
         Err(err) => panic!("the fixed text fails a second run ({err}):\n{fixed}"),
     }

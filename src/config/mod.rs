@@ -13,9 +13,19 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::settings::{PythonVersion, minimum_version};
-use crate::transform::selector_matches;
-use crate::transforms::ALL;
+pub mod resolver;
+
+use crate::rule::Registry;
+use crate::rule::settings::{PythonVersion, minimum_version};
+
+/// The default `exclude`: directories never entered unless named on the
+/// command line (or a configuration's `exclude` replaces them).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
+    ".pytest_cache", ".pyfix_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
+    "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
+    "venv",
+];
 
 /// The files that can hold a configuration, in the order they win within
 /// one directory.
@@ -99,17 +109,17 @@ pub struct DirectoryConfig {
 }
 
 /// Looks for configuration in `directory` (not its parents).
-pub fn find_in(directory: &Path) -> Result<DirectoryConfig, ConfigError> {
+pub fn find_in(directory: &Path, registry: Registry) -> Result<DirectoryConfig, ConfigError> {
     let pyproject_path = directory.join("pyproject.toml");
     let pyproject = match read_optional(&pyproject_path)? {
-        Some(text) => Some(Pyproject::parse(&pyproject_path, &text)?),
+        Some(text) => Some(Pyproject::parse(&pyproject_path, &text, registry)?),
         None => None,
     };
     let requires_python = pyproject.as_ref().and_then(|p| p.requires_python);
     for name in &CONFIG_FILES[..2] {
         let path = directory.join(name);
         if let Some(text) = read_optional(&path)? {
-            let options = parse_pyfix_toml(&path, &text)?;
+            let options = parse_pyfix_toml(&path, &text, registry)?;
             return Ok(DirectoryConfig {
                 config: Some(ConfigFile { path, options, requires_python }),
                 pyproject: pyproject.map(|p| p.requires_python),
@@ -126,12 +136,12 @@ pub fn find_in(directory: &Path) -> Result<DirectoryConfig, ConfigError> {
 
 /// Reads the file `--config` names. A `pyproject.toml` without
 /// `[tool.pyfix]` is accepted and sets nothing but its `requires-python`.
-pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+pub fn load(path: &Path, registry: Registry) -> Result<ConfigFile, ConfigError> {
     let text = fs::read_to_string(path)
         .map_err(|err| ConfigError::new(path, None, format!("cannot read configuration: {}", plain(&err))))?;
     let is_pyproject = path.file_name().is_some_and(|name| name == "pyproject.toml");
     if is_pyproject {
-        let pyproject = Pyproject::parse(path, &text)?;
+        let pyproject = Pyproject::parse(path, &text, registry)?;
         return Ok(ConfigFile {
             path: path.to_path_buf(),
             options: pyproject.options.unwrap_or_default(),
@@ -142,14 +152,15 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
         .parent()
         .map(|dir| dir.join("pyproject.toml"))
         .and_then(|pyproject| fs::read_to_string(&pyproject).ok().map(|text| (pyproject, text)))
-        .and_then(|(pyproject, text)| Pyproject::parse(&pyproject, &text).ok())
+        .and_then(|(pyproject, text)| Pyproject::parse(&pyproject, &text, registry).ok())
         .and_then(|pyproject| pyproject.requires_python);
-    Ok(ConfigFile { path: path.to_path_buf(), options: parse_pyfix_toml(path, &text)?, requires_python })
+    let options = parse_pyfix_toml(path, &text, registry)?;
+    Ok(ConfigFile { path: path.to_path_buf(), options, requires_python })
 }
 
 /// `--config 'KEY = VALUE'`: one option given inline, as ruff allows.
-pub fn parse_inline(text: &str) -> Result<Options, ConfigError> {
-    parse_pyfix_toml(Path::new("--config"), text)
+pub fn parse_inline(text: &str, registry: Registry) -> Result<Options, ConfigError> {
+    parse_pyfix_toml(Path::new("--config"), text, registry)
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
@@ -176,7 +187,7 @@ struct Pyproject {
 impl Pyproject {
     /// A `pyproject.toml` that is not valid TOML is an error only when it
     /// mentions pyfix: a broken file of another tool's is not ours to judge.
-    fn parse(path: &Path, text: &str) -> Result<Pyproject, ConfigError> {
+    fn parse(path: &Path, text: &str, registry: Registry) -> Result<Pyproject, ConfigError> {
         let root = match DeTable::parse(text) {
             Ok(root) => root,
             Err(_) if !text.contains("pyfix") => return Ok(Pyproject { options: None, requires_python: None }),
@@ -194,7 +205,7 @@ impl Pyproject {
             Some(section) => section,
             None => return Ok(Pyproject { options: None, requires_python }),
         };
-        let reader = Reader { path, text, prefix: "tool.pyfix." };
+        let reader = Reader { path, text, prefix: "tool.pyfix.", registry };
         let Some(section_table) = table(section.get_ref()) else {
             return Err(reader.error(section.span(), "`tool.pyfix` must be a table"));
         };
@@ -202,9 +213,9 @@ impl Pyproject {
     }
 }
 
-fn parse_pyfix_toml(path: &Path, text: &str) -> Result<Options, ConfigError> {
+fn parse_pyfix_toml(path: &Path, text: &str, registry: Registry) -> Result<Options, ConfigError> {
     let root = DeTable::parse(text).map_err(|err| toml_error(path, text, &err))?;
-    Reader { path, text, prefix: "" }.options(root.get_ref())
+    Reader { path, text, prefix: "", registry }.options(root.get_ref())
 }
 
 fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
@@ -231,6 +242,8 @@ struct Reader<'a> {
     text: &'a str,
     /// `tool.pyfix.` in a `pyproject.toml`, nothing in a `pyfix.toml`.
     prefix: &'static str,
+    /// The rules a selector may name.
+    registry: Registry,
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -303,7 +316,7 @@ impl Reader<'_> {
     fn rules(&self, name: &str, value: &Value<'_>) -> Result<Vec<String>, ConfigError> {
         let selectors = self.strings(name, value)?;
         for selector in &selectors {
-            if !ALL.iter().any(|rule| selector_matches(selector, *rule)) {
+            if !self.registry.knows(selector) {
                 return Err(self.error(
                     value.span(),
                     format!(
@@ -363,9 +376,10 @@ fn close_to(typed: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::registry::testing::REGISTRY;
 
     fn parse(text: &str) -> Result<Options, ConfigError> {
-        parse_pyfix_toml(Path::new("pyfix.toml"), text)
+        parse_pyfix_toml(Path::new("pyfix.toml"), text, REGISTRY)
     }
 
     #[test]
@@ -399,13 +413,13 @@ mod tests {
 
     #[test]
     fn a_pyproject_without_a_pyfix_section_sets_nothing() {
-        let pyproject = Pyproject::parse(Path::new("pyproject.toml"), "[project]\nrequires-python = \">=3.9\"\n").unwrap();
+        let pyproject = Pyproject::parse(Path::new("pyproject.toml"), "[project]\nrequires-python = \">=3.9\"\n", REGISTRY).unwrap();
         assert!(pyproject.options.is_none());
         assert_eq!(pyproject.requires_python, Some(PythonVersion(3, 9)));
-        let broken = Pyproject::parse(Path::new("pyproject.toml"), "[project\n").unwrap();
+        let broken = Pyproject::parse(Path::new("pyproject.toml"), "[project\n", REGISTRY).unwrap();
         assert!(broken.options.is_none());
-        assert!(Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix\n").is_err());
-        let err = Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix]\nfoo = 1\n").err().unwrap();
+        assert!(Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix\n", REGISTRY).is_err());
+        let err = Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix]\nfoo = 1\n", REGISTRY).err().unwrap();
         assert!(err.reason().starts_with("line 2: unknown key `tool.pyfix.foo`; known keys: select"), "{}", err.reason());
     }
 }

@@ -23,6 +23,7 @@
 //! answer quick syntactic questions without building the model.
 
 mod build;
+pub mod scope;
 #[cfg(test)]
 mod tests;
 
@@ -32,8 +33,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use tree_sitter::Node;
 
-use crate::module::Module;
-use crate::walk::{KindName, Walk, statements, visit};
+use crate::syntax::module::Module;
+use crate::syntax::walk::{KindName, Walk, statements, visit};
 
 /// What a module-level name was bound by (the summary `top_level_binding` gives).
 #[derive(Clone, Debug, PartialEq, Eq)]

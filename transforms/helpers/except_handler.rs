@@ -7,11 +7,11 @@
 
 use tree_sitter::Node;
 
-use crate::fix::Edit;
-use crate::logger::logger_at;
-use crate::module::Module;
+use crate::rule::fix::Edit;
+use crate::transforms::helpers::logger::logger_at;
+use crate::syntax::module::Module;
 use crate::semantic::Semantic;
-use crate::walk::{KindName, Walk, statements, visit};
+use crate::syntax::walk::{KindName, Walk, statements, visit};
 
 /// The clause's body.
 pub fn body(clause: Node<'_>) -> Option<Node<'_>> {

@@ -2,6 +2,10 @@
 //! status. Output is in path order whatever order the threads finish in;
 //! how it looks is `report`'s business.
 
+pub mod cache;
+pub mod files;
+pub mod verify;
+
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -12,19 +16,19 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::cache::Cache;
+use crate::cli::cache::Cache;
 use crate::config::{self, ConfigError};
-use crate::diff::unified_diff;
+use crate::report::diff::unified_diff;
 use crate::engine::{self, FileReport, Prefilter};
 use crate::error::FileError;
-use crate::files;
-use crate::fix::Applicability;
+use crate::rule::fix::Applicability;
 use crate::report::{FileResult, LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals};
-use crate::settings::{Discovery, Overrides, Project, PythonVersion, Resolver};
-use crate::summary;
-use crate::transform::Transform;
-use crate::transforms::{ALL, find};
-use crate::verify::{Verdict, Verifier};
+use crate::config::resolver::{Discovery, Overrides, Project, Resolver};
+use crate::rule::PythonVersion;
+use crate::report::summary;
+use crate::rule::Transform;
+use crate::rule::Registry;
+use crate::cli::verify::{Verdict, Verifier};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -180,6 +184,7 @@ struct Run {
     cache: Option<Cache>,
     prefilter: Prefilter,
     verifier: Option<Verifier>,
+    registry: Registry,
 }
 
 /// What happened to one file.
@@ -188,7 +193,9 @@ enum Outcome {
     Failed { path: PathBuf, error: FileError },
 }
 
-pub fn run() -> u8 {
+/// Runs pyfix with the process's arguments and the rules in `registry`;
+/// returns the exit status.
+pub fn run(registry: Registry) -> u8 {
     engine::install_panic_hook();
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -198,13 +205,13 @@ pub fn run() -> u8 {
         }
     };
     if args.list_rules {
-        print_rules();
+        print_rules(registry);
         return 0;
     }
     if let Some(selector) = &args.explain {
-        return explain(selector);
+        return explain(selector, registry);
     }
-    if let Some(message) = check_selectors(&args) {
+    if let Some(message) = check_selectors(&args, registry) {
         eprintln!("pyfix: error: {message}");
         return 2;
     }
@@ -219,7 +226,7 @@ pub fn run() -> u8 {
         eprintln!("pyfix: error: --summary needs --write or --diff");
         return 2;
     }
-    let resolver = match resolver(&args) {
+    let resolver = match resolver(&args, registry) {
         Ok(resolver) => Arc::new(resolver),
         Err(err) => {
             eprintln!("{}: error: {}", display_in(&current_dir(), &err.path), err.reason());
@@ -230,7 +237,7 @@ pub fn run() -> u8 {
     let cache = (!args.no_cache).then(|| {
         let dir = args.cache_dir.clone().unwrap_or_else(|| working_directory.join(".pyfix_cache"));
         // The rules are part of each file's key (they can differ per file).
-        Cache::open(&dir, &[])
+        Cache::open(&dir, registry)
     });
     let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
     let verifier = match (args.verify && mode != Mode::Check).then(|| Verifier::start(&args.python)) {
@@ -241,7 +248,17 @@ pub fn run() -> u8 {
             return 2;
         }
     };
-    let run = Run { mode, resolver, stdout_paint: Paint::stdout(), args, working_directory, cache, prefilter, verifier };
+    let run = Run {
+        mode,
+        resolver,
+        stdout_paint: Paint::stdout(),
+        args,
+        working_directory,
+        cache,
+        prefilter,
+        verifier,
+        registry,
+    };
     if run.args.show_settings {
         return run.show_settings();
     }
@@ -260,10 +277,10 @@ fn current_dir() -> PathBuf {
 }
 
 /// Unknown selectors on the command line are a usage error, as in a configuration.
-fn check_selectors(args: &Args) -> Option<String> {
+fn check_selectors(args: &Args, registry: Registry) -> Option<String> {
     let all = args.select.iter().flatten().chain(&args.extend_select).chain(&args.ignore);
     for selector in all {
-        if !ALL.iter().any(|rule| crate::transform::selector_matches(selector, *rule)) {
+        if !registry.knows(selector) {
             return Some(format!("unknown rule selector `{selector}` (see `pyfix --list-rules`)"));
         }
     }
@@ -272,7 +289,7 @@ fn check_selectors(args: &Args) -> Option<String> {
 
 /// The resolver the flags ask for: `--isolated`, `--config PATH`, inline
 /// `--config KEY=VALUE` options, and the overrides.
-fn resolver(args: &Args) -> Result<Resolver, ConfigError> {
+fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
     let mut overrides = Overrides {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
@@ -310,7 +327,7 @@ fn resolver(args: &Args) -> Result<Resolver, ConfigError> {
             inline.push('\n');
         }
     }
-    overrides.inline = config::parse_inline(&inline)?;
+    overrides.inline = config::parse_inline(&inline, registry)?;
     let discovery = match (args.isolated, file) {
         (true, Some(path)) => {
             return Err(ConfigError { path, line: None, message: "--config PATH cannot be combined with --isolated".into() });
@@ -319,20 +336,20 @@ fn resolver(args: &Args) -> Result<Resolver, ConfigError> {
         (false, Some(path)) => Discovery::Fixed(path),
         (false, None) => Discovery::Hierarchical,
     };
-    Resolver::new(discovery, overrides)
+    Resolver::new(discovery, overrides, registry)
 }
 
-fn print_rules() {
+fn print_rules(registry: Registry) {
     let mut out = io::stdout().lock();
-    for rule in ALL {
-        let _ = writeln!(out, "{}  {:<30} {}", rule.code(), rule.name(), rule.fix_kind());
+    for rule in registry.rules() {
+        let _ = writeln!(out, "{}  {:<30} {}", rule.code(), rule.name(), rule.meta().fix);
     }
 }
 
-fn explain(selector: &str) -> u8 {
-    match find(selector) {
+fn explain(selector: &str, registry: Registry) -> u8 {
+    match registry.find(selector) {
         Some(rule) => {
-            let _ = io::stdout().lock().write_all(rule.explain().as_bytes());
+            let _ = io::stdout().lock().write_all(rule.meta().documentation().as_bytes());
             0
         }
         None => {
@@ -411,6 +428,7 @@ impl Run {
             level: self.level(),
             mode: self.mode,
             paint,
+            registry: self.registry,
         })
     }
 
@@ -606,7 +624,8 @@ impl Run {
         project: &Project,
         rules: &[&'static dyn Transform],
     ) -> Result<FileReport, FileError> {
-        engine::process_with(source, &file_name_of(path), rules, &project.settings, self.apply(project), self.prefilter)
+        let selection = self.registry.selection(rules);
+        engine::process_with(source, &file_name_of(path), selection, &project.settings, self.apply(project), self.prefilter)
     }
 
     /// `-`: the text comes from standard input and the configuration is the
@@ -723,7 +742,7 @@ impl Run {
     /// Writes `--summary` and decides the exit status.
     fn finish(&self, totals: &Totals) -> u8 {
         if let Some(path) = &self.args.summary
-            && let Err(err) = std::fs::write(path, summary::markdown(totals, self.mode))
+            && let Err(err) = std::fs::write(path, summary::markdown(totals, self.mode, self.registry))
         {
             eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
             return 2;

@@ -7,63 +7,15 @@
 //! keeps the answer.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use globset::{Glob, GlobMatcher};
 
-use crate::config::{self, ConfigError, ConfigFile, Options};
-use crate::files::DEFAULT_EXCLUDES;
-use crate::transform::{Transform, selector_matches};
-use crate::transforms::ALL;
-
-/// A Python version, `(3, 10)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PythonVersion(pub u32, pub u32);
-
-impl PythonVersion {
-    pub const DEFAULT: PythonVersion = PythonVersion(3, 10);
-
-    /// `py38` (ruff's spelling) as `(3, 8)`.
-    pub fn from_target(text: &str) -> Option<PythonVersion> {
-        let digits = text.strip_prefix("py3")?;
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        Some(PythonVersion(3, digits.parse().ok()?))
-    }
-}
-
-impl fmt::Display for PythonVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "py{}{}", self.0, self.1)
-    }
-}
-
-/// Modules whose import costs a command-line tool noticeable start-up time (PF005).
-pub const DEFAULT_HEAVY_MODULES: &[&str] = &[
-    "pandas", "numpy", "scipy", "matplotlib", "torch", "tensorflow", "sklearn", "sympy", "polars",
-    "pyarrow", "cv2", "transformers", "plotly", "seaborn", "requests", "boto3",
-];
-
-/// What the rules see of the configuration.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Settings {
-    /// The oldest Python the code must run on; decides `X | None` or `Optional[X]`.
-    pub target_version: PythonVersion,
-    /// Top-level modules too slow to import at the start of a CLI (PF005).
-    pub heavy_modules: Vec<String>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            target_version: PythonVersion::DEFAULT,
-            heavy_modules: DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
-        }
-    }
-}
+use crate::config::{self, ConfigError, ConfigFile, DEFAULT_EXCLUDES, Options};
+use crate::rule::registry::{Registry, selector_matches};
+use crate::rule::settings::{DEFAULT_HEAVY_MODULES, PythonVersion, Settings};
+use crate::rule::Transform;
 
 /// Values given on the command line; they override every configuration.
 #[derive(Clone, Debug, Default)]
@@ -185,6 +137,7 @@ impl Project {
         requires_python: Option<(PathBuf, Option<PythonVersion>)>,
         overrides: &Overrides,
         cwd: &Path,
+        registry: Registry,
     ) -> Project {
         let empty = Options::default();
         let options = config.map_or(&empty, |config| &config.options);
@@ -258,7 +211,7 @@ impl Project {
             root: root.to_path_buf(),
             settings: Arc::new(Settings { target_version, heavy_modules }),
             target_version_source,
-            rules: resolve_rules(&layers),
+            rules: resolve_rules(&layers, registry),
             unsafe_fixes: overrides
                 .unsafe_fixes
                 .or(inline.unsafe_fixes)
@@ -331,8 +284,10 @@ struct Layer<'a> {
 /// without one adjusts what the layers below enabled. Within a layer the
 /// most specific selector decides a rule (a code beats a prefix beats
 /// `ALL`), and `ignore` wins a tie.
-fn resolve_rules(layers: &[Layer<'_>]) -> Vec<&'static dyn Transform> {
-    ALL.iter()
+fn resolve_rules(layers: &[Layer<'_>], registry: Registry) -> Vec<&'static dyn Transform> {
+    registry
+        .rules()
+        .iter()
         .copied()
         .filter(|rule| {
             let mut enabled = true;
@@ -341,13 +296,13 @@ fn resolve_rules(layers: &[Layer<'_>]) -> Vec<&'static dyn Transform> {
                 let selected = layer.select.unwrap_or_default().iter().chain(layer.extend_select);
                 let best = selected
                     .filter(|selector| selector_matches(selector, *rule))
-                    .map(|selector| (specificity(selector), false))
+                    .map(|selector| (specificity(selector, registry), false))
                     .chain(
                         layer
                             .ignore
                             .iter()
                             .filter(|selector| selector_matches(selector, *rule))
-                            .map(|selector| (specificity(selector), true)),
+                            .map(|selector| (specificity(selector, registry), true)),
                     )
                     .max();
                 enabled = match best {
@@ -360,11 +315,11 @@ fn resolve_rules(layers: &[Layer<'_>]) -> Vec<&'static dyn Transform> {
         .collect()
 }
 
-fn specificity(selector: &str) -> usize {
+fn specificity(selector: &str, registry: Registry) -> usize {
     let selector = selector.trim();
     if selector.eq_ignore_ascii_case("ALL") {
         0
-    } else if ALL.iter().any(|rule| rule.name() == selector) {
+    } else if registry.rules().iter().any(|rule| rule.name() == selector) {
         usize::MAX
     } else {
         selector.len()
@@ -386,6 +341,8 @@ pub struct Resolver {
     cwd: PathBuf,
     /// The one project for `--config` and `--isolated`.
     fixed: Option<Arc<Project>>,
+    /// The rules selectors may name.
+    registry: Registry,
     state: Mutex<State>,
 }
 
@@ -407,18 +364,18 @@ struct DirectoryEntry {
 impl Resolver {
     /// A resolver; `--config PATH` is read now, so that a bad file stops the
     /// run before any file is touched.
-    pub fn new(discovery: Discovery, overrides: Overrides) -> Result<Resolver, ConfigError> {
+    pub fn new(discovery: Discovery, overrides: Overrides, registry: Registry) -> Result<Resolver, ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
         let fixed = match &discovery {
             Discovery::Hierarchical => None,
             Discovery::Fixed(path) => {
-                let config = config::load(path)?;
-                Some(Arc::new(Project::build(Some(&config), &cwd, None, &overrides, &cwd)))
+                let config = config::load(path, registry)?;
+                Some(Arc::new(Project::build(Some(&config), &cwd, None, &overrides, &cwd, registry)))
             }
-            Discovery::Isolated => Some(Arc::new(Project::build(None, &cwd, None, &overrides, &cwd))),
+            Discovery::Isolated => Some(Arc::new(Project::build(None, &cwd, None, &overrides, &cwd, registry))),
         };
-        Ok(Resolver { discovery, overrides, cwd, fixed, state: Mutex::new(State::default()) })
+        Ok(Resolver { discovery, overrides, cwd, fixed, registry, state: Mutex::new(State::default()) })
     }
 
     pub fn cwd(&self) -> &Path {
@@ -457,7 +414,7 @@ impl Resolver {
         };
         let config = config_entry.as_ref().and_then(|entry| entry.config.as_ref());
         let root = nearest.config.as_deref().unwrap_or(&self.cwd);
-        let project = Arc::new(Project::build(config, root, requires_python, &self.overrides, &self.cwd));
+        let project = Arc::new(Project::build(config, root, requires_python, &self.overrides, &self.cwd, self.registry));
         self.lock().projects.insert(key, project.clone());
         Ok(project)
     }
@@ -504,7 +461,7 @@ impl Resolver {
         if let Some(found) = self.lock().found.get(dir) {
             return found.clone();
         }
-        let found = config::find_in(dir).map(|found| {
+        let found = config::find_in(dir, self.registry).map(|found| {
             Arc::new(DirectoryEntry { config: found.config, requires_python: found.pyproject })
         });
         let mut state = self.lock();
@@ -553,62 +510,22 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// The lowest version a `requires-python` specifier admits: `>=3.8,<4` is 3.8,
-/// `~=3.9` is 3.9, `==3.11.*` is 3.11. `>3.7` is 3.7: it admits 3.7.1, and
-/// patch releases add no syntax.
-pub fn minimum_version(specifier: &str) -> Option<PythonVersion> {
-    specifier
-        .split(',')
-        .filter_map(|clause| {
-            let version = clause.trim().trim_start_matches(['>', '=', '~']);
-            if version.len() == clause.trim().len() || clause.trim().starts_with("=>") {
-                return None;
-            }
-            let mut parts = version.trim().split('.');
-            let major = parts.next()?.trim().parse().ok()?;
-            let minor = match parts.next().map(str::trim) {
-                None | Some("*") => 0,
-                Some(minor) => minor.parse().ok()?,
-            };
-            Some(PythonVersion(major, minor))
-        })
-        .max()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_lower_bound_of_requires_python() {
-        assert_eq!(minimum_version(">=3.8"), Some(PythonVersion(3, 8)));
-        assert_eq!(minimum_version(">=3.8, <4"), Some(PythonVersion(3, 8)));
-        assert_eq!(minimum_version("~=3.9"), Some(PythonVersion(3, 9)));
-        assert_eq!(minimum_version(">3.7"), Some(PythonVersion(3, 7)));
-        assert_eq!(minimum_version("==3.11.*"), Some(PythonVersion(3, 11)));
-        assert_eq!(minimum_version("<4"), None);
-    }
-
-    #[test]
-    fn reads_target_versions() {
-        assert_eq!(PythonVersion::from_target("py38"), Some(PythonVersion(3, 8)));
-        assert_eq!(PythonVersion::from_target("py312"), Some(PythonVersion(3, 12)));
-        assert_eq!(PythonVersion::from_target("3.8"), None);
-        assert_eq!(PythonVersion::from_target("py3"), None);
-        assert_eq!(PythonVersion(3, 12).to_string(), "py312");
-    }
+    use crate::rule::registry::testing::REGISTRY;
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|item| item.to_string()).collect()
     }
 
     fn codes(layers: &[Layer<'_>]) -> Vec<&'static str> {
-        resolve_rules(layers).iter().map(|rule| rule.code()).collect()
+        resolve_rules(layers, REGISTRY).iter().map(|rule| rule.code()).collect()
     }
 
     #[test]
     fn the_most_specific_selector_wins_and_the_command_line_starts_afresh() {
-        let all: Vec<&str> = ALL.iter().map(|rule| rule.code()).collect();
+        let all: Vec<&str> = REGISTRY.rules().iter().map(|rule| rule.code()).collect();
         let none: [String; 0] = [];
         let pf001 = strings(&["PF001"]);
         let prefix = strings(&["PF"]);

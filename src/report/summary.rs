@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::report::{Mode, Totals, plural, section};
-use crate::transforms::find;
+use crate::rule::Registry;
 
 /// The description, in Markdown.
-pub fn markdown(totals: &Totals, mode: Mode) -> String {
+pub fn markdown(totals: &Totals, mode: Mode, registry: Registry) -> String {
     let mut out = String::new();
     let fixed: usize = totals.fixes.values().sum();
     let verb = if mode == Mode::Write { "fixes" } else { "would fix" };
@@ -34,8 +34,8 @@ pub fn markdown(totals: &Totals, mode: Mode) -> String {
 
     let unsafe_per_rule = unsafe_counts(totals);
     for (code, count) in &totals.fixes {
-        let Some(rule) = find(code) else { continue };
-        let doc = rule.explain();
+        let Some(rule) = registry.find(code) else { continue };
+        let doc = rule.meta().documentation();
         let unsafe_count = unsafe_per_rule.get(code).copied().unwrap_or(0);
         let safety = match unsafe_count {
             0 => "safe".to_string(),
@@ -70,14 +70,14 @@ pub fn markdown(totals: &Totals, mode: Mode) -> String {
         let _ = writeln!(out, "Every fix here is safe: it keeps the code's behaviour. A quick read of the diff is enough.\n");
     } else {
         for (code, count) in &unsafe_per_rule {
-            let Some(rule) = find(code) else { continue };
+            let Some(rule) = registry.find(code) else { continue };
             let files: Vec<&str> = totals
                 .changed
                 .iter()
                 .filter(|file| file.unsafe_fixes.contains_key(code))
                 .map(|file| file.path.as_str())
                 .collect();
-            let safety = section(&rule.explain(), "## Fix safety").unwrap_or_default();
+            let safety = section(&rule.meta().documentation(), "## Fix safety").unwrap_or_default();
             let _ = writeln!(
                 out,
                 "- [ ] **{code} `{}`**, {} (in {}): {}",

@@ -1,90 +1,9 @@
-//! Fixes and how they are applied: a fix is one or more edits that apply
-//! together or not at all; within a pass, fixes that would overlap wait for
-//! the next pass, where they are recomputed on the re-parsed text.
+//! Applying fixes: within a pass, fixes that would overlap wait for the
+//! next pass, where they are recomputed on the re-parsed text.
 
 use std::collections::{BTreeMap, HashSet};
-use std::ops::Range;
 
-use crate::transform::Diagnostic;
-
-/// How sure a fix is to keep behaviour. Ordered: `Safe` > `Unsafe` > `DisplayOnly`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Applicability {
-    /// Shown to the user, never applied.
-    DisplayOnly,
-    /// Changes behaviour in some cases; applied only with `--unsafe-fixes`.
-    Unsafe,
-    /// Keeps behaviour; applied by `--write` and `--diff`.
-    Safe,
-}
-
-impl Applicability {
-    pub fn label(self) -> &'static str {
-        match self {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-            Applicability::DisplayOnly => "display-only",
-        }
-    }
-}
-
-/// Replace the bytes in `range` with `replacement` (an empty range inserts).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub replacement: String,
-}
-
-impl Edit {
-    pub fn replace(range: Range<usize>, replacement: impl Into<String>) -> Edit {
-        Edit { range, replacement: replacement.into() }
-    }
-
-    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
-        Edit::replace(at..at, text)
-    }
-
-    pub fn delete(range: Range<usize>) -> Edit {
-        Edit::replace(range, "")
-    }
-
-    fn is_insertion(&self) -> bool {
-        self.range.is_empty()
-    }
-
-    /// Two edits conflict when their ranges overlap, or when both start at the
-    /// same offset and one inserts there: their order would be a guess.
-    fn conflicts_with(&self, other: &Edit) -> bool {
-        let overlap = self.range.start < other.range.end && other.range.start < self.range.end;
-        let same_spot = self.range.start == other.range.start
-            && (self.is_insertion() || other.is_insertion());
-        overlap || same_spot
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fix {
-    pub edits: Vec<Edit>,
-    pub applicability: Applicability,
-}
-
-impl Fix {
-    pub fn safe(edits: Vec<Edit>) -> Fix {
-        Fix { edits, applicability: Applicability::Safe }
-    }
-
-    pub fn unsafe_(edits: Vec<Edit>) -> Fix {
-        Fix { edits, applicability: Applicability::Unsafe }
-    }
-
-    pub fn display_only(edits: Vec<Edit>) -> Fix {
-        Fix { edits, applicability: Applicability::DisplayOnly }
-    }
-
-    fn start(&self) -> usize {
-        self.edits.iter().map(|edit| edit.range.start).min().unwrap_or(0)
-    }
-}
+use crate::rule::{Applicability, Diagnostic, Edit, Fix};
 
 /// The result of one pass: the new text and which diagnostics' fixes it holds.
 pub struct Pass {

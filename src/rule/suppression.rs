@@ -19,10 +19,10 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::module::Module;
-use crate::transform::Diagnostic;
-use crate::transforms::{ALL, find};
-use crate::walk::KindName;
+use crate::syntax::module::Module;
+use crate::rule::Diagnostic;
+use crate::rule::Registry;
+use crate::syntax::walk::KindName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -88,18 +88,20 @@ impl Directive {
 }
 
 /// The suppression comments of one file, and which of them were used.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Suppressions {
     pub directives: Vec<Directive>,
     /// The codes of the rules that ran: a suppression for any other rule
     /// cannot be judged unused.
     pub ran: Vec<&'static str>,
+    /// Every known rule, whether it ran or not.
+    registry: Registry,
 }
 
 impl Suppressions {
     /// Finds the directives in `module`'s comments.
-    pub fn parse(module: &Module<'_>, ran: Vec<&'static str>) -> Suppressions {
-        let mut suppressions = Suppressions { directives: Vec::new(), ran };
+    pub fn parse(module: &Module<'_>, registry: Registry, ran: Vec<&'static str>) -> Suppressions {
+        let mut suppressions = Suppressions { directives: Vec::new(), ran, registry };
         if !mentions_a_directive(module.source.as_bytes()) {
             return suppressions;
         }
@@ -108,7 +110,7 @@ impl Suppressions {
             let start = node.start_byte();
             let text = module.text(node).trim_end_matches('\r');
             let line = node.start_position().row;
-            for mut directive in parse_comment(text, start, line) {
+            for mut directive in parse_comment(text, start, line, registry) {
                 if directive.kind == Kind::IgnoreFile {
                     directive.misplaced = !module.starts_line(start) || first_statement.is_some_and(|first| first < start);
                 }
@@ -165,7 +167,7 @@ impl Suppressions {
     /// True when every registered rule ran, so that a bare directive that
     /// suppressed nothing is known to be unused.
     pub fn all_rules_ran(&self) -> bool {
-        ALL.iter().all(|rule| self.ran.contains(&rule.code()))
+        self.registry.rules().iter().all(|rule| self.ran.contains(&rule.code()))
     }
 }
 
@@ -233,7 +235,7 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
 
 /// The directives in one comment (`# type: ignore  # noqa: PF001` has one;
 /// each `#` can start one).
-fn parse_comment(text: &str, start: usize, line: usize) -> Vec<Directive> {
+fn parse_comment(text: &str, start: usize, line: usize, registry: Registry) -> Vec<Directive> {
     let comment = start..start + text.len();
     let mut found = Vec::new();
     for (hash, _) in text.match_indices('#') {
@@ -242,9 +244,9 @@ fn parse_comment(text: &str, start: usize, line: usize) -> Vec<Directive> {
         let body_at = hash + 1 + (after.len() - body.len());
         let starts = |word: &str| body.as_bytes().get(..word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()));
         let directive = if starts("noqa") {
-            parse_noqa(text, body_at + 4)
+            parse_noqa(text, body_at + 4, registry)
         } else if starts("pyfix:") {
-            Some(parse_pyfix(text, body_at + 6))
+            Some(parse_pyfix(text, body_at + 6, registry))
         } else {
             None
         };
@@ -271,7 +273,7 @@ fn parse_comment(text: &str, start: usize, line: usize) -> Vec<Directive> {
 type Parsed = (Kind, usize, Vec<Code>, Option<Range<usize>>);
 
 /// `noqa` was read up to `at`: a bare `# noqa`, or `: CODE, CODE` / `: CODE CODE`.
-fn parse_noqa(text: &str, at: usize) -> Option<Parsed> {
+fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
     let rest = &text[at..];
     let next = rest.chars().next();
     if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -294,7 +296,7 @@ fn parse_noqa(text: &str, at: usize) -> Option<Parsed> {
             break;
         }
         let ours = token.len() > 2 && token[..2].eq_ignore_ascii_case("PF");
-        let rule = find(&token).map(|rule| rule.code());
+        let rule = registry.find(&token).map(|rule| rule.code());
         codes.push(Code { range: token_start..token_start + token.len(), text: token, rule, ours, used: false });
         cursor = codes.last().map_or(cursor, |code| code.range.end);
     }
@@ -315,7 +317,7 @@ fn looks_like_code(token: &str) -> bool {
 }
 
 /// `pyfix:` was read up to `at`.
-fn parse_pyfix(text: &str, at: usize) -> Parsed {
+fn parse_pyfix(text: &str, at: usize, registry: Registry) -> Parsed {
     let rest = &text[at..];
     let word_at = at + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
     let word: String = text[word_at..]
@@ -348,7 +350,7 @@ fn parse_pyfix(text: &str, at: usize) -> Parsed {
             codes.push(Code {
                 text: trimmed.to_string(),
                 range: item_start..item_start + trimmed.len(),
-                rule: find(trimmed).map(|rule| rule.code()),
+                rule: registry.find(trimmed).map(|rule| rule.code()),
                 ours: true,
                 used: false,
             });
@@ -366,6 +368,11 @@ fn parse_pyfix(text: &str, at: usize) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::registry::testing::REGISTRY;
+
+    fn parse_comment(text: &str, start: usize, line: usize) -> Vec<Directive> {
+        super::parse_comment(text, start, line, REGISTRY)
+    }
 
     fn one(text: &str) -> Directive {
         let found = parse_comment(text, 0, 0);

@@ -12,15 +12,6 @@ use ignore::WalkBuilder;
 
 use crate::error::FileError;
 
-/// The default `exclude`: directories never entered unless named on the
-/// command line (or a configuration's `exclude` replaces them).
-pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytest_cache", ".pyfix_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
-    "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
-    "venv",
-];
-
 /// The files to process, sorted, each once; and the paths that could not be walked.
 pub struct Collected {
     pub files: Vec<PathBuf>,
@@ -33,7 +24,7 @@ pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
 
 /// Expands `paths`: directories are walked for `*.py` and `*.pyi`, honouring
 /// `.gitignore` and skipping what `exclude` says (by default
-/// `DEFAULT_EXCLUDES`); a path named explicitly is always taken.
+/// `config::DEFAULT_EXCLUDES`); a path named explicitly is always taken.
 pub fn collect(paths: &[PathBuf], exclude: Exclude) -> Collected {
     let mut files = Vec::new();
     let mut errors = Vec::new();

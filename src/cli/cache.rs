@@ -25,10 +25,9 @@ use serde_json::{Value, json};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::engine::{FileReport, Finding, FindingEdit};
-use crate::fix::Applicability;
-use crate::settings::Settings;
-use crate::transform::Transform;
-use crate::transforms::ALL;
+use crate::rule::fix::Applicability;
+use crate::rule::settings::Settings;
+use crate::rule::{Registry, Transform};
 
 const FILE_NAME: &str = "clean-v1.bin";
 const REPORTS: &str = "reports-v1";
@@ -40,6 +39,8 @@ pub struct Cache {
     dir: PathBuf,
     /// What this build and rule selection contribute to every key.
     run_seed: u64,
+    /// The rules a cached report's codes are read back as.
+    registry: Registry,
     known: HashSet<u128>,
     /// Keys hit or added by this run.
     used: Mutex<Vec<u128>>,
@@ -47,9 +48,10 @@ pub struct Cache {
 
 impl Cache {
     /// Loads the cache in `dir`; a missing or unreadable cache is empty.
-    pub fn open(dir: &Path, rules: &[&dyn Transform]) -> Cache {
+    pub fn open(dir: &Path, registry: Registry) -> Cache {
         let known = fs::read(dir.join(FILE_NAME)).map(|bytes| parse(&bytes)).unwrap_or_default();
-        Cache { dir: dir.to_path_buf(), run_seed: run_seed(rules), known, used: Mutex::new(Vec::new()) }
+        let run_seed = run_seed(registry.rules());
+        Cache { dir: dir.to_path_buf(), run_seed, registry, known, used: Mutex::new(Vec::new()) }
     }
 
     /// The key for one file's content under its settings.
@@ -83,7 +85,7 @@ impl Cache {
     /// is a miss.
     pub fn report(&self, key: u128) -> Option<FileReport> {
         let text = fs::read_to_string(self.report_path(key)).ok()?;
-        let report = report_from_json(&serde_json::from_str(&text).ok()?)?;
+        let report = report_from_json(&serde_json::from_str(&text).ok()?, self.registry)?;
         self.lock().push(key);
         Some(report)
     }
@@ -200,31 +202,25 @@ fn finding_to_json(finding: &Finding) -> Value {
     })
 }
 
-fn report_from_json(value: &Value) -> Option<FileReport> {
+fn report_from_json(value: &Value, registry: Registry) -> Option<FileReport> {
     let fixed = match &value["fixed"] {
         Value::Null => None,
         text => Some(text.as_str()?.to_string()),
     };
-    let findings = value["findings"].as_array()?.iter().map(finding_from_json).collect::<Option<Vec<_>>>()?;
+    let findings = value["findings"].as_array()?.iter().map(|finding| finding_from_json(finding, registry)).collect::<Option<Vec<_>>>()?;
     Some(FileReport {
         fixed,
-        fixes: counts_from_json(&value["fixes"])?,
-        unsafe_fixes: counts_from_json(&value["unsafe_fixes"])?,
+        fixes: counts_from_json(&value["fixes"], registry)?,
+        unsafe_fixes: counts_from_json(&value["unsafe_fixes"], registry)?,
         findings,
     })
 }
 
-fn counts_from_json(value: &Value) -> Option<BTreeMap<&'static str, usize>> {
-    value.as_object()?.iter().map(|(code, count)| Some((rule_code(code)?, count.as_u64()? as usize))).collect()
+fn counts_from_json(value: &Value, registry: Registry) -> Option<BTreeMap<&'static str, usize>> {
+    value.as_object()?.iter().map(|(code, count)| Some((registry.code(code)?, count.as_u64()? as usize))).collect()
 }
 
-/// The rule's own `&'static str` for a stored code; an unknown one (a
-/// report from a build with other rules) makes the entry a miss.
-fn rule_code(code: &str) -> Option<&'static str> {
-    ALL.iter().map(|rule| rule.code()).find(|known| *known == code)
-}
-
-fn finding_from_json(value: &Value) -> Option<Finding> {
+fn finding_from_json(value: &Value, registry: Registry) -> Option<Finding> {
     let number = |v: &Value| v.as_u64().map(|n| n as usize);
     let pair = |v: &Value| Some((number(&v[0])?, number(&v[1])?));
     let at = &value["at"];
@@ -245,7 +241,7 @@ fn finding_from_json(value: &Value) -> Option<Finding> {
         })
         .collect::<Option<Vec<_>>>()?;
     Some(Finding {
-        code: rule_code(value["code"].as_str()?)?,
+        code: registry.code(value["code"].as_str()?)?,
         range: number(&value["range"][0])?..number(&value["range"][1])?,
         suppression_line: number(&value["suppression_line"])?,
         line: number(&at[0])?,
@@ -274,7 +270,7 @@ fn parse(bytes: &[u8]) -> HashSet<u128> {
 }
 
 /// The pyfix build (version, and the binary's size and time, so that a
-/// rebuilt binary starts afresh) and the rules selected.
+/// rebuilt binary starts afresh) and the rules it knows.
 fn run_seed(rules: &[&dyn Transform]) -> u64 {
     let mut hasher = Xxh3::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
@@ -291,24 +287,27 @@ fn run_seed(rules: &[&dyn Transform]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::registry::testing::REGISTRY;
+
+    const NO_RULES: Registry = Registry::new(&[]);
 
     #[test]
     fn entries_survive_a_save_and_depend_on_every_input() {
         let dir = tempfile::tempdir().unwrap();
         let settings = Settings::default();
-        let cache = Cache::open(dir.path(), &[]);
+        let cache = Cache::open(dir.path(), NO_RULES);
         let key = cache.key("a.py", &settings, b"x = 1\n");
         assert!(!cache.is_clean(key));
         cache.record_clean(key);
         cache.save().unwrap();
 
-        let cache = Cache::open(dir.path(), &[]);
+        let cache = Cache::open(dir.path(), NO_RULES);
         assert!(cache.is_clean(key));
         assert_ne!(key, cache.key("b.py", &settings, b"x = 1\n"));
         assert_ne!(key, cache.key("a.py", &settings, b"x = 2\n"));
-        let older = Settings { target_version: crate::settings::PythonVersion(3, 8), ..Settings::default() };
+        let older = Settings { target_version: crate::rule::settings::PythonVersion(3, 8), ..Settings::default() };
         assert_ne!(key, cache.key("a.py", &older, b"x = 1\n"));
-        let with_rule = Cache::open(dir.path(), crate::transforms::ALL);
+        let with_rule = Cache::open(dir.path(), REGISTRY);
         assert_ne!(key, with_rule.key("a.py", &settings, b"x = 1\n"));
         assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "# Created by pyfix.\n*\n");
     }
@@ -317,6 +316,6 @@ mod tests {
     fn a_corrupt_cache_is_empty() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(FILE_NAME), b"garbage").unwrap();
-        assert!(Cache::open(dir.path(), &[]).known.is_empty());
+        assert!(Cache::open(dir.path(), NO_RULES).known.is_empty());
     }
 }

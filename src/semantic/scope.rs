@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::module::Module;
+use crate::syntax::module::Module;
 use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
-use crate::walk::KindName;
+use crate::syntax::walk::KindName;
 
 /// True when `node` runs as the module is imported: not inside a function or lambda.
 pub fn runs_at_import_time(module: &Module<'_>, node: Node<'_>) -> bool {

@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Parser, Point, Tree};
 
 use crate::error::FileError;
-use crate::scan::Scan;
-use crate::skeleton::Skeleton;
-use crate::walk::{KindName, NodeIndex, Walk, enclosing_statement};
+use crate::syntax::scan::Scan;
+use crate::syntax::skeleton::Skeleton;
+use crate::syntax::walk::{KindName, NodeIndex, Walk, enclosing_statement};
 
 self_cell::self_cell!(
     /// A tree and the index of its nodes, which borrows it.
@@ -43,7 +43,7 @@ pub struct Module<'s> {
 impl<'s> Module<'s> {
     /// Parses `source` and checks that the tree can be trusted.
     pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
-        Module::parse_scanned(source, &crate::scan::scan(source.as_bytes()), file_name)
+        Module::parse_scanned(source, &crate::syntax::scan::scan(source.as_bytes()), file_name)
     }
 
     /// Parses `source`, already scanned as `scanned`.

@@ -3,16 +3,19 @@
 //! the closing summary. Colour only when the stream is a terminal (or
 //! `FORCE_COLOR` says so) and `NO_COLOR` does not forbid it.
 
+pub mod diff;
+pub mod summary;
+
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
-use crate::diff::unified_diff;
+use crate::report::diff::unified_diff;
 use crate::engine::{FileReport, Finding};
-use crate::fix::Applicability;
-use crate::transforms::{ALL, find};
+use crate::rule::fix::Applicability;
+use crate::rule::Registry;
 
 /// The formats of `--output-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -207,6 +210,8 @@ pub struct Printer {
     level: LogLevel,
     mode: Mode,
     paint: Paint,
+    /// The rules a finding's code can name.
+    registry: Registry,
     /// Per rule: findings and how many of them are fixable, for `--statistics`.
     counts: BTreeMap<&'static str, (usize, usize)>,
     /// Whether a JSON or SARIF element was written (for the commas).
@@ -224,6 +229,7 @@ pub struct PrinterOptions {
     pub level: LogLevel,
     pub mode: Mode,
     pub paint: Paint,
+    pub registry: Registry,
 }
 
 impl Printer {
@@ -235,6 +241,7 @@ impl Printer {
             level: options.level,
             mode: options.mode,
             paint: options.paint,
+            registry: options.registry,
             counts: BTreeMap::new(),
             wrote_element: false,
             started: false,
@@ -265,7 +272,7 @@ impl Printer {
         }
         match self.format {
             OutputFormat::Json => out.write_all(b"["),
-            OutputFormat::Sarif => write_sarif_head(out),
+            OutputFormat::Sarif => write_sarif_head(out, self.registry),
             _ => Ok(()),
         }
     }
@@ -306,13 +313,13 @@ impl Printer {
                 OutputFormat::Json => {
                     let separator = if self.wrote_element { ",\n  " } else { "\n  " };
                     self.wrote_element = true;
-                    let element = serde_json::to_string_pretty(&json_finding(file, finding))?;
+                    let element = serde_json::to_string_pretty(&json_finding(file, finding, self.registry))?;
                     write!(out, "{separator}{}", element.replace('\n', "\n  "))?;
                 }
                 OutputFormat::Sarif => {
                     let separator = if self.wrote_element { "," } else { "" };
                     self.wrote_element = true;
-                    write!(out, "{separator}{}", serde_json::to_string(&sarif_result(file, finding))?)?;
+                    write!(out, "{separator}{}", serde_json::to_string(&sarif_result(file, finding, self.registry))?)?;
                 }
             }
         }
@@ -339,7 +346,7 @@ impl Printer {
         }
         if self.show_fixes {
             let target: &mut dyn Write = if self.mode == Mode::Diff { &mut *summary } else { &mut *out };
-            print_fixes(totals, self.mode, target)?;
+            print_fixes(totals, self.mode, self.registry, target)?;
         }
         print_summary(totals, self.mode, &self.held, out, summary)
     }
@@ -423,7 +430,7 @@ impl Printer {
                 .map(|(code, (count, fixable))| {
                     json!({
                         "code": code,
-                        "name": find(code).map(|rule| rule.name()),
+                        "name": self.registry.find(code).map(|rule| rule.name()),
                         "count": count,
                         "fixable": *fixable > 0,
                     })
@@ -434,7 +441,7 @@ impl Printer {
         let width = self.counts.values().map(|(count, _)| count.to_string().len()).max().unwrap_or(1);
         for (code, (count, fixable)) in &self.counts {
             let mark = if *fixable > 0 { "[*]" } else { "[ ]" };
-            let name = find(code).map_or("", |rule| rule.name());
+            let name = self.registry.find(code).map_or("", |rule| rule.name());
             writeln!(out, "{count:>width$}\t{code}\t{mark} {name}")?;
         }
         Ok(())
@@ -443,7 +450,7 @@ impl Printer {
 
 /// `--show-fixes`: each changed file and what was fixed in it, as ruff
 /// enumerates them.
-fn print_fixes(totals: &Totals, mode: Mode, out: &mut dyn Write) -> io::Result<()> {
+fn print_fixes(totals: &Totals, mode: Mode, registry: Registry, out: &mut dyn Write) -> io::Result<()> {
     let fixed: usize = totals.fixes.values().sum();
     if fixed == 0 {
         return Ok(());
@@ -453,7 +460,7 @@ fn print_fixes(totals: &Totals, mode: Mode, out: &mut dyn Write) -> io::Result<(
     for file in &totals.changed {
         writeln!(out, "- {}:", file.path)?;
         for (code, count) in &file.fixes {
-            let name = find(code).map_or("", |rule| rule.name());
+            let name = registry.find(code).map_or("", |rule| rule.name());
             let unsafe_count = file.unsafe_fixes.get(code).copied().unwrap_or(0);
             let note = if unsafe_count > 0 { format!(" ({unsafe_count} unsafe)") } else { String::new() };
             writeln!(out, "    {count} × {code} ({name}){note}")?;
@@ -538,7 +545,7 @@ fn location(line: usize, column: usize) -> Value {
 }
 
 /// One finding in ruff's JSON shape, with pyfix's rule name added.
-fn json_finding(file: &FileResult<'_>, finding: &Finding) -> Value {
+fn json_finding(file: &FileResult<'_>, finding: &Finding, registry: Registry) -> Value {
     let fix = finding.fix.map(|applicability| {
         let edits: Vec<Value> = finding
             .edits
@@ -559,7 +566,7 @@ fn json_finding(file: &FileResult<'_>, finding: &Finding) -> Value {
     });
     json!({
         "code": finding.code,
-        "name": find(finding.code).map(|rule| rule.name()),
+        "name": registry.find(finding.code).map(|rule| rule.name()),
         "message": finding.message,
         "filename": file.path,
         "location": location(finding.line, finding.column),
@@ -598,11 +605,12 @@ fn escape_property(text: &str) -> String {
 
 /// The start of the SARIF log, up to the opening of `results`: the tool and
 /// every rule, so that results can follow as they come.
-fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<Value> = ALL
+fn write_sarif_head(out: &mut dyn Write, registry: Registry) -> io::Result<()> {
+    let rules: Vec<Value> = registry
+        .rules()
         .iter()
         .map(|rule| {
-            let doc = rule.explain();
+            let doc = rule.meta().documentation();
             let summary = section(&doc, "## What it does").unwrap_or_else(|| rule.name().to_string());
             json!({
                 "id": rule.code(),
@@ -610,7 +618,7 @@ fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
                 "shortDescription": { "text": first_sentence(&summary) },
                 "fullDescription": { "text": summary },
                 "help": { "text": doc, "markdown": doc },
-                "properties": { "fix": rule.fix_kind().to_string() },
+                "properties": { "fix": rule.meta().fix.to_string() },
             })
         })
         .collect();
@@ -634,11 +642,11 @@ fn sarif_region(start: (usize, usize), end: (usize, usize)) -> Value {
     json!({ "startLine": start.0, "startColumn": start.1, "endLine": end.0, "endColumn": end.1 })
 }
 
-fn sarif_result(file: &FileResult<'_>, finding: &Finding) -> Value {
+fn sarif_result(file: &FileResult<'_>, finding: &Finding, registry: Registry) -> Value {
     let artifact = json!({ "uri": file.path.replace(' ', "%20") });
     let mut result = json!({
         "ruleId": finding.code,
-        "ruleIndex": ALL.iter().position(|rule| rule.code() == finding.code),
+        "ruleIndex": registry.position(finding.code),
         "level": "warning",
         "message": { "text": finding.message },
         "locations": [{ "physicalLocation": {

@@ -5,10 +5,10 @@
 
 use tree_sitter::Node;
 
-use crate::fix::Edit;
-use crate::module::Module;
+use crate::rule::fix::Edit;
+use crate::syntax::module::Module;
 use crate::semantic::Semantic;
-use crate::walk::{KindName, statements};
+use crate::syntax::walk::{KindName, is_docstring, statements};
 
 /// How a fix refers to what it imported: the name to write, and the edit
 /// that adds the import if the module lacks it.
@@ -145,14 +145,6 @@ fn header_statements<'t>(module: &'t Module<'_>) -> Vec<Node<'t>> {
     header
 }
 
-/// A statement that is only a string literal (a docstring when it comes first).
-pub fn is_docstring(statement: Node<'_>) -> bool {
-    statement.kind_name() == "expression_statement"
-        && statement.named_child_count() == 1
-        && statement
-            .named_child(0)
-            .is_some_and(|value| matches!(value.kind_name(), "string" | "concatenated_string"))
-}
 
 #[cfg(test)]
 mod tests {

@@ -5,15 +5,17 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 
+pub mod apply;
+pub mod plan;
+
+use crate::engine::apply::apply_fixes;
+use crate::engine::plan::Plan;
 use crate::error::FileError;
-use crate::fix::{Applicability, apply_fixes};
-use crate::module::Module;
-use crate::scan::{Scan, scan};
+use crate::rule::suppression::{self, Suppressions};
+use crate::rule::{Applicability, Context, Diagnostic, FileInfo, Registry, Selection, Settings, Transform};
 use crate::semantic::Semantic;
-use crate::settings::Settings;
-use crate::skeleton::{self, Plan};
-use crate::suppression::{self, Suppressions};
-use crate::transform::{Context, Diagnostic, FileInfo, Transform};
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Scan, scan};
 
 /// More passes than this means two fixes keep undoing each other.
 const MAX_PASSES: usize = 20;
@@ -65,7 +67,7 @@ pub struct FileReport {
 pub fn process(
     source: &str,
     file_name: &str,
-    rules: &[&dyn Transform],
+    rules: Selection<'_>,
     settings: &Settings,
     apply: Option<Applicability>,
 ) -> Result<FileReport, FileError> {
@@ -84,7 +86,7 @@ pub enum Prefilter {
 pub fn process_with(
     source: &str,
     file_name: &str,
-    rules: &[&dyn Transform],
+    rules: Selection<'_>,
     settings: &Settings,
     apply: Option<Applicability>,
     prefilter: Prefilter,
@@ -132,14 +134,14 @@ pub fn install_panic_hook() {
 fn process_unguarded(
     source: &str,
     file_name: &str,
-    rules: &[&dyn Transform],
+    rules: Selection<'_>,
     settings: &Settings,
     apply: Option<Applicability>,
     prefilter: Prefilter,
 ) -> Result<FileReport, FileError> {
     let line_endings = LineEndings::of(source)?;
     let text = line_endings.normalise(source);
-    let job = Job { file_name, rules, settings, apply };
+    let job = Job { file_name, registry: rules.registry, rules: rules.rules, settings, apply };
     let by_skeletons = match prefilter {
         Prefilter::On => job.passes(&text, Parsing::Skeletons)?,
         Prefilter::Off => None,
@@ -160,7 +162,7 @@ fn process_unguarded(
 enum Parsing {
     /// The whole text, every pass.
     Whole,
-    /// What `skeleton::plan` says: nothing when no rule can match, else a
+    /// What `plan::plan` says: nothing when no rule can match, else a
     /// skeleton where one suffices. A fixed text is then parsed whole once
     /// more, to verify it.
     Skeletons,
@@ -169,6 +171,7 @@ enum Parsing {
 /// One file's settings for the passes.
 struct Job<'a> {
     file_name: &'a str,
+    registry: Registry,
     rules: &'a [&'a dyn Transform],
     settings: &'a Settings,
     apply: Option<Applicability>,
@@ -219,7 +222,8 @@ impl<'a> Job<'a> {
                 (Err(err), Parsing::Whole) => return Err(err),
             };
             whole_and_trusted = skeleton.is_none() && module.untrusted.is_empty();
-            let diagnostics = run_checks(&module, self.rules, &checked, self.settings);
+            let selection = self.registry.selection(self.rules);
+            let diagnostics = run_checks(&module, selection, &checked, self.settings);
             let applied = self.apply.and_then(|threshold| apply_fixes(&current, &diagnostics, threshold));
             let Some(applied) = applied else {
                 report.findings = findings(&module, &diagnostics);
@@ -252,13 +256,13 @@ impl<'a> Job<'a> {
     fn plan(&self, scanned: &Scan<'_>) -> (Plan, Vec<&'a dyn Transform>) {
         let file = FileInfo { file_name: self.file_name, settings: self.settings };
         let matching = self.matching_rules(scanned);
-        (skeleton::plan(scanned, &matching, &file), matching)
+        (plan::plan(scanned, &matching, &file), matching)
     }
 
     /// The rules whose prefilter may match the scanned text.
     fn matching_rules(&self, scanned: &Scan<'_>) -> Vec<&'a dyn Transform> {
         let file = FileInfo { file_name: self.file_name, settings: self.settings };
-        skeleton::matching_rules(scanned, self.rules, &file)
+        plan::matching_rules(scanned, self.rules, &file)
     }
 }
 
@@ -292,8 +296,8 @@ fn rule_list(codes: &[&'static str]) -> String {
 /// `suppression`); then the rules that judge those comments. A fix that
 /// would touch a statement whose tree is known to be wrong is withdrawn;
 /// the finding stays.
-pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Settings) -> Vec<Diagnostic> {
-    run_checks(module, rules, rules, settings)
+pub fn run_rules(module: &Module<'_>, rules: Selection<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    run_checks(module, rules, rules.rules, settings)
 }
 
 /// `run_rules`, where only the rules in `checked` can find anything (the
@@ -301,14 +305,16 @@ pub fn run_rules(module: &Module<'_>, rules: &[&dyn Transform], settings: &Setti
 /// against every selected rule.
 fn run_checks(
     module: &Module<'_>,
-    rules: &[&dyn Transform],
+    selection: Selection<'_>,
     checked: &[&dyn Transform],
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    let rules = selection.rules;
     let semantic = Semantic::new(module);
     let context = Context { module, semantic: &semantic, settings };
     let found: Vec<Diagnostic> = checked.iter().flat_map(|rule| rule.check(&context)).collect();
-    let mut suppressions = Suppressions::parse(module, rules.iter().map(|rule| rule.code()).collect());
+    let ran = rules.iter().map(|rule| rule.code()).collect();
+    let mut suppressions = Suppressions::parse(module, selection.registry, ran);
     let mut diagnostics = suppressions.filter(module, found);
     let about_suppressions: Vec<Diagnostic> =
         rules.iter().flat_map(|rule| rule.check_suppressions(&context, &suppressions)).collect();
@@ -401,78 +407,77 @@ impl LineEndings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::{Edit, Fix};
-    use crate::transform::{FixKind, Transform};
+    use crate::rule::{Edit, Fix, FixKind, RuleMeta};
+
+    static REPLACE_PASS: RuleMeta =
+        RuleMeta { code: "PF999", name: "replace-pass", fix: FixKind::Safe, source: "" };
 
     /// A rule whose fix replaces the first `pass` with a given text.
     struct ReplacePass(&'static str);
 
     impl Transform for ReplacePass {
-        fn code(&self) -> &'static str {
-            "PF999"
+        fn meta(&self) -> &'static RuleMeta {
+            &REPLACE_PASS
         }
-        fn name(&self) -> &'static str {
-            "replace-pass"
-        }
-        fn source_file(&self) -> &'static str {
-            ""
-        }
-        fn fix_kind(&self) -> FixKind {
-            FixKind::Safe
-        }
+
         fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
             let Some(at) = context.module.source.find("pass") else { return Vec::new() };
-            vec![Diagnostic {
-                code: "PF999",
-                range: at..at + 4,
-                message: "pass".into(),
-                fix: Some(Fix::safe(vec![Edit::replace(at..at + 4, self.0)])),
-            }]
+            let fix = Fix::safe(vec![Edit::replace(at..at + 4, self.0)]);
+            vec![REPLACE_PASS.report(at..at + 4, "pass").with_fix(Some(fix))]
         }
     }
 
-    fn run(source: &str, rule: &ReplacePass) -> Result<FileReport, FileError> {
-        process(source, "t.py", &[rule], &Settings::default(), Some(Applicability::Safe))
+    /// Runs `rule` alone, as if it were the only rule pyfix knows.
+    fn run_alone(
+        source: &str,
+        rule: &'static dyn Transform,
+        apply: Option<Applicability>,
+    ) -> Result<FileReport, FileError> {
+        let rules: &'static [&'static dyn Transform] = Box::leak(Box::new([rule]));
+        let registry = Registry::new(rules);
+        process(source, "t.py", registry.select_all(), &Settings::default(), apply)
+    }
+
+    fn run(source: &str, replacement: &'static str) -> Result<FileReport, FileError> {
+        let rule: &'static ReplacePass = Box::leak(Box::new(ReplacePass(replacement)));
+        run_alone(source, rule, Some(Applicability::Safe))
     }
 
     #[test]
     fn a_fix_that_breaks_the_syntax_is_an_internal_error() {
-        let err = run("def f():\n    pass\n", &ReplacePass("return (")).unwrap_err();
+        let err = run("def f():\n    pass\n", "return (").unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"), "{message}");
+        assert!(
+            message.starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"),
+            "{message}"
+        );
         assert!(message.ends_with("file left unchanged"), "{message}");
     }
 
     #[test]
     fn fixes_that_never_settle_are_an_internal_error() {
         // Each pass replaces `pass` with `pass`+`pass`...: there is always another.
-        let err = run("pass\n", &ReplacePass("pass; pass")).unwrap_err();
+        let err = run("pass\n", "pass; pass").unwrap_err();
         assert!(err.to_string().contains("fixes did not settle after 20 passes (rules PF999)"), "{err}");
     }
 
     #[test]
     fn a_fix_that_settles_is_applied_and_counted() {
-        let report = run("pass\n", &ReplacePass("...")).unwrap();
+        let report = run("pass\n", "...").unwrap();
         assert_eq!(report.fixed.as_deref(), Some("...\n"));
         assert_eq!(report.fixes.get("PF999"), Some(&1));
         assert!(report.findings.is_empty());
     }
 
+    static PANICS: RuleMeta = RuleMeta { code: "PF998", name: "panics", fix: FixKind::None, source: "" };
+
     struct Panics;
 
     impl Transform for Panics {
-        fn code(&self) -> &'static str {
-            "PF998"
+        fn meta(&self) -> &'static RuleMeta {
+            &PANICS
         }
-        fn name(&self) -> &'static str {
-            "panics"
-        }
-        fn source_file(&self) -> &'static str {
-            ""
-        }
-        fn fix_kind(&self) -> FixKind {
-            FixKind::None
-        }
+
         fn check(&self, _: &Context<'_>) -> Vec<Diagnostic> {
             panic!("a rule bug");
         }
@@ -481,14 +486,17 @@ mod tests {
     #[test]
     fn a_panicking_rule_is_that_files_internal_error() {
         install_panic_hook();
-        let err = process("x = 1\n", "t.py", &[&Panics], &Settings::default(), None).unwrap_err();
+        let err = run_alone("x = 1\n", &Panics, None).unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("internal error: pyfix panicked (a rule bug at src/engine.rs:"), "{message}");
+        assert!(
+            message.starts_with("internal error: pyfix panicked (a rule bug at src/engine/mod.rs:"),
+            "{message}"
+        );
     }
 
     #[test]
     fn check_mode_reports_without_fixing() {
-        let report = process("pass\n", "t.py", &[&ReplacePass("...")], &Settings::default(), None).unwrap();
+        let report = run_alone("pass\n", &ReplacePass("..."), None).unwrap();
         assert!(report.fixed.is_none());
         assert_eq!(report.findings.len(), 1);
         assert_eq!((report.findings[0].line, report.findings[0].column), (1, 1));

@@ -7,11 +7,11 @@
 
 use tree_sitter::Node;
 
-use crate::importer::{Imported, ensure_import};
-use crate::module::Module;
-use crate::scope::{enclosing_scope_names, runs_at_import_time};
+use crate::rule::importer::{Imported, ensure_import};
+use crate::syntax::module::Module;
+use crate::semantic::scope::{enclosing_scope_names, runs_at_import_time};
 use crate::semantic::{Binding, Semantic};
-use crate::walk::{KindName, statements};
+use crate::syntax::walk::{KindName, statements};
 
 /// A module-level `NAME = logging.getLogger(...)`.
 #[derive(Clone, Copy, Debug)]

@@ -1,0 +1,48 @@
+//! What to parse for a file, decided from its tokens and the selected
+//! rules' prefilters: nothing, a skeleton (see `syntax::skeleton`), or the
+//! whole text.
+
+use crate::rule::{FileInfo, Transform};
+use crate::syntax::scan::Scan;
+use crate::syntax::skeleton::{self, Skeleton, Whole};
+
+/// What to parse for a file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// No rule can find anything: nothing to parse.
+    NothingToFind,
+    /// Parse the whole text, for this reason.
+    Whole(Whole),
+    /// Parse this instead.
+    Skeleton(Skeleton),
+}
+
+/// The rules whose prefilter may match the file; all of them when the
+/// scan cannot be trusted.
+pub fn matching_rules<'r>(
+    scan: &Scan<'_>,
+    rules: &[&'r dyn Transform],
+    file: &FileInfo<'_>,
+) -> Vec<&'r dyn Transform> {
+    if scan.suspicious {
+        return rules.to_vec();
+    }
+    rules.iter().copied().filter(|rule| rule.may_match(scan, file)).collect()
+}
+
+/// Decides what of a file (scanned as `scan`) to parse for `rules`, the
+/// rules that may match it (see `matching_rules`): a body is kept when one
+/// of them may need it.
+pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> Plan {
+    if scan.suspicious {
+        return Plan::Whole(Whole::Suspicious);
+    }
+    if rules.is_empty() {
+        return Plan::NothingToFind;
+    }
+    let mut may_need = |view: &Scan<'_>| rules.iter().any(|rule| rule.may_need_definition(view, file));
+    match skeleton::skeleton(scan, &mut may_need) {
+        Ok(skeleton) => Plan::Skeleton(skeleton),
+        Err(whole) => Plan::Whole(whole),
+    }
+}

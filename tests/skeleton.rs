@@ -1,0 +1,144 @@
+//! Skeleton plans for the real rules: which bodies each rule's
+//! prefilter lets the planner blank (see `pyfix::syntax::skeleton` and
+//! `pyfix::engine::plan`).
+
+use pyfix::engine::plan::{Plan, matching_rules, plan};
+use pyfix::rule::{FileInfo, Settings};
+use pyfix::syntax::scan::scan;
+use pyfix::syntax::skeleton::{MAX_SKIPPED, MIN_SKIPPED_BYTES};
+use pyfix::transforms::ALL;
+
+fn plan_of(source: &str) -> Plan {
+    let settings = Settings::default();
+    let file = FileInfo { file_name: "example.py", settings: &settings };
+    let scan = scan(source.as_bytes());
+    plan(&scan, &matching_rules(&scan, ALL, &file), &file)
+}
+
+/// The skeleton's text; fails the test if the plan is anything else.
+fn skeleton_of(source: &str) -> String {
+    match plan_of(source) {
+        Plan::Skeleton(skeleton) => skeleton.text,
+        other => panic!("expected a skeleton, got {other:?}"),
+    }
+}
+
+#[test]
+fn only_long_blanks_are_skipped_and_at_most_max_skipped_of_them() {
+    let long_body = format!("    total = 0\n{}    return total\n", "    total += len(str(total))\n".repeat(12));
+    let mut source = String::from("def loud(x=[]):\n    return x\n\n");
+    for index in 0..MAX_SKIPPED + 10 {
+        source.push_str(&format!("def long_{index}(a):\n{long_body}\ndef short_{index}(a):\n    return a\n\n"));
+    }
+    let Plan::Skeleton(skeleton) = plan_of(&source) else { panic!("expected a skeleton") };
+    assert_eq!(skeleton.skipped.len(), MAX_SKIPPED);
+    assert!(skeleton.skipped.iter().all(|range| range.len() >= MIN_SKIPPED_BYTES));
+    assert!(skeleton.skipped.windows(2).all(|pair| pair[0].end <= pair[1].start));
+    assert!(!skeleton.text.contains("return a\n"), "short bodies are still blanked");
+}
+
+#[test]
+fn bodies_without_a_trigger_are_blanked_in_place() {
+    let source = "import os\n\ndef quiet(a):\n    # just a comment\n    return os.path.join(a, 'x')\n\ndef loud(x=[]):\n    return x\n";
+    let skeleton = skeleton_of(source);
+    assert_eq!(skeleton.len(), source.len());
+    assert_eq!(skeleton.lines().count(), source.lines().count());
+    assert!(skeleton.contains("def quiet(a):\n    # just a comment\n    ...   "));
+    assert!(!skeleton.contains("os.path.join"));
+    assert!(skeleton.contains("def loud(x=[]):\n    return x\n"));
+}
+
+#[test]
+fn a_one_line_body_is_blanked_on_its_line() {
+    let source = "def quiet(): return 1\ndef loud(x={}): return x\n";
+    let skeleton = skeleton_of(source);
+    assert_eq!(skeleton, "def quiet(): ...     \ndef loud(x={}): return x\n");
+}
+
+#[test]
+fn a_file_no_rule_can_match_is_not_parsed() {
+    assert_eq!(plan_of("def f(x):\n    return x\n"), Plan::NothingToFind);
+}
+
+#[test]
+fn a_module_level_import_can_make_a_body_match() {
+    // `D()` is a mutable default only because of the import above it.
+    let source = "from collections import deque as D\n\ndef f(x=D()):\n    return x\n\ndef g(y):\n    return y + 1\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.contains("def f(x=D()):\n    return x\n"));
+    assert!(!skeleton.contains("y + 1"));
+}
+
+#[test]
+fn a_body_declaring_a_global_is_kept() {
+    let source = "def setup():\n    global log\n    log = 1\n\ndef f(x=[]):\n    return x\n";
+    assert!(matches!(plan_of(source), Plan::Whole(_)));
+}
+
+#[test]
+fn a_body_with_a_suppression_comment_is_kept_for_the_rule_that_judges_them() {
+    let source = "def quiet():\n    a = 1  # noqa: PF001\n    return a\n\ndef f(x=[]):\n    return x\n";
+    assert!(matches!(plan_of(source), Plan::Whole(_)));
+}
+
+#[test]
+fn a_body_too_short_for_an_ellipsis_is_kept() {
+    let source = "def quiet(): x\ndef f(x=[]):\n    return x\n";
+    assert!(matches!(plan_of(source), Plan::Whole(_)));
+}
+
+#[test]
+fn eager_cli_import_keeps_the_bodies_that_name_a_heavy_import() {
+    let source = "import numpy as np\nfrom pandas import DataFrame\n\ndef main():\n    return np.zeros(3)\n\n\
+                  def table():\n    return DataFrame()\n\ndef quiet():\n    return 1\n\nif __name__ == '__main__':\n    main()\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.contains("    return np.zeros(3)\n"));
+    assert!(skeleton.contains("    return DataFrame()\n"));
+    assert!(!skeleton.contains("return 1"), "a body that names no heavy import is blanked");
+}
+
+#[test]
+fn del_cleanup_keeps_the_bodies_that_relate_classes() {
+    let source = "class Base:\n    def close(self):\n        self.done = True\n\n\
+                  def factory():\n    class Made(Base):\n        pass\n    return Made\n\n\
+                  def quiet():\n    return 1\n\n\
+                  class Leaky(Base):\n    def read(self):\n        return 2\n\n    def __del__(self):\n        self.handle.release()\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.contains("class Base:\n    def close(self):\n        ...  "), "a base's methods are listed");
+    assert!(skeleton.contains("    class Made(Base):\n"), "a class defined in a function is kept");
+    assert!(!skeleton.contains("return 1"), "an unrelated function is blanked");
+    assert!(skeleton.contains("    def read(self):\n        ...   "), "a method that names nothing related is blanked");
+    assert!(skeleton.contains("        self.handle.release()\n"), "__del__ itself is kept");
+}
+
+#[test]
+fn decorators_and_headers_stay() {
+    let source = "@cache\nasync def quiet(a: int = 1) -> int:\n    return a\n\nclass Loud:\n    def f(self, x=[]):\n        return x\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.starts_with("@cache\nasync def quiet(a: int = 1) -> int:\n    ...     \n"));
+    assert!(skeleton.ends_with("class Loud:\n    def f(self, x=[]):\n        return x\n"));
+}
+
+#[test]
+fn a_kept_class_is_looked_into_method_by_method() {
+    let source = "class Service:\n    retries = 3\n\n    def quiet(self):\n        return self.retries\n\n    def loud(self, seen=[]):\n        return seen\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.contains("    retries = 3\n\n    def quiet(self):\n        ...   "));
+    assert!(!skeleton.contains("self.retries"));
+    assert!(skeleton.ends_with("    def loud(self, seen=[]):\n        return seen\n"));
+}
+
+#[test]
+fn a_function_around_a_closure_is_kept_whole() {
+    let source = "def outer():\n    for i in range(3):\n        def inner():\n            return i\n        yield inner\n\ndef quiet():\n    return 1\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.starts_with(&source[..source.find("def quiet").unwrap()]));
+}
+
+#[test]
+fn a_loop_variable_read_only_in_an_f_string_keeps_its_function() {
+    // Found in numpy's tests: the capture of `sfx` hides in the f-string.
+    let source = "def quiet():\n    return 1\n\ndef test():\n    for sfx in names:\n        vcb = lambda i: f\"{i}_{sfx}\"\n        run(vcb)\n";
+    let skeleton = skeleton_of(source);
+    assert!(skeleton.ends_with(&source[source.find("def test").unwrap()..]));
+}
