@@ -54,7 +54,9 @@ impl fmt::Display for FileError {
         match self {
             FileError::Unreadable(err) => write!(f, "cannot read file: {}", plain_io(err)),
             FileError::NotFound => write!(f, "no such file or directory"),
-            FileError::NotARegularFile => write!(f, "not a regular file (a FIFO or a device?); skipped"),
+            FileError::NotARegularFile => {
+                write!(f, "not a regular file (a FIFO or a device?); skipped")
+            }
             FileError::Vanished => write!(f, "file vanished while pyfix ran; skipped"),
             FileError::NotUtf8 { offset, declared: Some(enc) } => write!(
                 f,
@@ -64,7 +66,10 @@ impl fmt::Display for FileError {
                 write!(f, "not valid UTF-8 (first bad byte at offset {offset}); skipped")
             }
             FileError::UnknownEncoding(name) => {
-                write!(f, "declares the encoding `{name}`, which pyfix cannot read and write back; skipped")
+                write!(
+                    f,
+                    "declares the encoding `{name}`, which pyfix cannot read and write back; skipped"
+                )
             }
             FileError::NulByte { offset } => {
                 write!(f, "contains a NUL byte at offset {offset} (binary file?); skipped")

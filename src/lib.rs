@@ -18,14 +18,14 @@
 //! share in `transforms/helpers/`. No module of `src/` names a rule: the
 //! binary hands the registry (`transforms::REGISTRY`) to `cli::run`.
 
-pub mod error;
-pub mod syntax;
-pub mod semantic;
-pub mod rule;
-pub mod engine;
-pub mod config;
-pub mod report;
 pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod report;
+pub mod rule;
+pub mod semantic;
+pub mod syntax;
 
 #[path = "../transforms/mod.rs"]
 pub mod transforms;

@@ -60,7 +60,9 @@ fn failure(scenario: &Scenario, (exited_ok, output): &(bool, String)) -> Option<
     if !exited_ok {
         return Some("non-zero exit status".to_string());
     }
-    if let Some(missing) = scenario.expected_output.iter().find(|text| !output.contains(text.as_str())) {
+    if let Some(missing) =
+        scenario.expected_output.iter().find(|text| !output.contains(text.as_str()))
+    {
         return Some(format!("output lacks `{missing}`"));
     }
     let rejected = scenario.rejected_output.iter().find(|text| output.contains(text.as_str()));
@@ -85,7 +87,8 @@ fn fixed_code_behaves() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/behaviour");
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut folders: Vec<_> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut folders: Vec<_> =
+        fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     folders.sort();
     for folder in folders {
         let rule = common::rule_for_folder(&folder.file_name().unwrap().to_string_lossy());
@@ -102,7 +105,8 @@ fn fixed_code_behaves() {
             let name = script.file_name().unwrap().to_string_lossy().to_string();
             let fixed = common::fix_all(&source, &name, &[rule]);
             let work = common::temp_dir("behaviour");
-            let (before_path, after_path) = (work.path().join("before").join(&name), work.path().join("after").join(&name));
+            let (before_path, after_path) =
+                (work.path().join("before").join(&name), work.path().join("after").join(&name));
             for (path, text) in [(&before_path, &source), (&after_path, &fixed)] {
                 fs::create_dir_all(path.parent().unwrap()).unwrap();
                 fs::write(path, text).unwrap();
@@ -121,7 +125,9 @@ fn fixed_code_behaves() {
             if failure(&scenario, &before).is_none() != scenario.before_passes {
                 let expected = if scenario.before_passes { "pass" } else { "fail" };
                 let output_before = &before.1;
-                failures.push(format!("{label}: the original was expected to {expected}:\n{output_before}"));
+                failures.push(format!(
+                    "{label}: the original was expected to {expected}:\n{output_before}"
+                ));
             }
         }
     }

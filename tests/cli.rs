@@ -3,9 +3,9 @@
 mod common;
 
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::io::Write;
 
 const BUGGY: &str = "def add(item, items=[]):\n    items.append(item)\n    return items\n";
 const FIXED: &str = "def add(item, items=None):\n    if items is None:\n        items = []\n    items.append(item)\n    return items\n";
@@ -114,8 +114,14 @@ fn diff_applies_to_exactly_what_write_writes() {
         let patch_file = patched.path().join("fix.patch");
         fs::write(&patch_file, out.stdout).unwrap();
         let status = match tool {
-            "git" => Command::new("git").args(["apply", "--unsafe-paths", "fix.patch"]).current_dir(patched.path()).status(),
-            _ => Command::new("patch").args(["-p1", "-s", "-i", "fix.patch"]).current_dir(patched.path()).status(),
+            "git" => Command::new("git")
+                .args(["apply", "--unsafe-paths", "fix.patch"])
+                .current_dir(patched.path())
+                .status(),
+            _ => Command::new("patch")
+                .args(["-p1", "-s", "-i", "fix.patch"])
+                .current_dir(patched.path())
+                .status(),
         };
         let Ok(status) = status else {
             eprintln!("{tool} is not installed; skipping that half");
@@ -125,7 +131,11 @@ fn diff_applies_to_exactly_what_write_writes() {
         for (name, _) in &files {
             let expected = fs::read(written.path().join(name)).unwrap();
             let actual = fs::read(patched.path().join(name)).unwrap();
-            assert_eq!(String::from_utf8_lossy(&actual), String::from_utf8_lossy(&expected), "{tool}: {name}");
+            assert_eq!(
+                String::from_utf8_lossy(&actual),
+                String::from_utf8_lossy(&expected),
+                "{tool}: {name}"
+            );
         }
     }
 }
@@ -148,7 +158,11 @@ fn write_fixes_in_place_and_keeps_permissions() {
     assert_eq!(fs::read_to_string(&target).unwrap(), FIXED);
     assert!(stdout(&out).contains("Fixed 1 finding in 1 file (PF001: 1)."), "{}", stdout(&out));
     assert!(stdout(&out).contains("No findings remain."));
-    assert_eq!(fs::metadata(&clean).unwrap().modified().unwrap(), clean_mtime, "an unchanged file was touched");
+    assert_eq!(
+        fs::metadata(&clean).unwrap().modified().unwrap(),
+        clean_mtime,
+        "an unchanged file was touched"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -175,7 +189,10 @@ fn write_without_unsafe_fixes_leaves_unsafe_findings() {
     assert_eq!(fs::read_to_string(dir.path().join("a.py")).unwrap(), BUGGY);
     let text = stdout(&out);
     assert!(text.contains("a.py:1:21: PF001"), "{text}");
-    assert!(text.contains("Found 1 finding that remain. (1 more fix available with `--unsafe-fixes`.)"), "{text}");
+    assert!(
+        text.contains("Found 1 finding that remain. (1 more fix available with `--unsafe-fixes`.)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -194,11 +211,20 @@ fn write_through_a_symlink_keeps_the_link() {
 #[test]
 fn select_and_ignore_take_codes_prefixes_and_names() {
     let dir = project(&[("a.py", BUGGY)]);
-    for selection in [vec!["--select", "PF001"], vec!["--select", "mutable-default"], vec!["--select", "PF"], vec!["--select", "ALL"]] {
+    for selection in [
+        vec!["--select", "PF001"],
+        vec!["--select", "mutable-default"],
+        vec!["--select", "PF"],
+        vec!["--select", "ALL"],
+    ] {
         let out = pyfix(dir.path(), &selection);
         assert_eq!(code(&out), 1, "{selection:?}");
     }
-    for ignoring in [vec!["--ignore", "PF001"], vec!["--ignore", "mutable-default"], vec!["--select", "PF0", "--ignore", "PF001"]] {
+    for ignoring in [
+        vec!["--ignore", "PF001"],
+        vec!["--ignore", "mutable-default"],
+        vec!["--select", "PF0", "--ignore", "PF001"],
+    ] {
         let out = pyfix(dir.path(), &ignoring);
         assert_eq!(code(&out), 0, "{ignoring:?}: {}", stdout(&out));
     }
@@ -214,7 +240,11 @@ fn stdin_diff_and_write() {
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).starts_with("src/mod.py:1:21: PF001"), "{}", stdout(&out));
 
-    let out = pyfix_stdin(dir.path(), &["--diff", "--unsafe-fixes", "-", "--stdin-filename", "src/mod.py"], BUGGY);
+    let out = pyfix_stdin(
+        dir.path(),
+        &["--diff", "--unsafe-fixes", "-", "--stdin-filename", "src/mod.py"],
+        BUGGY,
+    );
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).starts_with("--- a/src/mod.py\n+++ b/src/mod.py\n"), "{}", stdout(&out));
 
@@ -250,7 +280,11 @@ fn walks_python_files_honouring_gitignore_and_default_excludes() {
     ]);
     let out = pyfix(dir.path(), &[]);
     let text = stdout(&out);
-    let mut paths: Vec<&str> = text.lines().filter_map(|line| line.split(':').next()).filter(|p| p.ends_with(".py") || p.ends_with(".pyi")).collect();
+    let mut paths: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split(':').next())
+        .filter(|p| p.ends_with(".py") || p.ends_with(".pyi"))
+        .collect();
     paths.dedup();
     assert_eq!(paths, vec![".github/scripts/g.py", "src/a.py", "src/stub.pyi"], "{text}");
 
@@ -282,7 +316,8 @@ fn list_rules_and_explain() {
 #[test]
 fn bad_usage_is_exit_2() {
     let dir = project(&[]);
-    for args in [vec!["--diff", "--write"], vec!["--no-such-flag"], vec!["--list-rules", "--diff"]] {
+    for args in [vec!["--diff", "--write"], vec!["--no-such-flag"], vec!["--list-rules", "--diff"]]
+    {
         let out = pyfix(dir.path(), &args);
         assert_eq!(code(&out), 2, "{args:?}");
     }
@@ -382,7 +417,8 @@ fn the_cache_never_hides_a_change() {
     // Other rule selections and settings are other keys.
     fs::write(dir.path().join("a.py"), "def f(x=None):\n    return x\n").unwrap();
     assert_eq!(code(&pyfix(dir.path(), &["--select", "PF001", "a.py"])), 0);
-    fs::write(dir.path().join("pyproject.toml"), "[project]\nrequires-python = \">=3.8\"\n").unwrap();
+    fs::write(dir.path().join("pyproject.toml"), "[project]\nrequires-python = \">=3.8\"\n")
+        .unwrap();
     assert_eq!(code(&pyfix(dir.path(), &["a.py"])), 0);
 
     let fresh = project(&[("a.py", BUGGY)]);

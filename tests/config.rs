@@ -6,7 +6,8 @@ mod support;
 
 use support::*;
 
-const ANNOTATED: &str = "def add(item, items: list[int] = []):\n    items.append(item)\n    return items\n";
+const ANNOTATED: &str =
+    "def add(item, items: list[int] = []):\n    items.append(item)\n    return items\n";
 
 #[test]
 fn tool_pyfix_in_pyproject_selects_the_rules() {
@@ -24,7 +25,12 @@ fn tool_pyfix_in_pyproject_selects_the_rules() {
     let out = pyfix(dir.path(), &["--extend-select", "PF001"]);
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     let out = pyfix(dir.path(), &["--extend-select", "PF100"]);
-    assert_eq!(code(&out), 0, "the configuration's ignore still applies to PF001: {}", stdout(&out));
+    assert_eq!(
+        code(&out),
+        0,
+        "the configuration's ignore still applies to PF001: {}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -72,7 +78,10 @@ fn per_file_ignores_take_globs() {
 
 #[test]
 fn unknown_keys_and_rules_are_errors_that_name_the_file_and_line() {
-    let dir = project(&[("pyproject.toml", "[project]\nname = \"x\"\n\n[tool.pyfix]\nselct = [\"PF001\"]\n"), ("a.py", BUGGY)]);
+    let dir = project(&[
+        ("pyproject.toml", "[project]\nname = \"x\"\n\n[tool.pyfix]\nselct = [\"PF001\"]\n"),
+        ("a.py", BUGGY),
+    ]);
     let out = pyfix(dir.path(), &["--write", "--unsafe-fixes"]);
     assert_eq!(code(&out), 2);
     assert_eq!(
@@ -81,7 +90,8 @@ fn unknown_keys_and_rules_are_errors_that_name_the_file_and_line() {
     );
     assert_eq!(read(dir.path(), "a.py"), BUGGY, "nothing is written when the configuration is bad");
 
-    let dir = project(&[("sub/pyfix.toml", "ignore = [\"PF001\", \"PF999\"]\n"), ("sub/a.py", BUGGY)]);
+    let dir =
+        project(&[("sub/pyfix.toml", "ignore = [\"PF001\", \"PF999\"]\n"), ("sub/a.py", BUGGY)]);
     let out = pyfix(dir.path(), &[]);
     assert_eq!(code(&out), 2);
     assert!(
@@ -93,7 +103,11 @@ fn unknown_keys_and_rules_are_errors_that_name_the_file_and_line() {
     let dir = project(&[("pyfix.toml", "target-version = 38\n"), ("a.py", BUGGY)]);
     let out = pyfix(dir.path(), &[]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("`target-version` must be a version like \"py38\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`target-version` must be a version like \"py38\""),
+        "{}",
+        stderr(&out)
+    );
 
     let dir = project(&[("pyfix.toml", "select = [\n"), ("a.py", BUGGY)]);
     let out = pyfix(dir.path(), &[]);
@@ -123,13 +137,23 @@ fn target_version_overrides_requires_python() {
         read(dir.path(), "a.py")
     };
     let py38 = "[project]\nname = \"x\"\nrequires-python = \">=3.8\"\n";
-    assert!(fixed_for(&[("pyproject.toml", py38), ("a.py", ANNOTATED)], &[]).contains("Optional[list[int]]"));
+    assert!(
+        fixed_for(&[("pyproject.toml", py38), ("a.py", ANNOTATED)], &[])
+            .contains("Optional[list[int]]")
+    );
     let with_target = format!("{py38}\n[tool.pyfix]\ntarget-version = \"py310\"\n");
-    assert!(fixed_for(&[("pyproject.toml", &with_target), ("a.py", ANNOTATED)], &[]).contains("list[int] | None"));
+    assert!(
+        fixed_for(&[("pyproject.toml", &with_target), ("a.py", ANNOTATED)], &[])
+            .contains("list[int] | None")
+    );
     // A pyfix.toml without target-version takes requires-python from the pyproject.toml beside it.
-    let text = fixed_for(&[("pyproject.toml", py38), ("pyfix.toml", "select = [\"PF001\"]\n"), ("a.py", ANNOTATED)], &[]);
+    let text = fixed_for(
+        &[("pyproject.toml", py38), ("pyfix.toml", "select = [\"PF001\"]\n"), ("a.py", ANNOTATED)],
+        &[],
+    );
     assert!(text.contains("Optional[list[int]]"), "{text}");
-    let text = fixed_for(&[("pyproject.toml", py38), ("a.py", ANNOTATED)], &["--target-version", "py311"]);
+    let text =
+        fixed_for(&[("pyproject.toml", py38), ("a.py", ANNOTATED)], &["--target-version", "py311"]);
     assert!(text.contains("list[int] | None"), "{text}");
     let text = fixed_for(&[("a.py", ANNOTATED)], &["--config", "target-version = \"py38\""]);
     assert!(text.contains("Optional[list[int]]"), "{text}");
@@ -146,16 +170,26 @@ fn exclude_extend_exclude_and_force_exclude() {
     ];
     let dir = project(&files);
     let text = stdout(&pyfix(dir.path(), &[]));
-    assert!(text.contains("src/d.py") && !text.contains("generated") && !text.contains("legacy"), "{text}");
+    assert!(
+        text.contains("src/d.py") && !text.contains("generated") && !text.contains("legacy"),
+        "{text}"
+    );
     assert!(!text.contains("build/"), "the default exclusions still apply: {text}");
     // A file named on the command line is processed, unless --force-exclude.
     assert_eq!(code(&pyfix(dir.path(), &["generated/a.py"])), 1);
     let out = pyfix(dir.path(), &["--force-exclude", "generated/a.py", "build/c.py", "src/d.py"]);
     let text = stdout(&out);
-    assert!(text.contains("src/d.py") && !text.contains("generated") && !text.contains("build"), "{text}");
+    assert!(
+        text.contains("src/d.py") && !text.contains("generated") && !text.contains("build"),
+        "{text}"
+    );
 
     // `exclude` replaces the defaults.
-    let dir = project(&[("pyfix.toml", "exclude = [\"src\"]\n"), ("build/c.py", BUGGY), ("src/d.py", BUGGY)]);
+    let dir = project(&[
+        ("pyfix.toml", "exclude = [\"src\"]\n"),
+        ("build/c.py", BUGGY),
+        ("src/d.py", BUGGY),
+    ]);
     let text = stdout(&pyfix(dir.path(), &[]));
     assert!(text.contains("build/c.py") && !text.contains("src/d.py"), "{text}");
     // And so does --exclude on the command line; --extend-exclude adds.
@@ -175,7 +209,11 @@ fn config_flag_and_isolated() {
     assert_eq!(code(&pyfix(dir.path(), &["--config", "ci/strict.toml"])), 1);
     let out = pyfix(dir.path(), &["--config", "missing.toml"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).starts_with("missing.toml: error: cannot read configuration"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("missing.toml: error: cannot read configuration"),
+        "{}",
+        stderr(&out)
+    );
     let out = pyfix(dir.path(), &["--config", "nonsense = 1"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("unknown key `nonsense`"), "{}", stderr(&out));
@@ -197,9 +235,11 @@ fn show_settings_prints_the_resolved_settings_as_toml() {
     assert!(text.contains("# Configuration file: ") && text.contains("pyproject.toml"), "{text}");
     let table: toml::Table = toml::from_str(&text).expect("valid TOML");
     assert_eq!(table["target-version"].as_str(), Some("py39"));
-    let select: Vec<&str> = table["select"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    let select: Vec<&str> =
+        table["select"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
     assert!(!select.contains(&"PF001"), "per-file-ignores apply: {text}");
-    let heavy: Vec<&str> = table["heavy-modules"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    let heavy: Vec<&str> =
+        table["heavy-modules"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
     assert!(heavy.contains(&"pandas") && heavy.contains(&"bigmod"), "{text}");
     assert!(text.contains("\"tests/*\" = [\"PF001\"]  # matches this file"), "{text}");
 }
@@ -208,7 +248,8 @@ fn show_settings_prints_the_resolved_settings_as_toml() {
 /// pyproject.toml (packaging only) must not change their settings.
 #[test]
 fn the_repository_pyproject_sets_nothing() {
-    let dir = tempfile::Builder::new().prefix("bare").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let dir =
+        tempfile::Builder::new().prefix("bare").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     write(dir.path(), "a.py", BUGGY);
     let out = pyfix(dir.path(), &["--show-settings", "a.py"]);
     let text = stdout(&out);
@@ -228,7 +269,11 @@ fn stdin_honours_the_configuration_of_its_file_name() {
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     assert!(stdout(&out).starts_with("app/a.py:1:21: PF001"), "{}", stdout(&out));
     // An excluded file name: the text passes through untouched.
-    let out = pyfix_stdin(dir.path(), &["-", "--stdin-filename", "vendor/vendored_x.py", "--write", "--unsafe-fixes"], BUGGY);
+    let out = pyfix_stdin(
+        dir.path(),
+        &["-", "--stdin-filename", "vendor/vendored_x.py", "--write", "--unsafe-fixes"],
+        BUGGY,
+    );
     assert_eq!(code(&out), 0);
     assert_eq!(stdout(&out), BUGGY);
 }

@@ -16,7 +16,9 @@ fn original(index: usize) -> String {
 }
 
 fn fixed(index: usize) -> String {
-    format!("def add_{index}(item, items=None):\n    if items is None:\n        items = []\n    items.append(item)\n    return items\n")
+    format!(
+        "def add_{index}(item, items=None):\n    if items is None:\n        items = []\n    items.append(item)\n    return items\n"
+    )
 }
 
 fn file_name(index: usize) -> String {
@@ -72,7 +74,11 @@ fn check_whole_files(dir: &Path) -> usize {
         if text == fixed(index) {
             fixed_count += 1;
         } else {
-            assert_eq!(text, original(index), "file {index} is neither the original nor the fixed version");
+            assert_eq!(
+                text,
+                original(index),
+                "file {index} is neither the original nor the fixed version"
+            );
         }
     }
     fixed_count

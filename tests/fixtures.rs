@@ -30,14 +30,24 @@ fn describe(path: &Path) -> (String, String) {
     let mut text = String::from("## findings\n");
     for finding in &before.findings {
         let fix = finding.fix.map_or("no fix".to_string(), |fix| format!("{} fix", fix.label()));
-        writeln!(text, "{}:{} {} [{fix}] {}", finding.line, finding.column, finding.code, finding.message).unwrap();
+        writeln!(
+            text,
+            "{}:{} {} [{fix}] {}",
+            finding.line, finding.column, finding.code, finding.message
+        )
+        .unwrap();
     }
     text.push_str("\n## diff (--unsafe-fixes)\n");
     text.push_str(&unified_diff(&source, &fixed, &file_name));
     if !after.findings.is_empty() {
         text.push_str("\n## remaining after fixes\n");
         for finding in &after.findings {
-            writeln!(text, "{}:{} {} {}", finding.line, finding.column, finding.code, finding.message).unwrap();
+            writeln!(
+                text,
+                "{}:{} {} {}",
+                finding.line, finding.column, finding.code, finding.message
+            )
+            .unwrap();
         }
     }
     (text, fixed)
@@ -111,7 +121,8 @@ fn every_rule_is_registered_documented_and_tested() {
         .filter(|stem| stem != "mod")
         .collect();
     files.sort();
-    let mut registered: Vec<String> = ALL.iter().map(|rule| rule.name().replace('-', "_")).collect();
+    let mut registered: Vec<String> =
+        ALL.iter().map(|rule| rule.name().replace('-', "_")).collect();
     registered.sort();
     assert_eq!(files, registered, "every file in transforms/ must be in ALL, and only those");
 
@@ -119,9 +130,19 @@ fn every_rule_is_registered_documented_and_tested() {
         let folder = rule.name().replace('-', "_");
         let fixtures = root.join("tests/fixtures").join(&folder);
         let count = fs::read_dir(&fixtures).map(|dir| dir.count()).unwrap_or(0);
-        assert!(count >= 2, "{}: needs at least two fixtures in {}", rule.code(), fixtures.display());
+        assert!(
+            count >= 2,
+            "{}: needs at least two fixtures in {}",
+            rule.code(),
+            fixtures.display()
+        );
         let behaviour = root.join("tests/behaviour").join(&folder);
-        assert!(behaviour.is_dir(), "{}: needs behaviour tests in {}", rule.code(), behaviour.display());
+        assert!(
+            behaviour.is_dir(),
+            "{}: needs behaviour tests in {}",
+            rule.code(),
+            behaviour.display()
+        );
         check_documentation(*rule);
     }
     let codes: Vec<&str> = ALL.iter().map(|rule| rule.code()).collect();
@@ -144,6 +165,10 @@ fn check_documentation(rule: &dyn Transform) {
             doc.split("## Fix safety").nth(1).is_some_and(|section| section.contains(word))
         }),
     };
-    assert!(says_safety, "{}: the fix safety section must say whether the fix is safe", rule.code());
+    assert!(
+        says_safety,
+        "{}: the fix safety section must say whether the fix is safe",
+        rule.code()
+    );
     let _ = Applicability::Safe;
 }

@@ -8,74 +8,173 @@
 
 use std::path::Path;
 
+use pyfix::cli::verify::{Verdict, Verifier};
 use pyfix::engine;
 use pyfix::rule::Applicability;
 use pyfix::rule::settings::Settings;
 use pyfix::transforms::REGISTRY;
-use pyfix::cli::verify::{Verdict, Verifier};
 
 /// (case, source). Grouped by the fix they exercise.
 const CASES: &[(&str, &str)] = &[
     // PF001 mutable-default: where `x=None` and the guard go.
-    ("pf001 positional-only and keyword-only", "def f(a=[], /, b={}, *, c=set()):\n    return a, b, c\n"),
+    (
+        "pf001 positional-only and keyword-only",
+        "def f(a=[], /, b={}, *, c=set()):\n    return a, b, c\n",
+    ),
     ("pf001 one-line body", "def f(a=[]): return a\n"),
     ("pf001 one-line body with semicolons", "def f(a=[]): a.append(1); return a\n"),
     ("pf001 docstring only", "def f(a=[]):\n    \"\"\"Doc.\"\"\"\n"),
-    ("pf001 annotated", "def f(a: list[int] = [], *args: int, b: dict = {}, **kw: str) -> list:\n    return a\n"),
-    ("pf001 async decorated", "import functools\n@functools.cache\nasync def f(a=()):\n    return a\n\nasync def g(a=[]):\n    return a\n"),
+    (
+        "pf001 annotated",
+        "def f(a: list[int] = [], *args: int, b: dict = {}, **kw: str) -> list:\n    return a\n",
+    ),
+    (
+        "pf001 async decorated",
+        "import functools\n@functools.cache\nasync def f(a=()):\n    return a\n\nasync def g(a=[]):\n    return a\n",
+    ),
     ("pf001 lambda default", "f = lambda a=[]: a\n"),
-    ("pf001 nested def", "def outer():\n    def inner(a={}):\n        return a\n    return inner\n"),
+    (
+        "pf001 nested def",
+        "def outer():\n    def inner(a={}):\n        return a\n    return inner\n",
+    ),
     ("pf001 tabs", "def f(a=[]):\n\tif a:\n\t\treturn a\n\treturn None\n"),
     ("pf001 comment after colon", "def f(a=[]):  # note\n    return a\n"),
     ("pf001 body starts with global", "X = 1\ndef f(a=[]):\n    global X\n    X = a\n"),
-    ("pf001 attribute across lines in brackets", "x = (str.\n    upper)\ny = str.\\\n    lower\ndef f(a=[]): return str.\\\n    upper(a)\n"),
+    (
+        "pf001 attribute across lines in brackets",
+        "x = (str.\n    upper)\ny = str.\\\n    lower\ndef f(a=[]): return str.\\\n    upper(a)\n",
+    ),
     ("pf001 generator", "def f(a=[]):\n    yield from a\n"),
     // PF002 / PF003 / PF006: handlers.
     ("pf002 one-line handler", "try: x = 1\nexcept: pass\n"),
-    ("pf002 handler in a loop with continue", "for i in range(3):\n    try:\n        x = i\n    except:\n        continue\n"),
+    (
+        "pf002 handler in a loop with continue",
+        "for i in range(3):\n    try:\n        x = i\n    except:\n        continue\n",
+    ),
     ("pf002 re-raising handler", "try:\n    x = 1\nexcept:\n    x = 2\n    raise\n"),
-    ("pf002 in a class body", "class C:\n    try:\n        import json\n    except:\n        json = None\n"),
-    ("pf002 with else and finally", "try:\n    x = 1\nexcept:\n    pass\nelse:\n    x = 2\nfinally:\n    x = 3\n"),
+    (
+        "pf002 in a class body",
+        "class C:\n    try:\n        import json\n    except:\n        json = None\n",
+    ),
+    (
+        "pf002 with else and finally",
+        "try:\n    x = 1\nexcept:\n    pass\nelse:\n    x = 2\nfinally:\n    x = 3\n",
+    ),
     ("pf003 except star", "try:\n    x = 1\nexcept* ValueError:\n    pass\n"),
     ("pf003 ellipsis body", "try:\n    x = 1\nexcept Exception:\n    ...\n"),
-    ("pf003 return in handler", "def f():\n    try:\n        return 1\n    except Exception:\n        return None\n"),
-    ("pf003 future import first", "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\ntry:\n    x = 1\nexcept Exception:\n    pass\n"),
-    ("pf006 error with exc_info", "import logging\ntry:\n    x = 1\nexcept ValueError as e:\n    logging.error('bad: %s', e)\n"),
-    ("pf006 error on a logger", "import logging\nlog = logging.getLogger(__name__)\ndef f():\n    try:\n        return 1\n    except OSError as err:\n        log.error(f'failed {err}')\n"),
+    (
+        "pf003 return in handler",
+        "def f():\n    try:\n        return 1\n    except Exception:\n        return None\n",
+    ),
+    (
+        "pf003 future import first",
+        "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
+    ),
+    (
+        "pf006 error with exc_info",
+        "import logging\ntry:\n    x = 1\nexcept ValueError as e:\n    logging.error('bad: %s', e)\n",
+    ),
+    (
+        "pf006 error on a logger",
+        "import logging\nlog = logging.getLogger(__name__)\ndef f():\n    try:\n        return 1\n    except OSError as err:\n        log.error(f'failed {err}')\n",
+    ),
     // PF004 late-binding-closure: where `i=i` goes.
     ("pf004 lambda with **kw", "fs = []\nfor i in range(3):\n    fs.append(lambda **kw: i)\n"),
     ("pf004 lambda with *args", "fs = []\nfor i in range(3):\n    fs.append(lambda *a: i)\n"),
-    ("pf004 lambda with *args and **kw", "fs = []\nfor i in range(3):\n    fs.append(lambda *a, **kw: i)\n"),
-    ("pf004 lambda with bare star", "fs = []\nfor i in range(3):\n    fs.append(lambda *, k: i + k)\n"),
+    (
+        "pf004 lambda with *args and **kw",
+        "fs = []\nfor i in range(3):\n    fs.append(lambda *a, **kw: i)\n",
+    ),
+    (
+        "pf004 lambda with bare star",
+        "fs = []\nfor i in range(3):\n    fs.append(lambda *, k: i + k)\n",
+    ),
     ("pf004 lambda with slash", "fs = []\nfor i in range(3):\n    fs.append(lambda a, /: i + a)\n"),
     ("pf004 lambda without parameters", "fs = [lambda: i for i in range(3)]\n"),
-    ("pf004 def with defaults", "fs = []\nfor n in range(3):\n    def f(x, scale=10):\n        return x * scale + n\n    fs.append(f)\n"),
-    ("pf004 def with keyword-only", "fs = []\nfor n in range(3):\n    def f(x, *, scale):\n        return x * scale + n\n    fs.append(f)\n"),
-    ("pf004 def with **kw only", "fs = []\nfor n in range(3):\n    def f(**kw):\n        return n\n    fs.append(f)\n"),
+    (
+        "pf004 def with defaults",
+        "fs = []\nfor n in range(3):\n    def f(x, scale=10):\n        return x * scale + n\n    fs.append(f)\n",
+    ),
+    (
+        "pf004 def with keyword-only",
+        "fs = []\nfor n in range(3):\n    def f(x, *, scale):\n        return x * scale + n\n    fs.append(f)\n",
+    ),
+    (
+        "pf004 def with **kw only",
+        "fs = []\nfor n in range(3):\n    def f(**kw):\n        return n\n    fs.append(f)\n",
+    ),
     ("pf004 tuple target", "fs = []\nfor k, v in {1: 2}.items():\n    fs.append(lambda: (k, v))\n"),
     ("pf004 nested comprehension", "fs = [lambda: (i, j) for i in range(2) for j in range(2)]\n"),
-    ("pf004 async def", "fs = []\nfor n in range(3):\n    async def f():\n        return n\n    fs.append(f)\n"),
+    (
+        "pf004 async def",
+        "fs = []\nfor n in range(3):\n    async def f():\n        return n\n    fs.append(f)\n",
+    ),
     // PF005 eager-cli-import: moving imports into functions.
-    ("pf005 function with global", "import json\nX = None\ndef main():\n    global X\n    X = json.dumps({})\nif __name__ == '__main__':\n    main()\n"),
-    ("pf005 star import stays", "from json import *\ndef main():\n    return dumps({})\nif __name__ == '__main__':\n    main()\n"),
-    ("pf005 one-line function", "import json\ndef main(): return json.dumps({})\nif __name__ == '__main__':\n    main()\n"),
-    ("pf005 docstring function", "import json\ndef main():\n    \"\"\"Doc.\"\"\"\n    return json.dumps({})\nif __name__ == '__main__':\n    main()\n"),
-    ("pf005 future import", "from __future__ import annotations\nimport json\ndef main():\n    return json.dumps({})\nif __name__ == '__main__':\n    main()\n"),
+    (
+        "pf005 function with global",
+        "import json\nX = None\ndef main():\n    global X\n    X = json.dumps({})\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf005 star import stays",
+        "from json import *\ndef main():\n    return dumps({})\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf005 one-line function",
+        "import json\ndef main(): return json.dumps({})\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf005 docstring function",
+        "import json\ndef main():\n    \"\"\"Doc.\"\"\"\n    return json.dumps({})\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf005 future import",
+        "from __future__ import annotations\nimport json\ndef main():\n    return json.dumps({})\nif __name__ == '__main__':\n    main()\n",
+    ),
     // PF007 del-cleanup.
     ("pf007 one-line del", "class R:\n    def __del__(self): self.h.close()\n"),
-    ("pf007 only method with docstring", "class R:\n    \"\"\"Doc.\"\"\"\n    def __del__(self):\n        self.h.close()\n"),
-    ("pf007 tabs", "class R:\n\tdef __init__(self):\n\t\tself.h = None\n\n\tdef __del__(self):\n\t\tself.h.close()\n"),
-    ("pf007 nested class", "def f():\n    class R:\n        def __del__(self):\n            pass\n    return R\n"),
+    (
+        "pf007 only method with docstring",
+        "class R:\n    \"\"\"Doc.\"\"\"\n    def __del__(self):\n        self.h.close()\n",
+    ),
+    (
+        "pf007 tabs",
+        "class R:\n\tdef __init__(self):\n\t\tself.h = None\n\n\tdef __del__(self):\n\t\tself.h.close()\n",
+    ),
+    (
+        "pf007 nested class",
+        "def f():\n    class R:\n        def __del__(self):\n            pass\n    return R\n",
+    ),
     // Found by the fuzzer: code inserted after a line ending in `\` joins it.
-    ("pf007 comment continuing a backslash line", "class C:\n    def open(self):\n        self.h = 1\n\\\n    # Release.\n    def __del__(self):\n        self.h = None\n"),
-    ("pf007 continued line right above", "class C:\n    x = 1 + \\\n    2\n    def __del__(self):\n        self.h = None\n"),
-    ("pf003 import after a docstring continued by a backslash", "\"\"\"Doc.\"\"\"\\\n# c\ntry:\n    x = 1\nexcept Exception:\n    pass\n"),
+    (
+        "pf007 comment continuing a backslash line",
+        "class C:\n    def open(self):\n        self.h = 1\n\\\n    # Release.\n    def __del__(self):\n        self.h = None\n",
+    ),
+    (
+        "pf007 continued line right above",
+        "class C:\n    x = 1 + \\\n    2\n    def __del__(self):\n        self.h = None\n",
+    ),
+    (
+        "pf003 import after a docstring continued by a backslash",
+        "\"\"\"Doc.\"\"\"\\\n# c\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
+    ),
     ("pf001 body starting with a backslash", "def f(a=[]):\n    \\\n    return a\n"),
-    ("pf008 continued line inside the block", "def g(p):\n    f = open(p)\n    d = f.read() + \\\n    ''\n    f.close()\n    return d\n"),
+    (
+        "pf008 continued line inside the block",
+        "def g(p):\n    f = open(p)\n    d = f.read() + \\\n    ''\n    f.close()\n    return d\n",
+    ),
     // PF008 open-without-with.
-    ("pf008 one-liners with semicolons", "def f(p):\n    fh = open(p); data = fh.read(); fh.close()\n    return data\n"),
-    ("pf008 in an else clause", "def f(p, q):\n    if q:\n        pass\n    else:\n        fh = open(p)\n        data = fh.read()\n        fh.close()\n        return data\n"),
-    ("pf008 comment between", "def f(p):\n    fh = open(p)\n    # read it all\n    data = fh.read()\n    fh.close()\n    return data\n"),
+    (
+        "pf008 one-liners with semicolons",
+        "def f(p):\n    fh = open(p); data = fh.read(); fh.close()\n    return data\n",
+    ),
+    (
+        "pf008 in an else clause",
+        "def f(p, q):\n    if q:\n        pass\n    else:\n        fh = open(p)\n        data = fh.read()\n        fh.close()\n        return data\n",
+    ),
+    (
+        "pf008 comment between",
+        "def f(p):\n    fh = open(p)\n    # read it all\n    data = fh.read()\n    fh.close()\n    return data\n",
+    ),
     ("pf008 module level", "fh = open(__file__)\ndata = fh.read()\nfh.close()\n"),
     // PF100 unused-suppression: removing a comment must not remove code.
     ("pf100 noqa after code", "x = 1  # noqa: PF001\n"),
@@ -96,7 +195,11 @@ fn settings() -> Settings {
 fn every_case_compiles_before_so_the_test_means_something() {
     let python = python();
     for (case, source) in CASES {
-        assert_eq!(python.compile(case, source.as_bytes()), Ok(Verdict::Compiles), "{case}: not valid Python");
+        assert_eq!(
+            python.compile(case, source.as_bytes()),
+            Ok(Verdict::Compiles),
+            "{case}: not valid Python"
+        );
     }
 }
 
@@ -106,15 +209,32 @@ fn every_fix_kind_compiles_under_cpython_and_settles() {
     let settings = settings();
     let mut fixed_cases = 0;
     for (case, source) in CASES {
-        let report = engine::process(source, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe))
-            .unwrap_or_else(|err| panic!("{case}: {err}"));
+        let report = engine::process(
+            source,
+            "case.py",
+            REGISTRY.select_all(),
+            &settings,
+            Some(Applicability::Unsafe),
+        )
+        .unwrap_or_else(|err| panic!("{case}: {err}"));
         let Some(fixed) = report.fixed else { continue };
         fixed_cases += 1;
         let verdict = python.compile(case, fixed.as_bytes()).unwrap();
         assert_eq!(verdict, Verdict::Compiles, "{case}: the fixed text does not compile:\n{fixed}");
-        let again = engine::process(&fixed, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe)).unwrap();
+        let again = engine::process(
+            &fixed,
+            "case.py",
+            REGISTRY.select_all(),
+            &settings,
+            Some(Applicability::Unsafe),
+        )
+        .unwrap();
         assert!(again.fixed.is_none(), "{case}: a second run changed it again:\n{fixed}");
     }
     // Most cases exist to be fixed; if none were, the rules stopped firing.
-    assert!(fixed_cases * 4 > CASES.len() * 3, "only {fixed_cases} of {} cases were fixed", CASES.len());
+    assert!(
+        fixed_cases * 4 > CASES.len() * 3,
+        "only {fixed_cases} of {} cases were fixed",
+        CASES.len()
+    );
 }

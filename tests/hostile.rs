@@ -26,7 +26,8 @@ fn assert_skipped(bytes: &[u8], reason: &str) {
     fs::write(&bad, bytes).unwrap();
     let before = mtime(&bad);
     let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "."]);
-    let errors: Vec<String> = stderr(&output).lines().filter(|l| l.contains(": error: ")).map(String::from).collect();
+    let errors: Vec<String> =
+        stderr(&output).lines().filter(|l| l.contains(": error: ")).map(String::from).collect();
     assert_eq!(errors, vec![format!("bad.py: error: {reason}")]);
     assert_eq!(code(&output), 2);
     assert_eq!(fs::read(&bad).unwrap(), bytes, "a skipped file was modified");
@@ -48,9 +49,14 @@ fn fixed_bytes(bytes: &[u8]) -> Vec<u8> {
 fn assert_survives(source: &str) -> i32 {
     let dir = project(&[("deep.py", source)]);
     let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "deep.py"]);
-    let status = output.status.code().unwrap_or_else(|| panic!("killed by a signal: {}", stderr(&output)));
+    let status =
+        output.status.code().unwrap_or_else(|| panic!("killed by a signal: {}", stderr(&output)));
     assert!(status <= 2, "{status}: {}", stderr(&output));
-    assert!(!stderr(&output).contains("panicked") && !stderr(&output).contains("internal error"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("panicked") && !stderr(&output).contains("internal error"),
+        "{}",
+        stderr(&output)
+    );
     status
 }
 
@@ -60,18 +66,36 @@ fn syntax_errors_are_skipped() {
     // tree-sitter reads `builtins.` + newline + `other` as one attribute;
     // CPython rejects the dangling dot (found by the fuzzer: PF001 split
     // the one-line body and the file no longer parsed).
-    assert_skipped(b"def typo(x=[]):builtins.\nother = 2\n", "syntax error at line 1, column 24; skipped");
+    assert_skipped(
+        b"def typo(x=[]):builtins.\nother = 2\n",
+        "syntax error at line 1, column 24; skipped",
+    );
 }
 
 #[test]
 fn indentation_cpython_rejects_is_a_syntax_error() {
     // tree-sitter parses all of these; CPython raises IndentationError, and
     // the fuzzer found a fix that turned one into a file tree-sitter rejects.
-    assert_skipped(b"def f(x=[]):\n   a = 1\n    return x\n", "syntax error at line 3, column 5; skipped");
-    assert_skipped(b"x = 1\n    y = 2\ndef f(x=[]):\n    return x\n", "syntax error at line 2, column 5; skipped");
-    assert_skipped(b"def f(x=[]):\n        a = 1\n    return x\n", "syntax error at line 3, column 5; skipped");
-    assert_skipped(b"  x = 1\ndef f(x=[]):\n    return x\n", "syntax error at line 1, column 3; skipped");
-    assert_skipped(b"if x: pass\n    y = 1\ndef f(x=[]):\n    return x\n", "syntax error at line 2, column 5; skipped");
+    assert_skipped(
+        b"def f(x=[]):\n   a = 1\n    return x\n",
+        "syntax error at line 3, column 5; skipped",
+    );
+    assert_skipped(
+        b"x = 1\n    y = 2\ndef f(x=[]):\n    return x\n",
+        "syntax error at line 2, column 5; skipped",
+    );
+    assert_skipped(
+        b"def f(x=[]):\n        a = 1\n    return x\n",
+        "syntax error at line 3, column 5; skipped",
+    );
+    assert_skipped(
+        b"  x = 1\ndef f(x=[]):\n    return x\n",
+        "syntax error at line 1, column 3; skipped",
+    );
+    assert_skipped(
+        b"if x: pass\n    y = 1\ndef f(x=[]):\n    return x\n",
+        "syntax error at line 2, column 5; skipped",
+    );
 }
 
 #[test]
@@ -79,11 +103,26 @@ fn invisible_characters_cpython_rejects_are_a_syntax_error() {
     // tree-sitter's grammar takes these for spaces; CPython raises "invalid
     // non-printable character". A BOM at the start and any of them inside
     // a string or a comment are fine.
-    assert_skipped("def f(x=[]):\n    return x\n\u{feff}y = 1\n".as_bytes(), "syntax error at line 3, column 1; skipped");
-    assert_skipped("def f(x=[]):\n    return x\ny = 1 \u{feff}+ 2\n".as_bytes(), "syntax error at line 3, column 7; skipped");
-    assert_skipped("def f(x=[]):\n    return x\ny = 1\u{a0}+ 2\n".as_bytes(), "syntax error at line 3, column 6; skipped");
-    assert_skipped("def f(x=[]):\n    return x\ny\u{200b}z = 1\n".as_bytes(), "syntax error at line 3, column 2; skipped");
-    let dir = project(&[("fine.py", "\u{feff}def f(x=[]):\n    return x\ny = '\u{feff}\u{a0}'  # \u{200b}\n")]);
+    assert_skipped(
+        "def f(x=[]):\n    return x\n\u{feff}y = 1\n".as_bytes(),
+        "syntax error at line 3, column 1; skipped",
+    );
+    assert_skipped(
+        "def f(x=[]):\n    return x\ny = 1 \u{feff}+ 2\n".as_bytes(),
+        "syntax error at line 3, column 7; skipped",
+    );
+    assert_skipped(
+        "def f(x=[]):\n    return x\ny = 1\u{a0}+ 2\n".as_bytes(),
+        "syntax error at line 3, column 6; skipped",
+    );
+    assert_skipped(
+        "def f(x=[]):\n    return x\ny\u{200b}z = 1\n".as_bytes(),
+        "syntax error at line 3, column 2; skipped",
+    );
+    let dir = project(&[(
+        "fine.py",
+        "\u{feff}def f(x=[]):\n    return x\ny = '\u{feff}\u{a0}'  # \u{200b}\n",
+    )]);
     let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(read(dir.path(), "fine.py").contains("if x is None:"));
@@ -91,13 +130,24 @@ fn invisible_characters_cpython_rejects_are_a_syntax_error() {
 
 #[test]
 fn python_2_files_are_skipped() {
-    assert_skipped(b"def f(a=[]):\n    print \"x\", a\n", "Python 2 syntax (print statement) at line 2; skipped");
+    assert_skipped(
+        b"def f(a=[]):\n    print \"x\", a\n",
+        "Python 2 syntax (print statement) at line 2; skipped",
+    );
     assert_skipped(b"x = `1`\n", "Python 2 syntax (backquotes) at line 1; skipped");
-    for source in [&b"try:\n    pass\nexcept E, e:\n    pass\n"[..], b"if 1 <> 2:\n    pass\n", b"x = 0777\n", b"exec \"x = 1\"\n"] {
+    for source in [
+        &b"try:\n    pass\nexcept E, e:\n    pass\n"[..],
+        b"if 1 <> 2:\n    pass\n",
+        b"x = 0777\n",
+        b"exec \"x = 1\"\n",
+    ] {
         let dir = project(&[("py2.py", std::str::from_utf8(source).unwrap())]);
         let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "py2.py"]);
         assert_eq!(code(&output), 2, "{}", String::from_utf8_lossy(source));
-        assert!(stderr(&output).starts_with("py2.py: error: ") && stderr(&output).trim_end().ends_with("skipped"));
+        assert!(
+            stderr(&output).starts_with("py2.py: error: ")
+                && stderr(&output).trim_end().ends_with("skipped")
+        );
         assert_eq!(read(dir.path(), "py2.py").as_bytes(), source);
     }
 }
@@ -140,7 +190,10 @@ fn nul_bytes_and_binary_files_are_skipped() {
     assert_skipped(b"x = 1\0\n", "contains a NUL byte at offset 5 (binary file?); skipped");
     let binary: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     let offset = binary.iter().position(|&b| b == 0).unwrap();
-    assert_skipped(&binary, &format!("contains a NUL byte at offset {offset} (binary file?); skipped"));
+    assert_skipped(
+        &binary,
+        &format!("contains a NUL byte at offset {offset} (binary file?); skipped"),
+    );
 }
 
 #[test]
@@ -178,13 +231,21 @@ fn deep_nesting_does_not_overflow_the_stack() {
     for depth in 0..1000 {
         blocks.push_str(&format!("{}if x{depth}:\n", " ".repeat(depth)));
     }
-    blocks.push_str(&format!("{}def g(a=[]):\n{}    return lambda: a\n", " ".repeat(1000), " ".repeat(1000)));
+    blocks.push_str(&format!(
+        "{}def g(a=[]):\n{}    return lambda: a\n",
+        " ".repeat(1000),
+        " ".repeat(1000)
+    ));
     assert_survives(&blocks);
     let mut defs = String::new();
     for depth in 0..1000 {
         defs.push_str(&format!("{}def f{depth}(a=[]):\n", "\t".repeat(depth)));
     }
-    defs.push_str(&format!("{}for i in a:\n{}\tyield lambda: i\n", "\t".repeat(1000), "\t".repeat(1000)));
+    defs.push_str(&format!(
+        "{}for i in a:\n{}\tyield lambda: i\n",
+        "\t".repeat(1000),
+        "\t".repeat(1000)
+    ));
     assert_survives(&defs);
     assert_survives(&format!("x = 1{}\n", " + 1".repeat(100_000)));
     assert_survives(&format!("x = a{}\n", ".b".repeat(50_000)));
@@ -231,7 +292,10 @@ fn symbolic_link_loops_are_reported_or_not_followed() {
     // Named explicitly: one clear line.
     let output = pyfix(dir.path(), &["a.py", "good.py"]);
     assert_eq!(code(&output), 2);
-    assert_eq!(stderr(&output).trim_end(), "a.py: error: cannot read file: Too many levels of symbolic links");
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "a.py: error: cannot read file: Too many levels of symbolic links"
+    );
 }
 
 #[test]
@@ -243,7 +307,9 @@ fn a_read_only_file_is_not_replaced() {
     let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(code(&output), 2);
     assert!(
-        stderr(&output).contains("locked.py: error: cannot write file: the file is read-only; file left unchanged"),
+        stderr(&output).contains(
+            "locked.py: error: cannot write file: the file is read-only; file left unchanged"
+        ),
         "{}",
         stderr(&output)
     );
@@ -261,6 +327,9 @@ fn a_fifo_named_py_does_not_hang_the_run() {
     assert!(status.success());
     let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "pipe.py", "good.py"]);
     assert_eq!(code(&output), 2);
-    assert_eq!(stderr(&output).trim_end(), "pipe.py: error: not a regular file (a FIFO or a device?); skipped");
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "pipe.py: error: not a regular file (a FIFO or a device?); skipped"
+    );
     assert_eq!(read(dir.path(), "good.py"), FIXED);
 }

@@ -83,7 +83,10 @@ fn sarif_validates_against_the_schema() {
                   errors = list(jsonschema.Draft7Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
                   for error in errors: print(list(error.path), error.message)\n\
                   sys.exit(1 if errors else 0)\n";
-    let has_jsonschema = Command::new(&python).args(["-c", "import jsonschema"]).output().is_ok_and(|o| o.status.success());
+    let has_jsonschema = Command::new(&python)
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !has_jsonschema {
         assert!(
             std::env::var_os("PYFIX_REQUIRE_JSONSCHEMA").is_none(),
@@ -92,7 +95,8 @@ fn sarif_validates_against_the_schema() {
         eprintln!("note: `{python} -c 'import jsonschema'` fails; SARIF schema validation skipped");
         return;
     }
-    let validation = Command::new(&python).arg("-c").arg(script).arg(&schema).arg(&log_file).output().unwrap();
+    let validation =
+        Command::new(&python).arg("-c").arg(script).arg(&schema).arg(&log_file).output().unwrap();
     assert!(
         validation.status.success(),
         "the SARIF log does not validate:\n{}{}",
@@ -107,11 +111,17 @@ fn statistics_count_findings_per_rule() {
     let out = pyfix(dir.path(), &["--statistics", "--unsafe-fixes"]);
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
-    assert!(text.starts_with("3\tPF001\t[*] mutable-default\n1\tPF100\t[*] unused-suppression\n"), "{text}");
+    assert!(
+        text.starts_with("3\tPF001\t[*] mutable-default\n1\tPF100\t[*] unused-suppression\n"),
+        "{text}"
+    );
     assert!(!text.contains("a.py"), "{text}");
     let out = pyfix(dir.path(), &["--statistics", "--output-format", "json"]);
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rows[0], serde_json::json!({"code": "PF001", "name": "mutable-default", "count": 3, "fixable": false}));
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"code": "PF001", "name": "mutable-default", "count": 3, "fixable": false})
+    );
 }
 
 #[test]
@@ -135,7 +145,11 @@ fn exit_status_flags() {
     let out = pyfix(dir.path(), &["--write", "--unsafe-fixes", "--exit-non-zero-on-fix"]);
     assert_eq!(code(&out), 1, "a file was fixed");
     assert_eq!(read(dir.path(), "a.py"), FIXED);
-    assert_eq!(code(&pyfix(dir.path(), &["--write", "--exit-non-zero-on-fix"])), 0, "nothing left to fix");
+    assert_eq!(
+        code(&pyfix(dir.path(), &["--write", "--exit-non-zero-on-fix"])),
+        0,
+        "nothing left to fix"
+    );
     // Errors still give 2.
     write(dir.path(), "broken.py", "def f(:\n");
     assert_eq!(code(&pyfix(dir.path(), &["--exit-zero"])), 2);
@@ -162,7 +176,10 @@ fn full_format_shows_the_source_and_the_fix() {
     let out = pyfix(dir.path(), &["--output-format", "full", "--unsafe-fixes"]);
     let text = stdout(&out);
     assert!(text.starts_with("a.py:1:21: PF001 [*] `items`"), "{text}");
-    assert!(text.contains("1 | def add(item, items=[]):\n  |                     ^^ PF001\n"), "{text}");
+    assert!(
+        text.contains("1 | def add(item, items=[]):\n  |                     ^^ PF001\n"),
+        "{text}"
+    );
     assert!(text.contains("= unsafe fix (applied with `--unsafe-fixes`):"), "{text}");
     assert!(text.contains("+def add(item, items=None):"), "{text}");
 }
@@ -184,7 +201,8 @@ fn colour_only_when_asked_or_on_a_terminal() {
 #[test]
 fn no_progress_bar_in_a_pipe() {
     let files: Vec<(String, &str)> = (0..300).map(|i| (format!("m{i:03}.py"), BUGGY)).collect();
-    let files: Vec<(&str, &str)> = files.iter().map(|(name, text)| (name.as_str(), *text)).collect();
+    let files: Vec<(&str, &str)> =
+        files.iter().map(|(name, text)| (name.as_str(), *text)).collect();
     let dir = project(&files);
     let out = pyfix(dir.path(), &["--diff", "--unsafe-fixes"]);
     assert_eq!(code(&out), 1);

@@ -11,11 +11,11 @@ use std::process::Command;
 
 use pyfix::engine::{Prefilter, process_with};
 use pyfix::rule::Applicability;
-use rayon::prelude::*;
-use pyfix::syntax::scan::scan;
 use pyfix::rule::settings::Settings;
 use pyfix::rule::{FileInfo, Transform};
+use pyfix::syntax::scan::scan;
 use pyfix::transforms::{ALL, REGISTRY};
+use rayon::prelude::*;
 
 fn stdlib() -> PathBuf {
     let output = Command::new("python3")
@@ -63,11 +63,24 @@ fn a_rule_ruled_out_by_its_prefilter_finds_nothing() {
         }
         checked += 1;
         skipped_rule_runs += ruled_out.len();
-        let Ok(report) = process_with(&source, &file_name, REGISTRY.selection(&ruled_out), &settings, None, Prefilter::Off) else {
+        let Ok(report) = process_with(
+            &source,
+            &file_name,
+            REGISTRY.selection(&ruled_out),
+            &settings,
+            None,
+            Prefilter::Off,
+        ) else {
             continue; // a file tree-sitter cannot parse has no findings to miss
         };
         for finding in report.findings {
-            misses.push(format!("{}:{}: {} {}", path.display(), finding.line, finding.code, finding.message));
+            misses.push(format!(
+                "{}:{}: {} {}",
+                path.display(),
+                finding.line,
+                finding.code,
+                finding.message
+            ));
         }
     }
     assert!(checked > 1000, "expected the stdlib, checked {checked} files");
@@ -83,14 +96,19 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
         .par_iter()
         .flat_map_iter(|path| {
             let source = fs::read_to_string(path).unwrap_or_default();
-            let name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
+            let name =
+                path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
             [None, Some(Applicability::Unsafe)].into_iter().filter_map(move |apply| {
                 common::skeletons_differ(&source, &name, &Settings::default(), apply)
                     .map(|_| format!("{} ({apply:?})", path.display()))
             })
         })
         .collect();
-    assert!(differences.is_empty(), "skeletons and whole parses differ on:\n{}", differences.join("\n"));
+    assert!(
+        differences.is_empty(),
+        "skeletons and whole parses differ on:\n{}",
+        differences.join("\n")
+    );
 }
 
 /// A skeleton that blanks the method before `__del__` must not make the
@@ -100,10 +118,24 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
 fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
     let source = "def helper(a):\n    value = a * 2\n    return value\n\n\nclass Leaky:\n    def read(self):\n        data = self.handle.read()\n        data = data.strip()\n        return data\n    def __del__(self):\n        self.handle.release()\n";
     let settings = Settings::default();
-    let whole = process_with(source, "leaky.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
+    let whole = process_with(
+        source,
+        "leaky.py",
+        REGISTRY.select_all(),
+        &settings,
+        Some(Applicability::Unsafe),
+        Prefilter::Off,
+    )
+    .expect("it parses");
     let fixed = whole.fixed.as_deref().expect("PF007 fixes the class");
-    assert!(fixed.contains("        return data\n    def __enter__(self):\n"), "no blank line added:\n{fixed}");
-    assert_eq!(common::skeletons_differ(source, "leaky.py", &settings, Some(Applicability::Unsafe)), None);
+    assert!(
+        fixed.contains("        return data\n    def __enter__(self):\n"),
+        "no blank line added:\n{fixed}"
+    );
+    assert_eq!(
+        common::skeletons_differ(source, "leaky.py", &settings, Some(Applicability::Unsafe)),
+        None
+    );
 }
 
 /// PF005 must see every use of another import of the same package: in
@@ -115,7 +147,18 @@ fn eager_cli_import_sees_the_package_reached_through_another_import() {
                   def draw():\n    return plt.plot()\n\ndef style():\n    return mpl.pyplot.figure()\n\n\
                   if __name__ == '__main__':\n    draw()\n";
     let settings = Settings::default();
-    let whole = process_with(source, "cli.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe), Prefilter::Off).expect("it parses");
+    let whole = process_with(
+        source,
+        "cli.py",
+        REGISTRY.select_all(),
+        &settings,
+        Some(Applicability::Unsafe),
+        Prefilter::Off,
+    )
+    .expect("it parses");
     assert!(whole.fixes.is_empty(), "the import must stay: {:?}", whole.fixed);
-    assert_eq!(common::skeletons_differ(source, "cli.py", &settings, Some(Applicability::Unsafe)), None);
+    assert_eq!(
+        common::skeletons_differ(source, "cli.py", &settings, Some(Applicability::Unsafe)),
+        None
+    );
 }

@@ -14,13 +14,13 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
+use pyfix::cli::verify::{Verdict, Verifier};
 use pyfix::engine::{self, run_rules};
 use pyfix::error::FileError;
 use pyfix::rule::Applicability;
-use pyfix::syntax::module::Module;
 use pyfix::rule::settings::Settings;
+use pyfix::syntax::module::Module;
 use pyfix::transforms::REGISTRY;
-use pyfix::cli::verify::{Verdict, Verifier};
 
 /// One CPython for every case of the run.
 fn python() -> &'static Verifier {
@@ -61,8 +61,14 @@ const CLI_HEAD: &str = "import argparse\nimport json as j\n";
 const CLI_TAIL: &str = "def main():\n>return j.dumps(argparse.ArgumentParser().parse_args().__dict__)\nif __name__ == \"__main__\":\n>main()";
 
 /// Blocks a pattern may be nested in.
-const WRAPPERS: &[&str] =
-    &["if flag:", "for item in things:", "while running:", "class Holder:", "def outer():", "with context() as c:"];
+const WRAPPERS: &[&str] = &[
+    "if flag:",
+    "for item in things:",
+    "while running:",
+    "class Holder:",
+    "def outer():",
+    "with context() as c:",
+];
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -88,7 +94,13 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         prop::collection::vec(block, 1..6),
     )
-        .prop_map(|(indent, newline, bom, cli, blocks)| Case { indent, newline, bom, cli, blocks })
+        .prop_map(|(indent, newline, bom, cli, blocks)| Case {
+            indent,
+            newline,
+            bom,
+            cli,
+            blocks,
+        })
 }
 
 fn render_lines(text: &str, depth: usize, indent: &str, comment: bool, out: &mut Vec<String>) {
@@ -160,7 +172,13 @@ fn segments(source: &str) -> Vec<(usize, &str)> {
 fn check(source: &str) -> Result<(), String> {
     let settings = settings();
     same_as_whole_parses(source, &settings)?;
-    let report = match engine::process(source, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe)) {
+    let report = match engine::process(
+        source,
+        "case.py",
+        REGISTRY.select_all(),
+        &settings,
+        Some(Applicability::Unsafe),
+    ) {
         Ok(report) => report,
         Err(FileError::Internal(message)) => return Err(format!("internal error: {message}")),
         Err(_) => return Ok(()), // A syntax error or Python 2: skipped, which is right.
@@ -169,8 +187,14 @@ fn check(source: &str) -> Result<(), String> {
     if compiles(source) && !compiles(&fixed) {
         return Err(format!("the fixed text does not compile:\n{fixed}"));
     }
-    let again = engine::process(&fixed, "case.py", REGISTRY.select_all(), &settings, Some(Applicability::Unsafe))
-        .map_err(|err| format!("second run: {err}"))?;
+    let again = engine::process(
+        &fixed,
+        "case.py",
+        REGISTRY.select_all(),
+        &settings,
+        Some(Applicability::Unsafe),
+    )
+    .map_err(|err| format!("second run: {err}"))?;
     if let Some(twice) = again.fixed {
         return Err(format!("not idempotent: first\n{fixed}\nthen\n{twice}"));
     }
@@ -181,7 +205,10 @@ fn check(source: &str) -> Result<(), String> {
 /// not (a syntax error in a body no rule needs may go unseen when nothing
 /// is fixed).
 fn same_as_whole_parses(source: &str, settings: &Settings) -> Result<(), String> {
-    match [None, Some(Applicability::Unsafe)].into_iter().find_map(|apply| common::skeletons_differ(source, "case.py", settings, apply)) {
+    match [None, Some(Applicability::Unsafe)]
+        .into_iter()
+        .find_map(|apply| common::skeletons_differ(source, "case.py", settings, apply))
+    {
         Some(difference) => Err(difference),
         None => Ok(()),
     }
@@ -192,7 +219,8 @@ fn same_as_whole_parses(source: &str, settings: &Settings) -> Result<(), String>
 fn untouched_lines_kept(source: &str, fixed: &str, settings: &Settings) -> Result<(), String> {
     // As the engine does: a file whose lines end in bare CRs is parsed with
     // LFs in their place (same length, so the edit ranges hold).
-    let parsed = if source.contains('\n') { source.to_string() } else { source.replace('\r', "\n") };
+    let parsed =
+        if source.contains('\n') { source.to_string() } else { source.replace('\r', "\n") };
     let module = Module::parse(&parsed, "case.py").map_err(|err| err.to_string())?;
     let edits: Vec<std::ops::Range<usize>> = run_rules(&module, REGISTRY.select_all(), settings)
         .into_iter()
@@ -209,7 +237,11 @@ fn untouched_lines_kept(source: &str, fixed: &str, settings: &Settings) -> Resul
         }
         match rest.find(line) {
             Some(at) => rest = &rest[at + line.len()..],
-            None => return Err(format!("untouched line {line:?} (at byte {start}) is gone or reordered:\n{fixed}")),
+            None => {
+                return Err(format!(
+                    "untouched line {line:?} (at byte {start}) is gone or reordered:\n{fixed}"
+                ));
+            }
         }
     }
     Ok(())
@@ -218,10 +250,65 @@ fn untouched_lines_kept(source: &str, fixed: &str, settings: &Settings) -> Resul
 /// Fragments of Python for token soup: keywords, brackets, quotes, line
 /// breaks and indentation in any order.
 const TOKENS: &[&str] = &[
-    "def ", "class ", "lambda", ":", "(", ")", "[", "]", "{", "}", "=", "[]", "{}", ",", "*", "**", "/", "\"", "'",
-    "\"\"\"", "#", "\n", "\r\n", "\r", "    ", "\t", "\x0c", "\\\n", "try:", "except", "except:", "finally:", "for ",
-    " in ", "if ", "else:", "with ", "open(", ".close()", "__del__", "__main__", "import ", "from ", "pass", "return",
-    "yield", "await ", "async ", "logging.error(", "x", "i", "self", "@", "->", ";", "f\"{", "0", "\u{feff}", "é",
+    "def ",
+    "class ",
+    "lambda",
+    ":",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "=",
+    "[]",
+    "{}",
+    ",",
+    "*",
+    "**",
+    "/",
+    "\"",
+    "'",
+    "\"\"\"",
+    "#",
+    "\n",
+    "\r\n",
+    "\r",
+    "    ",
+    "\t",
+    "\x0c",
+    "\\\n",
+    "try:",
+    "except",
+    "except:",
+    "finally:",
+    "for ",
+    " in ",
+    "if ",
+    "else:",
+    "with ",
+    "open(",
+    ".close()",
+    "__del__",
+    "__main__",
+    "import ",
+    "from ",
+    "pass",
+    "return",
+    "yield",
+    "await ",
+    "async ",
+    "logging.error(",
+    "x",
+    "i",
+    "self",
+    "@",
+    "->",
+    ";",
+    "f\"{",
+    "0",
+    "\u{feff}",
+    "é",
 ];
 
 proptest! {

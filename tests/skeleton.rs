@@ -25,10 +25,13 @@ fn skeleton_of(source: &str) -> String {
 
 #[test]
 fn only_long_blanks_are_skipped_and_at_most_max_skipped_of_them() {
-    let long_body = format!("    total = 0\n{}    return total\n", "    total += len(str(total))\n".repeat(12));
+    let long_body =
+        format!("    total = 0\n{}    return total\n", "    total += len(str(total))\n".repeat(12));
     let mut source = String::from("def loud(x=[]):\n    return x\n\n");
     for index in 0..MAX_SKIPPED + 10 {
-        source.push_str(&format!("def long_{index}(a):\n{long_body}\ndef short_{index}(a):\n    return a\n\n"));
+        source.push_str(&format!(
+            "def long_{index}(a):\n{long_body}\ndef short_{index}(a):\n    return a\n\n"
+        ));
     }
     let Plan::Skeleton(skeleton) = plan_of(&source) else { panic!("expected a skeleton") };
     assert_eq!(skeleton.skipped.len(), MAX_SKIPPED);
@@ -77,7 +80,8 @@ fn a_body_declaring_a_global_is_kept() {
 
 #[test]
 fn a_body_with_a_suppression_comment_is_kept_for_the_rule_that_judges_them() {
-    let source = "def quiet():\n    a = 1  # noqa: PF001\n    return a\n\ndef f(x=[]):\n    return x\n";
+    let source =
+        "def quiet():\n    a = 1  # noqa: PF001\n    return a\n\ndef f(x=[]):\n    return x\n";
     assert!(matches!(plan_of(source), Plan::Whole(_)));
 }
 
@@ -104,10 +108,16 @@ fn del_cleanup_keeps_the_bodies_that_relate_classes() {
                   def quiet():\n    return 1\n\n\
                   class Leaky(Base):\n    def read(self):\n        return 2\n\n    def __del__(self):\n        self.handle.release()\n";
     let skeleton = skeleton_of(source);
-    assert!(skeleton.contains("class Base:\n    def close(self):\n        ...  "), "a base's methods are listed");
+    assert!(
+        skeleton.contains("class Base:\n    def close(self):\n        ...  "),
+        "a base's methods are listed"
+    );
     assert!(skeleton.contains("    class Made(Base):\n"), "a class defined in a function is kept");
     assert!(!skeleton.contains("return 1"), "an unrelated function is blanked");
-    assert!(skeleton.contains("    def read(self):\n        ...   "), "a method that names nothing related is blanked");
+    assert!(
+        skeleton.contains("    def read(self):\n        ...   "),
+        "a method that names nothing related is blanked"
+    );
     assert!(skeleton.contains("        self.handle.release()\n"), "__del__ itself is kept");
 }
 

@@ -50,7 +50,11 @@ const TREE_SITTER_GAPS: &[&str] = &[
 ];
 
 fn pyfix(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pyfix")).args(args).current_dir(dir).output().expect("pyfix runs")
+    Command::new(env!("CARGO_BIN_EXE_pyfix"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("pyfix runs")
 }
 
 #[test]
@@ -61,14 +65,16 @@ fn stdlib_still_compiles_after_every_fix() {
 
     let broken_before: Vec<String> = common::python_compile_errors(&files);
     let broken_path = |line: &String| line.split(": ").next().unwrap_or_default().to_string();
-    let broken_before: std::collections::HashSet<String> = broken_before.iter().map(broken_path).collect();
+    let broken_before: std::collections::HashSet<String> =
+        broken_before.iter().map(broken_path).collect();
 
     let out = pyfix(copy.path(), &["--write", "--unsafe-fixes", "."]);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(matches!(out.status.code(), Some(0..=2)), "{stderr}");
     assert!(!stderr.contains("internal error"), "internal errors:\n{stderr}");
-    let fixed_line = stdout.lines().find(|line| line.starts_with("Fixed")).unwrap_or("nothing fixed");
+    let fixed_line =
+        stdout.lines().find(|line| line.starts_with("Fixed")).unwrap_or("nothing fixed");
     eprintln!("stdlib: {} files; {fixed_line}", files.len());
     // A file pyfix refused must be one that CPython refuses too, or one it
     // cannot read as UTF-8.
@@ -90,5 +96,9 @@ fn stdlib_still_compiles_after_every_fix() {
 
     let again = pyfix(copy.path(), &["--diff", "--unsafe-fixes", "."]);
     let diff = String::from_utf8_lossy(&again.stdout);
-    assert!(diff.is_empty(), "a second run still changes files:\n{}", &diff[..diff.len().min(4000)]);
+    assert!(
+        diff.is_empty(),
+        "a second run still changes files:\n{}",
+        &diff[..diff.len().min(4000)]
+    );
 }

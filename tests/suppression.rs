@@ -10,9 +10,15 @@ fn a_suppressed_finding_is_neither_reported_nor_fixed() {
     let files = [
         ("noqa.py", "def add(item, items=[]):  # noqa: PF001\n    return items\n"),
         ("bare_noqa.py", "def add(item, items=[]):  # noqa\n    return items\n"),
-        ("by_name.py", "def add(item, items=[]):  # pyfix: ignore[mutable-default]\n    return items\n"),
+        (
+            "by_name.py",
+            "def add(item, items=[]):  # pyfix: ignore[mutable-default]\n    return items\n",
+        ),
         ("bare.py", "def add(item, items=[]):  # pyfix: ignore\n    return items\n"),
-        ("whole.py", "#!/usr/bin/env python3\n# pyfix: ignore-file\ndef add(item, items=[]):\n    return items\n"),
+        (
+            "whole.py",
+            "#!/usr/bin/env python3\n# pyfix: ignore-file\ndef add(item, items=[]):\n    return items\n",
+        ),
         ("other_code.py", "def add(item, items=[]):  # noqa: E501\n    return items\n"),
     ];
     let dir = project(&files);
@@ -21,7 +27,10 @@ fn a_suppressed_finding_is_neither_reported_nor_fixed() {
     for (name, text) in &files[..5] {
         assert_eq!(read(dir.path(), name), *text, "{name} must be left alone");
     }
-    assert!(read(dir.path(), "other_code.py").contains("items=None"), "another tool's code suppresses nothing");
+    assert!(
+        read(dir.path(), "other_code.py").contains("items=None"),
+        "another tool's code suppresses nothing"
+    );
 }
 
 #[test]
@@ -42,11 +51,20 @@ fn unused_suppressions_are_reported_and_removed_by_a_safe_fix() {
     let out = pyfix(dir.path(), &[]);
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
-    assert!(text.contains("a.py:1:29: PF100 [*] unused `noqa` directive (unused: `PF001`)"), "{text}");
-    assert!(text.contains("a.py:5:8: PF100 [*] unused `pyfix: ignore` (unknown: `PF999`)"), "{text}");
+    assert!(
+        text.contains("a.py:1:29: PF100 [*] unused `noqa` directive (unused: `PF001`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a.py:5:8: PF100 [*] unused `pyfix: ignore` (unknown: `PF999`)"),
+        "{text}"
+    );
     let out = pyfix(dir.path(), &["--write"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
-    assert_eq!(read(dir.path(), "a.py"), "def add(item, items=None):  # noqa: E501\n    return items\n\n\nx = 1\n");
+    assert_eq!(
+        read(dir.path(), "a.py"),
+        "def add(item, items=None):  # noqa: E501\n    return items\n\n\nx = 1\n"
+    );
 
     // Only the rules that ran are judged.
     let dir = project(&[("a.py", source)]);

@@ -50,11 +50,22 @@ fn a_fixed_file_python_rejects_is_not_written_and_one_interpreter_serves_the_run
     for index in 0..20 {
         write(dir.path(), &format!("ok{index}.py"), BUGGY);
     }
-    write(dir.path(), "bad.py", "# REJECT-ME once fixed\ndef add(item, items=[]):\n    return items\n");
+    write(
+        dir.path(),
+        "bad.py",
+        "# REJECT-ME once fixed\ndef add(item, items=[]):\n    return items\n",
+    );
     let python = fake_python(dir.path());
     let pids = dir.path().join("pids.txt");
-    let env = [("PIDS", pids.to_str().unwrap()), ("REJECT_MARK", "is None:\n        items = []\n    return")];
-    let output = pyfix_env(dir.path(), &["--write", "--unsafe-fixes", "--verify", "--python", &python, "."], &env);
+    let env = [
+        ("PIDS", pids.to_str().unwrap()),
+        ("REJECT_MARK", "is None:\n        items = []\n    return"),
+    ];
+    let output = pyfix_env(
+        dir.path(),
+        &["--write", "--unsafe-fixes", "--verify", "--python", &python, "."],
+        &env,
+    );
 
     assert_eq!(code(&output), 2);
     assert_eq!(
@@ -66,7 +77,11 @@ fn a_fixed_file_python_rejects_is_not_written_and_one_interpreter_serves_the_run
     );
     assert!(read(dir.path(), "bad.py").contains("items=[]"), "the rejected file was written");
     assert_eq!(read(dir.path(), "ok7.py"), FIXED, "the run went on");
-    assert_eq!(fs::read_to_string(&pids).unwrap().lines().count(), 1, "one interpreter for the whole run");
+    assert_eq!(
+        fs::read_to_string(&pids).unwrap().lines().count(),
+        1,
+        "one interpreter for the whole run"
+    );
 }
 
 #[test]
@@ -75,10 +90,18 @@ fn a_rejected_diff_is_not_shown() {
     let python = fake_python(dir.path());
     let pids = dir.path().join("pids.txt");
     let env = [("PIDS", pids.to_str().unwrap()), ("REJECT_MARK", "is None")];
-    let output = pyfix_env(dir.path(), &["--diff", "--unsafe-fixes", "--verify", "--python", &python, "a.py"], &env);
+    let output = pyfix_env(
+        dir.path(),
+        &["--diff", "--unsafe-fixes", "--verify", "--python", &python, "a.py"],
+        &env,
+    );
     assert_eq!(code(&output), 2);
     assert!(!stdout(&output).contains("+++"), "{}", stdout(&output));
-    assert!(stderr(&output).contains("a.py: error: the fixed file does not compile"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a.py: error: the fixed file does not compile"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -90,7 +113,9 @@ fn an_original_python_rejects_is_not_blamed_on_the_fix() {
     assert_eq!(code(&output), 2);
     let message = stderr(&output);
     assert!(
-        message.starts_with("a.py: error: --verify: Python rejects the original file too (SyntaxError: "),
+        message.starts_with(
+            "a.py: error: --verify: Python rejects the original file too (SyntaxError: "
+        ),
         "{message}"
     );
     assert_eq!(read(dir.path(), "a.py"), source);
@@ -99,9 +124,12 @@ fn an_original_python_rejects_is_not_blamed_on_the_fix() {
 #[test]
 fn a_missing_interpreter_stops_the_run_before_any_write() {
     let dir = project(&[("a.py", BUGGY)]);
-    let output = pyfix(dir.path(), &["--write", "--verify", "--python", "/nonexistent/python3", "a.py"]);
+    let output =
+        pyfix(dir.path(), &["--write", "--verify", "--python", "/nonexistent/python3", "a.py"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).starts_with("pyfix: error: --verify cannot start `/nonexistent/python3`"));
+    assert!(
+        stderr(&output).starts_with("pyfix: error: --verify cannot start `/nonexistent/python3`")
+    );
     assert_eq!(read(dir.path(), "a.py"), BUGGY);
 }
 
@@ -110,10 +138,21 @@ fn standard_input_is_verified_too() {
     let dir = project(&[]);
     let python = fake_python(dir.path());
     let pids = dir.path().join("pids.txt");
-    let mut command = support::command(dir.path(), &["--write", "--unsafe-fixes", "--verify", "--python", &python, "-"]);
+    let mut command = support::command(
+        dir.path(),
+        &["--write", "--unsafe-fixes", "--verify", "--python", &python, "-"],
+    );
     command.env("PIDS", &pids).env("REJECT_MARK", "is None");
     let output = support::run_with_stdin(command, BUGGY);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("-: error: the fixed file does not compile"), "{}", stderr(&output));
-    assert_eq!(stdout(&output), BUGGY, "a filter gives its input back unchanged when it cannot fix it");
+    assert!(
+        stderr(&output).contains("-: error: the fixed file does not compile"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        stdout(&output),
+        BUGGY,
+        "a filter gives its input back unchanged when it cannot fix it"
+    );
 }

@@ -35,7 +35,10 @@ fn summary_describes_the_fixes_for_a_pull_request() {
     assert!(summary.contains("### PF001 `mutable-default`: 3 fixes (unsafe)"), "{summary}");
     assert!(summary.contains("### PF100 `unused-suppression`: 1 fix (safe)"), "{summary}");
     // The why comes from the rule's documentation.
-    assert!(summary.contains("A default is evaluated once, when the `def` runs, not at each call."), "{summary}");
+    assert!(
+        summary.contains("A default is evaluated once, when the `def` runs, not at each call."),
+        "{summary}"
+    );
     // Every changed file is listed, and only those.
     let changed = changed_files(dir.path());
     assert_eq!(changed, ["b.py", "pkg/a.py"]);
@@ -46,8 +49,16 @@ fn summary_describes_the_fixes_for_a_pull_request() {
     assert!(summary.contains("| `pkg/a.py` | PF001 × 2 (2 unsafe), PF100 × 1 |"), "{summary}");
     // What a reviewer should check: the unsafe fixes, from "Fix safety".
     let check = summary.split("### What to check").nth(1).expect("a checklist");
-    assert!(check.contains("- [ ] **PF001 `mutable-default`**, 3 unsafe fixes (in `b.py`, `pkg/a.py`): Unsafe."), "{check}");
-    assert!(check.contains("A caller that passes `None` explicitly now gets a fresh default"), "{check}");
+    assert!(
+        check.contains(
+            "- [ ] **PF001 `mutable-default`**, 3 unsafe fixes (in `b.py`, `pkg/a.py`): Unsafe."
+        ),
+        "{check}"
+    );
+    assert!(
+        check.contains("A caller that passes `None` explicitly now gets a fresh default"),
+        "{check}"
+    );
     assert!(!check.contains("PF100"), "safe fixes need no check: {check}");
 }
 
@@ -75,7 +86,9 @@ fn summary_after_diff_and_for_one_rule() {
 
 /// The `entry` of each hook in `.pre-commit-hooks.yaml`, split into words.
 fn hook_entries() -> Vec<(String, Vec<String>)> {
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
+            .unwrap();
     let mut hooks = Vec::new();
     let mut id = None;
     for line in text.lines() {
@@ -92,7 +105,8 @@ fn hook_entries() -> Vec<(String, Vec<String>)> {
 /// Runs a hook as pre-commit does: its entry, the user's `args`, then the
 /// staged files of the types it takes (`types_or: [python, pyi]`).
 fn run_hook(dir: &Path, id: &str, args: &[&str]) -> std::process::Output {
-    let (_, entry) = hook_entries().into_iter().find(|(hook, _)| hook == id).expect("the hook exists");
+    let (_, entry) =
+        hook_entries().into_iter().find(|(hook, _)| hook == id).expect("the hook exists");
     assert_eq!(entry[0], "pyfix");
     let staged = git(dir, &["diff", "--cached", "--name-only", "--diff-filter=ACMR"]);
     let staged: Vec<String> = String::from_utf8_lossy(&staged.stdout)

@@ -69,11 +69,13 @@
 
 use tree_sitter::Node;
 
-use crate::transforms::helpers::except_handler::{always_reraises, body, is_bare, keyword, log_exception_call, only_swallows, prepend_statement};
 use crate::rule::fix::{Edit, Fix};
-use crate::syntax::scan::Scan;
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::scope::builtin_visible_at;
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::scan::Scan;
+use crate::transforms::helpers::except_handler::{
+    always_reraises, body, is_bare, keyword, log_exception_call, only_swallows, prepend_statement,
+};
 
 pub struct BareExcept;
 
@@ -119,11 +121,16 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
     } else {
         catch_exception_fix(context, clause, except, handler_body)
     };
-    Some(Diagnostic { code: META.code, range: except.byte_range(), message: message.to_string(), fix })
+    Some(META.report(except.byte_range(), message).with_fix(fix))
 }
 
 /// `except Exception:`, plus a log call when the handler swallows silently.
-fn catch_exception_fix(context: &Context<'_>, clause: Node<'_>, except: Node<'_>, handler_body: Node<'_>) -> Option<Fix> {
+fn catch_exception_fix(
+    context: &Context<'_>,
+    clause: Node<'_>,
+    except: Node<'_>,
+    handler_body: Node<'_>,
+) -> Option<Fix> {
     let mut edits = vec![catch_all_as(context, clause, except, "Exception")?];
     if only_swallows(handler_body) {
         let call = log_exception_call(context.semantic, clause)?;
@@ -135,6 +142,12 @@ fn catch_exception_fix(context: &Context<'_>, clause: Node<'_>, except: Node<'_>
 
 /// Inserts ` BaseException` or ` Exception` after `except`, unless a local
 /// or module-level name hides the builtin.
-fn catch_all_as(context: &Context<'_>, clause: Node<'_>, except: Node<'_>, builtin: &str) -> Option<Edit> {
-    builtin_visible_at(context.semantic, clause, builtin).then(|| Edit::insert(except.end_byte(), format!(" {builtin}")))
+fn catch_all_as(
+    context: &Context<'_>,
+    clause: Node<'_>,
+    except: Node<'_>,
+    builtin: &str,
+) -> Option<Edit> {
+    builtin_visible_at(context.semantic, clause, builtin)
+        .then(|| Edit::insert(except.end_byte(), format!(" {builtin}")))
 }

@@ -70,11 +70,11 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
-use crate::syntax::walk::is_docstring;
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::block_scope_names;
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
-use crate::semantic::block_scope_names;
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::is_docstring;
 use crate::syntax::walk::{KindName, Walk, any_node, holds_statements, statements, visit};
 use crate::transforms::helpers::calls::{is_method_call_statement, is_name_attribute};
 
@@ -113,7 +113,8 @@ impl Transform for DelCleanup {
         let is_class = tokens.next().is_some_and(|first| view.is(first, "class"));
         let names = if is_class { &RELATED_NAMES[..] } else { &RELATED_NAMES[..1] };
         tokens.any(|token| {
-            (token.kind == ScanKind::Name && names.iter().any(|name| view.is(token, name))) || view.is(token, "class")
+            (token.kind == ScanKind::Name && names.iter().any(|name| view.is(token, name)))
+                || view.is(token, "class")
         })
     }
 
@@ -125,10 +126,7 @@ impl Transform for DelCleanup {
         let classes = class_definitions(module.root());
         // Computed on the first class with a `__del__`: most files have none.
         let facts = OnceCell::new();
-        classes
-            .iter()
-            .filter_map(|class| check_class(module, *class, &facts, &classes))
-            .collect()
+        classes.iter().filter_map(|class| check_class(module, *class, &facts, &classes)).collect()
     }
 }
 
@@ -185,7 +183,7 @@ fn check_class<'t>(
              use `close()` and a `with` block instead (no fix: {reason})"
         ),
     };
-    Some(Diagnostic { code: META.code, range, message, fix: outcome.ok().map(Fix::unsafe_) })
+    Some(META.report(range, message).with_fix(outcome.ok().map(Fix::unsafe_)))
 }
 
 /// The edits that turn the class into a context manager, or why there are none.
@@ -210,15 +208,18 @@ fn plan_fix(
     let del = plain_del_method(module, body, bindings)?;
     let del_body = del.function.child_by_field_name("body").ok_or("no body")?;
     let only_calls_close = only_calls_close(module, del_body, del.receiver);
-    let close_exists =
-        names.contains("close") || inherited.contains("close") || mentions_close(module, del_body, del.receiver);
+    let close_exists = names.contains("close")
+        || inherited.contains("close")
+        || mentions_close(module, del_body, del.receiver);
     let layout = Layout::of(module, class, body, del.function);
     let insert_at = leading_comments_start(module, del.function)
         .ok_or("`__del__` follows a line continuation (`\\`)")?;
     let receiver = del.receiver;
     let (indent, step, newline) = (layout.indent, layout.step.as_str(), module.newline());
     let gap = newline.repeat(layout.blank_lines);
-    let enter = format!("{indent}def __enter__({receiver}):{newline}{indent}{step}return {receiver}{newline}{gap}");
+    let enter = format!(
+        "{indent}def __enter__({receiver}):{newline}{indent}{step}return {receiver}{newline}{gap}"
+    );
     if close_exists {
         if !only_calls_close {
             return Err("`close()` already exists and `__del__` does more than call it");
@@ -253,13 +254,16 @@ fn plain_del_method<'t>(
         [] => return Err("`__del__` is not a `def`"),
         _ => return Err("`__del__` is bound more than once"),
     };
-    let function = module.parent(*name).filter(|parent| parent.kind_name() == "function_definition");
+    let function =
+        module.parent(*name).filter(|parent| parent.kind_name() == "function_definition");
     let Some(function) = function else {
         return Err("`__del__` is not a `def`");
     };
     match module.parent(function) {
         Some(parent) if parent == body => {}
-        Some(parent) if parent.kind_name() == "decorated_definition" => return Err("`__del__` is decorated"),
+        Some(parent) if parent.kind_name() == "decorated_definition" => {
+            return Err("`__del__` is decorated");
+        }
         _ => return Err("`__del__` is defined conditionally"),
     }
     if function.child(0).is_some_and(|first| first.kind_name() == "async") {
@@ -270,7 +274,9 @@ fn plain_del_method<'t>(
         .and_then(|parameters| parameters.named_child(0))
         .and_then(|first| match first.kind_name() {
             "identifier" => Some(first),
-            "typed_parameter" => first.named_child(0).filter(|name| name.kind_name() == "identifier"),
+            "typed_parameter" => {
+                first.named_child(0).filter(|name| name.kind_name() == "identifier")
+            }
             _ => None,
         })
         .map(|name| module.text(name))
@@ -341,14 +347,20 @@ impl<'t> FileFacts<'t> {
                 continue;
             };
             let mut cursor = bases.walk();
-            for base in bases.named_children(&mut cursor).filter(|base| base.kind_name() == "identifier") {
+            for base in
+                bases.named_children(&mut cursor).filter(|base| base.kind_name() == "identifier")
+            {
                 for &definition in self.classes.get(module.text(base)).into_iter().flatten() {
                     if !seen.insert(definition.id()) {
                         continue;
                     }
                     if let Some(body) = definition.child_by_field_name("body") {
                         let names = block_scope_names(module, body);
-                        inherited.extend(["__enter__", "__exit__", "close"].into_iter().filter(|name| names.contains(name)));
+                        inherited.extend(
+                            ["__enter__", "__exit__", "close"]
+                                .into_iter()
+                                .filter(|name| names.contains(name)),
+                        );
                     }
                     pending.push(definition);
                 }
@@ -363,7 +375,9 @@ impl<'t> FileFacts<'t> {
 fn calls_del_explicitly(module: &Module<'_>) -> bool {
     any_node(module.root(), |node| {
         node.kind_name() == "attribute"
-            && node.child_by_field_name("attribute").is_some_and(|name| module.text(name) == "__del__")
+            && node
+                .child_by_field_name("attribute")
+                .is_some_and(|name| module.text(name) == "__del__")
     })
 }
 
@@ -430,7 +444,9 @@ impl<'s> Layout<'s> {
     fn of(module: &Module<'s>, class: Node<'_>, body: Node<'_>, del: Node<'_>) -> Layout<'s> {
         let indent = module.indentation_at(del.start_byte());
         let methods: Vec<Node<'_>> = statements(body)
-            .filter(|statement| matches!(statement.kind_name(), "function_definition" | "decorated_definition"))
+            .filter(|statement| {
+                matches!(statement.kind_name(), "function_definition" | "decorated_definition")
+            })
             .collect();
         let step = std::iter::once(del)
             .chain(methods.iter().copied().filter_map(definition_of))
@@ -480,8 +496,5 @@ fn blank_lines_between(module: &Module<'_>, first: Node<'_>, second: Node<'_>) -
     if from >= to {
         return 0;
     }
-    module.source[from..to]
-        .split_inclusive('\n')
-        .filter(|line| line.trim().is_empty())
-        .count()
+    module.source[from..to].split_inclusive('\n').filter(|line| line.trim().is_empty()).count()
 }

@@ -79,10 +79,10 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::syntax::walk::{KindName, Walk, statements, visit};
 
 pub struct EagerCliImport;
@@ -104,9 +104,13 @@ impl Transform for EagerCliImport {
     /// part of a heavy module.
     fn may_match(&self, scan: &Scan<'_>, file: &FileInfo<'_>) -> bool {
         let has_main_guard = || {
-            let name = scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "__name__"));
+            let name = scan
+                .tokens
+                .iter()
+                .any(|token| token.kind == ScanKind::Name && scan.is(token, "__name__"));
             name && scan.tokens.iter().any(|token| {
-                token.kind == ScanKind::String && scan.text(token).windows(8).any(|w| w == b"__main__")
+                token.kind == ScanKind::String
+                    && scan.text(token).windows(8).any(|w| w == b"__main__")
             })
         };
         if file.file_name != "__main__.py" && !has_main_guard() {
@@ -142,7 +146,9 @@ impl Transform for EagerCliImport {
             return Vec::new();
         }
         statements(module.root())
-            .filter(|statement| matches!(statement.kind_name(), "import_statement" | "import_from_statement"))
+            .filter(|statement| {
+                matches!(statement.kind_name(), "import_statement" | "import_from_statement")
+            })
             .filter_map(|statement| check_import(context, statement))
             .collect()
     }
@@ -159,8 +165,12 @@ fn heavy_imports<'v>(scan: &'v Scan<'_>, file: &FileInfo<'_>) -> impl Iterator<I
         .collect();
     let module_level = scan.lines.iter().filter(|line| line.indent == 0);
     module_level.flat_map(|line| scan.statement_starts(line)).filter(move |tokens| {
-        let is_import = tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
-        is_import && tokens.iter().any(|token| token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token)))
+        let is_import =
+            tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"));
+        is_import
+            && tokens.iter().any(|token| {
+                token.kind == ScanKind::Name && heavy_roots.contains(&scan.text(token))
+            })
     })
 }
 
@@ -179,7 +189,10 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
         .filter(|import| import.statement.id() == statement.id())
         .collect();
     let heavy = |import: &&Import<'_>| is_heavy(&import.module, &context.settings.heavy_modules);
-    if imports.is_empty() || !imports.iter().all(heavy) || submodule_reached_elsewhere(semantic, &imports) {
+    if imports.is_empty()
+        || !imports.iter().all(heavy)
+        || submodule_reached_elsewhere(semantic, &imports)
+    {
         return None;
     }
     // Function scope -> its use of the import's names; ordered so that edits come out in source order.
@@ -193,7 +206,9 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
             let reference = semantic.reference(reference);
             let function = function_to_import_in(semantic, reference.scope)?;
             let body_statement = body_statement_holding(semantic, function, reference.node)?;
-            let entry = uses.entry(function).or_insert(Use { first_statement: body_statement, imports: Vec::new() });
+            let entry = uses
+                .entry(function)
+                .or_insert(Use { first_statement: body_statement, imports: Vec::new() });
             if body_statement.start_byte() < entry.first_statement.start_byte() {
                 entry.first_statement = body_statement;
             }
@@ -205,18 +220,20 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
     if uses.is_empty() {
         return None; // Unused: moving it would only drop its side effects.
     }
-    let mut modules: Vec<String> = imports.iter().map(|import| format!("`{}`", import.module)).collect();
+    let mut modules: Vec<String> =
+        imports.iter().map(|import| format!("`{}`", import.module)).collect();
     modules.dedup();
-    Some(Diagnostic {
-        code: META.code,
-        range: statement.byte_range(),
-        message: format!(
-            "{} imported when the command-line tool starts, though only functions use it: \
+    Some(
+        META.report(
+            statement.byte_range(),
+            format!(
+                "{} imported when the command-line tool starts, though only functions use it: \
              every run pays for the import, even `--help`",
-            modules.join(", ")
-        ),
-        fix: move_import(context.module, statement, &imports, &uses).map(Fix::unsafe_),
-    })
+                modules.join(", ")
+            ),
+        )
+        .with_fix(move_import(context.module, statement, &imports, &uses).map(Fix::unsafe_)),
+    )
 }
 
 /// Importing `a.b.c` also sets the attributes `a.b` and `a.b.c` of the
@@ -243,7 +260,10 @@ fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>])
                 let node = semantic.reference(reference).node;
                 let Some(attribute) = node
                     .parent()
-                    .filter(|parent| parent.kind_name() == "attribute" && parent.child_by_field_name("object") == Some(node))
+                    .filter(|parent| {
+                        parent.kind_name() == "attribute"
+                            && parent.child_by_field_name("object") == Some(node)
+                    })
                     .and_then(|parent| parent.child_by_field_name("attribute"))
                 else {
                     return false;
@@ -258,7 +278,8 @@ fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>])
 /// `module` is a heavy module or one of its submodules.
 fn is_heavy(module: &str, heavy_modules: &[String]) -> bool {
     heavy_modules.iter().any(|heavy| {
-        module == heavy || (module.starts_with(heavy.as_str()) && module[heavy.len()..].starts_with('.'))
+        module == heavy
+            || (module.starts_with(heavy.as_str()) && module[heavy.len()..].starts_with('.'))
     })
 }
 
@@ -279,13 +300,24 @@ fn function_to_import_in(semantic: &Semantic<'_>, scope: ScopeId) -> Option<Scop
 }
 
 /// The statement of the function's own body that holds `node`.
-fn body_statement_holding<'t>(semantic: &Semantic<'t>, function: ScopeId, node: Node<'_>) -> Option<Node<'t>> {
+fn body_statement_holding<'t>(
+    semantic: &Semantic<'t>,
+    function: ScopeId,
+    node: Node<'_>,
+) -> Option<Node<'t>> {
     let body = semantic.scope(function).node.child_by_field_name("body")?;
-    statements(body).find(|statement| statement.start_byte() <= node.start_byte() && node.end_byte() <= statement.end_byte())
+    statements(body).find(|statement| {
+        statement.start_byte() <= node.start_byte() && node.end_byte() <= statement.end_byte()
+    })
 }
 
 /// The edits: the module-level import goes; each function gets the names it uses.
-fn move_import(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>], uses: &BTreeMap<ScopeId, Use<'_>>) -> Option<Vec<Edit>> {
+fn move_import(
+    module: &Module<'_>,
+    statement: Node<'_>,
+    imports: &[&Import<'_>],
+    uses: &BTreeMap<ScopeId, Use<'_>>,
+) -> Option<Vec<Edit>> {
     if holds_comment(statement) {
         return None; // Comments between the names would be lost.
     }
@@ -297,7 +329,10 @@ fn move_import(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>]
         let edit = if module.starts_line(at) {
             let indentation = module.indentation_at(at);
             let comment = trailing_comment.unwrap_or("");
-            Edit::insert(module.line_start(at), format!("{indentation}{import_text}{comment}{}", module.newline()))
+            Edit::insert(
+                module.line_start(at),
+                format!("{indentation}{import_text}{comment}{}", module.newline()),
+            )
         } else if trailing_comment.is_none() {
             // `def f(): return pd.x()` -> `def f(): import pandas as pd; return pd.x()`.
             Edit::insert(at, format!("{import_text}; "))
@@ -366,13 +401,16 @@ fn removal_range(module: &Module<'_>, statement: Node<'_>) -> Range<usize> {
 }
 
 /// `import a as b` / `from a import b as c, d` with the names this function uses.
-fn import_text(module: &Module<'_>, statement: Node<'_>, imports: &[&Import<'_>], used: &[usize]) -> Option<String> {
+fn import_text(
+    module: &Module<'_>,
+    statement: Node<'_>,
+    imports: &[&Import<'_>],
+    used: &[usize],
+) -> Option<String> {
     let mut used = used.to_vec();
     used.sort_unstable();
-    let items: Vec<String> = used
-        .iter()
-        .map(|&index| normalised(module.text(imports[index].item)))
-        .collect();
+    let items: Vec<String> =
+        used.iter().map(|&index| normalised(module.text(imports[index].item))).collect();
     let items = items.join(", ");
     match statement.kind_name() {
         "import_statement" => Some(format!("import {items}")),

@@ -63,14 +63,16 @@
 
 use tree_sitter::Node;
 
-use crate::transforms::helpers::except_handler::{bound_name, enclosing_handler, log_exception_call};
 use crate::rule::fix::{Edit, Fix};
-use crate::transforms::helpers::logger::module_logger;
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::scope::{enclosing_scope_names, qualified_name_at};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::semantic::scope::{enclosing_scope_names, qualified_name_at};
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::syntax::walk::{KindName, Walk, visit};
+use crate::transforms::helpers::except_handler::{
+    bound_name, enclosing_handler, log_exception_call,
+};
+use crate::transforms::helpers::logger::module_logger;
 
 pub struct ExceptionWithoutTraceback;
 
@@ -103,12 +105,17 @@ impl Transform for ExceptionWithoutTraceback {
                 return false;
             };
             let header = &tokens[..tokens.len() - same_line.len()];
-            let Some(caught) = header.windows(2).find(|pair| scan.is(&pair[0], "as")).map(|pair| scan.text(&pair[1]))
+            let Some(caught) = header
+                .windows(2)
+                .find(|pair| scan.is(&pair[0], "as"))
+                .map(|pair| scan.text(&pair[1]))
             else {
                 return false;
             };
             let body_tokens = body.iter().map(|line| scan.line_tokens(line));
-            std::iter::once(same_line).chain(body_tokens).any(|tokens| logs_error_with(scan, tokens, caught))
+            std::iter::once(same_line)
+                .chain(body_tokens)
+                .any(|tokens| logs_error_with(scan, tokens, caught))
         })
     }
 
@@ -125,14 +132,10 @@ impl Transform for ExceptionWithoutTraceback {
 
 fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option<Diagnostic> {
     let function = call.child_by_field_name("function")?;
-    let arguments = call.child_by_field_name("arguments").filter(|node| node.kind_name() == "argument_list")?;
+    let arguments =
+        call.child_by_field_name("arguments").filter(|node| node.kind_name() == "argument_list")?;
     if qualified_name_at(context.semantic, function).as_deref() == Some("traceback.print_exc") {
-        return Some(Diagnostic {
-            code: META.code,
-            range: call.byte_range(),
-            message: "`traceback.print_exc()` writes the traceback to stderr, past the logging configuration".to_string(),
-            fix: print_exc_fix(context, clause, call, arguments),
-        });
+        return Some(META.report(call.byte_range(), "`traceback.print_exc()` writes the traceback to stderr, past the logging configuration").with_fix(print_exc_fix(context, clause, call, arguments)));
     }
     if function.kind_name() != "attribute" {
         return None;
@@ -143,21 +146,29 @@ fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option
         return None;
     }
     let caught = bound_name(context.module, clause)?;
-    if !passes_name(context.module, arguments, caught) || may_pass_exc_info(context.module, arguments) {
+    if !passes_name(context.module, arguments, caught)
+        || may_pass_exc_info(context.module, arguments)
+    {
         return None;
     }
     let mut edits = vec![Edit::replace(method.byte_range(), "exception")];
     edits.extend(lazy_message(context.module, arguments));
-    Some(Diagnostic {
-        code: META.code,
-        range: call.byte_range(),
-        message: format!("`.error()` logs `{caught}` without its traceback; `.exception()` keeps it"),
-        fix: Some(Fix::unsafe_(edits)),
-    })
+    Some(
+        META.report(
+            call.byte_range(),
+            format!("`.error()` logs `{caught}` without its traceback; `.exception()` keeps it"),
+        )
+        .with_fix(Some(Fix::unsafe_(edits))),
+    )
 }
 
 /// `traceback.print_exc()` (no arguments) becomes a log call.
-fn print_exc_fix(context: &Context<'_>, clause: Node<'_>, call: Node<'_>, arguments: Node<'_>) -> Option<Fix> {
+fn print_exc_fix(
+    context: &Context<'_>,
+    clause: Node<'_>,
+    call: Node<'_>,
+    arguments: Node<'_>,
+) -> Option<Fix> {
     let mut cursor = arguments.walk();
     if arguments.named_children(&mut cursor).next().is_some() {
         return None;
@@ -173,9 +184,11 @@ fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
     match receiver.kind_name() {
         "identifier" => {
             let name = context.module.text(receiver);
-            let is_module_logger = module_logger(context.semantic).is_some_and(|logger| logger.name == name)
+            let is_module_logger = module_logger(context.semantic)
+                .is_some_and(|logger| logger.name == name)
                 && !enclosing_scope_names(context.module, receiver).contains(name);
-            is_module_logger || qualified_name_at(context.semantic, receiver).as_deref() == Some("logging")
+            is_module_logger
+                || qualified_name_at(context.semantic, receiver).as_deref() == Some("logging")
         }
         "attribute" => qualified_name_at(context.semantic, receiver).as_deref() == Some("logging"),
         "call" => receiver
@@ -193,11 +206,15 @@ fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
     visit(arguments, |node| {
         if node.kind_name() == "identifier" && module.text(node) == name {
             let parent = module.parent(node);
-            let is_attribute_owner = parent
-                .is_some_and(|parent| parent.kind_name() == "attribute" && parent.child_by_field_name("object") == Some(node));
+            let is_attribute_owner = parent.is_some_and(|parent| {
+                parent.kind_name() == "attribute"
+                    && parent.child_by_field_name("object") == Some(node)
+            });
             let is_part_of_a_name = parent.is_some_and(|parent| {
-                (parent.kind_name() == "attribute" && parent.child_by_field_name("attribute") == Some(node))
-                    || (parent.kind_name() == "keyword_argument" && parent.child_by_field_name("name") == Some(node))
+                (parent.kind_name() == "attribute"
+                    && parent.child_by_field_name("attribute") == Some(node))
+                    || (parent.kind_name() == "keyword_argument"
+                        && parent.child_by_field_name("name") == Some(node))
             });
             if !is_attribute_owner && !is_part_of_a_name {
                 found = true;
@@ -214,9 +231,9 @@ fn may_pass_exc_info(module: &Module<'_>, arguments: Node<'_>) -> bool {
     let mut cursor = arguments.walk();
     arguments.named_children(&mut cursor).any(|argument| match argument.kind_name() {
         "dictionary_splat" => true,
-        "keyword_argument" => argument
-            .child_by_field_name("name")
-            .is_some_and(|name| module.text(name) == "exc_info"),
+        "keyword_argument" => {
+            argument.child_by_field_name("name").is_some_and(|name| module.text(name) == "exc_info")
+        }
         _ => false,
     })
 }
@@ -244,7 +261,8 @@ fn lazy_message(module: &Module<'_>, arguments: Node<'_>) -> Option<Edit> {
 fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
     let count = string.child_count();
     let start = string.child(0).filter(|node| node.kind_name() == "string_start")?;
-    let end = string.child(count.checked_sub(1)?).filter(|node| node.kind_name() == "string_end")?;
+    let end =
+        string.child(count.checked_sub(1)?).filter(|node| node.kind_name() == "string_end")?;
     let start_text = module.text(start);
     let prefix_length = start_text.find(['"', '\'']).unwrap_or(start_text.len());
     let prefix = &start_text[..prefix_length];
@@ -277,7 +295,11 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
     }
     let literal: String = pieces
         .into_iter()
-        .map(|(is_text, piece)| if is_text && !arguments.is_empty() { piece.replace('%', "%%") } else { piece })
+        .map(
+            |(is_text, piece)| {
+                if is_text && !arguments.is_empty() { piece.replace('%', "%%") } else { piece }
+            },
+        )
         .collect();
     let mut out = format!("{plain_start}{literal}{}", module.text(end));
     for argument in arguments {
@@ -295,7 +317,9 @@ fn has_coded_escape(module: &Module<'_>, string: Node<'_>) -> bool {
         "interpolation" => Walk::Skip,
         "escape_sequence" => {
             let text = module.text(node);
-            let coded = text.len() > 1 && (matches!(&text[1..2], "x" | "u" | "U" | "N") || text.as_bytes()[1].is_ascii_digit());
+            let coded = text.len() > 1
+                && (matches!(&text[1..2], "x" | "u" | "U" | "N")
+                    || text.as_bytes()[1].is_ascii_digit());
             if coded {
                 found = true;
                 return Walk::Stop;
@@ -308,7 +332,10 @@ fn has_coded_escape(module: &Module<'_>, string: Node<'_>) -> bool {
 }
 
 /// `("%r", "e")` for `{e!r}`; `None` for `{x:>10}` and `{x=}`.
-fn interpolation_as_argument(module: &Module<'_>, interpolation: Node<'_>) -> Option<(&'static str, String)> {
+fn interpolation_as_argument(
+    module: &Module<'_>,
+    interpolation: Node<'_>,
+) -> Option<(&'static str, String)> {
     let expression = interpolation.child_by_field_name("expression")?;
     let mut cursor = interpolation.walk();
     let mut placeholder = "%s";
@@ -330,7 +357,11 @@ fn interpolation_as_argument(module: &Module<'_>, interpolation: Node<'_>) -> Op
     }
     let text = module.text(expression);
     // `{a, b}` formats a tuple; as arguments it would be two.
-    let argument = if expression.kind_name() == "expression_list" { format!("({text})") } else { text.to_string() };
+    let argument = if expression.kind_name() == "expression_list" {
+        format!("({text})")
+    } else {
+        text.to_string()
+    };
     Some((placeholder, argument))
 }
 

@@ -74,10 +74,10 @@
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
 use crate::syntax::walk::KindName;
 
 pub struct LateBindingClosure;
@@ -109,7 +109,8 @@ impl Transform for LateBindingClosure {
         });
         hidden_lambda
             || (0..scan.lines.len()).any(|index| {
-                loop_closure_may_capture(scan, index) || comprehension_closure_may_capture(scan, index)
+                loop_closure_may_capture(scan, index)
+                    || comprehension_closure_may_capture(scan, index)
             })
     }
 
@@ -157,7 +158,9 @@ fn loop_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
         _ => return false,
     };
     let targets = loop_targets(scan, tokens, at);
-    let body_end = index + 1 + scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).count();
+    let body_end = index
+        + 1
+        + scan.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).count();
     (index..body_end).any(|inner| {
         let inner_tokens = scan.line_tokens(&scan.lines[inner]);
         inner_tokens.iter().enumerate().any(|(position, token)| {
@@ -165,8 +168,12 @@ fn loop_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
                 inner_tokens[position + 1..].iter().collect()
             } else if is_name(scan, token, "def") {
                 let def_line = &scan.lines[inner];
-                let def_end = inner + 1
-                    + scan.lines[inner + 1..].iter().take_while(|next| next.indent > def_line.indent).count();
+                let def_end = inner
+                    + 1
+                    + scan.lines[inner + 1..]
+                        .iter()
+                        .take_while(|next| next.indent > def_line.indent)
+                        .count();
                 (inner..def_end).flat_map(|l| scan.line_tokens(&scan.lines[l]).iter()).collect()
             } else {
                 return false;
@@ -189,8 +196,7 @@ fn comprehension_closure_may_capture(scan: &Scan<'_>, index: usize) -> bool {
         .filter(|(_, token)| token.depth > 0 && is_name(scan, token, "for"))
         .flat_map(|(at, _)| loop_targets(scan, tokens, at))
         .collect();
-    !targets.is_empty()
-        && tokens[lambda..].iter().any(|t| mentions_any(scan, t, &targets))
+    !targets.is_empty() && tokens[lambda..].iter().any(|t| mentions_any(scan, t, &targets))
 }
 
 /// The token is one of the names, or an f-string whose replacement fields
@@ -199,9 +205,9 @@ fn mentions_any(scan: &Scan<'_>, token: &Token, names: &[&[u8]]) -> bool {
     let text = scan.text(token);
     match token.kind {
         ScanKind::Name => names.contains(&text),
-        ScanKind::String if is_formatted(text) => {
-            names.iter().any(|name| !name.is_empty() && text.windows(name.len()).any(|window| window == *name))
-        }
+        ScanKind::String if is_formatted(text) => names
+            .iter()
+            .any(|name| !name.is_empty() && text.windows(name.len()).any(|window| window == *name)),
         _ => false,
     }
 }
@@ -231,7 +237,10 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
         let Some(symbol) = reference.symbol else { continue };
         let home = semantic.symbol(symbol).scope;
         let bound_by_a_loop = semantic.bindings_of(symbol).iter().any(|&binding| {
-            matches!(semantic.binding(binding).kind, BindingKind::ForTarget | BindingKind::ComprehensionTarget)
+            matches!(
+                semantic.binding(binding).kind,
+                BindingKind::ForTarget | BindingKind::ComprehensionTarget
+            )
         });
         if !reference.evaluated || home == reference.scope || !bound_by_a_loop {
             continue;
@@ -242,11 +251,16 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
         let closure_node = semantic.scope(closure).node;
         let loop_target = semantic.bindings_of(symbol).iter().find_map(|&binding| {
             let binding = semantic.binding(binding);
-            is_loop_around(semantic.module(), binding.kind, binding.source, closure_node).then_some(binding.name)
+            is_loop_around(semantic.module(), binding.kind, binding.source, closure_node)
+                .then_some(binding.name)
         });
         if let Some(loop_target) = loop_target {
             let depth = semantic.ancestor_scopes(home).count();
-            captures.push(Capture { closure, symbol, loop_order: (depth, loop_target.start_byte()) });
+            captures.push(Capture {
+                closure,
+                symbol,
+                loop_order: (depth, loop_target.start_byte()),
+            });
         }
     }
     captures
@@ -255,7 +269,11 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
 /// Between a reference's scope and the scope of the variable it reads, the
 /// outermost function or lambda: the closure created each time the code of
 /// `home` runs (comprehensions and class bodies between run on the spot).
-fn outermost_closure_below(semantic: &Semantic<'_>, from: ScopeId, home: ScopeId) -> Option<ScopeId> {
+fn outermost_closure_below(
+    semantic: &Semantic<'_>,
+    from: ScopeId,
+    home: ScopeId,
+) -> Option<ScopeId> {
     let mut closure = None;
     for scope in semantic.ancestor_scopes(from) {
         if scope == home {
@@ -270,8 +288,15 @@ fn outermost_closure_below(semantic: &Semantic<'_>, from: ScopeId, home: ScopeId
 
 /// `node` is in the part of a loop that runs once per value of its target:
 /// a `for` statement's body, or a comprehension's element and later clauses.
-fn is_loop_around(module: &Module<'_>, kind: BindingKind, source: Node<'_>, node: Node<'_>) -> bool {
-    let inside = |outer: Node<'_>| outer.start_byte() <= node.start_byte() && node.end_byte() <= outer.end_byte();
+fn is_loop_around(
+    module: &Module<'_>,
+    kind: BindingKind,
+    source: Node<'_>,
+    node: Node<'_>,
+) -> bool {
+    let inside = |outer: Node<'_>| {
+        outer.start_byte() <= node.start_byte() && node.end_byte() <= outer.end_byte()
+    };
     match kind {
         BindingKind::ForTarget => source.child_by_field_name("body").is_some_and(inside),
         BindingKind::ComprehensionTarget => {
@@ -291,8 +316,12 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
     if cannot_outlive_iteration(semantic, node, captures) {
         return None;
     }
-    let names: Vec<&str> = captures.iter().map(|capture| semantic.symbol(capture.symbol).name).collect();
-    let fix = if captures.iter().all(|capture| default_sees_same_variable(semantic, closure, capture.symbol)) {
+    let names: Vec<&str> =
+        captures.iter().map(|capture| semantic.symbol(capture.symbol).name).collect();
+    let fix = if captures
+        .iter()
+        .all(|capture| default_sees_same_variable(semantic, closure, capture.symbol))
+    {
         default_parameters_edit(context.module, node, &names).map(|edit| Fix::unsafe_(vec![edit]))
     } else {
         None
@@ -301,12 +330,13 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
         "function_definition" => node.child_by_field_name("name").unwrap_or(node).byte_range(),
         _ => node.byte_range(),
     };
-    Some(Diagnostic { code: META.code, range, message: message(&names), fix })
+    Some(META.report(range, message(&names)).with_fix(fix))
 }
 
 fn message(names: &[&str]) -> String {
     let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
-    let (noun, pronoun) = if names.len() == 1 { ("variable", "its") } else { ("variables", "their") };
+    let (noun, pronoun) =
+        if names.len() == 1 { ("variable", "its") } else { ("variables", "their") };
     format!(
         "closure created in a loop reads the loop {noun} {} when called, not when created: \
          closures that outlive the iteration all see {pronoun} last value",
@@ -315,7 +345,11 @@ fn message(names: &[&str]) -> String {
 }
 
 /// The closure is used up before the loop moves on, or the loop never moves on.
-fn cannot_outlive_iteration(semantic: &Semantic<'_>, closure: Node<'_>, captures: &[Capture]) -> bool {
+fn cannot_outlive_iteration(
+    semantic: &Semantic<'_>,
+    closure: Node<'_>,
+    captures: &[Capture],
+) -> bool {
     let (outer, parent) = outside_parentheses(semantic.module(), closure);
     let Some(parent) = parent else { return false };
     let called_on_the_spot =
@@ -349,8 +383,17 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
         let call = module.parent(parent).and_then(|arguments| module.parent(arguments));
         return is_key
             && call.is_some_and(|call| {
-                calls_one_of(semantic, call, &["builtins.sorted", "builtins.min", "builtins.max", "heapq.nsmallest", "heapq.nlargest"])
-                    || calls_method(semantic, call, &["sort"])
+                calls_one_of(
+                    semantic,
+                    call,
+                    &[
+                        "builtins.sorted",
+                        "builtins.min",
+                        "builtins.max",
+                        "heapq.nsmallest",
+                        "heapq.nlargest",
+                    ],
+                ) || calls_method(semantic, call, &["sort"])
             });
     }
     if parent.kind_name() != "argument_list" {
@@ -358,13 +401,22 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
     }
     let Some(call) = module.parent(parent) else { return false };
     // `reduce(f, xs)`; `self.assertRaises(E, f)`, `pytest.raises(E, f)` call `f` at once.
-    (is_first_positional_argument(argument, parent) && calls_one_of(semantic, call, &["functools.reduce"]))
-        || calls_method(semantic, call, &["assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex"])
+    (is_first_positional_argument(argument, parent)
+        && calls_one_of(semantic, call, &["functools.reduce"]))
+        || calls_method(
+            semantic,
+            call,
+            &["assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex"],
+        )
         || calls_one_of(semantic, call, &["pytest.raises", "pytest.warns"])
 }
 
 /// `list(map(<closure>, xs))`, `for x in filter(<closure>, xs):`, ...
-fn is_consumed_map_or_filter(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
+fn is_consumed_map_or_filter(
+    semantic: &Semantic<'_>,
+    argument: Node<'_>,
+    parent: Node<'_>,
+) -> bool {
     let module = semantic.module();
     if !is_first_positional_argument(argument, parent) {
         return false;
@@ -376,12 +428,15 @@ fn is_consumed_map_or_filter(semantic: &Semantic<'_>, argument: Node<'_>, parent
     let (call, Some(holder)) = outside_parentheses(module, call) else { return false };
     match holder.kind_name() {
         "argument_list" => module.parent(holder).is_some_and(|consumer| {
-            calls_one_of(semantic, consumer, CONSUMERS) || calls_method(semantic, consumer, &["join", "extend", "update"])
+            calls_one_of(semantic, consumer, CONSUMERS)
+                || calls_method(semantic, consumer, &["join", "extend", "update"])
         }),
         "for_statement" => holder.child_by_field_name("right") == Some(call),
         "for_in_clause" => {
             holder.child_by_field_name("right") == Some(call)
-                && module.parent(holder).is_some_and(|comprehension| comprehension.kind_name() != "generator_expression")
+                && module.parent(holder).is_some_and(|comprehension| {
+                    comprehension.kind_name() != "generator_expression"
+                })
         }
         "list_splat" => true,
         _ => false,
@@ -432,7 +487,11 @@ fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bo
 
 /// `return <closure>` inside the `for` statement that binds every captured
 /// variable: the function ends, the loop never assigns them again.
-fn is_returned_from_the_loop(semantic: &Semantic<'_>, closure: Node<'_>, captures: &[Capture]) -> bool {
+fn is_returned_from_the_loop(
+    semantic: &Semantic<'_>,
+    closure: Node<'_>,
+    captures: &[Capture],
+) -> bool {
     let module = semantic.module();
     let mut current = module.parent(closure);
     let mut returned = false;
@@ -462,7 +521,8 @@ fn is_returned_from_the_loop(semantic: &Semantic<'_>, closure: Node<'_>, capture
 fn declared_inside(semantic: &Semantic<'_>, closure: ScopeId, symbol: SymbolId) -> bool {
     semantic.bindings_of(symbol).iter().any(|&binding| {
         let binding = semantic.binding(binding);
-        binding.kind.is_declaration() && semantic.ancestor_scopes(binding.scope).any(|scope| scope == closure)
+        binding.kind.is_declaration()
+            && semantic.ancestor_scopes(binding.scope).any(|scope| scope == closure)
     })
 }
 
@@ -495,7 +555,10 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
         let at = double_star.start_byte();
         if module.starts_line(at) && items.len() > 1 {
             let indentation = module.indentation_at(at);
-            return Some(Edit::insert(module.line_start(at), format!("{indentation}{defaults},{newline}")));
+            return Some(Edit::insert(
+                module.line_start(at),
+                format!("{indentation}{defaults},{newline}"),
+            ));
         }
         return Some(Edit::insert(at, format!("{defaults}, ")));
     }

@@ -63,12 +63,12 @@ use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::importer::ensure_from_import;
-use crate::syntax::walk::is_docstring;
+use crate::rule::settings::PythonVersion;
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::{Semantic, block_scope_names, function_scope_names};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
-use crate::semantic::{Semantic, block_scope_names, function_scope_names};
-use crate::rule::settings::PythonVersion;
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::walk::is_docstring;
 use crate::syntax::walk::{KindName, Walk, statements, visit};
 
 pub struct MutableDefault;
@@ -107,11 +107,19 @@ impl Transform for MutableDefault {
             .lines
             .iter()
             .flat_map(|line| scan.statement_starts(line))
-            .filter(|line| line.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from")))
-            .flat_map(|line| line.windows(2).filter(|pair| scan.is(&pair[0], "as")).map(|pair| scan.text(&pair[1])))
+            .filter(|line| {
+                line.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"))
+            })
+            .flat_map(|line| {
+                line.windows(2)
+                    .filter(|pair| scan.is(&pair[0], "as"))
+                    .map(|pair| scan.text(&pair[1]))
+            })
             .collect();
         let constructor = |name: &[u8]| {
-            MUTABLE_CALLS.iter().any(|known| known.rsplit('.').next().is_some_and(|short| short.as_bytes() == name))
+            MUTABLE_CALLS
+                .iter()
+                .any(|known| known.rsplit('.').next().is_some_and(|short| short.as_bytes() == name))
                 || aliases.contains(&name)
         };
         tokens.iter().enumerate().any(|(index, token)| {
@@ -128,9 +136,9 @@ impl Transform for MutableDefault {
                 None
             };
             let Some((first, depth, colon_ends)) = parameters else { return false };
-            let mut rest = tokens[first..]
-                .iter()
-                .take_while(|t| t.depth >= depth && !(colon_ends && t.depth == depth && scan.is(t, ":")));
+            let mut rest = tokens[first..].iter().take_while(|t| {
+                t.depth >= depth && !(colon_ends && t.depth == depth && scan.is(t, ":"))
+            });
             while let Some(t) = rest.next() {
                 if t.depth == depth && scan.is(t, "=") {
                     let mut last_name = None;
@@ -141,8 +149,10 @@ impl Transform for MutableDefault {
                         t.kind != ScanKind::Name && !scan.is(t, ".")
                     });
                     let Some(value) = value else { continue };
-                    let display = last_name.is_none() && (scan.is(value, "[") || scan.is(value, "{") || scan.is(value, "("));
-                    let call = last_name.is_some_and(|name| scan.is(value, "(") && constructor(name));
+                    let display = last_name.is_none()
+                        && (scan.is(value, "[") || scan.is(value, "{") || scan.is(value, "("));
+                    let call =
+                        last_name.is_some_and(|name| scan.is(value, "(") && constructor(name));
                     if display || call {
                         return true;
                     }
@@ -249,12 +259,10 @@ fn check_lambda(context: &Context<'_>, lambda: Node<'_>, diagnostics: &mut Vec<D
         return;
     };
     for parameter in mutable_parameters(context.module, context.semantic, parameters) {
-        diagnostics.push(Diagnostic {
-            code: META.code,
-            range: parameter.value.byte_range(),
-            message: format!("{} (a lambda cannot be fixed: rewrite it as a `def`)", message(&parameter)),
-            fix: None,
-        });
+        diagnostics.push(META.report(
+            parameter.value.byte_range(),
+            format!("{} (a lambda cannot be fixed: rewrite it as a `def`)", message(&parameter)),
+        ));
     }
 }
 
@@ -268,18 +276,19 @@ fn check_function(context: &Context<'_>, function: Node<'_>, diagnostics: &mut V
     }
     let fix = build_fix(context, function, &mutable);
     for parameter in &mutable {
-        diagnostics.push(Diagnostic {
-            code: META.code,
-            range: parameter.value.byte_range(),
-            message: message(parameter),
-            fix: fix.clone(),
-        });
+        diagnostics.push(
+            META.report(parameter.value.byte_range(), message(parameter)).with_fix(fix.clone()),
+        );
     }
 }
 
 /// One fix for all the function's mutable defaults, so that the `if` blocks
 /// go in together, in parameter order.
-fn build_fix(context: &Context<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> Option<Fix> {
+fn build_fix(
+    context: &Context<'_>,
+    function: Node<'_>,
+    mutable: &[MutableParameter<'_>],
+) -> Option<Fix> {
     let module = context.module;
     if module.is_stub || !defaults_can_move(module, function, mutable) {
         return None;
@@ -304,7 +313,11 @@ fn dedup_imports(edits: &mut Vec<Edit>) {
 
 /// The default moves from definition time, in the enclosing scope, to call
 /// time, in the function's scope: every name it reads must mean the same there.
-fn defaults_can_move(module: &Module<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> bool {
+fn defaults_can_move(
+    module: &Module<'_>,
+    function: Node<'_>,
+    mutable: &[MutableParameter<'_>],
+) -> bool {
     let mut hidden: HashSet<&str> = function_scope_names(module, function);
     if let Some(class_body) = enclosing_class_body(module, function) {
         hidden.extend(block_scope_names(module, class_body));
@@ -326,17 +339,22 @@ fn enclosing_class_body<'m>(module: &'m Module<'_>, function: Node<'m>) -> Optio
 }
 
 /// Names an expression reads, and names its comprehensions bind for themselves.
-fn names_in_expression<'s>(module: &Module<'s>, expression: Node<'_>) -> (Vec<&'s str>, HashSet<&'s str>) {
+fn names_in_expression<'s>(
+    module: &Module<'s>,
+    expression: Node<'_>,
+) -> (Vec<&'s str>, HashSet<&'s str>) {
     let mut read = Vec::new();
     let mut bound = HashSet::new();
     visit(expression, |node| {
         match node.kind_name() {
             "identifier" => {
                 let is_attribute_name = module.parent(node).is_some_and(|parent| {
-                    parent.kind_name() == "attribute" && parent.child_by_field_name("attribute") == Some(node)
+                    parent.kind_name() == "attribute"
+                        && parent.child_by_field_name("attribute") == Some(node)
                 });
                 let is_keyword = module.parent(node).is_some_and(|parent| {
-                    parent.kind_name() == "keyword_argument" && parent.child_by_field_name("name") == Some(node)
+                    parent.kind_name() == "keyword_argument"
+                        && parent.child_by_field_name("name") == Some(node)
                 });
                 if !is_attribute_name && !is_keyword {
                     read.push(module.text(node));
@@ -389,7 +407,11 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     if modern {
         let needs_parentheses = matches!(
             expression.kind_name(),
-            "lambda" | "conditional_expression" | "boolean_operator" | "not_operator" | "comparison_operator"
+            "lambda"
+                | "conditional_expression"
+                | "boolean_operator"
+                | "not_operator"
+                | "comparison_operator"
         );
         return Some(if needs_parentheses {
             vec![Edit::insert(range.start, "("), Edit::insert(range.end, ") | None")]
@@ -417,13 +439,14 @@ fn admits_none(source: &str, expression: Node<'_>) -> bool {
     match expression.kind_name() {
         "none" => true,
         "type" => expression.named_child(0).is_some_and(|inner| admits_none(source, inner)),
-        "identifier" | "attribute" => matches!(last_segment(expression).as_str(), "Any" | "object" | "None"),
+        "identifier" | "attribute" => {
+            matches!(last_segment(expression).as_str(), "Any" | "object" | "None")
+        }
         "string" => string_annotation_admits_none(source, expression),
         "binary_operator" => {
-            let (Some(left), Some(right)) = (
-                expression.child_by_field_name("left"),
-                expression.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) =
+                (expression.child_by_field_name("left"), expression.child_by_field_name("right"))
+            else {
                 return false;
             };
             admits_none(source, left) || admits_none(source, right)
@@ -495,7 +518,11 @@ fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
 
 /// The edits that make the body start with `if NAME is None: NAME = <default>`
 /// for each parameter, after the docstring.
-fn initialise_in_body(module: &Module<'_>, function: Node<'_>, mutable: &[MutableParameter<'_>]) -> Option<Vec<Edit>> {
+fn initialise_in_body(
+    module: &Module<'_>,
+    function: Node<'_>,
+    mutable: &[MutableParameter<'_>],
+) -> Option<Vec<Edit>> {
     let body = function.child_by_field_name("body")?;
     let body_statements: Vec<Node<'_>> = statements(body).collect();
     let first = *body_statements.first()?;
@@ -588,7 +615,8 @@ fn reindented(module: &Module<'_>, value: Node<'_>, target: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut line_offset = value.start_byte();
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        let inside_string = strings.iter().any(|range| range.start < line_offset && line_offset < range.end);
+        let inside_string =
+            strings.iter().any(|range| range.start < line_offset && line_offset < range.end);
         match line.strip_prefix(original) {
             Some(rest) if index > 0 && !inside_string && !rest.trim().is_empty() => {
                 out.push_str(target);
@@ -604,7 +632,9 @@ fn reindented(module: &Module<'_>, value: Node<'_>, target: &str) -> String {
 /// One indentation level: the function's own step from its `def` to its
 /// body when there is one, else the file's unit (a tab in tab-indented code).
 fn indent_step(module: &Module<'_>, outer: &str, body: Option<&str>) -> String {
-    if let Some(step) = body.and_then(|body| body.strip_prefix(outer)).filter(|step| !step.is_empty()) {
+    if let Some(step) =
+        body.and_then(|body| body.strip_prefix(outer)).filter(|step| !step.is_empty())
+    {
         return step.to_string();
     }
     if outer.contains('\t') {

@@ -62,11 +62,13 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::{block_scope_names, function_scope_names};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::semantic::{block_scope_names, function_scope_names};
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
-use crate::syntax::walk::{KindName, Walk, ancestor_of_kind, any_node, holds_statements, statements, visit};
+use crate::syntax::walk::{
+    KindName, Walk, ancestor_of_kind, any_node, holds_statements, statements, visit,
+};
 use crate::transforms::helpers::calls::{is_method_call_statement, is_name_attribute};
 
 pub struct OpenWithoutWith;
@@ -90,11 +92,19 @@ impl Transform for OpenWithoutWith {
     /// number of parentheses around the call), on a line of its own or not. After an import that names `open`
     /// (`from io import open as o`), any `NAME = callee(...)` line counts.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        let open_imported = scan.lines.iter().flat_map(|line| scan.statement_starts(line)).any(|tokens| {
-            tokens.first().is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"))
-                && tokens.iter().any(|token| scan.is(token, "open"))
-        });
-        if !open_imported && !scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, "open")) {
+        let open_imported =
+            scan.lines.iter().flat_map(|line| scan.statement_starts(line)).any(|tokens| {
+                tokens
+                    .first()
+                    .is_some_and(|first| scan.is(first, "import") || scan.is(first, "from"))
+                    && tokens.iter().any(|token| scan.is(token, "open"))
+            });
+        if !open_imported
+            && !scan
+                .tokens
+                .iter()
+                .any(|token| token.kind == ScanKind::Name && scan.is(token, "open"))
+        {
             return false;
         }
         scan.lines.iter().flat_map(|line| scan.statement_starts(line)).any(|tokens| {
@@ -103,7 +113,8 @@ impl Transform for OpenWithoutWith {
                 return false;
             }
             let callee: Vec<&Token> = rest.iter().skip_while(|t| scan.is(t, "(")).collect();
-            let dotted = callee.iter().take_while(|t| t.kind == ScanKind::Name || scan.is(t, ".")).count();
+            let dotted =
+                callee.iter().take_while(|t| t.kind == ScanKind::Name || scan.is(t, ".")).count();
             let called = callee.get(dotted).is_some_and(|t| scan.is(t, "("));
             let last = dotted.checked_sub(1).and_then(|i| callee.get(i));
             called && (open_imported || last.is_some_and(|t| scan.is(t, "open")))
@@ -143,7 +154,9 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
         };
         let name = opened.name;
         let later = &block_statements[index + 1..];
-        let close_at = later.iter().position(|statement| is_method_call_statement(module.source, *statement, name, "close"));
+        let close_at = later.iter().position(|statement| {
+            is_method_call_statement(module.source, *statement, name, "close")
+        });
         let bound_at = later.iter().position(|statement| binds(module, *statement, name));
         // A close after `name` is bound anew closes another file.
         let close_at = close_at.filter(|close| bound_at.is_none_or(|bound| bound > *close));
@@ -162,7 +175,8 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                          use `with open(...) as {name}:` (no fix: {reason})"
                     ),
                 };
-                Diagnostic { code: META.code, range: opened.call.byte_range(), message, fix: outcome.ok().map(Fix::unsafe_) }
+                META.report(opened.call.byte_range(), message)
+                    .with_fix(outcome.ok().map(Fix::unsafe_))
             }
             (None, bound) => {
                 // Not closed in this block: follow the file through the rest
@@ -176,7 +190,7 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
                 let Some(message) = unclosed_message(module, &opened, &roots, region) else {
                     continue;
                 };
-                Diagnostic { code: META.code, range: opened.call.byte_range(), message, fix: None }
+                META.report(opened.call.byte_range(), message)
             }
         };
         diagnostics.push(diagnostic);
@@ -193,7 +207,8 @@ fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<
     if assignment.child_by_field_name("type").is_some() {
         return None;
     }
-    let target = assignment.child_by_field_name("left").filter(|left| left.kind_name() == "identifier")?;
+    let target =
+        assignment.child_by_field_name("left").filter(|left| left.kind_name() == "identifier")?;
     let value = assignment.child_by_field_name("right")?;
     let mut call = value;
     while call.kind_name() == "parenthesized_expression" {
@@ -271,7 +286,10 @@ fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut found = Vec::new();
     visit(node, |child| {
-        if child.kind_name() == "identifier" && module.text(child) == name && !is_attribute_name(module, child) {
+        if child.kind_name() == "identifier"
+            && module.text(child) == name
+            && !is_attribute_name(module, child)
+        {
             found.push(child);
         }
         Walk::Descend
@@ -282,7 +300,8 @@ fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'
 /// The `b` of `a.b`: an attribute, not a name.
 fn is_attribute_name(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| {
-        parent.kind_name() == "attribute" && parent.child_by_field_name("attribute") == Some(identifier)
+        parent.kind_name() == "attribute"
+            && parent.child_by_field_name("attribute") == Some(identifier)
     })
 }
 
@@ -298,7 +317,8 @@ fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 
 fn is_attribute_object(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| {
-        parent.kind_name() == "attribute" && parent.child_by_field_name("object") == Some(identifier)
+        parent.kind_name() == "attribute"
+            && parent.child_by_field_name("object") == Some(identifier)
     })
 }
 
@@ -320,7 +340,8 @@ fn plan_fix(
         return Err("the name is used after `close()`");
     }
     let statement = opened.statement;
-    let own_line = |node: Node<'_>| module.starts_line(node.start_byte()) && module.ends_line(node.end_byte());
+    let own_line =
+        |node: Node<'_>| module.starts_line(node.start_byte()) && module.ends_line(node.end_byte());
     if !own_line(statement) || !own_line(close) {
         return Err("`open()` or `close()` shares its line with other statements");
     }
@@ -352,7 +373,9 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
     for statement in after {
         if !references(module, *statement, name).is_empty() {
             let rebinds_only = binds(module, *statement, name)
-                && references(module, *statement, name).iter().all(|reference| is_binding_target(module, *reference));
+                && references(module, *statement, name)
+                    .iter()
+                    .all(|reference| is_binding_target(module, *reference));
             return !rebinds_only;
         }
     }
@@ -362,7 +385,9 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
 /// The `f` of `f = ...`, `for f in ...`, `... as f`, `(f := ...)`: the name bound, not read.
 fn is_binding_target(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| match parent.kind_name() {
-        "assignment" | "for_statement" | "for_in_clause" => parent.child_by_field_name("left") == Some(identifier),
+        "assignment" | "for_statement" | "for_in_clause" => {
+            parent.child_by_field_name("left") == Some(identifier)
+        }
         "named_expression" => parent.child_by_field_name("name") == Some(identifier),
         "as_pattern_target" => true,
         _ => false,
@@ -414,7 +439,8 @@ fn reindented(
     let mut out = String::with_capacity(range.len() + step.len() * 8);
     let mut offset = range.start;
     for line in source[range].split_inclusive('\n') {
-        let inside_string = strings.iter().any(|string| string.start < offset && offset < string.end);
+        let inside_string =
+            strings.iter().any(|string| string.start < offset && offset < string.end);
         let content = line.trim_start_matches([' ', '\t', '\x0c']);
         let is_blank = content.is_empty() || content == "\n" || content == "\r\n";
         if !inside_string && !is_blank {
@@ -451,7 +477,12 @@ enum Fate {
 
 /// The message for a file not closed in its own block, or `None` when it
 /// escapes (then closing it is someone else's job).
-fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>], region: Region) -> Option<String> {
+fn unclosed_message(
+    module: &Module<'_>,
+    opened: &Opened<'_>,
+    roots: &[Node<'_>],
+    region: Region,
+) -> Option<String> {
     let name = opened.name;
     let mut fate = Fate::Leaks;
     if region == Region::Scope && declared_global(module, roots, name) {
@@ -471,8 +502,12 @@ fn unclosed_message(module: &Module<'_>, opened: &Opened<'_>, roots: &[Node<'_>]
                     }
                     Fate::Escapes
                 }
-                "attribute" if is_name_attribute(module.source, node, name, "close") => Fate::ClosedElsewhere,
-                "identifier" if module.text(node) == name && !is_attribute_name(module, node) => use_of(module, node),
+                "attribute" if is_name_attribute(module.source, node, name, "close") => {
+                    Fate::ClosedElsewhere
+                }
+                "identifier" if module.text(node) == name && !is_attribute_name(module, node) => {
+                    use_of(module, node)
+                }
                 _ => return Walk::Descend,
             };
             fate = fate.max(seen);
@@ -514,8 +549,19 @@ fn declared_global(module: &Module<'_>, roots: &[Node<'_>], name: &str) -> bool 
 
 /// Methods that keep what they are given: a file passed to them escapes.
 const STORING_METHODS: &[&str] = &[
-    "add", "append", "appendleft", "callback", "enter_context", "extend", "insert", "push", "put",
-    "put_nowait", "register", "setdefault", "update",
+    "add",
+    "append",
+    "appendleft",
+    "callback",
+    "enter_context",
+    "extend",
+    "insert",
+    "push",
+    "put",
+    "put_nowait",
+    "register",
+    "setdefault",
+    "update",
 ];
 
 /// What one use of the name says about the file's fate.
@@ -535,9 +581,10 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     }
     let is_iterated = matches!(parent.kind_name(), "for_statement" | "for_in_clause")
         && parent.child_by_field_name("right") == Some(reference);
-    let is_tested = matches!(parent.kind_name(), "comparison_operator" | "boolean_operator" | "not_operator")
-        || matches!(parent.kind_name(), "if_statement" | "elif_clause" | "while_statement")
-            && parent.child_by_field_name("condition") == Some(reference);
+    let is_tested =
+        matches!(parent.kind_name(), "comparison_operator" | "boolean_operator" | "not_operator")
+            || matches!(parent.kind_name(), "if_statement" | "elif_clause" | "while_statement")
+                && parent.child_by_field_name("condition") == Some(reference);
     if is_iterated || is_tested {
         return Fate::Leaks;
     }
@@ -558,7 +605,10 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     let last = callee.rsplit('.').next().unwrap_or(callee).trim();
     if last.contains("close") || last == "closing" {
         Fate::ClosedElsewhere
-    } else if STORING_METHODS.contains(&last) || last.starts_with("set") || last.starts_with(char::is_uppercase) {
+    } else if STORING_METHODS.contains(&last)
+        || last.starts_with("set")
+        || last.starts_with(char::is_uppercase)
+    {
         // Kept in a collection or by a setter, or wrapped by an object that now owns it.
         Fate::Escapes
     } else {
@@ -571,7 +621,9 @@ fn scope_of<'m>(module: &'m Module<'_>, statement: Node<'m>) -> Node<'m> {
     let mut current = module.parent(statement);
     while let Some(node) = current {
         match node.kind_name() {
-            "function_definition" | "class_definition" => return node.child_by_field_name("body").unwrap_or(node),
+            "function_definition" | "class_definition" => {
+                return node.child_by_field_name("body").unwrap_or(node);
+            }
             "module" => return node,
             _ => current = module.parent(node),
         }

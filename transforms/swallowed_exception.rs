@@ -58,12 +58,14 @@
 
 use tree_sitter::Node;
 
-use crate::transforms::helpers::except_handler::{body, caught_types, log_exception_call, only_swallows, prepend_statement};
 use crate::rule::fix::Fix;
-use crate::syntax::scan::{Scan, Token};
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::scope::builtin_visible_at;
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
+use crate::syntax::scan::{Scan, Token};
 use crate::syntax::walk::KindName;
+use crate::transforms::helpers::except_handler::{
+    body, caught_types, log_exception_call, only_swallows, prepend_statement,
+};
 
 pub struct SwallowedException;
 
@@ -96,14 +98,16 @@ impl Transform for SwallowedException {
                 return false;
             };
             let header = &tokens[..tokens.len() - same_line.len()];
-            let catches_all = header.iter().any(|t| scan.is(t, "Exception") || scan.is(t, "BaseException"));
+            let catches_all =
+                header.iter().any(|t| scan.is(t, "Exception") || scan.is(t, "BaseException"));
             if !catches_all && !via_builtins {
                 return false;
             }
             if !same_line.is_empty() {
                 return only_swallow_tokens(scan, same_line);
             }
-            !body.is_empty() && body.iter().all(|next| only_swallow_tokens(scan, scan.line_tokens(next)))
+            !body.is_empty()
+                && body.iter().all(|next| only_swallow_tokens(scan, scan.line_tokens(next)))
         })
     }
 
@@ -117,18 +121,21 @@ impl Transform for SwallowedException {
 }
 
 fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
-    let caught = caught_types(clause).into_iter().find(|caught| catch_all_name(context, *caught).is_some())?;
+    let caught = caught_types(clause)
+        .into_iter()
+        .find(|caught| catch_all_name(context, *caught).is_some())?;
     let handler_body = body(clause)?;
     if !only_swallows(handler_body) {
         return None;
     }
     let name = catch_all_name(context, caught)?;
-    Some(Diagnostic {
-        code: META.code,
-        range: caught.byte_range(),
-        message: format!("`except {name}` swallows the error without a trace"),
-        fix: log_fix(context, clause, handler_body),
-    })
+    Some(
+        META.report(
+            caught.byte_range(),
+            format!("`except {name}` swallows the error without a trace"),
+        )
+        .with_fix(log_fix(context, clause, handler_body)),
+    )
 }
 
 /// `Exception` or `BaseException` when `caught` names the builtin
@@ -142,10 +149,7 @@ fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static st
             .find(|name| *name == text && builtin_visible_at(context.semantic, caught, name));
     }
     let qualified = context.semantic.qualified_name(caught)?;
-    CATCH_ALL
-        .iter()
-        .copied()
-        .find(|name| qualified.strip_prefix("builtins.") == Some(*name))
+    CATCH_ALL.iter().copied().find(|name| qualified.strip_prefix("builtins.") == Some(*name))
 }
 
 fn log_fix(context: &Context<'_>, clause: Node<'_>, handler_body: Node<'_>) -> Option<Fix> {
@@ -160,6 +164,9 @@ fn log_fix(context: &Context<'_>, clause: Node<'_>, handler_body: Node<'_>) -> O
 fn only_swallow_tokens(scan: &Scan<'_>, tokens: &[Token]) -> bool {
     tokens.split(|token| token.depth == 0 && scan.is(token, ";")).all(|statement| {
         let words: Vec<&[u8]> = statement.iter().map(|token| scan.text(token)).collect();
-        matches!(words.as_slice(), [] | [b"pass"] | [b"..."] | [b"continue"] | [b"return"] | [b"return", b"None"])
+        matches!(
+            words.as_slice(),
+            [] | [b"pass"] | [b"..."] | [b"continue"] | [b"return"] | [b"return", b"None"]
+        )
     })
 }

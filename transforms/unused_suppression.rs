@@ -48,10 +48,10 @@
 //! reported without a fix: what they were meant to say is a guess.
 
 use crate::rule::fix::{Edit, Fix};
+use crate::rule::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
+use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::syntax::module::Module;
 use crate::syntax::scan::Scan;
-use crate::rule::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
-use crate::rule::{RuleMeta, Context, Diagnostic, FileInfo, FixKind, Transform};
 
 pub struct UnusedSuppression;
 
@@ -77,7 +77,11 @@ impl Transform for UnusedSuppression {
         Vec::new()
     }
 
-    fn check_suppressions(&self, context: &Context<'_>, suppressions: &Suppressions) -> Vec<Diagnostic> {
+    fn check_suppressions(
+        &self,
+        context: &Context<'_>,
+        suppressions: &Suppressions,
+    ) -> Vec<Diagnostic> {
         suppressions
             .directives
             .iter()
@@ -86,18 +90,21 @@ impl Transform for UnusedSuppression {
     }
 }
 
-fn judge(module: &Module<'_>, suppressions: &Suppressions, directive: &Directive) -> Option<Diagnostic> {
-    let diagnostic = |message: String, fix: Option<Fix>| Diagnostic {
-        code: META.code,
-        range: directive.range.clone(),
-        message,
-        fix,
+fn judge(
+    module: &Module<'_>,
+    suppressions: &Suppressions,
+    directive: &Directive,
+) -> Option<Diagnostic> {
+    let diagnostic = |message: String, fix: Option<Fix>| {
+        META.report(directive.range.clone(), message).with_fix(fix)
     };
     match directive.kind {
         Kind::Unknown => {
             let text = &module.source[directive.range.clone()];
             return Some(diagnostic(
-                format!("`{text}` is not a pyfix directive (use `ignore`, `ignore[...]` or `ignore-file`)"),
+                format!(
+                    "`{text}` is not a pyfix directive (use `ignore`, `ignore[...]` or `ignore-file`)"
+                ),
                 None,
             ));
         }
@@ -120,23 +127,30 @@ fn judge(module: &Module<'_>, suppressions: &Suppressions, directive: &Directive
     if directive.is_bare() {
         let unused = !directive.used && suppressions.all_rules_ran();
         return unused.then(|| {
-            diagnostic(format!("unused {label}: it suppresses no finding"), Some(Fix::safe(vec![removal(module, directive)])))
+            diagnostic(
+                format!("unused {label}: it suppresses no finding"),
+                Some(Fix::safe(vec![removal(module, directive)])),
+            )
         });
     }
 
-    let unknown: Vec<&Code> = directive.codes.iter().filter(|code| code.ours && code.rule.is_none()).collect();
+    let unknown: Vec<&Code> =
+        directive.codes.iter().filter(|code| code.ours && code.rule.is_none()).collect();
     let unused: Vec<&Code> = directive
         .codes
         .iter()
         .filter(|code| {
             // This rule's own code is judged by nobody: its findings come last.
-            code.rule.is_some_and(|rule| rule != META.code && suppressions.ran.contains(&rule)) && !code.used
+            code.rule.is_some_and(|rule| rule != META.code && suppressions.ran.contains(&rule))
+                && !code.used
         })
         .collect();
     if unknown.is_empty() && unused.is_empty() {
         return None;
     }
-    let list = |codes: &[&Code]| codes.iter().map(|code| format!("`{}`", code.text)).collect::<Vec<_>>().join(", ");
+    let list = |codes: &[&Code]| {
+        codes.iter().map(|code| format!("`{}`", code.text)).collect::<Vec<_>>().join(", ")
+    };
     let mut parts = Vec::new();
     if !unused.is_empty() {
         parts.push(format!("unused: {}", list(&unused)));
@@ -147,9 +161,10 @@ fn judge(module: &Module<'_>, suppressions: &Suppressions, directive: &Directive
     let dropped = |code: &Code| unknown.iter().chain(&unused).any(|gone| std::ptr::eq(*gone, code));
     let kept: Vec<&Code> = directive.codes.iter().filter(|code| !dropped(code)).collect();
     let edit = match (&directive.list, kept.is_empty()) {
-        (Some(list), false) => {
-            Edit::replace(list.clone(), kept.iter().map(|code| code.text.as_str()).collect::<Vec<_>>().join(", "))
-        }
+        (Some(list), false) => Edit::replace(
+            list.clone(),
+            kept.iter().map(|code| code.text.as_str()).collect::<Vec<_>>().join(", "),
+        ),
         _ => removal(module, directive),
     };
     Some(diagnostic(format!("unused {label} ({})", parts.join("; ")), Some(Fix::safe(vec![edit]))))
@@ -164,7 +179,9 @@ fn removal(module: &Module<'_>, directive: &Directive) -> Edit {
     if range.end == comment.end {
         if range.start == comment.start && module.starts_line(comment.start) {
             // A comment line that held only the directive goes whole.
-            return Edit::delete(module.line_start(comment.start)..module.next_line_start(comment.start));
+            return Edit::delete(
+                module.line_start(comment.start)..module.next_line_start(comment.start),
+            );
         }
         // The last thing on the line: it goes with the blanks before it.
         return Edit::delete(blanks_before(range.start)..range.end);

@@ -61,7 +61,13 @@ impl Cache {
 
     /// The key for one file's content under its settings and the rules that
     /// run on it (configuration can choose them per file).
-    pub fn key_for(&self, file_name: &str, settings: &Settings, rules: &[&dyn Transform], source: &[u8]) -> u128 {
+    pub fn key_for(
+        &self,
+        file_name: &str,
+        settings: &Settings,
+        rules: &[&dyn Transform],
+        source: &[u8],
+    ) -> u128 {
         let mut hasher = Xxh3::with_seed(self.run_seed);
         file_name.hash(&mut hasher);
         settings.hash(&mut hasher);
@@ -95,7 +101,8 @@ impl Cache {
     pub fn record_report(&self, key: u128, report: &FileReport) {
         let directory = self.dir.join(REPORTS);
         let written = fs::create_dir_all(&directory).and_then(|()| {
-            let mut temporary = tempfile::Builder::new().prefix(".pyfix-").tempfile_in(&directory)?;
+            let mut temporary =
+                tempfile::Builder::new().prefix(".pyfix-").tempfile_in(&directory)?;
             temporary.write_all(report_to_json(report).to_string().as_bytes())?;
             temporary.persist(self.report_path(key)).map_err(|err| err.error)?;
             Ok(())
@@ -168,7 +175,9 @@ fn prune_reports(directory: &Path, used: &[u128]) {
         return;
     }
     for path in names {
-        let key = path.file_stem().and_then(|stem| u128::from_str_radix(&stem.to_string_lossy(), 16).ok());
+        let key = path
+            .file_stem()
+            .and_then(|stem| u128::from_str_radix(&stem.to_string_lossy(), 16).ok());
         if key.is_none_or(|key| used.binary_search(&key).is_err()) {
             let _ = fs::remove_file(path);
         }
@@ -207,7 +216,11 @@ fn report_from_json(value: &Value, registry: Registry) -> Option<FileReport> {
         Value::Null => None,
         text => Some(text.as_str()?.to_string()),
     };
-    let findings = value["findings"].as_array()?.iter().map(|finding| finding_from_json(finding, registry)).collect::<Option<Vec<_>>>()?;
+    let findings = value["findings"]
+        .as_array()?
+        .iter()
+        .map(|finding| finding_from_json(finding, registry))
+        .collect::<Option<Vec<_>>>()?;
     Some(FileReport {
         fixed,
         fixes: counts_from_json(&value["fixes"], registry)?,
@@ -217,7 +230,11 @@ fn report_from_json(value: &Value, registry: Registry) -> Option<FileReport> {
 }
 
 fn counts_from_json(value: &Value, registry: Registry) -> Option<BTreeMap<&'static str, usize>> {
-    value.as_object()?.iter().map(|(code, count)| Some((registry.code(code)?, count.as_u64()? as usize))).collect()
+    value
+        .as_object()?
+        .iter()
+        .map(|(code, count)| Some((registry.code(code)?, count.as_u64()? as usize)))
+        .collect()
 }
 
 fn finding_from_json(value: &Value, registry: Registry) -> Option<Finding> {
@@ -305,11 +322,17 @@ mod tests {
         assert!(cache.is_clean(key));
         assert_ne!(key, cache.key("b.py", &settings, b"x = 1\n"));
         assert_ne!(key, cache.key("a.py", &settings, b"x = 2\n"));
-        let older = Settings { target_version: crate::rule::settings::PythonVersion(3, 8), ..Settings::default() };
+        let older = Settings {
+            target_version: crate::rule::settings::PythonVersion(3, 8),
+            ..Settings::default()
+        };
         assert_ne!(key, cache.key("a.py", &older, b"x = 1\n"));
         let with_rule = Cache::open(dir.path(), REGISTRY);
         assert_ne!(key, with_rule.key("a.py", &settings, b"x = 1\n"));
-        assert_eq!(fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "# Created by pyfix.\n*\n");
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+            "# Created by pyfix.\n*\n"
+        );
     }
 
     #[test]

@@ -46,7 +46,12 @@ pub fn collect(paths: &[PathBuf], exclude: Exclude) -> Collected {
     Collected { files, errors }
 }
 
-fn walk_directory(root: &Path, exclude: &Exclude, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, FileError)>) {
+fn walk_directory(
+    root: &Path,
+    exclude: &Exclude,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<(PathBuf, FileError)>,
+) {
     let exclude = exclude.clone();
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -232,16 +237,15 @@ pub fn write_atomic(path: &Path, original: &[u8], new: &[u8]) -> Result<(), File
         .map_err(FileError::WriteFailed)?;
     temporary.write_all(new).map_err(FileError::WriteFailed)?;
     temporary.flush().map_err(FileError::WriteFailed)?;
-    fs::set_permissions(temporary.path(), metadata.permissions()).map_err(FileError::WriteFailed)?;
+    fs::set_permissions(temporary.path(), metadata.permissions())
+        .map_err(FileError::WriteFailed)?;
     // Last look before the rename: never clobber a version someone saved meanwhile.
     match fs::read(&target) {
         Ok(current) if current == original => {}
         Ok(_) => return Err(FileError::ChangedOnDisk),
         Err(err) => return Err(FileError::from_io(err)),
     }
-    temporary
-        .persist(&target)
-        .map_err(|err| FileError::WriteFailed(err.error))?;
+    temporary.persist(&target).map_err(|err| FileError::WriteFailed(err.error))?;
     Ok(())
 }
 
@@ -275,7 +279,10 @@ mod tests {
         fs::write(&path, "x = 1\n").unwrap();
         let original = read(&path).unwrap();
         fs::remove_file(&path).unwrap();
-        assert!(matches!(write_atomic(&path, original.text.as_bytes(), b"x = 3\n"), Err(FileError::Vanished)));
+        assert!(matches!(
+            write_atomic(&path, original.text.as_bytes(), b"x = 3\n"),
+            Err(FileError::Vanished)
+        ));
         assert!(!path.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
     }
@@ -289,13 +296,19 @@ mod tests {
         permissions.set_readonly(true);
         fs::set_permissions(&path, permissions).unwrap();
         let err = write_atomic(&path, b"x = 1\n", b"x = 3\n").unwrap_err();
-        assert_eq!(err.to_string(), "cannot write file: the file is read-only; file left unchanged");
+        assert_eq!(
+            err.to_string(),
+            "cannot write file: the file is read-only; file left unchanged"
+        );
         assert_eq!(fs::read_to_string(&path).unwrap(), "x = 1\n");
     }
 
     #[test]
     fn coding_cookies_are_read_from_the_first_two_lines() {
-        assert_eq!(coding_cookie(b"#!/usr/bin/python\n# -*- coding: latin-1 -*-\n").as_deref(), Some("latin-1"));
+        assert_eq!(
+            coding_cookie(b"#!/usr/bin/python\n# -*- coding: latin-1 -*-\n").as_deref(),
+            Some("latin-1")
+        );
         assert_eq!(coding_cookie(b"# vim: set fileencoding=utf-8 :\n").as_deref(), Some("utf-8"));
         assert_eq!(coding_cookie(b"x = 1\n\n# coding: latin-1\n"), None);
     }

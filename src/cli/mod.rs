@@ -17,18 +17,20 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::cli::cache::Cache;
+use crate::cli::verify::{Verdict, Verifier};
+use crate::config::resolver::{Discovery, Overrides, Project, Resolver};
 use crate::config::{self, ConfigError};
-use crate::report::diff::unified_diff;
 use crate::engine::{self, FileReport, Prefilter};
 use crate::error::FileError;
-use crate::rule::fix::Applicability;
-use crate::report::{FileResult, LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals};
-use crate::config::resolver::{Discovery, Overrides, Project, Resolver};
-use crate::rule::PythonVersion;
+use crate::report::diff::unified_diff;
 use crate::report::summary;
-use crate::rule::Transform;
+use crate::report::{
+    FileResult, LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals,
+};
+use crate::rule::PythonVersion;
 use crate::rule::Registry;
-use crate::cli::verify::{Verdict, Verifier};
+use crate::rule::Transform;
+use crate::rule::fix::Applicability;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -85,7 +87,13 @@ struct Args {
     verify: bool,
 
     /// The interpreter `--verify` uses.
-    #[arg(long, value_name = "PATH", default_value = "python3", env = "PYFIX_PYTHON", requires = "verify")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "python3",
+        env = "PYFIX_PYTHON",
+        requires = "verify"
+    )]
     python: PathBuf,
 
     /// Parse every file, even one whose tokens rule out every selected rule
@@ -171,7 +179,8 @@ struct Args {
 }
 
 fn parse_target_version(text: &str) -> Result<PythonVersion, String> {
-    PythonVersion::from_target(text).ok_or_else(|| format!("`{text}` is not a version like py38 or py312"))
+    PythonVersion::from_target(text)
+        .ok_or_else(|| format!("`{text}` is not a version like py38 or py312"))
 }
 
 /// Everything one run needs to process a file.
@@ -189,8 +198,17 @@ struct Run {
 
 /// What happened to one file.
 enum Outcome {
-    Done { path: PathBuf, report: FileReport, text: Option<String>, diff: Option<String>, threshold: Applicability },
-    Failed { path: PathBuf, error: FileError },
+    Done {
+        path: PathBuf,
+        report: FileReport,
+        text: Option<String>,
+        diff: Option<String>,
+        threshold: Applicability,
+    },
+    Failed {
+        path: PathBuf,
+        error: FileError,
+    },
 }
 
 /// Runs pyfix with the process's arguments and the rules in `registry`;
@@ -240,7 +258,8 @@ pub fn run(registry: Registry) -> u8 {
         Cache::open(&dir, registry)
     });
     let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
-    let verifier = match (args.verify && mode != Mode::Check).then(|| Verifier::start(&args.python)) {
+    let verifier = match (args.verify && mode != Mode::Check).then(|| Verifier::start(&args.python))
+    {
         None => None,
         Some(Ok(verifier)) => Some(verifier),
         Some(Err(message)) => {
@@ -330,7 +349,11 @@ fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
     overrides.inline = config::parse_inline(&inline, registry)?;
     let discovery = match (args.isolated, file) {
         (true, Some(path)) => {
-            return Err(ConfigError { path, line: None, message: "--config PATH cannot be combined with --isolated".into() });
+            return Err(ConfigError {
+                path,
+                line: None,
+                message: "--config PATH cannot be combined with --isolated".into(),
+            });
         }
         (true, None) => Discovery::Isolated,
         (false, Some(path)) => Discovery::Fixed(path),
@@ -376,8 +399,10 @@ impl Progress {
             && io::stderr().is_terminal()
             && std::env::var_os("CI").is_none();
         let bar = wanted.then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}") {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
+            {
                 bar.set_style(style);
             }
             bar
@@ -446,13 +471,8 @@ impl Run {
     /// Processes every file under the paths, in parallel, printing in path order.
     fn paths(mut self) -> u8 {
         let mut totals = Totals::default();
-        let explicit: Vec<PathBuf> = self
-            .args
-            .paths
-            .iter()
-            .filter(|path| !self.force_excluded(path))
-            .cloned()
-            .collect();
+        let explicit: Vec<PathBuf> =
+            self.args.paths.iter().filter(|path| !self.force_excluded(path)).cloned().collect();
         let resolver = self.resolver.clone();
         let exclude: files::Exclude = Arc::new(move |path: &Path| {
             let absolute = resolver.absolute(path);
@@ -482,10 +502,13 @@ impl Run {
         let (sender, receiver) = mpsc::channel();
         std::thread::scope(|scope| {
             scope.spawn(|| {
-                jobs.par_iter().enumerate().for_each_with(sender, |sender, (index, (path, project, absolute))| {
-                    // The receiver lives until every file is sent.
-                    let _ = sender.send((index, self.process_file(path, project, absolute)));
-                });
+                jobs.par_iter().enumerate().for_each_with(
+                    sender,
+                    |sender, (index, (path, project, absolute))| {
+                        // The receiver lives until every file is sent.
+                        let _ = sender.send((index, self.process_file(path, project, absolute)));
+                    },
+                );
             });
             // Results arrive in any order; print them in path order as soon as
             // the next one in line is in.
@@ -515,7 +538,9 @@ impl Run {
     /// on the command line when an exclusion matches it or a folder above it.
     fn force_excluded(&self, path: &Path) -> bool {
         match self.resolver.for_file(path) {
-            Ok((project, absolute)) => project.force_exclude && project.is_excluded_with_ancestors(&absolute),
+            Ok((project, absolute)) => {
+                project.force_exclude && project.is_excluded_with_ancestors(&absolute)
+            }
             Err(_) => false,
         }
     }
@@ -524,12 +549,15 @@ impl Run {
         let result = files::read(path).and_then(|file| {
             let source = file.text.as_str();
             let report = self.process_cached(path, source, project, absolute)?;
-            let fixed_bytes = report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
+            let fixed_bytes =
+                report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
             if let Some(fixed_bytes) = &fixed_bytes {
                 self.verify(path, &file.encode(source)?, fixed_bytes, &report)?;
             }
             let diff = match (&report.fixed, fixed_bytes, self.mode) {
-                (Some(fixed), _, Mode::Diff) => Some(unified_diff(source, fixed, &self.display(path))),
+                (Some(fixed), _, Mode::Diff) => {
+                    Some(unified_diff(source, fixed, &self.display(path)))
+                }
                 (Some(_), Some(fixed_bytes), Mode::Write) => {
                     files::write_atomic(path, &file.encode(source)?, &fixed_bytes)?;
                     None
@@ -540,9 +568,13 @@ impl Run {
             Ok((report, diff, text))
         });
         match result {
-            Ok((report, diff, text)) => {
-                Outcome::Done { path: path.to_path_buf(), report, text, diff, threshold: self.threshold(project) }
-            }
+            Ok((report, diff, text)) => Outcome::Done {
+                path: path.to_path_buf(),
+                report,
+                text,
+                diff,
+                threshold: self.threshold(project),
+            },
             Err(error) => Outcome::Failed { path: path.to_path_buf(), error },
         }
     }
@@ -550,7 +582,13 @@ impl Run {
     /// `--verify`: CPython must compile the fixed text before it is written
     /// or shown. When it rejects the original as well, the fixes are not to
     /// blame, but they cannot be verified either, so nothing is applied.
-    fn verify(&self, path: &Path, original: &[u8], fixed: &[u8], report: &FileReport) -> Result<(), FileError> {
+    fn verify(
+        &self,
+        path: &Path,
+        original: &[u8],
+        fixed: &[u8],
+        report: &FileReport,
+    ) -> Result<(), FileError> {
         let Some(verifier) = &self.verifier else {
             return Ok(());
         };
@@ -575,7 +613,13 @@ impl Run {
 
     /// `process_text`, skipped for a file whose result the cache holds:
     /// nothing to report, or its whole report.
-    fn process_cached(&self, path: &Path, source: &str, project: &Project, absolute: &Path) -> Result<FileReport, FileError> {
+    fn process_cached(
+        &self,
+        path: &Path,
+        source: &str,
+        project: &Project,
+        absolute: &Path,
+    ) -> Result<FileReport, FileError> {
         let rules = project.rules_for(absolute);
         let Some(cache) = &self.cache else {
             return self.process_text(path, source, project, &rules);
@@ -625,7 +669,14 @@ impl Run {
         rules: &[&'static dyn Transform],
     ) -> Result<FileReport, FileError> {
         let selection = self.registry.selection(rules);
-        engine::process_with(source, &file_name_of(path), selection, &project.settings, self.apply(project), self.prefilter)
+        engine::process_with(
+            source,
+            &file_name_of(path),
+            selection,
+            &project.settings,
+            self.apply(project),
+            self.prefilter,
+        )
     }
 
     /// `-`: the text comes from standard input and the configuration is the
@@ -657,8 +708,10 @@ impl Run {
         // text comes out unchanged rather than not at all.
         let passthrough = (self.mode == Mode::Write).then(|| bytes.clone());
         let result = files::decode(bytes).and_then(|file| {
-            let report = self.process_text(name, &file.text, &project, &project.rules_for(&absolute))?;
-            let fixed_bytes = report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
+            let report =
+                self.process_text(name, &file.text, &project, &project.rules_for(&absolute))?;
+            let fixed_bytes =
+                report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
             if let Some(fixed_bytes) = &fixed_bytes {
                 self.verify(name, &file.encode(&file.text)?, fixed_bytes, &report)?;
             }
@@ -686,7 +739,8 @@ impl Run {
                 let _ = stdout.write_all(&output);
                 let _ = stdout.flush();
                 let mut printer = self.printer(Paint::stderr());
-                let file = FileResult { path: &self.display(name), report: &report, text, threshold };
+                let file =
+                    FileResult { path: &self.display(name), report: &report, text, threshold };
                 totals.count(&file);
                 let _ = printer.file(&file, &mut stderr);
                 let mut summary = io::sink();
@@ -695,10 +749,18 @@ impl Run {
             _ => {
                 let text = report.fixed.clone().unwrap_or_else(|| source.clone());
                 let diff = match (&report.fixed, self.mode) {
-                    (Some(fixed), Mode::Diff) => Some(unified_diff(&source, fixed, &self.display(name))),
+                    (Some(fixed), Mode::Diff) => {
+                        Some(unified_diff(&source, fixed, &self.display(name)))
+                    }
                     _ => None,
                 };
-                let outcome = Outcome::Done { path: name.to_path_buf(), report, text: Some(text), diff, threshold };
+                let outcome = Outcome::Done {
+                    path: name.to_path_buf(),
+                    report,
+                    text: Some(text),
+                    diff,
+                    threshold,
+                };
                 let mut printer = self.printer(self.stdout_paint);
                 self.print_outcome(&outcome, &mut printer, &mut totals);
                 let _ = printer.finish(&totals, &mut stdout, &mut stderr);
@@ -742,7 +804,8 @@ impl Run {
     /// Writes `--summary` and decides the exit status.
     fn finish(&self, totals: &Totals) -> u8 {
         if let Some(path) = &self.args.summary
-            && let Err(err) = std::fs::write(path, summary::markdown(totals, self.mode, self.registry))
+            && let Err(err) =
+                std::fs::write(path, summary::markdown(totals, self.mode, self.registry))
         {
             eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
             return 2;

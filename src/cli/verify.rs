@@ -70,10 +70,9 @@ impl Verifier {
         *verifier.lock() = Some(session);
         match verifier.compile("<pyfix --verify>", b"pass\n") {
             Ok(Verdict::Compiles) => Ok(verifier),
-            Ok(Verdict::Rejected(message)) => Err(format!(
-                "`{}` rejects `pass`: {message}; is it Python 3?",
-                python.display()
-            )),
+            Ok(Verdict::Rejected(message)) => {
+                Err(format!("`{}` rejects `pass`: {message}; is it Python 3?", python.display()))
+            }
             Err(message) => Err(message),
         }
     }
@@ -171,10 +170,14 @@ mod tests {
     fn answers_for_valid_and_invalid_code_in_one_process() {
         let verifier = python();
         assert_eq!(verifier.compile("a.py", b"x = 1\n"), Ok(Verdict::Compiles));
-        let Ok(Verdict::Rejected(message)) = verifier.compile("b.py", b"f = lambda **kw, i=i: 0\n") else {
+        let Ok(Verdict::Rejected(message)) = verifier.compile("b.py", b"f = lambda **kw, i=i: 0\n")
+        else {
             panic!("CPython accepted a default after **kw");
         };
-        assert!(message.starts_with("SyntaxError: ") && message.ends_with("at line 1"), "{message}");
+        assert!(
+            message.starts_with("SyntaxError: ") && message.ends_with("at line 1"),
+            "{message}"
+        );
         assert_eq!(verifier.compile("c.py", b"\xef\xbb\xbfx = 1\n"), Ok(Verdict::Compiles));
     }
 

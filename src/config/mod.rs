@@ -21,9 +21,28 @@ use crate::rule::settings::{PythonVersion, minimum_version};
 /// The default `exclude`: directories never entered unless named on the
 /// command line (or a configuration's `exclude` replaces them).
 pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d",
-    ".pytest_cache", ".pyfix_cache", ".ruff_cache", ".svn", ".tox", ".venv", "__pycache__",
-    "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytest_cache",
+    ".pyfix_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
     "venv",
 ];
 
@@ -137,8 +156,9 @@ pub fn find_in(directory: &Path, registry: Registry) -> Result<DirectoryConfig, 
 /// Reads the file `--config` names. A `pyproject.toml` without
 /// `[tool.pyfix]` is accepted and sets nothing but its `requires-python`.
 pub fn load(path: &Path, registry: Registry) -> Result<ConfigFile, ConfigError> {
-    let text = fs::read_to_string(path)
-        .map_err(|err| ConfigError::new(path, None, format!("cannot read configuration: {}", plain(&err))))?;
+    let text = fs::read_to_string(path).map_err(|err| {
+        ConfigError::new(path, None, format!("cannot read configuration: {}", plain(&err)))
+    })?;
     let is_pyproject = path.file_name().is_some_and(|name| name == "pyproject.toml");
     if is_pyproject {
         let pyproject = Pyproject::parse(path, &text, registry)?;
@@ -166,10 +186,16 @@ pub fn parse_inline(text: &str, registry: Registry) -> Result<Options, ConfigErr
 fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
     match fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
-        Err(err) if matches!(err.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Err(err)
+            if matches!(err.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) =>
+        {
+            Ok(None)
+        }
         // A directory named `pyproject.toml` is not a configuration.
         Err(_) if path.is_dir() => Ok(None),
-        Err(err) => Err(ConfigError::new(path, None, format!("cannot read configuration: {}", plain(&err)))),
+        Err(err) => {
+            Err(ConfigError::new(path, None, format!("cannot read configuration: {}", plain(&err))))
+        }
     }
 }
 
@@ -190,7 +216,9 @@ impl Pyproject {
     fn parse(path: &Path, text: &str, registry: Registry) -> Result<Pyproject, ConfigError> {
         let root = match DeTable::parse(text) {
             Ok(root) => root,
-            Err(_) if !text.contains("pyfix") => return Ok(Pyproject { options: None, requires_python: None }),
+            Err(_) if !text.contains("pyfix") => {
+                return Ok(Pyproject { options: None, requires_python: None });
+            }
             Err(err) => return Err(toml_error(path, text, &err)),
         };
         let root = root.get_ref();
@@ -261,15 +289,23 @@ impl Reader<'_> {
                 "select" => options.select = Some(self.rules(name, value)?),
                 "extend-select" => options.extend_select = self.rules(name, value)?,
                 "ignore" => options.ignore = self.rules(name, value)?,
-                "per-file-ignores" => options.per_file_ignores = Some(self.per_file_ignores(name, value)?),
-                "extend-per-file-ignores" => options.extend_per_file_ignores = self.per_file_ignores(name, value)?,
+                "per-file-ignores" => {
+                    options.per_file_ignores = Some(self.per_file_ignores(name, value)?)
+                }
+                "extend-per-file-ignores" => {
+                    options.extend_per_file_ignores = self.per_file_ignores(name, value)?
+                }
                 "unsafe-fixes" => options.unsafe_fixes = Some(self.boolean(name, value)?),
                 "exclude" => options.exclude = Some(self.globs(name, value)?),
                 "extend-exclude" => options.extend_exclude = self.globs(name, value)?,
                 "force-exclude" => options.force_exclude = Some(self.boolean(name, value)?),
-                "target-version" => options.target_version = Some(self.target_version(name, value)?),
+                "target-version" => {
+                    options.target_version = Some(self.target_version(name, value)?)
+                }
                 "heavy-modules" => options.heavy_modules = Some(self.strings(name, value)?),
-                "extend-heavy-modules" => options.extend_heavy_modules = self.strings(name, value)?,
+                "extend-heavy-modules" => {
+                    options.extend_heavy_modules = self.strings(name, value)?
+                }
                 _ => return Err(self.unknown_key(name, key.span())),
             }
         }
@@ -286,14 +322,15 @@ impl Reader<'_> {
     }
 
     fn boolean(&self, name: &str, value: &Value<'_>) -> Result<bool, ConfigError> {
-        value
-            .get_ref()
-            .as_bool()
-            .ok_or_else(|| self.error(value.span(), format!("`{}{name}` must be true or false", self.prefix)))
+        value.get_ref().as_bool().ok_or_else(|| {
+            self.error(value.span(), format!("`{}{name}` must be true or false", self.prefix))
+        })
     }
 
     fn strings(&self, name: &str, value: &Value<'_>) -> Result<Vec<String>, ConfigError> {
-        let wrong = || self.error(value.span(), format!("`{}{name}` must be a list of strings", self.prefix));
+        let wrong = || {
+            self.error(value.span(), format!("`{}{name}` must be a list of strings", self.prefix))
+        };
         let DeValue::Array(items) = value.get_ref() else { return Err(wrong()) };
         items
             .iter()
@@ -306,7 +343,9 @@ impl Reader<'_> {
         let patterns = self.strings(name, value)?;
         for pattern in &patterns {
             if let Err(err) = globset::Glob::new(pattern.trim_start_matches('!')) {
-                return Err(self.error(value.span(), format!("bad glob in `{}{name}`: {err}", self.prefix)));
+                return Err(
+                    self.error(value.span(), format!("bad glob in `{}{name}`: {err}", self.prefix))
+                );
             }
         }
         Ok(patterns)
@@ -329,7 +368,11 @@ impl Reader<'_> {
         Ok(selectors)
     }
 
-    fn per_file_ignores(&self, name: &str, value: &Value<'_>) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+    fn per_file_ignores(
+        &self,
+        name: &str,
+        value: &Value<'_>,
+    ) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
         let Some(entries) = table(value.get_ref()) else {
             return Err(self.error(
                 value.span(),
@@ -340,7 +383,10 @@ impl Reader<'_> {
             .iter()
             .map(|(pattern, rules)| {
                 if let Err(err) = globset::Glob::new(pattern.get_ref().trim_start_matches('!')) {
-                    return Err(self.error(pattern.span(), format!("bad glob in `{}{name}`: {err}", self.prefix)));
+                    return Err(self.error(
+                        pattern.span(),
+                        format!("bad glob in `{}{name}`: {err}", self.prefix),
+                    ));
                 }
                 let key = format!("{name}.\"{}\"", pattern.get_ref());
                 Ok((pattern.get_ref().to_string(), self.rules(&key, rules)?))
@@ -393,7 +439,10 @@ mod tests {
         .unwrap();
         assert_eq!(options.select, Some(vec!["PF".to_string()]));
         assert_eq!(options.target_version, Some(PythonVersion(3, 8)));
-        assert_eq!(options.per_file_ignores, Some(vec![("tests/*".to_string(), vec!["PF001".to_string()])]));
+        assert_eq!(
+            options.per_file_ignores,
+            Some(vec![("tests/*".to_string(), vec!["PF001".to_string()])])
+        );
         assert_eq!(options.unsafe_fixes, Some(true));
     }
 
@@ -402,7 +451,11 @@ mod tests {
         let err = parse("select = [\"PF\"]\nselct = []\n").unwrap_err();
         assert_eq!(err.reason(), "line 2: unknown key `selct` (did you mean `select`?)");
         let err = parse("ignore = [\"PF999\"]\n").unwrap_err();
-        assert!(err.reason().starts_with("line 1: unknown rule `PF999` in `ignore`"), "{}", err.reason());
+        assert!(
+            err.reason().starts_with("line 1: unknown rule `PF999` in `ignore`"),
+            "{}",
+            err.reason()
+        );
         let err = parse("target-version = \"3.8\"\n").unwrap_err();
         assert!(err.reason().contains("must be a version like"), "{}", err.reason());
         let err = parse("select = \"PF001\"\n").unwrap_err();
@@ -413,13 +466,25 @@ mod tests {
 
     #[test]
     fn a_pyproject_without_a_pyfix_section_sets_nothing() {
-        let pyproject = Pyproject::parse(Path::new("pyproject.toml"), "[project]\nrequires-python = \">=3.9\"\n", REGISTRY).unwrap();
+        let pyproject = Pyproject::parse(
+            Path::new("pyproject.toml"),
+            "[project]\nrequires-python = \">=3.9\"\n",
+            REGISTRY,
+        )
+        .unwrap();
         assert!(pyproject.options.is_none());
         assert_eq!(pyproject.requires_python, Some(PythonVersion(3, 9)));
         let broken = Pyproject::parse(Path::new("pyproject.toml"), "[project\n", REGISTRY).unwrap();
         assert!(broken.options.is_none());
         assert!(Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix\n", REGISTRY).is_err());
-        let err = Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix]\nfoo = 1\n", REGISTRY).err().unwrap();
-        assert!(err.reason().starts_with("line 2: unknown key `tool.pyfix.foo`; known keys: select"), "{}", err.reason());
+        let err =
+            Pyproject::parse(Path::new("pyproject.toml"), "[tool.pyfix]\nfoo = 1\n", REGISTRY)
+                .err()
+                .unwrap();
+        assert!(
+            err.reason().starts_with("line 2: unknown key `tool.pyfix.foo`; known keys: select"),
+            "{}",
+            err.reason()
+        );
     }
 }

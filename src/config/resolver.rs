@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use globset::{Glob, GlobMatcher};
 
 use crate::config::{self, ConfigError, ConfigFile, DEFAULT_EXCLUDES, Options};
+use crate::rule::Transform;
 use crate::rule::registry::{Registry, selector_matches};
 use crate::rule::settings::{DEFAULT_HEAVY_MODULES, PythonVersion, Settings};
-use crate::rule::Transform;
 
 /// Values given on the command line; they override every configuration.
 #[derive(Clone, Debug, Default)]
@@ -143,32 +143,42 @@ impl Project {
         let options = config.map_or(&empty, |config| &config.options);
         let inline = &overrides.inline;
 
-        let (target_version, target_version_source) = if let Some(version) = overrides.target_version {
-            (version, "--target-version".to_string())
-        } else if let Some(version) = inline.target_version {
-            (version, "--config".to_string())
-        } else if let Some(version) = options.target_version {
-            (version, format!("target-version in {}", show(config.map(|c| c.path.as_path()))))
-        } else if let Some(version) = config.and_then(|config| config.requires_python) {
-            let pyproject = root.join("pyproject.toml");
-            (version, format!("requires-python in {}", pyproject.display()))
-        } else if let Some((pyproject, Some(version))) = requires_python.filter(|_| config.is_none()) {
-            (version, format!("requires-python in {}", pyproject.display()))
-        } else {
-            (PythonVersion::DEFAULT, "default".to_string())
-        };
+        let (target_version, target_version_source) =
+            if let Some(version) = overrides.target_version {
+                (version, "--target-version".to_string())
+            } else if let Some(version) = inline.target_version {
+                (version, "--config".to_string())
+            } else if let Some(version) = options.target_version {
+                (version, format!("target-version in {}", show(config.map(|c| c.path.as_path()))))
+            } else if let Some(version) = config.and_then(|config| config.requires_python) {
+                let pyproject = root.join("pyproject.toml");
+                (version, format!("requires-python in {}", pyproject.display()))
+            } else if let Some((pyproject, Some(version))) =
+                requires_python.filter(|_| config.is_none())
+            {
+                (version, format!("requires-python in {}", pyproject.display()))
+            } else {
+                (PythonVersion::DEFAULT, "default".to_string())
+            };
 
-        let mut heavy_modules: Vec<String> = inline
-            .heavy_modules
-            .clone()
-            .or_else(|| options.heavy_modules.clone())
-            .unwrap_or_else(|| DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect());
+        let mut heavy_modules: Vec<String> =
+            inline.heavy_modules.clone().or_else(|| options.heavy_modules.clone()).unwrap_or_else(
+                || DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
+            );
         heavy_modules.extend(options.extend_heavy_modules.iter().cloned());
         heavy_modules.extend(inline.extend_heavy_modules.iter().cloned());
 
         let layers = [
-            Layer { select: options.select.as_deref(), extend_select: &options.extend_select, ignore: &options.ignore },
-            Layer { select: inline.select.as_deref(), extend_select: &inline.extend_select, ignore: &inline.ignore },
+            Layer {
+                select: options.select.as_deref(),
+                extend_select: &options.extend_select,
+                ignore: &options.ignore,
+            },
+            Layer {
+                select: inline.select.as_deref(),
+                extend_select: &inline.extend_select,
+                ignore: &inline.ignore,
+            },
             Layer {
                 select: overrides.select.as_deref(),
                 extend_select: &overrides.extend_select,
@@ -192,12 +202,15 @@ impl Project {
         exclude.extend(patterns(&inline.extend_exclude, cwd));
         exclude.extend(patterns(&overrides.extend_exclude, cwd));
 
-        let per_file = |entries: &[(String, Vec<String>)], base: &Path| -> Vec<(PathPattern, Vec<String>)> {
-            entries
-                .iter()
-                .filter_map(|(pattern, rules)| Some((PathPattern::new(pattern, base)?, rules.clone())))
-                .collect()
-        };
+        let per_file =
+            |entries: &[(String, Vec<String>)], base: &Path| -> Vec<(PathPattern, Vec<String>)> {
+                entries
+                    .iter()
+                    .filter_map(|(pattern, rules)| {
+                        Some((PathPattern::new(pattern, base)?, rules.clone()))
+                    })
+                    .collect()
+            };
         let mut per_file_ignores = match (&inline.per_file_ignores, &options.per_file_ignores) {
             (Some(inline), _) => per_file(inline, cwd),
             (None, Some(own)) => per_file(own, root),
@@ -364,18 +377,38 @@ struct DirectoryEntry {
 impl Resolver {
     /// A resolver; `--config PATH` is read now, so that a bad file stops the
     /// run before any file is touched.
-    pub fn new(discovery: Discovery, overrides: Overrides, registry: Registry) -> Result<Resolver, ConfigError> {
+    pub fn new(
+        discovery: Discovery,
+        overrides: Overrides,
+        registry: Registry,
+    ) -> Result<Resolver, ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
         let fixed = match &discovery {
             Discovery::Hierarchical => None,
             Discovery::Fixed(path) => {
                 let config = config::load(path, registry)?;
-                Some(Arc::new(Project::build(Some(&config), &cwd, None, &overrides, &cwd, registry)))
+                Some(Arc::new(Project::build(
+                    Some(&config),
+                    &cwd,
+                    None,
+                    &overrides,
+                    &cwd,
+                    registry,
+                )))
             }
-            Discovery::Isolated => Some(Arc::new(Project::build(None, &cwd, None, &overrides, &cwd, registry))),
+            Discovery::Isolated => {
+                Some(Arc::new(Project::build(None, &cwd, None, &overrides, &cwd, registry)))
+            }
         };
-        Ok(Resolver { discovery, overrides, cwd, fixed, registry, state: Mutex::new(State::default()) })
+        Ok(Resolver {
+            discovery,
+            overrides,
+            cwd,
+            fixed,
+            registry,
+            state: Mutex::new(State::default()),
+        })
     }
 
     pub fn cwd(&self) -> &Path {
@@ -409,12 +442,21 @@ impl Resolver {
             None => None,
         };
         let requires_python = match &nearest.pyproject {
-            Some(dir) => Some((dir.join("pyproject.toml"), self.entry(dir)?.requires_python.flatten())),
+            Some(dir) => {
+                Some((dir.join("pyproject.toml"), self.entry(dir)?.requires_python.flatten()))
+            }
             None => None,
         };
         let config = config_entry.as_ref().and_then(|entry| entry.config.as_ref());
         let root = nearest.config.as_deref().unwrap_or(&self.cwd);
-        let project = Arc::new(Project::build(config, root, requires_python, &self.overrides, &self.cwd, self.registry));
+        let project = Arc::new(Project::build(
+            config,
+            root,
+            requires_python,
+            &self.overrides,
+            &self.cwd,
+            self.registry,
+        ));
         self.lock().projects.insert(key, project.clone());
         Ok(project)
     }

@@ -129,12 +129,7 @@ mod tests {
     use super::*;
 
     fn diagnostic(code: &'static str, edits: Vec<Edit>) -> Diagnostic {
-        Diagnostic {
-            code,
-            range: 0..0,
-            message: String::new(),
-            fix: Some(Fix::safe(edits)),
-        }
+        Diagnostic { code, range: 0..0, message: String::new(), fix: Some(Fix::safe(edits)) }
     }
 
     #[test]
@@ -163,7 +158,8 @@ mod tests {
         diagnostics.push(diagnostic("B", vec![Edit::replace(503..505, "inside")]));
         diagnostics.push(diagnostic("B", vec![Edit::replace(613..615, "across")]));
         diagnostics.push(diagnostic("B", vec![Edit::insert(702, "at-start")]));
-        diagnostics.push(diagnostic("C", vec![Edit::replace(800..802, "<"), Edit::insert(804, ">")]));
+        diagnostics
+            .push(diagnostic("C", vec![Edit::replace(800..802, "<"), Edit::insert(804, ">")]));
         // Taken first (it starts at 0), it spans the A edits at 912 and 922.
         diagnostics.push(diagnostic("D", vec![Edit::insert(0, "#"), Edit::replace(905..925, "")]));
         let pass = apply_fixes(&source, &diagnostics, Applicability::Safe).unwrap();

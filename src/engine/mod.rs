@@ -12,7 +12,9 @@ use crate::engine::apply::apply_fixes;
 use crate::engine::plan::Plan;
 use crate::error::FileError;
 use crate::rule::suppression::{self, Suppressions};
-use crate::rule::{Applicability, Context, Diagnostic, FileInfo, Registry, Selection, Settings, Transform};
+use crate::rule::{
+    Applicability, Context, Diagnostic, FileInfo, Registry, Selection, Settings, Transform,
+};
 use crate::semantic::Semantic;
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Scan, scan};
@@ -123,7 +125,10 @@ pub fn install_panic_hook() {
             .map(|text| text.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".to_string());
-        let place = info.location().map(|at| format!(" at {}:{}", at.file(), at.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|at| format!(" at {}:{}", at.file(), at.line()))
+            .unwrap_or_default();
         LAST_PANIC.with(|last| *last.borrow_mut() = Some(format!("{message}{place}")));
         if !GUARDED.with(Cell::get) || std::env::var_os("RUST_BACKTRACE").is_some() {
             default_hook(info);
@@ -148,7 +153,9 @@ fn process_unguarded(
     };
     let (mut report, current) = match by_skeletons {
         Some(done) => done,
-        None => job.passes(&text, Parsing::Whole)?.ok_or_else(|| FileError::Internal("no whole parse".into()))?,
+        None => job
+            .passes(&text, Parsing::Whole)?
+            .ok_or_else(|| FileError::Internal("no whole parse".into()))?,
     };
     let fixed = line_endings.restore(current);
     if fixed != source {
@@ -183,7 +190,11 @@ impl<'a> Job<'a> {
     /// a skeleton or the fixed text did not parse, or the fixed text holds a
     /// statement tree-sitter is known to get wrong. The whole parse then
     /// gives the exact answer, syntax error or not.
-    fn passes(&self, text: &str, parsing: Parsing) -> Result<Option<(FileReport, String)>, FileError> {
+    fn passes(
+        &self,
+        text: &str,
+        parsing: Parsing,
+    ) -> Result<Option<(FileReport, String)>, FileError> {
         let mut current = text.to_string();
         let mut report = FileReport::default();
         let mut fixed_by: Vec<&'static str> = Vec::new();
@@ -213,8 +224,12 @@ impl<'a> Job<'a> {
             };
             let parsed = match (&skeleton, parsing) {
                 (Some(skeleton), _) => Module::parse_skeleton(skeleton, &scanned, self.file_name),
-                (None, Parsing::Skeletons) => Module::parse_scanned(&current, &scanned, self.file_name),
-                (None, Parsing::Whole) => parse_after_fixes(&current, &scanned, self.file_name, &fixed_by),
+                (None, Parsing::Skeletons) => {
+                    Module::parse_scanned(&current, &scanned, self.file_name)
+                }
+                (None, Parsing::Whole) => {
+                    parse_after_fixes(&current, &scanned, self.file_name, &fixed_by)
+                }
             };
             let module = match (parsed, parsing) {
                 (Ok(module), _) => module,
@@ -224,7 +239,8 @@ impl<'a> Job<'a> {
             whole_and_trusted = skeleton.is_none() && module.untrusted.is_empty();
             let selection = self.registry.selection(self.rules);
             let diagnostics = run_checks(&module, selection, &checked, self.settings);
-            let applied = self.apply.and_then(|threshold| apply_fixes(&current, &diagnostics, threshold));
+            let applied =
+                self.apply.and_then(|threshold| apply_fixes(&current, &diagnostics, threshold));
             let Some(applied) = applied else {
                 report.findings = findings(&module, &diagnostics);
                 break;
@@ -247,7 +263,8 @@ impl<'a> Job<'a> {
         let verified = parsing == Parsing::Whole
             || current == text
             || whole_and_trusted
-            || Module::parse(&current, self.file_name).is_ok_and(|module| module.untrusted.is_empty());
+            || Module::parse(&current, self.file_name)
+                .is_ok_and(|module| module.untrusted.is_empty());
         Ok(verified.then_some((report, current)))
     }
 
@@ -273,14 +290,16 @@ fn parse_after_fixes<'s>(
     file_name: &str,
     fixed_by: &[&'static str],
 ) -> Result<Module<'s>, FileError> {
-    Module::parse_scanned(text, scanned, file_name).map_err(|err| match (fixed_by.is_empty(), err) {
-        (true, err) => err,
-        (false, FileError::Syntax { line, column }) => FileError::Internal(format!(
-            "a fix by {} introduced a syntax error at line {line}, column {column}",
-            rule_list(fixed_by)
-        )),
-        (false, err) => {
-            FileError::Internal(format!("after fixes by {}: {err}", rule_list(fixed_by)))
+    Module::parse_scanned(text, scanned, file_name).map_err(|err| {
+        match (fixed_by.is_empty(), err) {
+            (true, err) => err,
+            (false, FileError::Syntax { line, column }) => FileError::Internal(format!(
+                "a fix by {} introduced a syntax error at line {line}, column {column}",
+                rule_list(fixed_by)
+            )),
+            (false, err) => {
+                FileError::Internal(format!("after fixes by {}: {err}", rule_list(fixed_by)))
+            }
         }
     })
 }
@@ -296,7 +315,11 @@ fn rule_list(codes: &[&'static str]) -> String {
 /// `suppression`); then the rules that judge those comments. A fix that
 /// would touch a statement whose tree is known to be wrong is withdrawn;
 /// the finding stays.
-pub fn run_rules(module: &Module<'_>, rules: Selection<'_>, settings: &Settings) -> Vec<Diagnostic> {
+pub fn run_rules(
+    module: &Module<'_>,
+    rules: Selection<'_>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     run_checks(module, rules, rules.rules, settings)
 }
 
@@ -378,10 +401,8 @@ enum LineEndings {
 impl LineEndings {
     fn of(source: &str) -> Result<LineEndings, FileError> {
         let bytes = source.as_bytes();
-        let bare_cr = bytes
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        let bare_cr =
+            bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
         match (bare_cr, bytes.contains(&b'\n')) {
             (false, _) => Ok(LineEndings::AsIs),
             (true, false) => Ok(LineEndings::CarriageReturnOnly),
@@ -448,7 +469,8 @@ mod tests {
         let err = run("def f():\n    pass\n", "return (").unwrap_err();
         let message = err.to_string();
         assert!(
-            message.starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"),
+            message
+                .starts_with("internal error: a fix by PF999 introduced a syntax error at line 2"),
             "{message}"
         );
         assert!(message.ends_with("file left unchanged"), "{message}");
@@ -458,7 +480,10 @@ mod tests {
     fn fixes_that_never_settle_are_an_internal_error() {
         // Each pass replaces `pass` with `pass`+`pass`...: there is always another.
         let err = run("pass\n", "pass; pass").unwrap_err();
-        assert!(err.to_string().contains("fixes did not settle after 20 passes (rules PF999)"), "{err}");
+        assert!(
+            err.to_string().contains("fixes did not settle after 20 passes (rules PF999)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -469,7 +494,8 @@ mod tests {
         assert!(report.findings.is_empty());
     }
 
-    static PANICS: RuleMeta = RuleMeta { code: "PF998", name: "panics", fix: FixKind::None, source: "" };
+    static PANICS: RuleMeta =
+        RuleMeta { code: "PF998", name: "panics", fix: FixKind::None, source: "" };
 
     struct Panics;
 

@@ -40,7 +40,8 @@ pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> P
     if rules.is_empty() {
         return Plan::NothingToFind;
     }
-    let mut may_need = |view: &Scan<'_>| rules.iter().any(|rule| rule.may_need_definition(view, file));
+    let mut may_need =
+        |view: &Scan<'_>| rules.iter().any(|rule| rule.may_need_definition(view, file));
     match skeleton::skeleton(scan, &mut may_need) {
         Ok(skeleton) => Plan::Skeleton(skeleton),
         Err(whole) => Plan::Whole(whole),

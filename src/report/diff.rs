@@ -14,8 +14,5 @@ pub fn unified_diff(old: &str, new: &str, display_path: &str) -> String {
         .diff_lines(old, new);
     let old_header = format!("a/{display_path}");
     let new_header = format!("b/{display_path}");
-    diff.unified_diff()
-        .context_radius(3)
-        .header(&old_header, &new_header)
-        .to_string()
+    diff.unified_diff().context_radius(3).header(&old_header, &new_header).to_string()
 }

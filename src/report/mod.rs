@@ -12,10 +12,10 @@ use std::io::{self, IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
-use crate::report::diff::unified_diff;
 use crate::engine::{FileReport, Finding};
-use crate::rule::fix::Applicability;
+use crate::report::diff::unified_diff;
 use crate::rule::Registry;
+use crate::rule::fix::Applicability;
 
 /// The formats of `--output-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -258,7 +258,8 @@ impl Printer {
     /// A machine-readable document (or GitHub's annotations) is on `out`:
     /// no human summary may join it.
     pub fn is_machine_readable(&self) -> bool {
-        matches!(self.format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Github) && self.prints_findings()
+        matches!(self.format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Github)
+            && self.prints_findings()
             || (self.statistics && self.format == OutputFormat::Json)
     }
 
@@ -313,13 +314,18 @@ impl Printer {
                 OutputFormat::Json => {
                     let separator = if self.wrote_element { ",\n  " } else { "\n  " };
                     self.wrote_element = true;
-                    let element = serde_json::to_string_pretty(&json_finding(file, finding, self.registry))?;
+                    let element =
+                        serde_json::to_string_pretty(&json_finding(file, finding, self.registry))?;
                     write!(out, "{separator}{}", element.replace('\n', "\n  "))?;
                 }
                 OutputFormat::Sarif => {
                     let separator = if self.wrote_element { "," } else { "" };
                     self.wrote_element = true;
-                    write!(out, "{separator}{}", serde_json::to_string(&sarif_result(file, finding, self.registry))?)?;
+                    write!(
+                        out,
+                        "{separator}{}",
+                        serde_json::to_string(&sarif_result(file, finding, self.registry))?
+                    )?;
                 }
             }
         }
@@ -328,7 +334,12 @@ impl Printer {
 
     /// Ends the document, prints `--statistics` and `--show-fixes`, then
     /// the summary (on `summary`, which is standard error in `--diff` mode).
-    pub fn finish(&mut self, totals: &Totals, out: &mut dyn Write, summary: &mut dyn Write) -> io::Result<()> {
+    pub fn finish(
+        &mut self,
+        totals: &Totals,
+        out: &mut dyn Write,
+        summary: &mut dyn Write,
+    ) -> io::Result<()> {
         self.start(out)?;
         if self.prints_findings() {
             match self.format {
@@ -345,14 +356,16 @@ impl Printer {
             return Ok(());
         }
         if self.show_fixes {
-            let target: &mut dyn Write = if self.mode == Mode::Diff { &mut *summary } else { &mut *out };
+            let target: &mut dyn Write =
+                if self.mode == Mode::Diff { &mut *summary } else { &mut *out };
             print_fixes(totals, self.mode, self.registry, target)?;
         }
         print_summary(totals, self.mode, &self.held, out, summary)
     }
 
     fn concise(&self, file: &FileResult<'_>, finding: &Finding) -> String {
-        let mark = if file.fixable(finding) { self.paint.paint(CYAN, "[*] ") } else { String::new() };
+        let mark =
+            if file.fixable(finding) { self.paint.paint(CYAN, "[*] ") } else { String::new() };
         format!(
             "{}:{}:{}: {} {mark}{}",
             self.paint.paint(BOLD, file.path),
@@ -365,7 +378,12 @@ impl Printer {
 
     /// The concise line, the source lines the finding covers with a caret
     /// line under its start, and its fix as a diff.
-    fn full(&self, file: &FileResult<'_>, finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
+    fn full(
+        &self,
+        file: &FileResult<'_>,
+        finding: &Finding,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         writeln!(out, "{}", self.concise(file, finding))?;
         let lines: Vec<&str> = file.text.split_inclusive('\n').collect();
         let first = finding.line.saturating_sub(1);
@@ -375,7 +393,12 @@ impl Printer {
         writeln!(out, "{}", gutter(""))?;
         for (index, line) in lines.iter().enumerate().take(last).skip(first) {
             let (body, _) = split_line_end(line);
-            writeln!(out, "{} {}", gutter(&(index + 1).to_string()), body.trim_start_matches('\u{feff}'))?;
+            writeln!(
+                out,
+                "{} {}",
+                gutter(&(index + 1).to_string()),
+                body.trim_start_matches('\u{feff}')
+            )?;
             if index == first {
                 let prefix: String = body
                     .trim_start_matches('\u{feff}')
@@ -389,7 +412,12 @@ impl Printer {
                     body.chars().count().saturating_sub(finding.column.saturating_sub(1)).max(1)
                 };
                 let carets = self.paint.paint(RED, &"^".repeat(span));
-                writeln!(out, "{} {prefix}{carets} {}", gutter(""), self.paint.paint(CODE, finding.code))?;
+                writeln!(
+                    out,
+                    "{} {prefix}{carets} {}",
+                    gutter(""),
+                    self.paint.paint(CODE, finding.code)
+                )?;
             }
         }
         if let Some(applicability) = finding.fix.filter(|_| !finding.edits.is_empty()) {
@@ -438,7 +466,8 @@ impl Printer {
                 .collect();
             return writeln!(out, "{}", serde_json::to_string_pretty(&rows)?);
         }
-        let width = self.counts.values().map(|(count, _)| count.to_string().len()).max().unwrap_or(1);
+        let width =
+            self.counts.values().map(|(count, _)| count.to_string().len()).max().unwrap_or(1);
         for (code, (count, fixable)) in &self.counts {
             let mark = if *fixable > 0 { "[*]" } else { "[ ]" };
             let name = self.registry.find(code).map_or("", |rule| rule.name());
@@ -450,7 +479,12 @@ impl Printer {
 
 /// `--show-fixes`: each changed file and what was fixed in it, as ruff
 /// enumerates them.
-fn print_fixes(totals: &Totals, mode: Mode, registry: Registry, out: &mut dyn Write) -> io::Result<()> {
+fn print_fixes(
+    totals: &Totals,
+    mode: Mode,
+    registry: Registry,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let fixed: usize = totals.fixes.values().sum();
     if fixed == 0 {
         return Ok(());
@@ -462,7 +496,8 @@ fn print_fixes(totals: &Totals, mode: Mode, registry: Registry, out: &mut dyn Wr
         for (code, count) in &file.fixes {
             let name = registry.find(code).map_or("", |rule| rule.name());
             let unsafe_count = file.unsafe_fixes.get(code).copied().unwrap_or(0);
-            let note = if unsafe_count > 0 { format!(" ({unsafe_count} unsafe)") } else { String::new() };
+            let note =
+                if unsafe_count > 0 { format!(" ({unsafe_count} unsafe)") } else { String::new() };
             writeln!(out, "    {count} × {code} ({name}){note}")?;
         }
     }
@@ -480,7 +515,9 @@ pub fn print_summary(
     err: &mut dyn Write,
 ) -> io::Result<()> {
     let fixed: usize = totals.fixes.values().sum();
-    let per_rule = || totals.fixes.iter().map(|(code, n)| format!("{code}: {n}")).collect::<Vec<_>>().join(", ");
+    let per_rule = || {
+        totals.fixes.iter().map(|(code, n)| format!("{code}: {n}")).collect::<Vec<_>>().join(", ")
+    };
     let hint = unsafe_hint(totals.hidden_unsafe);
     match mode {
         Mode::Diff if fixed > 0 => writeln!(
@@ -512,7 +549,8 @@ pub fn print_summary(
             n => {
                 writeln!(out, "Found {}.", plural(n, "finding"))?;
                 if totals.fixable_now > 0 {
-                    let flags = if totals.unsafe_fixes { "--write --unsafe-fixes" } else { "--write" };
+                    let flags =
+                        if totals.unsafe_fixes { "--write --unsafe-fixes" } else { "--write" };
                     writeln!(out, "[*] {} fixable with `{flags}`.", totals.fixable_now)?;
                 }
                 match hint.is_empty() {
@@ -611,7 +649,8 @@ fn write_sarif_head(out: &mut dyn Write, registry: Registry) -> io::Result<()> {
         .iter()
         .map(|rule| {
             let doc = rule.meta().documentation();
-            let summary = section(&doc, "## What it does").unwrap_or_else(|| rule.name().to_string());
+            let summary =
+                section(&doc, "## What it does").unwrap_or_else(|| rule.name().to_string());
             json!({
                 "id": rule.code(),
                 "name": rule.name(),
@@ -715,7 +754,8 @@ mod tests {
 
     #[test]
     fn reads_doc_sections() {
-        let doc = "# x (PF1)\n\n## What it does\nFinds things. More.\n\n## Why is this bad?\nBad.\n";
+        let doc =
+            "# x (PF1)\n\n## What it does\nFinds things. More.\n\n## Why is this bad?\nBad.\n";
         assert_eq!(section(doc, "## What it does").as_deref(), Some("Finds things. More."));
         assert_eq!(first_sentence("Finds things. More."), "Finds things.");
         assert_eq!(section(doc, "## Fix safety"), None);

@@ -16,7 +16,10 @@ pub fn markdown(totals: &Totals, mode: Mode, registry: Registry) -> String {
     let fixed: usize = totals.fixes.values().sum();
     let verb = if mode == Mode::Write { "fixes" } else { "would fix" };
     if fixed == 0 {
-        let _ = writeln!(out, "## pyfix: nothing to fix\n\npyfix found nothing it could fix with these settings.");
+        let _ = writeln!(
+            out,
+            "## pyfix: nothing to fix\n\npyfix found nothing it could fix with these settings."
+        );
         remaining(&mut out, totals);
         return out;
     }
@@ -42,7 +45,8 @@ pub fn markdown(totals: &Totals, mode: Mode, registry: Registry) -> String {
             n if n == *count => "unsafe".to_string(),
             n => format!("{n} of them unsafe"),
         };
-        let _ = writeln!(out, "### {code} `{}`: {} ({safety})\n", rule.name(), plural(*count, "fix"));
+        let _ =
+            writeln!(out, "### {code} `{}`: {} ({safety})\n", rule.name(), plural(*count, "fix"));
         if let Some(why) = section(&doc, "## Why is this bad?") {
             let _ = writeln!(out, "{}\n", lead(&why));
         }
@@ -57,7 +61,11 @@ pub fn markdown(totals: &Totals, mode: Mode, registry: Registry) -> String {
             .iter()
             .map(|(code, count)| {
                 let unsafe_count = file.unsafe_fixes.get(code).copied().unwrap_or(0);
-                let note = if unsafe_count > 0 { format!(" ({unsafe_count} unsafe)") } else { String::new() };
+                let note = if unsafe_count > 0 {
+                    format!(" ({unsafe_count} unsafe)")
+                } else {
+                    String::new()
+                };
                 format!("{code} × {count}{note}")
             })
             .collect();
@@ -67,7 +75,10 @@ pub fn markdown(totals: &Totals, mode: Mode, registry: Registry) -> String {
 
     let _ = writeln!(out, "### What to check\n");
     if unsafe_per_rule.is_empty() {
-        let _ = writeln!(out, "Every fix here is safe: it keeps the code's behaviour. A quick read of the diff is enough.\n");
+        let _ = writeln!(
+            out,
+            "Every fix here is safe: it keeps the code's behaviour. A quick read of the diff is enough.\n"
+        );
     } else {
         for (code, count) in &unsafe_per_rule {
             let Some(rule) = registry.find(code) else { continue };
@@ -131,13 +142,7 @@ fn lead(text: &str) -> String {
 
 /// The first paragraph of a documentation section, on one line.
 fn first_paragraph(text: &str) -> String {
-    text.trim()
-        .split("\n\n")
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.trim().split("\n\n").next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -153,6 +158,9 @@ mod tests {
 
     #[test]
     fn takes_the_first_paragraph() {
-        assert_eq!(first_paragraph("A default is\nevaluated once.\n\n```python\nx\n```"), "A default is evaluated once.");
+        assert_eq!(
+            first_paragraph("A default is\nevaluated once.\n\n```python\nx\n```"),
+            "A default is evaluated once."
+        );
     }
 }

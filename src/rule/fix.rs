@@ -52,8 +52,8 @@ impl Edit {
     /// same offset and one inserts there: their order would be a guess.
     pub(crate) fn conflicts_with(&self, other: &Edit) -> bool {
         let overlap = self.range.start < other.range.end && other.range.start < self.range.end;
-        let same_spot = self.range.start == other.range.start
-            && (self.is_insertion() || other.is_insertion());
+        let same_spot =
+            self.range.start == other.range.start && (self.is_insertion() || other.is_insertion());
         overlap || same_spot
     }
 }

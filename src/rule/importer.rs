@@ -6,8 +6,8 @@
 use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
-use crate::syntax::module::Module;
 use crate::semantic::Semantic;
+use crate::syntax::module::Module;
 use crate::syntax::walk::{KindName, is_docstring, statements};
 
 /// How a fix refers to what it imported: the name to write, and the edit
@@ -36,7 +36,11 @@ pub fn ensure_import(semantic: &Semantic<'_>, module_name: &str) -> Option<Impor
 /// `from MODULE import NAME`: reuses that import, or `MODULE.NAME` after an
 /// `import MODULE`; else adds `from MODULE import NAME`, or `import MODULE` when
 /// `NAME` is already taken. `None` when both names are taken.
-pub fn ensure_from_import(semantic: &Semantic<'_>, module_name: &str, name: &str) -> Option<Imported> {
+pub fn ensure_from_import(
+    semantic: &Semantic<'_>,
+    module_name: &str,
+    name: &str,
+) -> Option<Imported> {
     if let Some(local) = semantic.import_binding_of(&format!("{module_name}.{name}")) {
         return Some(Imported { name: local.to_string(), edit: None });
     }
@@ -145,7 +149,6 @@ fn header_statements<'t>(module: &'t Module<'_>) -> Vec<Node<'t>> {
     header
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,12 +185,18 @@ mod tests {
 
     #[test]
     fn from_imports_fall_back_to_the_module() {
-        assert_eq!(add("import typing as t\n", "typing", Some("Optional")), "t.Optional|import typing as t\n");
+        assert_eq!(
+            add("import typing as t\n", "typing", Some("Optional")),
+            "t.Optional|import typing as t\n"
+        );
         assert_eq!(
             add("Optional = 3\n", "typing", Some("Optional")),
             "typing.Optional|import typing\n\nOptional = 3\n"
         );
-        assert_eq!(add("\"\"\"Doc.\"\"\"", "typing", Some("Optional")), "Optional|\"\"\"Doc.\"\"\"\nfrom typing import Optional");
+        assert_eq!(
+            add("\"\"\"Doc.\"\"\"", "typing", Some("Optional")),
+            "Optional|\"\"\"Doc.\"\"\"\nfrom typing import Optional"
+        );
     }
 
     #[test]
@@ -220,6 +229,8 @@ mod tests {
     #[test]
     fn an_import_under_if_is_not_reused() {
         let source = "if TYPE_CHECKING:\n    from typing import Optional\n";
-        assert!(add(source, "typing", Some("Optional")).starts_with("typing.Optional|import typing\n"));
+        assert!(
+            add(source, "typing", Some("Optional")).starts_with("typing.Optional|import typing\n")
+        );
     }
 }

@@ -95,7 +95,11 @@ pub trait Transform: Sync + Send {
     /// For a rule about the suppression comments themselves: runs after
     /// every other rule, when the engine knows which comments suppressed
     /// something. Other rules leave it as it is.
-    fn check_suppressions(&self, _context: &Context<'_>, _suppressions: &Suppressions) -> Vec<Diagnostic> {
+    fn check_suppressions(
+        &self,
+        _context: &Context<'_>,
+        _suppressions: &Suppressions,
+    ) -> Vec<Diagnostic> {
         Vec::new()
     }
 

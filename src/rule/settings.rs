@@ -29,8 +29,22 @@ impl fmt::Display for PythonVersion {
 
 /// Modules whose import costs a command-line tool noticeable start-up time (PF005).
 pub const DEFAULT_HEAVY_MODULES: &[&str] = &[
-    "pandas", "numpy", "scipy", "matplotlib", "torch", "tensorflow", "sklearn", "sympy", "polars",
-    "pyarrow", "cv2", "transformers", "plotly", "seaborn", "requests", "boto3",
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "torch",
+    "tensorflow",
+    "sklearn",
+    "sympy",
+    "polars",
+    "pyarrow",
+    "cv2",
+    "transformers",
+    "plotly",
+    "seaborn",
+    "requests",
+    "boto3",
 ];
 
 /// What the rules see of the configuration.

@@ -19,9 +19,9 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::syntax::module::Module;
 use crate::rule::Diagnostic;
 use crate::rule::Registry;
+use crate::syntax::module::Module;
 use crate::syntax::walk::KindName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +112,8 @@ impl Suppressions {
             let line = node.start_position().row;
             for mut directive in parse_comment(text, start, line, registry) {
                 if directive.kind == Kind::IgnoreFile {
-                    directive.misplaced = !module.starts_line(start) || first_statement.is_some_and(|first| first < start);
+                    directive.misplaced = !module.starts_line(start)
+                        || first_statement.is_some_and(|first| first < start);
                 }
                 suppressions.directives.push(directive);
             }
@@ -128,11 +129,20 @@ impl Suppressions {
     /// Drops the reports about the directives themselves that a directive
     /// names explicitly (`# noqa: PF001, PF100`). A bare directive does not
     /// silence the report that it is unused: it could never be reported.
-    pub fn filter_reports(&mut self, module: &Module<'_>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    pub fn filter_reports(
+        &mut self,
+        module: &Module<'_>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
         self.filter_with(module, diagnostics, false)
     }
 
-    fn filter_with(&mut self, module: &Module<'_>, diagnostics: Vec<Diagnostic>, bare_counts: bool) -> Vec<Diagnostic> {
+    fn filter_with(
+        &mut self,
+        module: &Module<'_>,
+        diagnostics: Vec<Diagnostic>,
+        bare_counts: bool,
+    ) -> Vec<Diagnostic> {
         if self.directives.is_empty() {
             return diagnostics;
         }
@@ -142,7 +152,12 @@ impl Suppressions {
             .collect()
     }
 
-    fn suppresses(&mut self, module: &Module<'_>, diagnostic: &Diagnostic, bare_counts: bool) -> bool {
+    fn suppresses(
+        &mut self,
+        module: &Module<'_>,
+        diagnostic: &Diagnostic,
+        bare_counts: bool,
+    ) -> bool {
         let code = diagnostic.code;
         let mut suppressed = false;
         let applies = |directive: &Directive| bare_counts || !directive.is_bare();
@@ -156,7 +171,8 @@ impl Suppressions {
         }
         let line = suppression_line(module, diagnostic.range.start);
         for directive in &mut self.directives {
-            let on_line = matches!(directive.kind, Kind::Noqa | Kind::Ignore) && directive.line == line;
+            let on_line =
+                matches!(directive.kind, Kind::Noqa | Kind::Ignore) && directive.line == line;
             if on_line && applies(directive) {
                 suppressed |= directive.take(code);
             }
@@ -175,18 +191,21 @@ impl Suppressions {
 /// `pyfix` anywhere (any case) means no directive.
 pub fn mentions_a_directive(source: &[u8]) -> bool {
     // memchr finds the candidate first letters at memory speed.
-    memchr::memchr3_iter(b'n', b'N', b'p', source).chain(memchr::memchr_iter(b'P', source)).any(|at| {
-        let rest = &source[at..];
-        let word: &[u8] = if rest[0].eq_ignore_ascii_case(&b'n') { b"noqa" } else { b"pyfix" };
-        rest.get(..word.len()).is_some_and(|found| found.eq_ignore_ascii_case(word))
-    })
+    memchr::memchr3_iter(b'n', b'N', b'p', source).chain(memchr::memchr_iter(b'P', source)).any(
+        |at| {
+            let rest = &source[at..];
+            let word: &[u8] = if rest[0].eq_ignore_ascii_case(&b'n') { b"noqa" } else { b"pyfix" };
+            rest.get(..word.len()).is_some_and(|found| found.eq_ignore_ascii_case(word))
+        },
+    )
 }
 
 /// The offset of the first statement that is not the module docstring.
 fn first_code_statement(module: &Module<'_>) -> Option<usize> {
     let root = module.root();
     let mut cursor = root.walk();
-    let mut statements = root.named_children(&mut cursor).filter(|node| node.kind_name() != "comment");
+    let mut statements =
+        root.named_children(&mut cursor).filter(|node| node.kind_name() != "comment");
     let first = statements.next()?;
     if is_string_statement(first) {
         return statements.next().map(|node| node.start_byte());
@@ -197,7 +216,9 @@ fn first_code_statement(module: &Module<'_>) -> Option<usize> {
 fn is_string_statement(node: Node<'_>) -> bool {
     node.kind_name() == "expression_statement"
         && node.named_child_count() == 1
-        && node.named_child(0).is_some_and(|child| matches!(child.kind_name(), "string" | "concatenated_string"))
+        && node
+            .named_child(0)
+            .is_some_and(|child| matches!(child.kind_name(), "string" | "concatenated_string"))
 }
 
 /// The 0-based line whose comment can suppress a diagnostic starting at
@@ -242,7 +263,11 @@ fn parse_comment(text: &str, start: usize, line: usize, registry: Registry) -> V
         let after = &text[hash + 1..];
         let body = after.trim_start_matches([' ', '\t']);
         let body_at = hash + 1 + (after.len() - body.len());
-        let starts = |word: &str| body.as_bytes().get(..word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()));
+        let starts = |word: &str| {
+            body.as_bytes()
+                .get(..word.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
+        };
         let directive = if starts("noqa") {
             parse_noqa(text, body_at + 4, registry)
         } else if starts("pyfix:") {
@@ -288,16 +313,20 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
     loop {
         let tail = &text[cursor..];
         let token_start = cursor + (tail.len() - tail.trim_start_matches([' ', '\t', ',']).len());
-        let token: String = text[token_start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let token: String =
+            text[token_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         if !looks_like_code(&token) {
             break;
         }
         let ours = token.len() > 2 && token[..2].eq_ignore_ascii_case("PF");
         let rule = registry.find(&token).map(|rule| rule.code());
-        codes.push(Code { range: token_start..token_start + token.len(), text: token, rule, ours, used: false });
+        codes.push(Code {
+            range: token_start..token_start + token.len(),
+            text: token,
+            rule,
+            ours,
+            used: false,
+        });
         cursor = codes.last().map_or(cursor, |code| code.range.end);
     }
     match (codes.first(), codes.last()) {
@@ -423,10 +452,7 @@ mod tests {
 
     fn lines(source: &str) -> Vec<usize> {
         let module = Module::parse(source, "t.py").unwrap();
-        source
-            .match_indices("[]")
-            .map(|(at, _)| suppression_line(&module, at))
-            .collect()
+        source.match_indices("[]").map(|(at, _)| suppression_line(&module, at)).collect()
     }
 
     #[test]

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use tree_sitter::{Language, Node};
 
 use super::{
-    BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, Scope,
-    ScopeId, ScopeKind, Symbol, SymbolId,
+    BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, Scope, ScopeId,
+    ScopeKind, Symbol, SymbolId,
 };
 use crate::syntax::module::Module;
 use crate::syntax::walk::KindName;
@@ -86,7 +86,9 @@ fn kind_named(name: &str) -> Kind {
         "function_definition" => Kind::FunctionDefinition,
         "class_definition" => Kind::ClassDefinition,
         "lambda" => Kind::Lambda,
-        "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+        "list_comprehension"
+        | "set_comprehension"
+        | "dictionary_comprehension"
         | "generator_expression" => Kind::Comprehension,
         "for_in_clause" => Kind::ForInClause,
         "parameters" | "lambda_parameters" => Kind::Parameters,
@@ -117,8 +119,14 @@ fn kind_named(name: &str) -> Kind {
         "generic_type" => Kind::GenericType,
         "type_parameter" => Kind::TypeParameter,
         "type_alias_statement" => Kind::TypeAliasStatement,
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
-        | "parenthesized_expression" | "expression_list" | "list_splat" => Kind::TargetContainer,
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "tuple"
+        | "list"
+        | "parenthesized_expression"
+        | "expression_list"
+        | "list_splat" => Kind::TargetContainer,
         _ => Kind::Other,
     }
 }
@@ -204,14 +212,27 @@ enum Context<'m> {
     /// Inside an assignment target but read: `a` and `i` in `a[i] = ...`.
     Load,
     /// Bound by `kind`.
-    Target { kind: BindingKind, source: Node<'m> },
+    Target {
+        kind: BindingKind,
+        source: Node<'m>,
+    },
     /// A parameter list: names bind in the function's scope; defaults are read.
-    Parameters { scope: ScopeId, source: Node<'m> },
+    Parameters {
+        scope: ScopeId,
+        source: Node<'m>,
+    },
     /// `[T, U]` after a `def` or `class` name.
-    TypeParameters { scope: Option<ScopeId>, source: Node<'m> },
+    TypeParameters {
+        scope: Option<ScopeId>,
+        source: Node<'m>,
+    },
     /// A `case` pattern: captures bind, dotted names are read.
-    Pattern { source: Node<'m> },
-    Annotation { evaluated: bool },
+    Pattern {
+        source: Node<'m>,
+    },
+    Annotation {
+        evaluated: bool,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -337,9 +358,9 @@ impl<'m> Builder<'m> {
                 }
                 None
             }
-            (Kind::FunctionDefinition | Kind::Lambda, Field::Parameters) => parent
-                .opens
-                .map(|scope| Context::Parameters { scope, source: parent.node }),
+            (Kind::FunctionDefinition | Kind::Lambda, Field::Parameters) => {
+                parent.opens.map(|scope| Context::Parameters { scope, source: parent.node })
+            }
             (Kind::FunctionDefinition | Kind::ClassDefinition, Field::TypeParameters) => {
                 Some(Context::TypeParameters { scope: parent.opens, source: parent.node })
             }
@@ -367,7 +388,8 @@ impl<'m> Builder<'m> {
             (Kind::Assignment, Field::Left) => {
                 let annotation_only = parent.node.child_by_field_name("right").is_none()
                     && parent.node.child_by_field_name("type").is_some();
-                let kind = if annotation_only { BindingKind::Annotation } else { BindingKind::Assignment };
+                let kind =
+                    if annotation_only { BindingKind::Annotation } else { BindingKind::Assignment };
                 Some(target(kind, parent.node))
             }
             (Kind::Assignment, Field::Type) => {
@@ -383,7 +405,8 @@ impl<'m> Builder<'m> {
             (Kind::ForStatement, Field::Left) => Some(target(BindingKind::ForTarget, parent.node)),
             (Kind::NamedExpression, Field::Name) => Some(target(BindingKind::Walrus, parent.node)),
             (Kind::AsPattern, Field::Alias) => {
-                let holder = depth.checked_sub(2).and_then(|index| self.ancestors.get(index)).copied();
+                let holder =
+                    depth.checked_sub(2).and_then(|index| self.ancestors.get(index)).copied();
                 match holder {
                     Some(holder) if holder.kind == Kind::WithItem => {
                         Some(target(BindingKind::WithAlias, holder.node))
@@ -394,10 +417,16 @@ impl<'m> Builder<'m> {
                     _ => None,
                 }
             }
-            (Kind::ExceptClause, Field::Alias) => Some(target(BindingKind::ExceptAlias, parent.node)),
-            (Kind::TypeAliasStatement, Field::Left) => Some(target(BindingKind::TypeAlias, parent.node)),
+            (Kind::ExceptClause, Field::Alias) => {
+                Some(target(BindingKind::ExceptAlias, parent.node))
+            }
+            (Kind::TypeAliasStatement, Field::Left) => {
+                Some(target(BindingKind::TypeAlias, parent.node))
+            }
             // A type alias's value is evaluated lazily, when first used.
-            (Kind::TypeAliasStatement, Field::Right) => Some(Context::Annotation { evaluated: false }),
+            (Kind::TypeAliasStatement, Field::Right) => {
+                Some(Context::Annotation { evaluated: false })
+            }
             (Kind::CaseClause, _) if kind == Kind::CasePattern => {
                 Some(Context::Pattern { source: parent.node })
             }
@@ -575,7 +604,8 @@ impl<'m> Builder<'m> {
     fn pattern_name(&mut self, node: Node<'m>, depth: usize) {
         let Context::Pattern { source } = self.context() else { return };
         let Some(first) = node.named_child(0) else { return };
-        let is_capture = self.ancestor_kind(depth, 1) != Kind::ClassPattern && node.named_child_count() == 1;
+        let is_capture =
+            self.ancestor_kind(depth, 1) != Kind::ClassPattern && node.named_child_count() == 1;
         if !is_capture {
             self.reference(first, false, true);
         } else if self.text(first) != "_" {
@@ -611,12 +641,24 @@ impl<'m> Builder<'m> {
             return symbol;
         }
         let symbol = SymbolId::new(self.model.symbols.len());
-        self.model.symbols.push(Symbol { name, scope, target: symbol, bound: false, declaration: None });
+        self.model.symbols.push(Symbol {
+            name,
+            scope,
+            target: symbol,
+            bound: false,
+            declaration: None,
+        });
         self.model.symbol_index.insert((scope, name), symbol);
         symbol
     }
 
-    fn bind(&mut self, kind: BindingKind, name: Node<'m>, source: Node<'m>, scope: ScopeId) -> BindingId {
+    fn bind(
+        &mut self,
+        kind: BindingKind,
+        name: Node<'m>,
+        source: Node<'m>,
+        scope: ScopeId,
+    ) -> BindingId {
         let symbol = self.symbol_for(scope, self.text(name));
         if !kind.is_declaration() {
             self.model.symbols[symbol.index()].bound = true;
@@ -749,7 +791,8 @@ impl<'m> Builder<'m> {
         let mut declared = std::mem::take(&mut self.declared);
         declared.sort_by_key(|symbol| self.model.symbols[symbol.index()].scope);
         for symbol in declared {
-            let Symbol { name, scope, declaration, bound, .. } = self.model.symbols[symbol.index()].clone();
+            let Symbol { name, scope, declaration, bound, .. } =
+                self.model.symbols[symbol.index()].clone();
             let target = match declaration {
                 Some(BindingKind::Global) => Some(self.symbol_for(ScopeId(0), name)),
                 Some(BindingKind::Nonlocal) => self.nonlocal_target(name, scope),
@@ -797,7 +840,8 @@ impl<'m> Builder<'m> {
         }
         model.bindings_by_symbol = Groups::build(
             model.symbols.len(),
-            model.bindings
+            model
+                .bindings
                 .iter()
                 .enumerate()
                 .map(|(index, binding)| (binding.symbol.index(), BindingId::new(index))),

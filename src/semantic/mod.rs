@@ -329,9 +329,9 @@ impl<'m> Semantic<'m> {
         let reference = self.reference(reference);
         match (reference.symbol, reference.binding) {
             (None, _) => self.builtin(name),
-            (Some(_), Some(binding)) => model
-                .import_index(binding)
-                .map(|index| model.imports[index].qualified.clone()),
+            (Some(_), Some(binding)) => {
+                model.import_index(binding).map(|index| model.imports[index].qualified.clone())
+            }
             (Some(_), None) => None,
         }
     }
@@ -387,7 +387,8 @@ impl<'m> Semantic<'m> {
 
     /// The binding whose name is this identifier.
     pub fn binding_at(&self, identifier: Node<'_>) -> Option<BindingId> {
-        position_of_node(&self.model().bindings, identifier, |binding| binding.name).map(BindingId::new)
+        position_of_node(&self.model().bindings, identifier, |binding| binding.name)
+            .map(BindingId::new)
     }
 
     /// Every binding (and `global`/`nonlocal` declaration) of a symbol, in source order.
@@ -418,7 +419,8 @@ impl<'m> Semantic<'m> {
 
     /// The reference this identifier is, if it is read.
     pub fn reference_at(&self, identifier: Node<'_>) -> Option<ReferenceId> {
-        position_of_node(&self.model().references, identifier, |reference| reference.node).map(ReferenceId::new)
+        position_of_node(&self.model().references, identifier, |reference| reference.node)
+            .map(ReferenceId::new)
     }
 
     /// Every reference that reads a symbol, in source order.
@@ -493,8 +495,8 @@ impl<'m> Model<'m> {
                 if found.target != symbol {
                     return Some(found.target);
                 }
-                let not_yet_bound =
-                    scope.kind == ScopeKind::Class && at.is_some_and(|at| !self.bound_before(symbol, at));
+                let not_yet_bound = scope.kind == ScopeKind::Class
+                    && at.is_some_and(|at| !self.bound_before(symbol, at));
                 if found.bound && !not_yet_bound {
                     return Some(symbol);
                 }
@@ -515,13 +517,14 @@ impl<'m> Model<'m> {
     /// in `x = x + 1` is the one before.
     fn last_binding_before(&self, symbol: SymbolId, at: usize) -> Option<BindingId> {
         let bindings = self.bindings_by_symbol.get(symbol.index());
-        let written_before = bindings.partition_point(|id| self.bindings[id.index()].name.start_byte() < at);
+        let written_before =
+            bindings.partition_point(|id| self.bindings[id.index()].name.start_byte() < at);
         bindings[..written_before].iter().rev().copied().find(|id| {
             let binding = &self.bindings[id.index()];
             let takes_effect = match binding.kind {
-                BindingKind::Assignment | BindingKind::AugmentedAssignment | BindingKind::Walrus => {
-                    binding.source.end_byte()
-                }
+                BindingKind::Assignment
+                | BindingKind::AugmentedAssignment
+                | BindingKind::Walrus => binding.source.end_byte(),
                 _ => binding.name.start_byte(),
             };
             !binding.kind.is_declaration() && takes_effect <= at
@@ -562,7 +565,11 @@ impl<'m> Model<'m> {
 }
 
 /// Where `node` is in a list kept in source order of `node_of` its items.
-fn position_of_node<'m, T>(items: &[T], node: Node<'_>, node_of: impl Fn(&T) -> Node<'m>) -> Option<usize> {
+fn position_of_node<'m, T>(
+    items: &[T],
+    node: Node<'_>,
+    node_of: impl Fn(&T) -> Node<'m>,
+) -> Option<usize> {
     let start = items.partition_point(|item| node_of(item).start_byte() < node.start_byte());
     items[start..]
         .iter()
@@ -587,7 +594,8 @@ fn is_main_guard(module: &Module<'_>, statement: Node<'_>) -> bool {
     let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1)) else {
         return false;
     };
-    let is_name = |node: Node<'_>| node.kind_name() == "identifier" && module.text(node) == "__name__";
+    let is_name =
+        |node: Node<'_>| node.kind_name() == "identifier" && module.text(node) == "__name__";
     let is_main = |node: Node<'_>| {
         node.kind_name() == "string" && matches!(module.text(node), "\"__main__\"" | "'__main__'")
     };
@@ -705,9 +713,15 @@ pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s
             }
             Walk::Skip
         }
-        "lambda" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+        "lambda"
+        | "list_comprehension"
+        | "set_comprehension"
+        | "dictionary_comprehension"
         | "generator_expression" => Walk::Skip,
-        "assignment" | "augmented_assignment" | "for_statement" | "named_expression"
+        "assignment"
+        | "augmented_assignment"
+        | "for_statement"
+        | "named_expression"
         | "for_in_clause" => {
             if let Some(target) =
                 node.child_by_field_name("left").or_else(|| node.child_by_field_name("name"))
@@ -772,7 +786,9 @@ pub fn parameter_names<'s>(module: &Module<'s>, parameters: Node<'_>) -> Vec<&'s
     for parameter in parameters.named_children(&mut cursor) {
         let name = match parameter.kind_name() {
             "identifier" => Some(parameter),
-            "default_parameter" | "typed_default_parameter" => parameter.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => {
+                parameter.child_by_field_name("name")
+            }
             "typed_parameter" => parameter.named_child(0),
             "list_splat_pattern" | "dictionary_splat_pattern" => parameter.named_child(0),
             _ => None,
@@ -798,30 +814,162 @@ pub fn is_builtin(name: &str) -> bool {
 }
 
 const BUILTINS: &[&str] = &[
-    "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
-    "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError",
-    "BytesWarning", "ChildProcessError", "ConnectionAbortedError", "ConnectionError",
-    "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError",
-    "Ellipsis", "EncodingWarning", "EnvironmentError", "Exception", "ExceptionGroup",
-    "False", "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
-    "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError",
-    "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt",
-    "LookupError", "MemoryError", "ModuleNotFoundError", "NameError", "None",
-    "NotADirectoryError", "NotImplemented", "NotImplementedError", "OSError",
-    "OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
-    "PythonFinalizationError", "RecursionError", "ReferenceError", "ResourceWarning",
-    "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError",
-    "SyntaxWarning", "SystemError", "SystemExit", "TabError", "TimeoutError", "True",
-    "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError",
-    "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
-    "Warning", "ZeroDivisionError", "__build_class__", "__debug__", "__doc__", "__import__",
-    "__loader__", "__name__", "__package__", "__spec__", "abs", "aiter", "all", "anext",
-    "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr",
-    "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir",
-    "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset",
-    "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int",
-    "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max",
-    "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property",
-    "quit", "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted",
-    "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "PythonFinalizationError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "__build_class__",
+    "__debug__",
+    "__doc__",
+    "__import__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__spec__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
 ];

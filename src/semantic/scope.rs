@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::syntax::module::Module;
 use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
+use crate::syntax::module::Module;
 use crate::syntax::walk::KindName;
 
 /// True when `node` runs as the module is imported: not inside a function or lambda.
@@ -59,7 +59,8 @@ pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet
 /// neither the module nor a scope around `node` binds it. A star import is
 /// not taken to export a builtin's name.
 pub fn builtin_visible_at(semantic: &Semantic<'_>, node: Node<'_>, name: &str) -> bool {
-    semantic.top_level_binding(name).is_none() && !enclosing_scope_names(semantic.module(), node).contains(name)
+    semantic.top_level_binding(name).is_none()
+        && !enclosing_scope_names(semantic.module(), node).contains(name)
 }
 
 /// `Semantic::qualified_name`, unless the name the expression starts with
@@ -72,7 +73,9 @@ pub fn qualified_name_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Stri
             _ => root.named_child(0)?,
         };
     }
-    if root.kind_name() == "identifier" && enclosing_scope_names(semantic.module(), node).contains(semantic.module().text(root)) {
+    if root.kind_name() == "identifier"
+        && enclosing_scope_names(semantic.module(), node).contains(semantic.module().text(root))
+    {
         return None;
     }
     semantic.qualified_name(node)

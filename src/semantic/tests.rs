@@ -23,11 +23,9 @@ fn with_named_model(
     let module = Module::parse(source, file_name).unwrap();
     let semantic = Semantic::new(&module);
     let find = |word: &str, nth: usize| -> Node<'_> {
-        let offset = occurrences(source, word).nth(nth).unwrap_or_else(|| panic!("no {word} #{nth}"));
-        module
-            .root()
-            .descendant_for_byte_range(offset, offset + word.len())
-            .unwrap()
+        let offset =
+            occurrences(source, word).nth(nth).unwrap_or_else(|| panic!("no {word} #{nth}"));
+        module.root().descendant_for_byte_range(offset, offset + word.len()).unwrap()
     };
     check(&semantic, &find);
 }
@@ -46,10 +44,7 @@ fn resolve(source: &str, expression: &str) -> Option<String> {
     let module = Module::parse(source, "t.py").unwrap();
     let semantic = Semantic::new(&module);
     let offset = source.rfind(expression).unwrap();
-    let node = module
-        .root()
-        .descendant_for_byte_range(offset, offset + expression.len())
-        .unwrap();
+    let node = module.root().descendant_for_byte_range(offset, offset + expression.len()).unwrap();
     semantic.qualified_name(node)
 }
 
@@ -65,7 +60,10 @@ fn read_binding(semantic: &Semantic<'_>, node: Node<'_>) -> Option<(BindingKind,
 #[test]
 fn resolves_imports_and_aliases() {
     let source = "import collections\nimport time as t\nfrom collections import deque as dq\nimport os.path\nx = (collections.OrderedDict, t.sleep, dq, os.path.join, list)\n";
-    assert_eq!(resolve(source, "collections.OrderedDict").as_deref(), Some("collections.OrderedDict"));
+    assert_eq!(
+        resolve(source, "collections.OrderedDict").as_deref(),
+        Some("collections.OrderedDict")
+    );
     assert_eq!(resolve(source, "t.sleep").as_deref(), Some("time.sleep"));
     assert_eq!(resolve(source, "dq").as_deref(), Some("collections.deque"));
     assert_eq!(resolve(source, "os.path.join").as_deref(), Some("os.path.join"));
@@ -83,12 +81,18 @@ fn a_module_level_rebinding_shadows_a_builtin() {
 fn local_names_shadow_imports_and_builtins() {
     assert_eq!(resolve("def f(list):\n    return list\n", "list"), None);
     assert_eq!(resolve("import time\ndef f(time):\n    return time.sleep\n", "time.sleep"), None);
-    assert_eq!(resolve("def f():\n    import time as t\n    return t.sleep\n", "t.sleep").as_deref(), Some("time.sleep"));
+    assert_eq!(
+        resolve("def f():\n    import time as t\n    return t.sleep\n", "t.sleep").as_deref(),
+        Some("time.sleep")
+    );
     // A lambda's parameter, a comprehension's variable.
     assert_eq!(resolve("f = lambda dict: dict\n", "dict"), None);
     assert_eq!(resolve("x = [set for set in y if set]\n", "set"), None);
     // Outside the comprehension, the builtin again.
-    assert_eq!(resolve("x = [set for set in y]\nz = set\n", "set").as_deref(), Some("builtins.set"));
+    assert_eq!(
+        resolve("x = [set for set in y]\nz = set\n", "set").as_deref(),
+        Some("builtins.set")
+    );
 }
 
 #[test]
@@ -101,7 +105,13 @@ fn import_table() {
         .iter()
         .map(|import| {
             let name = module.text(semantic.binding(import.binding).name).to_string();
-            (name, import.module.as_str(), import.member, import.qualified.clone(), import.unconditional)
+            (
+                name,
+                import.module.as_str(),
+                import.member,
+                import.qualified.clone(),
+                import.unconditional,
+            )
         })
         .collect();
     assert_eq!(
@@ -139,7 +149,11 @@ class A:
     with_model(source, |semantic, find| {
         let module_scope = |nth| read_binding(semantic, find("x", nth)).map(|(_, scope)| scope);
         assert_eq!(module_scope(2), Some(ScopeKind::Class), "y = x reads the class's x");
-        assert_eq!(module_scope(3), Some(ScopeKind::Class), "a default is evaluated in the class body");
+        assert_eq!(
+            module_scope(3),
+            Some(ScopeKind::Class),
+            "a default is evaluated in the class body"
+        );
         assert_eq!(module_scope(4), Some(ScopeKind::Module), "a method skips the class");
         assert_eq!(module_scope(5), Some(ScopeKind::Module), "so does a lambda");
         assert_eq!(module_scope(6), Some(ScopeKind::Module), "and a comprehension's element");
@@ -149,7 +163,8 @@ class A:
 
 #[test]
 fn a_class_body_reads_a_global_until_it_binds_the_name() {
-    let source = "from email import policy\nclass Test:\n    policy = policy.default\n    other = policy\n";
+    let source =
+        "from email import policy\nclass Test:\n    policy = policy.default\n    other = policy\n";
     with_model(source, |semantic, find| {
         let scope_of_read = |nth| {
             let reference = semantic.reference_at(find("policy", nth)).unwrap();
@@ -160,7 +175,11 @@ fn a_class_body_reads_a_global_until_it_binds_the_name() {
         assert_eq!(scope_of_read(3), ScopeKind::Class);
     });
     assert_eq!(
-        resolve("import email.policy as policy\nclass T:\n    policy = policy.default\n", "policy.default").as_deref(),
+        resolve(
+            "import email.policy as policy\nclass T:\n    policy = policy.default\n",
+            "policy.default"
+        )
+        .as_deref(),
         Some("email.policy.default")
     );
 }
@@ -197,7 +216,8 @@ print(i, j, k, handle, error, n, yy, first, rest, whole, total, line)
     with_model(source, |semantic, find| {
         let kind_of = |word: &str| {
             let nth = usize::from(word == "line");
-            let binding = semantic.binding_at(find(word, nth)).unwrap_or_else(|| panic!("{word} is bound"));
+            let binding =
+                semantic.binding_at(find(word, nth)).unwrap_or_else(|| panic!("{word} is bound"));
             semantic.binding(binding).kind
         };
         assert_eq!(kind_of("os"), BindingKind::Import);
@@ -219,7 +239,10 @@ print(i, j, k, handle, error, n, yy, first, rest, whole, total, line)
         assert_eq!(kind_of("total"), BindingKind::Annotation);
         assert_eq!(kind_of("line"), BindingKind::ComprehensionTarget);
         // Not variables: attribute names, keyword names, the class in a pattern.
-        assert!(semantic.binding_at(find("x", 0)).is_none() && semantic.reference_at(find("x", 0)).is_none());
+        assert!(
+            semantic.binding_at(find("x", 0)).is_none()
+                && semantic.reference_at(find("x", 0)).is_none()
+        );
         assert!(semantic.reference_at(find("Point", 0)).is_some());
         assert!(semantic.reference_at(find("Color", 0)).is_some());
         assert!(semantic.reference_at(find("RED", 0)).is_none());
@@ -232,9 +255,11 @@ print(i, j, k, handle, error, n, yy, first, rest, whole, total, line)
         let i = semantic.binding_at(find("i", 0)).unwrap();
         assert_eq!(semantic.binding(i).source.kind_name(), "for_statement");
         // The references at the end find their binding (not `line`: it is the comprehension's).
-        for word in ["i", "j", "k", "handle", "error", "n", "yy", "first", "rest", "whole", "total"] {
+        for word in ["i", "j", "k", "handle", "error", "n", "yy", "first", "rest", "whole", "total"]
+        {
             let last = occurrences(source, word).count() - 1;
-            let reference = semantic.reference_at(find(word, last)).unwrap_or_else(|| panic!("{word} read"));
+            let reference =
+                semantic.reference_at(find(word, last)).unwrap_or_else(|| panic!("{word} read"));
             assert!(semantic.resolved_binding(reference).is_some(), "{word}");
         }
     });
@@ -271,7 +296,8 @@ def outer():
 
 #[test]
 fn comprehensions_bind_their_own_variables_and_walrus_leaks() {
-    let source = "def f(rows):\n    found = [last := row for row in rows if row]\n    return last, row\n";
+    let source =
+        "def f(rows):\n    found = [last := row for row in rows if row]\n    return last, row\n";
     with_model(source, |semantic, find| {
         let row = semantic.reference_at(find("row", 0)).unwrap();
         let binding = semantic.resolved_binding(row).unwrap();
@@ -282,7 +308,10 @@ fn comprehensions_bind_their_own_variables_and_walrus_leaks() {
         let last = semantic.reference_at(find("last", 1)).unwrap();
         let walrus = semantic.resolved_binding(last).unwrap();
         assert_eq!(semantic.binding(walrus).kind, BindingKind::Walrus);
-        assert_eq!(semantic.scope(semantic.symbol(semantic.binding(walrus).symbol).scope).kind, ScopeKind::Function);
+        assert_eq!(
+            semantic.scope(semantic.symbol(semantic.binding(walrus).symbol).scope).kind,
+            ScopeKind::Function
+        );
         // `row` after the comprehension is not the comprehension's.
         let outside = semantic.reference_at(find("row", 3)).unwrap();
         assert_eq!(semantic.reference(outside).symbol, None);
@@ -305,7 +334,8 @@ top = module_level
 ";
     with_model(source, |semantic, find| {
         let time = |word: &str| semantic.evaluation(semantic.reference_at(find(word, 0)).unwrap());
-        for word in ["deco", "Hint", "default", "Result", "Base", "Field", "value", "module_level"] {
+        for word in ["deco", "Hint", "default", "Result", "Base", "Field", "value", "module_level"]
+        {
             assert_eq!(time(word), Evaluation::Definition, "{word}");
         }
         for word in ["body", "inside"] {
@@ -354,7 +384,9 @@ fn entry_points() {
     with_model("def main():\n    pass\nif __name__ == '__main__':\n    main()\n", |semantic, _| {
         assert!(semantic.is_entry_point());
     });
-    with_model("if \"__main__\" == __name__:\n    pass\n", |semantic, _| assert!(semantic.is_entry_point()));
+    with_model("if \"__main__\" == __name__:\n    pass\n", |semantic, _| {
+        assert!(semantic.is_entry_point())
+    });
     with_model("def f():\n    if __name__ == '__main__':\n        pass\n", |semantic, _| {
         assert!(!semantic.is_entry_point());
     });
@@ -393,7 +425,8 @@ fn odd_code_does_not_panic() {
         "\u{feff}x = 1\n",
     ];
     for source in sources {
-        let module = Module::parse(source, "t.py").unwrap_or_else(|err| panic!("{source:?}: {err}"));
+        let module =
+            Module::parse(source, "t.py").unwrap_or_else(|err| panic!("{source:?}: {err}"));
         let semantic = Semantic::new(&module);
         assert!(!semantic.scopes().is_empty());
         for index in 0..semantic.references().len() {

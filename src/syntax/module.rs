@@ -47,14 +47,28 @@ impl<'s> Module<'s> {
     }
 
     /// Parses `source`, already scanned as `scanned`.
-    pub fn parse_scanned(source: &'s str, scanned: &Scan<'_>, file_name: &str) -> Result<Module<'s>, FileError> {
+    pub fn parse_scanned(
+        source: &'s str,
+        scanned: &Scan<'_>,
+        file_name: &str,
+    ) -> Result<Module<'s>, FileError> {
         Module::parse_skipping(source, scanned, &[], Vec::new(), file_name)
     }
 
     /// Parses a skeleton's text (see `skeleton`) made from a file scanned as
     /// `file`; tree-sitter does not even read the blanks it skips.
-    pub fn parse_skeleton(skeleton: &'s Skeleton, file: &Scan<'_>, file_name: &str) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(&skeleton.text, file, &skeleton.skipped, skeleton.blanked.clone(), file_name)
+    pub fn parse_skeleton(
+        skeleton: &'s Skeleton,
+        file: &Scan<'_>,
+        file_name: &str,
+    ) -> Result<Module<'s>, FileError> {
+        Module::parse_skipping(
+            &skeleton.text,
+            file,
+            &skeleton.skipped,
+            skeleton.blanked.clone(),
+            file_name,
+        )
     }
 
     /// Parses `source` as if the bytes of `skipped` (sorted, disjoint) were
@@ -75,7 +89,9 @@ impl<'s> Module<'s> {
             let (line, column) = line_column_in(source, &line_starts(source), at);
             return Err(FileError::Syntax { line, column });
         }
-        let tree = IndexedTree::new(parse_tree_skipping(source, skipped)?, |tree| NodeIndex::build(tree.root_node()));
+        let tree = IndexedTree::new(parse_tree_skipping(source, skipped)?, |tree| {
+            NodeIndex::build(tree.root_node())
+        });
         let untrusted = check_tree(source, tree.borrow_dependent())?;
         Ok(Module {
             source,
@@ -151,28 +167,21 @@ impl<'s> Module<'s> {
         let above = self.source[..line_start].trim_end_matches(['\n', '\r']);
         above.len() < line_start
             && above.ends_with('\\')
-            && !self
-                .root()
-                .descendant_for_byte_range(above.len() - 1, above.len())
-                .is_some_and(|node| matches!(node.kind_name(), "comment" | "string_content" | "string"))
+            && !self.root().descendant_for_byte_range(above.len() - 1, above.len()).is_some_and(
+                |node| matches!(node.kind_name(), "comment" | "string_content" | "string"),
+            )
     }
 
     /// Byte offset where the line holding `offset` starts.
     pub fn line_start(&self, offset: usize) -> usize {
-        self.source.as_bytes()[..offset]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
+        self.source.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
     }
 
     /// Byte offset just past the `\n` that ends the line holding `offset`
     /// (the end of the file when the last line has no newline).
     pub fn next_line_start(&self, offset: usize) -> usize {
         let bytes = self.source.as_bytes();
-        bytes[offset..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| offset + i + 1)
+        bytes[offset..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| offset + i + 1)
     }
 
     /// The whitespace that starts the line holding `offset`.
@@ -181,10 +190,7 @@ impl<'s> Module<'s> {
         let line = &self.source[start..];
         // A BOM sits before the first line's indentation.
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-        let width = line
-            .bytes()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c'))
-            .count();
+        let width = line.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c')).count();
         &line[..width]
     }
 
@@ -201,7 +207,10 @@ impl<'s> Module<'s> {
     pub fn ends_line(&self, offset: usize) -> bool {
         let end = self.next_line_start(offset);
         let rest = self.source[offset..end].trim_start_matches([' ', '\t', '\x0c']);
-        rest.is_empty() || rest.starts_with('#') || rest.starts_with('\n') || rest.starts_with("\r\n")
+        rest.is_empty()
+            || rest.starts_with('#')
+            || rest.starts_with('\n')
+            || rest.starts_with("\r\n")
     }
 
     /// 1-based line and 1-based column in characters, as editors count them.
@@ -212,21 +221,13 @@ impl<'s> Module<'s> {
 
     /// True when a fix edit at `range` would touch a statement whose tree is wrong.
     pub fn touches_untrusted(&self, range: &Range<usize>) -> bool {
-        self.untrusted
-            .iter()
-            .any(|bad| range.start <= bad.end && bad.start <= range.end)
+        self.untrusted.iter().any(|bad| range.start <= bad.end && bad.start <= range.end)
     }
 }
 
 pub fn line_starts(source: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(
-        source
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
+    starts.extend(source.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
     starts
 }
 
@@ -284,21 +285,25 @@ fn parse_tree_skipping(source: &str, skipped: &[Range<usize>]) -> Result<Tree, F
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut parser = Parser::new();
-            parser
-                .set_language(&tree_sitter_python::LANGUAGE.into())
-                .map_err(|err| FileError::Internal(format!("cannot load the Python grammar: {err}")))?;
+            parser.set_language(&tree_sitter_python::LANGUAGE.into()).map_err(|err| {
+                FileError::Internal(format!("cannot load the Python grammar: {err}"))
+            })?;
             *slot = Some(parser);
         }
         let parser = slot.as_mut().ok_or_else(|| FileError::Internal("no parser".into()))?;
         if skipped.is_empty() {
-            return parser.parse(source, None).ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()));
+            return parser
+                .parse(source, None)
+                .ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()));
         }
         parser
             .set_included_ranges(&included_ranges(source, skipped))
             .map_err(|err| FileError::Internal(format!("bad ranges to parse: {err:?}")))?;
         let tree = parser.parse(source, None);
         // The parser is reused: the next file is parsed whole.
-        parser.set_included_ranges(&[]).map_err(|err| FileError::Internal(format!("cannot reset the parser: {err:?}")))?;
+        parser
+            .set_included_ranges(&[])
+            .map_err(|err| FileError::Internal(format!("cannot reset the parser: {err:?}")))?;
         tree.ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()))
     })
 }
@@ -312,7 +317,12 @@ fn included_ranges(source: &str, skipped: &[Range<usize>]) -> Vec<tree_sitter::R
     for (included_end, skipped_end) in ends {
         let (start_byte, start_point) = cursor;
         cursor = move_to(bytes, cursor, included_end);
-        ranges.push(tree_sitter::Range { start_byte, end_byte: cursor.0, start_point, end_point: cursor.1 });
+        ranges.push(tree_sitter::Range {
+            start_byte,
+            end_byte: cursor.0,
+            start_point,
+            end_point: cursor.1,
+        });
         if let Some(skipped_end) = skipped_end {
             cursor = move_to(bytes, cursor, skipped_end);
         }
@@ -324,7 +334,10 @@ fn included_ranges(source: &str, skipped: &[Range<usize>]) -> Vec<tree_sitter::R
 fn move_to(bytes: &[u8], (from, point): (usize, Point), to: usize) -> (usize, Point) {
     let part = &bytes[from..to];
     let point = match memchr::memrchr(b'\n', part) {
-        Some(last) => Point { row: point.row + memchr::memchr_iter(b'\n', part).count(), column: part.len() - last - 1 },
+        Some(last) => Point {
+            row: point.row + memchr::memchr_iter(b'\n', part).count(),
+            column: part.len() - last - 1,
+        },
         None => Point { row: point.row, column: point.column + part.len() },
     };
     (to, point)
@@ -375,10 +388,19 @@ fn suspect_kinds() -> &'static [u16] {
     KINDS.get_or_init(|| {
         let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
         let named = [
-            "print_statement", "exec_statement", "string_start", "integer", "except_clause",
-            "raise_statement", "list_splat", "dictionary_splat", "type_alias_statement", "attribute",
+            "print_statement",
+            "exec_statement",
+            "string_start",
+            "integer",
+            "except_clause",
+            "raise_statement",
+            "list_splat",
+            "dictionary_splat",
+            "type_alias_statement",
+            "attribute",
         ];
-        let mut ids: Vec<u16> = named.iter().map(|kind| language.id_for_node_kind(kind, true)).collect();
+        let mut ids: Vec<u16> =
+            named.iter().map(|kind| language.id_for_node_kind(kind, true)).collect();
         ids.push(language.id_for_node_kind("<>", false));
         ids.retain(|id| *id != 0);
         ids
@@ -485,9 +507,22 @@ fn attribute_across_lines(node: Node<'_>, source: &str) -> Option<usize> {
 
 /// Nodes inside whose brackets a line break is only whitespace.
 const BRACKETED: &[&str] = &[
-    "parenthesized_expression", "argument_list", "list", "set", "tuple", "dictionary", "subscript",
-    "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression",
-    "parameters", "interpolation", "parenthesized_list_splat", "type_parameter", "import_from_statement",
+    "parenthesized_expression",
+    "argument_list",
+    "list",
+    "set",
+    "tuple",
+    "dictionary",
+    "subscript",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "parameters",
+    "interpolation",
+    "parenthesized_list_splat",
+    "type_parameter",
+    "import_from_statement",
 ];
 
 fn is_misparsed(node: Node<'_>) -> bool {

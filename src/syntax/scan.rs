@@ -101,9 +101,14 @@ impl<'s> Scan<'s> {
         let separators = tokens
             .iter()
             .enumerate()
-            .filter(move |(_, token)| token.depth == depth && (self.is(token, ";") || self.is(token, ":")))
+            .filter(move |(_, token)| {
+                token.depth == depth && (self.is(token, ";") || self.is(token, ":"))
+            })
             .map(|(at, _)| at + 1);
-        std::iter::once(0).chain(separators).map(move |at| &tokens[at..]).filter(|rest| !rest.is_empty())
+        std::iter::once(0)
+            .chain(separators)
+            .map(move |at| &tokens[at..])
+            .filter(|rest| !rest.is_empty())
     }
 
     /// Where CPython would raise an `IndentationError` that tree-sitter
@@ -149,7 +154,8 @@ impl<'s> Scan<'s> {
         let tokens = self.line_tokens(line);
         let depth = tokens.first()?.depth;
         let colon = tokens.iter().position(|t| t.depth == depth && self.is(t, ":"))?;
-        let under = self.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).count();
+        let under =
+            self.lines[index + 1..].iter().take_while(|next| next.indent > line.indent).count();
         Some((&tokens[colon + 1..], &self.lines[index + 1..index + 1 + under]))
     }
 }
@@ -192,7 +198,10 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
 fn has_python2_syntax(scan: &Scan<'_>) -> bool {
     let old_number = |token: &Token| {
         let text = scan.text(token);
-        let octal = text.len() > 1 && text[0] == b'0' && text.iter().all(u8::is_ascii_digit) && text.iter().any(|b| *b != b'0');
+        let octal = text.len() > 1
+            && text[0] == b'0'
+            && text.iter().all(u8::is_ascii_digit)
+            && text.iter().any(|b| *b != b'0');
         octal || text.ends_with(b"l") || text.ends_with(b"L")
     };
     if scan.tokens.iter().any(|token| token.kind == Kind::Number && old_number(token)) {
@@ -335,7 +344,11 @@ impl Scanner<'_> {
 
     fn end_line(&mut self) {
         if !self.at_line_start && self.tokens.len() as u32 > self.line_first {
-            self.lines.push(Line { first: self.line_first, end: self.tokens.len() as u32, indent: self.line_indent });
+            self.lines.push(Line {
+                first: self.line_first,
+                end: self.tokens.len() as u32,
+                indent: self.line_indent,
+            });
         }
         self.at_line_start = true;
     }
@@ -394,7 +407,8 @@ impl Scanner<'_> {
 
     fn digits(&mut self) {
         while let Some(&byte) = self.src.get(self.pos) {
-            let underscore = byte == b'_' && self.src.get(self.pos + 1).is_some_and(u8::is_ascii_digit);
+            let underscore =
+                byte == b'_' && self.src.get(self.pos + 1).is_some_and(u8::is_ascii_digit);
             if byte.is_ascii_digit() || underscore {
                 self.pos += 1;
             } else {
@@ -414,7 +428,9 @@ impl Scanner<'_> {
             Ok(text) => text,
             Err(err) => std::str::from_utf8(&rest[..err.valid_up_to()]).unwrap_or_default(),
         };
-        if text.chars().next().is_some_and(|ch| ch.is_whitespace() || matches!(ch, '\u{feff}' | '\u{2060}' | '\u{200b}')) {
+        if text.chars().next().is_some_and(|ch| {
+            ch.is_whitespace() || matches!(ch, '\u{feff}' | '\u{2060}' | '\u{200b}')
+        }) {
             self.invisible_character = Some(self.pos);
         }
     }
@@ -434,7 +450,9 @@ impl Scanner<'_> {
         }
         let word = &self.src[start..self.pos];
         let is_prefix = word.len() <= 2
-            && word.iter().all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f' | b't'));
+            && word
+                .iter()
+                .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f' | b't'));
         if is_prefix && matches!(self.src.get(self.pos), Some(b'"' | b'\'')) {
             self.string(start);
         } else {
@@ -479,7 +497,13 @@ impl Scanner<'_> {
     /// `Closed`). In an f-string it stops at a `{` that opens a replacement
     /// field (consumed: `Field`); in a format spec (`until_brace`) also at
     /// the `}` that ends it (consumed: `SpecEnd`).
-    fn string_contents(&mut self, quote: u8, triple: bool, formatted: bool, until_brace: bool) -> Stop {
+    fn string_contents(
+        &mut self,
+        quote: u8,
+        triple: bool,
+        formatted: bool,
+        until_brace: bool,
+    ) -> Stop {
         while let Some(&byte) = self.src.get(self.pos) {
             match byte {
                 // A backslash escapes the next character for tokenizing,
@@ -568,14 +592,20 @@ impl Scanner<'_> {
                         }
                         b':' if *depth == 0 && self.src.get(self.pos + 1) != Some(&b'=') => {
                             self.pos += 1;
-                            let Some(Frame::Contents { quote, triple }) = stack.iter().rev().nth(1).copied() else {
+                            let Some(Frame::Contents { quote, triple }) =
+                                stack.iter().rev().nth(1).copied()
+                            else {
                                 self.suspicious = true;
                                 return;
                             };
                             stack.push(Frame::Spec { quote, triple });
                         }
                         b'"' | b'\'' => {
-                            if self.prefix_before(self.pos).iter().any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't')) {
+                            if self
+                                .prefix_before(self.pos)
+                                .iter()
+                                .any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't'))
+                            {
                                 let (quote, triple) = self.open_quote();
                                 stack.push(Frame::Contents { quote, triple });
                             } else {
@@ -593,10 +623,14 @@ impl Scanner<'_> {
     /// The string prefix letters right before the quote at `quote_at`.
     fn prefix_before(&self, quote_at: usize) -> &[u8] {
         let mut start = quote_at;
-        while start > 0 && quote_at - start < 2 && matches!(self.src[start - 1].to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f' | b't') {
+        while start > 0
+            && quote_at - start < 2
+            && matches!(self.src[start - 1].to_ascii_lowercase(), b'r' | b'b' | b'u' | b'f' | b't')
+        {
             start -= 1;
         }
-        if start > 0 && (self.src[start - 1].is_ascii_alphanumeric() || self.src[start - 1] == b'_') {
+        if start > 0 && (self.src[start - 1].is_ascii_alphanumeric() || self.src[start - 1] == b'_')
+        {
             return &[];
         }
         &self.src[start..quote_at]
@@ -607,10 +641,14 @@ impl Scanner<'_> {
         // Multi-byte operators matter only as "not `=`": `==`, `<=`, `->`, `:=`...
         let two = &self.src[self.pos..(self.pos + 2).min(self.src.len())];
         let len = match two {
-            b"==" | b"!=" | b"<=" | b">=" | b"->" | b":=" | b"**" | b"//" | b"<<" | b">>" | b"+=" | b"-="
-            | b"*=" | b"/=" | b"%=" | b"&=" | b"|=" | b"^=" | b"@=" => {
+            b"==" | b"!=" | b"<=" | b">=" | b"->" | b":=" | b"**" | b"//" | b"<<" | b">>"
+            | b"+=" | b"-=" | b"*=" | b"/=" | b"%=" | b"&=" | b"|=" | b"^=" | b"@=" => {
                 let three = self.src.get(self.pos + 2);
-                if matches!(two, b"**" | b"//" | b"<<" | b">>") && three == Some(&b'=') { 3 } else { 2 }
+                if matches!(two, b"**" | b"//" | b"<<" | b">>") && three == Some(&b'=') {
+                    3
+                } else {
+                    2
+                }
             }
             _ if self.src[self.pos..].starts_with(b"...") => 3,
             _ => 1,
@@ -662,9 +700,15 @@ mod tests {
     #[test]
     fn strings_hide_their_contents() {
         assert_eq!(texts("x = 'a # b' # c\n"), ["x", "=", "'a # b'"]);
-        assert_eq!(texts("s = rb'\\'' + \"\"\"a\n'''\nb\"\"\"\n"), ["s", "=", "rb'\\''", "+", "\"\"\"a\n'''\nb\"\"\""]);
+        assert_eq!(
+            texts("s = rb'\\'' + \"\"\"a\n'''\nb\"\"\"\n"),
+            ["s", "=", "rb'\\''", "+", "\"\"\"a\n'''\nb\"\"\""]
+        );
         assert_eq!(texts("f'{a[\"k\"]:>{w}} {{x}}'\n"), ["f'{a[\"k\"]:>{w}} {{x}}'"]);
-        assert_eq!(texts("f\"{d[\"k\"]}\" + f'{f\"{1}\"}'\n"), ["f\"{d[\"k\"]}\"", "+", "f'{f\"{1}\"}'"]);
+        assert_eq!(
+            texts("f\"{d[\"k\"]}\" + f'{f\"{1}\"}'\n"),
+            ["f\"{d[\"k\"]}\"", "+", "f'{f\"{1}\"}'"]
+        );
     }
 
     #[test]
@@ -680,25 +724,56 @@ mod tests {
 
     #[test]
     fn unreadable_input_is_suspicious() {
-        for source in ["x = (1\n", "x = 'abc\n", "x = 1)\n", "€ = 2\n", "s = \"\"\"open\n", "x = 1 \\ 2\n", "x = `y`\n"] {
+        for source in [
+            "x = (1\n",
+            "x = 'abc\n",
+            "x = 1)\n",
+            "€ = 2\n",
+            "s = \"\"\"open\n",
+            "x = 1 \\ 2\n",
+            "x = `y`\n",
+        ] {
             assert!(scan(source.as_bytes()).suspicious, "{source:?}");
         }
     }
 
     #[test]
     fn python2_syntax_is_suspicious() {
-        for source in ["print 'x'\n", "exec code in ns\n", "try:\n  pass\nexcept E, e:\n  pass\n", "raise E, 'm'\n", "x = 0777\n", "x = 10L\n", "if a <> b: pass\n", "s = ur'x'\n"] {
+        for source in [
+            "print 'x'\n",
+            "exec code in ns\n",
+            "try:\n  pass\nexcept E, e:\n  pass\n",
+            "raise E, 'm'\n",
+            "x = 0777\n",
+            "x = 10L\n",
+            "if a <> b: pass\n",
+            "s = ur'x'\n",
+        ] {
             assert!(scan(source.as_bytes()).suspicious, "{source:?}");
         }
-        for source in ["print('x')\n", "print\n", "exec(code)\n", "except_ = 1, 2\n", "raise E('a, b')\n", "x = 00\n", "try:\n  pass\nexcept (A, B):\n  pass\n"] {
+        for source in [
+            "print('x')\n",
+            "print\n",
+            "exec(code)\n",
+            "except_ = 1, 2\n",
+            "raise E('a, b')\n",
+            "x = 00\n",
+            "try:\n  pass\nexcept (A, B):\n  pass\n",
+        ] {
             assert!(!scan(source.as_bytes()).suspicious, "{source:?}");
         }
     }
 
     #[test]
     fn numbers_and_operators() {
-        assert_eq!(texts("x = 1e-5 + 0x1F - .5j ** 2 // 3\n"), ["x", "=", "1e-5", "+", "0x1F", "-", ".5j", "**", "2", "//", "3"]);
+        assert_eq!(
+            texts("x = 1e-5 + 0x1F - .5j ** 2 // 3\n"),
+            ["x", "=", "1e-5", "+", "0x1F", "-", ".5j", "**", "2", "//", "3"]
+        );
         assert_eq!(texts("a **= b; c := d\n"), ["a", "**=", "b", ";", "c", ":=", "d"]);
-        assert_eq!(texts("1.5e100.__format__ + 1_000 + 1.real\n"), ["1.5e100", ".", "__format__", "+", "1_000", "+", "1.", "real"]);
+        assert_eq!(
+            texts("1.5e100.__format__ + 1_000 + 1.real\n"),
+            ["1.5e100", ".", "__format__", "+", "1_000", "+", "1.", "real"]
+        );
     }
 }

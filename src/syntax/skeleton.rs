@@ -45,7 +45,10 @@ const COPIES_PER_TOKEN: usize = 16;
 /// The skeleton of a file scanned as `scan`, where `may_need` says, for a
 /// view of one definition and the lines around it, whether its body must
 /// stay; or why the whole file must be parsed instead.
-pub fn skeleton(scan: &Scan<'_>, may_need: &mut dyn FnMut(&Scan<'_>) -> bool) -> Result<Skeleton, Whole> {
+pub fn skeleton(
+    scan: &Scan<'_>,
+    may_need: &mut dyn FnMut(&Scan<'_>) -> bool,
+) -> Result<Skeleton, Whole> {
     if scan.suspicious {
         return Err(Whole::Suspicious);
     }
@@ -173,7 +176,10 @@ fn definitions(scan: &Scan<'_>, lines: Range<usize>, indent: u32) -> Vec<Body> {
     let mut index = lines.start;
     while index < lines.end {
         let line = &scan.lines[index];
-        let under = scan.lines[index + 1..lines.end].iter().take_while(|next| next.indent > line.indent).count();
+        let under = scan.lines[index + 1..lines.end]
+            .iter()
+            .take_while(|next| next.indent > line.indent)
+            .count();
         if line.indent == indent
             && let Some(is_class) = definition_kind(scan, line)
         {
@@ -218,7 +224,11 @@ fn body_of(scan: &Scan<'_>, header: usize, under: usize, is_class: bool) -> Opti
         .iter()
         .position(|byte| matches!(byte, b'\n' | b'\r'))
         .map_or(bytes.end, |offset| bytes.start + offset);
-    (first_line_end - bytes.start >= ELLIPSIS.len()).then_some(Body { lines, bytes, is_class: is_class && under > 0 })
+    (first_line_end - bytes.start >= ELLIPSIS.len()).then_some(Body {
+        lines,
+        bytes,
+        is_class: is_class && under > 0,
+    })
 }
 
 /// The lines of `within` outside every definition in `bodies`, as ranges
@@ -241,7 +251,10 @@ fn lines_outside(within: Range<usize>, bodies: &[Body]) -> Vec<Range<usize>> {
 }
 
 fn token_count(scan: &Scan<'_>, lines: &Range<usize>) -> usize {
-    match (scan.lines.get(lines.start), lines.end.checked_sub(1).and_then(|last| scan.lines.get(last))) {
+    match (
+        scan.lines.get(lines.start),
+        lines.end.checked_sub(1).and_then(|last| scan.lines.get(last)),
+    ) {
         (Some(first), Some(last)) if lines.start < lines.end => (last.end - first.first) as usize,
         _ => 0,
     }

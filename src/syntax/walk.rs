@@ -40,10 +40,8 @@ pub fn visit<'t>(root: Node<'t>, mut visitor: impl FnMut(Node<'t>) -> Walk) {
 /// `node` is a block or a module.
 pub fn statements<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = node.walk();
-    let children: Vec<Node<'t>> = node
-        .named_children(&mut cursor)
-        .filter(|child| child.kind() != "comment")
-        .collect();
+    let children: Vec<Node<'t>> =
+        node.named_children(&mut cursor).filter(|child| child.kind() != "comment").collect();
     children.into_iter()
 }
 

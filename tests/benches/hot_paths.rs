@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pyfix::engine::run_rules;
 use pyfix::cli::files;
+use pyfix::engine::plan::{Plan, matching_rules, plan};
+use pyfix::engine::run_rules;
+use pyfix::rule::FileInfo;
+use pyfix::rule::settings::Settings;
 use pyfix::syntax::module::Module;
 use pyfix::syntax::scan::scan;
-use pyfix::rule::settings::Settings;
-use pyfix::engine::plan::{Plan, matching_rules, plan};
 use pyfix::syntax::skeleton::Skeleton;
-use pyfix::rule::FileInfo;
 use pyfix::transforms::{ALL, REGISTRY};
 use rayon::prelude::*;
 
@@ -36,7 +36,10 @@ fn python_files(roots: &[PathBuf]) -> Vec<PathBuf> {
         for entry in ignore::WalkBuilder::new(root).standard_filters(false).build().flatten() {
             let path = entry.path();
             let is_python = path.extension().is_some_and(|ext| ext == "py");
-            if is_python && entry.file_type().is_some_and(|kind| kind.is_file()) && !path.to_string_lossy().contains("site-packages") {
+            if is_python
+                && entry.file_type().is_some_and(|kind| kind.is_file())
+                && !path.to_string_lossy().contains("site-packages")
+            {
                 found.push(path.to_path_buf());
             }
         }
@@ -63,7 +66,8 @@ fn parse_only(source: &str) -> bool {
 }
 
 fn main() {
-    let roots: Vec<PathBuf> = std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).map(PathBuf::from).collect();
+    let roots: Vec<PathBuf> =
+        std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).map(PathBuf::from).collect();
     let roots = if roots.is_empty() { vec![stdlib()] } else { roots };
     let paths = python_files(&roots);
     let sources: Vec<String> = paths
@@ -81,12 +85,15 @@ fn main() {
         assert!(sources.par_iter().all(|source| parse_only(source)));
     });
     let scan_one_core = best_of_three(|| {
-        sources.iter().for_each(|source| assert!(scan(source.as_bytes()).lines.len() <= source.len() + 1));
+        sources
+            .iter()
+            .for_each(|source| assert!(scan(source.as_bytes()).lines.len() <= source.len() + 1));
     });
     let module_one_core = best_of_three(|| {
         sources.iter().for_each(|source| drop(Module::parse(source, "bench.py")));
     });
-    let modules: Vec<Module<'_>> = sources.iter().filter_map(|source| Module::parse(source, "bench.py").ok()).collect();
+    let modules: Vec<Module<'_>> =
+        sources.iter().filter_map(|source| Module::parse(source, "bench.py").ok()).collect();
     let rules_one_core = best_of_three(|| {
         modules.iter().for_each(|module| drop(run_rules(module, REGISTRY.select_all(), &settings)));
     });
@@ -96,14 +103,21 @@ fn main() {
     let parse_planned = |(index, skeleton): &(usize, Skeleton)| {
         Module::parse_skeleton(skeleton, &scan(sources[*index].as_bytes()), "bench.py").is_ok()
     };
-    let rejected = plans.texts.iter().filter(|planned| {
-        let skipping = parse_planned(planned);
-        let blank = Module::parse(&planned.1.text, "bench.py").is_ok();
-        if skipping != blank {
-            eprintln!("MISMATCH skipping={skipping} blank={blank} {:?}", &planned.1.text[..80.min(planned.1.text.len())]);
-        }
-        !skipping
-    }).count();
+    let rejected = plans
+        .texts
+        .iter()
+        .filter(|planned| {
+            let skipping = parse_planned(planned);
+            let blank = Module::parse(&planned.1.text, "bench.py").is_ok();
+            if skipping != blank {
+                eprintln!(
+                    "MISMATCH skipping={skipping} blank={blank} {:?}",
+                    &planned.1.text[..80.min(planned.1.text.len())]
+                );
+            }
+            !skipping
+        })
+        .count();
     println!("{rejected} planned texts do not parse");
     let planned_one_core = best_of_three(|| {
         plans.texts.iter().for_each(|planned| {
@@ -121,7 +135,11 @@ fn main() {
         ("scan, parse + node index of what the plans keep (one core)", planned_one_core),
     ];
     for (label, time) in rows {
-        println!("{label:<58} {:>8.3} s  {:>7.1} MB/s", time.as_secs_f64(), megabytes / time.as_secs_f64());
+        println!(
+            "{label:<58} {:>8.3} s  {:>7.1} MB/s",
+            time.as_secs_f64(),
+            megabytes / time.as_secs_f64()
+        );
     }
     println!(
         "plans: {} files ({:.1} MB) nothing to find, {} ({:.1} MB) whole, {} ({:.1} MB) skeleton, of which {:.1} MB blanked, {:.1} MB not even read",
@@ -171,7 +189,10 @@ fn plan_counts(sources: &[String], settings: &Settings) -> PlanCounts {
             Plan::NothingToFind => &mut counts.nothing,
             Plan::Whole(why) => {
                 *counts.why_whole.entry(format!("{why:?}")).or_default() += 1;
-                counts.texts.push((index, Skeleton { text: source.clone(), blanked: Vec::new(), skipped: Vec::new() }));
+                counts.texts.push((
+                    index,
+                    Skeleton { text: source.clone(), blanked: Vec::new(), skipped: Vec::new() },
+                ));
                 &mut counts.whole
             }
             Plan::Skeleton(skeleton) => {

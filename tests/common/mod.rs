@@ -7,8 +7,8 @@ use std::process::Command;
 
 use pyfix::engine::{self, FileReport};
 use pyfix::rule::Applicability;
-use pyfix::rule::settings::{PythonVersion, Settings};
 use pyfix::rule::Transform;
+use pyfix::rule::settings::{PythonVersion, Settings};
 use pyfix::transforms::{ALL, REGISTRY};
 
 /// The rule whose file in `transforms/` is `<folder>.rs`.
@@ -27,10 +27,9 @@ pub fn fixture_rules(source: &str, rule: &'static dyn Transform) -> Vec<&'static
     let mut rules = vec![rule];
     for line in source.lines().filter_map(|line| line.strip_prefix("# also-run:")) {
         for selector in line.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let extra = ALL
-                .iter()
-                .copied()
-                .filter(|other| selector == "ALL" || other.code() == selector || other.name() == selector);
+            let extra = ALL.iter().copied().filter(|other| {
+                selector == "ALL" || other.code() == selector || other.name() == selector
+            });
             rules.extend(extra);
         }
     }
@@ -63,7 +62,12 @@ pub fn fixture_settings(source: &str) -> Settings {
 }
 
 /// Runs `rules` over `source`, applying fixes at least as safe as `apply`.
-pub fn run(source: &str, file_name: &str, rules: &[&dyn Transform], apply: Option<Applicability>) -> FileReport {
+pub fn run(
+    source: &str,
+    file_name: &str,
+    rules: &[&dyn Transform],
+    apply: Option<Applicability>,
+) -> FileReport {
     engine::process(source, file_name, REGISTRY.selection(rules), &fixture_settings(source), apply)
         .unwrap_or_else(|err| panic!("{file_name}: {err}"))
 }
@@ -104,7 +108,12 @@ for path in open(sys.argv[1], encoding="utf-8").read().split("\n"):
     except Exception as e:
         print(f"{path}: {type(e).__name__}: {e}")
 "#;
-    let output = Command::new("python3").arg("-c").arg(script).arg(&list_file).output().expect("python3 runs");
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&list_file)
+        .output()
+        .expect("python3 runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect()
 }
@@ -122,9 +131,28 @@ pub fn run_python(path: &Path, args: &[&str]) -> (bool, String) {
 /// with `apply` or not; `None` when both agree on the fixed text, the fixes
 /// and every finding. A syntax error in a body no rule needs may go unseen
 /// when nothing is fixed: that is the one difference allowed.
-pub fn skeletons_differ(source: &str, file_name: &str, settings: &Settings, apply: Option<Applicability>) -> Option<String> {
-    let fast = engine::process_with(source, file_name, REGISTRY.select_all(), settings, apply, engine::Prefilter::On);
-    let whole = engine::process_with(source, file_name, REGISTRY.select_all(), settings, apply, engine::Prefilter::Off);
+pub fn skeletons_differ(
+    source: &str,
+    file_name: &str,
+    settings: &Settings,
+    apply: Option<Applicability>,
+) -> Option<String> {
+    let fast = engine::process_with(
+        source,
+        file_name,
+        REGISTRY.select_all(),
+        settings,
+        apply,
+        engine::Prefilter::On,
+    );
+    let whole = engine::process_with(
+        source,
+        file_name,
+        REGISTRY.select_all(),
+        settings,
+        apply,
+        engine::Prefilter::Off,
+    );
     let same = match (&fast, &whole) {
         (Ok(fast), Ok(whole)) => {
             fast.fixed == whole.fixed
@@ -136,5 +164,7 @@ pub fn skeletons_differ(source: &str, file_name: &str, settings: &Settings, appl
         (Ok(fast), Err(_)) => fast.fixed.is_none(),
         (Err(_), Ok(_)) => false,
     };
-    (!same).then(|| format!("skeletons and whole parses differ ({apply:?}): {fast:?}\nagainst\n{whole:?}"))
+    (!same).then(|| {
+        format!("skeletons and whole parses differ ({apply:?}): {fast:?}\nagainst\n{whole:?}")
+    })
 }

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub const BUGGY: &str = "def add(item, items=[]):\n    items.append(item)\n    return items\n";
-pub const FIXED: &str =
-    "def add(item, items=None):\n    if items is None:\n        items = []\n    items.append(item)\n    return items\n";
+pub const FIXED: &str = "def add(item, items=None):\n    if items is None:\n        items = []\n    items.append(item)\n    return items\n";
 
 /// A project in a fresh directory. It holds its own `pyproject.toml`
 /// (without settings) unless the files give one, so that no configuration
@@ -39,7 +38,12 @@ pub fn read(dir: &Path, name: &str) -> String {
 
 pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pyfix"));
-    command.args(args).current_dir(dir).env_remove("NO_COLOR").env_remove("FORCE_COLOR").env_remove("CLICOLOR_FORCE");
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     command
 }
 
@@ -85,7 +89,14 @@ pub fn code(output: &Output) -> i32 {
 /// `git` in `dir`, quietly, with an identity of its own.
 pub fn git(dir: &Path, args: &[&str]) -> Output {
     let output = Command::new("git")
-        .args(["-c", "user.name=pyfix-test", "-c", "user.email=test@localhost", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=pyfix-test",
+            "-c",
+            "user.email=test@localhost",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .output()

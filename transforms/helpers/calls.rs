@@ -14,14 +14,19 @@ pub fn is_name_attribute(source: &str, node: Node<'_>, name: &str, attribute: &s
 }
 
 /// True when `statement` is exactly `NAME.METHOD()`, a call without arguments.
-pub fn is_method_call_statement(source: &str, statement: Node<'_>, name: &str, method: &str) -> bool {
+pub fn is_method_call_statement(
+    source: &str,
+    statement: Node<'_>,
+    name: &str,
+    method: &str,
+) -> bool {
     statement.kind() == "expression_statement"
         && statement.named_child_count() == 1
         && statement.named_child(0).is_some_and(|call| {
             call.kind() == "call"
-                && call
-                    .child_by_field_name("arguments")
-                    .is_some_and(|arguments| arguments.kind() == "argument_list" && arguments.named_child_count() == 0)
+                && call.child_by_field_name("arguments").is_some_and(|arguments| {
+                    arguments.kind() == "argument_list" && arguments.named_child_count() == 0
+                })
                 && call
                     .child_by_field_name("function")
                     .is_some_and(|function| is_name_attribute(source, function, name, method))

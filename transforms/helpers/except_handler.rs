@@ -8,10 +8,10 @@
 use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
-use crate::transforms::helpers::logger::logger_at;
-use crate::syntax::module::Module;
 use crate::semantic::Semantic;
+use crate::syntax::module::Module;
 use crate::syntax::walk::{KindName, Walk, statements, visit};
+use crate::transforms::helpers::logger::logger_at;
 
 /// The clause's body.
 pub fn body(clause: Node<'_>) -> Option<Node<'_>> {
@@ -48,8 +48,10 @@ pub fn caught_types(clause: Node<'_>) -> Vec<Node<'_>> {
             "as_pattern" => pending.extend(node.named_child(0)),
             "tuple" | "parenthesized_expression" | "expression_list" => {
                 let mut inner = node.walk();
-                let mut elements: Vec<Node<'_>> =
-                    node.named_children(&mut inner).filter(|child| child.kind_name() != "comment").collect();
+                let mut elements: Vec<Node<'_>> = node
+                    .named_children(&mut inner)
+                    .filter(|child| child.kind_name() != "comment")
+                    .collect();
                 elements.reverse();
                 pending.extend(elements);
             }
@@ -61,7 +63,8 @@ pub fn caught_types(clause: Node<'_>) -> Vec<Node<'_>> {
 
 /// The name the exception is bound to: `e` in `except E as e:`.
 pub fn bound_name<'s>(module: &Module<'s>, clause: Node<'_>) -> Option<&'s str> {
-    let value = clause.child_by_field_name("value").filter(|value| value.kind_name() == "as_pattern")?;
+    let value =
+        clause.child_by_field_name("value").filter(|value| value.kind_name() == "as_pattern")?;
     let target = value.child_by_field_name("alias")?;
     let name = target.named_child(0).unwrap_or(target);
     (name.kind_name() == "identifier").then(|| module.text(name))
@@ -129,13 +132,16 @@ fn ends_in_bare_raise(module: &Module<'_>, statement: Node<'_>) -> bool {
     match statement.kind_name() {
         "raise_statement" => is_bare_raise(statement),
         "if_statement" => {
-            let consequence_reraises =
-                statement.child_by_field_name("consequence").is_some_and(|body| always_reraises(module, body));
+            let consequence_reraises = statement
+                .child_by_field_name("consequence")
+                .is_some_and(|body| always_reraises(module, body));
             let mut cursor = statement.walk();
-            let branches: Vec<Node<'_>> = statement.children_by_field_name("alternative", &mut cursor).collect();
+            let branches: Vec<Node<'_>> =
+                statement.children_by_field_name("alternative", &mut cursor).collect();
             let has_else = branches.iter().any(|branch| branch.kind_name() == "else_clause");
             let branches_reraise = branches.iter().all(|branch| {
-                let field = if branch.kind_name() == "else_clause" { "body" } else { "consequence" };
+                let field =
+                    if branch.kind_name() == "else_clause" { "body" } else { "consequence" };
                 branch.child_by_field_name(field).is_some_and(|body| always_reraises(module, body))
             });
             consequence_reraises && has_else && branches_reraise
@@ -165,7 +171,9 @@ fn may_leave(module: &Module<'_>, statement: Node<'_>) -> bool {
             leaves = true;
             Walk::Stop
         }
-        "break_statement" | "continue_statement" if !inside_loop_within(module, node, statement) => {
+        "break_statement" | "continue_statement"
+            if !inside_loop_within(module, node, statement) =>
+        {
             leaves = true;
             Walk::Stop
         }
@@ -207,7 +215,10 @@ pub fn prepend_statement(module: &Module<'_>, body: Node<'_>, statement: &str) -
     if module.starts_line(first.start_byte()) {
         let indentation = module.indentation_at(first.start_byte());
         let newline = module.newline();
-        return Some(Edit::insert(first.start_byte(), format!("{statement}{newline}{indentation}")));
+        return Some(Edit::insert(
+            first.start_byte(),
+            format!("{statement}{newline}{indentation}"),
+        ));
     }
     Some(Edit::insert(first.start_byte(), format!("{statement}; ")))
 }
@@ -275,7 +286,8 @@ impl Place {
 fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        let name = || ancestor.child_by_field_name("name").map(|name| module.text(name).to_string());
+        let name =
+            || ancestor.child_by_field_name("name").map(|name| module.text(name).to_string());
         match ancestor.kind_name() {
             "function_definition" => {
                 let Some(function) = name() else { return Place::Module };
@@ -298,7 +310,9 @@ fn class_of_method<'s>(module: &Module<'s>, function: Node<'_>) -> Option<&'s st
     if parent.kind_name() == "decorated_definition" {
         parent = module.parent(parent)?;
     }
-    let class = module.parent(parent).filter(|class| parent.kind_name() == "block" && class.kind_name() == "class_definition")?;
+    let class = module
+        .parent(parent)
+        .filter(|class| parent.kind_name() == "block" && class.kind_name() == "class_definition")?;
     class.child_by_field_name("name").map(|name| module.text(name))
 }
 
@@ -321,7 +335,10 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
             Walk::Skip
         }
         "function_definition" | "lambda" => Walk::Skip,
-        "call" => match node.child_by_field_name("function").and_then(|function| dotted_name(module, function)) {
+        "call" => match node
+            .child_by_field_name("function")
+            .and_then(|function| dotted_name(module, function))
+        {
             Some(name) if !rarely_fails(&name) => {
                 add(name);
                 Walk::Skip
@@ -342,10 +359,39 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
 fn rarely_fails(callee: &str) -> bool {
     // Not `get`, `add`, `copy`, `insert`, `update`: HTTP clients, sessions and shutil use them too.
     const PLAIN: &[&str] = &[
-        "append", "bool", "dict", "endswith", "enumerate", "extend", "format", "frozenset",
-        "hasattr", "id", "isinstance", "issubclass", "items", "keys", "len", "list",
-        "lower", "lstrip", "print", "range", "repr", "rstrip", "set", "setdefault", "split",
-        "startswith", "str", "strip", "tuple", "type", "upper", "values", "zip",
+        "append",
+        "bool",
+        "dict",
+        "endswith",
+        "enumerate",
+        "extend",
+        "format",
+        "frozenset",
+        "hasattr",
+        "id",
+        "isinstance",
+        "issubclass",
+        "items",
+        "keys",
+        "len",
+        "list",
+        "lower",
+        "lstrip",
+        "print",
+        "range",
+        "repr",
+        "rstrip",
+        "set",
+        "setdefault",
+        "split",
+        "startswith",
+        "str",
+        "strip",
+        "tuple",
+        "type",
+        "upper",
+        "values",
+        "zip",
     ];
     let last = callee.rsplit('.').next().unwrap_or(callee);
     PLAIN.binary_search(&last).is_ok()
@@ -415,13 +461,15 @@ fn module_level_fallback(module: &Module<'_>, clause: Node<'_>) -> String {
         .and_then(|body| statements(body).next());
     if let Some(first) = first {
         let text = module.text(first);
-        let plain = text.len() <= 40 && !text.contains(['\n', '\r', '"', '\'', '\\', '%', '{', '}', '#']);
+        let plain =
+            text.len() <= 40 && !text.contains(['\n', '\r', '"', '\'', '\\', '%', '{', '}', '#']);
         if plain {
             return format!("{text} failed");
         }
     }
     let stem = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
-    if !stem.is_empty() && stem.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+    if !stem.is_empty() && stem.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
         return format!("module-level code in {stem} failed");
     }
     "module-level code failed".to_string()
@@ -455,40 +503,87 @@ mod tests {
 
     #[test]
     fn messages_name_the_call_and_the_function() {
-        assert_eq!(message("def load(s):\n    try:\n        return json.loads(s.read())\n    except:\n        pass\n"), "json.loads failed in load()");
-        assert_eq!(message("class Loader:\n    @staticmethod\n    def load():\n        try:\n            a(); b(); c()\n        except:\n            pass\n"), "Loader.load() failed");
+        assert_eq!(
+            message(
+                "def load(s):\n    try:\n        return json.loads(s.read())\n    except:\n        pass\n"
+            ),
+            "json.loads failed in load()"
+        );
+        assert_eq!(
+            message(
+                "class Loader:\n    @staticmethod\n    def load():\n        try:\n            a(); b(); c()\n        except:\n            pass\n"
+            ),
+            "Loader.load() failed"
+        );
         assert_eq!(message("try:\n    import yaml\nexcept:\n    pass\n"), "import yaml failed");
-        assert_eq!(message("try:\n    from a.b import (c as d, e)\nexcept:\n    pass\n"), "from a.b import c, e failed");
-        assert_eq!(message("try:\n    from .a import *\nexcept:\n    pass\n"), "from .a import * failed");
-        assert_eq!(message("try:\n    requests.get(u).json()\n    x()\nexcept:\n    pass\n"), "requests.get or x failed");
-        assert_eq!(message("try:\n    del cache[key]\nexcept:\n    pass\n"), "del cache[key] failed");
-        assert_eq!(message("try:\n    class Color(Enum):\n        RED = f()\nexcept:\n    pass\n"), "class Color failed");
-        assert_eq!(message("try:\n    x = d['k']\nexcept:\n    pass\n"), "module-level code in app.py failed");
-        assert_eq!(message("class C:\n    try:\n        a(); b(); c()\n    except:\n        pass\n"), "code in class C failed");
+        assert_eq!(
+            message("try:\n    from a.b import (c as d, e)\nexcept:\n    pass\n"),
+            "from a.b import c, e failed"
+        );
+        assert_eq!(
+            message("try:\n    from .a import *\nexcept:\n    pass\n"),
+            "from .a import * failed"
+        );
+        assert_eq!(
+            message("try:\n    requests.get(u).json()\n    x()\nexcept:\n    pass\n"),
+            "requests.get or x failed"
+        );
+        assert_eq!(
+            message("try:\n    del cache[key]\nexcept:\n    pass\n"),
+            "del cache[key] failed"
+        );
+        assert_eq!(
+            message("try:\n    class Color(Enum):\n        RED = f()\nexcept:\n    pass\n"),
+            "class Color failed"
+        );
+        assert_eq!(
+            message("try:\n    x = d['k']\nexcept:\n    pass\n"),
+            "module-level code in app.py failed"
+        );
+        assert_eq!(
+            message("class C:\n    try:\n        a(); b(); c()\n    except:\n        pass\n"),
+            "code in class C failed"
+        );
     }
 
     #[test]
     fn plain_calls_are_sorted_and_skipped() {
         assert!(rarely_fails("items.append") && rarely_fails("len") && !rarely_fails("json.loads"));
-        assert_eq!(message("def f(t):\n    try:\n        out.append(json.loads(t))\n    except:\n        pass\n"), "json.loads failed in f()");
+        assert_eq!(
+            message(
+                "def f(t):\n    try:\n        out.append(json.loads(t))\n    except:\n        pass\n"
+            ),
+            "json.loads failed in f()"
+        );
     }
 
     #[test]
     fn reraising_means_on_every_path() {
         assert!(reraises("try:\n    x()\nexcept:\n    cleanup()\n    raise\n"));
-        assert!(reraises("try:\n    x()\nexcept:\n    if a:\n        raise\n    else:\n        raise  # again\n"));
-        assert!(reraises("try:\n    x()\nexcept:\n    for i in y:\n        if i: break\n    raise\n"));
+        assert!(reraises(
+            "try:\n    x()\nexcept:\n    if a:\n        raise\n    else:\n        raise  # again\n"
+        ));
+        assert!(reraises(
+            "try:\n    x()\nexcept:\n    for i in y:\n        if i: break\n    raise\n"
+        ));
         assert!(!reraises("try:\n    x()\nexcept:\n    if a:\n        raise\n"));
-        assert!(!reraises("for i in y:\n    try:\n        x()\n    except:\n        if a: continue\n        raise\n"));
+        assert!(!reraises(
+            "for i in y:\n    try:\n        x()\n    except:\n        if a: continue\n        raise\n"
+        ));
         assert!(!reraises("try:\n    x()\nexcept:\n    raise ValueError\n"));
-        assert!(!reraises("try:\n    x()\nexcept:\n    try:\n        raise\n    except Exception:\n        pass\n"));
+        assert!(!reraises(
+            "try:\n    x()\nexcept:\n    try:\n        raise\n    except Exception:\n        pass\n"
+        ));
     }
 
     #[test]
     fn caught_types_and_names() {
-        let module = Module::parse("try:\n    x()\nexcept (A, (B, c.D)) as err:\n    pass\n", "t.py").unwrap();
+        let module =
+            Module::parse("try:\n    x()\nexcept (A, (B, c.D)) as err:\n    pass\n", "t.py")
+                .unwrap();
         let clause = first_clause(&module);
-        let types: Vec<&str> = caught_types(clause).into_iter().map(|node| module.text(node)).collect();
+        let types: Vec<&str> =
+            caught_types(clause).into_iter().map(|node| module.text(node)).collect();
         assert_eq!(types, ["A", "B", "c.D"]);
         assert_eq!(bound_name(&module, clause), Some("err"));
         assert!(!is_bare(clause) && !is_star(clause));

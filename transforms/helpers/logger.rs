@@ -8,9 +8,9 @@
 use tree_sitter::Node;
 
 use crate::rule::importer::{Imported, ensure_import};
-use crate::syntax::module::Module;
 use crate::semantic::scope::{enclosing_scope_names, runs_at_import_time};
 use crate::semantic::{Binding, Semantic};
+use crate::syntax::module::Module;
 use crate::syntax::walk::{KindName, statements};
 
 /// A module-level `NAME = logging.getLogger(...)`.
@@ -30,9 +30,13 @@ pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
         if statement.kind_name() != "expression_statement" || statement.named_child_count() != 1 {
             return None;
         }
-        let assignment = statement.named_child(0).filter(|node| node.kind_name() == "assignment")?;
-        let target = assignment.child_by_field_name("left").filter(|node| node.kind_name() == "identifier")?;
-        let value = assignment.child_by_field_name("right").filter(|node| node.kind_name() == "call")?;
+        let assignment =
+            statement.named_child(0).filter(|node| node.kind_name() == "assignment")?;
+        let target = assignment
+            .child_by_field_name("left")
+            .filter(|node| node.kind_name() == "identifier")?;
+        let value =
+            assignment.child_by_field_name("right").filter(|node| node.kind_name() == "call")?;
         let function = value.child_by_field_name("function")?;
         (semantic.qualified_name(function).as_deref() == Some("logging.getLogger"))
             .then(|| ModuleLogger { name: module.text(target), statement })
@@ -62,7 +66,10 @@ pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
     if hidden.contains(logging.name.as_str()) {
         return None;
     }
-    if at_import_time && logging.edit.is_none() && !imported_before(module, &logging.name, node.start_byte()) {
+    if at_import_time
+        && logging.edit.is_none()
+        && !imported_before(module, &logging.name, node.start_byte())
+    {
         // `import logging` comes later in the file: a second one is not an option.
         return None;
     }
@@ -93,7 +100,9 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
                 innermost_function = false;
             }
             "class_definition"
-                if class_bases(ancestor).into_iter().any(|base| is_logging_class(semantic, &logging_classes, base)) =>
+                if class_bases(ancestor)
+                    .into_iter()
+                    .any(|base| is_logging_class(semantic, &logging_classes, base)) =>
             {
                 return true;
             }
@@ -114,7 +123,9 @@ fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m s
                 "decorated_definition" => statement.child_by_field_name("definition")?,
                 _ => statement,
             };
-            let name = class.child_by_field_name("name").filter(|_| class.kind_name() == "class_definition")?;
+            let name = class
+                .child_by_field_name("name")
+                .filter(|_| class.kind_name() == "class_definition")?;
             Some((module.text(name), class_bases(class)))
         })
         .collect();
@@ -123,7 +134,9 @@ fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m s
     loop {
         let before = derived.len();
         for (name, bases) in &classes {
-            if !derived.contains(name) && bases.iter().any(|base| is_logging_class(semantic, &derived, *base)) {
+            if !derived.contains(name)
+                && bases.iter().any(|base| is_logging_class(semantic, &derived, *base))
+            {
                 derived.push(name);
             }
         }
@@ -161,7 +174,9 @@ fn imported_before(module: &Module<'_>, name: &str, offset: usize) -> bool {
             let mut cursor = statement.walk();
             statement.children_by_field_name("name", &mut cursor).any(|imported| {
                 let bound = match imported.kind_name() {
-                    "aliased_import" => imported.child_by_field_name("alias").map(|alias| module.text(alias)),
+                    "aliased_import" => {
+                        imported.child_by_field_name("alias").map(|alias| module.text(alias))
+                    }
                     _ => module.text(imported).split('.').next().map(str::trim),
                 };
                 bound == Some(name)
@@ -185,14 +200,21 @@ mod tests {
     fn finds_the_module_logger_under_any_name_and_alias() {
         let source = "import logging as lg\nLOG = lg.getLogger(__name__)\ndef f():\n    target()\n";
         assert_eq!(logger_name(source, "target"), Some(("LOG".into(), false)));
-        let source = "from logging import getLogger\nlog: object = getLogger()\ndef f():\n    target()\n";
+        let source =
+            "from logging import getLogger\nlog: object = getLogger()\ndef f():\n    target()\n";
         assert_eq!(logger_name(source, "target"), Some(("log".into(), false)));
     }
 
     #[test]
     fn falls_back_to_logging_imported_once() {
-        assert_eq!(logger_name("def f():\n    target()\n", "target"), Some(("logging".into(), true)));
-        assert_eq!(logger_name("import logging as lg\ntarget()\n", "target"), Some(("lg".into(), false)));
+        assert_eq!(
+            logger_name("def f():\n    target()\n", "target"),
+            Some(("logging".into(), true))
+        );
+        assert_eq!(
+            logger_name("import logging as lg\ntarget()\n", "target"),
+            Some(("lg".into(), false))
+        );
         // Not a logger: some other module's getLogger.
         let source = "import mylog\nlog = mylog.getLogger()\ndef f():\n    target()\n";
         assert_eq!(logger_name(source, "target"), Some(("logging".into(), true)));
@@ -209,11 +231,15 @@ mod tests {
 
     #[test]
     fn no_logging_where_logging_may_call_back() {
-        let source = "import logging\nclass H(logging.Handler):\n    def emit(self, r):\n        target()\n";
+        let source =
+            "import logging\nclass H(logging.Handler):\n    def emit(self, r):\n        target()\n";
         assert_eq!(logger_name(source, "target"), None);
         let source = "from logging import Handler\nclass A(Handler): pass\nclass B(A):\n    def emit(self, r):\n        target()\n";
         assert_eq!(logger_name(source, "target"), None);
-        assert_eq!(logger_name("class F:\n    def __del__(self):\n        target()\n", "target"), None);
+        assert_eq!(
+            logger_name("class F:\n    def __del__(self):\n        target()\n", "target"),
+            None
+        );
         assert_eq!(logger_name("def getLogger(): pass\ndef f():\n    target()\n", "target"), None);
         let source = "import logging\nclass C(Base):\n    def __del__(self):\n        def later():\n            target()\n";
         assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
