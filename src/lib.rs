@@ -18,6 +18,10 @@
 //! share in `transforms/helpers/`. No module of `src/` names a rule: the
 //! binary hands the registry (`transforms::REGISTRY`) to `cli::run`.
 
+// A user's file must never make pyfix panic; output goes through `report`
+// or the CLI's own printers.
+#![warn(clippy::unwrap_used, clippy::print_stdout)]
+
 pub mod cli;
 pub mod config;
 pub mod engine;

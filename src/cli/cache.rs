@@ -55,7 +55,8 @@ impl Cache {
     }
 
     /// The key for one file's content under its settings.
-    pub fn key(&self, file_name: &str, settings: &Settings, source: &[u8]) -> u128 {
+    #[cfg(test)]
+    fn key(&self, file_name: &str, settings: &Settings, source: &[u8]) -> u128 {
         self.key_for(file_name, settings, &[], source)
     }
 

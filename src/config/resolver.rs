@@ -349,7 +349,6 @@ struct Nearest {
 
 /// Finds the settings for each file, reading each directory once.
 pub struct Resolver {
-    discovery: Discovery,
     overrides: Overrides,
     cwd: PathBuf,
     /// The one project for `--config` and `--isolated`.
@@ -401,18 +400,7 @@ impl Resolver {
                 Some(Arc::new(Project::build(None, &cwd, None, &overrides, &cwd, registry)))
             }
         };
-        Ok(Resolver {
-            discovery,
-            overrides,
-            cwd,
-            fixed,
-            registry,
-            state: Mutex::new(State::default()),
-        })
-    }
-
-    pub fn cwd(&self) -> &Path {
-        &self.cwd
+        Ok(Resolver { overrides, cwd, fixed, registry, state: Mutex::new(State::default()) })
     }
 
     /// The project that governs `file`, and the file's absolute path. A file
@@ -464,10 +452,6 @@ impl Resolver {
     /// Every configuration error met so far, each once.
     pub fn errors(&self) -> Vec<ConfigError> {
         self.lock().errors.clone()
-    }
-
-    pub fn discovery(&self) -> &Discovery {
-        &self.discovery
     }
 
     /// The closest configuration and `pyproject.toml` at or above `directory`,

@@ -667,7 +667,7 @@ impl Scanner<'_> {
 mod tests {
     #[test]
     fn indentation_errors_cpython_raises_are_found() {
-        let error_at = |source: &str| super::scan(source.as_bytes()).indentation_error();
+        let error_at = |source: &str| scan(source.as_bytes()).indentation_error();
         assert_eq!(error_at("def f():\n   a = 1\n    return a\n"), Some(22));
         assert_eq!(error_at("x = 1\n    y = 2\n"), Some(10));
         assert_eq!(error_at("def f():\n        a = 1\n    return a\n"), Some(27));
@@ -680,13 +680,13 @@ mod tests {
     fn a_line_of_unicode_names_is_a_line() {
         // From CPython's test_traceback.py: a body of full-width letters.
         let source = "def f():\n    \u{ff57}\u{ff49}\n\nx = 1\n";
-        assert_eq!(super::scan(source.as_bytes()).indentation_error(), None);
+        assert_eq!(scan(source.as_bytes()).indentation_error(), None);
     }
 
     #[test]
     fn consistent_indentation_is_accepted() {
         let fine = "class A:  # note\n    def f(self,\n  x):\n        if x: return 1\n        return [\n1]\n\n# c\n    # d\n    x = 1 \\\n  + 2\nelse_ = 3\n";
-        assert_eq!(super::scan(fine.as_bytes()).indentation_error(), None);
+        assert_eq!(scan(fine.as_bytes()).indentation_error(), None);
     }
 
     use super::*;
