@@ -72,6 +72,7 @@ use tree_sitter::Node;
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::scope::builtin_visible_at;
+use crate::syntax::kind::Kind;
 use crate::syntax::scan::Scan;
 use crate::transforms::helpers::except_handler::{
     always_reraises, body, is_bare, keyword, log_exception_call, only_swallows, prepend_statement,
@@ -98,7 +99,7 @@ impl Transform for BareExcept {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        for clause in context.module.nodes_of_kind(&["except_clause"]) {
+        for clause in context.module.nodes_of_kind(&[Kind::ExceptClause]) {
             if is_bare(clause) {
                 diagnostics.extend(check_clause(context, clause));
             }

@@ -72,10 +72,11 @@ use tree_sitter::Node;
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::block_scope_names;
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
 use crate::syntax::walk::is_docstring;
-use crate::syntax::walk::{KindName, Walk, any_node, holds_statements, statements, visit};
+use crate::syntax::walk::{Walk, any_node, holds_statements, statements, visit};
 use crate::transforms::helpers::calls::{is_method_call_statement, is_name_attribute};
 
 pub struct DelCleanup;
@@ -141,7 +142,7 @@ fn class_definitions(root: Node<'_>) -> Vec<Node<'_>> {
         if !holds_statements(node) {
             return Walk::Skip;
         }
-        if node.kind_name() == "class_definition" {
+        if node.is(Kind::ClassDefinition) {
             classes.push(node);
         }
         Walk::Descend
@@ -254,29 +255,26 @@ fn plain_del_method<'t>(
         [] => return Err("`__del__` is not a `def`"),
         _ => return Err("`__del__` is bound more than once"),
     };
-    let function =
-        module.parent(*name).filter(|parent| parent.kind_name() == "function_definition");
+    let function = module.parent(*name).filter(|parent| parent.is(Kind::FunctionDefinition));
     let Some(function) = function else {
         return Err("`__del__` is not a `def`");
     };
     match module.parent(function) {
         Some(parent) if parent == body => {}
-        Some(parent) if parent.kind_name() == "decorated_definition" => {
+        Some(parent) if parent.is(Kind::DecoratedDefinition) => {
             return Err("`__del__` is decorated");
         }
         _ => return Err("`__del__` is defined conditionally"),
     }
-    if function.child(0).is_some_and(|first| first.kind_name() == "async") {
+    if function.child(0).is_some_and(|first| first.is(Kind::Async)) {
         return Err("`__del__` is `async`");
     }
     let receiver = function
         .child_by_field_name("parameters")
         .and_then(|parameters| parameters.named_child(0))
-        .and_then(|first| match first.kind_name() {
-            "identifier" => Some(first),
-            "typed_parameter" => {
-                first.named_child(0).filter(|name| name.kind_name() == "identifier")
-            }
+        .and_then(|first| match first.py_kind() {
+            Kind::Identifier => Some(first),
+            Kind::TypedParameter => first.named_child(0).filter(|name| name.is(Kind::Identifier)),
             _ => None,
         })
         .map(|name| module.text(name))
@@ -288,8 +286,8 @@ fn plain_del_method<'t>(
 /// targets, in source order, not looking into nested functions or classes.
 fn del_bindings<'t>(module: &Module<'_>, body: Node<'t>) -> Vec<Node<'t>> {
     let mut found = Vec::new();
-    visit(body, |node| match node.kind_name() {
-        "function_definition" | "class_definition" => {
+    visit(body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition => {
             if let Some(name) = node.child_by_field_name("name")
                 && module.text(name) == "__del__"
             {
@@ -297,15 +295,15 @@ fn del_bindings<'t>(module: &Module<'_>, body: Node<'t>) -> Vec<Node<'t>> {
             }
             Walk::Skip
         }
-        "lambda" => Walk::Skip,
-        "assignment" | "augmented_assignment" => {
+        Kind::Lambda => Walk::Skip,
+        Kind::Assignment | Kind::AugmentedAssignment => {
             if let Some(left) = node.child_by_field_name("left") {
-                visit(left, |target| match target.kind_name() {
-                    "identifier" if module.text(target) == "__del__" => {
+                visit(left, |target| match target.py_kind() {
+                    Kind::Identifier if module.text(target) == "__del__" => {
                         found.push(target);
                         Walk::Skip
                     }
-                    "attribute" | "subscript" => Walk::Skip,
+                    Kind::Attribute | Kind::Subscript => Walk::Skip,
                     _ => Walk::Descend,
                 });
             }
@@ -347,9 +345,7 @@ impl<'t> FileFacts<'t> {
                 continue;
             };
             let mut cursor = bases.walk();
-            for base in
-                bases.named_children(&mut cursor).filter(|base| base.kind_name() == "identifier")
-            {
+            for base in bases.named_children(&mut cursor).filter(|base| base.is(Kind::Identifier)) {
                 for &definition in self.classes.get(module.text(base)).into_iter().flatten() {
                     if !seen.insert(definition.id()) {
                         continue;
@@ -374,7 +370,7 @@ impl<'t> FileFacts<'t> {
 /// `Base.__del__(self)`): once a `__del__` is gone, such a call fails.
 fn calls_del_explicitly(module: &Module<'_>) -> bool {
     any_node(module.root(), |node| {
-        node.kind_name() == "attribute"
+        node.is(Kind::Attribute)
             && node
                 .child_by_field_name("attribute")
                 .is_some_and(|name| module.text(name) == "__del__")
@@ -397,7 +393,7 @@ fn mentions_close(module: &Module<'_>, body: Node<'_>, receiver: &str) -> bool {
 }
 
 fn has_comment(node: Node<'_>) -> bool {
-    any_node(node, |child| child.kind_name() == "comment")
+    any_node(node, |child| child.is(Kind::Comment))
 }
 
 /// Where code inserted before `function` goes: the start of the comment lines
@@ -421,7 +417,7 @@ fn leading_comments_start(module: &Module<'_>, function: Node<'_>) -> Option<usi
         let is_comment = module
             .root()
             .descendant_for_byte_range(hash, hash + 1)
-            .is_some_and(|node| node.kind_name() == "comment");
+            .is_some_and(|node| node.is(Kind::Comment));
         if !is_comment {
             break;
         }
@@ -445,7 +441,7 @@ impl<'s> Layout<'s> {
         let indent = module.indentation_at(del.start_byte());
         let methods: Vec<Node<'_>> = statements(body)
             .filter(|statement| {
-                matches!(statement.kind_name(), "function_definition" | "decorated_definition")
+                matches!(statement.py_kind(), Kind::FunctionDefinition | Kind::DecoratedDefinition)
             })
             .collect();
         let step = std::iter::once(del)
@@ -462,8 +458,8 @@ impl<'s> Layout<'s> {
 }
 
 fn definition_of(statement: Node<'_>) -> Option<Node<'_>> {
-    match statement.kind_name() {
-        "decorated_definition" => statement.child_by_field_name("definition"),
+    match statement.py_kind() {
+        Kind::DecoratedDefinition => statement.child_by_field_name("definition"),
         _ => Some(statement),
     }
 }

@@ -81,9 +81,10 @@ use tree_sitter::Node;
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::syntax::walk::{KindName, Walk, statements, visit};
+use crate::syntax::walk::{Walk, statements, visit};
 
 pub struct EagerCliImport;
 
@@ -147,7 +148,7 @@ impl Transform for EagerCliImport {
         }
         statements(module.root())
             .filter(|statement| {
-                matches!(statement.kind_name(), "import_statement" | "import_from_statement")
+                matches!(statement.py_kind(), Kind::ImportStatement | Kind::ImportFromStatement)
             })
             .filter_map(|statement| check_import(context, statement))
             .collect()
@@ -261,7 +262,7 @@ fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>])
                 let Some(attribute) = node
                     .parent()
                     .filter(|parent| {
-                        parent.kind_name() == "attribute"
+                        parent.is(Kind::Attribute)
                             && parent.child_by_field_name("object") == Some(node)
                     })
                     .and_then(|parent| parent.child_by_field_name("attribute"))
@@ -347,7 +348,7 @@ fn move_import(
 fn holds_comment(statement: Node<'_>) -> bool {
     let mut found = false;
     visit(statement, |node| {
-        if node.kind_name() == "comment" {
+        if node.is(Kind::Comment) {
             found = true;
             return Walk::Stop;
         }
@@ -412,8 +413,8 @@ fn import_text(
     let items: Vec<String> =
         used.iter().map(|&index| normalised(module.text(imports[index].item))).collect();
     let items = items.join(", ");
-    match statement.kind_name() {
-        "import_statement" => Some(format!("import {items}")),
+    match statement.py_kind() {
+        Kind::ImportStatement => Some(format!("import {items}")),
         _ => {
             let from = normalised(module.text(statement.child_by_field_name("module_name")?));
             Some(format!("from {from} import {items}"))

@@ -66,9 +66,10 @@ use tree_sitter::Node;
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::scope::{enclosing_scope_names, qualified_name_at};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::syntax::walk::{KindName, Walk, visit};
+use crate::syntax::walk::{Walk, visit};
 use crate::transforms::helpers::except_handler::{
     bound_name, enclosing_handler, log_exception_call,
 };
@@ -121,7 +122,7 @@ impl Transform for ExceptionWithoutTraceback {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        for call in context.module.nodes_of_kind(&["call"]) {
+        for call in context.module.nodes_of_kind(&[Kind::Call]) {
             if let Some(clause) = enclosing_handler(context.module, call) {
                 diagnostics.extend(check_call(context, clause, call));
             }
@@ -133,11 +134,11 @@ impl Transform for ExceptionWithoutTraceback {
 fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option<Diagnostic> {
     let function = call.child_by_field_name("function")?;
     let arguments =
-        call.child_by_field_name("arguments").filter(|node| node.kind_name() == "argument_list")?;
+        call.child_by_field_name("arguments").filter(|node| node.is(Kind::ArgumentList))?;
     if qualified_name_at(context.semantic, function).as_deref() == Some("traceback.print_exc") {
         return Some(META.report(call.byte_range(), "`traceback.print_exc()` writes the traceback to stderr, past the logging configuration").with_fix(print_exc_fix(context, clause, call, arguments)));
     }
-    if function.kind_name() != "attribute" {
+    if function.py_kind() != Kind::Attribute {
         return None;
     }
     let method = function.child_by_field_name("attribute")?;
@@ -181,8 +182,8 @@ fn print_exc_fix(
 
 /// `logging` (any alias), the module's logger, or `logging.getLogger(...)`.
 fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
-    match receiver.kind_name() {
-        "identifier" => {
+    match receiver.py_kind() {
+        Kind::Identifier => {
             let name = context.module.text(receiver);
             let is_module_logger = module_logger(context.semantic)
                 .is_some_and(|logger| logger.name == name)
@@ -190,8 +191,10 @@ fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
             is_module_logger
                 || qualified_name_at(context.semantic, receiver).as_deref() == Some("logging")
         }
-        "attribute" => qualified_name_at(context.semantic, receiver).as_deref() == Some("logging"),
-        "call" => receiver
+        Kind::Attribute => {
+            qualified_name_at(context.semantic, receiver).as_deref() == Some("logging")
+        }
+        Kind::Call => receiver
             .child_by_field_name("function")
             .and_then(|function| qualified_name_at(context.semantic, function))
             .is_some_and(|name| name == "logging.getLogger"),
@@ -204,16 +207,15 @@ fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
 fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
     let mut found = false;
     visit(arguments, |node| {
-        if node.kind_name() == "identifier" && module.text(node) == name {
+        if node.is(Kind::Identifier) && module.text(node) == name {
             let parent = module.parent(node);
             let is_attribute_owner = parent.is_some_and(|parent| {
-                parent.kind_name() == "attribute"
-                    && parent.child_by_field_name("object") == Some(node)
+                parent.is(Kind::Attribute) && parent.child_by_field_name("object") == Some(node)
             });
             let is_part_of_a_name = parent.is_some_and(|parent| {
-                (parent.kind_name() == "attribute"
+                (parent.is(Kind::Attribute)
                     && parent.child_by_field_name("attribute") == Some(node))
-                    || (parent.kind_name() == "keyword_argument"
+                    || (parent.is(Kind::KeywordArgument)
                         && parent.child_by_field_name("name") == Some(node))
             });
             if !is_attribute_owner && !is_part_of_a_name {
@@ -229,9 +231,9 @@ fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
 /// `exc_info=...` is already there, or `**kwargs` may hold it.
 fn may_pass_exc_info(module: &Module<'_>, arguments: Node<'_>) -> bool {
     let mut cursor = arguments.walk();
-    arguments.named_children(&mut cursor).any(|argument| match argument.kind_name() {
-        "dictionary_splat" => true,
-        "keyword_argument" => {
+    arguments.named_children(&mut cursor).any(|argument| match argument.py_kind() {
+        Kind::DictionarySplat => true,
+        Kind::KeywordArgument => {
             argument.child_by_field_name("name").is_some_and(|name| module.text(name) == "exc_info")
         }
         _ => false,
@@ -244,12 +246,12 @@ fn lazy_message(module: &Module<'_>, arguments: Node<'_>) -> Option<Edit> {
     let mut cursor = arguments.walk();
     let positional: Vec<Node<'_>> = arguments
         .named_children(&mut cursor)
-        .filter(|argument| !matches!(argument.kind_name(), "keyword_argument" | "comment"))
+        .filter(|argument| !matches!(argument.py_kind(), Kind::KeywordArgument | Kind::Comment))
         .collect();
     let [message] = positional.as_slice() else {
         return None;
     };
-    if message.kind_name() != "string" {
+    if message.py_kind() != Kind::String {
         return None;
     }
     let replacement = percent_style(module, *message)?;
@@ -260,9 +262,8 @@ fn lazy_message(module: &Module<'_>, arguments: Node<'_>) -> Option<Edit> {
 /// `None` when `string` is not an f-string or a part has no `%` equivalent.
 fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
     let count = string.child_count();
-    let start = string.child(0).filter(|node| node.kind_name() == "string_start")?;
-    let end =
-        string.child(count.checked_sub(1)?).filter(|node| node.kind_name() == "string_end")?;
+    let start = string.child(0).filter(|node| node.is(Kind::StringStart))?;
+    let end = string.child(count.checked_sub(1)?).filter(|node| node.is(Kind::StringEnd))?;
     let start_text = module.text(start);
     let prefix_length = start_text.find(['"', '\'']).unwrap_or(start_text.len());
     let prefix = &start_text[..prefix_length];
@@ -280,12 +281,12 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
     let mut arguments = Vec::new();
     for index in 1..count - 1 {
         let part = string.child(index)?;
-        match part.kind_name() {
-            "string_content" | "escape_sequence" | "escape_interpolation" => {
+        match part.py_kind() {
+            Kind::StringContent | Kind::EscapeSequence | Kind::EscapeInterpolation => {
                 let text = module.text(part).replace("{{", "{").replace("}}", "}");
                 pieces.push((true, text));
             }
-            "interpolation" => {
+            Kind::Interpolation => {
                 let (placeholder, argument) = interpolation_as_argument(module, part)?;
                 pieces.push((false, placeholder.to_string()));
                 arguments.push(argument);
@@ -313,9 +314,9 @@ fn percent_style(module: &Module<'_>, string: Node<'_>) -> Option<String> {
 /// may be a `%` that logging would read as a placeholder.
 fn has_coded_escape(module: &Module<'_>, string: Node<'_>) -> bool {
     let mut found = false;
-    visit(string, |node| match node.kind_name() {
-        "interpolation" => Walk::Skip,
-        "escape_sequence" => {
+    visit(string, |node| match node.py_kind() {
+        Kind::Interpolation => Walk::Skip,
+        Kind::EscapeSequence => {
             let text = module.text(node);
             let coded = text.len() > 1
                 && (matches!(&text[1..2], "x" | "u" | "U" | "N")
@@ -340,9 +341,9 @@ fn interpolation_as_argument(
     let mut cursor = interpolation.walk();
     let mut placeholder = "%s";
     for child in interpolation.children(&mut cursor) {
-        match child.kind_name() {
-            "{" | "}" => {}
-            "type_conversion" => {
+        match child.py_kind() {
+            Kind::LeftBrace | Kind::RightBrace => {}
+            Kind::TypeConversion => {
                 placeholder = match module.text(child) {
                     "!r" => "%r",
                     "!a" => "%a",
@@ -357,11 +358,8 @@ fn interpolation_as_argument(
     }
     let text = module.text(expression);
     // `{a, b}` formats a tuple; as arguments it would be two.
-    let argument = if expression.kind_name() == "expression_list" {
-        format!("({text})")
-    } else {
-        text.to_string()
-    };
+    let argument =
+        if expression.is(Kind::ExpressionList) { format!("({text})") } else { text.to_string() };
     Some((placeholder, argument))
 }
 

@@ -76,9 +76,9 @@ use tree_sitter::Node;
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::syntax::walk::KindName;
 
 pub struct LateBindingClosure;
 
@@ -326,8 +326,8 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
     } else {
         None
     };
-    let range = match node.kind_name() {
-        "function_definition" => node.child_by_field_name("name").unwrap_or(node).byte_range(),
+    let range = match node.py_kind() {
+        Kind::FunctionDefinition => node.child_by_field_name("name").unwrap_or(node).byte_range(),
         _ => node.byte_range(),
     };
     Some(META.report(range, message(&names)).with_fix(fix))
@@ -353,7 +353,7 @@ fn cannot_outlive_iteration(
     let (outer, parent) = outside_parentheses(semantic.module(), closure);
     let Some(parent) = parent else { return false };
     let called_on_the_spot =
-        parent.kind_name() == "call" && parent.child_by_field_name("function") == Some(outer);
+        parent.is(Kind::Call) && parent.child_by_field_name("function") == Some(outer);
     called_on_the_spot
         || is_eager_argument(semantic, outer, parent)
         || is_consumed_map_or_filter(semantic, outer, parent)
@@ -364,7 +364,7 @@ fn cannot_outlive_iteration(
 fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>, Option<Node<'m>>) {
     let mut current = node;
     while let Some(parent) = module.parent(current) {
-        if parent.kind_name() != "parenthesized_expression" {
+        if parent.py_kind() != Kind::ParenthesizedExpression {
             return (current, Some(parent));
         }
         current = parent;
@@ -376,7 +376,7 @@ fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>,
 /// `self.assertRaises(Error, <closure>)`.
 fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
     let module = semantic.module();
-    if parent.kind_name() == "keyword_argument" {
+    if parent.is(Kind::KeywordArgument) {
         let is_key = parent
             .child_by_field_name("name")
             .is_some_and(|name| &semantic.module().source[name.byte_range()] == "key");
@@ -396,7 +396,7 @@ fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'
                 ) || calls_method(semantic, call, &["sort"])
             });
     }
-    if parent.kind_name() != "argument_list" {
+    if parent.py_kind() != Kind::ArgumentList {
         return false;
     }
     let Some(call) = module.parent(parent) else { return false };
@@ -426,19 +426,19 @@ fn is_consumed_map_or_filter(
         return false;
     }
     let (call, Some(holder)) = outside_parentheses(module, call) else { return false };
-    match holder.kind_name() {
-        "argument_list" => module.parent(holder).is_some_and(|consumer| {
+    match holder.py_kind() {
+        Kind::ArgumentList => module.parent(holder).is_some_and(|consumer| {
             calls_one_of(semantic, consumer, CONSUMERS)
                 || calls_method(semantic, consumer, &["join", "extend", "update"])
         }),
-        "for_statement" => holder.child_by_field_name("right") == Some(call),
-        "for_in_clause" => {
+        Kind::ForStatement => holder.child_by_field_name("right") == Some(call),
+        Kind::ForInClause => {
             holder.child_by_field_name("right") == Some(call)
                 && module.parent(holder).is_some_and(|comprehension| {
-                    comprehension.kind_name() != "generator_expression"
+                    comprehension.py_kind() != Kind::GeneratorExpression
                 })
         }
-        "list_splat" => true,
+        Kind::ListSplat => true,
         _ => false,
     }
 }
@@ -459,16 +459,17 @@ const CONSUMERS: &[&str] = &[
 ];
 
 fn is_first_positional_argument(argument: Node<'_>, arguments: Node<'_>) -> bool {
-    if arguments.kind_name() != "argument_list" {
+    if arguments.py_kind() != Kind::ArgumentList {
         return false;
     }
     let mut cursor = arguments.walk();
-    let first = arguments.named_children(&mut cursor).find(|child| child.kind_name() != "comment");
+    let first =
+        arguments.named_children(&mut cursor).find(|child| child.py_kind() != Kind::Comment);
     first == Some(argument)
 }
 
 fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool {
-    call.kind_name() == "call"
+    call.is(Kind::Call)
         && call
             .child_by_field_name("function")
             .and_then(|function| semantic.qualified_name(function))
@@ -477,10 +478,10 @@ fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool
 
 /// `<anything>.method(...)`, for methods whose name says enough (`sort`, `join`).
 fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bool {
-    call.kind_name() == "call"
+    call.is(Kind::Call)
         && call
             .child_by_field_name("function")
-            .filter(|function| function.kind_name() == "attribute")
+            .filter(|function| function.is(Kind::Attribute))
             .and_then(|function| function.child_by_field_name("attribute"))
             .is_some_and(|name| methods.contains(&&semantic.module().source[name.byte_range()]))
 }
@@ -496,10 +497,10 @@ fn is_returned_from_the_loop(
     let mut current = module.parent(closure);
     let mut returned = false;
     while let Some(node) = current {
-        match node.kind_name() {
-            "return_statement" => returned = true,
-            "function_definition" | "lambda" | "class_definition" => return false,
-            "for_statement" if returned => {
+        match node.py_kind() {
+            Kind::ReturnStatement => returned = true,
+            Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition => return false,
+            Kind::ForStatement if returned => {
                 // Every captured variable must be bound by this loop or one around it.
                 return captures.iter().all(|capture| {
                     semantic.bindings_of(capture.symbol).iter().any(|&binding| {
@@ -542,13 +543,13 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
     let defaults = defaults.join(", ");
     let Some(parameters) = closure.child_by_field_name("parameters") else {
         // `lambda: x` has no parameter list at all.
-        let keyword = closure.child(0).filter(|keyword| keyword.kind_name() == "lambda")?;
+        let keyword = closure.child(0).filter(|keyword| keyword.is(Kind::Lambda))?;
         return Some(Edit::insert(keyword.end_byte(), format!(" {defaults}")));
     };
     let mut cursor = parameters.walk();
     let items: Vec<Node<'_>> = parameters
         .named_children(&mut cursor)
-        .filter(|item| item.kind_name() != "comment")
+        .filter(|item| item.py_kind() != Kind::Comment)
         .collect();
     let newline = module.newline();
     if let Some(double_star) = items.iter().find(|item| is_double_star(**item)) {
@@ -563,12 +564,12 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
         return Some(Edit::insert(at, format!("{defaults}, ")));
     }
     let Some(last) = items.last() else {
-        let open = parameters.child(0).filter(|open| open.kind_name() == "(")?;
+        let open = parameters.child(0).filter(|open| open.is(Kind::LeftParen))?;
         return Some(Edit::insert(open.end_byte(), defaults));
     };
-    if let Some(comma) = last.next_sibling().filter(|next| next.kind_name() == ",")
+    if let Some(comma) = last.next_sibling().filter(|next| next.is(Kind::Comma))
         && let Some(close) = parameters.child(parameters.child_count().checked_sub(1)?)
-        && close.kind_name() == ")"
+        && close.is(Kind::RightParen)
         && module.starts_line(last.start_byte())
         && module.starts_line(close.start_byte())
         && module.next_line_start(comma.end_byte()) <= close.start_byte()
@@ -583,11 +584,11 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
 
 /// `**kwargs` or `**kwargs: Any`.
 fn is_double_star(parameter: Node<'_>) -> bool {
-    match parameter.kind_name() {
-        "dictionary_splat_pattern" => true,
-        "typed_parameter" => parameter
-            .named_child(0)
-            .is_some_and(|inner| inner.kind_name() == "dictionary_splat_pattern"),
+    match parameter.py_kind() {
+        Kind::DictionarySplatPattern => true,
+        Kind::TypedParameter => {
+            parameter.named_child(0).is_some_and(|inner| inner.is(Kind::DictionarySplatPattern))
+        }
         _ => false,
     }
 }

@@ -66,10 +66,11 @@ use crate::rule::importer::ensure_from_import;
 use crate::rule::settings::PythonVersion;
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::{Semantic, block_scope_names, function_scope_names};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
 use crate::syntax::walk::is_docstring;
-use crate::syntax::walk::{KindName, Walk, statements, visit};
+use crate::syntax::walk::{Walk, statements, visit};
 
 pub struct MutableDefault;
 
@@ -164,9 +165,9 @@ impl Transform for MutableDefault {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        for node in context.module.nodes_of_kind(&["function_definition", "lambda"]) {
-            match node.kind_name() {
-                "function_definition" => check_function(context, node, &mut diagnostics),
+        for node in context.module.nodes_of_kind(&[Kind::FunctionDefinition, Kind::Lambda]) {
+            match node.py_kind() {
+                Kind::FunctionDefinition => check_function(context, node, &mut diagnostics),
                 _ => check_lambda(context, node, &mut diagnostics),
             }
         }
@@ -190,7 +191,7 @@ fn mutable_parameters<'t>(
     let mut found = Vec::new();
     let mut cursor = parameters.walk();
     for parameter in parameters.named_children(&mut cursor) {
-        if !matches!(parameter.kind_name(), "default_parameter" | "typed_default_parameter") {
+        if !matches!(parameter.py_kind(), Kind::DefaultParameter | Kind::TypedDefaultParameter) {
             continue;
         }
         let (Some(name), Some(value)) =
@@ -198,7 +199,7 @@ fn mutable_parameters<'t>(
         else {
             continue;
         };
-        if name.kind_name() != "identifier" {
+        if name.py_kind() != Kind::Identifier {
             continue;
         }
         if let Some(kind) = mutable_kind(semantic, value) {
@@ -215,18 +216,18 @@ fn mutable_parameters<'t>(
 
 /// What mutable object `value` builds, or `None` if it is not one.
 fn mutable_kind(semantic: &Semantic<'_>, mut value: Node<'_>) -> Option<&'static str> {
-    while value.kind_name() == "parenthesized_expression" {
+    while value.is(Kind::ParenthesizedExpression) {
         value = value.named_child(0)?;
     }
-    match value.kind_name() {
-        "list" => Some("list"),
-        "dictionary" => Some("dict"),
-        "set" => Some("set"),
-        "list_comprehension" => Some("list"),
-        "dictionary_comprehension" => Some("dict"),
-        "set_comprehension" => Some("set"),
-        "generator_expression" => Some("generator"),
-        "call" => {
+    match value.py_kind() {
+        Kind::List => Some("list"),
+        Kind::Dictionary => Some("dict"),
+        Kind::Set => Some("set"),
+        Kind::ListComprehension => Some("list"),
+        Kind::DictionaryComprehension => Some("dict"),
+        Kind::SetComprehension => Some("set"),
+        Kind::GeneratorExpression => Some("generator"),
+        Kind::Call => {
             let callee = semantic.qualified_name(value.child_by_field_name("function")?)?;
             MUTABLE_CALLS
                 .iter()
@@ -331,11 +332,11 @@ fn defaults_can_move(
 /// The class body a method is defined directly in.
 fn enclosing_class_body<'m>(module: &'m Module<'_>, function: Node<'m>) -> Option<Node<'m>> {
     let mut parent = module.parent(function)?;
-    if parent.kind_name() == "decorated_definition" {
+    if parent.is(Kind::DecoratedDefinition) {
         parent = module.parent(parent)?;
     }
     let class = module.parent(parent)?;
-    (parent.kind_name() == "block" && class.kind_name() == "class_definition").then_some(parent)
+    (parent.is(Kind::Block) && class.is(Kind::ClassDefinition)).then_some(parent)
 }
 
 /// Names an expression reads, and names its comprehensions bind for themselves.
@@ -346,26 +347,26 @@ fn names_in_expression<'s>(
     let mut read = Vec::new();
     let mut bound = HashSet::new();
     visit(expression, |node| {
-        match node.kind_name() {
-            "identifier" => {
+        match node.py_kind() {
+            Kind::Identifier => {
                 let is_attribute_name = module.parent(node).is_some_and(|parent| {
-                    parent.kind_name() == "attribute"
+                    parent.is(Kind::Attribute)
                         && parent.child_by_field_name("attribute") == Some(node)
                 });
                 let is_keyword = module.parent(node).is_some_and(|parent| {
-                    parent.kind_name() == "keyword_argument"
+                    parent.is(Kind::KeywordArgument)
                         && parent.child_by_field_name("name") == Some(node)
                 });
                 if !is_attribute_name && !is_keyword {
                     read.push(module.text(node));
                 }
             }
-            "for_in_clause" => {
+            Kind::ForInClause => {
                 if let Some(left) = node.child_by_field_name("left") {
                     bound.extend(crate::semantic::target_names(module, left));
                 }
             }
-            "lambda" => {
+            Kind::Lambda => {
                 if let Some(parameters) = node.child_by_field_name("parameters") {
                     bound.extend(crate::semantic::parameter_names(module, parameters));
                 }
@@ -387,31 +388,30 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     let modern = context.settings.target_version >= PythonVersion(3, 10)
         || context.semantic.future_annotations();
     let range = annotation.byte_range();
-    match expression.kind_name() {
+    match expression.py_kind() {
         // A string annotation is never evaluated at definition time: widen
         // inside it, so that no `str | None` is ever computed.
-        "string" if modern => {
+        Kind::String if modern => {
             let end = expression.child(expression.child_count().checked_sub(1)?)?;
             let mut cursor = expression.walk();
-            let interpolated = expression
-                .named_children(&mut cursor)
-                .any(|part| part.kind_name() == "interpolation");
-            if end.kind_name() != "string_end" || interpolated {
+            let interpolated =
+                expression.named_children(&mut cursor).any(|part| part.is(Kind::Interpolation));
+            if end.py_kind() != Kind::StringEnd || interpolated {
                 return None;
             }
             return Some(vec![Edit::insert(end.start_byte(), " | None")]);
         }
-        "concatenated_string" => return None,
+        Kind::ConcatenatedString => return None,
         _ => {}
     }
     if modern {
         let needs_parentheses = matches!(
-            expression.kind_name(),
-            "lambda"
-                | "conditional_expression"
-                | "boolean_operator"
-                | "not_operator"
-                | "comparison_operator"
+            expression.py_kind(),
+            Kind::Lambda
+                | Kind::ConditionalExpression
+                | Kind::BooleanOperator
+                | Kind::NotOperator
+                | Kind::ComparisonOperator
         );
         return Some(if needs_parentheses {
             vec![Edit::insert(range.start, "("), Edit::insert(range.end, ") | None")]
@@ -436,14 +436,14 @@ fn admits_none(source: &str, expression: Node<'_>) -> bool {
         let text = text(node);
         text.rsplit('.').next().unwrap_or(text).trim().to_string()
     };
-    match expression.kind_name() {
-        "none" => true,
-        "type" => expression.named_child(0).is_some_and(|inner| admits_none(source, inner)),
-        "identifier" | "attribute" => {
+    match expression.py_kind() {
+        Kind::NoneLiteral => true,
+        Kind::Type => expression.named_child(0).is_some_and(|inner| admits_none(source, inner)),
+        Kind::Identifier | Kind::Attribute => {
             matches!(last_segment(expression).as_str(), "Any" | "object" | "None")
         }
-        "string" => string_annotation_admits_none(source, expression),
-        "binary_operator" => {
+        Kind::String => string_annotation_admits_none(source, expression),
+        Kind::BinaryOperator => {
             let (Some(left), Some(right)) =
                 (expression.child_by_field_name("left"), expression.child_by_field_name("right"))
             else {
@@ -451,7 +451,7 @@ fn admits_none(source: &str, expression: Node<'_>) -> bool {
             };
             admits_none(source, left) || admits_none(source, right)
         }
-        "generic_type" | "subscript" => {
+        Kind::GenericType | Kind::Subscript => {
             let Some(head) = expression.named_child(0) else {
                 return false;
             };
@@ -477,7 +477,7 @@ fn type_arguments(expression: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = expression.walk();
     let mut elements = Vec::new();
     for argument in expression.named_children(&mut cursor).skip(1) {
-        if matches!(argument.kind_name(), "type_parameter" | "tuple" | "expression_list") {
+        if matches!(argument.py_kind(), Kind::TypeParameter | Kind::Tuple | Kind::ExpressionList) {
             let mut inner = argument.walk();
             elements.extend(argument.named_children(&mut inner));
         } else {
@@ -490,10 +490,8 @@ fn type_arguments(expression: Node<'_>) -> Vec<Node<'_>> {
 /// Parses the text of a string annotation as an annotation and asks the same question.
 fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
     let mut cursor = string.walk();
-    let contents: Vec<Node<'_>> = string
-        .named_children(&mut cursor)
-        .filter(|part| part.kind_name() == "string_content")
-        .collect();
+    let contents: Vec<Node<'_>> =
+        string.named_children(&mut cursor).filter(|part| part.is(Kind::StringContent)).collect();
     let [content] = contents.as_slice() else {
         return false;
     };
@@ -507,7 +505,7 @@ fn string_annotation_admits_none(source: &str, string: Node<'_>) -> bool {
     }
     let mut found = None;
     visit(root, |node| {
-        if node.kind_name() == "type" {
+        if node.is(Kind::Type) {
             found = Some(node);
             return Walk::Stop;
         }
@@ -531,7 +529,7 @@ fn initialise_in_body(
 
     if !module.starts_line(first.start_byte()) {
         // `def f(x=[]): return x`: the body becomes an indented block.
-        let colon = previous_sibling_of_kind(body, ":")?;
+        let colon = previous_sibling_of_kind(body, Kind::Colon)?;
         let step = indent_step(module, outer, None);
         let inner = format!("{outer}{step}");
         let checks = initialisations(module, mutable, &inner, &step, newline);
@@ -606,7 +604,7 @@ fn reindented(module: &Module<'_>, value: Node<'_>, target: &str) -> String {
     let original = module.indentation_at(value.start_byte());
     let mut strings = Vec::new();
     visit(value, |node| {
-        if node.kind_name() == "string" {
+        if node.is(Kind::String) {
             strings.push(node.byte_range());
             return Walk::Skip;
         }
@@ -643,10 +641,10 @@ fn indent_step(module: &Module<'_>, outer: &str, body: Option<&str>) -> String {
     module.indent_unit().to_string()
 }
 
-fn previous_sibling_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+fn previous_sibling_of_kind<'t>(node: Node<'t>, kind: Kind) -> Option<Node<'t>> {
     let mut sibling = node.prev_sibling();
     while let Some(candidate) = sibling {
-        if candidate.kind_name() == kind {
+        if candidate.is(kind) {
             return Some(candidate);
         }
         sibling = candidate.prev_sibling();

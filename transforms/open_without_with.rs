@@ -64,11 +64,10 @@ use tree_sitter::Node;
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::{block_scope_names, function_scope_names};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::syntax::walk::{
-    KindName, Walk, ancestor_of_kind, any_node, holds_statements, statements, visit,
-};
+use crate::syntax::walk::{Walk, ancestor_of_kind, any_node, holds_statements, statements, visit};
 use crate::transforms::helpers::calls::{is_method_call_statement, is_name_attribute};
 
 pub struct OpenWithoutWith;
@@ -127,7 +126,7 @@ impl Transform for OpenWithoutWith {
             if !holds_statements(node) {
                 return Walk::Skip;
             }
-            if matches!(node.kind_name(), "module" | "block") {
+            if matches!(node.py_kind(), Kind::Module | Kind::Block) {
                 check_block(context, node, &mut diagnostics);
             }
             Walk::Descend
@@ -200,21 +199,20 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
 /// The statement `NAME = open(...)`, where `open` is the builtin or `io.open`.
 fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<'t>> {
     let module = context.module;
-    if statement.kind_name() != "expression_statement" || statement.named_child_count() != 1 {
+    if statement.py_kind() != Kind::ExpressionStatement || statement.named_child_count() != 1 {
         return None;
     }
-    let assignment = statement.named_child(0).filter(|node| node.kind_name() == "assignment")?;
+    let assignment = statement.named_child(0).filter(|node| node.is(Kind::Assignment))?;
     if assignment.child_by_field_name("type").is_some() {
         return None;
     }
-    let target =
-        assignment.child_by_field_name("left").filter(|left| left.kind_name() == "identifier")?;
+    let target = assignment.child_by_field_name("left").filter(|left| left.is(Kind::Identifier))?;
     let value = assignment.child_by_field_name("right")?;
     let mut call = value;
-    while call.kind_name() == "parenthesized_expression" {
+    while call.is(Kind::ParenthesizedExpression) {
         call = call.named_child(0)?;
     }
-    if call.kind_name() != "call" {
+    if call.py_kind() != Kind::Call {
         return None;
     }
     let function = call.child_by_field_name("function")?;
@@ -232,10 +230,10 @@ fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<
 /// The leftmost name of `a.b.c`.
 fn qualified_root<'s>(module: &Module<'s>, mut expression: Node<'_>) -> Option<&'s str> {
     loop {
-        match expression.kind_name() {
-            "identifier" => return Some(module.text(expression)),
-            "attribute" => expression = expression.child_by_field_name("object")?,
-            "parenthesized_expression" => expression = expression.named_child(0)?,
+        match expression.py_kind() {
+            Kind::Identifier => return Some(module.text(expression)),
+            Kind::Attribute => expression = expression.child_by_field_name("object")?,
+            Kind::ParenthesizedExpression => expression = expression.named_child(0)?,
             _ => return None,
         }
     }
@@ -247,15 +245,15 @@ fn bound_in_enclosing_scope(module: &Module<'_>, statement: Node<'_>, name: &str
     let mut in_class_scope = true;
     let mut current = module.parent(statement);
     while let Some(node) = current {
-        match node.kind_name() {
-            "function_definition" => {
+        match node.py_kind() {
+            Kind::FunctionDefinition => {
                 if function_scope_names(module, node).contains(name) {
                     return true;
                 }
                 // Class scopes around a function are not visible from inside it.
                 in_class_scope = false;
             }
-            "class_definition"
+            Kind::ClassDefinition
                 if in_class_scope
                     && node
                         .child_by_field_name("body")
@@ -277,7 +275,7 @@ fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
         return true;
     }
     any_node(statement, |node| {
-        node.kind_name() == "named_expression"
+        node.is(Kind::NamedExpression)
             && node.child_by_field_name("name").is_some_and(|target| module.text(target) == name)
     })
 }
@@ -286,7 +284,7 @@ fn binds(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut found = Vec::new();
     visit(node, |child| {
-        if child.kind_name() == "identifier"
+        if child.is(Kind::Identifier)
             && module.text(child) == name
             && !is_attribute_name(module, child)
         {
@@ -300,8 +298,7 @@ fn references<'t>(module: &Module<'_>, node: Node<'t>, name: &str) -> Vec<Node<'
 /// The `b` of `a.b`: an attribute, not a name.
 fn is_attribute_name(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| {
-        parent.kind_name() == "attribute"
-            && parent.child_by_field_name("attribute") == Some(identifier)
+        parent.is(Kind::Attribute) && parent.child_by_field_name("attribute") == Some(identifier)
     })
 }
 
@@ -309,7 +306,7 @@ fn is_attribute_name(module: &Module<'_>, identifier: Node<'_>) -> bool {
 /// than as `NAME.attr`): the file outlives the block.
 fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
     references(module, statement, name).into_iter().any(|reference| {
-        let in_return_or_yield = ancestor_of_kind(reference, &["return_statement", "yield"])
+        let in_return_or_yield = ancestor_of_kind(reference, &[Kind::ReturnStatement, Kind::Yield])
             .is_some_and(|ancestor| statement.start_byte() <= ancestor.start_byte());
         in_return_or_yield && !is_attribute_object(module, reference)
     })
@@ -317,8 +314,7 @@ fn hands_out(module: &Module<'_>, statement: Node<'_>, name: &str) -> bool {
 
 fn is_attribute_object(module: &Module<'_>, identifier: Node<'_>) -> bool {
     module.parent(identifier).is_some_and(|parent| {
-        parent.kind_name() == "attribute"
-            && parent.child_by_field_name("object") == Some(identifier)
+        parent.is(Kind::Attribute) && parent.child_by_field_name("object") == Some(identifier)
     })
 }
 
@@ -384,12 +380,12 @@ fn used_after_close(module: &Module<'_>, after: &[Node<'_>], name: &str) -> bool
 
 /// The `f` of `f = ...`, `for f in ...`, `... as f`, `(f := ...)`: the name bound, not read.
 fn is_binding_target(module: &Module<'_>, identifier: Node<'_>) -> bool {
-    module.parent(identifier).is_some_and(|parent| match parent.kind_name() {
-        "assignment" | "for_statement" | "for_in_clause" => {
+    module.parent(identifier).is_some_and(|parent| match parent.py_kind() {
+        Kind::Assignment | Kind::ForStatement | Kind::ForInClause => {
             parent.child_by_field_name("left") == Some(identifier)
         }
-        "named_expression" => parent.child_by_field_name("name") == Some(identifier),
-        "as_pattern_target" => true,
+        Kind::NamedExpression => parent.child_by_field_name("name") == Some(identifier),
+        Kind::AsPatternTarget => true,
         _ => false,
     })
 }
@@ -397,7 +393,7 @@ fn is_binding_target(module: &Module<'_>, identifier: Node<'_>) -> bool {
 /// One indentation level for the new `with` body: the block's own step from
 /// its header, else the file's unit (a tab where the block uses tabs).
 fn block_step(module: &Module<'_>, block: Node<'_>, indent: &str) -> String {
-    if block.kind_name() == "block"
+    if block.is(Kind::Block)
         && let Some(header) = module.parent(block)
         && let Some(step) = indent.strip_prefix(module.indentation_at(header.start_byte()))
         && !step.is_empty()
@@ -415,7 +411,7 @@ fn string_ranges(nodes: &[Node<'_>]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for node in nodes {
         visit(*node, |child| {
-            if child.kind_name() == "string" {
+            if child.is(Kind::String) {
                 ranges.push(child.byte_range());
                 return Walk::Skip;
             }
@@ -494,18 +490,20 @@ fn unclosed_message(
             if node.end_byte() <= after {
                 return Walk::Skip;
             }
-            let seen = match node.kind_name() {
+            let seen = match node.py_kind() {
                 // A nested function or class that reads the name captures the file.
-                "function_definition" | "class_definition" | "lambda" => {
+                Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => {
                     if references(module, node, name).is_empty() {
                         return Walk::Skip;
                     }
                     Fate::Escapes
                 }
-                "attribute" if is_name_attribute(module.source, node, name, "close") => {
+                Kind::Attribute if is_name_attribute(module.source, node, name, "close") => {
                     Fate::ClosedElsewhere
                 }
-                "identifier" if module.text(node) == name && !is_attribute_name(module, node) => {
+                Kind::Identifier
+                    if module.text(node) == name && !is_attribute_name(module, node) =>
+                {
                     use_of(module, node)
                 }
                 _ => return Walk::Descend,
@@ -535,12 +533,14 @@ fn unclosed_message(
 fn declared_global(module: &Module<'_>, roots: &[Node<'_>], name: &str) -> bool {
     let mut found = false;
     for root in roots {
-        visit(*root, |node| match node.kind_name() {
-            "global_statement" | "nonlocal_statement" => {
+        visit(*root, |node| match node.py_kind() {
+            Kind::GlobalStatement | Kind::NonlocalStatement => {
                 found |= !references(module, node, name).is_empty();
                 Walk::Skip
             }
-            "function_definition" | "class_definition" | "lambda" if node != *root => Walk::Skip,
+            Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda if node != *root => {
+                Walk::Skip
+            }
             _ => Walk::Descend,
         });
     }
@@ -576,26 +576,29 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
         // A new binding, not a use of the file.
         return Fate::Leaks;
     }
-    if ancestor_of_kind(reference, &["return_statement", "yield"]).is_some() {
+    if ancestor_of_kind(reference, &[Kind::ReturnStatement, Kind::Yield]).is_some() {
         return Fate::Escapes;
     }
-    let is_iterated = matches!(parent.kind_name(), "for_statement" | "for_in_clause")
+    let is_iterated = matches!(parent.py_kind(), Kind::ForStatement | Kind::ForInClause)
         && parent.child_by_field_name("right") == Some(reference);
-    let is_tested =
-        matches!(parent.kind_name(), "comparison_operator" | "boolean_operator" | "not_operator")
-            || matches!(parent.kind_name(), "if_statement" | "elif_clause" | "while_statement")
-                && parent.child_by_field_name("condition") == Some(reference);
+    let is_tested = matches!(
+        parent.py_kind(),
+        Kind::ComparisonOperator | Kind::BooleanOperator | Kind::NotOperator
+    ) || matches!(
+        parent.py_kind(),
+        Kind::IfStatement | Kind::ElifClause | Kind::WhileStatement
+    ) && parent.child_by_field_name("condition") == Some(reference);
     if is_iterated || is_tested {
         return Fate::Leaks;
     }
-    let argument_list = match parent.kind_name() {
-        "argument_list" => Some(parent),
-        "keyword_argument" => module.parent(parent),
+    let argument_list = match parent.py_kind() {
+        Kind::ArgumentList => Some(parent),
+        Kind::KeywordArgument => module.parent(parent),
         _ => None,
     };
     let Some(callee) = argument_list
         .and_then(|arguments| module.parent(arguments))
-        .filter(|call| call.kind_name() == "call")
+        .filter(|call| call.is(Kind::Call))
         .and_then(|call| call.child_by_field_name("function"))
     else {
         // Assigned, stored in a container, `with NAME:`, ...
@@ -620,11 +623,11 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
 fn scope_of<'m>(module: &'m Module<'_>, statement: Node<'m>) -> Node<'m> {
     let mut current = module.parent(statement);
     while let Some(node) = current {
-        match node.kind_name() {
-            "function_definition" | "class_definition" => {
+        match node.py_kind() {
+            Kind::FunctionDefinition | Kind::ClassDefinition => {
                 return node.child_by_field_name("body").unwrap_or(node);
             }
-            "module" => return node,
+            Kind::Module => return node,
             _ => current = module.parent(node),
         }
     }

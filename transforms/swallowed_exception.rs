@@ -61,8 +61,8 @@ use tree_sitter::Node;
 use crate::rule::fix::Fix;
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::scope::builtin_visible_at;
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::{Scan, Token};
-use crate::syntax::walk::KindName;
 use crate::transforms::helpers::except_handler::{
     body, caught_types, log_exception_call, only_swallows, prepend_statement,
 };
@@ -113,7 +113,7 @@ impl Transform for SwallowedException {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        for clause in context.module.nodes_of_kind(&["except_clause"]) {
+        for clause in context.module.nodes_of_kind(&[Kind::ExceptClause]) {
             diagnostics.extend(check_clause(context, clause));
         }
         diagnostics
@@ -142,7 +142,7 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
 /// (`Exception`, `builtins.Exception`), not a class of the same name.
 fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static str> {
     let text = context.module.text(caught);
-    if caught.kind_name() == "identifier" {
+    if caught.is(Kind::Identifier) {
         return CATCH_ALL
             .iter()
             .copied()

@@ -48,7 +48,9 @@
 //! reported without a fix: what they were meant to say is a guess.
 
 use crate::rule::fix::{Edit, Fix};
-use crate::rule::suppression::{Code, Directive, Kind, Suppressions, mentions_a_directive};
+use crate::rule::suppression::{
+    Code, Directive, DirectiveKind, Suppressions, mentions_a_directive,
+};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::syntax::module::Module;
 use crate::syntax::scan::Scan;
@@ -99,7 +101,7 @@ fn judge(
         META.report(directive.range.clone(), message).with_fix(fix)
     };
     match directive.kind {
-        Kind::Unknown => {
+        DirectiveKind::Unknown => {
             let text = &module.source[directive.range.clone()];
             return Some(diagnostic(
                 format!(
@@ -108,7 +110,7 @@ fn judge(
                 None,
             ));
         }
-        Kind::IgnoreFile if directive.misplaced => {
+        DirectiveKind::IgnoreFile if directive.misplaced => {
             return Some(diagnostic(
                 "`pyfix: ignore-file` must be on a line of its own before the first statement; here it suppresses nothing"
                     .to_string(),
@@ -116,12 +118,12 @@ fn judge(
             ));
         }
         // A bare `# noqa` may be there for flake8 or ruff.
-        Kind::Noqa if directive.is_bare() => return None,
+        DirectiveKind::Noqa if directive.is_bare() => return None,
         _ => {}
     }
     let label = match directive.kind {
-        Kind::Noqa => "`noqa` directive",
-        Kind::IgnoreFile => "`pyfix: ignore-file`",
+        DirectiveKind::Noqa => "`noqa` directive",
+        DirectiveKind::IgnoreFile => "`pyfix: ignore-file`",
         _ => "`pyfix: ignore`",
     };
     if directive.is_bare() {

@@ -7,8 +7,9 @@ use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
 use crate::semantic::Semantic;
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::{KindName, is_docstring, statements};
+use crate::syntax::walk::{is_docstring, statements};
 
 /// How a fix refers to what it imported: the name to write, and the edit
 /// that adds the import if the module lacks it.
@@ -136,9 +137,9 @@ fn bom_len(module: &Module<'_>) -> usize {
 fn header_statements<'t>(module: &'t Module<'_>) -> Vec<Node<'t>> {
     let mut header = Vec::new();
     for (index, statement) in statements(module.root()).enumerate() {
-        let is_header = match statement.kind_name() {
-            "import_statement" | "import_from_statement" | "future_import_statement" => true,
-            "expression_statement" => index == 0 && is_docstring(statement),
+        let is_header = match statement.py_kind() {
+            Kind::ImportStatement | Kind::ImportFromStatement | Kind::FutureImportStatement => true,
+            Kind::ExpressionStatement => index == 0 && is_docstring(statement),
             _ => false,
         };
         if !is_header {

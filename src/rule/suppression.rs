@@ -21,11 +21,11 @@ use tree_sitter::Node;
 
 use crate::rule::Diagnostic;
 use crate::rule::Registry;
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::KindName;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum DirectiveKind {
     /// `# noqa` / `# noqa: PF001`: shared with flake8 and ruff.
     Noqa,
     /// `# pyfix: ignore` / `# pyfix: ignore[...]`.
@@ -50,7 +50,7 @@ pub struct Code {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
-    pub kind: Kind,
+    pub kind: DirectiveKind,
     /// The directive's own text, from its `#` to its last code or bracket.
     pub range: Range<usize>,
     /// The comment that holds it (without a CRLF file's trailing `\r`).
@@ -106,12 +106,12 @@ impl Suppressions {
             return suppressions;
         }
         let first_statement = first_code_statement(module);
-        for node in module.nodes_of_kind(&["comment"]) {
+        for node in module.nodes_of_kind(&[Kind::Comment]) {
             let start = node.start_byte();
             let text = module.text(node).trim_end_matches('\r');
             let line = node.start_position().row;
             for mut directive in parse_comment(text, start, line, registry) {
-                if directive.kind == Kind::IgnoreFile {
+                if directive.kind == DirectiveKind::IgnoreFile {
                     directive.misplaced = !module.starts_line(start)
                         || first_statement.is_some_and(|first| first < start);
                 }
@@ -162,7 +162,10 @@ impl Suppressions {
         let mut suppressed = false;
         let applies = |directive: &Directive| bare_counts || !directive.is_bare();
         for directive in &mut self.directives {
-            if directive.kind == Kind::IgnoreFile && !directive.misplaced && applies(directive) {
+            if directive.kind == DirectiveKind::IgnoreFile
+                && !directive.misplaced
+                && applies(directive)
+            {
                 suppressed |= directive.take(code);
             }
         }
@@ -171,8 +174,8 @@ impl Suppressions {
         }
         let line = suppression_line(module, diagnostic.range.start);
         for directive in &mut self.directives {
-            let on_line =
-                matches!(directive.kind, Kind::Noqa | Kind::Ignore) && directive.line == line;
+            let on_line = matches!(directive.kind, DirectiveKind::Noqa | DirectiveKind::Ignore)
+                && directive.line == line;
             if on_line && applies(directive) {
                 suppressed |= directive.take(code);
             }
@@ -205,7 +208,7 @@ fn first_code_statement(module: &Module<'_>) -> Option<usize> {
     let root = module.root();
     let mut cursor = root.walk();
     let mut statements =
-        root.named_children(&mut cursor).filter(|node| node.kind_name() != "comment");
+        root.named_children(&mut cursor).filter(|node| node.py_kind() != Kind::Comment);
     let first = statements.next()?;
     if is_string_statement(first) {
         return statements.next().map(|node| node.start_byte());
@@ -214,11 +217,11 @@ fn first_code_statement(module: &Module<'_>) -> Option<usize> {
 }
 
 fn is_string_statement(node: Node<'_>) -> bool {
-    node.kind_name() == "expression_statement"
+    node.is(Kind::ExpressionStatement)
         && node.named_child_count() == 1
         && node
             .named_child(0)
-            .is_some_and(|child| matches!(child.kind_name(), "string" | "concatenated_string"))
+            .is_some_and(|child| matches!(child.py_kind(), Kind::String | Kind::ConcatenatedString))
 }
 
 /// The 0-based line whose comment can suppress a diagnostic starting at
@@ -229,7 +232,7 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
     let mut line_start = module.line_start(offset);
     let mut current = root.descendant_for_byte_range(offset, offset);
     while let Some(node) = current {
-        if matches!(node.kind_name(), "string" | "concatenated_string") {
+        if matches!(node.py_kind(), Kind::String | Kind::ConcatenatedString) {
             line_start = line_start.max(module.line_start(node.end_byte()));
         }
         current = module.parent(node);
@@ -245,7 +248,7 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
         let backslash = line_start + line.len() - 1;
         let is_continuation = root
             .descendant_for_byte_range(backslash, backslash + 1)
-            .is_some_and(|node| node.kind_name() == "line_continuation");
+            .is_some_and(|node| node.is(Kind::LineContinuation));
         if !is_continuation {
             break;
         }
@@ -295,7 +298,7 @@ fn parse_comment(text: &str, start: usize, line: usize, registry: Registry) -> V
     found
 }
 
-type Parsed = (Kind, usize, Vec<Code>, Option<Range<usize>>);
+type Parsed = (DirectiveKind, usize, Vec<Code>, Option<Range<usize>>);
 
 /// `noqa` was read up to `at`: a bare `# noqa`, or `: CODE, CODE` / `: CODE CODE`.
 fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
@@ -306,7 +309,7 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
     }
     let spaced = rest.trim_start_matches([' ', '\t']);
     let Some(after_colon) = spaced.strip_prefix(':') else {
-        return Some((Kind::Noqa, at, Vec::new(), None));
+        return Some((DirectiveKind::Noqa, at, Vec::new(), None));
     };
     let mut cursor = text.len() - after_colon.len();
     let mut codes = Vec::new();
@@ -332,10 +335,10 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
     match (codes.first(), codes.last()) {
         (Some(first), Some(last)) => {
             let list = first.range.start..last.range.end;
-            Some((Kind::Noqa, last.range.end, codes, Some(list)))
+            Some((DirectiveKind::Noqa, last.range.end, codes, Some(list)))
         }
         // `# noqa:` with nothing after it counts as bare, as in flake8.
-        _ => Some((Kind::Noqa, at, Vec::new(), None)),
+        _ => Some((DirectiveKind::Noqa, at, Vec::new(), None)),
     }
 }
 
@@ -354,20 +357,20 @@ fn parse_pyfix(text: &str, at: usize, registry: Registry) -> Parsed {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     let kind = match word.as_str() {
-        "ignore" => Kind::Ignore,
-        "ignore-file" => Kind::IgnoreFile,
-        _ => return (Kind::Unknown, word_at + word.len(), Vec::new(), None),
+        "ignore" => DirectiveKind::Ignore,
+        "ignore-file" => DirectiveKind::IgnoreFile,
+        _ => return (DirectiveKind::Unknown, word_at + word.len(), Vec::new(), None),
     };
     let after_word = word_at + word.len();
     let Some(inside) = text[after_word..].strip_prefix('[') else {
         let followed = text[after_word..].chars().next();
         if followed.is_some_and(|c| !c.is_whitespace() && c != '#') {
-            return (Kind::Unknown, after_word, Vec::new(), None);
+            return (DirectiveKind::Unknown, after_word, Vec::new(), None);
         }
         return (kind, after_word, Vec::new(), None);
     };
     let Some(close) = inside.find(']') else {
-        return (Kind::Unknown, text.len(), Vec::new(), None);
+        return (DirectiveKind::Unknown, text.len(), Vec::new(), None);
     };
     let list_start = after_word + 1;
     let mut codes = Vec::new();
@@ -412,7 +415,10 @@ mod tests {
     #[test]
     fn reads_noqa_directives() {
         let bare = one("# noqa");
-        assert_eq!((bare.kind, bare.is_bare(), bare.range.clone()), (Kind::Noqa, true, 0..6));
+        assert_eq!(
+            (bare.kind, bare.is_bare(), bare.range.clone()),
+            (DirectiveKind::Noqa, true, 0..6)
+        );
         let listed = one("# NOQA: PF001, E501 because");
         let texts: Vec<&str> = listed.codes.iter().map(|code| code.text.as_str()).collect();
         assert_eq!(texts, ["PF001", "E501"]);
@@ -437,17 +443,17 @@ mod tests {
     #[test]
     fn reads_pyfix_directives() {
         let listed = one("# pyfix: ignore[PF001, mutable-default]");
-        assert_eq!(listed.kind, Kind::Ignore);
+        assert_eq!(listed.kind, DirectiveKind::Ignore);
         let rules: Vec<Option<&str>> = listed.codes.iter().map(|code| code.rule).collect();
         assert_eq!(rules, [Some("PF001"), Some("PF001")]);
         assert_eq!(listed.list, Some(16..38));
         let unknown = one("# pyfix: ignore[PF999]");
         assert_eq!(unknown.codes[0].rule, None);
-        assert_eq!(one("# pyfix: ignore").kind, Kind::Ignore);
-        assert_eq!(one("# pyfix: ignore-file").kind, Kind::IgnoreFile);
-        assert_eq!(one("# pyfix: ignroe").kind, Kind::Unknown);
-        assert_eq!(one("# pyfix: ignore[PF001").kind, Kind::Unknown);
-        assert_eq!(one("# pyfix: ignorex").kind, Kind::Unknown);
+        assert_eq!(one("# pyfix: ignore").kind, DirectiveKind::Ignore);
+        assert_eq!(one("# pyfix: ignore-file").kind, DirectiveKind::IgnoreFile);
+        assert_eq!(one("# pyfix: ignroe").kind, DirectiveKind::Unknown);
+        assert_eq!(one("# pyfix: ignore[PF001").kind, DirectiveKind::Unknown);
+        assert_eq!(one("# pyfix: ignorex").kind, DirectiveKind::Unknown);
     }
 
     fn lines(source: &str) -> Vec<usize> {

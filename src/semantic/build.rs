@@ -18,8 +18,8 @@ use super::{
     BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, Scope, ScopeId,
     ScopeKind, Symbol, SymbolId,
 };
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::KindName;
 
 pub(super) fn build<'m>(module: &'m Module<'m>) -> Model<'m> {
     let mut builder = Builder::new(module.source);
@@ -27,9 +27,9 @@ pub(super) fn build<'m>(module: &'m Module<'m>) -> Model<'m> {
     builder.finish()
 }
 
-/// The node kinds the model cares about.
+/// What the model makes of a node kind (several kinds can play one role).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+enum Role {
     Other,
     Module,
     Block,
@@ -75,59 +75,60 @@ enum Kind {
     TargetContainer,
 }
 
-fn kind_named(name: &str) -> Kind {
-    match name {
-        "module" => Kind::Module,
-        "block" => Kind::Block,
-        "comment" => Kind::Comment,
-        "identifier" => Kind::Identifier,
-        "attribute" => Kind::Attribute,
-        "keyword_argument" => Kind::KeywordArgument,
-        "function_definition" => Kind::FunctionDefinition,
-        "class_definition" => Kind::ClassDefinition,
-        "lambda" => Kind::Lambda,
-        "list_comprehension"
-        | "set_comprehension"
-        | "dictionary_comprehension"
-        | "generator_expression" => Kind::Comprehension,
-        "for_in_clause" => Kind::ForInClause,
-        "parameters" | "lambda_parameters" => Kind::Parameters,
-        "default_parameter" | "typed_default_parameter" => Kind::DefaultParameter,
-        "typed_parameter" => Kind::TypedParameter,
-        "list_splat_pattern" | "dictionary_splat_pattern" => Kind::SplatPattern,
-        "assignment" => Kind::Assignment,
-        "augmented_assignment" => Kind::AugmentedAssignment,
-        "for_statement" => Kind::ForStatement,
-        "named_expression" => Kind::NamedExpression,
-        "as_pattern" => Kind::AsPattern,
-        "as_pattern_target" => Kind::AsPatternTarget,
-        "with_item" => Kind::WithItem,
-        "except_clause" | "except_group_clause" => Kind::ExceptClause,
-        "delete_statement" => Kind::DeleteStatement,
-        "global_statement" => Kind::GlobalStatement,
-        "nonlocal_statement" => Kind::NonlocalStatement,
-        "import_statement" => Kind::ImportStatement,
-        "import_from_statement" => Kind::ImportFromStatement,
-        "future_import_statement" => Kind::FutureImport,
-        "case_clause" => Kind::CaseClause,
-        "case_pattern" => Kind::CasePattern,
-        "dotted_name" => Kind::DottedName,
-        "class_pattern" => Kind::ClassPattern,
-        "keyword_pattern" => Kind::KeywordPattern,
-        "splat_pattern" => Kind::MatchSplat,
-        "type" => Kind::Type,
-        "generic_type" => Kind::GenericType,
-        "type_parameter" => Kind::TypeParameter,
-        "type_alias_statement" => Kind::TypeAliasStatement,
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "tuple"
-        | "list"
-        | "parenthesized_expression"
-        | "expression_list"
-        | "list_splat" => Kind::TargetContainer,
-        _ => Kind::Other,
+/// What a node of `kind` means to the model.
+fn role_of(kind: Kind) -> Role {
+    match kind {
+        Kind::Module => Role::Module,
+        Kind::Block => Role::Block,
+        Kind::Comment => Role::Comment,
+        Kind::Identifier => Role::Identifier,
+        Kind::Attribute => Role::Attribute,
+        Kind::KeywordArgument => Role::KeywordArgument,
+        Kind::FunctionDefinition => Role::FunctionDefinition,
+        Kind::ClassDefinition => Role::ClassDefinition,
+        Kind::Lambda => Role::Lambda,
+        Kind::ListComprehension
+        | Kind::SetComprehension
+        | Kind::DictionaryComprehension
+        | Kind::GeneratorExpression => Role::Comprehension,
+        Kind::ForInClause => Role::ForInClause,
+        Kind::Parameters | Kind::LambdaParameters => Role::Parameters,
+        Kind::DefaultParameter | Kind::TypedDefaultParameter => Role::DefaultParameter,
+        Kind::TypedParameter => Role::TypedParameter,
+        Kind::ListSplatPattern | Kind::DictionarySplatPattern => Role::SplatPattern,
+        Kind::Assignment => Role::Assignment,
+        Kind::AugmentedAssignment => Role::AugmentedAssignment,
+        Kind::ForStatement => Role::ForStatement,
+        Kind::NamedExpression => Role::NamedExpression,
+        Kind::AsPattern => Role::AsPattern,
+        Kind::AsPatternTarget => Role::AsPatternTarget,
+        Kind::WithItem => Role::WithItem,
+        Kind::ExceptClause => Role::ExceptClause,
+        Kind::DeleteStatement => Role::DeleteStatement,
+        Kind::GlobalStatement => Role::GlobalStatement,
+        Kind::NonlocalStatement => Role::NonlocalStatement,
+        Kind::ImportStatement => Role::ImportStatement,
+        Kind::ImportFromStatement => Role::ImportFromStatement,
+        Kind::FutureImportStatement => Role::FutureImport,
+        Kind::CaseClause => Role::CaseClause,
+        Kind::CasePattern => Role::CasePattern,
+        Kind::DottedName => Role::DottedName,
+        Kind::ClassPattern => Role::ClassPattern,
+        Kind::KeywordPattern => Role::KeywordPattern,
+        Kind::SplatPattern => Role::MatchSplat,
+        Kind::Type => Role::Type,
+        Kind::GenericType => Role::GenericType,
+        Kind::TypeParameter => Role::TypeParameter,
+        Kind::TypeAliasStatement => Role::TypeAliasStatement,
+        Kind::PatternList
+        | Kind::TuplePattern
+        | Kind::ListPattern
+        | Kind::Tuple
+        | Kind::List
+        | Kind::ParenthesizedExpression
+        | Kind::ExpressionList
+        | Kind::ListSplat => Role::TargetContainer,
+        _ => Role::Other,
     }
 }
 
@@ -164,10 +165,10 @@ fn field_named(name: &str) -> Field {
     }
 }
 
-/// Kind and field tables indexed by tree-sitter's ids, so that the walk
+/// Role and field tables indexed by tree-sitter's ids, so that the walk
 /// compares small integers instead of strings.
 struct Grammar {
-    kinds: Vec<Kind>,
+    kinds: Vec<Role>,
     fields: Vec<Field>,
 }
 
@@ -180,8 +181,8 @@ impl Grammar {
                 .map(|id| {
                     let id = u16::try_from(id).unwrap_or(u16::MAX);
                     match language.node_kind_for_id(id) {
-                        Some(name) if language.node_kind_is_named(id) => kind_named(name),
-                        _ => Kind::Other,
+                        Some(_) if language.node_kind_is_named(id) => role_of(Kind::of_id(id)),
+                        _ => Role::Other,
                     }
                 })
                 .collect();
@@ -195,8 +196,8 @@ impl Grammar {
         })
     }
 
-    fn kind(&self, id: u16) -> Kind {
-        self.kinds.get(usize::from(id)).copied().unwrap_or(Kind::Other)
+    fn kind(&self, id: u16) -> Role {
+        self.kinds.get(usize::from(id)).copied().unwrap_or(Role::Other)
     }
 
     fn field(&self, id: Option<NonZeroU16>) -> Field {
@@ -237,7 +238,7 @@ enum Context<'m> {
 
 #[derive(Clone, Copy)]
 struct Ancestor<'m> {
-    kind: Kind,
+    kind: Role,
     node: Node<'m>,
     /// The scope this definition or comprehension makes (for the first
     /// `for_in_clause` of a comprehension: the scope its target binds in).
@@ -323,11 +324,11 @@ impl<'m> Builder<'m> {
         self.contexts.last().map_or(Context::Plain, |(_, context)| *context)
     }
 
-    fn ancestor_kind(&self, depth: usize, up: usize) -> Kind {
+    fn ancestor_kind(&self, depth: usize, up: usize) -> Role {
         depth
             .checked_sub(up)
             .and_then(|index| self.ancestors.get(index))
-            .map_or(Kind::Other, |ancestor| ancestor.kind)
+            .map_or(Role::Other, |ancestor| ancestor.kind)
     }
 
     /// Visits one node; returns whether to visit its children.
@@ -349,85 +350,85 @@ impl<'m> Builder<'m> {
 
     /// What being this field of its parent means: entering the parent's
     /// scope, a target, a parameter list, an annotation.
-    fn enter_part_of_parent(&mut self, kind: Kind, field: Field, depth: usize) {
+    fn enter_part_of_parent(&mut self, kind: Role, field: Field, depth: usize) {
         let parent = self.ancestors[depth - 1];
         let context = match (parent.kind, field) {
-            (Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda, Field::Body) => {
+            (Role::FunctionDefinition | Role::ClassDefinition | Role::Lambda, Field::Body) => {
                 if let Some(scope) = parent.opens {
                     self.enter_scope(depth, scope);
                 }
                 None
             }
-            (Kind::FunctionDefinition | Kind::Lambda, Field::Parameters) => {
+            (Role::FunctionDefinition | Role::Lambda, Field::Parameters) => {
                 parent.opens.map(|scope| Context::Parameters { scope, source: parent.node })
             }
-            (Kind::FunctionDefinition | Kind::ClassDefinition, Field::TypeParameters) => {
+            (Role::FunctionDefinition | Role::ClassDefinition, Field::TypeParameters) => {
                 Some(Context::TypeParameters { scope: parent.opens, source: parent.node })
             }
-            (Kind::FunctionDefinition, Field::ReturnType)
-            | (Kind::DefaultParameter | Kind::TypedParameter, Field::Type) => {
+            (Role::FunctionDefinition, Field::ReturnType)
+            | (Role::DefaultParameter | Role::TypedParameter, Field::Type) => {
                 Some(Context::Annotation { evaluated: !self.model.future_annotations })
             }
-            (Kind::Comprehension, _) => {
+            (Role::Comprehension, _) => {
                 let Some(scope) = parent.opens else { return };
-                if kind == Kind::ForInClause && !parent.first_clause_seen {
+                if kind == Role::ForInClause && !parent.first_clause_seen {
                     // Its iterable is evaluated outside; its target binds inside.
                     self.ancestors[depth - 1].first_clause_seen = true;
                     self.ancestors[depth].opens = Some(scope);
-                } else if kind != Kind::Comment {
+                } else if kind != Role::Comment {
                     self.enter_scope(depth, scope);
                 }
                 None
             }
-            (Kind::ForInClause, Field::Left) => {
+            (Role::ForInClause, Field::Left) => {
                 if let Some(scope) = parent.opens {
                     self.enter_scope(depth, scope);
                 }
                 Some(target(BindingKind::ComprehensionTarget, parent.node))
             }
-            (Kind::Assignment, Field::Left) => {
+            (Role::Assignment, Field::Left) => {
                 let annotation_only = parent.node.child_by_field_name("right").is_none()
                     && parent.node.child_by_field_name("type").is_some();
                 let kind =
                     if annotation_only { BindingKind::Annotation } else { BindingKind::Assignment };
                 Some(target(kind, parent.node))
             }
-            (Kind::Assignment, Field::Type) => {
+            (Role::Assignment, Field::Type) => {
                 // Local variable annotations are never evaluated.
                 let scope_kind = self.model.scopes[self.current_scope().index()].kind;
                 let evaluated = !self.model.future_annotations
                     && matches!(scope_kind, ScopeKind::Module | ScopeKind::Class);
                 Some(Context::Annotation { evaluated })
             }
-            (Kind::AugmentedAssignment, Field::Left) => {
+            (Role::AugmentedAssignment, Field::Left) => {
                 Some(target(BindingKind::AugmentedAssignment, parent.node))
             }
-            (Kind::ForStatement, Field::Left) => Some(target(BindingKind::ForTarget, parent.node)),
-            (Kind::NamedExpression, Field::Name) => Some(target(BindingKind::Walrus, parent.node)),
-            (Kind::AsPattern, Field::Alias) => {
+            (Role::ForStatement, Field::Left) => Some(target(BindingKind::ForTarget, parent.node)),
+            (Role::NamedExpression, Field::Name) => Some(target(BindingKind::Walrus, parent.node)),
+            (Role::AsPattern, Field::Alias) => {
                 let holder =
                     depth.checked_sub(2).and_then(|index| self.ancestors.get(index)).copied();
                 match holder {
-                    Some(holder) if holder.kind == Kind::WithItem => {
+                    Some(holder) if holder.kind == Role::WithItem => {
                         Some(target(BindingKind::WithAlias, holder.node))
                     }
-                    Some(holder) if holder.kind == Kind::ExceptClause => {
+                    Some(holder) if holder.kind == Role::ExceptClause => {
                         Some(target(BindingKind::ExceptAlias, holder.node))
                     }
                     _ => None,
                 }
             }
-            (Kind::ExceptClause, Field::Alias) => {
+            (Role::ExceptClause, Field::Alias) => {
                 Some(target(BindingKind::ExceptAlias, parent.node))
             }
-            (Kind::TypeAliasStatement, Field::Left) => {
+            (Role::TypeAliasStatement, Field::Left) => {
                 Some(target(BindingKind::TypeAlias, parent.node))
             }
             // A type alias's value is evaluated lazily, when first used.
-            (Kind::TypeAliasStatement, Field::Right) => {
+            (Role::TypeAliasStatement, Field::Right) => {
                 Some(Context::Annotation { evaluated: false })
             }
-            (Kind::CaseClause, _) if kind == Kind::CasePattern => {
+            (Role::CaseClause, _) if kind == Role::CasePattern => {
                 Some(Context::Pattern { source: parent.node })
             }
             _ => None,
@@ -443,65 +444,65 @@ impl<'m> Builder<'m> {
     }
 
     /// What the node itself means. Returns whether to visit its children.
-    fn enter_kind(&mut self, node: Node<'m>, kind: Kind, field: Field, depth: usize) -> bool {
+    fn enter_kind(&mut self, node: Node<'m>, kind: Role, field: Field, depth: usize) -> bool {
         // In a target, anything but a name or a tuple of names is read:
         // `a.b = ...` reads `a`, `a[i] = ...` reads `a` and `i`.
         if let Context::Target { kind: binding_kind, .. } = self.context()
             && binding_kind != BindingKind::TypeAlias
             && !matches!(
                 kind,
-                Kind::TargetContainer
-                    | Kind::Identifier
-                    | Kind::SplatPattern
-                    | Kind::AsPatternTarget
-                    | Kind::Comment
+                Role::TargetContainer
+                    | Role::Identifier
+                    | Role::SplatPattern
+                    | Role::AsPatternTarget
+                    | Role::Comment
             )
         {
             self.contexts.push((depth, Context::Load));
         }
         let scope_kind = match kind {
-            Kind::Module => {
+            Role::Module => {
                 let scope = self.add_scope(ScopeKind::Module, node, None);
                 self.scope_stack.push((depth, scope));
                 return true;
             }
-            Kind::FunctionDefinition => ScopeKind::Function,
-            Kind::ClassDefinition => ScopeKind::Class,
-            Kind::Lambda => ScopeKind::Lambda,
-            Kind::Comprehension => ScopeKind::Comprehension,
-            Kind::Identifier => {
+            Role::FunctionDefinition => ScopeKind::Function,
+            Role::ClassDefinition => ScopeKind::Class,
+            Role::Lambda => ScopeKind::Lambda,
+            Role::Comprehension => ScopeKind::Comprehension,
+            Role::Identifier => {
                 self.identifier(node, field, depth);
                 return false;
             }
-            Kind::ImportStatement => {
+            Role::ImportStatement => {
                 self.import(node, depth);
                 return false;
             }
-            Kind::ImportFromStatement => {
+            Role::ImportFromStatement => {
                 self.import_from(node, depth);
                 return false;
             }
-            Kind::FutureImport => {
+            Role::FutureImport => {
                 self.future_import(node);
                 return false;
             }
-            Kind::GlobalStatement => {
+            Role::GlobalStatement => {
                 self.declare(node, BindingKind::Global);
                 return false;
             }
-            Kind::NonlocalStatement => {
+            Role::NonlocalStatement => {
                 self.declare(node, BindingKind::Nonlocal);
                 return false;
             }
-            Kind::DeleteStatement => {
+            Role::DeleteStatement => {
                 self.contexts.push((depth, target(BindingKind::Deletion, node)));
                 return true;
             }
-            Kind::DottedName if matches!(self.context(), Context::Pattern { .. }) => {
+            Role::DottedName if matches!(self.context(), Context::Pattern { .. }) => {
                 self.pattern_name(node, depth);
                 return false;
             }
-            Kind::Comment => return false,
+            Role::Comment => return false,
             _ => return true,
         };
         let parent = self.current_scope();
@@ -521,9 +522,9 @@ impl<'m> Builder<'m> {
         let parent = self.ancestor_kind(depth, 1);
         match (parent, field) {
             // `x.name`, `f(name=...)`: not variables.
-            (Kind::Attribute, Field::Attribute) | (Kind::KeywordArgument, Field::Name) => return,
-            (Kind::FunctionDefinition | Kind::ClassDefinition, Field::Name) => {
-                let kind = if parent == Kind::FunctionDefinition {
+            (Role::Attribute, Field::Attribute) | (Role::KeywordArgument, Field::Name) => return,
+            (Role::FunctionDefinition | Role::ClassDefinition, Field::Name) => {
+                let kind = if parent == Role::FunctionDefinition {
                     BindingKind::FunctionDef
                 } else {
                     BindingKind::ClassDef
@@ -536,10 +537,10 @@ impl<'m> Builder<'m> {
         }
         match self.context() {
             Context::Target { kind: BindingKind::TypeAlias, source } => {
-                let is_alias_name = (parent == Kind::Type
-                    && self.ancestor_kind(depth, 2) == Kind::TypeAliasStatement)
-                    || (parent == Kind::GenericType
-                        && self.ancestor_kind(depth, 3) == Kind::TypeAliasStatement);
+                let is_alias_name = (parent == Role::Type
+                    && self.ancestor_kind(depth, 2) == Role::TypeAliasStatement)
+                    || (parent == Role::GenericType
+                        && self.ancestor_kind(depth, 3) == Role::TypeAliasStatement);
                 if is_alias_name {
                     self.bind(BindingKind::TypeAlias, node, source, self.current_scope());
                 }
@@ -560,7 +561,7 @@ impl<'m> Builder<'m> {
             }
             Context::TypeParameters { scope, source } => {
                 let is_parameter =
-                    parent == Kind::Type && self.ancestor_kind(depth, 2) == Kind::TypeParameter;
+                    parent == Role::Type && self.ancestor_kind(depth, 2) == Role::TypeParameter;
                 match scope {
                     Some(scope) if is_parameter => {
                         self.bind(BindingKind::TypeParameter, node, source, scope);
@@ -569,13 +570,13 @@ impl<'m> Builder<'m> {
                 }
             }
             Context::Pattern { source } => match parent {
-                Kind::MatchSplat | Kind::AsPattern => {
+                Role::MatchSplat | Role::AsPattern => {
                     if self.text(node) != "_" {
                         self.bind(BindingKind::MatchCapture, node, source, self.current_scope());
                     }
                 }
                 // `case Point(x=...)`: `x` names an attribute.
-                Kind::KeywordPattern => {}
+                Role::KeywordPattern => {}
                 _ => self.reference(node, false, true),
             },
             Context::Annotation { evaluated } => self.reference(node, true, evaluated),
@@ -589,11 +590,11 @@ impl<'m> Builder<'m> {
     /// part of a default or an annotation)?
     fn is_parameter_name(&self, field: Field, depth: usize) -> bool {
         match self.ancestor_kind(depth, 1) {
-            Kind::Parameters => true,
-            Kind::DefaultParameter => field == Field::Name,
-            Kind::TypedParameter => field != Field::Type,
-            Kind::SplatPattern => {
-                matches!(self.ancestor_kind(depth, 2), Kind::Parameters | Kind::TypedParameter)
+            Role::Parameters => true,
+            Role::DefaultParameter => field == Field::Name,
+            Role::TypedParameter => field != Field::Type,
+            Role::SplatPattern => {
+                matches!(self.ancestor_kind(depth, 2), Role::Parameters | Role::TypedParameter)
             }
             _ => false,
         }
@@ -605,7 +606,7 @@ impl<'m> Builder<'m> {
         let Context::Pattern { source } = self.context() else { return };
         let Some(first) = node.named_child(0) else { return };
         let is_capture =
-            self.ancestor_kind(depth, 1) != Kind::ClassPattern && node.named_child_count() == 1;
+            self.ancestor_kind(depth, 1) != Role::ClassPattern && node.named_child_count() == 1;
         if !is_capture {
             self.reference(first, false, true);
         } else if self.text(first) != "_" {
@@ -675,7 +676,7 @@ impl<'m> Builder<'m> {
         }
         let mut cursor = statement.walk();
         for name in statement.named_children(&mut cursor) {
-            if name.kind_name() != "identifier" {
+            if name.py_kind() != Kind::Identifier {
                 continue;
             }
             let binding = self.bind(kind, name, statement, scope);
@@ -690,10 +691,10 @@ impl<'m> Builder<'m> {
     /// The import is a statement of its scope's own body.
     fn is_unconditional(&self, depth: usize) -> bool {
         match self.ancestor_kind(depth, 1) {
-            Kind::Module => true,
-            Kind::Block => matches!(
+            Role::Module => true,
+            Role::Block => matches!(
                 self.ancestor_kind(depth, 2),
-                Kind::FunctionDefinition | Kind::ClassDefinition
+                Role::FunctionDefinition | Role::ClassDefinition
             ),
             _ => false,
         }
@@ -704,8 +705,8 @@ impl<'m> Builder<'m> {
         let unconditional = self.is_unconditional(depth);
         let mut cursor = statement.walk();
         for item in statement.children_by_field_name("name", &mut cursor) {
-            let (bound, module, qualified) = match item.kind_name() {
-                "aliased_import" => {
+            let (bound, module, qualified) = match item.py_kind() {
+                Kind::AliasedImport => {
                     let (Some(target), Some(alias)) =
                         (item.child_by_field_name("name"), item.child_by_field_name("alias"))
                     else {
@@ -714,7 +715,7 @@ impl<'m> Builder<'m> {
                     let module = dotted(self.text(target));
                     (alias, module.clone(), module)
                 }
-                "dotted_name" => {
+                Kind::DottedName => {
                     let Some(first) = item.named_child(0) else { continue };
                     (first, dotted(self.text(item)), self.text(first).to_string())
                 }
@@ -739,13 +740,13 @@ impl<'m> Builder<'m> {
         let Some(module_name) = statement.child_by_field_name("module_name") else { return };
         let module = dotted(self.text(module_name));
         let mut cursor = statement.walk();
-        if statement.children(&mut cursor).any(|child| child.kind_name() == "wildcard_import") {
+        if statement.children(&mut cursor).any(|child| child.is(Kind::WildcardImport)) {
             self.model.star_import = true;
             return;
         }
         for item in statement.children_by_field_name("name", &mut cursor) {
-            let (bound, member) = match item.kind_name() {
-                "aliased_import" => {
+            let (bound, member) = match item.py_kind() {
+                Kind::AliasedImport => {
                     let (Some(target), Some(alias)) =
                         (item.child_by_field_name("name"), item.child_by_field_name("alias"))
                     else {
@@ -753,7 +754,7 @@ impl<'m> Builder<'m> {
                     };
                     (alias, self.text(target))
                 }
-                "dotted_name" => match item.named_child(0) {
+                Kind::DottedName => match item.named_child(0) {
                     Some(first) => (first, self.text(item)),
                     None => continue,
                 },

@@ -33,8 +33,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use tree_sitter::Node;
 
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::{KindName, Walk, statements, visit};
+use crate::syntax::walk::{Walk, statements, visit};
 
 /// What a module-level name was bound by (the summary `top_level_binding` gives).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -296,13 +297,13 @@ impl<'m> Semantic<'m> {
         let mut attributes = Vec::new();
         let mut current = node;
         loop {
-            match current.kind_name() {
-                "attribute" => {
+            match current.py_kind() {
+                Kind::Attribute => {
                     attributes.push(self.module.text(current.child_by_field_name("attribute")?));
                     current = current.child_by_field_name("object")?;
                 }
-                "parenthesized_expression" => current = current.named_child(0)?,
-                "identifier" => break,
+                Kind::ParenthesizedExpression => current = current.named_child(0)?,
+                Kind::Identifier => break,
                 _ => return None,
             }
         }
@@ -580,24 +581,23 @@ fn position_of_node<'m, T>(
 
 /// `if __name__ == "__main__":` (either way round, either quote).
 fn is_main_guard(module: &Module<'_>, statement: Node<'_>) -> bool {
-    if statement.kind_name() != "if_statement" {
+    if statement.py_kind() != Kind::IfStatement {
         return false;
     }
     let Some(condition) = statement.child_by_field_name("condition") else {
         return false;
     };
-    if condition.kind_name() != "comparison_operator" || condition.named_child_count() != 2 {
+    if condition.py_kind() != Kind::ComparisonOperator || condition.named_child_count() != 2 {
         return false;
     }
     let mut cursor = condition.walk();
-    let is_equality = condition.children(&mut cursor).any(|child| child.kind_name() == "==");
+    let is_equality = condition.children(&mut cursor).any(|child| child.is(Kind::EqualEqual));
     let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1)) else {
         return false;
     };
-    let is_name =
-        |node: Node<'_>| node.kind_name() == "identifier" && module.text(node) == "__name__";
+    let is_name = |node: Node<'_>| node.is(Kind::Identifier) && module.text(node) == "__name__";
     let is_main = |node: Node<'_>| {
-        node.kind_name() == "string" && matches!(module.text(node), "\"__main__\"" | "'__main__'")
+        node.is(Kind::String) && matches!(module.text(node), "\"__main__\"" | "'__main__'")
     };
     is_equality && ((is_name(left) && is_main(right)) || (is_main(left) && is_name(right)))
 }
@@ -677,12 +677,12 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// The plain names an assignment target binds: `a`, `a, (b, *c)`; not `a.b` or `a[0]`.
 pub fn target_names<'s>(module: &Module<'s>, target: Node<'_>) -> Vec<&'s str> {
     let mut names = Vec::new();
-    visit(target, |node| match node.kind_name() {
-        "identifier" => {
+    visit(target, |node| match node.py_kind() {
+        Kind::Identifier => {
             names.push(module.text(node));
             Walk::Skip
         }
-        "attribute" | "subscript" => Walk::Skip,
+        Kind::Attribute | Kind::Subscript => Walk::Skip,
         _ => Walk::Descend,
     });
     names
@@ -706,23 +706,23 @@ pub fn function_scope_names<'s>(module: &Module<'s>, function: Node<'_>) -> Hash
 /// The names a block binds in the scope that owns it (see `function_scope_names`).
 pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s str> {
     let mut names = HashSet::new();
-    visit(body, |node| match node.kind_name() {
-        "function_definition" | "class_definition" => {
+    visit(body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition => {
             if let Some(name) = node.child_by_field_name("name") {
                 names.insert(module.text(name));
             }
             Walk::Skip
         }
-        "lambda"
-        | "list_comprehension"
-        | "set_comprehension"
-        | "dictionary_comprehension"
-        | "generator_expression" => Walk::Skip,
-        "assignment"
-        | "augmented_assignment"
-        | "for_statement"
-        | "named_expression"
-        | "for_in_clause" => {
+        Kind::Lambda
+        | Kind::ListComprehension
+        | Kind::SetComprehension
+        | Kind::DictionaryComprehension
+        | Kind::GeneratorExpression => Walk::Skip,
+        Kind::Assignment
+        | Kind::AugmentedAssignment
+        | Kind::ForStatement
+        | Kind::NamedExpression
+        | Kind::ForInClause => {
             if let Some(target) =
                 node.child_by_field_name("left").or_else(|| node.child_by_field_name("name"))
             {
@@ -730,44 +730,47 @@ pub fn block_scope_names<'s>(module: &Module<'s>, body: Node<'_>) -> HashSet<&'s
             }
             Walk::Descend
         }
-        "as_pattern_target" | "delete_statement" | "global_statement" | "nonlocal_statement" => {
+        Kind::AsPatternTarget
+        | Kind::DeleteStatement
+        | Kind::GlobalStatement
+        | Kind::NonlocalStatement => {
             names.extend(target_names(module, node));
             Walk::Skip
         }
-        "aliased_import" => {
+        Kind::AliasedImport => {
             if let Some(alias) = node.child_by_field_name("alias") {
                 names.insert(module.text(alias));
             }
             Walk::Skip
         }
-        "import_statement" => {
+        Kind::ImportStatement => {
             let mut cursor = node.walk();
             for name in node.children_by_field_name("name", &mut cursor) {
-                if name.kind_name() == "dotted_name" {
+                if name.is(Kind::DottedName) {
                     let dotted = module.text(name);
                     names.insert(dotted.split('.').next().unwrap_or(dotted).trim());
                 }
             }
             Walk::Descend
         }
-        "import_from_statement" => {
+        Kind::ImportFromStatement => {
             let mut cursor = node.walk();
             for name in node.children_by_field_name("name", &mut cursor) {
-                if name.kind_name() == "dotted_name" {
+                if name.is(Kind::DottedName) {
                     names.insert(module.text(name));
                 }
             }
             Walk::Descend
         }
-        "except_clause" => {
+        Kind::ExceptClause => {
             if let Some(alias) = node.child_by_field_name("alias") {
                 names.extend(target_names(module, alias));
             }
             Walk::Descend
         }
-        "with_item" => {
+        Kind::WithItem => {
             if let Some(value) = node.child_by_field_name("value")
-                && value.kind_name() == "as_pattern"
+                && value.is(Kind::AsPattern)
                 && let Some(alias) = value.child_by_field_name("alias")
             {
                 names.extend(target_names(module, alias));
@@ -784,24 +787,24 @@ pub fn parameter_names<'s>(module: &Module<'s>, parameters: Node<'_>) -> Vec<&'s
     let mut names = Vec::new();
     let mut cursor = parameters.walk();
     for parameter in parameters.named_children(&mut cursor) {
-        let name = match parameter.kind_name() {
-            "identifier" => Some(parameter),
-            "default_parameter" | "typed_default_parameter" => {
+        let name = match parameter.py_kind() {
+            Kind::Identifier => Some(parameter),
+            Kind::DefaultParameter | Kind::TypedDefaultParameter => {
                 parameter.child_by_field_name("name")
             }
-            "typed_parameter" => parameter.named_child(0),
-            "list_splat_pattern" | "dictionary_splat_pattern" => parameter.named_child(0),
+            Kind::TypedParameter => parameter.named_child(0),
+            Kind::ListSplatPattern | Kind::DictionarySplatPattern => parameter.named_child(0),
             _ => None,
         };
         let Some(name) = name else { continue };
-        let name = match name.kind_name() {
-            "list_splat_pattern" | "dictionary_splat_pattern" => match name.named_child(0) {
+        let name = match name.py_kind() {
+            Kind::ListSplatPattern | Kind::DictionarySplatPattern => match name.named_child(0) {
                 Some(inner) => inner,
                 None => continue,
             },
             _ => name,
         };
-        if name.kind_name() == "identifier" {
+        if name.is(Kind::Identifier) {
             names.push(module.text(name));
         }
     }

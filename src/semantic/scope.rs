@@ -8,14 +8,14 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use crate::semantic::{Semantic, block_scope_names, function_scope_names, parameter_names};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::KindName;
 
 /// True when `node` runs as the module is imported: not inside a function or lambda.
 pub fn runs_at_import_time(module: &Module<'_>, node: Node<'_>) -> bool {
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        if matches!(ancestor.kind_name(), "function_definition" | "lambda") {
+        if matches!(ancestor.py_kind(), Kind::FunctionDefinition | Kind::Lambda) {
             return false;
         }
         current = module.parent(ancestor);
@@ -31,19 +31,19 @@ pub fn enclosing_scope_names<'s>(module: &Module<'s>, node: Node<'_>) -> HashSet
     let mut inside_function = false;
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        match ancestor.kind_name() {
-            "function_definition" => {
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition => {
                 names.extend(function_scope_names(module, ancestor));
                 inside_function = true;
             }
-            "lambda" => {
+            Kind::Lambda => {
                 if let Some(parameters) = ancestor.child_by_field_name("parameters") {
                     names.extend(parameter_names(module, parameters));
                 }
                 inside_function = true;
             }
             // A method does not see its class's names; the class body itself does.
-            "class_definition" if !inside_function => {
+            Kind::ClassDefinition if !inside_function => {
                 if let Some(body) = ancestor.child_by_field_name("body") {
                     names.extend(block_scope_names(module, body));
                 }
@@ -67,13 +67,13 @@ pub fn builtin_visible_at(semantic: &Semantic<'_>, node: Node<'_>, name: &str) -
 /// is bound in a function or class body around it (a local `logging`).
 pub fn qualified_name_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<String> {
     let mut root = node;
-    while matches!(root.kind_name(), "attribute" | "parenthesized_expression") {
-        root = match root.kind_name() {
-            "attribute" => root.child_by_field_name("object")?,
+    while matches!(root.py_kind(), Kind::Attribute | Kind::ParenthesizedExpression) {
+        root = match root.py_kind() {
+            Kind::Attribute => root.child_by_field_name("object")?,
             _ => root.named_child(0)?,
         };
     }
-    if root.kind_name() == "identifier"
+    if root.is(Kind::Identifier)
         && enclosing_scope_names(semantic.module(), node).contains(semantic.module().text(root))
     {
         return None;

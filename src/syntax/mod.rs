@@ -3,6 +3,7 @@
 //! and checks the tree, `walk` indexes and visits nodes, `skeleton` blanks
 //! the bodies no rule needs.
 
+pub mod kind;
 pub mod module;
 pub mod scan;
 pub mod skeleton;

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Parser, Point, Tree};
 
 use crate::error::FileError;
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::Scan;
 use crate::syntax::skeleton::Skeleton;
 use crate::syntax::walk::{KindName, NodeIndex, Walk, enclosing_statement};
@@ -126,7 +127,7 @@ impl<'s> Module<'s> {
     }
 
     /// The nodes of the given kinds, in preorder.
-    pub fn nodes_of_kind<'m>(&'m self, kinds: &[&str]) -> impl Iterator<Item = Node<'m>> + 'm {
+    pub fn nodes_of_kind<'m>(&'m self, kinds: &[Kind]) -> impl Iterator<Item = Node<'m>> + 'm {
         self.tree.borrow_dependent().of_kind(kinds)
     }
 
@@ -168,7 +169,7 @@ impl<'s> Module<'s> {
         above.len() < line_start
             && above.ends_with('\\')
             && !self.root().descendant_for_byte_range(above.len() - 1, above.len()).is_some_and(
-                |node| matches!(node.kind_name(), "comment" | "string_content" | "string"),
+                |node| matches!(node.py_kind(), Kind::Comment | Kind::StringContent | Kind::String),
             )
     }
 
@@ -251,7 +252,7 @@ fn detect_newline(source: &str) -> &'static str {
 fn detect_indent_unit(module: &Module<'_>) -> String {
     let mut unit = None;
     module.visit(module.root(), |node| {
-        if node.kind_name() != "block" || unit.is_some() {
+        if node.py_kind() != Kind::Block || unit.is_some() {
             return if unit.is_some() { Walk::Stop } else { Walk::Descend };
         }
         let (Some(header), Some(first)) = (module.parent(node), node.named_child(0)) else {
@@ -384,26 +385,22 @@ pub fn check_tree(source: &str, index: &NodeIndex<'_>) -> Result<Vec<Range<usize
 /// compared for every node, where asking each node for its kind's name costs
 /// a `strlen`.
 fn suspect_kinds() -> &'static [u16] {
-    static KINDS: OnceLock<Vec<u16>> = OnceLock::new();
-    KINDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let named = [
-            "print_statement",
-            "exec_statement",
-            "string_start",
-            "integer",
-            "except_clause",
-            "raise_statement",
-            "list_splat",
-            "dictionary_splat",
-            "type_alias_statement",
-            "attribute",
+    static IDS: OnceLock<Vec<u16>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let kinds = [
+            Kind::PrintStatement,
+            Kind::ExecStatement,
+            Kind::StringStart,
+            Kind::Integer,
+            Kind::ExceptClause,
+            Kind::RaiseStatement,
+            Kind::ListSplat,
+            Kind::DictionarySplat,
+            Kind::TypeAliasStatement,
+            Kind::Attribute,
+            Kind::LessGreater,
         ];
-        let mut ids: Vec<u16> =
-            named.iter().map(|kind| language.id_for_node_kind(kind, true)).collect();
-        ids.push(language.id_for_node_kind("<>", false));
-        ids.retain(|id| *id != 0);
-        ids
+        kinds.iter().flat_map(|kind| kind.ids()).collect()
     })
 }
 
@@ -430,17 +427,17 @@ fn error_position(root: Node<'_>) -> usize {
 
 fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
     let text = || &source[node.byte_range()];
-    match node.kind_name() {
+    match node.py_kind() {
         // `print >> f, x` is valid Python 3 (a tuple), read as a print statement.
-        "print_statement" if !has_child_of_kind(node, "chevron") => Some("print statement"),
-        "exec_statement" => Some("exec statement"),
-        "<>" => Some("`<>` operator"),
-        "string_start" if text().starts_with('`') => Some("backquotes"),
-        "string_start" => {
+        Kind::PrintStatement if !has_child_of_kind(node, Kind::Chevron) => Some("print statement"),
+        Kind::ExecStatement => Some("exec statement"),
+        Kind::LessGreater => Some("`<>` operator"),
+        Kind::StringStart if text().starts_with('`') => Some("backquotes"),
+        Kind::StringStart => {
             let prefix = text().to_ascii_lowercase();
             (prefix.contains('u') && prefix.contains('r')).then_some("`ur` string prefix")
         }
-        "integer" => {
+        Kind::Integer => {
             let digits = text();
             let octal = digits.len() > 1
                 && digits.starts_with('0')
@@ -449,27 +446,27 @@ fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
             let long = digits.ends_with(['l', 'L']);
             (octal || long).then_some("old-style integer literal")
         }
-        "except_clause" => {
+        Kind::ExceptClause => {
             // `except X, e:` binds `e` in Python 2; Python 3 before 3.14 rejects it.
             let mut cursor = node.walk();
             let children: Vec<_> = node.children(&mut cursor).collect();
             let comma_before_colon = children
                 .iter()
-                .take_while(|child| child.kind_name() != ":")
-                .any(|child| child.kind_name() == ",");
+                .take_while(|child| child.py_kind() != Kind::Colon)
+                .any(|child| child.is(Kind::Comma));
             comma_before_colon.then_some("`except X, e:`")
         }
-        "raise_statement" => node
+        Kind::RaiseStatement => node
             .named_child(0)
-            .filter(|value| value.kind_name() == "expression_list")
+            .filter(|value| value.is(Kind::ExpressionList))
             .map(|_| "`raise E, value`"),
         _ => None,
     }
 }
 
-fn has_child_of_kind(node: Node<'_>, kind: &str) -> bool {
+fn has_child_of_kind(node: Node<'_>, kind: Kind) -> bool {
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|child| child.kind_name() == kind)
+    node.children(&mut cursor).any(|child| child.is(kind))
 }
 
 /// Shapes tree-sitter-python builds for valid code that mean something else:
@@ -481,7 +478,7 @@ fn has_child_of_kind(node: Node<'_>, kind: &str) -> bool {
 /// and rejects the dangling dot. Such a file is a syntax error (at the
 /// dot), not a tree to fix: a fix that splits the line would break it.
 fn attribute_across_lines(node: Node<'_>, source: &str) -> Option<usize> {
-    if node.kind_name() != "attribute" {
+    if node.py_kind() != Kind::Attribute {
         return None;
     }
     let object = node.child_by_field_name("object")?;
@@ -493,10 +490,10 @@ fn attribute_across_lines(node: Node<'_>, source: &str) -> Option<usize> {
     let continued = between.contains("\\\n") || between.contains("\\\r");
     let mut ancestor = node.parent();
     while let Some(parent) = ancestor {
-        if BRACKETED.contains(&parent.kind_name()) {
+        if BRACKETED.contains(&parent.py_kind()) {
             return None;
         }
-        if parent.kind_name().ends_with("statement") || parent.kind_name() == "module" {
+        if parent.kind_name().ends_with("statement") || parent.is(Kind::Module) {
             break;
         }
         ancestor = parent.parent();
@@ -506,47 +503,47 @@ fn attribute_across_lines(node: Node<'_>, source: &str) -> Option<usize> {
 }
 
 /// Nodes inside whose brackets a line break is only whitespace.
-const BRACKETED: &[&str] = &[
-    "parenthesized_expression",
-    "argument_list",
-    "list",
-    "set",
-    "tuple",
-    "dictionary",
-    "subscript",
-    "list_comprehension",
-    "set_comprehension",
-    "dictionary_comprehension",
-    "generator_expression",
-    "parameters",
-    "interpolation",
-    "parenthesized_list_splat",
-    "type_parameter",
-    "import_from_statement",
+const BRACKETED: &[Kind] = &[
+    Kind::ParenthesizedExpression,
+    Kind::ArgumentList,
+    Kind::List,
+    Kind::Set,
+    Kind::Tuple,
+    Kind::Dictionary,
+    Kind::Subscript,
+    Kind::ListComprehension,
+    Kind::SetComprehension,
+    Kind::DictionaryComprehension,
+    Kind::GeneratorExpression,
+    Kind::Parameters,
+    Kind::Interpolation,
+    Kind::ParenthesizedListSplat,
+    Kind::TypeParameter,
+    Kind::ImportFromStatement,
 ];
 
 fn is_misparsed(node: Node<'_>) -> bool {
-    match node.kind_name() {
-        "list_splat" | "dictionary_splat" => node.parent().is_some_and(|parent| {
+    match node.py_kind() {
+        Kind::ListSplat | Kind::DictionarySplat => node.parent().is_some_and(|parent| {
             !matches!(
-                parent.kind_name(),
-                "argument_list"
-                    | "list"
-                    | "set"
-                    | "tuple"
-                    | "expression_list"
-                    | "dictionary"
-                    | "subscript"
-                    | "parenthesized_expression"
-                    | "pattern_list"
-                    | "type"
-            ) || (parent.kind_name() == "subscript" && parent.named_child(0) == Some(node))
+                parent.py_kind(),
+                Kind::ArgumentList
+                    | Kind::List
+                    | Kind::Set
+                    | Kind::Tuple
+                    | Kind::ExpressionList
+                    | Kind::Dictionary
+                    | Kind::Subscript
+                    | Kind::ParenthesizedExpression
+                    | Kind::PatternList
+                    | Kind::Type
+            ) || (parent.is(Kind::Subscript) && parent.named_child(0) == Some(node))
         }),
-        "print_statement" => true,
-        "type_alias_statement" => node.child_by_field_name("left").is_none_or(|left| {
+        Kind::PrintStatement => true,
+        Kind::TypeAliasStatement => node.child_by_field_name("left").is_none_or(|left| {
             !left
                 .named_child(0)
-                .is_some_and(|name| matches!(name.kind_name(), "identifier" | "generic_type"))
+                .is_some_and(|name| matches!(name.py_kind(), Kind::Identifier | Kind::GenericType))
         }),
         _ => false,
     }

@@ -1,6 +1,7 @@
 //! Iterative tree traversal. Nesting depth is under the input's control (5,000
 //! nested brackets are legal Python), so nothing here recurses.
 
+use crate::syntax::kind::{Kind, NodeKind};
 use tree_sitter::Node;
 
 /// What a visitor wants after seeing a node.
@@ -41,15 +42,15 @@ pub fn visit<'t>(root: Node<'t>, mut visitor: impl FnMut(Node<'t>) -> Walk) {
 pub fn statements<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = node.walk();
     let children: Vec<Node<'t>> =
-        node.named_children(&mut cursor).filter(|child| child.kind() != "comment").collect();
+        node.named_children(&mut cursor).filter(|child| child.py_kind() != Kind::Comment).collect();
     children.into_iter()
 }
 
 /// The first ancestor (or `node` itself) whose kind is one of `kinds`.
-pub fn ancestor_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+pub fn ancestor_of_kind<'t>(node: Node<'t>, kinds: &[Kind]) -> Option<Node<'t>> {
     let mut current = Some(node);
     while let Some(candidate) = current {
-        if kinds.contains(&candidate.kind()) {
+        if kinds.contains(&candidate.py_kind()) {
             return Some(candidate);
         }
         current = candidate.parent();
@@ -61,7 +62,7 @@ pub fn ancestor_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> 
 pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
     let mut current = node;
     while let Some(parent) = current.parent() {
-        if matches!(parent.kind(), "block" | "module") {
+        if matches!(parent.py_kind(), Kind::Block | Kind::Module) {
             return current;
         }
         current = parent;
@@ -74,23 +75,23 @@ pub fn enclosing_statement(node: Node<'_>) -> Node<'_> {
 /// every other node (expressions never hold a statement).
 pub fn holds_statements(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
-        "module"
-            | "block"
-            | "decorated_definition"
-            | "function_definition"
-            | "class_definition"
-            | "if_statement"
-            | "elif_clause"
-            | "else_clause"
-            | "for_statement"
-            | "while_statement"
-            | "try_statement"
-            | "except_clause"
-            | "finally_clause"
-            | "with_statement"
-            | "match_statement"
-            | "case_clause"
+        node.py_kind(),
+        Kind::Module
+            | Kind::Block
+            | Kind::DecoratedDefinition
+            | Kind::FunctionDefinition
+            | Kind::ClassDefinition
+            | Kind::IfStatement
+            | Kind::ElifClause
+            | Kind::ElseClause
+            | Kind::ForStatement
+            | Kind::WhileStatement
+            | Kind::TryStatement
+            | Kind::ExceptClause
+            | Kind::FinallyClause
+            | Kind::WithStatement
+            | Kind::MatchStatement
+            | Kind::CaseClause
     )
 }
 
@@ -109,11 +110,11 @@ pub fn any_node<'t>(root: Node<'t>, mut predicate: impl FnMut(Node<'t>) -> bool)
 
 /// A statement that is only a string literal (a docstring when it comes first).
 pub fn is_docstring(statement: Node<'_>) -> bool {
-    statement.kind_name() == "expression_statement"
+    statement.is(Kind::ExpressionStatement)
         && statement.named_child_count() == 1
         && statement
             .named_child(0)
-            .is_some_and(|value| matches!(value.kind_name(), "string" | "concatenated_string"))
+            .is_some_and(|value| matches!(value.py_kind(), Kind::String | Kind::ConcatenatedString))
 }
 
 /// Every node of a tree in preorder, with each node's parent and the end of
@@ -185,8 +186,8 @@ impl<'t> NodeIndex<'t> {
     }
 
     /// The nodes whose kind is one of `kinds`, in preorder.
-    pub fn of_kind<'a>(&'a self, kinds: &[&str]) -> impl Iterator<Item = Node<'t>> + 'a {
-        let ids: Vec<u16> = kinds.iter().flat_map(|kind| kind_ids(kind)).collect();
+    pub fn of_kind<'a>(&'a self, kinds: &[Kind]) -> impl Iterator<Item = Node<'t>> + 'a {
+        let ids: Vec<u16> = kinds.iter().flat_map(|kind| kind.ids()).collect();
         self.kinds
             .iter()
             .zip(&self.nodes)
@@ -229,21 +230,6 @@ impl<'t> NodeIndex<'t> {
     }
 }
 
-/// The ids of a kind name (named and anonymous nodes may share one).
-fn kind_ids(kind: &str) -> Vec<u16> {
-    let language = language();
-    [true, false]
-        .into_iter()
-        .map(|named| language.id_for_node_kind(kind, named))
-        .filter(|id| *id != 0)
-        .collect()
-}
-
-fn language() -> &'static tree_sitter::Language {
-    static LANGUAGE: std::sync::OnceLock<tree_sitter::Language> = std::sync::OnceLock::new();
-    LANGUAGE.get_or_init(|| tree_sitter_python::LANGUAGE.into())
-}
-
 /// `node.kind()` without tree-sitter's `strlen` and UTF-8 check on every
 /// call: the grammar's kind names, read once, indexed by kind id.
 pub trait KindName {
@@ -254,7 +240,7 @@ impl KindName for Node<'_> {
     fn kind_name(&self) -> &'static str {
         static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
         let names = NAMES.get_or_init(|| {
-            let language = language();
+            let language = crate::syntax::kind::language();
             (0..language.node_kind_count())
                 .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
                 .collect()

@@ -1,15 +1,16 @@
 //! Shapes of calls several rules look for.
 
+use crate::syntax::kind::{Kind, NodeKind};
 use tree_sitter::Node;
 
 /// True when `node` is `NAME.ATTRIBUTE` on a plain name (`source` is the
 /// text the tree was parsed from).
 pub fn is_name_attribute(source: &str, node: Node<'_>, name: &str, attribute: &str) -> bool {
     let text = |child: Node<'_>| &source[child.byte_range()];
-    node.kind() == "attribute"
+    node.is(Kind::Attribute)
         && node
             .child_by_field_name("object")
-            .is_some_and(|object| object.kind() == "identifier" && text(object) == name)
+            .is_some_and(|object| object.is(Kind::Identifier) && text(object) == name)
         && node.child_by_field_name("attribute").is_some_and(|found| text(found) == attribute)
 }
 
@@ -20,12 +21,12 @@ pub fn is_method_call_statement(
     name: &str,
     method: &str,
 ) -> bool {
-    statement.kind() == "expression_statement"
+    statement.is(Kind::ExpressionStatement)
         && statement.named_child_count() == 1
         && statement.named_child(0).is_some_and(|call| {
-            call.kind() == "call"
+            call.is(Kind::Call)
                 && call.child_by_field_name("arguments").is_some_and(|arguments| {
-                    arguments.kind() == "argument_list" && arguments.named_child_count() == 0
+                    arguments.is(Kind::ArgumentList) && arguments.named_child_count() == 0
                 })
                 && call
                     .child_by_field_name("function")

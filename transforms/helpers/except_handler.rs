@@ -9,25 +9,26 @@ use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
 use crate::semantic::Semantic;
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::{KindName, Walk, statements, visit};
+use crate::syntax::walk::{Walk, statements, visit};
 use crate::transforms::helpers::logger::logger_at;
 
 /// The clause's body.
 pub fn body(clause: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = clause.walk();
-    clause.children(&mut cursor).find(|child| child.kind_name() == "block")
+    clause.children(&mut cursor).find(|child| child.is(Kind::Block))
 }
 
 /// `except* E:` (an exception-group handler).
 pub fn is_star(clause: Node<'_>) -> bool {
     let mut cursor = clause.walk();
-    clause.children(&mut cursor).any(|child| child.kind_name() == "*")
+    clause.children(&mut cursor).any(|child| child.is(Kind::Star))
 }
 
 /// The `except` keyword.
 pub fn keyword(clause: Node<'_>) -> Option<Node<'_>> {
-    clause.child(0).filter(|child| child.kind_name() == "except")
+    clause.child(0).filter(|child| child.is(Kind::Except))
 }
 
 /// `except:`, catching everything.
@@ -43,14 +44,14 @@ pub fn caught_types(clause: Node<'_>) -> Vec<Node<'_>> {
     let mut pending: Vec<Node<'_>> = clause.children_by_field_name("value", &mut cursor).collect();
     pending.reverse();
     while let Some(node) = pending.pop() {
-        match node.kind_name() {
+        match node.py_kind() {
             // `as_pattern` holds the caught expression first, then the alias.
-            "as_pattern" => pending.extend(node.named_child(0)),
-            "tuple" | "parenthesized_expression" | "expression_list" => {
+            Kind::AsPattern => pending.extend(node.named_child(0)),
+            Kind::Tuple | Kind::ParenthesizedExpression | Kind::ExpressionList => {
                 let mut inner = node.walk();
                 let mut elements: Vec<Node<'_>> = node
                     .named_children(&mut inner)
-                    .filter(|child| child.kind_name() != "comment")
+                    .filter(|child| child.py_kind() != Kind::Comment)
                     .collect();
                 elements.reverse();
                 pending.extend(elements);
@@ -63,11 +64,10 @@ pub fn caught_types(clause: Node<'_>) -> Vec<Node<'_>> {
 
 /// The name the exception is bound to: `e` in `except E as e:`.
 pub fn bound_name<'s>(module: &Module<'s>, clause: Node<'_>) -> Option<&'s str> {
-    let value =
-        clause.child_by_field_name("value").filter(|value| value.kind_name() == "as_pattern")?;
+    let value = clause.child_by_field_name("value").filter(|value| value.is(Kind::AsPattern))?;
     let target = value.child_by_field_name("alias")?;
     let name = target.named_child(0).unwrap_or(target);
-    (name.kind_name() == "identifier").then(|| module.text(name))
+    (name.is(Kind::Identifier)).then(|| module.text(name))
 }
 
 /// The nearest `except` clause whose body holds `node`, within the same
@@ -76,9 +76,9 @@ pub fn enclosing_handler<'m>(module: &'m Module<'_>, node: Node<'m>) -> Option<N
     let mut child = node;
     let mut current = module.parent(node);
     while let Some(ancestor) = current {
-        match ancestor.kind_name() {
-            "except_clause" => return (child.kind_name() == "block").then_some(ancestor),
-            "function_definition" | "lambda" | "class_definition" => return None,
+        match ancestor.py_kind() {
+            Kind::ExceptClause => return (child.is(Kind::Block)).then_some(ancestor),
+            Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition => return None,
             _ => {}
         }
         child = ancestor;
@@ -93,12 +93,12 @@ pub fn only_swallows(body: Node<'_>) -> bool {
     let mut any = false;
     let all = statements(body).all(|statement| {
         any = true;
-        match statement.kind_name() {
-            "pass_statement" | "continue_statement" => true,
-            "expression_statement" => is_ellipsis_statement(statement),
-            "return_statement" => match statement.named_child(0) {
+        match statement.py_kind() {
+            Kind::PassStatement | Kind::ContinueStatement => true,
+            Kind::ExpressionStatement => is_ellipsis_statement(statement),
+            Kind::ReturnStatement => match statement.named_child(0) {
                 None => true,
-                Some(value) => value.kind_name() == "none",
+                Some(value) => value.is(Kind::NoneLiteral),
             },
             _ => false,
         }
@@ -107,9 +107,9 @@ pub fn only_swallows(body: Node<'_>) -> bool {
 }
 
 fn is_ellipsis_statement(statement: Node<'_>) -> bool {
-    statement.kind_name() == "expression_statement"
+    statement.is(Kind::ExpressionStatement)
         && statement.named_child_count() == 1
-        && statement.named_child(0).is_some_and(|value| value.kind_name() == "ellipsis")
+        && statement.named_child(0).is_some_and(|value| value.is(Kind::Ellipsis))
 }
 
 /// True when every path through the body ends in a bare `raise`: no
@@ -129,19 +129,18 @@ pub fn always_reraises(module: &Module<'_>, body: Node<'_>) -> bool {
 
 /// `raise`, or an `if`/`elif`/`else` whose every branch always re-raises.
 fn ends_in_bare_raise(module: &Module<'_>, statement: Node<'_>) -> bool {
-    match statement.kind_name() {
-        "raise_statement" => is_bare_raise(statement),
-        "if_statement" => {
+    match statement.py_kind() {
+        Kind::RaiseStatement => is_bare_raise(statement),
+        Kind::IfStatement => {
             let consequence_reraises = statement
                 .child_by_field_name("consequence")
                 .is_some_and(|body| always_reraises(module, body));
             let mut cursor = statement.walk();
             let branches: Vec<Node<'_>> =
                 statement.children_by_field_name("alternative", &mut cursor).collect();
-            let has_else = branches.iter().any(|branch| branch.kind_name() == "else_clause");
+            let has_else = branches.iter().any(|branch| branch.is(Kind::ElseClause));
             let branches_reraise = branches.iter().all(|branch| {
-                let field =
-                    if branch.kind_name() == "else_clause" { "body" } else { "consequence" };
+                let field = if branch.is(Kind::ElseClause) { "body" } else { "consequence" };
                 branch.child_by_field_name(field).is_some_and(|body| always_reraises(module, body))
             });
             consequence_reraises && has_else && branches_reraise
@@ -152,8 +151,8 @@ fn ends_in_bare_raise(module: &Module<'_>, statement: Node<'_>) -> bool {
 
 fn is_bare_raise(statement: Node<'_>) -> bool {
     let mut cursor = statement.walk();
-    statement.kind_name() == "raise_statement"
-        && statement.named_children(&mut cursor).all(|child| child.kind_name() == "comment")
+    statement.is(Kind::RaiseStatement)
+        && statement.named_children(&mut cursor).all(|child| child.is(Kind::Comment))
 }
 
 /// True when `statement` may leave the handler other than by a bare
@@ -161,17 +160,17 @@ fn is_bare_raise(statement: Node<'_>) -> bool {
 /// aimed at a loop outside it. Code in nested functions does not count.
 fn may_leave(module: &Module<'_>, statement: Node<'_>) -> bool {
     let mut leaves = false;
-    visit(statement, |node| match node.kind_name() {
-        "function_definition" | "class_definition" | "lambda" => Walk::Skip,
-        "return_statement" => {
+    visit(statement, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::ReturnStatement => {
             leaves = true;
             Walk::Stop
         }
-        "raise_statement" if !is_bare_raise(node) => {
+        Kind::RaiseStatement if !is_bare_raise(node) => {
             leaves = true;
             Walk::Stop
         }
-        "break_statement" | "continue_statement"
+        Kind::BreakStatement | Kind::ContinueStatement
             if !inside_loop_within(module, node, statement) =>
         {
             leaves = true;
@@ -187,7 +186,7 @@ fn inside_loop_within(module: &Module<'_>, jump: Node<'_>, outer: Node<'_>) -> b
     let mut child = jump;
     let mut current = module.parent(jump);
     while let Some(ancestor) = current {
-        if matches!(ancestor.kind_name(), "for_statement" | "while_statement")
+        if matches!(ancestor.py_kind(), Kind::ForStatement | Kind::WhileStatement)
             && ancestor.child_by_field_name("body") == Some(child)
         {
             return true;
@@ -208,7 +207,7 @@ fn inside_loop_within(module: &Module<'_>, jump: Node<'_>, outer: Node<'_>) -> b
 pub fn prepend_statement(module: &Module<'_>, body: Node<'_>, statement: &str) -> Option<Edit> {
     let body_statements: Vec<Node<'_>> = statements(body).collect();
     let first = *body_statements.first()?;
-    let placeholder = first.kind_name() == "pass_statement" || is_ellipsis_statement(first);
+    let placeholder = first.is(Kind::PassStatement) || is_ellipsis_statement(first);
     if body_statements.len() == 1 && placeholder {
         return Some(Edit::replace(first.byte_range(), statement));
     }
@@ -246,7 +245,7 @@ pub fn log_exception_call(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<L
 pub fn failure_message(module: &Module<'_>, clause: Node<'_>) -> String {
     let operations = clause
         .parent()
-        .filter(|parent| parent.kind_name() == "try_statement")
+        .filter(|parent| parent.is(Kind::TryStatement))
         .and_then(|try_statement| try_statement.child_by_field_name("body"))
         .map(|body| failed_operations(module, body))
         .unwrap_or_default();
@@ -288,15 +287,15 @@ fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
     while let Some(ancestor) = current {
         let name =
             || ancestor.child_by_field_name("name").map(|name| module.text(name).to_string());
-        match ancestor.kind_name() {
-            "function_definition" => {
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition => {
                 let Some(function) = name() else { return Place::Module };
                 return match class_of_method(module, ancestor) {
                     Some(class) => Place::Function(format!("{class}.{function}")),
                     None => Place::Function(function),
                 };
             }
-            "class_definition" => return name().map_or(Place::Module, Place::Class),
+            Kind::ClassDefinition => return name().map_or(Place::Module, Place::Class),
             _ => {}
         }
         current = module.parent(ancestor);
@@ -307,12 +306,12 @@ fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
 /// The name of the class a function is defined directly in.
 fn class_of_method<'s>(module: &Module<'s>, function: Node<'_>) -> Option<&'s str> {
     let mut parent = module.parent(function)?;
-    if parent.kind_name() == "decorated_definition" {
+    if parent.is(Kind::DecoratedDefinition) {
         parent = module.parent(parent)?;
     }
     let class = module
         .parent(parent)
-        .filter(|class| parent.kind_name() == "block" && class.kind_name() == "class_definition")?;
+        .filter(|class| parent.is(Kind::Block) && class.is(Kind::ClassDefinition))?;
     class.child_by_field_name("name").map(|name| module.text(name))
 }
 
@@ -326,16 +325,16 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
             operations.push(operation);
         }
     };
-    visit(try_body, |node| match node.kind_name() {
+    visit(try_body, |node| match node.py_kind() {
         // A class body runs now (`class Color(Enum): ...` can fail); a function's runs later.
-        "class_definition" => {
+        Kind::ClassDefinition => {
             if let Some(name) = node.child_by_field_name("name") {
                 add(format!("class {}", module.text(name)));
             }
             Walk::Skip
         }
-        "function_definition" | "lambda" => Walk::Skip,
-        "call" => match node
+        Kind::FunctionDefinition | Kind::Lambda => Walk::Skip,
+        Kind::Call => match node
             .child_by_field_name("function")
             .and_then(|function| dotted_name(module, function))
         {
@@ -346,7 +345,7 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
             // `loaded.append(json.loads(text))`: the work is in the arguments.
             _ => Walk::Descend,
         },
-        "import_statement" | "import_from_statement" => {
+        Kind::ImportStatement | Kind::ImportFromStatement => {
             add(import_description(module, node));
             Walk::Skip
         }
@@ -401,15 +400,15 @@ fn rarely_fails(callee: &str) -> bool {
 /// two parts when long.
 fn dotted_name(module: &Module<'_>, expression: Node<'_>) -> Option<String> {
     let mut node = expression;
-    while node.kind_name() == "attribute" {
+    while node.is(Kind::Attribute) {
         node = node.child_by_field_name("object")?;
     }
-    if node.kind_name() != "identifier" {
+    if node.py_kind() != Kind::Identifier {
         return None;
     }
     let mut parts = Vec::new();
     let mut current = expression;
-    while current.kind_name() == "attribute" {
+    while current.is(Kind::Attribute) {
         parts.push(module.text(current.child_by_field_name("attribute")?));
         current = current.child_by_field_name("object")?;
     }
@@ -428,8 +427,8 @@ fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
     let names: Vec<String> = statement
         .children_by_field_name("name", &mut cursor)
         .filter_map(|name| {
-            let name = match name.kind_name() {
-                "aliased_import" => name.child_by_field_name("name")?,
+            let name = match name.py_kind() {
+                Kind::AliasedImport => name.child_by_field_name("name")?,
                 _ => name,
             };
             Some(without_spaces(module.text(name)))
@@ -441,7 +440,7 @@ fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
         _ => "...".to_string(),
     };
     match statement.child_by_field_name("module_name") {
-        Some(source) if statement.kind_name() == "import_from_statement" => {
+        Some(source) if statement.is(Kind::ImportFromStatement) => {
             format!("from {} import {names}", without_spaces(module.text(source)))
         }
         _ => format!("import {names}"),
@@ -482,7 +481,7 @@ mod tests {
     fn first_clause<'t>(module: &'t Module<'_>) -> Node<'t> {
         let mut found = None;
         module.visit(module.root(), |node| {
-            if node.kind_name() == "except_clause" {
+            if node.is(Kind::ExceptClause) {
                 found = Some(node);
                 return Walk::Stop;
             }

@@ -10,8 +10,9 @@ use tree_sitter::Node;
 use crate::rule::importer::{Imported, ensure_import};
 use crate::semantic::scope::{enclosing_scope_names, runs_at_import_time};
 use crate::semantic::{Binding, Semantic};
+use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::walk::{KindName, statements};
+use crate::syntax::walk::statements;
 
 /// A module-level `NAME = logging.getLogger(...)`.
 #[derive(Clone, Copy, Debug)]
@@ -27,16 +28,13 @@ pub struct ModuleLogger<'t> {
 pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
     let module = semantic.module();
     statements(module.root()).find_map(|statement| {
-        if statement.kind_name() != "expression_statement" || statement.named_child_count() != 1 {
+        if statement.py_kind() != Kind::ExpressionStatement || statement.named_child_count() != 1 {
             return None;
         }
-        let assignment =
-            statement.named_child(0).filter(|node| node.kind_name() == "assignment")?;
-        let target = assignment
-            .child_by_field_name("left")
-            .filter(|node| node.kind_name() == "identifier")?;
-        let value =
-            assignment.child_by_field_name("right").filter(|node| node.kind_name() == "call")?;
+        let assignment = statement.named_child(0).filter(|node| node.is(Kind::Assignment))?;
+        let target =
+            assignment.child_by_field_name("left").filter(|node| node.is(Kind::Identifier))?;
+        let value = assignment.child_by_field_name("right").filter(|node| node.is(Kind::Call))?;
         let function = value.child_by_field_name("function")?;
         (semantic.qualified_name(function).as_deref() == Some("logging.getLogger"))
             .then(|| ModuleLogger { name: module.text(target), statement })
@@ -92,14 +90,14 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
     let mut innermost_function = true;
     while let Some(ancestor) = current {
         let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
-        match ancestor.kind_name() {
-            "function_definition" => {
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition => {
                 if innermost_function && name == Some("__del__") {
                     return true;
                 }
                 innermost_function = false;
             }
-            "class_definition"
+            Kind::ClassDefinition
                 if class_bases(ancestor)
                     .into_iter()
                     .any(|base| is_logging_class(semantic, &logging_classes, base)) =>
@@ -119,13 +117,12 @@ fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m s
     let module = semantic.module();
     let classes: Vec<(&'m str, Vec<Node<'m>>)> = statements(module.root())
         .filter_map(|statement| {
-            let class = match statement.kind_name() {
-                "decorated_definition" => statement.child_by_field_name("definition")?,
+            let class = match statement.py_kind() {
+                Kind::DecoratedDefinition => statement.child_by_field_name("definition")?,
                 _ => statement,
             };
-            let name = class
-                .child_by_field_name("name")
-                .filter(|_| class.kind_name() == "class_definition")?;
+            let name =
+                class.child_by_field_name("name").filter(|_| class.is(Kind::ClassDefinition))?;
             Some((module.text(name), class_bases(class)))
         })
         .collect();
@@ -147,7 +144,7 @@ fn module_classes_derived_from_logging<'m>(semantic: &Semantic<'m>) -> Vec<&'m s
 }
 
 fn is_logging_class(semantic: &Semantic<'_>, derived: &[&str], base: Node<'_>) -> bool {
-    if base.kind_name() == "identifier" && derived.contains(&semantic.module().text(base)) {
+    if base.is(Kind::Identifier) && derived.contains(&semantic.module().text(base)) {
         return true;
     }
     semantic.qualified_name(base).is_some_and(|name| name.starts_with("logging."))
@@ -161,7 +158,7 @@ fn class_bases(class: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
-        .filter(|argument| matches!(argument.kind_name(), "identifier" | "attribute"))
+        .filter(|argument| matches!(argument.py_kind(), Kind::Identifier | Kind::Attribute))
         .collect()
 }
 
@@ -169,12 +166,12 @@ fn class_bases(class: Node<'_>) -> Vec<Node<'_>> {
 fn imported_before(module: &Module<'_>, name: &str, offset: usize) -> bool {
     statements(module.root())
         .take_while(|statement| statement.end_byte() <= offset)
-        .filter(|statement| statement.kind_name() == "import_statement")
+        .filter(|statement| statement.is(Kind::ImportStatement))
         .any(|statement| {
             let mut cursor = statement.walk();
             statement.children_by_field_name("name", &mut cursor).any(|imported| {
-                let bound = match imported.kind_name() {
-                    "aliased_import" => {
+                let bound = match imported.py_kind() {
+                    Kind::AliasedImport => {
                         imported.child_by_field_name("alias").map(|alias| module.text(alias))
                     }
                     _ => module.text(imported).split('.').next().map(str::trim),
