@@ -26,6 +26,8 @@ pub enum FileError {
     Syntax { line: usize, column: usize },
     /// Valid Python 2, not Python 3 (`print "x"`, backticks, `<>`, `0777`).
     Python2 { construct: &'static str, line: usize },
+    /// Syntax newer than the target version allows (`except A, B:` is 3.14).
+    NewerThanTarget { construct: &'static str, line: usize, needs: &'static str, target: String },
     /// A fix produced text that does not parse, or the fix loop did not settle.
     Internal(String),
     /// The file changed on disk after it was read: it is not overwritten.
@@ -84,6 +86,11 @@ impl fmt::Display for FileError {
             FileError::Python2 { construct, line } => {
                 write!(f, "Python 2 syntax ({construct}) at line {line}; skipped")
             }
+            FileError::NewerThanTarget { construct, line, needs, target } => write!(
+                f,
+                "{construct} at line {line} is Python {needs} syntax, newer than the target \
+                 version {target} (set `target-version` if the code needs {needs}); skipped"
+            ),
             FileError::Internal(msg) => write!(f, "internal error: {msg}; file left unchanged"),
             FileError::ChangedOnDisk => {
                 write!(f, "changed on disk while pyfix ran; not overwritten")

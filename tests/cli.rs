@@ -273,7 +273,8 @@ fn walks_python_files_honouring_gitignore_and_default_excludes() {
         ("ignored/b.py", BUGGY),
         (".gitignore", "ignored/\n"),
         (".venv/lib/c.py", BUGGY),
-        ("build/d.py", BUGGY),
+        ("dist/d.py", BUGGY),
+        ("build/h.py", BUGGY),
         ("node_modules/e.py", BUGGY),
         ("__pycache__/f.py", BUGGY),
         (".github/scripts/g.py", BUGGY),
@@ -286,12 +287,14 @@ fn walks_python_files_honouring_gitignore_and_default_excludes() {
         .filter(|p| p.ends_with(".py") || p.ends_with(".pyi"))
         .collect();
     paths.dedup();
-    assert_eq!(paths, vec![".github/scripts/g.py", "src/a.py", "src/stub.pyi"], "{text}");
+    // `build` holds sources often enough that ruff checks it: so does pyfix.
+    let expected = vec![".github/scripts/g.py", "build/h.py", "src/a.py", "src/stub.pyi"];
+    assert_eq!(paths, expected, "{text}");
 
     // Named explicitly, an excluded or ignored file is processed.
-    let out = pyfix(dir.path(), &["build/d.py", "ignored/b.py"]);
+    let out = pyfix(dir.path(), &["dist/d.py", "ignored/b.py"]);
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).contains("build/d.py:1:21") && stdout(&out).contains("ignored/b.py:1:21"));
+    assert!(stdout(&out).contains("dist/d.py:1:21") && stdout(&out).contains("ignored/b.py:1:21"));
 }
 
 #[test]

@@ -165,7 +165,7 @@ fn exclude_extend_exclude_and_force_exclude() {
         ("pyfix.toml", "extend-exclude = [\"generated\", \"legacy/*.py\"]\n"),
         ("generated/a.py", BUGGY),
         ("legacy/b.py", BUGGY),
-        ("build/c.py", BUGGY),
+        ("dist/c.py", BUGGY),
         ("src/d.py", BUGGY),
     ];
     let dir = project(&files);
@@ -174,13 +174,13 @@ fn exclude_extend_exclude_and_force_exclude() {
         text.contains("src/d.py") && !text.contains("generated") && !text.contains("legacy"),
         "{text}"
     );
-    assert!(!text.contains("build/"), "the default exclusions still apply: {text}");
+    assert!(!text.contains("dist/"), "the default exclusions still apply: {text}");
     // A file named on the command line is processed, unless --force-exclude.
     assert_eq!(code(&pyfix(dir.path(), &["generated/a.py"])), 1);
-    let out = pyfix(dir.path(), &["--force-exclude", "generated/a.py", "build/c.py", "src/d.py"]);
+    let out = pyfix(dir.path(), &["--force-exclude", "generated/a.py", "dist/c.py", "src/d.py"]);
     let text = stdout(&out);
     assert!(
-        text.contains("src/d.py") && !text.contains("generated") && !text.contains("build"),
+        text.contains("src/d.py") && !text.contains("generated") && !text.contains("dist"),
         "{text}"
     );
 

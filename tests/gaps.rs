@@ -45,6 +45,14 @@ const CASES: &[(&str, &str)] = &[
         "x = (str.\n    upper)\ny = str.\\\n    lower\ndef f(a=[]): return str.\\\n    upper(a)\n",
     ),
     ("pf001 generator", "def f(a=[]):\n    yield from a\n"),
+    (
+        "pf001 comment at column 0 between a method's decorator and its def",
+        "class A:\n    @staticmethod\n#    @other\n    def f(x=[]):\n        return x\n",
+    ),
+    (
+        "pf001 comment at column 0 inside a body, CRLF",
+        "def f(a=[]):\r\n    if a:\r\n# off\r\n        return a\r\n    return None\r\n",
+    ),
     // PF002 / PF003 / PF006: handlers.
     ("pf002 one-line handler", "try: x = 1\nexcept: pass\n"),
     (

@@ -25,21 +25,25 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".direnv",
     ".eggs",
     ".git",
+    ".git-rewrite",
     ".hg",
+    ".ipynb_checkpoints",
     ".mypy_cache",
     ".nox",
     ".pants.d",
-    ".pytest_cache",
+    ".pyenv",
     ".pyfix_cache",
+    ".pytest_cache",
+    ".pytype",
     ".ruff_cache",
     ".svn",
     ".tox",
     ".venv",
+    ".vscode",
     "__pycache__",
     "__pypackages__",
     "_build",
     "buck-out",
-    "build",
     "dist",
     "node_modules",
     "site-packages",
@@ -222,12 +226,14 @@ impl Pyproject {
             Err(err) => return Err(toml_error(path, text, &err)),
         };
         let root = root.get_ref();
-        let requires_python = root
+        let requires_python = match root
             .get("project")
             .and_then(|project| table(project.get_ref()))
             .and_then(|project| project.get("requires-python"))
-            .and_then(|value| value.get_ref().as_str())
-            .and_then(minimum_version);
+        {
+            Some(value) => requires_python(path, text, value)?,
+            None => None,
+        };
         let tool = root.get("tool").map(|tool| tool.get_ref());
         let section = match tool.and_then(table).and_then(|tool| tool.get("pyfix")) {
             Some(section) => section,
@@ -239,6 +245,26 @@ impl Pyproject {
         };
         Ok(Pyproject { options: Some(reader.options(section_table)?), requires_python })
     }
+}
+
+/// `project.requires-python`, which decides the target version when no
+/// configuration sets one: a value pyfix cannot read is an error, not a
+/// silent fall back to the default (which could let a fix write syntax the
+/// project's oldest Python rejects).
+fn requires_python(
+    path: &Path,
+    text: &str,
+    value: &Value<'_>,
+) -> Result<Option<PythonVersion>, ConfigError> {
+    let error = |why: String| {
+        let message = format!(
+            "cannot read `project.requires-python`: {why}; write a PEP 440 specifier such as \
+             \">=3.9\", or set `target-version`"
+        );
+        ConfigError::new(path, Some(line_of(text, value.span().start)), message)
+    };
+    let specifier = value.get_ref().as_str().ok_or_else(|| error("it is not a string".into()))?;
+    minimum_version(specifier).map_err(error)
 }
 
 fn parse_pyfix_toml(path: &Path, text: &str, registry: Registry) -> Result<Options, ConfigError> {
@@ -486,5 +512,24 @@ mod tests {
             "{}",
             err.reason()
         );
+    }
+
+    #[test]
+    fn an_unreadable_requires_python_is_an_error_naming_the_value() {
+        let text = "[project]\nname = \"x\"\nrequires-python = \">=3.x\"\n";
+        let err = Pyproject::parse(Path::new("pyproject.toml"), text, REGISTRY).err().unwrap();
+        assert_eq!(err.path, Path::new("pyproject.toml"));
+        assert!(
+            err.reason().starts_with("line 3: cannot read `project.requires-python`: `3.x`"),
+            "{}",
+            err.reason()
+        );
+        let text = "[project]\nrequires-python = 3.9\n";
+        let err = Pyproject::parse(Path::new("pyproject.toml"), text, REGISTRY).err().unwrap();
+        assert!(err.reason().contains("it is not a string"), "{}", err.reason());
+        let no_lower_bound = "[project]\nrequires-python = \"<4\"\n";
+        let pyproject =
+            Pyproject::parse(Path::new("pyproject.toml"), no_lower_bound, REGISTRY).unwrap();
+        assert_eq!(pyproject.requires_python, None);
     }
 }

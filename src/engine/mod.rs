@@ -13,7 +13,8 @@ use crate::engine::plan::Plan;
 use crate::error::FileError;
 use crate::rule::suppression::{self, Suppressions};
 use crate::rule::{
-    Applicability, Context, Diagnostic, FileInfo, Registry, Selection, Settings, Transform,
+    Applicability, Context, Diagnostic, FileInfo, PythonVersion, Registry, Selection, Settings,
+    Transform,
 };
 use crate::semantic::Semantic;
 use crate::syntax::module::Module;
@@ -223,13 +224,18 @@ impl<'a> Job<'a> {
                 },
             };
             let parsed = match (&skeleton, parsing) {
-                (Some(skeleton), _) => Module::parse_skeleton(skeleton, &scanned, self.file_name),
+                (Some(skeleton), _) => {
+                    Module::parse_skeleton(skeleton, &scanned, self.file_name, self.version())
+                }
                 (None, Parsing::Skeletons) => {
-                    Module::parse_scanned(&current, &scanned, self.file_name)
+                    Module::parse_scanned(&current, &scanned, self.file_name, self.version())
                 }
-                (None, Parsing::Whole) => {
-                    parse_after_fixes(&current, &scanned, self.file_name, &fixed_by)
-                }
+                (None, Parsing::Whole) => parse_after_fixes(
+                    &current,
+                    &scanned,
+                    (self.file_name, self.version()),
+                    &fixed_by,
+                ),
             };
             let module = match (parsed, parsing) {
                 (Ok(module), _) => module,
@@ -263,9 +269,15 @@ impl<'a> Job<'a> {
         let verified = parsing == Parsing::Whole
             || current == text
             || whole_and_trusted
-            || Module::parse(&current, self.file_name)
+            || Module::parse_for(&current, self.file_name, self.version())
                 .is_ok_and(|module| module.untrusted.is_empty());
         Ok(verified.then_some((report, current)))
+    }
+
+    /// The oldest Python the file must run on: it decides what syntax the
+    /// file may use.
+    fn version(&self) -> PythonVersion {
+        self.settings.target_version
     }
 
     /// What to parse, and the rules whose prefilter may match: the others
@@ -287,10 +299,10 @@ impl<'a> Job<'a> {
 fn parse_after_fixes<'s>(
     text: &'s str,
     scanned: &Scan<'_>,
-    file_name: &str,
+    (file_name, version): (&str, PythonVersion),
     fixed_by: &[&'static str],
 ) -> Result<Module<'s>, FileError> {
-    Module::parse_scanned(text, scanned, file_name).map_err(|err| {
+    Module::parse_scanned(text, scanned, file_name, version).map_err(|err| {
         match (fixed_by.is_empty(), err) {
             (true, err) => err,
             (false, FileError::Syntax { line, column }) => FileError::Internal(format!(

@@ -7,4 +7,5 @@ pub mod kind;
 pub mod module;
 pub mod scan;
 pub mod skeleton;
+pub mod version;
 pub mod walk;

@@ -11,6 +11,7 @@ use crate::error::FileError;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::Scan;
 use crate::syntax::skeleton::Skeleton;
+use crate::syntax::version::PythonVersion;
 use crate::syntax::walk::{KindName, NodeIndex, Walk, enclosing_statement};
 
 self_cell::self_cell!(
@@ -42,9 +43,20 @@ pub struct Module<'s> {
 }
 
 impl<'s> Module<'s> {
-    /// Parses `source` and checks that the tree can be trusted.
+    /// Parses `source` and checks that the tree can be trusted, for the
+    /// default target version.
     pub fn parse(source: &'s str, file_name: &str) -> Result<Module<'s>, FileError> {
-        Module::parse_scanned(source, &crate::syntax::scan::scan(source.as_bytes()), file_name)
+        Module::parse_for(source, file_name, PythonVersion::DEFAULT)
+    }
+
+    /// Parses `source` for code that must run on Python `version`.
+    pub fn parse_for(
+        source: &'s str,
+        file_name: &str,
+        version: PythonVersion,
+    ) -> Result<Module<'s>, FileError> {
+        let scanned = crate::syntax::scan::scan(source.as_bytes());
+        Module::parse_scanned(source, &scanned, file_name, version)
     }
 
     /// Parses `source`, already scanned as `scanned`.
@@ -52,8 +64,9 @@ impl<'s> Module<'s> {
         source: &'s str,
         scanned: &Scan<'_>,
         file_name: &str,
+        version: PythonVersion,
     ) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(source, scanned, &[], Vec::new(), file_name)
+        Module::parse_skipping(source, scanned, &[], Vec::new(), (file_name, version))
     }
 
     /// Parses a skeleton's text (see `skeleton`) made from a file scanned as
@@ -62,13 +75,15 @@ impl<'s> Module<'s> {
         skeleton: &'s Skeleton,
         file: &Scan<'_>,
         file_name: &str,
+        version: PythonVersion,
     ) -> Result<Module<'s>, FileError> {
+        let blanked = skeleton.blanked.clone();
         Module::parse_skipping(
             &skeleton.text,
             file,
             &skeleton.skipped,
-            skeleton.blanked.clone(),
-            file_name,
+            blanked,
+            (file_name, version),
         )
     }
 
@@ -80,7 +95,7 @@ impl<'s> Module<'s> {
         scanned: &Scan<'_>,
         skipped: &[Range<usize>],
         blanked: Vec<Range<usize>>,
-        file_name: &str,
+        (file_name, version): (&str, PythonVersion),
     ) -> Result<Module<'s>, FileError> {
         // tree-sitter accepts indentation CPython rejects; a fix in such a
         // file could turn it into one tree-sitter rejects too. (A skeleton's
@@ -90,10 +105,12 @@ impl<'s> Module<'s> {
             let (line, column) = line_column_in(source, &line_starts(source), at);
             return Err(FileError::Syntax { line, column });
         }
-        let tree = IndexedTree::new(parse_tree_skipping(source, skipped)?, |tree| {
-            NodeIndex::build(tree.root_node())
-        });
-        let untrusted = check_tree(source, tree.borrow_dependent())?;
+        let mut tree = parse_tree_skipping(source, skipped)?;
+        if tree.root_node().has_error() {
+            tree = reparse_without_outdented_comments(source, scanned, skipped).unwrap_or(tree);
+        }
+        let tree = IndexedTree::new(tree, |tree| NodeIndex::build(tree.root_node()));
+        let untrusted = check_tree(source, tree.borrow_dependent(), version)?;
         Ok(Module {
             source,
             tree,
@@ -271,6 +288,30 @@ fn detect_indent_unit(module: &Module<'_>) -> String {
     unit.unwrap_or_else(|| "    ".to_string())
 }
 
+/// tree-sitter takes a comment line indented less than the code around it
+/// (`#    @other` at column 0 between a method's decorator and its `def`)
+/// for the end of the block, and fails on valid code. CPython ignores
+/// comment lines, so the text with those comments blanked means the same:
+/// its tree is the file's (offsets unchanged), without those comments.
+/// `None` when there are none, or the file fails without them too.
+fn reparse_without_outdented_comments(
+    source: &str,
+    scanned: &Scan<'_>,
+    skipped: &[Range<usize>],
+) -> Option<Tree> {
+    let comments = scanned.outdented_comments();
+    if comments.is_empty() {
+        return None;
+    }
+    let mut bytes = source.as_bytes().to_vec();
+    for comment in comments {
+        bytes[comment].fill(b' ');
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    let tree = parse_tree_skipping(&text, skipped).ok()?;
+    (!tree.root_node().has_error()).then_some(tree)
+}
+
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
@@ -346,7 +387,11 @@ fn move_to(bytes: &[u8], (from, point): (usize, Point), to: usize) -> (usize, Po
 
 /// Rejects trees with syntax errors or Python 2 constructs, and returns the
 /// statements whose tree is wrong without an ERROR node (see DESIGN.md).
-pub fn check_tree(source: &str, index: &NodeIndex<'_>) -> Result<Vec<Range<usize>>, FileError> {
+pub fn check_tree(
+    source: &str,
+    index: &NodeIndex<'_>,
+    version: PythonVersion,
+) -> Result<Vec<Range<usize>>, FileError> {
     let Some(&root) = index.nodes().first() else {
         return Ok(Vec::new());
     };
@@ -361,6 +406,9 @@ pub fn check_tree(source: &str, index: &NodeIndex<'_>) -> Result<Vec<Range<usize
     for &node in index.nodes() {
         if !kinds.contains(&node.kind_id()) {
             continue;
+        }
+        if node.is(Kind::ExceptClause) {
+            check_except_commas(node, source, version)?;
         }
         if let Some(construct) = python2_construct(node, source) {
             python2 = Some((construct, node.start_byte()));
@@ -379,6 +427,37 @@ pub fn check_tree(source: &str, index: &NodeIndex<'_>) -> Result<Vec<Range<usize
         return Err(FileError::Python2 { construct, line });
     }
     Ok(untrusted)
+}
+
+/// `except A, B:` without parentheses: Python 2 read `except A, b:` as
+/// binding `b`, Python 3 before 3.14 rejects it, and 3.14 (PEP 758) reads a
+/// tuple of exceptions, as long as no `as` follows.
+fn check_except_commas(
+    clause: Node<'_>,
+    source: &str,
+    version: PythonVersion,
+) -> Result<(), FileError> {
+    let mut cursor = clause.walk();
+    let header: Vec<Node<'_>> =
+        clause.children(&mut cursor).take_while(|child| !child.is(Kind::Colon)).collect();
+    if !header.iter().any(|child| child.is(Kind::Comma)) {
+        return Ok(());
+    }
+    let position = |offset| line_column_in(source, &line_starts(source), offset);
+    if let Some(alias) = header.iter().find(|child| child.is(Kind::AsPattern)) {
+        let (line, column) = position(alias.start_byte());
+        return Err(FileError::Syntax { line, column });
+    }
+    if version >= PythonVersion(3, 14) {
+        return Ok(());
+    }
+    let (line, _) = position(clause.start_byte());
+    Err(FileError::NewerThanTarget {
+        construct: "`except A, B:` without parentheses (PEP 758; Python 2 read it as binding `B`)",
+        line,
+        needs: "3.14",
+        target: version.to_string(),
+    })
 }
 
 /// The kinds `python2_construct` and `is_misparsed` look at: a set of ids
@@ -445,16 +524,6 @@ fn python2_construct(node: Node<'_>, source: &str) -> Option<&'static str> {
                 && digits.bytes().any(|b| matches!(b, b'1'..=b'9'));
             let long = digits.ends_with(['l', 'L']);
             (octal || long).then_some("old-style integer literal")
-        }
-        Kind::ExceptClause => {
-            // `except X, e:` binds `e` in Python 2; Python 3 before 3.14 rejects it.
-            let mut cursor = node.walk();
-            let children: Vec<_> = node.children(&mut cursor).collect();
-            let comma_before_colon = children
-                .iter()
-                .take_while(|child| child.py_kind() != Kind::Colon)
-                .any(|child| child.is(Kind::Comma));
-            comma_before_colon.then_some("`except X, e:`")
         }
         Kind::RaiseStatement => node
             .named_child(0)
@@ -546,5 +615,38 @@ fn is_misparsed(node: Node<'_>) -> bool {
                 .is_some_and(|name| matches!(name.py_kind(), Kind::Identifier | Kind::GenericType))
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PEP_758: &str = "try:\n    pass\nexcept A, B:\n    pass\n";
+
+    #[test]
+    fn except_without_parentheses_is_python_3_14() {
+        assert!(Module::parse_for(PEP_758, "t.py", PythonVersion(3, 14)).is_ok());
+        let Err(err) = Module::parse_for(PEP_758, "t.py", PythonVersion(3, 13)) else {
+            panic!("3.13 must reject `except A, B:`");
+        };
+        assert!(matches!(err, FileError::NewerThanTarget { line: 3, needs: "3.14", .. }), "{err}");
+        assert!(err.to_string().contains("newer than the target version py313"), "{err}");
+        let with_alias = "try:\n    pass\nexcept A, B as e:\n    pass\n";
+        let Err(err) = Module::parse_for(with_alias, "t.py", PythonVersion(3, 14)) else {
+            panic!("`except A, B as e:` is a syntax error in every version");
+        };
+        assert!(matches!(err, FileError::Syntax { line: 3, column: 11 }), "{err}");
+    }
+
+    #[test]
+    fn a_comment_line_outdented_inside_a_class_parses() {
+        let source = "class A:\n    @dec\n#    @other\n    def f(self): ...\n";
+        assert!(
+            parse_tree(source).is_ok_and(|tree| tree.root_node().has_error()),
+            "tree-sitter's gap"
+        );
+        let module = Module::parse(source, "t.py").expect("valid Python parses");
+        assert!(module.nodes_of_kind(&[Kind::FunctionDefinition]).next().is_some());
     }
 }

@@ -111,6 +111,57 @@ impl<'s> Scan<'s> {
             .filter(|rest| !rest.is_empty())
     }
 
+    /// The comments on lines of their own that are indented less than the
+    /// code after them (`#    @other` at column 0 between a method's
+    /// decorator and its `def`). CPython ignores such lines; tree-sitter
+    /// can take them for the end of the block. Each range runs from the `#`
+    /// to the end of its line (a CRLF's `\r` excluded). Empty when the
+    /// scan's lines are uncertain.
+    pub fn outdented_comments(&self) -> Vec<Range<usize>> {
+        if !self.lines_certain {
+            return Vec::new();
+        }
+        let mut comments = Vec::new();
+        let mut gap_start = 0;
+        for line in &self.lines {
+            let Some(first) = self.line_tokens(line).first() else { continue };
+            let gap = gap_start..first.start as usize;
+            if line.indent > 0 {
+                self.comments_indented_below(gap, line.indent, &mut comments);
+            }
+            gap_start = self.line_tokens(line).last().map_or(gap_start, |last| last.end as usize);
+        }
+        comments
+    }
+
+    /// Within `gap` (the bytes between two logical lines), the comments
+    /// that start a physical line indented less than `indent`.
+    fn comments_indented_below(
+        &self,
+        gap: Range<usize>,
+        indent: u32,
+        found: &mut Vec<Range<usize>>,
+    ) {
+        let bytes = &self.source[gap.clone()];
+        // The gap starts on the line before: its first physical line is that
+        // line's tail (a trailing comment), not a line of its own.
+        let Some(first_break) = bytes.iter().position(|&b| b == b'\n') else { return };
+        let mut at = first_break + 1;
+        while at < bytes.len() {
+            let end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| at + i);
+            let line = &bytes[at..end];
+            let width = indentation_width(line);
+            let text_start = line.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\x0c'));
+            if let Some(offset) = text_start.filter(|&offset| line[offset] == b'#')
+                && width < indent
+            {
+                let comment_end = if line.ends_with(b"\r") { end - 1 } else { end };
+                found.push(gap.start + at + offset..gap.start + comment_end);
+            }
+            at = end + 1;
+        }
+    }
+
     /// Where CPython would raise an `IndentationError` that tree-sitter
     /// lets through: a line indented deeper without a `:` line before it
     /// ("unexpected indent"), a dedent to a width no enclosing block has
@@ -313,16 +364,10 @@ impl Scanner<'_> {
 
     /// Measures indentation; blank and comment-only lines are not logical lines.
     fn start_line(&mut self) {
-        let mut width = 0u32;
-        while let Some(&byte) = self.src.get(self.pos) {
-            match byte {
-                b' ' => width += 1,
-                b'\t' => width = (width / 8 + 1) * 8,
-                b'\x0c' => width = 0,
-                _ => break,
-            }
-            self.pos += 1;
-        }
+        let rest = &self.src[self.pos..];
+        let indentation = rest.iter().take_while(|&&b| matches!(b, b' ' | b'\t' | b'\x0c')).count();
+        let width = indentation_width(&rest[..indentation]);
+        self.pos += indentation;
         match self.src.get(self.pos) {
             None => {}
             Some(b'\r' | b'\n') => self.skip_newline(),
@@ -663,6 +708,21 @@ impl Scanner<'_> {
     }
 }
 
+/// The width of a line's indentation, tabs to the next multiple of 8 (as
+/// CPython and the logical lines count it).
+fn indentation_width(line: &[u8]) -> u32 {
+    let mut width = 0;
+    for &byte in line {
+        match byte {
+            b' ' => width += 1,
+            b'\t' => width = (width / 8 + 1) * 8,
+            b'\x0c' => width = 0,
+            _ => break,
+        }
+    }
+    width
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -775,5 +835,25 @@ mod tests {
             texts("1.5e100.__format__ + 1_000 + 1.real\n"),
             ["1.5e100", ".", "__format__", "+", "1_000", "+", "1.", "real"]
         );
+    }
+
+    #[test]
+    fn outdented_comment_lines_are_found_and_trailing_ones_are_not() {
+        let source = "class A:\n    @dec  # trailing\n#    @other\n\t# tab is 8 wide: not outdented\n  # two\n    def f(self): ...\n# top\nx = 1\n";
+        let found: Vec<&str> = scan(source.as_bytes())
+            .outdented_comments()
+            .iter()
+            .map(|range| &source[range.clone()])
+            .collect();
+        assert_eq!(found, ["#    @other", "# two"]);
+        let crlf = "def f():\r\n    a = 1\r\n# off\r\n    return a\r\n";
+        let found: Vec<&str> = scan(crlf.as_bytes())
+            .outdented_comments()
+            .iter()
+            .map(|range| &crlf[range.clone()])
+            .collect();
+        assert_eq!(found, ["# off"]);
+        let in_string = "def f():\n    return '''\n# not a comment\n'''\n";
+        assert!(scan(in_string.as_bytes()).outdented_comments().is_empty());
     }
 }

@@ -15,7 +15,7 @@ use pyfix::cli::files;
 use pyfix::engine::plan::{Plan, matching_rules, plan};
 use pyfix::engine::run_rules;
 use pyfix::rule::FileInfo;
-use pyfix::rule::settings::Settings;
+use pyfix::rule::settings::{PythonVersion, Settings};
 use pyfix::syntax::module::Module;
 use pyfix::syntax::scan::scan;
 use pyfix::syntax::skeleton::Skeleton;
@@ -101,7 +101,13 @@ fn main() {
     let plans = plan_counts(&sources, &settings);
     // The engine scans each file once for its plan and its parse.
     let parse_planned = |(index, skeleton): &(usize, Skeleton)| {
-        Module::parse_skeleton(skeleton, &scan(sources[*index].as_bytes()), "bench.py").is_ok()
+        Module::parse_skeleton(
+            skeleton,
+            &scan(sources[*index].as_bytes()),
+            "bench.py",
+            PythonVersion::DEFAULT,
+        )
+        .is_ok()
     };
     let rejected = plans
         .texts
