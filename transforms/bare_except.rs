@@ -85,6 +85,7 @@ static META: RuleMeta = RuleMeta {
     name: "bare-except",
     fix: FixKind::SafeOrUnsafe,
     source: include_str!("bare_except.rs"),
+    aliases: &["E722"],
 };
 
 impl Transform for BareExcept {

@@ -86,6 +86,7 @@ static META: RuleMeta = RuleMeta {
     name: "del-cleanup",
     fix: FixKind::Unsafe,
     source: include_str!("del_cleanup.rs"),
+    aliases: &[],
 };
 
 /// Blank lines between methods when the class shows no example (PEP 8).

@@ -93,6 +93,7 @@ static META: RuleMeta = RuleMeta {
     name: "eager-cli-import",
     fix: FixKind::Unsafe,
     source: include_str!("eager_cli_import.rs"),
+    aliases: &[],
 };
 
 impl Transform for EagerCliImport {

@@ -82,6 +82,7 @@ static META: RuleMeta = RuleMeta {
     name: "exception-without-traceback",
     fix: FixKind::Unsafe,
     source: include_str!("exception_without_traceback.rs"),
+    aliases: &["TRY400"],
 };
 
 impl Transform for ExceptionWithoutTraceback {

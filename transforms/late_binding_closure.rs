@@ -87,6 +87,7 @@ static META: RuleMeta = RuleMeta {
     name: "late-binding-closure",
     fix: FixKind::Unsafe,
     source: include_str!("late_binding_closure.rs"),
+    aliases: &["B023"],
 };
 
 impl Transform for LateBindingClosure {

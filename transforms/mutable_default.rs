@@ -79,6 +79,7 @@ static META: RuleMeta = RuleMeta {
     name: "mutable-default",
     fix: FixKind::Unsafe,
     source: include_str!("mutable_default.rs"),
+    aliases: &["B006"],
 };
 
 /// Calls that build a fresh mutable object.

@@ -77,6 +77,7 @@ static META: RuleMeta = RuleMeta {
     name: "open-without-with",
     fix: FixKind::Unsafe,
     source: include_str!("open_without_with.rs"),
+    aliases: &["SIM115"],
 };
 
 /// What `open` may resolve to.

@@ -74,6 +74,7 @@ static META: RuleMeta = RuleMeta {
     name: "swallowed-exception",
     fix: FixKind::Unsafe,
     source: include_str!("swallowed_exception.rs"),
+    aliases: &["S110", "S112"],
 };
 
 /// The catch-all classes: catching one of them catches nearly everything.

@@ -62,6 +62,7 @@ static META: RuleMeta = RuleMeta {
     name: "unused-suppression",
     fix: FixKind::Safe,
     source: include_str!("unused_suppression.rs"),
+    aliases: &[],
 };
 
 impl Transform for UnusedSuppression {
@@ -117,8 +118,10 @@ fn judge(
                 None,
             ));
         }
-        // A bare `# noqa` may be there for flake8 or ruff.
+        // A bare `# noqa` may be there for flake8 or ruff, and a file-level
+        // exemption of theirs is theirs to judge.
         DirectiveKind::Noqa if directive.is_bare() => return None,
+        DirectiveKind::ForeignFile => return None,
         _ => {}
     }
     let label = match directive.kind {
@@ -142,8 +145,12 @@ fn judge(
         .codes
         .iter()
         .filter(|code| {
-            // This rule's own code is judged by nobody: its findings come last.
-            code.rule.is_some_and(|rule| rule != META.code && suppressions.ran.contains(&rule))
+            // This rule's own code is judged by nobody: its findings come
+            // last. Another linter's code (`E722`) is that linter's to judge.
+            code.ours
+                && code
+                    .rule
+                    .is_some_and(|rule| rule != META.code && suppressions.ran.contains(&rule))
                 && !code.used
         })
         .collect();

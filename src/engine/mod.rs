@@ -442,8 +442,13 @@ mod tests {
     use super::*;
     use crate::rule::{Edit, Fix, FixKind, RuleMeta};
 
-    static REPLACE_PASS: RuleMeta =
-        RuleMeta { code: "PF999", name: "replace-pass", fix: FixKind::Safe, source: "" };
+    static REPLACE_PASS: RuleMeta = RuleMeta {
+        code: "PF999",
+        name: "replace-pass",
+        fix: FixKind::Safe,
+        source: "",
+        aliases: &[],
+    };
 
     /// A rule whose fix replaces the first `pass` with a given text.
     struct ReplacePass(&'static str);
@@ -507,7 +512,7 @@ mod tests {
     }
 
     static PANICS: RuleMeta =
-        RuleMeta { code: "PF998", name: "panics", fix: FixKind::None, source: "" };
+        RuleMeta { code: "PF998", name: "panics", fix: FixKind::None, source: "", aliases: &[] };
 
     struct Panics;
 

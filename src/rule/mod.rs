@@ -72,6 +72,10 @@ pub struct RuleMeta {
     /// The rule's own source file (`include_str!`): its `//!` header is its
     /// documentation.
     pub source: &'static str,
+    /// The codes other linters give the same check (ruff, flake8 and their
+    /// plugins): a line or file a project exempted from that check with
+    /// `# noqa: B006` or `# ruff: noqa: B006` is exempt from this rule too.
+    pub aliases: &'static [&'static str],
 }
 
 impl RuleMeta {

@@ -33,6 +33,15 @@ impl Registry {
         })
     }
 
+    /// The rule that another linter's code (`B006`, any case) names the
+    /// check of (see `RuleMeta::aliases`).
+    pub fn find_alias(&self, code: &str) -> Option<&'static dyn Transform> {
+        self.rules
+            .iter()
+            .copied()
+            .find(|rule| rule.meta().aliases.iter().any(|alias| alias.eq_ignore_ascii_case(code)))
+    }
+
     /// Where the rule with this code stands in the registry.
     pub fn position(&self, code: &str) -> Option<usize> {
         self.rules.iter().position(|rule| rule.code() == code)
@@ -101,10 +110,11 @@ pub(crate) mod testing {
     }
 
     const fn meta(code: &'static str, name: &'static str) -> RuleMeta {
-        RuleMeta { code, name, fix: FixKind::None, source: "" }
+        RuleMeta { code, name, fix: FixKind::None, source: "", aliases: &[] }
     }
 
-    static MUTABLE_DEFAULT: Stub = Stub(&meta("PF001", "mutable-default"));
+    static MUTABLE_DEFAULT: Stub =
+        Stub(&RuleMeta { aliases: &["B006"], ..meta("PF001", "mutable-default") });
     static BARE_EXCEPT: Stub = Stub(&meta("PF002", "bare-except"));
     static UNUSED_SUPPRESSION: Stub = Stub(&meta("PF100", "unused-suppression"));
 

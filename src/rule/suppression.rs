@@ -12,6 +12,12 @@
 //!   its own before the first statement (a module docstring may precede
 //!   it): the whole file.
 //!
+//! - Other linters' exemptions for the same check: `# noqa: B006` on a line
+//!   (and `# noqa: mutable-default`, a rule's name), `# ruff: noqa` or
+//!   `# flake8: noqa` (optionally `: B006, ...`) anywhere in the file for the
+//!   whole file. A rule lists the codes it shares in `RuleMeta::aliases`; a
+//!   bare file-level exemption covers the rules that have any.
+//!
 //! The engine records which directives were used; a rule of its own
 //! (`Transform::check_suppressions`) reports the unused and unknown ones.
 
@@ -34,6 +40,10 @@ pub enum DirectiveKind {
     IgnoreFile,
     /// `# pyfix: <something else>`: a typo, most likely.
     Unknown,
+    /// `# ruff: noqa` / `# flake8: noqa` (optionally `: B006, ...`): the
+    /// file is exempt from the other linter's checks, and so from the rules
+    /// that make the same checks (see `RuleMeta::aliases`).
+    ForeignFile,
 }
 
 /// One code or name listed in a directive.
@@ -161,11 +171,17 @@ impl Suppressions {
         let code = diagnostic.code;
         let mut suppressed = false;
         let applies = |directive: &Directive| bare_counts || !directive.is_bare();
+        let has_alias =
+            self.registry.find(code).is_some_and(|rule| !rule.meta().aliases.is_empty());
         for directive in &mut self.directives {
-            if directive.kind == DirectiveKind::IgnoreFile
-                && !directive.misplaced
-                && applies(directive)
-            {
+            let whole_file = match directive.kind {
+                DirectiveKind::IgnoreFile => !directive.misplaced,
+                // A bare `# ruff: noqa` exempts the file from every check
+                // ruff makes, so from the rules that make one of them.
+                DirectiveKind::ForeignFile => has_alias || !directive.is_bare(),
+                _ => false,
+            };
+            if whole_file && applies(directive) {
                 suppressed |= directive.take(code);
             }
         }
@@ -271,8 +287,11 @@ fn parse_comment(text: &str, start: usize, line: usize, registry: Registry) -> V
                 .get(..word.len())
                 .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
         };
+        let foreign = ["ruff:", "flake8:"].into_iter().find(|tool| starts(tool));
         let directive = if starts("noqa") {
             parse_noqa(text, body_at + 4, registry)
+        } else if let Some(tool) = foreign {
+            parse_foreign_file(text, body_at + tool.len(), registry)
         } else if starts("pyfix:") {
             Some(parse_pyfix(text, body_at + 6, registry))
         } else {
@@ -316,13 +335,24 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
     loop {
         let tail = &text[cursor..];
         let token_start = cursor + (tail.len() - tail.trim_start_matches([' ', '\t', ',']).len());
-        let token: String =
-            text[token_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        if !looks_like_code(&token) {
+        let word: String = text[token_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        // A rule's name (`# noqa: mutable-default`) is pyfix's own; other
+        // words end the list, as in flake8.
+        let named = registry.find(&word).filter(|rule| rule.name() == word);
+        let token = match named {
+            Some(_) => word,
+            None => word.chars().take_while(|c| c.is_ascii_alphanumeric()).collect(),
+        };
+        if named.is_none() && !looks_like_code(&token) {
             break;
         }
-        let ours = token.len() > 2 && token[..2].eq_ignore_ascii_case("PF");
-        let rule = registry.find(&token).map(|rule| rule.code());
+        let ours = named.is_some() || (token.len() > 2 && token[..2].eq_ignore_ascii_case("PF"));
+        // Another linter's code for the same check counts for the rule.
+        let rule =
+            registry.find(&token).or_else(|| registry.find_alias(&token)).map(|rule| rule.code());
         codes.push(Code {
             range: token_start..token_start + token.len(),
             text: token,
@@ -340,6 +370,19 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
         // `# noqa:` with nothing after it counts as bare, as in flake8.
         _ => Some((DirectiveKind::Noqa, at, Vec::new(), None)),
     }
+}
+
+/// `ruff:` or `flake8:` was read up to `at`: a file-level `noqa` follows,
+/// or this is not a directive.
+fn parse_foreign_file(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
+    let rest = &text[at..];
+    let word_at = at + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+    let is_noqa = text[word_at..].get(..4).is_some_and(|word| word.eq_ignore_ascii_case("noqa"));
+    if !is_noqa {
+        return None;
+    }
+    let (_, end, codes, list) = parse_noqa(text, word_at + 4, registry)?;
+    Some((DirectiveKind::ForeignFile, end, codes, list))
 }
 
 /// A flake8-style code: letters then digits (`PF001`, `E501`, `RUF100`).
