@@ -234,7 +234,11 @@ fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic
                 modules.join(", ")
             ),
         )
-        .with_fix(move_import(context.module, statement, &imports, &uses).map(Fix::unsafe_)),
+        .with_fix(move_import(context.module, statement, &imports, &uses).map(|edits| {
+            // The moved names now resolve to each function's own import.
+            let moved = imports.iter().map(|import| semantic.binding(import.binding).name);
+            Fix::unsafe_(edits).rebinding(moved.map(|name| context.module.text(name).to_string()))
+        })),
     )
 }
 

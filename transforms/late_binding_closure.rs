@@ -323,7 +323,10 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
         .iter()
         .all(|capture| default_sees_same_variable(semantic, closure, capture.symbol))
     {
-        default_parameters_edit(context.module, node, &names).map(|edit| Fix::unsafe_(vec![edit]))
+        default_parameters_edit(context.module, node, &names).map(|edit| {
+            // The closure now reads its own parameters, bound to the loop's values.
+            Fix::unsafe_(vec![edit]).rebinding(names.iter().map(|name| name.to_string()))
+        })
     } else {
         None
     };

@@ -65,7 +65,7 @@ use crate::rule::fix::{Edit, Fix};
 use crate::rule::importer::ensure_from_import;
 use crate::rule::settings::PythonVersion;
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
-use crate::semantic::{Semantic, block_scope_names, function_scope_names};
+use crate::semantic::Semantic;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
@@ -292,7 +292,7 @@ fn build_fix(
     mutable: &[MutableParameter<'_>],
 ) -> Option<Fix> {
     let module = context.module;
-    if module.is_stub || !defaults_can_move(module, function, mutable) {
+    if module.is_stub || !defaults_can_move(context.semantic, function, mutable) {
         return None;
     }
     let mut edits = Vec::new();
@@ -314,69 +314,35 @@ fn dedup_imports(edits: &mut Vec<Edit>) {
 }
 
 /// The default moves from definition time, in the enclosing scope, to call
-/// time, in the function's scope: every name it reads must mean the same there.
+/// time, in the function's scope: every name it reads must mean the same
+/// there. A class-level name is not visible from a method's body, a name
+/// the body binds (a `match` capture, a walrus, a later assignment) would
+/// be an unbound local, and a parameter would be read instead of the outer
+/// name. Names the default's own comprehensions or lambdas bind move with it.
 fn defaults_can_move(
-    module: &Module<'_>,
+    semantic: &Semantic<'_>,
     function: Node<'_>,
     mutable: &[MutableParameter<'_>],
 ) -> bool {
-    let mut hidden: HashSet<&str> = function_scope_names(module, function);
-    if let Some(class_body) = enclosing_class_body(module, function) {
-        hidden.extend(block_scope_names(module, class_body));
-    }
+    let Some(body_scope) = semantic.scope_of_definition(function) else { return false };
+    let module = semantic.module();
+    let references = semantic.references();
     mutable.iter().all(|parameter| {
-        let (read, bound_inside) = names_in_expression(module, parameter.value);
-        read.iter().all(|name| bound_inside.contains(name) || !hidden.contains(name))
+        let range = parameter.value.byte_range();
+        let first =
+            references.partition_point(|reference| reference.node.start_byte() < range.start);
+        references[first..]
+            .iter()
+            .take_while(|reference| reference.node.start_byte() < range.end)
+            .all(|reference| {
+                let scope_of = |symbol| semantic.scope(semantic.symbol(symbol).scope).node;
+                let bound_inside = reference
+                    .symbol
+                    .is_some_and(|symbol| range.contains(&scope_of(symbol).start_byte()));
+                bound_inside
+                    || semantic.lookup(module.text(reference.node), body_scope) == reference.symbol
+            })
     })
-}
-
-/// The class body a method is defined directly in.
-fn enclosing_class_body<'m>(module: &'m Module<'_>, function: Node<'m>) -> Option<Node<'m>> {
-    let mut parent = module.parent(function)?;
-    if parent.is(Kind::DecoratedDefinition) {
-        parent = module.parent(parent)?;
-    }
-    let class = module.parent(parent)?;
-    (parent.is(Kind::Block) && class.is(Kind::ClassDefinition)).then_some(parent)
-}
-
-/// Names an expression reads, and names its comprehensions bind for themselves.
-fn names_in_expression<'s>(
-    module: &Module<'s>,
-    expression: Node<'_>,
-) -> (Vec<&'s str>, HashSet<&'s str>) {
-    let mut read = Vec::new();
-    let mut bound = HashSet::new();
-    visit(expression, |node| {
-        match node.py_kind() {
-            Kind::Identifier => {
-                let is_attribute_name = module.parent(node).is_some_and(|parent| {
-                    parent.is(Kind::Attribute)
-                        && parent.child_by_field_name("attribute") == Some(node)
-                });
-                let is_keyword = module.parent(node).is_some_and(|parent| {
-                    parent.is(Kind::KeywordArgument)
-                        && parent.child_by_field_name("name") == Some(node)
-                });
-                if !is_attribute_name && !is_keyword {
-                    read.push(module.text(node));
-                }
-            }
-            Kind::ForInClause => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    bound.extend(crate::semantic::target_names(module, left));
-                }
-            }
-            Kind::Lambda => {
-                if let Some(parameters) = node.child_by_field_name("parameters") {
-                    bound.extend(crate::semantic::parameter_names(module, parameters));
-                }
-            }
-            _ => {}
-        }
-        Walk::Descend
-    });
-    (read, bound)
 }
 
 /// `X | None` or `Optional[X]`, unless the annotation already admits `None`.
@@ -557,7 +523,7 @@ fn initialise_in_body(
     let step = indent_step(module, outer, Some(indentation));
     let checks = initialisations(module, mutable, indentation, &step, newline);
     if !is_docstring(first) {
-        return Some(vec![Edit::insert(module.line_start(first.start_byte()), checks)]);
+        return Some(vec![Edit::insert(module.logical_line_start(first.start_byte()), checks)]);
     }
     if let Some(second) = body_statements.get(1)
         && !module.starts_line(second.start_byte())

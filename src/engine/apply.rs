@@ -12,6 +12,18 @@ pub struct Pass {
     pub fixed: Vec<&'static str>,
     /// The codes of those that were unsafe fixes.
     pub unsafe_fixed: Vec<&'static str>,
+    /// Every edit made, in order (an edit several fixes share, once).
+    pub edits: Vec<Edit>,
+    /// Each applied fix: its rule, where it edited and what it rebinds.
+    pub applied: Vec<AppliedFix>,
+}
+
+/// One fix a pass applied, as the resolution check needs it.
+pub struct AppliedFix {
+    pub code: &'static str,
+    /// The byte ranges it replaced, in the text before the pass.
+    pub ranges: Vec<std::ops::Range<usize>>,
+    pub rebinds: Vec<String>,
 }
 
 /// Applies the fixes of `diagnostics` whose applicability is at least
@@ -36,6 +48,7 @@ pub fn apply_fixes(
     let mut taken = TakenEdits::default();
     let mut fixed = Vec::new();
     let mut unsafe_fixed = Vec::new();
+    let mut applied = Vec::new();
     for (code, fix) in candidates {
         // Identical edits from several fixes (one shared import) apply once.
         let mut own = TakenEdits::default();
@@ -55,6 +68,11 @@ pub fn apply_fixes(
         }
         taken.absorb(own);
         fixed.push(code);
+        applied.push(AppliedFix {
+            code,
+            ranges: fix.edits.iter().map(|edit| edit.range.clone()).collect(),
+            rebinds: fix.rebinds.clone(),
+        });
         if fix.applicability == Applicability::Unsafe {
             unsafe_fixed.push(code);
         }
@@ -62,7 +80,10 @@ pub fn apply_fixes(
     if fixed.is_empty() || taken.is_empty() {
         return None;
     }
-    Some(Pass { source: splice(source, taken.in_order()), fixed, unsafe_fixed })
+    let edits = taken.in_order();
+    let source = splice(source, &edits);
+    let edits = edits.into_iter().cloned().collect();
+    Some(Pass { source, fixed, unsafe_fixed, edits, applied })
 }
 
 /// Edits already taken for a pass, ordered by position, so that a new
@@ -111,7 +132,7 @@ impl<'a> TakenEdits<'a> {
 }
 
 /// Applies non-overlapping edits to `source`.
-fn splice(source: &str, edits: Vec<&Edit>) -> String {
+fn splice(source: &str, edits: &[&Edit]) -> String {
     let added: usize = edits.iter().map(|edit| edit.replacement.len()).sum();
     let mut out = String::with_capacity(source.len() + added);
     let mut cursor = 0;

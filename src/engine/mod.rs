@@ -7,9 +7,11 @@ use std::panic::{self, AssertUnwindSafe};
 
 pub mod apply;
 pub mod plan;
+mod resolution;
 
-use crate::engine::apply::apply_fixes;
+use crate::engine::apply::{Pass, apply_fixes};
 use crate::engine::plan::Plan;
+use crate::engine::resolution::NameUses;
 use crate::error::FileError;
 use crate::rule::suppression::{self, Suppressions};
 use crate::rule::{
@@ -201,6 +203,8 @@ impl<'a> Job<'a> {
         let mut fixed_by: Vec<&'static str> = Vec::new();
         // The last pass parsed the whole final text and found nothing odd.
         let mut whole_and_trusted = false;
+        // The last pass's fixes, until the fixed text's names are checked.
+        let mut unchecked: Option<(NameUses, Pass)> = None;
         for pass in 0.. {
             whole_and_trusted = false;
             // One scan of the text serves the plan and the parse.
@@ -243,11 +247,15 @@ impl<'a> Job<'a> {
                 (Err(err), Parsing::Whole) => return Err(err),
             };
             whole_and_trusted = skeleton.is_none() && module.untrusted.is_empty();
+            let semantic = Semantic::new(&module);
+            if let Some((before, fixes)) = unchecked.take() {
+                check_names(&before, &fixes, &module, &semantic)?;
+            }
             let selection = self.registry.selection(self.rules);
-            let diagnostics = run_checks(&module, selection, &checked, self.settings);
+            let diagnostics = run_checks(&module, &semantic, selection, &checked, self.settings);
             let applied =
                 self.apply.and_then(|threshold| apply_fixes(&current, &diagnostics, threshold));
-            let Some(applied) = applied else {
+            let Some(mut applied) = applied else {
                 report.findings = findings(&module, &diagnostics);
                 break;
             };
@@ -263,14 +271,23 @@ impl<'a> Job<'a> {
             for code in &applied.unsafe_fixed {
                 *report.unsafe_fixes.entry(code).or_default() += 1;
             }
-            fixed_by = applied.fixed;
-            current = applied.source;
+            let before = NameUses::of(&module, &semantic);
+            fixed_by = applied.fixed.clone();
+            current = std::mem::take(&mut applied.source);
+            unchecked = Some((before, applied));
         }
-        let verified = parsing == Parsing::Whole
-            || current == text
-            || whole_and_trusted
-            || Module::parse_for(&current, self.file_name, self.version())
-                .is_ok_and(|module| module.untrusted.is_empty());
+        if let Some((before, fixes)) = unchecked.take() {
+            // The loop ended without parsing the fixed text: parse it now,
+            // whole, since it is about to be written.
+            let module = match Module::parse_for(&current, self.file_name, self.version()) {
+                Ok(module) => module,
+                Err(_) if parsing == Parsing::Skeletons => return Ok(None),
+                Err(err) => return Err(err),
+            };
+            check_names(&before, &fixes, &module, &Semantic::new(&module))?;
+            whole_and_trusted = module.untrusted.is_empty();
+        }
+        let verified = parsing == Parsing::Whole || current == text || whole_and_trusted;
         Ok(verified.then_some((report, current)))
     }
 
@@ -293,6 +310,27 @@ impl<'a> Job<'a> {
         let file = FileInfo { file_name: self.file_name, settings: self.settings };
         plan::matching_rules(scanned, self.rules, &file)
     }
+}
+
+/// The resolution check (see `resolution`): a fix that changed what a name
+/// refers to without declaring it is that rule's internal error.
+fn check_names(
+    before: &NameUses,
+    fixes: &Pass,
+    module: &Module<'_>,
+    semantic: &Semantic<'_>,
+) -> Result<(), FileError> {
+    let Some(violation) = resolution::check(before, fixes, &NameUses::of(module, semantic)) else {
+        return Ok(());
+    };
+    let (line, _) = module.line_column(violation.at);
+    Err(FileError::Internal(format!(
+        "a fix by {} changed what `{}` refers to at line {line}: it was {}, it would be {}",
+        rule_list(&violation.codes),
+        violation.name,
+        violation.was,
+        violation.now
+    )))
 }
 
 /// Parses text; after a pass, a parse failure is the fixes' fault.
@@ -332,21 +370,21 @@ pub fn run_rules(
     rules: Selection<'_>,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    run_checks(module, rules, rules.rules, settings)
+    run_checks(module, &Semantic::new(module), rules, rules.rules, settings)
 }
 
 /// `run_rules`, where only the rules in `checked` can find anything (the
 /// others' prefilters said so); suppression comments are still judged
 /// against every selected rule.
-fn run_checks(
-    module: &Module<'_>,
+fn run_checks<'m>(
+    module: &'m Module<'m>,
+    semantic: &'m Semantic<'m>,
     selection: Selection<'_>,
     checked: &[&dyn Transform],
-    settings: &Settings,
+    settings: &'m Settings,
 ) -> Vec<Diagnostic> {
     let rules = selection.rules;
-    let semantic = Semantic::new(module);
-    let context = Context { module, semantic: &semantic, settings };
+    let context = Context { module, semantic, settings };
     let found: Vec<Diagnostic> = checked.iter().flat_map(|rule| rule.check(&context)).collect();
     let ran = rules.iter().map(|rule| rule.code()).collect();
     let mut suppressions = Suppressions::parse(module, selection.registry, ran);
@@ -543,5 +581,85 @@ mod tests {
         assert!(report.fixed.is_none());
         assert_eq!(report.findings.len(), 1);
         assert_eq!((report.findings[0].line, report.findings[0].column), (1, 1));
+    }
+
+    static EDITS: RuleMeta =
+        RuleMeta { code: "PF997", name: "edits", fix: FixKind::Safe, source: "", aliases: &[] };
+
+    /// A rule whose one finding's fix is the edits a function computes from
+    /// the text, rebinding the names given: a stand-in for a rule's bug.
+    struct Edits(fn(&str) -> Vec<Edit>, &'static [&'static str]);
+
+    impl Transform for Edits {
+        fn meta(&self) -> &'static RuleMeta {
+            &EDITS
+        }
+
+        fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+            let edits = (self.0)(context.module.source);
+            if edits.is_empty() {
+                return Vec::new();
+            }
+            let rebinds = self.1.iter().map(|name| name.to_string());
+            let fix = Fix::safe(edits).rebinding(rebinds);
+            vec![EDITS.report(0..0, "edits").with_fix(Some(fix))]
+        }
+    }
+
+    fn edited(source: &str, rule: &'static Edits) -> Result<FileReport, FileError> {
+        run_alone(source, rule, Some(Applicability::Safe))
+    }
+
+    /// The edit replacing the first `from` in `text` with `to` (none when
+    /// `from` is absent, so that the second pass finds nothing to do).
+    fn replace_first(text: &str, from: &str, to: &str) -> Vec<Edit> {
+        text.find(from).map(|at| Edit::replace(at..at + from.len(), to)).into_iter().collect()
+    }
+
+    #[test]
+    fn a_fix_that_leaves_a_name_undefined_is_an_internal_error() {
+        static RULE: Edits =
+            Edits(|text| replace_first(text, "pass", "print(undefined_name)"), &[]);
+        let err = edited("def f():\n    pass\n", &RULE).unwrap_err().to_string();
+        assert!(
+            err.contains("a fix by PF997 changed what `undefined_name` refers to at line 2"),
+            "{err}"
+        );
+        assert!(err.contains("it would be nothing (a NameError)"), "{err}");
+        // A builtin, or a name that resolves, is fine.
+        static FINE: Edits = Edits(|text| replace_first(text, "pass", "print(len, f)"), &[]);
+        assert!(edited("def f():\n    pass\n", &FINE).is_ok_and(|report| report.fixed.is_some()));
+    }
+
+    #[test]
+    fn moved_text_must_mean_what_it_meant() {
+        // The default moves into a body that binds the same name: an
+        // UnboundLocalError at every call.
+        static MOVE: Edits = Edits(
+            |text| {
+                let mut edits = replace_first(text, "=x)", "=None)");
+                edits.extend(replace_first(text, "    x = 1", "    a = x\n    x = 1"));
+                if edits.len() < 2 { Vec::new() } else { edits }
+            },
+            &[],
+        );
+        let source = "x = 0\ndef f(a=x):\n    x = 1\n    return a\n";
+        let err = edited(source, &MOVE).unwrap_err().to_string();
+        assert!(err.contains("changed what `x` refers to at line 3"), "{err}");
+    }
+
+    #[test]
+    fn a_name_the_fix_did_not_touch_must_keep_its_binding() {
+        // Binding `y` inside `f` makes the untouched `return y` a local.
+        static SHADOW: Edits = Edits(|text| replace_first(text, "pass", "y = 2"), &[]);
+        let source = "y = 1\ndef f():\n    pass\n    return y\n";
+        let err = edited(source, &SHADOW).unwrap_err().to_string();
+        assert!(
+            err.contains("changed what `y` refers to at line 4: it was the module's binding"),
+            "{err}"
+        );
+        // Declared, the same move is accepted.
+        static DECLARED: Edits = Edits(|text| replace_first(text, "pass", "y = 2"), &["y"]);
+        assert!(edited(source, &DECLARED).is_ok_and(|report| report.fixed.is_some()));
     }
 }

@@ -62,19 +62,30 @@ impl Edit {
 pub struct Fix {
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// Names whose references this fix sends to another binding on purpose
+    /// (an import moved into the functions that use it). The engine's
+    /// resolution check lets these change scope, never become undefined.
+    pub rebinds: Vec<String>,
 }
 
 impl Fix {
     pub fn safe(edits: Vec<Edit>) -> Fix {
-        Fix { edits, applicability: Applicability::Safe }
+        Fix { edits, applicability: Applicability::Safe, rebinds: Vec::new() }
     }
 
     pub fn unsafe_(edits: Vec<Edit>) -> Fix {
-        Fix { edits, applicability: Applicability::Unsafe }
+        Fix { edits, applicability: Applicability::Unsafe, rebinds: Vec::new() }
     }
 
     pub fn display_only(edits: Vec<Edit>) -> Fix {
-        Fix { edits, applicability: Applicability::DisplayOnly }
+        Fix { edits, applicability: Applicability::DisplayOnly, rebinds: Vec::new() }
+    }
+
+    /// This fix, declaring that it moves the bindings of `names` (see
+    /// `rebinds`).
+    pub fn rebinding(mut self, names: impl IntoIterator<Item = String>) -> Fix {
+        self.rebinds.extend(names);
+        self
     }
 
     pub(crate) fn start(&self) -> usize {

@@ -134,6 +134,12 @@ impl<'s> Module<'s> {
         }
     }
 
+    /// For a skeleton, the blanked bodies (after their `...`): code that
+    /// was not parsed.
+    pub fn blanked(&self) -> &[Range<usize>] {
+        &self.blanked
+    }
+
     pub fn root(&self) -> Node<'_> {
         self.tree.borrow_owner().root_node()
     }
@@ -188,6 +194,17 @@ impl<'s> Module<'s> {
             && !self.root().descendant_for_byte_range(above.len() - 1, above.len()).is_some_and(
                 |node| matches!(node.py_kind(), Kind::Comment | Kind::StringContent | Kind::String),
             )
+    }
+
+    /// Where the logical line holding `offset` starts: the start of its
+    /// first physical line, above any `\` continuations. Code inserted there
+    /// goes before the whole statement, never inside a continued line.
+    pub fn logical_line_start(&self, offset: usize) -> usize {
+        let mut start = self.line_start(offset);
+        while start > 0 && self.continues_previous_line(start) {
+            start = self.line_start(start - 1);
+        }
+        start
     }
 
     /// Byte offset where the line holding `offset` starts.
