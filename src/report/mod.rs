@@ -4,18 +4,23 @@
 //! `FORCE_COLOR` says so) and `NO_COLOR` does not forbid it.
 
 pub mod diff;
+mod paint;
 pub mod summary;
+mod totals;
 
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
-use crate::engine::{FileReport, Finding};
+use crate::engine::Finding;
 use crate::report::diff::unified_diff;
 use crate::rule::Registry;
 use crate::rule::fix::Applicability;
+
+pub use paint::Paint;
+use paint::{BOLD, CODE, CYAN, GUTTER, RED, split_line_end};
+pub use totals::{ChangedFile, FileResult, Totals};
 
 /// The formats of `--output-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -48,158 +53,6 @@ pub enum Mode {
     Check,
     Diff,
     Write,
-}
-
-/// Escape sequences or nothing, decided once per stream.
-#[derive(Clone, Copy, Debug)]
-pub struct Paint {
-    enabled: bool,
-}
-
-impl Paint {
-    /// Colour for a stream: never with `NO_COLOR`, always with
-    /// `FORCE_COLOR`, otherwise when the stream is a terminal that can show
-    /// it (anstream's judgement, which also reads `CLICOLOR` and `TERM`).
-    pub fn for_stream(is_terminal: bool, anstream_says: bool) -> Paint {
-        let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
-        let enabled = if set("NO_COLOR") {
-            false
-        } else if set("FORCE_COLOR") {
-            std::env::var_os("FORCE_COLOR").is_some_and(|value| value != "0")
-        } else {
-            is_terminal && anstream_says
-        };
-        Paint { enabled }
-    }
-
-    pub fn stdout() -> Paint {
-        let stdout = io::stdout();
-        let choice = anstream::AutoStream::choice(&stdout);
-        Paint::for_stream(stdout.is_terminal(), choice != anstream::ColorChoice::Never)
-    }
-
-    pub fn stderr() -> Paint {
-        let stderr = io::stderr();
-        let choice = anstream::AutoStream::choice(&stderr);
-        Paint::for_stream(stderr.is_terminal(), choice != anstream::ColorChoice::Never)
-    }
-
-    pub fn none() -> Paint {
-        Paint { enabled: false }
-    }
-
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-
-    pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.enabled && !text.is_empty() {
-            format!("{}{text}{}", style.render(), style.render_reset())
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// A unified diff with removed lines red, added lines green and hunk
-    /// headers cyan. Without colour, the diff exactly as `git apply` wants it.
-    pub fn diff(&self, diff: &str) -> String {
-        if !self.enabled {
-            return diff.to_string();
-        }
-        let mut out = String::with_capacity(diff.len() + diff.len() / 4);
-        for line in diff.split_inclusive('\n') {
-            let (body, end) = split_line_end(line);
-            let style = if line.starts_with("+++") || line.starts_with("---") {
-                BOLD
-            } else if line.starts_with('+') {
-                GREEN
-            } else if line.starts_with('-') {
-                RED
-            } else if line.starts_with("@@") {
-                CYAN
-            } else {
-                Style::new()
-            };
-            out.push_str(&self.paint(style, body));
-            out.push_str(end);
-        }
-        out
-    }
-}
-
-const BOLD: Style = Style::new().bold();
-const RED: Style = AnsiColor::Red.on_default();
-const GREEN: Style = AnsiColor::Green.on_default();
-const CYAN: Style = AnsiColor::Cyan.on_default();
-const CODE: Style = AnsiColor::Red.on_default().bold();
-const GUTTER: Style = AnsiColor::Blue.on_default().bold();
-
-fn split_line_end(line: &str) -> (&str, &str) {
-    let body = line.trim_end_matches(['\n', '\r']);
-    (body, &line[body.len()..])
-}
-
-/// One processed file, as the printer sees it.
-pub struct FileResult<'a> {
-    /// The path as the user should see it.
-    pub path: &'a str,
-    pub report: &'a FileReport,
-    /// The text the findings point into: the fixed text after `--write`.
-    pub text: &'a str,
-    /// The least safe fix this run applies to the file (or would).
-    pub threshold: Applicability,
-}
-
-impl FileResult<'_> {
-    fn fixable(&self, finding: &Finding) -> bool {
-        matches!(finding.fix, Some(fix) if fix >= self.threshold && fix != Applicability::DisplayOnly)
-    }
-}
-
-/// Totals over all files, for the summary and the exit status.
-#[derive(Default)]
-pub struct Totals {
-    pub findings: usize,
-    pub fixable_now: usize,
-    pub hidden_unsafe: usize,
-    pub fixes: BTreeMap<&'static str, usize>,
-    pub files_changed: usize,
-    pub errors: usize,
-    /// Per changed file: its path, fixes per rule and the unsafe ones among them.
-    pub changed: Vec<ChangedFile>,
-    /// Whether `--unsafe-fixes` applies to any file (for the hints).
-    pub unsafe_fixes: bool,
-}
-
-pub struct ChangedFile {
-    pub path: String,
-    pub fixes: BTreeMap<&'static str, usize>,
-    pub unsafe_fixes: BTreeMap<&'static str, usize>,
-}
-
-impl Totals {
-    pub fn count(&mut self, file: &FileResult<'_>) {
-        let report = file.report;
-        self.findings += report.findings.len();
-        for finding in &report.findings {
-            match finding.fix {
-                Some(Applicability::DisplayOnly) | None => {}
-                Some(_) if file.fixable(finding) => self.fixable_now += 1,
-                Some(_) => self.hidden_unsafe += 1,
-            }
-        }
-        for (code, count) in &report.fixes {
-            *self.fixes.entry(code).or_default() += count;
-        }
-        if report.fixed.is_some() {
-            self.files_changed += 1;
-            self.changed.push(ChangedFile {
-                path: file.path.to_string(),
-                fixes: report.fixes.clone(),
-                unsafe_fixes: report.unsafe_fixes.clone(),
-            });
-        }
-    }
 }
 
 /// Prints findings as they come, in one format, and what closes the run.
@@ -485,7 +338,7 @@ fn print_fixes(
     registry: Registry,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let fixed: usize = totals.fixes.values().sum();
+    let fixed = totals.fixed();
     if fixed == 0 {
         return Ok(());
     }
@@ -514,7 +367,7 @@ pub fn print_summary(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    let fixed: usize = totals.fixes.values().sum();
+    let fixed = totals.fixed();
     let per_rule = || {
         totals.fixes.iter().map(|(code, n)| format!("{code}: {n}")).collect::<Vec<_>>().join(", ")
     };
@@ -736,20 +589,6 @@ mod tests {
     fn escapes_workflow_commands() {
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
         assert_eq!(escape_data("50% a:b\r\n"), "50%25 a:b%0D%0A");
-    }
-
-    #[test]
-    fn colour_follows_the_environment_and_the_terminal() {
-        // Without NO_COLOR or FORCE_COLOR in the test environment, a pipe gets none.
-        if std::env::var_os("NO_COLOR").is_none() && std::env::var_os("FORCE_COLOR").is_none() {
-            assert!(!Paint::for_stream(false, true).enabled());
-            assert!(Paint::for_stream(true, true).enabled());
-        }
-        let plain = Paint::none();
-        assert_eq!(plain.diff("-a\n+b\n"), "-a\n+b\n");
-        let coloured = Paint { enabled: true };
-        assert!(coloured.diff("-a\r\n").ends_with("\r\n"));
-        assert!(coloured.diff("-a\n").contains("\u{1b}["));
     }
 
     #[test]
