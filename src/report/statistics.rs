@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use serde::Serialize;
+
 use crate::report::totals::FileResult;
 use crate::rule::Registry;
 
@@ -21,13 +23,15 @@ struct RuleCount {
     fixable: usize,
 }
 
-/// One rule's line of the statistics.
+/// One rule's line of the statistics, and its JSON shape: the fields in
+/// alphabetical order, the order that output has always had.
+#[derive(Serialize)]
 pub(crate) struct StatisticsRow {
-    pub(crate) code: &'static str,
-    pub(crate) name: Option<&'static str>,
-    pub(crate) count: usize,
+    code: &'static str,
+    count: usize,
     /// Whether this run fixes any of them.
-    pub(crate) fixable: bool,
+    fixable: bool,
+    name: Option<&'static str>,
 }
 
 impl Statistics {
@@ -47,9 +51,9 @@ impl Statistics {
     pub(crate) fn rows(&self) -> impl Iterator<Item = StatisticsRow> + '_ {
         self.per_rule.iter().map(|(code, count)| StatisticsRow {
             code,
-            name: self.registry.find(code).map(|rule| rule.name()),
             count: count.findings,
             fixable: count.fixable > 0,
+            name: self.registry.find(code).map(|rule| rule.name()),
         })
     }
 

@@ -4,18 +4,18 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::engine::Finding;
+use crate::engine::{Finding, FindingEdit};
 use crate::report::format::FormatPrinter;
-use crate::report::statistics::Statistics;
+use crate::report::statistics::{Statistics, StatisticsRow};
 use crate::report::totals::FileResult;
 use crate::rule::Registry;
 
 pub(crate) struct Json {
     /// The rules a finding's code can name.
     registry: Registry,
-    /// Whether an element was written (for the commas).
+    /// Whether a finding was written, so the next one needs a comma.
     wrote_element: bool,
 }
 
@@ -25,6 +25,9 @@ impl Json {
     }
 }
 
+// The array is written a finding at a time, as the files come in, so its
+// brackets and commas are written here; each finding is one serde value,
+// laid out as `serde_json::to_writer_pretty` lays out a whole array.
 impl FormatPrinter for Json {
     fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"[")
@@ -38,7 +41,10 @@ impl FormatPrinter for Json {
     ) -> io::Result<()> {
         let separator = if self.wrote_element { ",\n  " } else { "\n  " };
         self.wrote_element = true;
-        let element = serde_json::to_string_pretty(&json_finding(file, finding, self.registry))?;
+        let element =
+            serde_json::to_string_pretty(&JsonFinding::new(file, finding, self.registry))?;
+        // Indented one level, as an array's element. Every line break of
+        // pretty JSON is layout: strings have theirs escaped.
         write!(out, "{separator}{}", element.replace('\n', "\n  "))
     }
 
@@ -51,18 +57,9 @@ impl FormatPrinter for Json {
     }
 
     fn statistics(&self, statistics: &Statistics, out: &mut dyn Write) -> io::Result<()> {
-        let rows: Vec<Value> = statistics
-            .rows()
-            .map(|row| {
-                json!({
-                    "code": row.code,
-                    "name": row.name,
-                    "count": row.count,
-                    "fixable": row.fixable,
-                })
-            })
-            .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)
+        let rows: Vec<StatisticsRow> = statistics.rows().collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)
     }
 
     fn statistics_are_machine_readable(&self) -> bool {
@@ -70,38 +67,78 @@ impl FormatPrinter for Json {
     }
 }
 
-fn location(line: usize, column: usize) -> Value {
-    json!({ "row": line, "column": column })
-}
+// The fields are declared in alphabetical order, the order this output has
+// always had (it used to be built from maps, which sort their keys): tools
+// may compare it byte for byte.
 
 /// One finding in ruff's JSON shape, with pyfix's rule name added.
-fn json_finding(file: &FileResult<'_>, finding: &Finding, registry: Registry) -> Value {
-    let fix = finding.fix.map(|applicability| {
-        let edits: Vec<Value> = finding
-            .edits
-            .iter()
-            .map(|edit| {
-                json!({
-                    "content": edit.content,
-                    "location": location(edit.start.0, edit.start.1),
-                    "end_location": location(edit.end.0, edit.end.1),
-                })
-            })
-            .collect();
-        json!({
-            "applicability": applicability.label(),
-            "applied_by_this_run": file.fixable(finding),
-            "edits": edits,
-        })
-    });
-    json!({
-        "code": finding.code,
-        "name": registry.find(finding.code).map(|rule| rule.name()),
-        "message": finding.message,
-        "filename": file.path,
-        "location": location(finding.line, finding.column),
-        "end_location": location(finding.end_line, finding.end_column),
-        "noqa_row": finding.suppression_line,
-        "fix": fix,
-    })
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    end_location: Location,
+    filename: &'a str,
+    fix: Option<JsonFix<'a>>,
+    location: Location,
+    message: &'a str,
+    /// The rule's name, for a code the registry knows.
+    name: Option<&'static str>,
+    /// The line where a `# noqa` comment for the finding goes.
+    noqa_row: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    applied_by_this_run: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    content: &'a str,
+    end_location: Location,
+    location: Location,
+}
+
+/// A 1-based line (`row`) and column in characters.
+#[derive(Serialize)]
+struct Location {
+    column: usize,
+    row: usize,
+}
+
+impl<'a> JsonFinding<'a> {
+    fn new(file: &'a FileResult<'_>, finding: &'a Finding, registry: Registry) -> JsonFinding<'a> {
+        let fix = finding.fix.map(|applicability| JsonFix {
+            applicability: applicability.label(),
+            applied_by_this_run: file.fixable(finding),
+            edits: finding.edits.iter().map(JsonEdit::new).collect(),
+        });
+        JsonFinding {
+            code: finding.code,
+            end_location: Location::new((finding.end_line, finding.end_column)),
+            filename: file.path,
+            fix,
+            location: Location::new((finding.line, finding.column)),
+            message: &finding.message,
+            name: registry.find(finding.code).map(|rule| rule.name()),
+            noqa_row: finding.suppression_line,
+        }
+    }
+}
+
+impl<'a> JsonEdit<'a> {
+    fn new(edit: &'a FindingEdit) -> JsonEdit<'a> {
+        JsonEdit {
+            content: &edit.content,
+            end_location: Location::new(edit.end),
+            location: Location::new(edit.start),
+        }
+    }
+}
+
+impl Location {
+    fn new((row, column): (usize, usize)) -> Location {
+        Location { column, row }
+    }
 }

@@ -1,32 +1,41 @@
 //! `--output-format sarif`: a SARIF 2.1.0 log for code-scanning services,
 //! with every rule in the tool's driver and one result per finding.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::engine::Finding;
+use crate::engine::{Finding, FindingEdit};
 use crate::report::format::FormatPrinter;
 use crate::report::section;
 use crate::report::totals::FileResult;
-use crate::rule::Registry;
+use crate::rule::{Registry, Transform};
 
 pub(crate) struct Sarif {
     /// Every rule, in the driver; a result names its rule by position.
     registry: Registry,
-    /// Whether a result was written (for the commas).
+    /// Whether a result was written, so the next one needs a comma.
     wrote_result: bool,
+    /// What follows the results, up to the end of the log.
+    after_results: String,
 }
 
 impl Sarif {
     pub(crate) fn new(registry: Registry) -> Sarif {
-        Sarif { registry, wrote_result: false }
+        Sarif { registry, wrote_result: false, after_results: String::new() }
     }
 }
 
+// The results are written one at a time, as the files come in: the log is
+// serialised without them and cut where they go (see `split_at_results`),
+// and only the commas between results are written here.
 impl FormatPrinter for Sarif {
     fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        write_sarif_head(out, self.registry)
+        let log = serde_json::to_string(&SarifLog::without_results(self.registry))?;
+        let (head, tail) = split_at_results(&log)?;
+        self.after_results = tail.to_string();
+        out.write_all(head.as_bytes())
     }
 
     fn finding(
@@ -35,17 +44,16 @@ impl FormatPrinter for Sarif {
         finding: &Finding,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let separator = if self.wrote_result { "," } else { "" };
+        if self.wrote_result {
+            out.write_all(b",")?;
+        }
         self.wrote_result = true;
-        write!(
-            out,
-            "{separator}{}",
-            serde_json::to_string(&sarif_result(file, finding, self.registry))?
-        )
+        serde_json::to_writer(&mut *out, &SarifResult::new(file, finding, self.registry))?;
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"]}]}\n")
+        writeln!(out, "{}", self.after_results)
     }
 
     fn is_machine_readable(&self) -> bool {
@@ -53,77 +61,235 @@ impl FormatPrinter for Sarif {
     }
 }
 
-/// The start of the SARIF log, up to the opening of `results`: the tool and
-/// every rule, so that results can follow as they come.
-fn write_sarif_head(out: &mut dyn Write, registry: Registry) -> io::Result<()> {
-    let rules: Vec<Value> = registry
-        .rules()
-        .iter()
-        .map(|rule| {
-            let doc = rule.meta().documentation();
-            let summary =
-                section(&doc, "## What it does").unwrap_or_else(|| rule.name().to_string());
-            json!({
-                "id": rule.code(),
-                "name": rule.name(),
-                "shortDescription": { "text": first_sentence(&summary) },
-                "fullDescription": { "text": summary },
-                "help": { "text": doc, "markdown": doc },
-                "properties": { "fix": rule.meta().fix.to_string() },
-            })
-        })
-        .collect();
-    let tool = json!({ "driver": {
-        "name": "pyfix",
-        "version": env!("CARGO_PKG_VERSION"),
-        "informationUri": "https://pypi.org/project/pyfix/",
-        "rules": rules,
-    }});
-    // Written by hand up to the opening of `results`, so that the results
-    // can follow one by one as the files come in.
-    write!(
-        out,
-        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\
-         \"runs\":[{{\"tool\":{},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
-        serde_json::to_string(&tool)?
-    )
+/// The log up to the `[` that opens `results`, and the rest. `results` is
+/// the last field of the only run, the last field of the log: in a log
+/// without results, the last `[]` is theirs.
+fn split_at_results(log: &str) -> io::Result<(&str, &str)> {
+    let empty_results = log
+        .rfind("[]")
+        .ok_or_else(|| io::Error::other("the SARIF log has no place for its results"))?;
+    Ok(log.split_at(empty_results + 1))
 }
 
-fn sarif_region(start: (usize, usize), end: (usize, usize)) -> Value {
-    json!({ "startLine": start.0, "startColumn": start.1, "endLine": end.0, "endColumn": end.1 })
+// The fields are declared in the order this output has always had: the
+// log's and the run's as they were written by hand, all others alphabetical
+// (they used to be built from maps, which sort their keys), since tools may
+// compare the log byte for byte.
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
 }
 
-fn sarif_result(file: &FileResult<'_>, finding: &Finding, registry: Registry) -> Value {
-    let artifact = json!({ "uri": file.path.replace(' ', "%20") });
-    let mut result = json!({
-        "ruleId": finding.code,
-        "ruleIndex": registry.position(finding.code),
-        "level": "warning",
-        "message": { "text": finding.message },
-        "locations": [{ "physicalLocation": {
-            "artifactLocation": artifact,
-            "region": sarif_region((finding.line, finding.column), (finding.end_line, finding.end_column)),
-        }}],
-    });
-    if let (Some(applicability), false) = (finding.fix, finding.edits.is_empty()) {
-        let replacements: Vec<Value> = finding
-            .edits
-            .iter()
-            .map(|edit| {
-                json!({
-                    "deletedRegion": sarif_region(edit.start, edit.end),
-                    "insertedContent": { "text": edit.content },
-                })
-            })
-            .collect();
-        result["fixes"] = json!([{
-            "description": { "text": format!("{} fix", applicability.label()) },
-            "artifactChanges": [{ "artifactLocation": artifact, "replacements": replacements }],
-        }]);
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    /// Columns count characters, as pyfix's do.
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule>,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    /// The documentation's "What it does".
+    full_description: Text<'static>,
+    help: Help,
+    id: &'static str,
+    name: &'static str,
+    properties: RuleProperties,
+    short_description: Text<'static>,
+}
+
+/// The rule's whole documentation.
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    /// The fix the rule offers, if any, and how safe it is.
+    fix: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location; 1],
+    message: Text<'a>,
+    rule_id: &'a str,
+    /// The rule's position in the driver's `rules`.
+    rule_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Clone, Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+/// 1-based lines and columns, the end exclusive.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+/// SARIF's message object: `{"text": ...}`.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: Cow<'a, str>,
+}
+
+impl SarifLog<'_> {
+    fn without_results(registry: Registry) -> SarifLog<'static> {
+        let driver = Driver {
+            information_uri: "https://pypi.org/project/pyfix/",
+            name: "pyfix",
+            rules: registry.rules().iter().map(|rule| Rule::new(*rule)).collect(),
+            version: env!("CARGO_PKG_VERSION"),
+        };
+        SarifLog {
+            schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            version: "2.1.0",
+            runs: [Run {
+                tool: Tool { driver },
+                column_kind: "unicodeCodePoints",
+                results: Vec::new(),
+            }],
+        }
     }
-    result
 }
 
+impl Rule {
+    fn new(rule: &dyn Transform) -> Rule {
+        let doc = rule.meta().documentation();
+        let summary = section(&doc, "## What it does").unwrap_or_else(|| rule.name().to_string());
+        Rule {
+            short_description: Text::from(first_sentence(&summary)),
+            full_description: Text::from(summary),
+            help: Help { markdown: doc.clone(), text: doc },
+            id: rule.code(),
+            name: rule.name(),
+            properties: RuleProperties { fix: rule.meta().fix.to_string() },
+        }
+    }
+}
+
+impl<'a> SarifResult<'a> {
+    fn new(file: &FileResult<'_>, finding: &'a Finding, registry: Registry) -> SarifResult<'a> {
+        // A URI has no spaces; the rest of a relative path is left as it is.
+        let artifact = ArtifactLocation { uri: file.path.replace(' ', "%20") };
+        let fixes = match finding.fix {
+            Some(applicability) if !finding.edits.is_empty() => Some([SarifFix {
+                artifact_changes: [ArtifactChange {
+                    artifact_location: artifact.clone(),
+                    replacements: finding.edits.iter().map(Replacement::new).collect(),
+                }],
+                description: Text::from(format!("{} fix", applicability.label())),
+            }]),
+            _ => None,
+        };
+        SarifResult {
+            fixes,
+            level: "warning",
+            locations: [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact,
+                    region: Region::new(
+                        (finding.line, finding.column),
+                        (finding.end_line, finding.end_column),
+                    ),
+                },
+            }],
+            message: Text::from(finding.message.as_str()),
+            rule_id: finding.code,
+            rule_index: registry.position(finding.code),
+        }
+    }
+}
+
+impl<'a> Replacement<'a> {
+    fn new(edit: &'a FindingEdit) -> Replacement<'a> {
+        Replacement {
+            deleted_region: Region::new(edit.start, edit.end),
+            inserted_content: Text::from(edit.content.as_str()),
+        }
+    }
+}
+
+impl Region {
+    fn new(start: (usize, usize), end: (usize, usize)) -> Region {
+        Region { end_column: end.1, end_line: end.0, start_column: start.1, start_line: start.0 }
+    }
+}
+
+impl<'a, T: Into<Cow<'a, str>>> From<T> for Text<'a> {
+    fn from(text: T) -> Text<'a> {
+        Text { text: text.into() }
+    }
+}
+
+/// The first sentence of a paragraph, on one line.
 fn first_sentence(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match flat.find(". ") {
@@ -140,5 +306,14 @@ mod tests {
     fn takes_the_first_sentence() {
         assert_eq!(first_sentence("Finds things.\nMore."), "Finds things.");
         assert_eq!(first_sentence("No full stop"), "No full stop");
+    }
+
+    #[test]
+    fn cuts_the_log_where_the_results_go() {
+        let log = serde_json::to_string(&SarifLog::without_results(Registry::new(&[])))
+            .expect("a log serialises");
+        let (head, tail) = split_at_results(&log).expect("the log has results");
+        assert!(head.ends_with(r#""columnKind":"unicodeCodePoints","results":["#), "{head}");
+        assert_eq!(tail, "]}]}");
     }
 }
