@@ -1,7 +1,6 @@
-//! What pyfix prints about the files it processed: the findings in one of
-//! several formats (`--output-format`), statistics, the fixes it made, and
-//! the closing summary. Colour only when the stream is a terminal (or
-//! `FORCE_COLOR` says so) and `NO_COLOR` does not forbid it.
+//! What pyfix prints about the files it processed: the findings in the
+//! format `--output-format` names, `--statistics`, the fixes it made, the
+//! closing summary, and the Markdown description of `--summary`.
 
 mod closing;
 pub mod diff;

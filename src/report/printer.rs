@@ -15,7 +15,7 @@ use crate::rule::Registry;
 /// Prints findings as they come, in one format, and what closes the run.
 pub struct Printer {
     format: Box<dyn FormatPrinter>,
-    /// Findings per rule, counted whether or not `--statistics` prints them.
+    /// Findings per rule, counted only when `show_statistics` asks for them.
     statistics: Statistics,
     show_statistics: bool,
     show_fixes: bool,
@@ -30,6 +30,7 @@ pub struct Printer {
     held: Vec<u8>,
 }
 
+/// The command line's choices that decide what `Printer` prints.
 pub struct PrinterOptions {
     pub format: OutputFormat,
     pub statistics: bool,
@@ -43,7 +44,7 @@ pub struct PrinterOptions {
 impl Printer {
     pub fn new(options: PrinterOptions) -> Printer {
         Printer {
-            format: format::for_format(options.format, options.paint, options.registry),
+            format: format::printer_for(options.format, options.paint, options.registry),
             statistics: Statistics::new(options.registry),
             show_statistics: options.statistics,
             show_fixes: options.show_fixes,
@@ -99,7 +100,9 @@ impl Printer {
 
     fn file_to(&mut self, file: &FileResult<'_>, out: &mut dyn Write) -> io::Result<()> {
         self.start(out)?;
-        self.statistics.count(file);
+        if self.show_statistics {
+            self.statistics.count(file);
+        }
         if !self.prints_findings() {
             return Ok(());
         }

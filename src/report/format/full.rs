@@ -144,8 +144,8 @@ impl Gutter {
 }
 
 /// `text` with one finding's edits applied. An edit that overlaps the one
-/// before it, or that does not fall on the text's characters, is left out:
-/// the diff shows the rest rather than nothing.
+/// before it, or whose range is not one of the text's, is left out: the
+/// diff shows the rest rather than nothing.
 fn apply_edits(text: &str, edits: &[FindingEdit]) -> String {
     let mut edits: Vec<&FindingEdit> = edits.iter().collect();
     edits.sort_by_key(|edit| edit.range.start);
@@ -153,13 +153,13 @@ fn apply_edits(text: &str, edits: &[FindingEdit]) -> String {
     let mut cursor = 0;
     for edit in edits {
         let (Some(kept), Some(_)) =
-            (text.get(cursor..edit.range.start), text.get(edit.range.end..))
+            (text.get(cursor..edit.range.start), text.get(edit.range.clone()))
         else {
             continue;
         };
         fixed.push_str(kept);
         fixed.push_str(&edit.content);
-        cursor = edit.range.end.max(edit.range.start);
+        cursor = edit.range.end;
     }
     fixed.push_str(text.get(cursor..).unwrap_or_default());
     fixed
@@ -176,6 +176,7 @@ fn describe(applicability: Applicability) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::format::sample_finding;
 
     fn edit(range: Range<usize>, content: &str) -> FindingEdit {
         FindingEdit { range, start: (0, 0), end: (0, 0), content: content.to_string() }
@@ -187,22 +188,14 @@ mod tests {
         let edits = [edit(4..5, "E"), edit(0..1, "A"), edit(0..2, "overlaps"), edit(5..99, "out")];
         assert_eq!(apply_edits(text, &edits), "AbcdEf");
         assert_eq!(apply_edits("é", &[edit(1..2, "x")]), "é");
+        #[expect(clippy::reversed_empty_ranges, reason = "an edit the engine should never make")]
+        let backwards = edit(2..1, "x");
+        assert_eq!(apply_edits("abc", &[backwards]), "abc");
     }
 
     #[test]
     fn shows_at_most_four_lines_and_none_past_the_end() {
-        let finding = |line, end_line| Finding {
-            code: "PF000",
-            range: 0..0,
-            suppression_line: line,
-            line,
-            column: 1,
-            message: String::new(),
-            fix: None,
-            end_line,
-            end_column: 1,
-            edits: Vec::new(),
-        };
+        let finding = |line, end_line| Finding { end_line, ..sample_finding(line, None) };
         assert_eq!(shown_lines(&finding(2, 9), 20), 1..5);
         assert_eq!(shown_lines(&finding(3, 3), 20), 2..3);
         assert!(shown_lines(&finding(30, 31), 20).is_empty());

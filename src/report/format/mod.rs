@@ -1,5 +1,5 @@
 //! The formats of `--output-format`, one printer each behind
-//! `FormatPrinter`. `for_format` is the one place that picks among them.
+//! `FormatPrinter`. `printer_for` is the one place that picks among them.
 
 mod concise;
 mod full;
@@ -41,6 +41,7 @@ pub(crate) trait FormatPrinter: Send + Sync {
         Ok(())
     }
 
+    /// Writes one finding of `file`.
     fn finding(
         &mut self,
         file: &FileResult<'_>,
@@ -71,7 +72,7 @@ pub(crate) trait FormatPrinter: Send + Sync {
 }
 
 /// The printer for `format`.
-pub(crate) fn for_format(
+pub(crate) fn printer_for(
     format: OutputFormat,
     paint: Paint,
     registry: Registry,
@@ -82,5 +83,31 @@ pub(crate) fn for_format(
         OutputFormat::Json => Box::new(json::Json::new(registry)),
         OutputFormat::Github => Box::new(github::Github),
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(registry)),
+    }
+}
+
+/// A finding on `line` whose fix, if any, replaces its first character.
+#[cfg(test)]
+fn sample_finding(line: usize, fix: Option<crate::rule::fix::Applicability>) -> Finding {
+    let edits = match fix {
+        Some(_) => vec![crate::engine::FindingEdit {
+            range: 0..1,
+            start: (line, 1),
+            end: (line, 2),
+            content: "x = \"a\\nb\"".to_string(),
+        }],
+        None => Vec::new(),
+    };
+    Finding {
+        code: "PF001",
+        range: 0..1,
+        suppression_line: line,
+        line,
+        column: 1,
+        message: "50% \"quoted\"\nand a new line".to_string(),
+        fix,
+        end_line: line,
+        end_column: 2,
+        edits,
     }
 }
