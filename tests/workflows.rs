@@ -128,9 +128,9 @@ fn pre_commit_hooks_fix_and_check_the_staged_files() {
     let dir = repository(&[("README.md", "demo\n")]);
     write(dir.path(), "staged.py", BUGGY);
     write(dir.path(), "unstaged.py", BUGGY);
-    write(dir.path(), "build/generated.py", BUGGY);
+    write(dir.path(), "dist/generated.py", BUGGY);
     write(dir.path(), "notes.txt", "def f(x=[]): pass\n");
-    git(dir.path(), &["add", "staged.py", "build/generated.py", "notes.txt"]);
+    git(dir.path(), &["add", "staged.py", "dist/generated.py", "notes.txt"]);
 
     // The check hook: fails with the diff, writes nothing, skips what is excluded.
     let out = run_hook(dir.path(), "pyfix-diff", &["--unsafe-fixes"]);
@@ -149,5 +149,5 @@ fn pre_commit_hooks_fix_and_check_the_staged_files() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(read(dir.path(), "staged.py"), FIXED);
     assert_eq!(read(dir.path(), "unstaged.py"), BUGGY);
-    assert_eq!(read(dir.path(), "build/generated.py"), BUGGY);
+    assert_eq!(read(dir.path(), "dist/generated.py"), BUGGY);
 }
