@@ -403,7 +403,8 @@ fn move_to(bytes: &[u8], (from, point): (usize, Point), to: usize) -> (usize, Po
 }
 
 /// Rejects trees with syntax errors or Python 2 constructs, and returns the
-/// statements whose tree is wrong without an ERROR node (see DESIGN.md).
+/// statements whose tree is wrong without an ERROR node (see
+/// docs/architecture.md).
 pub fn check_tree(
     source: &str,
     index: &NodeIndex<'_>,

@@ -282,6 +282,8 @@ static META: RuleMeta = RuleMeta {{
     name: "{name}",
     fix: FixKind::{FIX_KINDS[fix]},
     source: include_str!("{module}.rs"),
+    // TODO: the codes other linters give the same check (ruff's `B006`, ...).
+    aliases: &[],
 }};
 
 impl Transform for {type_name(name)} {{
