@@ -6,17 +6,20 @@ pub mod cache;
 pub mod files;
 pub mod verify;
 
+mod args;
+mod progress;
+
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
 
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cli::args::Args;
 use crate::cli::cache::Cache;
+use crate::cli::progress::Progress;
 use crate::cli::verify::{Verdict, Verifier};
 use crate::config::resolver::{Discovery, Overrides, Project, Resolver};
 use crate::config::{self, ConfigError};
@@ -27,161 +30,9 @@ use crate::report::summary;
 use crate::report::{
     FileResult, LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals,
 };
-use crate::rule::PythonVersion;
 use crate::rule::Registry;
 use crate::rule::Transform;
 use crate::rule::fix::Applicability;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "pyfix",
-    version,
-    about = "Find and fix the mistakes that bite Python code in production.",
-    after_help = "Without --diff or --write, pyfix lists its findings.\n\
-                  Exit status: 0 nothing to report, 1 findings (or a diff), 2 an error."
-)]
-struct Args {
-    /// Files or directories to process (`-` reads standard input).
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
-
-    /// Print a unified diff of the fixes; write nothing.
-    #[arg(long, conflicts_with = "write")]
-    diff: bool,
-
-    /// Apply the fixes in place.
-    #[arg(long)]
-    write: bool,
-
-    /// Also apply fixes that may change behaviour (see each rule's documentation).
-    #[arg(long, overrides_with = "no_unsafe_fixes")]
-    unsafe_fixes: bool,
-
-    /// Apply only safe fixes, whatever the configuration says.
-    #[arg(long, overrides_with = "unsafe_fixes")]
-    no_unsafe_fixes: bool,
-
-    /// The file name standard input stands for (for messages and settings).
-    #[arg(long, value_name = "NAME")]
-    stdin_filename: Option<PathBuf>,
-
-    /// List every rule: code, name, and the fix it offers.
-    #[arg(long, exclusive = true)]
-    list_rules: bool,
-
-    /// Print a rule's documentation.
-    #[arg(long, value_name = "RULE", exclusive = true)]
-    explain: Option<String>,
-
-    /// Do not read or write the cache of each file's result.
-    #[arg(long)]
-    no_cache: bool,
-
-    /// Where the cache lives [default: .pyfix_cache in the working directory].
-    #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
-    cache_dir: Option<PathBuf>,
-
-    /// Compile each fixed file with CPython (one interpreter for the whole
-    /// run) before writing it or showing its diff; refuse a file it rejects.
-    #[arg(long)]
-    verify: bool,
-
-    /// The interpreter `--verify` uses.
-    #[arg(
-        long,
-        value_name = "PATH",
-        default_value = "python3",
-        env = "PYFIX_PYTHON",
-        requires = "verify"
-    )]
-    python: PathBuf,
-
-    /// Parse every file, even one whose tokens rule out every selected rule
-    /// (slower; reports the syntax errors of such files too).
-    #[arg(long)]
-    no_prefilter: bool,
-
-    /// Rules to run: comma-separated codes, code prefixes or names (default: all).
-    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
-    select: Option<Vec<String>>,
-
-    /// Rules to add to those the configuration selects.
-    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
-    extend_select: Vec<String>,
-
-    /// Rules to skip: comma-separated codes, code prefixes or names.
-    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
-    ignore: Vec<String>,
-
-    /// A configuration file to use for every file (`pyproject.toml` or
-    /// `pyfix.toml`), or one `KEY = VALUE` option that overrides the configuration.
-    #[arg(long, value_name = "PATH | KEY=VALUE", help_heading = "Configuration")]
-    config: Vec<String>,
-
-    /// Ignore every configuration file.
-    #[arg(long, help_heading = "Configuration")]
-    isolated: bool,
-
-    /// The oldest Python the code must run on (`py38`, `py312`, ...).
-    #[arg(long, value_name = "VERSION", value_parser = parse_target_version, help_heading = "Configuration")]
-    target_version: Option<PythonVersion>,
-
-    /// Print the settings that apply to each path, and exit.
-    #[arg(long, help_heading = "Configuration")]
-    show_settings: bool,
-
-    /// Glob patterns to leave out (replaces the configured and default ones).
-    #[arg(long, value_delimiter = ',', value_name = "PATTERNS", help_heading = "File selection")]
-    exclude: Option<Vec<String>>,
-
-    /// Glob patterns to leave out, on top of the configured ones.
-    #[arg(long, value_delimiter = ',', value_name = "PATTERNS", help_heading = "File selection")]
-    extend_exclude: Vec<String>,
-
-    /// Apply the exclusions to paths named on the command line too (for pre-commit).
-    #[arg(long, overrides_with = "no_force_exclude", help_heading = "File selection")]
-    force_exclude: bool,
-
-    #[arg(long, overrides_with = "force_exclude", hide = true)]
-    no_force_exclude: bool,
-
-    /// How to print findings.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Concise, help_heading = "Output")]
-    output_format: OutputFormat,
-
-    /// Print how many findings each rule has, instead of the findings.
-    #[arg(long, help_heading = "Output")]
-    statistics: bool,
-
-    /// List the fixes applied (with --write) or that would be (with --diff), per file.
-    #[arg(long, help_heading = "Output")]
-    show_fixes: bool,
-
-    /// Write a Markdown pull-request description of the fixes to FILE (with --write or --diff).
-    #[arg(long, value_name = "FILE", help_heading = "Output")]
-    summary: Option<PathBuf>,
-
-    /// Exit with status 0 even when findings remain (errors still give 2).
-    #[arg(short = 'e', long, help_heading = "Output")]
-    exit_zero: bool,
-
-    /// Exit with status 1 when a file was fixed, even if no finding remains.
-    #[arg(long, help_heading = "Output")]
-    exit_non_zero_on_fix: bool,
-
-    /// Print the findings and nothing else.
-    #[arg(short, long, help_heading = "Output")]
-    quiet: bool,
-
-    /// Print nothing; the exit status tells.
-    #[arg(short, long, conflicts_with = "quiet", help_heading = "Output")]
-    silent: bool,
-}
-
-fn parse_target_version(text: &str) -> Result<PythonVersion, String> {
-    PythonVersion::from_target(text)
-        .ok_or_else(|| format!("`{text}` is not a version like py38 or py312"))
-}
 
 /// Everything one run needs to process a file.
 struct Run {
@@ -378,58 +229,6 @@ fn explain(selector: &str, registry: Registry) -> u8 {
         None => {
             eprintln!("pyfix: error: unknown rule `{selector}` (see `pyfix --list-rules`)");
             2
-        }
-    }
-}
-
-/// Shows progress on standard error during a long run, and only when
-/// standard error is a terminal (never in a pipe or a CI log).
-struct Progress {
-    bar: Option<ProgressBar>,
-    started: Instant,
-    shown: bool,
-}
-
-impl Progress {
-    const SHOW_AFTER: Duration = Duration::from_millis(500);
-
-    fn new(total: usize, level: LogLevel) -> Progress {
-        let wanted = level == LogLevel::Normal
-            && total > 1
-            && io::stderr().is_terminal()
-            && std::env::var_os("CI").is_none();
-        let bar = wanted.then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed}")
-            {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress { bar, started: Instant::now(), shown: false }
-    }
-
-    fn advance(&mut self) {
-        let Some(bar) = &self.bar else { return };
-        bar.inc(1);
-        if !self.shown && self.started.elapsed() >= Self::SHOW_AFTER {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-            self.shown = true;
-        }
-    }
-
-    /// Runs `print` with the bar out of the way.
-    fn around<T>(&self, print: impl FnOnce() -> T) -> T {
-        match &self.bar {
-            Some(bar) if self.shown => bar.suspend(print),
-            _ => print(),
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
         }
     }
 }
