@@ -7,6 +7,7 @@ pub mod files;
 pub mod verify;
 
 mod args;
+mod exit;
 mod progress;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::cli::args::Args;
 use crate::cli::cache::Cache;
+pub use crate::cli::exit::ExitStatus;
 use crate::cli::progress::Progress;
 use crate::cli::verify::{Verdict, Verifier};
 use crate::config::resolver::{Discovery, Overrides, Project, Resolver};
@@ -64,25 +66,26 @@ enum Outcome {
 
 /// Runs pyfix with the process's arguments and the rules in `registry`;
 /// returns the exit status.
-pub fn run(registry: Registry) -> u8 {
+pub fn run(registry: Registry) -> ExitStatus {
     engine::install_panic_hook();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { 2 } else { 0 };
+            // `--help` and `--version` come this way too, and are no error.
+            return if err.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
         }
     };
     if args.list_rules {
         print_rules(registry);
-        return 0;
+        return ExitStatus::Success;
     }
     if let Some(selector) = &args.explain {
         return explain(selector, registry);
     }
     if let Some(message) = check_selectors(&args, registry) {
         eprintln!("pyfix: error: {message}");
-        return 2;
+        return ExitStatus::Error;
     }
     let mode = if args.diff {
         Mode::Diff
@@ -93,13 +96,13 @@ pub fn run(registry: Registry) -> u8 {
     };
     if args.summary.is_some() && mode == Mode::Check {
         eprintln!("pyfix: error: --summary needs --write or --diff");
-        return 2;
+        return ExitStatus::Error;
     }
     let resolver = match resolver(&args, registry) {
         Ok(resolver) => Arc::new(resolver),
         Err(err) => {
             eprintln!("{}: error: {}", display_in(&current_dir(), &err.path), err.reason());
-            return 2;
+            return ExitStatus::Error;
         }
     };
     let working_directory = current_dir();
@@ -115,7 +118,7 @@ pub fn run(registry: Registry) -> u8 {
         Some(Ok(verifier)) => Some(verifier),
         Some(Err(message)) => {
             eprintln!("pyfix: error: {message}");
-            return 2;
+            return ExitStatus::Error;
         }
     };
     let run = Run {
@@ -135,7 +138,7 @@ pub fn run(registry: Registry) -> u8 {
     if run.args.paths.iter().any(|path| path.as_os_str() == "-") {
         if run.args.paths.len() > 1 {
             eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
-            return 2;
+            return ExitStatus::Error;
         }
         return run.stdin();
     }
@@ -220,15 +223,15 @@ fn print_rules(registry: Registry) {
     }
 }
 
-fn explain(selector: &str, registry: Registry) -> u8 {
+fn explain(selector: &str, registry: Registry) -> ExitStatus {
     match registry.find(selector) {
         Some(rule) => {
             let _ = io::stdout().lock().write_all(rule.meta().documentation().as_bytes());
-            0
+            ExitStatus::Success
         }
         None => {
             eprintln!("pyfix: error: unknown rule `{selector}` (see `pyfix --list-rules`)");
-            2
+            ExitStatus::Error
         }
     }
 }
@@ -268,7 +271,7 @@ impl Run {
     }
 
     /// Processes every file under the paths, in parallel, printing in path order.
-    fn paths(mut self) -> u8 {
+    fn paths(mut self) -> ExitStatus {
         let mut totals = Totals::default();
         let explicit: Vec<PathBuf> =
             self.args.paths.iter().filter(|path| !self.force_excluded(path)).cloned().collect();
@@ -289,7 +292,7 @@ impl Run {
         if !config_errors.is_empty() {
             // A configuration that cannot be read stops the run before any file is touched.
             self.print_config_errors(&config_errors);
-            return 2;
+            return ExitStatus::Error;
         }
         for (path, error) in &collected.errors {
             self.print_error(path, error);
@@ -481,18 +484,18 @@ impl Run {
     /// `-`: the text comes from standard input and the configuration is the
     /// one that applies to `--stdin-filename`. `--write` prints the fixed
     /// text on standard output, so everything else goes to standard error.
-    fn stdin(&self) -> u8 {
+    fn stdin(&self) -> ExitStatus {
         let name = self.args.stdin_filename.as_deref().unwrap_or(Path::new("-"));
         let mut bytes = Vec::new();
         if let Err(err) = io::stdin().read_to_end(&mut bytes) {
             self.print_error(name, &FileError::Unreadable(err));
-            return 2;
+            return ExitStatus::Error;
         }
         let (project, absolute) = match self.resolver.for_file(name) {
             Ok(found) => found,
             Err(err) => {
                 self.print_config_errors(&[err]);
-                return 2;
+                return ExitStatus::Error;
             }
         };
         if self.stdin_excluded(name, &project, &absolute) {
@@ -500,7 +503,7 @@ impl Run {
             if self.mode == Mode::Write {
                 let _ = io::stdout().write_all(&bytes);
             }
-            return 0;
+            return ExitStatus::Success;
         }
         let mut totals = Totals { unsafe_fixes: project.unsafe_fixes, ..Totals::default() };
         // `--write` on standard input is a filter: whatever goes wrong, the
@@ -526,7 +529,7 @@ impl Run {
                     let _ = stdout.write_all(&bytes);
                     let _ = stdout.flush();
                 }
-                return 2;
+                return ExitStatus::Error;
             }
         };
         let mut stdout = io::stdout().lock();
@@ -601,13 +604,13 @@ impl Run {
     }
 
     /// Writes `--summary` and decides the exit status.
-    fn finish(&self, totals: &Totals) -> u8 {
+    fn finish(&self, totals: &Totals) -> ExitStatus {
         if let Some(path) = &self.args.summary
             && let Err(err) =
                 std::fs::write(path, summary::markdown(totals, self.mode, self.registry))
         {
             eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
-            return 2;
+            return ExitStatus::Error;
         }
         self.exit_status(totals)
     }
@@ -617,7 +620,7 @@ impl Run {
     }
 
     /// `--show-settings`: the resolved settings for each path named.
-    fn show_settings(&self) -> u8 {
+    fn show_settings(&self) -> ExitStatus {
         let mut out = io::stdout().lock();
         for path in &self.args.paths {
             let found = if path.is_dir() {
@@ -634,27 +637,27 @@ impl Run {
                 }
                 Err(err) => {
                     self.print_config_errors(&[err]);
-                    return 2;
+                    return ExitStatus::Error;
                 }
             }
         }
-        0
+        ExitStatus::Success
     }
 
-    fn exit_status(&self, totals: &Totals) -> u8 {
+    fn exit_status(&self, totals: &Totals) -> ExitStatus {
         let something_to_report = match self.mode {
             Mode::Diff => totals.files_changed > 0,
             Mode::Check | Mode::Write => totals.findings > 0,
         };
         let fixed_something = totals.files_changed > 0 && self.mode == Mode::Write;
         if totals.errors > 0 {
-            2
+            ExitStatus::Error
         } else if self.args.exit_zero {
-            0
+            ExitStatus::Success
         } else if something_to_report || (self.args.exit_non_zero_on_fix && fixed_something) {
-            1
+            ExitStatus::Failure
         } else {
-            0
+            ExitStatus::Success
         }
     }
 
