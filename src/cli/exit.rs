@@ -1,6 +1,10 @@
-//! The exit status: 0 nothing to report, 1 findings or a diff, 2 an error.
+//! How a run ends: the `--summary` file written last, then the exit status
+//! (0 nothing to report, 1 findings or a diff, 2 an error).
 
 use std::process::ExitCode;
+
+use crate::cli::options::Options;
+use crate::report::{Mode, Totals, summary};
 
 /// The exit status of `pyfix`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,4 +26,42 @@ impl From<ExitStatus> for ExitCode {
             ExitStatus::Error => 2,
         })
     }
+}
+
+/// `--exit-zero` and `--exit-non-zero-on-fix`.
+pub(crate) struct ExitPolicy {
+    pub(crate) exit_zero: bool,
+    pub(crate) exit_non_zero_on_fix: bool,
+}
+
+impl ExitPolicy {
+    /// The status a run over files ends with: errors first, whatever the flags.
+    fn status(&self, totals: &Totals, mode: Mode) -> ExitStatus {
+        let something_to_report = match mode {
+            Mode::Diff => totals.files_changed > 0,
+            Mode::Check | Mode::Write => totals.findings > 0,
+        };
+        let fixed_something = totals.files_changed > 0 && mode == Mode::Write;
+        if totals.errors > 0 {
+            ExitStatus::Error
+        } else if self.exit_zero {
+            ExitStatus::Success
+        } else if something_to_report || (self.exit_non_zero_on_fix && fixed_something) {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        }
+    }
+}
+
+/// Writes `--summary` and decides the exit status.
+pub(crate) fn finish(options: &Options, totals: &Totals) -> ExitStatus {
+    if let Some(path) = &options.output.summary
+        && let Err(err) =
+            std::fs::write(path, summary::markdown(totals, options.mode, options.registry))
+    {
+        eprintln!("{}: error: cannot write the summary: {err}", options.display(path));
+        return ExitStatus::Error;
+    }
+    options.exit.status(totals, options.mode)
 }
