@@ -1,6 +1,7 @@
-//! The command line: arguments, the parallel run over files, and the exit
-//! status. Output is in path order whatever order the threads finish in;
-//! how it looks is `report`'s business.
+//! The command line: the arguments, then either a command that prints
+//! information, or a run over standard input or the files under the paths.
+//! Output is in path order whatever order the threads finish in; how it
+//! looks is `report`'s business.
 
 pub(crate) mod cache;
 pub mod files;
@@ -11,6 +12,7 @@ mod exit;
 mod info;
 mod options;
 mod outcome;
+mod pipeline;
 mod progress;
 
 use std::collections::BTreeMap;
@@ -25,23 +27,16 @@ use crate::cli::args::Args;
 use crate::cli::cache::Cache;
 use crate::cli::options::Options;
 use crate::cli::outcome::{Outcome, print_config_errors, print_error};
+use crate::cli::pipeline::{Input, Pipeline, Processed, Product};
 use crate::cli::progress::Progress;
-use crate::cli::verify::Verdict;
-use crate::config::resolver::Project;
-use crate::engine::{self, FileReport};
+use crate::config::resolver::{Project, Resolver};
+use crate::engine;
 use crate::error::FileError;
-use crate::report::diff::unified_diff;
-use crate::report::{FileResult, Mode, Paint, Totals};
+use crate::report::{FileResult, Mode, Paint, Printer, Totals};
 use crate::rule::Registry;
-use crate::rule::Transform;
+use crate::rule::fix::Applicability;
 
 pub use crate::cli::exit::ExitStatus;
-
-/// One run over standard input or the paths: the options, and the cache.
-struct Run {
-    options: Options,
-    cache: Option<Cache>,
-}
 
 /// Runs pyfix with the process's arguments and the rules in `registry`;
 /// returns the exit status.
@@ -76,321 +71,230 @@ pub fn run(registry: Registry) -> ExitStatus {
             eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
             return ExitStatus::Error;
         }
-        return Run::new(options).stdin();
+        return run_stdin(&options);
     }
-    Run::new(options).paths()
+    run_paths(&options)
 }
 
-impl Run {
-    fn new(options: Options) -> Run {
-        let cache = options.cache_dir.as_deref().map(|dir| {
-            // The rules are part of each file's key (they can differ per file).
-            Cache::open(dir, options.registry)
-        });
-        Run { options, cache }
+/// A file to process, with the settings that apply to it and its absolute path.
+struct Job {
+    path: PathBuf,
+    project: Arc<Project>,
+    absolute: PathBuf,
+}
+
+/// Processes every file under the paths, in parallel, printing in path order.
+fn run_paths(options: &Options) -> ExitStatus {
+    let cache = options.cache_dir.as_deref().map(|dir| {
+        // The rules are part of each file's key (they can differ per file).
+        Cache::open(dir, options.registry)
+    });
+    let mut totals = Totals::default();
+    let explicit: Vec<PathBuf> =
+        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
+    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
+    let jobs = jobs(&options.resolver, collected.files);
+    let config_errors = options.resolver.errors();
+    if !config_errors.is_empty() {
+        // A configuration that cannot be read stops the run before any file is touched.
+        print_config_errors(options, &config_errors);
+        return ExitStatus::Error;
+    }
+    for (path, error) in &collected.errors {
+        print_error(options, path, error);
+        totals.errors += 1;
     }
 
-    /// Processes every file under the paths, in parallel, printing in path order.
-    fn paths(mut self) -> ExitStatus {
-        let mut totals = Totals::default();
-        let explicit: Vec<PathBuf> =
-            self.options.paths.iter().filter(|path| !self.force_excluded(path)).cloned().collect();
-        let resolver = self.options.resolver.clone();
-        let exclude: files::Exclude = Arc::new(move |path: &Path| {
-            let absolute = resolver.absolute(path);
-            let directory = absolute.parent().unwrap_or(&absolute);
-            resolver.for_directory(directory).is_ok_and(|project| project.is_excluded(&absolute))
-        });
-        let collected = files::collect(&explicit, exclude);
-        let mut jobs = Vec::with_capacity(collected.files.len());
-        for path in &collected.files {
-            if let Ok((project, absolute)) = self.options.resolver.for_file(path) {
-                jobs.push((path.clone(), project, absolute));
-            }
-        }
-        let config_errors = self.options.resolver.errors();
-        if !config_errors.is_empty() {
-            // A configuration that cannot be read stops the run before any file is touched.
-            print_config_errors(&self.options, &config_errors);
-            return ExitStatus::Error;
-        }
-        for (path, error) in &collected.errors {
-            print_error(&self.options, path, error);
-            totals.errors += 1;
-        }
+    let mut printer = options.printer(options.output.stdout_paint);
+    let pipeline = Pipeline::new(options, cache.as_ref());
+    process_in_order(&pipeline, &jobs, &mut printer, &mut totals);
+    if let Some(cache) = cache
+        && let Err(err) = cache.save()
+    {
+        eprintln!("pyfix: warning: cannot write the cache: {err}");
+    }
+    totals.unsafe_fixes = jobs.iter().any(|job| job.project.unsafe_fixes);
+    let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
+    exit::finish(options, &totals)
+}
 
-        let mut printer = self.options.printer(self.options.output.stdout_paint);
-        let mut progress = Progress::new(jobs.len(), self.options.output.level);
-        let (sender, receiver) = mpsc::channel();
-        std::thread::scope(|scope| {
-            scope.spawn(|| {
-                jobs.par_iter().enumerate().for_each_with(
-                    sender,
-                    |sender, (index, (path, project, absolute))| {
-                        // The receiver lives until every file is sent.
-                        let _ = sender.send((index, self.process_file(path, project, absolute)));
-                    },
-                );
+/// `--force-exclude` (or `force-exclude = true`) leaves out a path named
+/// on the command line when an exclusion matches it or a folder above it.
+fn force_excluded(options: &Options, path: &Path) -> bool {
+    match options.resolver.for_file(path) {
+        Ok((project, absolute)) => {
+            project.force_exclude && project.is_excluded_with_ancestors(&absolute)
+        }
+        Err(_) => false,
+    }
+}
+
+/// What the walk leaves out: the exclusions of the configuration that
+/// applies where it is.
+fn exclusions(resolver: Arc<Resolver>) -> files::Exclude {
+    Arc::new(move |path: &Path| {
+        let absolute = resolver.absolute(path);
+        let directory = absolute.parent().unwrap_or(&absolute);
+        resolver.for_directory(directory).is_ok_and(|project| project.is_excluded(&absolute))
+    })
+}
+
+/// The files with their settings. A file whose configuration cannot be
+/// read has none: the resolver keeps that error for the run to report.
+fn jobs(resolver: &Resolver, files: Vec<PathBuf>) -> Vec<Job> {
+    let mut jobs = Vec::with_capacity(files.len());
+    for path in files {
+        if let Ok((project, absolute)) = resolver.for_file(&path) {
+            jobs.push(Job { path, project, absolute });
+        }
+    }
+    jobs
+}
+
+/// Runs the jobs on rayon's threads and prints each outcome as soon as the
+/// ones before it in path order are printed.
+fn process_in_order(
+    pipeline: &Pipeline<'_>,
+    jobs: &[Job],
+    printer: &mut Printer,
+    totals: &mut Totals,
+) {
+    let options = pipeline.options();
+    let mut progress = Progress::new(jobs.len(), options.output.level);
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            jobs.par_iter().enumerate().for_each_with(sender, |sender, (index, job)| {
+                // The receiver lives until every file is sent.
+                let _ = sender.send((index, process_file(pipeline, job)));
             });
-            // Results arrive in any order; print them in path order as soon as
-            // the next one in line is in.
-            let mut waiting = BTreeMap::new();
-            let mut next = 0;
-            for (index, outcome) in receiver {
-                waiting.insert(index, outcome);
-                while let Some(outcome) = waiting.remove(&next) {
-                    progress.advance();
-                    progress.around(|| outcome.print(&self.options, &mut printer, &mut totals));
-                    next += 1;
-                }
-            }
         });
-        progress.finish();
-        if let Some(cache) = self.cache.take()
-            && let Err(err) = cache.save()
-        {
-            eprintln!("pyfix: warning: cannot write the cache: {err}");
-        }
-        totals.unsafe_fixes = jobs.iter().any(|(_, project, _)| project.unsafe_fixes);
-        let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
-        exit::finish(&self.options, &totals)
-    }
-
-    /// `--force-exclude` (or `force-exclude = true`) leaves out a path named
-    /// on the command line when an exclusion matches it or a folder above it.
-    fn force_excluded(&self, path: &Path) -> bool {
-        match self.options.resolver.for_file(path) {
-            Ok((project, absolute)) => {
-                project.force_exclude && project.is_excluded_with_ancestors(&absolute)
+        // Results arrive in any order; print them in path order as soon as
+        // the next one in line is in.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (index, outcome) in receiver {
+            waiting.insert(index, outcome);
+            while let Some(outcome) = waiting.remove(&next) {
+                progress.advance();
+                progress.around(|| outcome.print(options, printer, totals));
+                next += 1;
             }
-            Err(_) => false,
         }
-    }
+    });
+    progress.finish();
+}
 
-    fn process_file(&self, path: &Path, project: &Project, absolute: &Path) -> Outcome {
-        let result = files::read(path).and_then(|file| {
-            let source = file.text.as_str();
-            let report = self.process_cached(path, source, project, absolute)?;
-            let fixed_bytes =
-                report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
-            if let Some(fixed_bytes) = &fixed_bytes {
-                self.verify(path, &file.encode(source)?, fixed_bytes, &report)?;
-            }
-            let diff = match (&report.fixed, fixed_bytes, self.options.mode) {
-                (Some(fixed), _, Mode::Diff) => {
-                    Some(unified_diff(source, fixed, &self.options.display(path)))
-                }
-                (Some(_), Some(fixed_bytes), Mode::Write) => {
-                    files::write_atomic(path, &file.encode(source)?, &fixed_bytes)?;
-                    None
-                }
-                _ => None,
+/// One file through the pipeline; only what printing needs is kept.
+fn process_file(pipeline: &Pipeline<'_>, job: &Job) -> Outcome {
+    let path = job.path.clone();
+    match pipeline.process(Input::File(&job.path), &job.project, &job.absolute) {
+        Ok(processed) => {
+            let options = pipeline.options();
+            // Only the full format shows source lines; the others need no text.
+            let text = options.keeps_text().then(|| processed.text().to_string());
+            let diff = match processed.product {
+                Product::Diff(diff) => Some(diff),
+                Product::Nothing | Product::Stdout(_) => None,
             };
-            let text = self.options.keeps_text().then(|| report.fixed.clone().unwrap_or(file.text));
-            Ok((report, diff, text))
-        });
-        match result {
-            Ok((report, diff, text)) => Outcome::Done {
-                path: path.to_path_buf(),
-                report,
+            Outcome::Done {
+                path,
+                report: processed.report,
                 text,
                 diff,
-                threshold: self.options.threshold(project),
-            },
-            Err(error) => Outcome::Failed { path: path.to_path_buf(), error },
-        }
-    }
-
-    /// `--verify`: CPython must compile the fixed text before it is written
-    /// or shown. When it rejects the original as well, the fixes are not to
-    /// blame, but they cannot be verified either, so nothing is applied.
-    fn verify(
-        &self,
-        path: &Path,
-        original: &[u8],
-        fixed: &[u8],
-        report: &FileReport,
-    ) -> Result<(), FileError> {
-        let Some(verifier) = &self.options.verifier else {
-            return Ok(());
-        };
-        let shown = self.options.display(path);
-        let message = match verifier.compile(&shown, fixed).map_err(FileError::Internal)? {
-            Verdict::Compiles => return Ok(()),
-            Verdict::Rejected(message) => message,
-        };
-        match verifier.compile(&shown, original).map_err(FileError::Internal)? {
-            Verdict::Compiles => {
-                let rules: Vec<&str> = report.fixes.keys().copied().collect();
-                Err(FileError::RejectedByPython { rules: rules.join(", "), message })
-            }
-            Verdict::Rejected(original) => Err(FileError::Unverifiable(original)),
-        }
-    }
-
-    /// `process_text`, skipped for a file whose result the cache holds:
-    /// nothing to report, or its whole report.
-    fn process_cached(
-        &self,
-        path: &Path,
-        source: &str,
-        project: &Project,
-        absolute: &Path,
-    ) -> Result<FileReport, FileError> {
-        let rules = project.rules_for(absolute);
-        let Some(cache) = &self.cache else {
-            return self.process_text(path, source, project, &rules);
-        };
-        let file_name = file_name_of(path);
-        let key = cache.key_for(&file_name, &project.settings, &rules, source.as_bytes());
-        if cache.is_clean(key) {
-            return Ok(FileReport::default());
-        }
-        let report_key = cache.report_key(key, self.options.apply(project));
-        if let Some(report) = cache.report(report_key) {
-            return Ok(report);
-        }
-        let report = self.process_text(path, source, project, &rules)?;
-        if !report.findings.is_empty() || report.fixed.is_some() {
-            cache.record_report(report_key, &report);
-        }
-        if report.findings.is_empty() {
-            // A file that was fixed is clean in its fixed form once written.
-            let clean = match (&report.fixed, self.options.mode) {
-                (None, _) => Some(key),
-                (Some(fixed), Mode::Write) => {
-                    Some(cache.key_for(&file_name, &project.settings, &rules, fixed.as_bytes()))
-                }
-                (Some(_), _) => None,
-            };
-            if let Some(clean) = clean {
-                cache.record_clean(clean);
+                threshold: options.threshold(&job.project),
             }
         }
-        Ok(report)
-    }
-
-    fn process_text(
-        &self,
-        path: &Path,
-        source: &str,
-        project: &Project,
-        rules: &[&'static dyn Transform],
-    ) -> Result<FileReport, FileError> {
-        let selection = self.options.registry.selection(rules);
-        engine::process_with(
-            source,
-            &file_name_of(path),
-            selection,
-            &project.settings,
-            self.options.apply(project),
-            self.options.prefilter,
-        )
-    }
-
-    /// `-`: the text comes from standard input and the configuration is the
-    /// one that applies to `--stdin-filename`. `--write` prints the fixed
-    /// text on standard output, so everything else goes to standard error.
-    fn stdin(&self) -> ExitStatus {
-        let name = self.options.stdin_filename.as_deref().unwrap_or(Path::new("-"));
-        let mut bytes = Vec::new();
-        if let Err(err) = io::stdin().read_to_end(&mut bytes) {
-            print_error(&self.options, name, &FileError::Unreadable(err));
-            return ExitStatus::Error;
-        }
-        let (project, absolute) = match self.options.resolver.for_file(name) {
-            Ok(found) => found,
-            Err(err) => {
-                print_config_errors(&self.options, &[err]);
-                return ExitStatus::Error;
-            }
-        };
-        if self.stdin_excluded(name, &project, &absolute) {
-            // An excluded file is passed through untouched, as ruff does.
-            if self.options.mode == Mode::Write {
-                let _ = io::stdout().write_all(&bytes);
-            }
-            return ExitStatus::Success;
-        }
-        let mut totals = Totals { unsafe_fixes: project.unsafe_fixes, ..Totals::default() };
-        // `--write` on standard input is a filter: whatever goes wrong, the
-        // text comes out unchanged rather than not at all.
-        let passthrough = (self.options.mode == Mode::Write).then(|| bytes.clone());
-        let result = files::decode(bytes).and_then(|file| {
-            let report =
-                self.process_text(name, &file.text, &project, &project.rules_for(&absolute))?;
-            let fixed_bytes =
-                report.fixed.as_deref().map(|fixed| file.encode(fixed)).transpose()?;
-            if let Some(fixed_bytes) = &fixed_bytes {
-                self.verify(name, &file.encode(&file.text)?, fixed_bytes, &report)?;
-            }
-            let output = fixed_bytes.map_or_else(|| file.encode(&file.text), Ok)?;
-            Ok((file.text, report, output))
-        });
-        let (source, report, output) = match result {
-            Ok(done) => done,
-            Err(error) => {
-                print_error(&self.options, name, &error);
-                if let Some(bytes) = passthrough {
-                    let mut stdout = io::stdout().lock();
-                    let _ = stdout.write_all(&bytes);
-                    let _ = stdout.flush();
-                }
-                return ExitStatus::Error;
-            }
-        };
-        let mut stdout = io::stdout().lock();
-        let mut stderr = io::stderr().lock();
-        let threshold = self.options.threshold(&project);
-        match self.options.mode {
-            Mode::Write => {
-                let text = report.fixed.as_deref().unwrap_or(&source);
-                let _ = stdout.write_all(&output);
-                let _ = stdout.flush();
-                let mut printer = self.options.printer(Paint::stderr());
-                let file = FileResult {
-                    path: &self.options.display(name),
-                    report: &report,
-                    text,
-                    threshold,
-                };
-                totals.count(&file);
-                let _ = printer.file(&file, &mut stderr);
-                let mut summary = io::sink();
-                let _ = printer.finish(&totals, &mut stderr, &mut summary);
-            }
-            _ => {
-                let text = report.fixed.clone().unwrap_or_else(|| source.clone());
-                let diff = match (&report.fixed, self.options.mode) {
-                    (Some(fixed), Mode::Diff) => {
-                        Some(unified_diff(&source, fixed, &self.options.display(name)))
-                    }
-                    _ => None,
-                };
-                let outcome = Outcome::Done {
-                    path: name.to_path_buf(),
-                    report,
-                    text: Some(text),
-                    diff,
-                    threshold,
-                };
-                let mut printer = self.options.printer(self.options.output.stdout_paint);
-                outcome.print(&self.options, &mut printer, &mut totals);
-                let _ = printer.finish(&totals, &mut stdout, &mut stderr);
-            }
-        }
-        let _ = stdout.flush();
-        exit::finish(&self.options, &totals)
-    }
-
-    fn stdin_excluded(&self, name: &Path, project: &Project, absolute: &Path) -> bool {
-        self.options.stdin_filename.is_some()
-            && name.as_os_str() != "-"
-            && project.force_exclude
-            && project.is_excluded_with_ancestors(absolute)
+        Err(error) => Outcome::Failed { path, error },
     }
 }
 
-fn file_name_of(path: &Path) -> String {
-    path.file_name().map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string())
+/// Processes standard input as the file `--stdin-filename` names.
+fn run_stdin(options: &Options) -> ExitStatus {
+    let name = options.stdin_filename.as_deref().unwrap_or(Path::new("-"));
+    let mut bytes = Vec::new();
+    if let Err(err) = io::stdin().read_to_end(&mut bytes) {
+        print_error(options, name, &FileError::Unreadable(err));
+        return ExitStatus::Error;
+    }
+    let (project, absolute) = match options.resolver.for_file(name) {
+        Ok(found) => found,
+        Err(err) => {
+            print_config_errors(options, &[err]);
+            return ExitStatus::Error;
+        }
+    };
+    if stdin_excluded(options, name, &project, &absolute) {
+        // An excluded file is passed through untouched, as ruff does.
+        if options.mode == Mode::Write {
+            let _ = io::stdout().write_all(&bytes);
+        }
+        return ExitStatus::Success;
+    }
+    // `--write` on standard input is a filter: whatever goes wrong, the
+    // text comes out unchanged rather than not at all.
+    let passthrough = (options.mode == Mode::Write).then(|| bytes.clone());
+    // Standard input is never cached: the cache is about the files of a tree.
+    let pipeline = Pipeline::new(options, None);
+    let processed = match pipeline.process(Input::Stdin { name, bytes }, &project, &absolute) {
+        Ok(processed) => processed,
+        Err(error) => {
+            print_error(options, name, &error);
+            if let Some(bytes) = passthrough {
+                let mut stdout = io::stdout().lock();
+                let _ = stdout.write_all(&bytes);
+                let _ = stdout.flush();
+            }
+            return ExitStatus::Error;
+        }
+    };
+    let mut totals = Totals { unsafe_fixes: project.unsafe_fixes, ..Totals::default() };
+    let threshold = options.threshold(&project);
+    print_stdin(options, name, processed, threshold, &mut totals);
+    let _ = io::stdout().lock().flush();
+    exit::finish(options, &totals)
+}
+
+/// With `--force-exclude`, a `--stdin-filename` the exclusions match.
+fn stdin_excluded(options: &Options, name: &Path, project: &Project, absolute: &Path) -> bool {
+    options.stdin_filename.is_some()
+        && name.as_os_str() != "-"
+        && project.force_exclude
+        && project.is_excluded_with_ancestors(absolute)
+}
+
+/// Prints the text (`--write`), or the findings or diff, then the summary.
+fn print_stdin(
+    options: &Options,
+    name: &Path,
+    processed: Processed,
+    threshold: Applicability,
+    totals: &mut Totals,
+) {
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    let text = processed.text().to_string();
+    let Processed { report, product, .. } = processed;
+    let diff = match product {
+        Product::Stdout(output) => {
+            let _ = stdout.write_all(&output);
+            let _ = stdout.flush();
+            let mut printer = options.printer(Paint::stderr());
+            let shown = options.display(name);
+            let file = FileResult { path: &shown, report: &report, text: &text, threshold };
+            totals.count(&file);
+            let _ = printer.file(&file, &mut stderr);
+            // The printer's second stream is for `--diff` only: here its
+            // whole report goes to standard error.
+            let _ = printer.finish(totals, &mut stderr, &mut io::sink());
+            return;
+        }
+        Product::Diff(diff) => Some(diff),
+        Product::Nothing => None,
+    };
+    let outcome =
+        Outcome::Done { path: name.to_path_buf(), report, text: Some(text), diff, threshold };
+    let mut printer = options.printer(options.output.stdout_paint);
+    outcome.print(options, &mut printer, totals);
+    let _ = printer.finish(totals, &mut stdout, &mut stderr);
 }
