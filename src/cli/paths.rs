@@ -1,0 +1,152 @@
+//! The run over the paths named: the files under them processed in
+//! parallel, and printed in path order whatever order the threads finish in.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+
+use rayon::prelude::*;
+
+use crate::cli::cache::Cache;
+use crate::cli::exit::{self, ExitStatus};
+use crate::cli::files;
+use crate::cli::options::Options;
+use crate::cli::outcome::{Outcome, print_config_errors, print_error};
+use crate::cli::pipeline::{Input, Pipeline, Product};
+use crate::cli::progress::Progress;
+use crate::config::resolver::{Project, Resolver};
+use crate::report::{Printer, Totals};
+
+/// A file to process, with the settings that apply to it and its absolute path.
+struct Job {
+    path: PathBuf,
+    project: Arc<Project>,
+    absolute: PathBuf,
+}
+
+/// Processes every file under the paths, in parallel, printing in path order.
+pub(crate) fn run(options: &Options) -> ExitStatus {
+    let cache = options.cache_dir.as_deref().map(|dir| {
+        // The rules are part of each file's key (they can differ per file).
+        Cache::open(dir, options.registry)
+    });
+    let mut totals = Totals::default();
+    let explicit: Vec<PathBuf> =
+        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
+    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
+    let jobs = jobs(&options.resolver, collected.files);
+    let config_errors = options.resolver.errors();
+    if !config_errors.is_empty() {
+        // A configuration that cannot be read stops the run before any file is touched.
+        print_config_errors(options, &config_errors);
+        return ExitStatus::Error;
+    }
+    for (path, error) in &collected.errors {
+        print_error(options, path, error);
+        totals.errors += 1;
+    }
+
+    let mut printer = options.printer(options.output.stdout_paint);
+    let pipeline = Pipeline::new(options, cache.as_ref());
+    process_in_order(&pipeline, &jobs, &mut printer, &mut totals);
+    if let Some(cache) = cache
+        && let Err(err) = cache.save()
+    {
+        eprintln!("pyfix: warning: cannot write the cache: {err}");
+    }
+    totals.unsafe_fixes = jobs.iter().any(|job| job.project.unsafe_fixes);
+    let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
+    exit::finish(options, &totals)
+}
+
+/// `--force-exclude` (or `force-exclude = true`) leaves out a path named
+/// on the command line when an exclusion matches it or a folder above it.
+fn force_excluded(options: &Options, path: &Path) -> bool {
+    match options.resolver.for_file(path) {
+        Ok((project, absolute)) => {
+            project.force_exclude && project.is_excluded_with_ancestors(&absolute)
+        }
+        Err(_) => false,
+    }
+}
+
+/// What the walk leaves out: the exclusions of the configuration that
+/// applies where it is.
+fn exclusions(resolver: Arc<Resolver>) -> files::Exclude {
+    Arc::new(move |path: &Path| {
+        let absolute = resolver.absolute(path);
+        let directory = absolute.parent().unwrap_or(&absolute);
+        resolver.for_directory(directory).is_ok_and(|project| project.is_excluded(&absolute))
+    })
+}
+
+/// The files with their settings. A file whose configuration cannot be
+/// read has none: the resolver keeps that error for the run to report.
+fn jobs(resolver: &Resolver, files: Vec<PathBuf>) -> Vec<Job> {
+    let mut jobs = Vec::with_capacity(files.len());
+    for path in files {
+        if let Ok((project, absolute)) = resolver.for_file(&path) {
+            jobs.push(Job { path, project, absolute });
+        }
+    }
+    jobs
+}
+
+/// Runs the jobs on rayon's threads and prints each outcome as soon as the
+/// ones before it in path order are printed.
+fn process_in_order(
+    pipeline: &Pipeline<'_>,
+    jobs: &[Job],
+    printer: &mut Printer,
+    totals: &mut Totals,
+) {
+    let options = pipeline.options();
+    let mut progress = Progress::new(jobs.len(), options.output.level);
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            jobs.par_iter().enumerate().for_each_with(sender, |sender, (index, job)| {
+                // The receiver lives until every file is sent.
+                let _ = sender.send((index, process(pipeline, job)));
+            });
+        });
+        // Results arrive in any order; print them in path order as soon as
+        // the next one in line is in.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (index, outcome) in receiver {
+            waiting.insert(index, outcome);
+            while let Some(outcome) = waiting.remove(&next) {
+                progress.advance();
+                progress.around(|| outcome.print(options, printer, totals));
+                next += 1;
+            }
+        }
+    });
+    progress.finish();
+}
+
+/// One file through the pipeline; only what printing needs is kept.
+fn process(pipeline: &Pipeline<'_>, job: &Job) -> Outcome {
+    let path = job.path.clone();
+    match pipeline.process(Input::File(&job.path), &job.project, &job.absolute) {
+        Ok(processed) => {
+            let options = pipeline.options();
+            // Only the full format shows source lines; the others need no text.
+            let text = options.keeps_text().then(|| processed.text().to_string());
+            let diff = match processed.product {
+                Product::Diff(diff) => Some(diff),
+                Product::Nothing | Product::Stdout(_) => None,
+            };
+            Outcome::Done {
+                path,
+                report: processed.report,
+                text,
+                diff,
+                threshold: options.threshold(&job.project),
+            }
+        }
+        Err(error) => Outcome::Failed { path, error },
+    }
+}
