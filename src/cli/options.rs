@@ -59,6 +59,11 @@ impl Invalid {
     fn usage(message: impl fmt::Display) -> Invalid {
         Invalid(format!("pyfix: error: {message}"))
     }
+
+    /// A configuration error names the file (and line) at fault.
+    fn config(err: &ConfigError, working_directory: &Path) -> Invalid {
+        Invalid(format!("{}: error: {}", display_in(working_directory, &err.path), err.reason()))
+    }
 }
 
 impl fmt::Display for Invalid {
@@ -78,34 +83,17 @@ impl Options {
             return Err(Invalid::usage("--summary needs --write or --diff"));
         }
         let working_directory = std::env::current_dir().unwrap_or_default();
-        let resolver = resolver(&args, registry).map_err(|err| {
-            Invalid(format!(
-                "{}: error: {}",
-                display_in(&working_directory, &err.path),
-                err.reason()
-            ))
-        })?;
+        let resolver =
+            resolver(&args, registry).map_err(|err| Invalid::config(&err, &working_directory))?;
         let cache_dir = (!args.no_cache).then(|| {
             args.cache_dir.clone().unwrap_or_else(|| working_directory.join(".pyfix_cache"))
         });
         let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
-        let verifier =
-            match (args.verify && mode != Mode::Check).then(|| Verifier::start(&args.python)) {
-                None => None,
-                Some(Ok(verifier)) => Some(verifier),
-                Some(Err(message)) => return Err(Invalid::usage(message)),
-            };
+        let verifier = start_verifier(&args, mode)?;
         Ok(Options {
             registry,
             mode,
-            output: Output {
-                format: args.output_format,
-                statistics: args.statistics,
-                show_fixes: args.show_fixes,
-                level: level_of(&args),
-                stdout_paint: Paint::stdout(),
-                summary: args.summary,
-            },
+            output: Output::from_args(&args),
             exit: ExitPolicy {
                 exit_zero: args.exit_zero,
                 exit_non_zero_on_fix: args.exit_non_zero_on_fix,
@@ -173,6 +161,19 @@ fn mode_of(args: &Args) -> Mode {
     }
 }
 
+impl Output {
+    fn from_args(args: &Args) -> Output {
+        Output {
+            format: args.output_format,
+            statistics: args.statistics,
+            show_fixes: args.show_fixes,
+            level: level_of(args),
+            stdout_paint: Paint::stdout(),
+            summary: args.summary.clone(),
+        }
+    }
+}
+
 fn level_of(args: &Args) -> LogLevel {
     if args.silent {
         LogLevel::Silent
@@ -181,6 +182,15 @@ fn level_of(args: &Args) -> LogLevel {
     } else {
         LogLevel::Normal
     }
+}
+
+/// `--verify` starts its interpreter once for the run, and only when fixes
+/// are applied: checking applies none, so there is nothing to compile.
+fn start_verifier(args: &Args, mode: Mode) -> Result<Option<Verifier>, Invalid> {
+    if !args.verify || mode == Mode::Check {
+        return Ok(None);
+    }
+    Verifier::start(&args.python).map(Some).map_err(Invalid::usage)
 }
 
 /// Unknown selectors on the command line are a usage error, as in a configuration.

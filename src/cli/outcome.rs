@@ -16,7 +16,8 @@ pub(crate) enum Outcome {
     Done {
         path: PathBuf,
         report: FileReport,
-        /// The text the findings point into, when the output format shows it.
+        /// The text the findings point into; the run over paths keeps it
+        /// only for the output format that shows source lines.
         text: Option<String>,
         diff: Option<String>,
         threshold: Applicability,
