@@ -277,3 +277,33 @@ fn stdin_honours_the_configuration_of_its_file_name() {
     assert_eq!(code(&out), 0);
     assert_eq!(stdout(&out), BUGGY);
 }
+
+#[test]
+fn fixable_and_unfixable_choose_which_rules_may_fix() {
+    // Two findings with fixes: PF001 (unsafe) and PF002 (safe when the handler re-raises).
+    let source = format!("{BUGGY}try:\n    pass\nexcept:\n    raise\n");
+    let dir = project(&[("pyfix.toml", "unfixable = [\"PF001\"]\n"), ("a.py", source.as_str())]);
+    let out = pyfix(dir.path(), &["--write", "--unsafe-fixes"]);
+    let fixed = read(dir.path(), "a.py");
+    assert!(fixed.contains("items=[]") && fixed.contains("except BaseException:"), "{fixed}");
+    assert!(stdout(&out).contains("PF001"), "the unfixable finding remains: {}", stdout(&out));
+
+    // The command line overrides: `--fixable` starts afresh, as `--select` does.
+    let dir = project(&[("pyfix.toml", "unfixable = [\"PF001\"]\n"), ("a.py", source.as_str())]);
+    let out = pyfix(dir.path(), &["--write", "--unsafe-fixes", "--fixable", "PF001"]);
+    let fixed = read(dir.path(), "a.py");
+    assert!(fixed.contains("items=None") && fixed.contains("except:"), "{fixed}");
+    assert_eq!(code(&out), 1, "PF002 remains, unfixable now: {}", stdout(&out));
+
+    // `--extend-fixable` adds back what the configuration left out.
+    let dir = project(&[("pyfix.toml", "unfixable = [\"PF001\"]\n"), ("a.py", source.as_str())]);
+    pyfix(dir.path(), &["--write", "--unsafe-fixes", "--extend-fixable", "PF001"]);
+    let fixed = read(dir.path(), "a.py");
+    assert!(fixed.contains("items=None") && fixed.contains("except BaseException:"), "{fixed}");
+
+    // An unknown rule is an error, as in `select`.
+    let out = pyfix(dir.path(), &["--unfixable", "PF999"]);
+    assert_eq!(code(&out), 2);
+    let settings = stdout(&pyfix(dir.path(), &["--show-settings", "a.py"]));
+    assert!(settings.contains("unfixable = [\"PF001\"]"), "{settings}");
+}

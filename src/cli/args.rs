@@ -89,6 +89,18 @@ pub(crate) struct Args {
     #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
     pub(crate) ignore: Vec<String>,
 
+    /// Rules whose fixes may be applied (default: all); the others are reported without a fix.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
+    pub(crate) fixable: Option<Vec<String>>,
+
+    /// Rules whose fixes may be applied, on top of those the configuration allows.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
+    pub(crate) extend_fixable: Vec<String>,
+
+    /// Rules whose fixes are never applied: they are reported without a fix.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Rule selection")]
+    pub(crate) unfixable: Vec<String>,
+
     /// A configuration file to use for every file (`pyproject.toml` or
     /// `pyfix.toml`), or one `KEY = VALUE` option that overrides the configuration.
     #[arg(long, value_name = "PATH | KEY=VALUE", help_heading = "Configuration")]

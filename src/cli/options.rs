@@ -195,7 +195,15 @@ fn start_verifier(args: &Args, mode: Mode) -> Result<Option<Verifier>, Invalid> 
 
 /// Unknown selectors on the command line are a usage error, as in a configuration.
 fn check_selectors(args: &Args, registry: Registry) -> Result<(), String> {
-    let all = args.select.iter().flatten().chain(&args.extend_select).chain(&args.ignore);
+    let all = args
+        .select
+        .iter()
+        .flatten()
+        .chain(&args.extend_select)
+        .chain(&args.ignore)
+        .chain(args.fixable.iter().flatten())
+        .chain(&args.extend_fixable)
+        .chain(&args.unfixable);
     for selector in all {
         if !registry.knows(selector) {
             return Err(format!("unknown rule selector `{selector}` (see `pyfix --list-rules`)"));
@@ -211,6 +219,9 @@ fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
+        fixable: args.fixable.clone(),
+        extend_fixable: args.extend_fixable.clone(),
+        unfixable: args.unfixable.clone(),
         unsafe_fixes: flag_pair(args.unsafe_fixes, args.no_unsafe_fixes),
         exclude: args.exclude.clone(),
         extend_exclude: args.extend_exclude.clone(),

@@ -58,6 +58,9 @@ pub const CONFIG_FILES: [&str; 3] = [".pyfix.toml", "pyfix.toml", "pyproject.tom
 pub const KEYS: &[&str] = &[
     "select",
     "extend-select",
+    "fixable",
+    "extend-fixable",
+    "unfixable",
     "ignore",
     "per-file-ignores",
     "extend-per-file-ignores",
@@ -75,6 +78,9 @@ pub const KEYS: &[&str] = &[
 pub struct Options {
     pub select: Option<Vec<String>>,
     pub extend_select: Vec<String>,
+    pub fixable: Option<Vec<String>>,
+    pub extend_fixable: Vec<String>,
+    pub unfixable: Vec<String>,
     pub ignore: Vec<String>,
     pub per_file_ignores: Option<Vec<(String, Vec<String>)>>,
     pub extend_per_file_ignores: Vec<(String, Vec<String>)>,
@@ -314,6 +320,9 @@ impl Reader<'_> {
             match name {
                 "select" => options.select = Some(self.rules(name, value)?),
                 "extend-select" => options.extend_select = self.rules(name, value)?,
+                "fixable" => options.fixable = Some(self.rules(name, value)?),
+                "extend-fixable" => options.extend_fixable = self.rules(name, value)?,
+                "unfixable" => options.unfixable = self.rules(name, value)?,
                 "ignore" => options.ignore = self.rules(name, value)?,
                 "per-file-ignores" => {
                     options.per_file_ignores = Some(self.per_file_ignores(name, value)?)

@@ -22,6 +22,9 @@ use crate::rule::settings::{DEFAULT_HEAVY_MODULES, PythonVersion, Settings};
 pub struct Overrides {
     pub select: Option<Vec<String>>,
     pub extend_select: Vec<String>,
+    pub fixable: Option<Vec<String>>,
+    pub extend_fixable: Vec<String>,
+    pub unfixable: Vec<String>,
     pub ignore: Vec<String>,
     pub unsafe_fixes: Option<bool>,
     pub exclude: Option<Vec<String>>,
@@ -186,6 +189,33 @@ impl Project {
             },
         ];
 
+        // Which rules may fix, resolved as the selection is (ruff's
+        // `fixable`, `extend-fixable`, `unfixable`).
+        let fix_layers = [
+            Layer {
+                select: options.fixable.as_deref(),
+                extend_select: &options.extend_fixable,
+                ignore: &options.unfixable,
+            },
+            Layer {
+                select: inline.fixable.as_deref(),
+                extend_select: &inline.extend_fixable,
+                ignore: &inline.unfixable,
+            },
+            Layer {
+                select: overrides.fixable.as_deref(),
+                extend_select: &overrides.extend_fixable,
+                ignore: &overrides.unfixable,
+            },
+        ];
+        let fixable = resolve_rules(&fix_layers, registry);
+        let unfixable: Vec<String> = registry
+            .rules()
+            .iter()
+            .filter(|rule| !fixable.iter().any(|fixes| fixes.code() == rule.code()))
+            .map(|rule| rule.code().to_string())
+            .collect();
+
         // Patterns from the command line are relative to the working
         // directory; those of a file, to its directory (ruff's rule).
         let patterns = |texts: &[String], base: &Path| -> Vec<PathPattern> {
@@ -222,7 +252,7 @@ impl Project {
         Project {
             config_file: config.map(|config| config.path.clone()),
             root: root.to_path_buf(),
-            settings: Arc::new(Settings { target_version, heavy_modules }),
+            settings: Arc::new(Settings { target_version, heavy_modules, unfixable }),
             target_version_source,
             rules: resolve_rules(&layers, registry),
             unsafe_fixes: overrides
@@ -257,6 +287,10 @@ impl Project {
         out.push_str(&format!(
             "select = {}  # the rules that run on this file\n",
             list(rules.iter().map(|rule| quote(rule.code())).collect())
+        ));
+        out.push_str(&format!(
+            "unfixable = {}  # reported without a fix\n",
+            list(self.settings.unfixable.iter().map(|code| quote(code)).collect())
         ));
         out.push_str(&format!("unsafe-fixes = {}\n", self.unsafe_fixes));
         out.push_str(&format!("force-exclude = {}\n", self.force_exclude));

@@ -393,6 +393,11 @@ fn run_checks<'m>(
         rules.iter().flat_map(|rule| rule.check_suppressions(&context, &suppressions)).collect();
     // `# noqa: PF001, PF100` silences the report about its own unused code.
     diagnostics.extend(suppressions.filter_reports(module, about_suppressions));
+    for diagnostic in diagnostics.iter_mut().filter(|diagnostic| diagnostic.fix.is_some()) {
+        if settings.unfixable.iter().any(|code| code == diagnostic.code) {
+            diagnostic.fix = None;
+        }
+    }
     if !module.untrusted.is_empty() {
         for diagnostic in &mut diagnostics {
             let touches = diagnostic.fix.as_ref().is_some_and(|fix| {

@@ -31,6 +31,9 @@ pub struct Settings {
     pub target_version: PythonVersion,
     /// Top-level modules too slow to import at the start of a CLI (PF005).
     pub heavy_modules: Vec<String>,
+    /// Codes of the rules whose fixes are not offered (`unfixable`):
+    /// their findings are reported without a fix.
+    pub unfixable: Vec<String>,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
         Settings {
             target_version: PythonVersion::DEFAULT,
             heavy_modules: DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
+            unfixable: Vec::new(),
         }
     }
 }
