@@ -75,7 +75,7 @@ def corpus_dirs() -> list[Path]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import corpus
 
-    return [corpus.pristine(name, version) for name, version in corpus.PROJECTS]
+    return [corpus.pristine(sdist) for sdist in corpus.PROJECTS]
 
 
 def python_files(dirs: list[Path]) -> list[Path]:

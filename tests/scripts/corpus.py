@@ -5,8 +5,10 @@ Usage: python3 tests/scripts/corpus.py [--projects a,b] [--no-stdlib] [--jobs N]
        python3 tests/scripts/corpus.py --fetch-only    # fetch/unpack, print the source dir
 
 The corpus is this machine's CPython standard library plus the pinned PyPI
-source distributions below (downloads cached in target/corpus/downloads, or
-$PYFIX_CORPUS_CACHE; pristine sources unpacked in target/corpus/src). pyfix
+source distributions below, fetched with `pip download` (so pip's configured
+index, proxy and certificates apply; see pypi.py) and checked against their
+sha256 (downloads cached in target/corpus/downloads, or $PYFIX_CORPUS_CACHE;
+pristine sources unpacked in target/corpus/src). pyfix
 runs on a copy, and the harness checks, for every file:
 
 - compiles: a file CPython compiled before still compiles after;
@@ -49,26 +51,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pypi  # noqa: E402
+from pypi import Sdist  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "target" / "corpus"
 SOURCES = CORPUS / "src"
 
 # Varied on purpose: web frameworks, science, an ORM, async networking,
-# packaging, configuration management, plotting. Pinned by exact version.
+# packaging, configuration management, plotting. Pinned by exact version and
+# by the sha256 of the sdist (what PyPI publishes for the file).
 PROJECTS = [
-    ("Django", "5.1.4"),
-    ("sympy", "1.13.3"),
-    ("pandas", "2.2.3"),
-    ("numpy", "2.1.3"),
-    ("scipy", "1.14.1"),
-    ("SQLAlchemy", "2.0.36"),
-    ("Twisted", "24.11.0"),
-    ("pip", "24.3.1"),
-    ("setuptools", "75.6.0"),
-    ("tornado", "6.4.2"),
-    ("ansible-core", "2.17.7"),
-    ("matplotlib", "3.9.3"),
+    Sdist("Django", "5.1.4", "de450c09e91879fa5a307f696e57c851955c910a438a35e6b4c895e86bedc82a"),
+    Sdist("sympy", "1.13.3", "b27fd2c6530e0ab39e275fc9b683895367e51d5da91baa8d3d64db2565fec4d9"),
+    Sdist("pandas", "2.2.3", "4f18ba62b61d7e192368b84517265a99b4d7ee8912f8708660fb4a366cc82667"),
+    Sdist("numpy", "2.1.3", "aa08e04e08aaf974d4458def539dece0d28146d866a39da5639596f4921fd761"),
+    Sdist("scipy", "1.14.1", "5a275584e726026a5699459aa72f828a610821006228e841b94275c4a7c08417"),
+    Sdist("SQLAlchemy", "2.0.36", "7f2767680b6d2398aea7082e45a774b2b0767b5c8d8ffb9c8b683088ea9b29c5"),
+    Sdist("Twisted", "24.11.0", "695d0556d5ec579dcc464d2856b634880ed1319f45b10d19043f2b57eb0115b5"),
+    Sdist("pip", "24.3.1", "ebcb60557f2aefabc2e0f918751cd24ea0d56d8ec5445fe1807f1d2109660b99"),
+    Sdist("setuptools", "75.6.0", "8199222558df7c86216af4f84c30e9b34a61d8ba19366cc914424cdbd28252f6"),
+    Sdist("tornado", "6.4.2", "92bad5b4746e9879fd7bf1eb21dce4e3fc5128d71601f80005afa39237ad620b"),
+    Sdist("ansible-core", "2.17.7", "3aaab735d6c4e2d6239bc326800dc0ecda2a1490caa8455b41084ec0bc54dacf"),
+    Sdist("matplotlib", "3.9.3", "cd5dbbc8e25cad5f706845c4d100e2c8b34691b412b93717ce38d8ae803bcfa5"),
 ]
 
 
@@ -84,12 +88,12 @@ def downloads() -> Path:
     return Path(os.environ.get("PYFIX_CORPUS_CACHE", CORPUS / "downloads"))
 
 
-def pristine(name: str, version: str) -> Path:
+def pristine(sdist: Sdist) -> Path:
     """The unpacked sources of one project, fetched on first use."""
-    target = SOURCES / f"{name}-{version}"
+    target = SOURCES / f"{sdist.name}-{sdist.version}"
     marker = target / ".unpacked"
     if not marker.exists():
-        pypi.fetch(name, version, downloads(), target)
+        pypi.fetch(sdist, downloads(), target)
         marker.touch()
     return target
 
@@ -235,9 +239,9 @@ class Harness:
     def copy_corpus(self) -> list[Path]:
         roots = [] if self.args.no_stdlib else [("stdlib", stdlib())]
         wanted = set(self.args.projects.split(",")) if self.args.projects else None
-        for name, version in PROJECTS:
-            if wanted is None or name in wanted:
-                roots.append((f"{name}-{version}", pristine(name, version)))
+        for sdist in PROJECTS:
+            if wanted is None or sdist.name in wanted:
+                roots.append((f"{sdist.name}-{sdist.version}", pristine(sdist)))
         for label, source in roots:
             copy_tree(source, self.work / label)
         return python_files(self.work)
@@ -326,8 +330,8 @@ def main() -> int:
     parser.add_argument("--fetch-only", action="store_true", help="fetch and unpack, print the source dir")
     args = parser.parse_args()
     if args.fetch_only:
-        for name, version in PROJECTS:
-            pristine(name, version)
+        for sdist in PROJECTS:
+            pristine(sdist)
         print(SOURCES)
         return 0
     binary = pyfix_binary()

@@ -13,8 +13,8 @@ whose outcome differs from the pristine run.
 A safe fix must never change a test's outcome: any change in the "safe" run
 makes the script exit 1. Changes in the "unsafe" run are the evidence for
 the rules' unsafe labels; the script prints them for the closing note.
-Not run in CI (it runs whole test suites); downloads are cached like the
-reliability harness's (target/corpus/downloads).
+Not run in CI (it runs whole test suites); sdists are fetched with pip and
+cached like the reliability harness's (target/corpus/downloads).
 """
 
 import argparse
@@ -30,11 +30,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
+from pypi import Sdist  # noqa: E402
 
-# name, version, test command (run from the project root), timeout seconds.
+TORNADO = next(sdist for sdist in corpus.PROJECTS if sdist.name == "tornado")
+DOCUTILS = Sdist("docutils", "0.21.2", "3a6b18732edf182daa3cd12775bbb338cf5691468f91eeeb109deff6ebfa986f")
+
+# name: pinned sdist, test command (run from the project root), timeout seconds.
 PROJECTS = {
-    "tornado": ("6.4.2", [sys.executable, "-m", "tornado.test.runtests", "--verbose"], 900),
-    "docutils": ("0.21.2", [sys.executable, "-m", "unittest", "discover", "-s", "test", "-v"], 900),
+    "tornado": (TORNADO, [sys.executable, "-m", "tornado.test.runtests", "--verbose"], 900),
+    "docutils": (DOCUTILS, [sys.executable, "-m", "unittest", "discover", "-s", "test", "-v"], 900),
 }
 
 OUTCOMES = r"ok|FAIL|ERROR|skipped.*|expected failure|unexpected success"
@@ -98,9 +102,9 @@ def main() -> int:
     binary = corpus.pyfix_binary()
     status = 0
     for name in args.projects.split(","):
-        version, command, timeout = PROJECTS[name]
-        pristine = corpus.pristine(name, version)
-        print(f"== {name} {version}")
+        sdist, command, timeout = PROJECTS[name]
+        pristine = corpus.pristine(sdist)
+        print(f"== {name} {sdist.version}")
         runs = {}
         for label, unsafe in (("pristine", None), ("safe", False), ("unsafe", True)):
             work = Path(tempfile.mkdtemp(prefix=f"pyfix-{name}-"))
