@@ -19,7 +19,8 @@
 //! cycle and layer checks, since tests may use anything: items under
 //! `#[cfg(test)]` (`mod tests { .. }`, a test-only function) and whole files
 //! declared under it or named `tests.rs`. The rule about `transforms` holds
-//! for test code too.
+//! for test code too. Every file read must be reached by `mod` declarations
+//! from `src/lib.rs` (or be `src/main.rs`), so that none escapes the checks.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
@@ -740,11 +741,19 @@ impl<'a> Architecture<'a> {
     }
 
     fn violations(&self) -> Vec<String> {
-        let mut violations = self.unknown_layers();
+        let mut violations = self.undeclared_files();
+        violations.extend(self.unknown_layers());
         violations.extend(self.cycles());
         violations.extend(self.wrong_way_arrows());
         violations.extend(self.names_of_transforms());
         violations
+    }
+
+    /// Files no `mod` declaration reaches: not compiled, or declared in a
+    /// way this checker does not follow; either way, not checked.
+    fn undeclared_files(&self) -> Vec<String> {
+        let undeclared = self.files.keys().filter(|file| !self.module_of.contains_key(*file));
+        undeclared.map(|file| format!("{file}: no `mod` declaration reaches it")).collect()
     }
 
     fn unknown_layers(&self) -> Vec<String> {
@@ -1083,4 +1092,14 @@ fn super_self_and_child_module_paths_resolve() {
             arrow("src/rule/mod.rs", "src/rule/fix.rs")
         ]
     );
+}
+
+#[test]
+fn a_file_no_module_declares_is_reported() {
+    let violations = violations_of(&[
+        ("src/lib.rs", "pub mod rule;\n"),
+        ("src/rule/mod.rs", "pub struct Rule;\n"),
+        ("src/rule/orphan.rs", "use crate::cli::run;\n"),
+    ]);
+    assert_eq!(violations, ["src/rule/orphan.rs: no `mod` declaration reaches it"]);
 }
