@@ -1,10 +1,9 @@
-//! How a run ends: the `--summary` file written last, then the exit status
-//! (0 nothing to report, 1 findings or a diff, 2 an error).
+//! How a run ends: the exit status (0 nothing to report, 1 findings or a
+//! diff, 2 an error) and the flags that bend it.
 
 use std::process::ExitCode;
 
-use crate::cli::options::Options;
-use crate::report::{Mode, Totals, summary};
+use crate::report::{Mode, Totals};
 
 /// The exit status of `pyfix`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +35,7 @@ pub(crate) struct ExitPolicy {
 
 impl ExitPolicy {
     /// The status a run over files ends with: errors first, whatever the flags.
-    fn status(&self, totals: &Totals, mode: Mode) -> ExitStatus {
+    pub(crate) fn status(&self, totals: &Totals, mode: Mode) -> ExitStatus {
         let something_to_report = match mode {
             Mode::Diff => totals.files_changed > 0,
             Mode::Check | Mode::Write => totals.findings > 0,
@@ -52,16 +51,4 @@ impl ExitPolicy {
             ExitStatus::Success
         }
     }
-}
-
-/// Writes `--summary` and decides the exit status.
-pub(crate) fn finish(options: &Options, totals: &Totals) -> ExitStatus {
-    if let Some(path) = &options.output.summary
-        && let Err(err) =
-            std::fs::write(path, summary::markdown(totals, options.mode, options.registry))
-    {
-        eprintln!("{}: error: cannot write the summary: {err}", options.display(path));
-        return ExitStatus::Error;
-    }
-    options.exit.status(totals, options.mode)
 }

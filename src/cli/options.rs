@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::args::Args;
-use crate::cli::exit::ExitPolicy;
+use crate::cli::exit::{ExitPolicy, ExitStatus};
 use crate::cli::verify::Verifier;
 use crate::config::resolver::{Discovery, Overrides, Project, Resolver};
 use crate::config::{self, ConfigError};
 use crate::engine::Prefilter;
-use crate::report::{LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions};
+use crate::report::{
+    LogLevel, Mode, OutputFormat, Paint, Printer, PrinterOptions, Totals, summary,
+};
 use crate::rule::Registry;
 use crate::rule::fix::Applicability;
 
@@ -73,6 +75,18 @@ impl fmt::Display for Invalid {
 }
 
 impl Options {
+    /// Writes `--summary` and decides the exit status.
+    pub(crate) fn finish(&self, totals: &Totals) -> ExitStatus {
+        if let Some(path) = &self.output.summary
+            && let Err(err) =
+                std::fs::write(path, summary::markdown(totals, self.mode, self.registry))
+        {
+            eprintln!("{}: error: cannot write the summary: {err}", self.display(path));
+            return ExitStatus::Error;
+        }
+        self.exit.status(totals, self.mode)
+    }
+
     /// Checks the arguments and prepares the run, in the order the errors
     /// are reported: rule selectors, `--summary`, the configuration, then
     /// the interpreter of `--verify`.

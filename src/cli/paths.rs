@@ -9,7 +9,7 @@ use std::sync::{Arc, mpsc};
 use rayon::prelude::*;
 
 use crate::cli::cache::Cache;
-use crate::cli::exit::{self, ExitStatus};
+use crate::cli::exit::ExitStatus;
 use crate::cli::files;
 use crate::cli::options::Options;
 use crate::cli::outcome::{Outcome, print_config_errors, print_error};
@@ -57,7 +57,7 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     }
     totals.unsafe_fixes = jobs.iter().any(|job| job.project.unsafe_fixes);
     let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
-    exit::finish(options, &totals)
+    options.finish(&totals)
 }
 
 /// `--force-exclude` (or `force-exclude = true`) leaves out a path named

@@ -5,7 +5,7 @@
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use crate::cli::exit::{self, ExitStatus};
+use crate::cli::exit::ExitStatus;
 use crate::cli::options::Options;
 use crate::cli::outcome::{Outcome, print_config_errors, print_error};
 use crate::cli::pipeline::{Input, Pipeline, Processed, Product};
@@ -57,7 +57,7 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     let threshold = options.threshold(&project);
     print(options, name, processed, threshold, &mut totals);
     let _ = io::stdout().lock().flush();
-    exit::finish(options, &totals)
+    options.finish(&totals)
 }
 
 /// With `--force-exclude`, a `--stdin-filename` the exclusions match.

@@ -387,7 +387,7 @@ fn run_checks<'m>(
     let context = Context { module, semantic, settings };
     let found: Vec<Diagnostic> = checked.iter().flat_map(|rule| rule.check(&context)).collect();
     let ran = rules.iter().map(|rule| rule.code()).collect();
-    let mut suppressions = Suppressions::parse(module, selection.registry, ran);
+    let mut suppressions = Suppressions::parse(module, &selection.registry, ran);
     let mut diagnostics = suppressions.filter(module, found);
     let about_suppressions: Vec<Diagnostic> =
         rules.iter().flat_map(|rule| rule.check_suppressions(&context, &suppressions)).collect();

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use crate::report::mode::Mode;
 use crate::report::totals::Totals;
-use crate::report::{Mode, plural};
+use crate::report::words::plural;
 use crate::rule::Registry;
 
 /// `--show-fixes`: each changed file and what was fixed in it, as ruff

@@ -6,10 +6,10 @@ use std::io::{self, Write};
 
 use crate::report::closing::{print_fixes, print_summary};
 use crate::report::format::{self, FormatPrinter, OutputFormat};
+use crate::report::mode::{LogLevel, Mode};
 use crate::report::paint::Paint;
 use crate::report::statistics::Statistics;
 use crate::report::totals::{FileResult, Totals};
-use crate::report::{LogLevel, Mode};
 use crate::rule::Registry;
 
 /// Prints findings as they come, in one format, and what closes the run.

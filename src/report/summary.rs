@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::report::{Mode, Totals, plural, section};
+use crate::report::mode::Mode;
+use crate::report::totals::Totals;
+use crate::report::words::{plural, section};
 use crate::rule::Registry;
 
 /// The description, in Markdown.

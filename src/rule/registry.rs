@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use crate::rule::Transform;
+use crate::rule::suppression::KnownRules;
+use crate::rule::transform::Transform;
 
 /// Every known rule, in code order.
 #[derive(Clone, Copy)]
@@ -59,6 +60,24 @@ impl Registry {
     }
 }
 
+impl KnownRules for Registry {
+    fn code_of(&self, code_or_name: &str) -> Option<&'static str> {
+        self.find(code_or_name).map(|rule| rule.code())
+    }
+
+    fn code_for_alias(&self, code: &str) -> Option<&'static str> {
+        self.find_alias(code).map(|rule| rule.code())
+    }
+
+    fn has_aliases(&self, code: &str) -> bool {
+        self.find(code).is_some_and(|rule| !rule.meta().aliases.is_empty())
+    }
+
+    fn codes(&self) -> Vec<&'static str> {
+        self.rules.iter().map(|rule| rule.code()).collect()
+    }
+}
+
 /// True when `selector` (a code, a code prefix, a name or `ALL`) picks `rule`.
 pub fn selector_matches(selector: &str, rule: &dyn Transform) -> bool {
     let selector = selector.trim();
@@ -95,7 +114,8 @@ impl Registry {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::Registry;
-    use crate::rule::{Context, Diagnostic, FixKind, RuleMeta, Transform};
+    use crate::rule::diagnostic::Diagnostic;
+    use crate::rule::transform::{Context, FixKind, RuleMeta, Transform};
 
     struct Stub(&'static RuleMeta);
 

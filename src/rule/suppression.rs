@@ -25,8 +25,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::rule::Diagnostic;
-use crate::rule::Registry;
+use crate::rule::diagnostic::Diagnostic;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 
@@ -97,6 +96,20 @@ impl Directive {
     }
 }
 
+/// What suppression comments need to know of the rules (the registry
+/// answers; a trait keeps this module below it).
+pub trait KnownRules {
+    /// The code of the rule with this code (any case) or name.
+    fn code_of(&self, code_or_name: &str) -> Option<&'static str>;
+    /// The code of the rule that makes the check another linter calls
+    /// `code` (`B006`), if one does.
+    fn code_for_alias(&self, code: &str) -> Option<&'static str>;
+    /// Whether another linter makes the check of the rule `code`.
+    fn has_aliases(&self, code: &str) -> bool;
+    /// Every known rule's code.
+    fn codes(&self) -> Vec<&'static str>;
+}
+
 /// The suppression comments of one file, and which of them were used.
 #[derive(Clone, Debug)]
 pub struct Suppressions {
@@ -104,14 +117,25 @@ pub struct Suppressions {
     /// The codes of the rules that ran: a suppression for any other rule
     /// cannot be judged unused.
     pub ran: Vec<&'static str>,
-    /// Every known rule, whether it ran or not.
-    registry: Registry,
+    /// Every known rule ran: a bare directive that suppressed nothing is
+    /// then known to be unused.
+    all_ran: bool,
+    /// The rules another linter also checks (a bare `# ruff: noqa` exempts
+    /// a file from them).
+    with_aliases: Vec<&'static str>,
 }
 
 impl Suppressions {
     /// Finds the directives in `module`'s comments.
-    pub fn parse(module: &Module<'_>, registry: Registry, ran: Vec<&'static str>) -> Suppressions {
-        let mut suppressions = Suppressions { directives: Vec::new(), ran, registry };
+    pub fn parse(
+        module: &Module<'_>,
+        registry: &dyn KnownRules,
+        ran: Vec<&'static str>,
+    ) -> Suppressions {
+        let codes = registry.codes();
+        let all_ran = codes.iter().all(|code| ran.contains(code));
+        let with_aliases = codes.into_iter().filter(|code| registry.has_aliases(code)).collect();
+        let mut suppressions = Suppressions { directives: Vec::new(), ran, all_ran, with_aliases };
         if !mentions_a_directive(module.source.as_bytes()) {
             return suppressions;
         }
@@ -171,8 +195,7 @@ impl Suppressions {
         let code = diagnostic.code;
         let mut suppressed = false;
         let applies = |directive: &Directive| bare_counts || !directive.is_bare();
-        let has_alias =
-            self.registry.find(code).is_some_and(|rule| !rule.meta().aliases.is_empty());
+        let has_alias = self.with_aliases.contains(&code);
         for directive in &mut self.directives {
             let whole_file = match directive.kind {
                 DirectiveKind::IgnoreFile => !directive.misplaced,
@@ -202,7 +225,7 @@ impl Suppressions {
     /// True when every registered rule ran, so that a bare directive that
     /// suppressed nothing is known to be unused.
     pub fn all_rules_ran(&self) -> bool {
-        self.registry.rules().iter().all(|rule| self.ran.contains(&rule.code()))
+        self.all_ran
     }
 }
 
@@ -275,7 +298,12 @@ pub fn suppression_line(module: &Module<'_>, offset: usize) -> usize {
 
 /// The directives in one comment (`# type: ignore  # noqa: PF001` has one;
 /// each `#` can start one).
-fn parse_comment(text: &str, start: usize, line: usize, registry: Registry) -> Vec<Directive> {
+fn parse_comment(
+    text: &str,
+    start: usize,
+    line: usize,
+    registry: &dyn KnownRules,
+) -> Vec<Directive> {
     let comment = start..start + text.len();
     let mut found = Vec::new();
     for (hash, _) in text.match_indices('#') {
@@ -320,7 +348,7 @@ fn parse_comment(text: &str, start: usize, line: usize, registry: Registry) -> V
 type Parsed = (DirectiveKind, usize, Vec<Code>, Option<Range<usize>>);
 
 /// `noqa` was read up to `at`: a bare `# noqa`, or `: CODE, CODE` / `: CODE CODE`.
-fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
+fn parse_noqa(text: &str, at: usize, registry: &dyn KnownRules) -> Option<Parsed> {
     let rest = &text[at..];
     let next = rest.chars().next();
     if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -341,7 +369,8 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
             .collect();
         // A rule's name (`# noqa: mutable-default`) is pyfix's own; other
         // words end the list, as in flake8.
-        let named = registry.find(&word).filter(|rule| rule.name() == word);
+        // `code_of` takes a code too: a name is what is not one.
+        let named = registry.code_of(&word).filter(|code| !code.eq_ignore_ascii_case(&word));
         let token = match named {
             Some(_) => word,
             None => word.chars().take_while(|c| c.is_ascii_alphanumeric()).collect(),
@@ -351,8 +380,7 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
         }
         let ours = named.is_some() || (token.len() > 2 && token[..2].eq_ignore_ascii_case("PF"));
         // Another linter's code for the same check counts for the rule.
-        let rule =
-            registry.find(&token).or_else(|| registry.find_alias(&token)).map(|rule| rule.code());
+        let rule = registry.code_of(&token).or_else(|| registry.code_for_alias(&token));
         codes.push(Code {
             range: token_start..token_start + token.len(),
             text: token,
@@ -374,7 +402,7 @@ fn parse_noqa(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
 
 /// `ruff:` or `flake8:` was read up to `at`: a file-level `noqa` follows,
 /// or this is not a directive.
-fn parse_foreign_file(text: &str, at: usize, registry: Registry) -> Option<Parsed> {
+fn parse_foreign_file(text: &str, at: usize, registry: &dyn KnownRules) -> Option<Parsed> {
     let rest = &text[at..];
     let word_at = at + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
     let is_noqa = text[word_at..].get(..4).is_some_and(|word| word.eq_ignore_ascii_case("noqa"));
@@ -392,7 +420,7 @@ fn looks_like_code(token: &str) -> bool {
 }
 
 /// `pyfix:` was read up to `at`.
-fn parse_pyfix(text: &str, at: usize, registry: Registry) -> Parsed {
+fn parse_pyfix(text: &str, at: usize, registry: &dyn KnownRules) -> Parsed {
     let rest = &text[at..];
     let word_at = at + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
     let word: String = text[word_at..]
@@ -425,7 +453,7 @@ fn parse_pyfix(text: &str, at: usize, registry: Registry) -> Parsed {
             codes.push(Code {
                 text: trimmed.to_string(),
                 range: item_start..item_start + trimmed.len(),
-                rule: registry.find(trimmed).map(|rule| rule.code()),
+                rule: registry.code_of(trimmed),
                 ours: true,
                 used: false,
             });
@@ -446,7 +474,7 @@ mod tests {
     use crate::rule::registry::testing::REGISTRY;
 
     fn parse_comment(text: &str, start: usize, line: usize) -> Vec<Directive> {
-        super::parse_comment(text, start, line, REGISTRY)
+        super::parse_comment(text, start, line, &REGISTRY)
     }
 
     fn one(text: &str) -> Directive {

@@ -14,9 +14,9 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Node};
 
-use super::{
-    BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, Scope, ScopeId,
-    ScopeKind, Symbol, SymbolId,
+use super::model::{
+    BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, ReferenceId,
+    Scope, ScopeId, ScopeKind, Symbol, SymbolId,
 };
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
@@ -859,13 +859,13 @@ impl<'m> Builder<'m> {
         model.references_by_symbol = Groups::build(
             model.symbols.len(),
             model.references.iter().enumerate().filter_map(|(index, reference)| {
-                Some((reference.symbol?.index(), super::ReferenceId::new(index)))
+                Some((reference.symbol?.index(), ReferenceId::new(index)))
             }),
         );
         model.references_by_binding = Groups::build(
             model.bindings.len(),
             model.references.iter().enumerate().filter_map(|(index, reference)| {
-                Some((reference.binding?.index(), super::ReferenceId::new(index)))
+                Some((reference.binding?.index(), ReferenceId::new(index)))
             }),
         );
         model

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use crate::engine::Finding;
-use crate::report::format::FormatPrinter;
+use crate::report::format::printer::FormatPrinter;
 use crate::report::paint::{BOLD, CODE, CYAN, Paint};
 use crate::report::totals::FileResult;
 

@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use crate::engine::{Finding, FindingEdit};
 use crate::report::diff::unified_diff;
-use crate::report::format::{FormatPrinter, concise};
+use crate::report::format::concise;
+use crate::report::format::printer::FormatPrinter;
 use crate::report::paint::{CODE, GUTTER, Paint, RED, split_line_end};
 use crate::report::totals::FileResult;
 use crate::rule::fix::Applicability;

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::engine::Finding;
-use crate::report::format::FormatPrinter;
+use crate::report::format::printer::FormatPrinter;
 use crate::report::totals::FileResult;
 
 pub(crate) struct Github;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::engine::{Finding, FindingEdit};
-use crate::report::format::FormatPrinter;
+use crate::report::format::printer::FormatPrinter;
 use crate::report::statistics::{Statistics, StatisticsRow};
 use crate::report::totals::FileResult;
 use crate::rule::Registry;

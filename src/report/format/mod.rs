@@ -5,14 +5,12 @@ mod concise;
 mod full;
 mod github;
 mod json;
+mod printer;
 mod sarif;
 
-use std::io::{self, Write};
+pub(crate) use printer::FormatPrinter;
 
-use crate::engine::Finding;
 use crate::report::paint::Paint;
-use crate::report::statistics::Statistics;
-use crate::report::totals::FileResult;
 use crate::rule::Registry;
 
 /// The formats of `--output-format`.
@@ -28,47 +26,6 @@ pub enum OutputFormat {
     Github,
     /// A SARIF 2.1.0 log, for code-scanning services.
     Sarif,
-}
-
-/// Writes findings in one format as the files come in: `start` once before
-/// the first finding, `finding` for each, `finish` once after the last (the
-/// document formats open and close their document there).
-///
-/// `Send + Sync` so that a `Printer` can still cross threads as it could
-/// before it held one of these.
-pub(crate) trait FormatPrinter: Send + Sync {
-    fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-
-    /// Writes one finding of `file`.
-    fn finding(
-        &mut self,
-        file: &FileResult<'_>,
-        finding: &Finding,
-        out: &mut dyn Write,
-    ) -> io::Result<()>;
-
-    fn finish(&mut self, _out: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-
-    /// Whether the findings are for a program (a document, or GitHub's
-    /// annotations): no human text may join them.
-    fn is_machine_readable(&self) -> bool {
-        false
-    }
-
-    /// `--statistics`, which replace the findings: a table for people
-    /// unless the format has a shape of its own.
-    fn statistics(&self, statistics: &Statistics, out: &mut dyn Write) -> io::Result<()> {
-        statistics.write_table(out)
-    }
-
-    /// Whether `statistics` writes a document, which no human text may join.
-    fn statistics_are_machine_readable(&self) -> bool {
-        false
-    }
 }
 
 /// The printer for `format`.
@@ -88,7 +45,10 @@ pub(crate) fn printer_for(
 
 /// A finding on `line` whose fix, if any, replaces its first character.
 #[cfg(test)]
-fn sample_finding(line: usize, fix: Option<crate::rule::fix::Applicability>) -> Finding {
+fn sample_finding(
+    line: usize,
+    fix: Option<crate::rule::fix::Applicability>,
+) -> crate::engine::Finding {
     let edits = match fix {
         Some(_) => vec![crate::engine::FindingEdit {
             range: 0..1,
@@ -98,7 +58,7 @@ fn sample_finding(line: usize, fix: Option<crate::rule::fix::Applicability>) -> 
         }],
         None => Vec::new(),
     };
-    Finding {
+    crate::engine::Finding {
         code: "PF001",
         range: 0..1,
         suppression_line: line,

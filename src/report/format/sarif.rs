@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::engine::{Finding, FindingEdit};
-use crate::report::format::FormatPrinter;
-use crate::report::section;
+use crate::report::format::printer::FormatPrinter;
 use crate::report::totals::FileResult;
+use crate::report::words::section;
 use crate::rule::{Registry, Transform};
 
 pub(crate) struct Sarif {
