@@ -45,7 +45,7 @@ MERGEABLE_TARGET = 0.90
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=Path, help="folder of unpacked projects (default: the corpus harness's)")
-    parser.add_argument("--pyfix", type=Path, default=ROOT / "target" / "release" / "pyfix")
+    parser.add_argument("--pyfix", type=Path, help="the binary to run (default: a release build of this checkout)")
     parser.add_argument("--sample", metavar="CODE", help="print unlabelled findings of this rule to label")
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
@@ -53,9 +53,11 @@ def main() -> int:
     parser.add_argument("--stamp", action="store_true", help="record the edits' digest in labelled fixes")
     args = parser.parse_args()
 
-    if not args.pyfix.exists():
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    findings = current_findings(args.pyfix, project_roots(args.projects))
+    sys.path.insert(0, str(Path(__file__).parent))
+    import corpus  # noqa: E402  (the harness builds pyfix and fetches the projects)
+
+    pyfix = args.pyfix or corpus.pyfix_binary()
+    findings = current_findings(pyfix, project_roots(args.projects, corpus))
     if args.sample:
         return sample(findings, args.sample, args.count, args.seed, args.fixes)
     if args.stamp:
@@ -63,7 +65,7 @@ def main() -> int:
     return report(findings, load_labels())
 
 
-def project_roots(projects: Path | None) -> dict[str, Path]:
+def project_roots(projects: Path | None, corpus) -> dict[str, Path]:
     """`stdlib` and each pinned project, by the name labels use."""
     roots = {"stdlib": Path(sysconfig.get_path("stdlib"))}
     if projects is not None:
@@ -71,9 +73,6 @@ def project_roots(projects: Path | None) -> dict[str, Path]:
             if folder.is_dir() and not folder.name.startswith("."):
                 roots[folder.name] = folder
         return roots
-    sys.path.insert(0, str(Path(__file__).parent))
-    import corpus  # noqa: E402  (the harness fetches, checks and unpacks them)
-
     for sdist in corpus.PROJECTS:
         roots[f"{sdist.name}-{sdist.version}"] = corpus.pristine(sdist)
     return roots
