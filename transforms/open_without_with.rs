@@ -37,10 +37,17 @@
 //! `f.close()` stays, on its own line.
 //!
 //! Reported without a fix: `f.close()` in a nested block (under `if`,
-//! `try`, `finally`) or through a helper whose name says `close` (or
-//! `contextlib.closing`); a file
-//! bound again before it is closed; mixed tabs and spaces or form feeds in
-//! the lines to move; and files never closed at all. A file handed on is
+//! `try`) or through a helper whose name says `close` (or
+//! `contextlib.closing`); a file bound again before it is closed; an
+//! annotated one (`out: TextIO = open(...)`: `with ... as` has no place for
+//! the annotation); mixed tabs and spaces or form feeds in the lines to
+//! move; and files never closed at all.
+//!
+//! Not reported, because the file is closed however the code leaves:
+//! `f.close()` in the `finally` of a `try` that comes right after
+//! `f = open(...)` (or whose body starts with it), and `f.close` handed to a
+//! cleanup without being called (`self.addCleanup(f.close)`,
+//! `stack.callback(f.close)`, `atexit.register(f.close)`). A file handed on is
 //! not reported unless it is closed by hand: returned or yielded, assigned
 //! or put in a container, passed to a storing method (`append`,
 //! `enter_context`, `set...`) or to a constructor (`TextIOWrapper(f)`), used in
@@ -88,8 +95,9 @@ impl Transform for OpenWithoutWith {
         &META
     }
 
-    /// A statement `NAME = open(...)` (or `NAME = x.open(...)`, with any
-    /// number of parentheses around the call), on a line of its own or not. After an import that names `open`
+    /// A statement `NAME = open(...)` or `NAME: TYPE = open(...)` (or
+    /// `x.open(...)`, with any number of parentheses around the call), on a
+    /// line of its own or not. After an import that names `open`
     /// (`from io import open as o`), any `NAME = callee(...)` line counts.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         let open_imported =
@@ -108,8 +116,15 @@ impl Transform for OpenWithoutWith {
             return false;
         }
         scan.lines.iter().flat_map(|line| scan.statement_starts(line)).any(|tokens| {
-            let [target, equals, rest @ ..] = tokens else { return false };
-            if target.kind != ScanKind::Name || !scan.is(equals, "=") {
+            let [target, after_target @ ..] = tokens else { return false };
+            // `NAME = ...`, or `NAME: TYPE = ...` (the `=` at the line's depth).
+            let equals = after_target
+                .iter()
+                .position(|token| token.depth == target.depth && scan.is(token, "="))
+                .filter(|&at| at == 0 || scan.is(&after_target[0], ":"));
+            let Some(equals) = equals else { return false };
+            let rest = &after_target[equals + 1..];
+            if target.kind != ScanKind::Name {
                 return false;
             }
             let callee: Vec<&Token> = rest.iter().skip_while(|t| scan.is(t, "(")).collect();
@@ -143,6 +158,8 @@ struct Opened<'t> {
     /// The right-hand side: the call, perhaps in parentheses.
     value: Node<'t>,
     call: Node<'t>,
+    /// `NAME: TYPE = open(...)`.
+    annotated: bool,
 }
 
 fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec<Diagnostic>) {
@@ -204,9 +221,8 @@ fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<
         return None;
     }
     let assignment = statement.named_child(0).filter(|node| node.is(Kind::Assignment))?;
-    if assignment.child_by_field_name("type").is_some() {
-        return None;
-    }
+    // `out: TextIO = open(...)` counts too; its fix would have nowhere to put the annotation.
+    let annotated = assignment.child_by_field_name("type").is_some();
     let target = assignment.child_by_field_name("left").filter(|left| left.is(Kind::Identifier))?;
     let value = assignment.child_by_field_name("right")?;
     let mut call = value;
@@ -225,7 +241,7 @@ fn opened_file<'t>(context: &Context<'t>, statement: Node<'t>) -> Option<Opened<
     if bound_in_enclosing_scope(module, statement, root_name) {
         return None;
     }
-    Some(Opened { statement, name: module.text(target), value, call })
+    Some(Opened { statement, name: module.text(target), value, call, annotated })
 }
 
 /// The leftmost name of `a.b.c`.
@@ -330,6 +346,9 @@ fn plan_fix(
     after: &[Node<'_>],
 ) -> Result<Vec<Edit>, &'static str> {
     let name = opened.name;
+    if opened.annotated {
+        return Err("`with ... as` has no place for the annotation");
+    }
     if between.iter().any(|statement| hands_out(module, *statement, name)) {
         return Err("the file is returned or yielded before it is closed");
     }
@@ -468,7 +487,10 @@ enum Fate {
     Leaks,
     /// `NAME.close()` (or a `...close...(NAME)` helper) somewhere else.
     ClosedElsewhere,
-    /// Handed on (returned, stored, wrapped, captured, global): its owner closes it.
+    /// Handed on (returned, stored, wrapped, captured, global): its owner
+    /// closes it. Or closed safely: in the `finally` of a `try` that
+    /// follows the `open()` at once, or by a cleanup it was registered
+    /// with (`self.addCleanup(f.close)`, `stack.callback(f.close)`).
     Escapes,
 }
 
@@ -500,7 +522,7 @@ fn unclosed_message(
                     Fate::Escapes
                 }
                 Kind::Attribute if is_name_attribute(module.source, node, name, "close") => {
-                    Fate::ClosedElsewhere
+                    close_fate(module, opened, node)
                 }
                 Kind::Identifier
                     if module.text(node) == name && !is_attribute_name(module, node) =>
@@ -528,6 +550,51 @@ fn unclosed_message(
              the file stays open until it is garbage collected; use `with open(...) as {name}:`"
         )),
     }
+}
+
+/// What `NAME.close` at `attribute` does for the file: registered as a
+/// cleanup when it is not called; closes it however the code between
+/// leaves when it is called in the `finally` of a `try` that is the next
+/// statement after `open()` (or whose body starts with the `open()`).
+fn close_fate(module: &Module<'_>, opened: &Opened<'_>, attribute: Node<'_>) -> Fate {
+    let called = module.parent(attribute).is_some_and(|parent| {
+        parent.is(Kind::Call) && parent.child_by_field_name("function") == Some(attribute)
+    });
+    if !called {
+        return Fate::Escapes;
+    }
+    let mut current = module.parent(attribute);
+    while let Some(node) = current {
+        if node.is(Kind::FinallyClause)
+            && let Some(try_statement) = module.parent(node)
+            && guards_the_open(opened.statement, try_statement)
+        {
+            return Fate::Escapes;
+        }
+        if matches!(node.py_kind(), Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition)
+        {
+            break;
+        }
+        current = module.parent(node);
+    }
+    Fate::ClosedElsewhere
+}
+
+/// The `try` comes right after `open()` in its block, or its body starts
+/// with the `open()`: nothing can raise between the two.
+fn guards_the_open(open: Node<'_>, try_statement: Node<'_>) -> bool {
+    let next = statements_after(open).next();
+    let starts_body = try_statement
+        .child_by_field_name("body")
+        .and_then(|body| statements(body).next())
+        .is_some_and(|first| first == open);
+    next == Some(try_statement) || starts_body
+}
+
+/// The statements after `statement` in its block.
+fn statements_after<'t>(statement: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    std::iter::successors(statement.next_named_sibling(), |node| node.next_named_sibling())
+        .filter(|node| !node.is(Kind::Comment))
 }
 
 /// True when the scope declares `global NAME` or `nonlocal NAME`.
