@@ -47,9 +47,18 @@
 //! Python 3.10+ (from `requires-python`) or the file has
 //! `from __future__ import annotations`, else `Optional[X]` with its import.
 //!
-//! Not fixed (reported only): lambdas (there is no statement to add), stub
-//! files, and defaults that name something the body cannot see the same way
-//! (a parameter, a local variable, or a class attribute of an enclosing class).
+//! A body that starts with `if NAME is None:` already says what `None`
+//! means: only the default changes. Not fixed (reported, with the reason):
+//! lambdas (there is no statement to add), stub files, defaults that name
+//! something the body cannot see the same way (a parameter, a local
+//! variable, a `match` capture or walrus target of the body, a class-level
+//! name of an enclosing class), a body that tests the parameter against
+//! `None` later on (a guard would make that test dead), and an annotation
+//! that is not a type (`c: 1 = {}`: `1 | None` raises a `TypeError`).
+//!
+//! Not reported: a default a comment says is shared on purpose (`cache`,
+//! `memo`, `shared`, `deliberate`, `intentional`, `on purpose`, `persist`
+//! in a comment of the `def`'s header or just above it).
 //!
 //! ## Fix safety
 //! Unsafe. A caller that passes `None` explicitly now gets a fresh default
@@ -177,6 +186,7 @@ impl Transform for MutableDefault {
 }
 
 /// A parameter with a mutable default.
+#[derive(Clone)]
 struct MutableParameter<'t> {
     name: &'t str,
     annotation: Option<Node<'t>>,
@@ -272,15 +282,23 @@ fn check_function(context: &Context<'_>, function: Node<'_>, diagnostics: &mut V
     let Some(parameters) = function.child_by_field_name("parameters") else {
         return;
     };
-    let mutable = mutable_parameters(context.module, context.semantic, parameters);
+    let mut mutable = mutable_parameters(context.module, context.semantic, parameters);
+    // A comment that says the object is shared on purpose (a memo, a
+    // cache) makes the default deliberate: not a finding.
+    if documented_as_shared(context.module, function) {
+        mutable.clear();
+    }
     if mutable.is_empty() {
         return;
     }
     let fix = build_fix(context, function, &mutable);
     for parameter in &mutable {
-        diagnostics.push(
-            META.report(parameter.value.byte_range(), message(parameter)).with_fix(fix.clone()),
-        );
+        let message = match &fix {
+            Ok(_) => message(parameter),
+            Err(reason) => format!("{} (no fix: {reason})", message(parameter)),
+        };
+        diagnostics
+            .push(META.report(parameter.value.byte_range(), message).with_fix(fix.clone().ok()));
     }
 }
 
@@ -290,21 +308,131 @@ fn build_fix(
     context: &Context<'_>,
     function: Node<'_>,
     mutable: &[MutableParameter<'_>],
-) -> Option<Fix> {
+) -> Result<Fix, &'static str> {
     let module = context.module;
-    if module.is_stub || !defaults_can_move(context.semantic, function, mutable) {
-        return None;
+    if module.is_stub {
+        return Err("a stub has no body to put the default in");
     }
+    if !defaults_can_move(context.semantic, function, mutable) {
+        return Err("a name in the default would mean something else in the body");
+    }
+    let body = function.child_by_field_name("body").ok_or("the function has no body")?;
     let mut edits = Vec::new();
+    let mut to_initialise = Vec::new();
     for parameter in mutable {
+        match none_handling(module, body, parameter.name) {
+            // The body starts by giving `None` its meaning: the default
+            // becomes `None`, and that branch does the rest.
+            NoneHandling::AtStart => {}
+            // A test of `None` later in the body: a guard above it would
+            // make it dead code, a guard below it would come too late.
+            NoneHandling::Later => return Err("the body already tests it against `None`"),
+            NoneHandling::Absent => to_initialise.push(parameter),
+        }
         edits.push(Edit::replace(parameter.value.byte_range(), "None"));
         if let Some(annotation) = parameter.annotation {
-            edits.extend(widen_annotation(context, annotation)?);
+            let widened = widen_annotation(context, annotation);
+            edits.extend(
+                widened.ok_or("its annotation is not a type pyfix can widen to admit `None`")?,
+            );
         }
     }
-    edits.extend(initialise_in_body(module, function, mutable)?);
+    if !to_initialise.is_empty() {
+        let to_initialise: Vec<MutableParameter<'_>> = to_initialise.into_iter().cloned().collect();
+        let guard = initialise_in_body(module, function, &to_initialise);
+        edits.extend(guard.ok_or("the body's layout leaves no clear place for the guard")?);
+    }
     dedup_imports(&mut edits);
-    Some(Fix::unsafe_(edits))
+    Ok(Fix::unsafe_(edits))
+}
+
+/// Whether and where a function's body already tests a parameter against
+/// `None` (`if NAME is None:`, `NAME == None`, `NAME is not None`).
+enum NoneHandling {
+    /// The body's first statement (after the docstring) is `if NAME is None:`.
+    AtStart,
+    Later,
+    Absent,
+}
+
+fn none_handling(module: &Module<'_>, body: Node<'_>, name: &str) -> NoneHandling {
+    let mut body_statements = statements(body).skip_while(|statement| is_docstring(*statement));
+    let first_tests = body_statements.next().is_some_and(|first| {
+        first.is(Kind::IfStatement)
+            && first
+                .child_by_field_name("condition")
+                .is_some_and(|condition| compares_with_none(module, condition, name, "is"))
+    });
+    if first_tests {
+        return NoneHandling::AtStart;
+    }
+    let mut tests = false;
+    visit(body, |node| match node.py_kind() {
+        // A nested function's `NAME` is another variable, or a closure's read.
+        Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition => Walk::Skip,
+        Kind::ComparisonOperator => {
+            tests |= ["is", "is not", "==", "!="]
+                .iter()
+                .any(|operator| compares_with_none(module, node, name, operator));
+            Walk::Skip
+        }
+        _ => Walk::Descend,
+    });
+    if tests { NoneHandling::Later } else { NoneHandling::Absent }
+}
+
+/// `NAME <operator> None`, whatever the spacing.
+fn compares_with_none(
+    module: &Module<'_>,
+    comparison: Node<'_>,
+    name: &str,
+    operator: &str,
+) -> bool {
+    let words: Vec<&str> = module.text(comparison).split_whitespace().collect();
+    let expected: Vec<&str> =
+        std::iter::once(name).chain(operator.split(' ')).chain(std::iter::once("None")).collect();
+    words == expected
+}
+
+/// Words that say a mutable default is shared on purpose.
+const SHARED_ON_PURPOSE: &[&str] =
+    &["cache", "memo", "shared", "deliberate", "intentional", "on purpose", "persist"];
+
+/// A comment in the function's header (decorators to the `:`), or in the
+/// comment lines just above it, says the default is shared on purpose.
+fn documented_as_shared(module: &Module<'_>, function: Node<'_>) -> bool {
+    let definition = module.parent(function).filter(|parent| parent.is(Kind::DecoratedDefinition));
+    let start = definition.unwrap_or(function).start_byte();
+    let header_end =
+        function.child_by_field_name("body").map_or(function.end_byte(), |body| body.start_byte());
+    let mut text = String::new();
+    // The comment lines directly above.
+    let mut line_start = module.line_start(start);
+    while line_start > 0 {
+        let above = module.line_start(line_start - 1);
+        let line = module.source[above..line_start].trim();
+        if !line.starts_with('#') {
+            break;
+        }
+        text.push_str(line);
+        line_start = above;
+    }
+    // Comments in the header (`def f(cache={}):  # memo`), up to the end
+    // of the line of its `:`.
+    let header_end = module.next_line_start(header_end.saturating_sub(1));
+    let mut comments = Vec::new();
+    module.visit(definition.unwrap_or(function), |node| {
+        if node.start_byte() >= header_end {
+            return Walk::Skip;
+        }
+        if node.is(Kind::Comment) {
+            comments.push(module.text(node));
+        }
+        Walk::Descend
+    });
+    text.extend(comments);
+    let text = text.to_lowercase();
+    SHARED_ON_PURPOSE.iter().any(|word| text.contains(word))
 }
 
 /// Two typed parameters may both need `Optional`: keep one import edit.
@@ -352,6 +480,10 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     if admits_none(module.source, expression) {
         return Some(Vec::new());
     }
+    if !is_type_expression(expression) {
+        // `c: 1 = {}`: `1 | None` would raise a TypeError when the `def` runs.
+        return None;
+    }
     let modern = context.settings.target_version >= PythonVersion(3, 10)
         || context.semantic.future_annotations();
     let range = annotation.byte_range();
@@ -393,6 +525,28 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     ];
     edits.extend(optional.edit);
     Some(edits)
+}
+
+/// An annotation that names a type: a name, a dotted name, a subscript of
+/// one (`list[int]`, `Optional[X]`), a string, `None`, or a union of those
+/// with `|`. Anything else (a number, a call) cannot be widened with `|`.
+fn is_type_expression(expression: Node<'_>) -> bool {
+    match expression.py_kind() {
+        Kind::Identifier | Kind::Attribute | Kind::NoneLiteral => true,
+        Kind::String | Kind::ConcatenatedString => true,
+        Kind::Subscript | Kind::GenericType => true,
+        Kind::Type | Kind::ParenthesizedExpression => {
+            expression.named_child(0).is_some_and(is_type_expression)
+        }
+        Kind::BinaryOperator => {
+            let operator = expression.child_by_field_name("operator");
+            let sides =
+                [expression.child_by_field_name("left"), expression.child_by_field_name("right")];
+            operator.is_some_and(|operator| operator.is(Kind::Pipe))
+                && sides.iter().all(|side| side.is_some_and(is_type_expression))
+        }
+        _ => false,
+    }
 }
 
 /// True for `None`, `Optional[...]`, `Union[..., None]`, `X | None`, `Any`

@@ -139,6 +139,7 @@ kinds! {
     WithStatement = "with_statement",
     Yield = "yield",
     // Keywords and punctuation (anonymous nodes).
+    Pipe = "|",
     LeftParen = "(",
     RightParen = ")",
     Star = "*",
