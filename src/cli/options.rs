@@ -229,7 +229,7 @@ fn check_selectors(args: &Args, registry: Registry) -> Result<(), String> {
 /// The resolver the flags ask for: `--isolated`, `--config PATH`, inline
 /// `--config KEY=VALUE` options, and the overrides.
 fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
-    let mut overrides = Overrides {
+    let flags = config::Options {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
@@ -241,8 +241,9 @@ fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
         extend_exclude: args.extend_exclude.clone(),
         force_exclude: flag_pair(args.force_exclude, args.no_force_exclude),
         target_version: args.target_version,
-        inline: Default::default(),
+        ..config::Options::default()
     };
+    let mut overrides = Overrides { flags, inline: Default::default() };
     let mut file = None;
     let mut inline = String::new();
     for value in &args.config {

@@ -20,17 +20,9 @@ use crate::rule::settings::{DEFAULT_HEAVY_MODULES, PythonVersion, Settings};
 /// Values given on the command line; they override every configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
-    pub select: Option<Vec<String>>,
-    pub extend_select: Vec<String>,
-    pub fixable: Option<Vec<String>>,
-    pub extend_fixable: Vec<String>,
-    pub unfixable: Vec<String>,
-    pub ignore: Vec<String>,
-    pub unsafe_fixes: Option<bool>,
-    pub exclude: Option<Vec<String>>,
-    pub extend_exclude: Vec<String>,
-    pub force_exclude: Option<bool>,
-    pub target_version: Option<PythonVersion>,
+    /// What the flags set (`--select`, `--unsafe-fixes`, `--exclude`, ...),
+    /// as a configuration would say it; they win over everything.
+    pub flags: Options,
     /// `--config 'KEY = VALUE'` options, applied over each configuration.
     pub inline: Options,
 }
@@ -145,24 +137,26 @@ impl Project {
         let empty = Options::default();
         let options = config.map_or(&empty, |config| &config.options);
         let inline = &overrides.inline;
+        let flags = &overrides.flags;
+        // In rising priority: the file, `--config KEY=VALUE`, the flags.
+        let sources = [options, inline, flags];
 
-        let (target_version, target_version_source) =
-            if let Some(version) = overrides.target_version {
-                (version, "--target-version".to_string())
-            } else if let Some(version) = inline.target_version {
-                (version, "--config".to_string())
-            } else if let Some(version) = options.target_version {
-                (version, format!("target-version in {}", show(config.map(|c| c.path.as_path()))))
-            } else if let Some(version) = config.and_then(|config| config.requires_python) {
-                let pyproject = root.join("pyproject.toml");
-                (version, format!("requires-python in {}", pyproject.display()))
-            } else if let Some((pyproject, Some(version))) =
-                requires_python.filter(|_| config.is_none())
-            {
-                (version, format!("requires-python in {}", pyproject.display()))
-            } else {
-                (PythonVersion::DEFAULT, "default".to_string())
-            };
+        let (target_version, target_version_source) = if let Some(version) = flags.target_version {
+            (version, "--target-version".to_string())
+        } else if let Some(version) = inline.target_version {
+            (version, "--config".to_string())
+        } else if let Some(version) = options.target_version {
+            (version, format!("target-version in {}", show(config.map(|c| c.path.as_path()))))
+        } else if let Some(version) = config.and_then(|config| config.requires_python) {
+            let pyproject = root.join("pyproject.toml");
+            (version, format!("requires-python in {}", pyproject.display()))
+        } else if let Some((pyproject, Some(version))) =
+            requires_python.filter(|_| config.is_none())
+        {
+            (version, format!("requires-python in {}", pyproject.display()))
+        } else {
+            (PythonVersion::DEFAULT, "default".to_string())
+        };
 
         let mut heavy_modules: Vec<String> =
             inline.heavy_modules.clone().or_else(|| options.heavy_modules.clone()).unwrap_or_else(
@@ -171,43 +165,10 @@ impl Project {
         heavy_modules.extend(options.extend_heavy_modules.iter().cloned());
         heavy_modules.extend(inline.extend_heavy_modules.iter().cloned());
 
-        let layers = [
-            Layer {
-                select: options.select.as_deref(),
-                extend_select: &options.extend_select,
-                ignore: &options.ignore,
-            },
-            Layer {
-                select: inline.select.as_deref(),
-                extend_select: &inline.extend_select,
-                ignore: &inline.ignore,
-            },
-            Layer {
-                select: overrides.select.as_deref(),
-                extend_select: &overrides.extend_select,
-                ignore: &overrides.ignore,
-            },
-        ];
-
+        let layers = sources.map(Layer::selection);
         // Which rules may fix, resolved as the selection is (ruff's
         // `fixable`, `extend-fixable`, `unfixable`).
-        let fix_layers = [
-            Layer {
-                select: options.fixable.as_deref(),
-                extend_select: &options.extend_fixable,
-                ignore: &options.unfixable,
-            },
-            Layer {
-                select: inline.fixable.as_deref(),
-                extend_select: &inline.extend_fixable,
-                ignore: &inline.unfixable,
-            },
-            Layer {
-                select: overrides.fixable.as_deref(),
-                extend_select: &overrides.extend_fixable,
-                ignore: &overrides.unfixable,
-            },
-        ];
+        let fix_layers = sources.map(Layer::fixability);
         let fixable = resolve_rules(&fix_layers, registry);
         let unfixable: Vec<String> = registry
             .rules()
@@ -222,7 +183,7 @@ impl Project {
             texts.iter().filter_map(|text| PathPattern::new(text, base)).collect()
         };
         let defaults: Vec<String> = DEFAULT_EXCLUDES.iter().map(|name| name.to_string()).collect();
-        let mut exclude = match (&overrides.exclude, &inline.exclude, &options.exclude) {
+        let mut exclude = match (&flags.exclude, &inline.exclude, &options.exclude) {
             (Some(cli), _, _) => patterns(cli, cwd),
             (None, Some(inline), _) => patterns(inline, cwd),
             (None, None, Some(own)) => patterns(own, root),
@@ -230,7 +191,7 @@ impl Project {
         };
         exclude.extend(patterns(&options.extend_exclude, root));
         exclude.extend(patterns(&inline.extend_exclude, cwd));
-        exclude.extend(patterns(&overrides.extend_exclude, cwd));
+        exclude.extend(patterns(&flags.extend_exclude, cwd));
 
         let per_file =
             |entries: &[(String, Vec<String>)], base: &Path| -> Vec<(PathPattern, Vec<String>)> {
@@ -255,15 +216,15 @@ impl Project {
             settings: Arc::new(Settings { target_version, heavy_modules, unfixable }),
             target_version_source,
             rules: resolve_rules(&layers, registry),
-            unsafe_fixes: overrides
-                .unsafe_fixes
-                .or(inline.unsafe_fixes)
-                .or(options.unsafe_fixes)
+            unsafe_fixes: sources
+                .iter()
+                .rev()
+                .find_map(|source| source.unsafe_fixes)
                 .unwrap_or(false),
-            force_exclude: overrides
-                .force_exclude
-                .or(inline.force_exclude)
-                .or(options.force_exclude)
+            force_exclude: sources
+                .iter()
+                .rev()
+                .find_map(|source| source.force_exclude)
                 .unwrap_or(false),
             exclude,
             per_file_ignores,
@@ -325,6 +286,26 @@ struct Layer<'a> {
     select: Option<&'a [String]>,
     extend_select: &'a [String],
     ignore: &'a [String],
+}
+
+impl<'a> Layer<'a> {
+    /// The rules a source selects: `select`, `extend-select`, `ignore`.
+    fn selection(options: &'a Options) -> Layer<'a> {
+        Layer {
+            select: options.select.as_deref(),
+            extend_select: &options.extend_select,
+            ignore: &options.ignore,
+        }
+    }
+
+    /// The rules a source lets fix: `fixable`, `extend-fixable`, `unfixable`.
+    fn fixability(options: &'a Options) -> Layer<'a> {
+        Layer {
+            select: options.fixable.as_deref(),
+            extend_select: &options.extend_fixable,
+            ignore: &options.unfixable,
+        }
+    }
 }
 
 /// ruff's resolution: a layer with `select` starts afresh from it, a layer

@@ -146,38 +146,18 @@ impl Location {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::FileReport;
-    use crate::report::format::sample_finding;
-    use crate::rule::fix::Applicability;
+    use crate::report::format::check_streaming;
 
     #[test]
     fn streamed_findings_read_as_serde_lays_out_the_whole_array() {
-        let findings = vec![
-            sample_finding(1, Some(Applicability::Safe)),
-            sample_finding(2, None),
-            sample_finding(3, Some(Applicability::Unsafe)),
-        ];
-        let report = FileReport { findings, ..FileReport::default() };
-        let file = FileResult {
-            path: "a b.py",
-            report: &report,
-            text: "",
-            threshold: Applicability::Safe,
-        };
         let registry = Registry::new(&[]);
-        for count in 0..=report.findings.len() {
-            let shown = &report.findings[..count];
-            let mut printer = Json::new(registry);
-            let mut out = Vec::new();
-            printer.start(&mut out).unwrap();
-            for finding in shown {
-                printer.finding(&file, finding, &mut out).unwrap();
-            }
-            printer.finish(&mut out).unwrap();
-            let whole: Vec<JsonFinding> =
-                shown.iter().map(|finding| JsonFinding::new(&file, finding, registry)).collect();
-            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
-            assert_eq!(String::from_utf8(out).unwrap(), expected);
-        }
+        check_streaming(
+            || Box::new(Json::new(registry)),
+            |file, shown, out| {
+                let whole: Vec<JsonFinding> =
+                    shown.iter().map(|finding| JsonFinding::new(file, finding, registry)).collect();
+                assert_eq!(out, serde_json::to_string_pretty(&whole).unwrap() + "\n");
+            },
+        );
     }
 }

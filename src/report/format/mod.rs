@@ -71,3 +71,38 @@ fn sample_finding(
         edits,
     }
 }
+
+/// Streams the first 0, 1, 2, 3 of three sample findings (of one file)
+/// through a fresh printer each time, and hands each output to `check`
+/// with the findings shown, so a test can compare it with the document
+/// serde writes in one go.
+#[cfg(test)]
+fn check_streaming(
+    new_printer: impl Fn() -> Box<dyn FormatPrinter>,
+    check: impl Fn(&crate::report::totals::FileResult<'_>, &[crate::engine::Finding], String),
+) {
+    use crate::rule::fix::Applicability;
+    let findings = vec![
+        sample_finding(1, Some(Applicability::Safe)),
+        sample_finding(2, None),
+        sample_finding(3, Some(Applicability::Unsafe)),
+    ];
+    let report = crate::engine::FileReport { findings, ..crate::engine::FileReport::default() };
+    let file = crate::report::totals::FileResult {
+        path: "a b.py",
+        report: &report,
+        text: "",
+        threshold: Applicability::Safe,
+    };
+    for count in 0..=report.findings.len() {
+        let shown = &report.findings[..count];
+        let mut printer = new_printer();
+        let mut out = Vec::new();
+        printer.start(&mut out).expect("writing to a Vec");
+        for finding in shown {
+            printer.finding(&file, finding, &mut out).expect("writing to a Vec");
+        }
+        printer.finish(&mut out).expect("writing to a Vec");
+        check(&file, shown, String::from_utf8(out).expect("UTF-8 output"));
+    }
+}

@@ -301,9 +301,7 @@ fn first_sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::FileReport;
-    use crate::report::format::sample_finding;
-    use crate::rule::fix::Applicability;
+    use crate::report::format::check_streaming;
 
     #[test]
     fn takes_the_first_sentence() {
@@ -313,34 +311,16 @@ mod tests {
 
     #[test]
     fn streamed_results_read_as_serde_writes_the_whole_log() {
-        let findings = vec![
-            sample_finding(1, Some(Applicability::Safe)),
-            sample_finding(2, None),
-            sample_finding(3, Some(Applicability::Unsafe)),
-        ];
-        let report = FileReport { findings, ..FileReport::default() };
-        let file = FileResult {
-            path: "a b.py",
-            report: &report,
-            text: "",
-            threshold: Applicability::Safe,
-        };
         let registry = Registry::new(&[]);
-        for count in 0..=report.findings.len() {
-            let shown = &report.findings[..count];
-            let mut printer = Sarif::new(registry);
-            let mut out = Vec::new();
-            printer.start(&mut out).unwrap();
-            for finding in shown {
-                printer.finding(&file, finding, &mut out).unwrap();
-            }
-            printer.finish(&mut out).unwrap();
-            let mut whole = SarifLog::without_results(registry);
-            whole.runs[0].results =
-                shown.iter().map(|finding| SarifResult::new(&file, finding, registry)).collect();
-            let expected = serde_json::to_string(&whole).unwrap() + "\n";
-            assert_eq!(String::from_utf8(out).unwrap(), expected);
-        }
+        check_streaming(
+            || Box::new(Sarif::new(registry)),
+            |file, shown, out| {
+                let mut whole = SarifLog::without_results(registry);
+                whole.runs[0].results =
+                    shown.iter().map(|finding| SarifResult::new(file, finding, registry)).collect();
+                assert_eq!(out, serde_json::to_string(&whole).unwrap() + "\n");
+            },
+        );
     }
 
     #[test]
