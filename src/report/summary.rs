@@ -129,17 +129,44 @@ fn remaining(out: &mut String, totals: &Totals) {
 /// The first paragraph of a section, with what it introduces when it ends
 /// with a colon (an example), as Markdown.
 fn lead(text: &str) -> String {
-    let mut chunks = text.trim().split("\n\n");
+    let blocks = blocks(text);
     let mut lead = first_paragraph(text);
     let mut introduces = lead.ends_with(':');
-    chunks.next();
+    let mut rest = blocks.iter().skip(1);
     while introduces {
-        let Some(next) = chunks.next() else { break };
+        let Some(next) = rest.next() else { break };
         lead.push_str("\n\n");
-        lead.push_str(next.trim_end());
-        introduces = next.trim_end().ends_with(':');
+        lead.push_str(next);
+        introduces = next.ends_with(':');
     }
     lead
+}
+
+/// The paragraphs and code blocks of a documentation section. A fenced
+/// code block is one block even when it holds blank lines: cutting it at
+/// one would leave its fence open, and everything after it would render as
+/// code.
+fn blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if line.trim().is_empty() && !in_fence {
+            if !current.is_empty() {
+                blocks.push(current.join("\n").trim_end().to_string());
+                current.clear();
+            }
+            continue;
+        }
+        current.push(line);
+    }
+    if !current.is_empty() {
+        blocks.push(current.join("\n").trim_end().to_string());
+    }
+    blocks
 }
 
 /// The first paragraph of a documentation section, on one line.
@@ -150,6 +177,12 @@ fn first_paragraph(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_block_with_blank_lines_stays_whole() {
+        let why = "Shared:\n\n```python\ndef f(x=[]):\n    pass\n\nf()\n```\n\nMore.";
+        assert_eq!(lead(why), "Shared:\n\n```python\ndef f(x=[]):\n    pass\n\nf()\n```");
+    }
 
     #[test]
     fn a_lead_ending_in_a_colon_keeps_its_example() {
