@@ -190,7 +190,9 @@ fn write_without_unsafe_fixes_leaves_unsafe_findings() {
     let text = stdout(&out);
     assert!(text.contains("a.py:1:21: PF001"), "{text}");
     assert!(
-        text.contains("Found 1 finding that remain. (1 more fix available with `--unsafe-fixes`.)"),
+        text.contains(
+            "Found 1 finding that remains. (1 more fix available with `--unsafe-fixes`.)"
+        ),
         "{text}"
     );
 }
@@ -430,4 +432,47 @@ fn the_cache_never_hides_a_change() {
     let elsewhere = common::temp_dir("cache-dir");
     pyfix(fresh.path(), &["--cache-dir", elsewhere.path().to_str().unwrap()]);
     assert!(elsewhere.path().join("clean-v1.bin").is_file());
+}
+
+#[test]
+fn summaries_never_contradict_the_errors_above_them() {
+    // A file that cannot be processed: the count says what it covers.
+    let dir = project(&[("a.py", "def f(:\n"), ("b.py", "x = 1\n")]);
+    let out = pyfix(dir.path(), &["--no-prefilter"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("a.py: error: syntax error"), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "No findings in the files pyfix could process; 1 file could not be (see the errors above).\n"
+    );
+
+    // A write that fails leaves its findings: "No findings remain" would be false.
+    let dir = project(&[("a.py", BUGGY)]);
+    let path = dir.path().join("a.py");
+    let mut permissions = fs::metadata(&path).unwrap().permissions();
+    permissions.set_readonly(true);
+    fs::set_permissions(&path, permissions).unwrap();
+    let out = pyfix(dir.path(), &["--write", "--unsafe-fixes"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!stdout(&out).contains("No findings remain."), "{}", stdout(&out));
+
+    // No Python file at all: a warning, as ruff gives.
+    let dir = project(&[("notes.txt", "x\n")]);
+    let out = pyfix(dir.path(), &[]);
+    assert_eq!(code(&out), 0);
+    assert!(stderr(&out).contains("warning: no Python files found"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_cache_lives_at_the_project_root_and_is_tagged() {
+    let dir = project(&[("pyproject.toml", "[tool.pyfix]\n"), ("pkg/a.py", BUGGY)]);
+    let out = pyfix(&dir.path().join("pkg"), &["."]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        dir.path().join(".pyfix_cache/clean-v1.bin").is_file(),
+        "the cache is at the project root"
+    );
+    assert!(!dir.path().join("pkg/.pyfix_cache").exists(), "not where pyfix was run");
+    let tag = fs::read_to_string(dir.path().join(".pyfix_cache/CACHEDIR.TAG")).unwrap();
+    assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"), "{tag}");
 }

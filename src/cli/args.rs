@@ -53,7 +53,7 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) no_cache: bool,
 
-    /// Where the cache lives [default: .pyfix_cache in the working directory].
+    /// Where the cache lives [default: .pyfix_cache in the project root].
     #[arg(long, value_name = "DIR", env = "PYFIX_CACHE_DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
 

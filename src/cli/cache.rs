@@ -149,6 +149,15 @@ impl Cache {
         if !ignore.exists() {
             fs::write(ignore, "# Created by pyfix.\n*\n")?;
         }
+        // And backup tools skip it (the Cache Directory Tagging convention).
+        let tag = self.dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            fs::write(
+                tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n\
+                 # This file is a cache directory tag created by pyfix.\n",
+            )?;
+        }
         let mut temporary = tempfile::Builder::new().prefix(".pyfix-").tempfile_in(&self.dir)?;
         let mut bytes = Vec::with_capacity(MAGIC.len() + keys.len() * 16);
         bytes.extend_from_slice(MAGIC);

@@ -100,7 +100,9 @@ impl Options {
         let resolver =
             resolver(&args, registry).map_err(|err| Invalid::config(&err, &working_directory))?;
         let cache_dir = (!args.no_cache).then(|| {
-            args.cache_dir.clone().unwrap_or_else(|| working_directory.join(".pyfix_cache"))
+            args.cache_dir
+                .clone()
+                .unwrap_or_else(|| project_root(&resolver, &working_directory).join(".pyfix_cache"))
         });
         let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
         let verifier = start_verifier(&args, mode)?;
@@ -205,6 +207,15 @@ fn start_verifier(args: &Args, mode: Mode) -> Result<Option<Verifier>, Invalid> 
         return Ok(None);
     }
     Verifier::start(&args.python).map(Some).map_err(Invalid::usage)
+}
+
+/// Where the default cache goes, as ruff's does: the root of the project
+/// the working directory belongs to (the folder of its configuration file,
+/// the root `--show-settings` names), not wherever pyfix is run from.
+fn project_root(resolver: &Resolver, working_directory: &Path) -> PathBuf {
+    resolver
+        .for_directory(working_directory)
+        .map_or_else(|_| working_directory.to_path_buf(), |project| project.root.clone())
 }
 
 /// Unknown selectors on the command line are a usage error, as in a configuration.

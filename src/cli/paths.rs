@@ -16,7 +16,7 @@ use crate::cli::outcome::{Outcome, print_config_errors, print_error};
 use crate::cli::pipeline::{Input, Pipeline, Product};
 use crate::cli::progress::Progress;
 use crate::config::resolver::{Project, Resolver};
-use crate::report::{Printer, Totals};
+use crate::report::{LogLevel, Printer, Totals};
 
 /// A file to process, with the settings that apply to it and its absolute path.
 struct Job {
@@ -45,6 +45,10 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     for (path, error) in &collected.errors {
         print_error(options, path, error);
         totals.errors += 1;
+    }
+    if jobs.is_empty() && totals.errors == 0 && options.output.level == LogLevel::Normal {
+        // As ruff does: an empty run is more often a wrong path than a clean one.
+        eprintln!("pyfix: warning: no Python files found under the given paths");
     }
 
     let mut printer = options.printer(options.output.stdout_paint);

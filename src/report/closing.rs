@@ -55,7 +55,7 @@ pub(crate) fn print_summary(
 fn diff_summary(totals: &Totals, err: &mut dyn Write) -> io::Result<()> {
     let hint = unsafe_hint(totals.hidden_unsafe);
     match totals.fixed() {
-        0 => writeln!(err, "No fixes to apply.{hint}"),
+        0 => writeln!(err, "No fixes to apply{}.{hint}", errors_note(totals)),
         fixed => writeln!(
             err,
             "Would fix {} in {} ({}).{hint}",
@@ -78,26 +78,41 @@ fn write_summary(totals: &Totals, remaining: &[u8], out: &mut dyn Write) -> io::
         )?;
     }
     out.write_all(remaining)?;
+    let note = errors_note(totals);
     match totals.findings {
-        0 => writeln!(out, "No findings remain."),
+        0 => writeln!(out, "No findings remain{note}."),
         n => {
             let hint = unsafe_hint(totals.hidden_unsafe);
-            writeln!(out, "Found {} that remain.{hint}", plural(n, "finding"))
+            let verb = if n == 1 { "remains" } else { "remain" };
+            writeln!(out, "Found {} that {verb}{note}.{hint}", plural(n, "finding"))
         }
     }
 }
 
 fn check_summary(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+    let note = errors_note(totals);
     if totals.findings == 0 {
-        return writeln!(out, "No findings.");
+        return writeln!(out, "No findings{note}.");
     }
-    writeln!(out, "Found {}.", plural(totals.findings, "finding"))?;
+    writeln!(out, "Found {}{note}.", plural(totals.findings, "finding"))?;
     if totals.fixable_now > 0 {
         let flags = if totals.unsafe_fixes { "--write --unsafe-fixes" } else { "--write" };
         writeln!(out, "[*] {} fixable with `{flags}`.", totals.fixable_now)?;
     }
     let hint = unsafe_hint(totals.hidden_unsafe);
     if hint.is_empty() { Ok(()) } else { writeln!(out, "{}", hint.trim_start()) }
+}
+
+/// What a count leaves out: the files that could not be processed (their
+/// errors are on standard error), so that no summary claims a clean run.
+fn errors_note(totals: &Totals) -> String {
+    match totals.errors {
+        0 => String::new(),
+        n => format!(
+            " in the files pyfix could process; {} could not be (see the errors above)",
+            plural(n, "file")
+        ),
+    }
 }
 
 /// `PF001: 2, PF002: 1`.
