@@ -152,3 +152,17 @@ fn a_loop_variable_read_only_in_an_f_string_keeps_its_function() {
     let skeleton = skeleton_of(source);
     assert!(skeleton.ends_with(&source[source.find("def test").unwrap()..]));
 }
+
+#[test]
+fn a_global_declared_in_one_function_is_seen_by_the_others() {
+    // `D` is `collections.deque` for `work`'s default only through `setup`'s `global`.
+    let body = "    total = 0\n".repeat(40);
+    let source = format!(
+        "def setup():\n    global D\n    from collections import deque as D\n\n\
+         def work(y=D()):\n{body}    y.append(total)\n\n\
+         def other():\n{body}    return total\n"
+    );
+    let skeleton = skeleton_of(&source);
+    assert!(skeleton.contains("def work(y=D()):\n    total = 0\n"), "{skeleton}");
+    assert!(!skeleton.contains("return total"), "an unrelated body is still blanked");
+}

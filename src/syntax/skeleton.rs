@@ -60,7 +60,13 @@ pub fn skeleton(
     };
     let all_lines = 0..scan.lines.len();
     let bodies = definitions(scan, all_lines.clone(), 0);
-    let context = lines_outside(all_lines, &bodies);
+    let mut context = lines_outside(all_lines, &bodies);
+    // A body that declares a name `global` binds it for the whole module:
+    // every other definition is read with it, as with a module-level
+    // import (`global st; from pdb import set_trace as st` in one function
+    // makes `st()` in another a call of `pdb.set_trace`).
+    context.extend(global_declaring(scan, &bodies));
+    context.sort_by_key(|range| range.start);
     if planner.blank_what_cannot_match(&bodies, &context).is_none() {
         return Err(Whole::OverBudget);
     }
@@ -258,6 +264,23 @@ fn token_count(scan: &Scan<'_>, lines: &Range<usize>) -> usize {
         (Some(first), Some(last)) if lines.start < lines.end => (last.end - first.first) as usize,
         _ => 0,
     }
+}
+
+/// The lines of the bodies among `bodies`, and of the methods of the
+/// classes among them, that declare a name `global`.
+fn global_declaring(scan: &Scan<'_>, bodies: &[Body]) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for body in bodies {
+        if body.is_class {
+            let Some(first_line) = scan.lines.get(body.lines.start + 1) else { continue };
+            let methods =
+                definitions(scan, body.lines.start + 1..body.lines.end, first_line.indent);
+            found.extend(global_declaring(scan, &methods));
+        } else if declares_global(scan, body) {
+            found.push(body.lines.clone());
+        }
+    }
+    found
 }
 
 /// A `global` statement in a function makes its assignments module
