@@ -189,6 +189,8 @@ impl Transform for MutableDefault {
 #[derive(Clone)]
 struct MutableParameter<'t> {
     name: &'t str,
+    /// The parameter's name in the signature (its binding).
+    identifier: Node<'t>,
     annotation: Option<Node<'t>>,
     value: Node<'t>,
     kind: &'static str,
@@ -216,6 +218,7 @@ fn mutable_parameters<'t>(
         if let Some(kind) = mutable_kind(semantic, value) {
             found.push(MutableParameter {
                 name: module.text(name),
+                identifier: name,
                 annotation: parameter.child_by_field_name("type"),
                 value,
                 kind,
@@ -259,6 +262,210 @@ fn mutable_kind(semantic: &Semantic<'_>, mut value: Node<'_>) -> Option<&'static
     }
 }
 
+/// How a shared default can change, with the place that shows it.
+struct Sharing<'t> {
+    how: SharingKind,
+    at: Node<'t>,
+}
+
+#[derive(Clone, Copy)]
+enum SharingKind {
+    /// `NAME.append(...)`, `NAME[k] = v`, `del NAME[k]`, `NAME += ...`.
+    Changed,
+    /// `self.attribute = NAME`, `other.append(NAME)`, `cache[k] = NAME`.
+    Stored,
+    /// `return NAME` / `yield NAME`: the caller gets the shared object.
+    HandedOut,
+    /// A generator read once: later calls get it exhausted.
+    UsedUp,
+}
+
+impl Sharing<'_> {
+    fn describe(&self, module: &Module<'_>, name: &str) -> String {
+        let (line, _) = module.line_column(self.at.start_byte());
+        match self.how {
+            SharingKind::Changed => {
+                format!("line {line} changes it, and every later call sees the change")
+            }
+            SharingKind::Stored => format!(
+                "line {line} stores it where it outlives the call, so later calls share `{name}` with it"
+            ),
+            SharingKind::HandedOut => {
+                format!(
+                    "line {line} hands it to the caller, who can change every later call's default"
+                )
+            }
+            SharingKind::UsedUp => {
+                format!("line {line} uses it up, and every later call gets it empty")
+            }
+        }
+    }
+}
+
+/// Methods of lists, dicts, sets, deques and bytearrays that leave the
+/// object as it is. Any other method call may change it.
+const READ_ONLY_METHODS: &[&str] = &[
+    "copy",
+    "count",
+    "index",
+    "get",
+    "keys",
+    "values",
+    "items",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "union",
+    "intersection",
+    "difference",
+    "symmetric_difference",
+    "most_common",
+    "elements",
+    "total",
+    "hex",
+    "decode",
+    "startswith",
+    "endswith",
+    "find",
+    "rfind",
+    "__contains__",
+    "__len__",
+    "__iter__",
+    "__getitem__",
+    "maxlen",
+];
+
+/// Methods through which another object keeps what it is given.
+const STORING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "add",
+    "extend",
+    "extendleft",
+    "insert",
+    "setdefault",
+    "update",
+    "put",
+    "put_nowait",
+    "push",
+    "register",
+    "__setitem__",
+];
+
+/// The first use in the function (closures included) that changes the
+/// default, stores it, or hands it out; `None` when it is only read.
+fn sharing<'t>(context: &Context<'t>, parameter: &MutableParameter<'t>) -> Option<Sharing<'t>> {
+    let semantic = context.semantic;
+    let module = context.module;
+    let binding = semantic.binding_at(parameter.identifier)?;
+    // A `defaultdict` inserts a key on a mere read of a missing one, and a
+    // generator is used up by the first call that reads it.
+    let reads_insert = parameter.kind == "defaultdict";
+    let reads_consume = parameter.kind == "generator";
+    // After `if NAME is None: NAME = ...` at the start, the later reads
+    // see either binding; with the mutable default that branch never runs.
+    let body = function_of(module, parameter.identifier)?.child_by_field_name("body")?;
+    let references = match none_handling(module, body, parameter.name) {
+        NoneHandling::AtStart => semantic.references_to(semantic.binding(binding).symbol),
+        _ => semantic.references_of(binding),
+    };
+    references.iter().find_map(|&reference| {
+        let node = semantic.reference(reference).node;
+        if reads_consume {
+            return Some(Sharing { how: SharingKind::UsedUp, at: node });
+        }
+        use_of_default(module, node, reads_insert).map(|how| Sharing { how, at: node })
+    })
+}
+
+/// The function whose parameter list holds `node`.
+fn function_of<'t>(module: &'t Module<'_>, node: Node<'t>) -> Option<Node<'t>> {
+    let mut current = Some(node);
+    while let Some(candidate) = current {
+        if candidate.is(Kind::FunctionDefinition) {
+            return Some(candidate);
+        }
+        current = module.parent(candidate);
+    }
+    None
+}
+
+/// What one read of the parameter does to the object.
+fn use_of_default(module: &Module<'_>, name: Node<'_>, reads_insert: bool) -> Option<SharingKind> {
+    let direct_parent = module.parent(name)?;
+    // `return a, b` and `self.pair = (a, b)` hand out or store what the
+    // tuple, list or dict holds.
+    let mut value = name;
+    let mut parent = direct_parent;
+    while matches!(
+        parent.py_kind(),
+        Kind::ExpressionList
+            | Kind::Tuple
+            | Kind::List
+            | Kind::Set
+            | Kind::Dictionary
+            | Kind::Pair
+            | Kind::ParenthesizedExpression
+            | Kind::ListSplat
+    ) {
+        value = parent;
+        parent = module.parent(parent)?;
+    }
+    if value != name {
+        return match parent.py_kind() {
+            Kind::ReturnStatement | Kind::Yield => Some(SharingKind::HandedOut),
+            Kind::Assignment if parent.child_by_field_name("right") == Some(value) => {
+                let left = parent.child_by_field_name("left")?;
+                matches!(left.py_kind(), Kind::Attribute | Kind::Subscript)
+                    .then_some(SharingKind::Stored)
+            }
+            _ => None,
+        };
+    }
+    let parent = direct_parent;
+    let is = |node: Node<'_>, field: &str| parent.child_by_field_name(field) == Some(node);
+    match parent.py_kind() {
+        // `NAME.method(...)`: a method that is not known to only read.
+        Kind::Attribute if is(name, "object") => {
+            let method =
+                parent.child_by_field_name("attribute").map(|attribute| module.text(attribute))?;
+            let called = module.parent(parent).is_some_and(|call| {
+                call.is(Kind::Call) && call.child_by_field_name("function") == Some(parent)
+            });
+            (called && !READ_ONLY_METHODS.contains(&method)).then_some(SharingKind::Changed)
+        }
+        // `NAME[k] = v`, `del NAME[k]`, `NAME[k] += v`; any read of a defaultdict.
+        Kind::Subscript if is(name, "value") => {
+            let target = module.parent(parent).is_some_and(|holder| {
+                matches!(holder.py_kind(), Kind::Assignment | Kind::AugmentedAssignment)
+                    && holder.child_by_field_name("left") == Some(parent)
+                    || holder.is(Kind::DeleteStatement)
+            });
+            (target || reads_insert).then_some(SharingKind::Changed)
+        }
+        // `NAME += [...]` changes a list, set or dict in place.
+        Kind::AugmentedAssignment if is(name, "left") => Some(SharingKind::Changed),
+        // `x.attr = NAME`, `cache[k] = NAME`: stored where it outlives the call.
+        Kind::Assignment if is(name, "right") => {
+            let left = parent.child_by_field_name("left")?;
+            matches!(left.py_kind(), Kind::Attribute | Kind::Subscript)
+                .then_some(SharingKind::Stored)
+        }
+        // `other.append(NAME)` and the like.
+        Kind::ArgumentList => {
+            let call = module.parent(parent)?;
+            let method = call
+                .child_by_field_name("function")
+                .filter(|function| function.is(Kind::Attribute))
+                .and_then(|function| function.child_by_field_name("attribute"))
+                .map(|attribute| module.text(attribute))?;
+            STORING_METHODS.contains(&method).then_some(SharingKind::Stored)
+        }
+        Kind::ReturnStatement | Kind::Yield => Some(SharingKind::HandedOut),
+        _ => None,
+    }
+}
+
 fn message(parameter: &MutableParameter<'_>) -> String {
     format!(
         "`{}` defaults to a mutable {} that is created once and shared by every call",
@@ -278,24 +485,42 @@ fn check_lambda(context: &Context<'_>, lambda: Node<'_>, diagnostics: &mut Vec<D
     }
 }
 
-fn check_function(context: &Context<'_>, function: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
+fn check_function<'t>(
+    context: &Context<'t>,
+    function: Node<'t>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let Some(parameters) = function.child_by_field_name("parameters") else {
         return;
     };
-    let mut mutable = mutable_parameters(context.module, context.semantic, parameters);
     // A comment that says the object is shared on purpose (a memo, a
     // cache) makes the default deliberate: not a finding.
     if documented_as_shared(context.module, function) {
-        mutable.clear();
+        return;
     }
+    // Sharing is a bug only when the object can change: the function (or
+    // a closure in it) changes it, stores it where it outlives the call, or
+    // hands it to its caller. A default only read is shared harmlessly.
+    let mutable: Vec<(MutableParameter<'_>, Sharing)> =
+        mutable_parameters(context.module, context.semantic, parameters)
+            .into_iter()
+            .filter_map(|parameter| {
+                let sharing = sharing(context, &parameter)?;
+                Some((parameter, sharing))
+            })
+            .collect();
     if mutable.is_empty() {
         return;
     }
-    let fix = build_fix(context, function, &mutable);
-    for parameter in &mutable {
+    let parameters: Vec<MutableParameter<'_>> =
+        mutable.iter().map(|(parameter, _)| parameter.clone()).collect();
+    let fix = build_fix(context, function, &parameters);
+    for (parameter, sharing) in &mutable {
+        let claim =
+            format!("{}: {}", message(parameter), sharing.describe(context.module, parameter.name));
         let message = match &fix {
-            Ok(_) => message(parameter),
-            Err(reason) => format!("{} (no fix: {reason})", message(parameter)),
+            Ok(_) => claim,
+            Err(reason) => format!("{claim} (no fix: {reason})"),
         };
         diagnostics
             .push(META.report(parameter.value.byte_range(), message).with_fix(fix.clone().ok()));

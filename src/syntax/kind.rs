@@ -108,6 +108,7 @@ kinds! {
     NoneLiteral = "none",
     NonlocalStatement = "nonlocal_statement",
     NotOperator = "not_operator",
+    Pair = "pair",
     Parameters = "parameters",
     ParenthesizedExpression = "parenthesized_expression",
     ParenthesizedListSplat = "parenthesized_list_splat",
