@@ -709,8 +709,7 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
         // `c: 1 = {}`: `1 | None` would raise a TypeError when the `def` runs.
         return None;
     }
-    let modern = context.settings.target_version >= PythonVersion(3, 10)
-        || context.semantic.future_annotations();
+    let modern = uses_union_syntax(context);
     let range = annotation.byte_range();
     match expression.py_kind() {
         // A string annotation is never evaluated at definition time: widen
@@ -750,6 +749,32 @@ fn widen_annotation(context: &Context<'_>, annotation: Node<'_>) -> Option<Vec<E
     ];
     edits.extend(optional.edit);
     Some(edits)
+}
+
+/// Whether the widened annotation may say `X | None`: when the code must
+/// run on 3.10 or later (as stated, not assumed), or annotations are not
+/// evaluated (`from __future__ import annotations`), or the file already
+/// writes unions with `|` in its annotations, unless it writes `Optional`
+/// instead. When nothing says, `Optional[X]` runs everywhere.
+fn uses_union_syntax(context: &Context<'_>) -> bool {
+    let settings = context.settings;
+    if context.semantic.future_annotations() {
+        return true;
+    }
+    if settings.target_version < PythonVersion(3, 10) {
+        return false;
+    }
+    let module = context.module;
+    let file_writes_unions = module.nodes_of_kind(&[Kind::Type]).any(|annotation| {
+        annotation.named_child(0).is_some_and(|inner| {
+            inner.is(Kind::BinaryOperator)
+                && inner
+                    .child_by_field_name("operator")
+                    .is_some_and(|operator| operator.is(Kind::Pipe))
+        })
+    });
+    let file_writes_optional = context.semantic.top_level_binding("Optional").is_some();
+    file_writes_unions || (settings.target_version_stated && !file_writes_optional)
 }
 
 /// An annotation that names a type: a name, a dotted name, a subscript of

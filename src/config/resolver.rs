@@ -213,7 +213,12 @@ impl Project {
         Project {
             config_file: config.map(|config| config.path.clone()),
             root: root.to_path_buf(),
-            settings: Arc::new(Settings { target_version, heavy_modules, unfixable }),
+            settings: Arc::new(Settings {
+                target_version,
+                target_version_stated: target_version_source != "default",
+                heavy_modules,
+                unfixable,
+            }),
             target_version_source,
             rules: resolve_rules(&layers, registry),
             unsafe_fixes: sources

@@ -29,6 +29,9 @@ pub const DEFAULT_HEAVY_MODULES: &[&str] = &[
 pub struct Settings {
     /// The oldest Python the code must run on; decides `X | None` or `Optional[X]`.
     pub target_version: PythonVersion,
+    /// The target version was stated (flag, configuration or
+    /// `requires-python`), not assumed: a fix may then rely on it.
+    pub target_version_stated: bool,
     /// Top-level modules too slow to import at the start of a CLI (PF005).
     pub heavy_modules: Vec<String>,
     /// Codes of the rules whose fixes are not offered (`unfixable`):
@@ -40,6 +43,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             target_version: PythonVersion::DEFAULT,
+            target_version_stated: false,
             heavy_modules: DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
             unfixable: Vec::new(),
         }

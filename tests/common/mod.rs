@@ -53,6 +53,7 @@ pub fn fixture_settings(source: &str) -> Settings {
                 let (major, minor) = version.split_once('.').expect("target-version=3.8");
                 settings.target_version =
                     PythonVersion(major.parse().unwrap(), minor.parse().unwrap());
+                settings.target_version_stated = true;
             } else if let Some(modules) = pair.strip_prefix("heavy-modules=") {
                 settings.heavy_modules = modules.split(',').map(str::to_string).collect();
             }
