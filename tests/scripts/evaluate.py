@@ -56,7 +56,8 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).parent))
     import corpus  # noqa: E402  (the harness builds pyfix and fetches the projects)
 
-    pyfix = args.pyfix or corpus.pyfix_binary()
+    # pyfix runs in each project's folder: the binary's path must not be relative.
+    pyfix = args.pyfix.resolve() if args.pyfix else corpus.pyfix_binary()
     findings = current_findings(pyfix, project_roots(args.projects, corpus))
     if args.sample:
         return sample(findings, args.sample, args.count, args.seed, args.fixes)

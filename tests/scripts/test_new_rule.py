@@ -76,19 +76,19 @@ class Scaffold(unittest.TestCase):
         return new_rule.readme_rows(self.read("README.md"))
 
     def test_a_detect_only_rule(self):
-        result = self.scaffold("PF009", "debugger-leftover", "--fix", "none")
-        self.assertIn("created transforms/debugger_leftover.rs", result.stdout)
+        result = self.scaffold("PF990", "example-leftover", "--fix", "none")
+        self.assertIn("created transforms/example_leftover.rs", result.stdout)
         self.assertIn("changed transforms/mod.rs", result.stdout)
 
-        rule = self.read("transforms/debugger_leftover.rs")
-        self.assertTrue(rule.startswith("//! # debugger-leftover (PF009)\n//!\n//! ## What it does\n"))
+        rule = self.read("transforms/example_leftover.rs")
+        self.assertTrue(rule.startswith("//! # example-leftover (PF990)\n//!\n//! ## What it does\n"))
         for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix safety"]:
             self.assertIn(f"//! {heading}\n", rule)
-        self.assertIn("pub struct DebuggerLeftover;", rule)
-        self.assertIn('    code: "PF009",\n    name: "debugger-leftover",\n', rule)
+        self.assertIn("pub struct ExampleLeftover;", rule)
+        self.assertIn('    code: "PF990",\n    name: "example-leftover",\n', rule)
         self.assertIn("    fix: FixKind::None,\n", rule)
-        self.assertIn('source: include_str!("debugger_leftover.rs"),', rule)
-        self.assertIn("impl Transform for DebuggerLeftover {", rule)
+        self.assertIn('source: include_str!("example_leftover.rs"),', rule)
+        self.assertIn("impl Transform for ExampleLeftover {", rule)
         self.assertIn("fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {", rule)
         self.assertIn("fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {", rule)
         self.assertIn("TODO", rule)
@@ -97,29 +97,29 @@ class Scaffold(unittest.TestCase):
         self.assertNotIn("with_fix", rule)
 
         # Registered: `mod` lines stay alphabetical, ALL stays in code order.
-        self.assertIn("debugger_leftover", self.mod_lines())
+        self.assertIn("example_leftover", self.mod_lines())
         self.assertEqual(self.mod_lines(), sorted(self.mod_lines()))
-        self.assertIn(("debugger_leftover", "DebuggerLeftover"), self.all_entries())
+        self.assertIn(("example_leftover", "ExampleLeftover"), self.all_entries())
         codes = self.codes_in_all()
         self.assertEqual(codes, sorted(codes))
-        self.assertEqual(codes.count("PF009"), 1)
+        self.assertEqual(codes.count("PF990"), 1)
 
         # The README row, in code order, with the code and name columns
         # tests/readme.rs compares with ALL.
         rows = self.readme_rows()
-        self.assertIn(("PF009", "debugger-leftover"), rows)
+        self.assertIn(("PF990", "example-leftover"), rows)
         self.assertEqual([code for code, _ in rows], codes)
-        self.assertIn("| PF009 | debugger-leftover | TODO what it finds | none |\n", self.read("README.md"))
+        self.assertIn("| PF990 | example-leftover | TODO what it finds | none |\n", self.read("README.md"))
 
-        fixtures = sorted(p.name for p in (self.root / "tests/fixtures/debugger_leftover").iterdir())
+        fixtures = sorted(p.name for p in (self.root / "tests/fixtures/example_leftover").iterdir())
         self.assertEqual(fixtures, ["flagged.py", "not_flagged.py"])
         for name in fixtures:
-            source = self.read(f"tests/fixtures/debugger_leftover/{name}")
+            source = self.read(f"tests/fixtures/example_leftover/{name}")
             self.assertTrue(source.startswith("# TODO: "), "a leading comment says what it shows")
             compile(source, name, "exec")
         # A rule without a fix has no behaviour to prove; the folder stays
         # (tests/fixtures.rs requires it) through a note, not a scenario.
-        behaviour = self.root / "tests/behaviour/debugger_leftover"
+        behaviour = self.root / "tests/behaviour/example_leftover"
         self.assertEqual(sorted(p.name for p in behaviour.iterdir()), ["README.md"])
 
     def test_a_rule_with_a_fix(self):
@@ -153,13 +153,13 @@ class Scaffold(unittest.TestCase):
         self.assertEqual(rows[-1], ("PF999", "aaa-last-by-code"))
 
     def test_refuses_a_taken_code_or_name_and_writes_nothing(self):
-        self.scaffold("PF009", "debugger-leftover")
+        self.scaffold("PF990", "example-leftover")
         before = files_under(self.root)
         for args, says in [
             (["PF002", "some-new-name"], "PF002 is taken by bare-except"),
-            (["PF009", "another-name"], "PF009 is taken by debugger-leftover"),
-            (["PF011", "bare-except"], "the name bare-except is taken by PF002"),
-            (["PF011", "debugger-leftover"], "the name debugger-leftover is taken by PF009"),
+            (["PF990", "another-name"], "PF990 is taken by example-leftover"),
+            (["PF991", "bare-except"], "the name bare-except is taken by PF002"),
+            (["PF991", "example-leftover"], "the name example-leftover is taken by PF990"),
         ]:
             result = self.run_scaffold(*args)
             self.assertEqual(result.returncode, 2, args)
