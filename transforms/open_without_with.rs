@@ -43,11 +43,14 @@
 //! the annotation); mixed tabs and spaces or form feeds in the lines to
 //! move; and files never closed at all.
 //!
-//! Not reported, because the file is closed however the code leaves:
-//! `f.close()` in the `finally` of a `try` that comes right after
-//! `f = open(...)` (or whose body starts with it), and `f.close` handed to a
-//! cleanup without being called (`self.addCleanup(f.close)`,
-//! `stack.callback(f.close)`, `atexit.register(f.close)`). A file handed on is
+//! Not reported, because nothing can leave the file open: `f.close()`
+//! right after `f = open(...)` (creating or truncating a file); `f.close()`
+//! or a close helper (`sync_close(f)`) in the `finally` of a `try` that holds
+//! the `open()` or follows it with only plain assignments between; `f.close`
+//! handed to a cleanup without being called (`self.addCleanup(f.close)`,
+//! `stack.callback(f.close)`); a file handed to a callback registry
+//! (`d.addCallback(...)`, `connect_read_pipe(..., f)`); and an `open()`
+//! under `patch("builtins.open", ...)` or `mock_open`. A file handed on is
 //! not reported unless it is closed by hand: returned or yielded, assigned
 //! or put in a container, passed to a storing method (`append`,
 //! `enter_context`, `set...`) or to a constructor (`TextIOWrapper(f)`), used in
@@ -169,6 +172,9 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
         let Some(opened) = opened_file(context, *statement) else {
             continue;
         };
+        if open_is_mocked(module, opened.statement) {
+            continue; // A test's `open` is `mock_open()`: there is no file.
+        }
         let name = opened.name;
         let later = &block_statements[index + 1..];
         let close_at = later.iter().position(|statement| {
@@ -178,6 +184,9 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
         // A close after `name` is bound anew closes another file.
         let close_at = close_at.filter(|close| bound_at.is_none_or(|bound| bound > *close));
         let diagnostic = match (close_at, bound_at) {
+            // `f = open(p)` then `f.close()` at once: nothing runs between
+            // the two that could raise (creating or touching a file).
+            (Some(0), _) => continue,
             (Some(close), _) => {
                 let between = &later[..close];
                 let after = &later[close + 1..];
@@ -527,7 +536,7 @@ fn unclosed_message(
                 Kind::Identifier
                     if module.text(node) == name && !is_attribute_name(module, node) =>
                 {
-                    use_of(module, node)
+                    use_of(module, opened, node)
                 }
                 _ => return Walk::Descend,
             };
@@ -554,8 +563,8 @@ fn unclosed_message(
 
 /// What `NAME.close` at `attribute` does for the file: registered as a
 /// cleanup when it is not called; closes it however the code between
-/// leaves when it is called in the `finally` of a `try` that is the next
-/// statement after `open()` (or whose body starts with the `open()`).
+/// leaves when it is called in a `finally` that guards the `open()` (see
+/// `finally_guarding`).
 fn close_fate(module: &Module<'_>, opened: &Opened<'_>, attribute: Node<'_>) -> Fate {
     let called = module.parent(attribute).is_some_and(|parent| {
         parent.is(Kind::Call) && parent.child_by_field_name("function") == Some(attribute)
@@ -563,32 +572,97 @@ fn close_fate(module: &Module<'_>, opened: &Opened<'_>, attribute: Node<'_>) -> 
     if !called {
         return Fate::Escapes;
     }
-    let mut current = module.parent(attribute);
-    while let Some(node) = current {
-        if node.is(Kind::FinallyClause)
-            && let Some(try_statement) = module.parent(node)
-            && guards_the_open(opened.statement, try_statement)
-        {
-            return Fate::Escapes;
+    match finally_guarding(module, attribute) {
+        Some(try_statement) if guards_the_open(opened.statement, try_statement) => Fate::Escapes,
+        _ => Fate::ClosedElsewhere,
+    }
+}
+
+/// The `try` statement whose `finally` clause holds `node` (within the
+/// same function).
+fn finally_guarding<'t>(module: &'t Module<'_>, node: Node<'t>) -> Option<Node<'t>> {
+    let mut current = module.parent(node);
+    while let Some(candidate) = current {
+        if candidate.is(Kind::FinallyClause) {
+            return module.parent(candidate);
         }
-        if matches!(node.py_kind(), Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition)
-        {
-            break;
+        if matches!(
+            candidate.py_kind(),
+            Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition
+        ) {
+            return None;
+        }
+        current = module.parent(candidate);
+    }
+    None
+}
+
+/// Nothing that can raise runs between the `open()` and the `try`: the
+/// `try` follows it, with only plain assignments of literals or names in
+/// between, or the `open()` is inside the `try`'s body.
+fn guards_the_open(open: Node<'_>, try_statement: Node<'_>) -> bool {
+    let inside = try_statement.child_by_field_name("body").is_some_and(|body| {
+        body.start_byte() <= open.start_byte() && open.end_byte() <= body.end_byte()
+    });
+    if inside {
+        return true;
+    }
+    statements_after(open).take_while(|statement| *statement != try_statement).all(cannot_raise)
+        && statements_after(open).any(|statement| statement == try_statement)
+}
+
+/// `x = 0`, `name = other`, `pass`: statements that cannot raise.
+fn cannot_raise(statement: Node<'_>) -> bool {
+    if statement.is(Kind::PassStatement) {
+        return true;
+    }
+    let Some(assignment) = statement.named_child(0).filter(|node| node.is(Kind::Assignment)) else {
+        return false;
+    };
+    let plain = |node: Option<Node<'_>>| {
+        node.is_some_and(|node| {
+            matches!(
+                node.py_kind(),
+                Kind::Identifier
+                    | Kind::Integer
+                    | Kind::Float
+                    | Kind::String
+                    | Kind::NoneLiteral
+                    | Kind::True
+                    | Kind::False
+            )
+        })
+    };
+    statement.named_child_count() == 1
+        && plain(assignment.child_by_field_name("left"))
+        && plain(assignment.child_by_field_name("right"))
+}
+
+/// The `open()` runs under `patch("builtins.open", ...)` or `mock_open`: a
+/// `with` item or a decorator around it says so.
+fn open_is_mocked(module: &Module<'_>, statement: Node<'_>) -> bool {
+    let mocks_open = |text: &str| {
+        text.contains("mock_open") || (text.contains("patch") && text.contains("open"))
+    };
+    let mut current = module.parent(statement);
+    while let Some(node) = current {
+        let header = match node.py_kind() {
+            Kind::WithStatement => node.named_child(0),
+            Kind::DecoratedDefinition => Some(node),
+            _ => None,
+        };
+        let header_text = header.map(|header| {
+            let end = header
+                .child_by_field_name("definition")
+                .map_or(header.end_byte(), |d| d.start_byte());
+            &module.source[header.start_byte()..end.min(header.end_byte())]
+        });
+        if header_text.is_some_and(mocks_open) {
+            return true;
         }
         current = module.parent(node);
     }
-    Fate::ClosedElsewhere
-}
-
-/// The `try` comes right after `open()` in its block, or its body starts
-/// with the `open()`: nothing can raise between the two.
-fn guards_the_open(open: Node<'_>, try_statement: Node<'_>) -> bool {
-    let next = statements_after(open).next();
-    let starts_body = try_statement
-        .child_by_field_name("body")
-        .and_then(|body| statements(body).next())
-        .is_some_and(|first| first == open);
-    next == Some(try_statement) || starts_body
+    false
 }
 
 /// The statements after `statement` in its block.
@@ -633,7 +707,7 @@ const STORING_METHODS: &[&str] = &[
 ];
 
 /// What one use of the name says about the file's fate.
-fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
+fn use_of(module: &Module<'_>, opened: &Opened<'_>, reference: Node<'_>) -> Fate {
     if is_attribute_object(module, reference) {
         return Fate::Leaks;
     }
@@ -675,9 +749,18 @@ fn use_of(module: &Module<'_>, reference: Node<'_>) -> Fate {
     let callee = module.text(callee);
     let last = callee.rsplit('.').next().unwrap_or(callee).trim();
     if last.contains("close") || last == "closing" {
-        Fate::ClosedElsewhere
+        match finally_guarding(module, reference) {
+            Some(try_statement) if guards_the_open(opened.statement, try_statement) => {
+                Fate::Escapes
+            }
+            _ => Fate::ClosedElsewhere,
+        }
     } else if STORING_METHODS.contains(&last)
         || last.starts_with("set")
+        || last.starts_with("add")
+        || last.starts_with("register")
+        || last.starts_with("connect")
+        || last.contains("callback")
         || last.starts_with(char::is_uppercase)
     {
         // Kept in a collection or by a setter, or wrapped by an object that now owns it.
