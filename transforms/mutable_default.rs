@@ -56,9 +56,18 @@
 //! `None` later on (a guard would make that test dead), and an annotation
 //! that is not a type (`c: 1 = {}`: `1 | None` raises a `TypeError`).
 //!
+//! Reported only when the default can change between calls, with the line
+//! that shows it: the function (or a closure in it) changes it
+//! (`items.append(x)`, `d[k] = v`, `del d[k]`, `items += ...`, a read of a
+//! `defaultdict`), stores it where it outlives the call (`self.items =
+//! items`, `registry.append(items)`), hands it to its caller (`return
+//! items`, `yield`), or reads a generator default (used up after one call).
+//! A default only read, copied or passed on is shared harmlessly.
+//!
 //! Not reported: a default a comment says is shared on purpose (`cache`,
 //! `memo`, `shared`, `deliberate`, `intentional`, `on purpose`, `persist`
-//! in a comment of the `def`'s header or just above it).
+//! in a comment of the `def`'s header or just above it), or whose name says
+//! it is a memo (`cache`, `_memo`, `seen_cache`...).
 //!
 //! ## Fix safety
 //! Unsafe. A caller that passes `None` explicitly now gets a fresh default
@@ -335,22 +344,30 @@ const READ_ONLY_METHODS: &[&str] = &[
     "maxlen",
 ];
 
-/// Methods through which another object keeps what it is given.
+/// Methods through which another object keeps what it is given (not
+/// `extend` or `update`: they copy what it holds).
 const STORING_METHODS: &[&str] = &[
     "append",
     "appendleft",
     "add",
-    "extend",
-    "extendleft",
     "insert",
     "setdefault",
-    "update",
     "put",
     "put_nowait",
     "push",
     "register",
-    "__setitem__",
 ];
+
+/// Names that say a default is a memo: a `cache={}` the function writes
+/// into is shared on purpose, even without a comment saying so.
+fn names_a_memo(name: &str) -> bool {
+    let name = name.trim_matches('_').to_ascii_lowercase();
+    name == "cache"
+        || name.starts_with("memo")
+        || name.ends_with("_cache")
+        || name.starts_with("cache_")
+        || name.ends_with("_memo")
+}
 
 /// The first use in the function (closures included) that changes the
 /// default, stores it, or hands it out; `None` when it is only read.
@@ -504,6 +521,7 @@ fn check_function<'t>(
     let mutable: Vec<(MutableParameter<'_>, Sharing)> =
         mutable_parameters(context.module, context.semantic, parameters)
             .into_iter()
+            .filter(|parameter| !names_a_memo(parameter.name))
             .filter_map(|parameter| {
                 let sharing = sharing(context, &parameter)?;
                 Some((parameter, sharing))
