@@ -19,39 +19,42 @@ const CASES: &[(&str, &str)] = &[
     // PF001 mutable-default: where `x=None` and the guard go.
     (
         "pf001 positional-only and keyword-only",
-        "def f(a=[], /, b={}, *, c=set()):\n    return a, b, c\n",
+        "def f(a=[], /, b={}, *, c=set()):\n    a.append(1); b[1] = 1; c.add(1)\n    return a, b, c\n",
     ),
-    ("pf001 one-line body", "def f(a=[]): return a\n"),
+    ("pf001 one-line body", "def f(a=[]): a.append(0); return a\n"),
     ("pf001 one-line body with semicolons", "def f(a=[]): a.append(1); return a\n"),
     ("pf001 docstring only", "def f(a=[]):\n    \"\"\"Doc.\"\"\"\n"),
     (
         "pf001 annotated",
-        "def f(a: list[int] = [], *args: int, b: dict = {}, **kw: str) -> list:\n    return a\n",
+        "def f(a: list[int] = [], *args: int, b: dict = {}, **kw: str) -> list:\n    a.append(1); b[1] = 2\n    return a, b\n",
     ),
     (
         "pf001 async decorated",
-        "import functools\n@functools.cache\nasync def f(a=()):\n    return a\n\nasync def g(a=[]):\n    return a\n",
+        "import functools\n@functools.cache\nasync def f(a=()):\n    return a\n\nasync def g(a=[]):\n    a.append(1)\n    return a\n",
     ),
     ("pf001 lambda default", "f = lambda a=[]: a\n"),
     (
         "pf001 nested def",
-        "def outer():\n    def inner(a={}):\n        return a\n    return inner\n",
+        "def outer():\n    def inner(a={}):\n        a[1] = 1\n        return a\n    return inner\n",
     ),
-    ("pf001 tabs", "def f(a=[]):\n\tif a:\n\t\treturn a\n\treturn None\n"),
-    ("pf001 comment after colon", "def f(a=[]):  # note\n    return a\n"),
-    ("pf001 body starts with global", "X = 1\ndef f(a=[]):\n    global X\n    X = a\n"),
+    ("pf001 tabs", "def f(a=[]):\n\tif a:\n\t\ta.pop()\n\t\treturn a\n\treturn None\n"),
+    ("pf001 comment after colon", "def f(a=[]):  # note\n    a.append(1)\n    return a\n"),
+    (
+        "pf001 body starts with global",
+        "X = 1\ndef f(a=[]):\n    global X\n    a.append(1)\n    X = a\n    return a\n",
+    ),
     (
         "pf001 attribute across lines in brackets",
-        "x = (str.\n    upper)\ny = str.\\\n    lower\ndef f(a=[]): return str.\\\n    upper(a)\n",
+        "x = (str.\n    upper)\ny = str.\\\n    lower\ndef f(a=[]): a.append(1); return str.\\\n    upper(a)\n",
     ),
-    ("pf001 generator", "def f(a=[]):\n    yield from a\n"),
+    ("pf001 generator", "def f(a=[]):\n    a.append(1)\n    yield from a\n    yield a\n"),
     (
         "pf001 comment at column 0 between a method's decorator and its def",
-        "class A:\n    @staticmethod\n#    @other\n    def f(x=[]):\n        return x\n",
+        "class A:\n    @staticmethod\n#    @other\n    def f(x=[]):\n        x.append(1)\n        return x\n",
     ),
     (
         "pf001 comment at column 0 inside a body, CRLF",
-        "def f(a=[]):\r\n    if a:\r\n# off\r\n        return a\r\n    return None\r\n",
+        "def f(a=[]):\r\n    if a:\r\n# off\r\n        a.pop()\r\n        return a\r\n    return None\r\n",
     ),
     // PF002 / PF003 / PF006: handlers.
     ("pf002 one-line handler", "try: x = 1\nexcept: pass\n"),
@@ -165,7 +168,7 @@ const CASES: &[(&str, &str)] = &[
         "pf003 import after a docstring continued by a backslash",
         "\"\"\"Doc.\"\"\"\\\n# c\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
     ),
-    ("pf001 body starting with a backslash", "def f(a=[]):\n    \\\n    return a\n"),
+    ("pf001 body starting with a backslash", "def f(a=[]):\n    \\\n    a.append(1); return a\n"),
     (
         "pf008 continued line inside the block",
         "def g(p):\n    f = open(p)\n    d = f.read() + \\\n    ''\n    f.close()\n    return d\n",

@@ -56,13 +56,16 @@
 //! `None` later on (a guard would make that test dead), and an annotation
 //! that is not a type (`c: 1 = {}`: `1 | None` raises a `TypeError`).
 //!
-//! Reported only when the default can change between calls, with the line
-//! that shows it: the function (or a closure in it) changes it
+//! Reported only when one call's changes reach the next, with the lines
+//! that show it: the function (or a closure in it) changes the default
 //! (`items.append(x)`, `d[k] = v`, `del d[k]`, `items += ...`, a read of a
-//! `defaultdict`), stores it where it outlives the call (`self.items =
-//! items`, `registry.append(items)`), hands it to its caller (`return
-//! items`, `yield`), or reads a generator default (used up after one call).
-//! A default only read, copied or passed on is shared harmlessly.
+//! `defaultdict`) and lets it out of the call (`return items`, `yield`,
+//! `self.items = items`, `registry.append(items)`, or passes it on,
+//! `walk(child, items)` down its own recursion included); or a generator
+//! default is read (used up after one call). A default only read, copied or
+//! passed on is shared harmlessly; one the function changes but keeps to
+//! itself (a counter, a memo, a "first call" flag in a parameter no caller
+//! passes) is private state kept on purpose far more often than not.
 //!
 //! Not reported: a default a comment says is shared on purpose (`cache`,
 //! `memo`, `shared`, `deliberate`, `intentional`, `on purpose`, `persist`
@@ -271,13 +274,20 @@ fn mutable_kind(semantic: &Semantic<'_>, mut value: Node<'_>) -> Option<&'static
     }
 }
 
-/// How a shared default can change, with the place that shows it.
+/// How a shared default leaks from one call into the next, with the
+/// places that show it: the function changes it and lets it out of the call
+/// (returns it, stores it, passes it on, down its own recursion too), so
+/// each call starts from what earlier calls left; or it is a generator,
+/// used up by the first call. A default the function changes but keeps to
+/// itself is private state across calls (a counter, a memo, a "first call"
+/// flag): deliberate far more often than not, so not a finding.
 struct Sharing<'t> {
-    how: SharingKind,
-    at: Node<'t>,
+    changed: Node<'t>,
+    /// How the object leaves the call, and where; `None` for a generator.
+    leaves: Option<(SharingKind, Node<'t>)>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum SharingKind {
     /// `NAME.append(...)`, `NAME[k] = v`, `del NAME[k]`, `NAME += ...`.
     Changed,
@@ -285,29 +295,27 @@ enum SharingKind {
     Stored,
     /// `return NAME` / `yield NAME`: the caller gets the shared object.
     HandedOut,
-    /// A generator read once: later calls get it exhausted.
-    UsedUp,
+    /// `helper(NAME)`, `walk(child, NAME)`: another function sees it.
+    Passed,
 }
 
 impl Sharing<'_> {
-    fn describe(&self, module: &Module<'_>, name: &str) -> String {
-        let (line, _) = module.line_column(self.at.start_byte());
-        match self.how {
-            SharingKind::Changed => {
-                format!("line {line} changes it, and every later call sees the change")
-            }
-            SharingKind::Stored => format!(
-                "line {line} stores it where it outlives the call, so later calls share `{name}` with it"
-            ),
-            SharingKind::HandedOut => {
-                format!(
-                    "line {line} hands it to the caller, who can change every later call's default"
-                )
-            }
-            SharingKind::UsedUp => {
-                format!("line {line} uses it up, and every later call gets it empty")
-            }
-        }
+    fn describe(&self, module: &Module<'_>) -> String {
+        let line = |node: Node<'_>| module.line_column(node.start_byte()).0;
+        let changed = line(self.changed);
+        let Some((how, at)) = self.leaves else {
+            return format!("line {changed} uses it up, and every later call gets it empty");
+        };
+        let leaves = match how {
+            SharingKind::Stored => "stores it",
+            SharingKind::Passed => "passes it on",
+            _ => "hands it to the caller",
+        };
+        let place = match line(at) {
+            same if same == changed => format!("line {changed} changes it and {leaves}"),
+            other => format!("line {changed} changes it and line {other} {leaves}"),
+        };
+        format!("{place}, so each call starts from what earlier calls left in it")
     }
 }
 
@@ -386,13 +394,24 @@ fn sharing<'t>(context: &Context<'t>, parameter: &MutableParameter<'t>) -> Optio
         NoneHandling::AtStart => semantic.references_to(semantic.binding(binding).symbol),
         _ => semantic.references_of(binding),
     };
-    references.iter().find_map(|&reference| {
+    let mut changed = None;
+    let mut leaves = None;
+    for &reference in references {
         let node = semantic.reference(reference).node;
         if reads_consume {
-            return Some(Sharing { how: SharingKind::UsedUp, at: node });
+            return Some(Sharing { changed: node, leaves: None });
         }
-        use_of_default(module, node, reads_insert).map(|how| Sharing { how, at: node })
-    })
+        match use_of_default(module, node, reads_insert) {
+            Some(SharingKind::Changed) => {
+                changed.get_or_insert(node);
+            }
+            Some(how) => {
+                leaves.get_or_insert((how, node));
+            }
+            None => {}
+        }
+    }
+    Some(Sharing { changed: changed?, leaves: Some(leaves?) })
 }
 
 /// The function whose parameter list holds `node`.
@@ -468,15 +487,21 @@ fn use_of_default(module: &Module<'_>, name: Node<'_>, reads_insert: bool) -> Op
             matches!(left.py_kind(), Kind::Attribute | Kind::Subscript)
                 .then_some(SharingKind::Stored)
         }
-        // `other.append(NAME)` and the like.
-        Kind::ArgumentList => {
-            let call = module.parent(parent)?;
+        // `other.append(NAME)` stores it; any other call sees it.
+        Kind::ArgumentList | Kind::KeywordArgument => {
+            let arguments =
+                if parent.is(Kind::KeywordArgument) { module.parent(parent)? } else { parent };
+            let call = module.parent(arguments)?;
             let method = call
                 .child_by_field_name("function")
                 .filter(|function| function.is(Kind::Attribute))
                 .and_then(|function| function.child_by_field_name("attribute"))
-                .map(|attribute| module.text(attribute))?;
-            STORING_METHODS.contains(&method).then_some(SharingKind::Stored)
+                .map(|attribute| module.text(attribute));
+            if method.is_some_and(|method| STORING_METHODS.contains(&method)) {
+                Some(SharingKind::Stored)
+            } else {
+                Some(SharingKind::Passed)
+            }
         }
         Kind::ReturnStatement | Kind::Yield => Some(SharingKind::HandedOut),
         _ => None,
@@ -534,8 +559,7 @@ fn check_function<'t>(
         mutable.iter().map(|(parameter, _)| parameter.clone()).collect();
     let fix = build_fix(context, function, &parameters);
     for (parameter, sharing) in &mutable {
-        let claim =
-            format!("{}: {}", message(parameter), sharing.describe(context.module, parameter.name));
+        let claim = format!("{}: {}", message(parameter), sharing.describe(context.module));
         let message = match &fix {
             Ok(_) => claim,
             Err(reason) => format!("{claim} (no fix: {reason})"),
