@@ -44,13 +44,18 @@
 //! move; and files never closed at all.
 //!
 //! Not reported, because nothing can leave the file open: `f.close()`
-//! right after `f = open(...)` (creating or truncating a file); `f.close()`
+//! as the first thing that runs after `f = open(...)` (the next statement,
+//! the first of the next `try`, or the `else` of the `try` that opened it:
+//! creating, truncating or probing a file); a `try` around the `open()`
+//! whose `finally` closes the name; `f.close()`
 //! or a close helper (`sync_close(f)`) in the `finally` of a `try` that holds
 //! the `open()` or follows it with only plain assignments between; `f.close`
 //! handed to a cleanup without being called (`self.addCleanup(f.close)`,
 //! `stack.callback(f.close)`); a file handed to a callback registry
-//! (`d.addCallback(...)`, `connect_read_pipe(..., f)`); and an `open()`
-//! under `patch("builtins.open", ...)` or `mock_open`. A file handed on is
+//! (`d.addCallback(...)`, `connect_read_pipe(..., f)`) or to a function
+//! that starts using it for good (`log.startLogging(f)`, `self.initfp(f)`);
+//! an `open()` under `patch("builtins.open", ...)` or `mock_open`; and a
+//! file a test leaks on purpose to see its `ResourceWarning`. A file handed on is
 //! not reported unless it is closed by hand: returned or yielded, assigned
 //! or put in a container, passed to a storing method (`append`,
 //! `enter_context`, `set...`) or to a constructor (`TextIOWrapper(f)`), used in
@@ -174,6 +179,12 @@ fn check_block<'t>(context: &Context<'t>, block: Node<'t>, diagnostics: &mut Vec
         };
         if open_is_mocked(module, opened.statement) {
             continue; // A test's `open` is `mock_open()`: there is no file.
+        }
+        if closed_at_once(module, &opened) || enclosing_finally_closes(module, &opened) {
+            continue; // Nothing can leave the file open.
+        }
+        if tests_resource_warnings(module, opened.statement) {
+            continue; // The test leaks the file on purpose, to see the warning.
         }
         let name = opened.name;
         let later = &block_statements[index + 1..];
@@ -607,11 +618,103 @@ fn guards_the_open(open: Node<'_>, try_statement: Node<'_>) -> bool {
     if inside {
         return true;
     }
-    statements_after(open).take_while(|statement| *statement != try_statement).all(cannot_raise)
-        && statements_after(open).any(|statement| statement == try_statement)
+    // `try: f = open(p)` / `except OSError: return` / `try: ... finally:
+    // f.close()`: what comes after the `open()` is what comes after its `try`.
+    let anchor = last_of_its_try(open).unwrap_or(open);
+    statements_after(anchor).take_while(|statement| *statement != try_statement).all(cannot_raise)
+        && statements_after(anchor).any(|statement| statement == try_statement)
 }
 
-/// `x = 0`, `name = other`, `pass`: statements that cannot raise.
+/// The `try` statement whose body ends with `statement`, when the `try`
+/// has no `finally` of its own (its handlers leave or carry on).
+fn last_of_its_try(statement: Node<'_>) -> Option<Node<'_>> {
+    let body = statement.parent().filter(|parent| parent.is(Kind::Block))?;
+    let try_statement = body.parent().filter(|parent| parent.is(Kind::TryStatement))?;
+    let is_body = try_statement.child_by_field_name("body") == Some(body);
+    let is_last = statements_after(statement).next().is_none();
+    let mut cursor = try_statement.walk();
+    let has_finally =
+        try_statement.children(&mut cursor).any(|child| child.is(Kind::FinallyClause));
+    (is_body && is_last && !has_finally).then_some(try_statement)
+}
+
+/// `f.close()` is the first thing to run after `f = open(...)`: the next
+/// statement, the first statement of the next `try`'s body, or, when the
+/// `open()` ends a `try` body, the first statement of that `try`'s `else`.
+fn closed_at_once(module: &Module<'_>, opened: &Opened<'_>) -> bool {
+    let is_close = |statement: Node<'_>| {
+        is_method_call_statement(module.source, statement, opened.name, "close")
+    };
+    fn first_of(block: Option<Node<'_>>) -> Option<Node<'_>> {
+        block.and_then(|block| statements(block).next())
+    }
+    let next = statements_after(opened.statement).next();
+    let next_try_body = next
+        .filter(|next| next.is(Kind::TryStatement))
+        .and_then(|next| first_of(next.child_by_field_name("body")));
+    let else_of_its_try = last_of_its_try(opened.statement).and_then(|try_statement| {
+        let mut cursor = try_statement.walk();
+        let else_clause =
+            try_statement.children(&mut cursor).find(|child| child.is(Kind::ElseClause));
+        first_of(else_clause.and_then(|clause| clause.child_by_field_name("body")))
+    });
+    [next, next_try_body, else_of_its_try].into_iter().flatten().any(is_close)
+}
+
+/// A `try` around the `open()` closes the same name in its `finally`
+/// (`finally: f.close()`, `if not f.closed: f.close()`, `close_quietly(f)`).
+fn enclosing_finally_closes(module: &Module<'_>, opened: &Opened<'_>) -> bool {
+    let mut current = module.parent(opened.statement);
+    while let Some(node) = current {
+        if matches!(node.py_kind(), Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition)
+        {
+            return false;
+        }
+        if node.is(Kind::TryStatement) && guards_the_open(opened.statement, node) {
+            let mut cursor = node.walk();
+            let finally = node.children(&mut cursor).find(|child| child.is(Kind::FinallyClause));
+            let closes = finally.is_some_and(|finally| {
+                any_node(finally, |inner| {
+                    is_name_attribute(module.source, inner, opened.name, "close")
+                        || inner.is(Kind::Call)
+                            && inner
+                                .child_by_field_name("function")
+                                .is_some_and(|function| module.text(function).contains("close"))
+                            && !references(module, inner, opened.name).is_empty()
+                })
+            });
+            if closes {
+                return true;
+            }
+        }
+        current = module.parent(node);
+    }
+    false
+}
+
+/// The function tests that a leaked file warns (`ResourceWarning`).
+fn tests_resource_warnings(module: &Module<'_>, statement: Node<'_>) -> bool {
+    let mut current = module.parent(statement);
+    while let Some(node) = current {
+        if node.is(Kind::FunctionDefinition) {
+            return module.text(node).contains("ResourceWarning");
+        }
+        current = module.parent(node);
+    }
+    false
+}
+
+/// `a.b.c`: attribute reads of a name, which do not raise in practice.
+fn is_dotted_name(node: Node<'_>) -> bool {
+    match node.py_kind() {
+        Kind::Identifier => true,
+        Kind::Attribute => node.child_by_field_name("object").is_some_and(is_dotted_name),
+        _ => false,
+    }
+}
+
+/// `x = 0`, `name = other`, `saved = sys.stdin`, `pass`: statements that
+/// cannot raise.
 fn cannot_raise(statement: Node<'_>) -> bool {
     if statement.is(Kind::PassStatement) {
         return true;
@@ -621,16 +724,17 @@ fn cannot_raise(statement: Node<'_>) -> bool {
     };
     let plain = |node: Option<Node<'_>>| {
         node.is_some_and(|node| {
-            matches!(
-                node.py_kind(),
-                Kind::Identifier
-                    | Kind::Integer
-                    | Kind::Float
-                    | Kind::String
-                    | Kind::NoneLiteral
-                    | Kind::True
-                    | Kind::False
-            )
+            is_dotted_name(node)
+                || matches!(
+                    node.py_kind(),
+                    Kind::Identifier
+                        | Kind::Integer
+                        | Kind::Float
+                        | Kind::String
+                        | Kind::NoneLiteral
+                        | Kind::True
+                        | Kind::False
+                )
         })
     };
     statement.named_child_count() == 1
@@ -760,6 +864,8 @@ fn use_of(module: &Module<'_>, opened: &Opened<'_>, reference: Node<'_>) -> Fate
         || last.starts_with("add")
         || last.starts_with("register")
         || last.starts_with("connect")
+        || last.starts_with("start")
+        || last.starts_with("init")
         || last.contains("callback")
         || last.starts_with(char::is_uppercase)
     {
