@@ -270,7 +270,7 @@ fn stdin_diff_and_write() {
 fn walks_python_files_honouring_gitignore_and_default_excludes() {
     let dir = project(&[
         ("src/a.py", BUGGY),
-        ("src/stub.pyi", "def f(x: list = []) -> None: ...\n"),
+        ("src/stub.pyi", BUGGY),
         ("src/notes.txt", BUGGY),
         ("ignored/b.py", BUGGY),
         (".gitignore", "ignored/\n"),
@@ -383,12 +383,15 @@ fn a_bom_is_kept_and_cr_only_files_are_fixed_in_their_own_line_endings() {
 /// finding is reported, but no fix touches that statement.
 #[test]
 fn misparsed_statements_are_never_fixed() {
-    let source = "def f(x=[]): return [*x.copy()]\n\ndef g(y=[]):\n    return y\n";
+    let source = "def f(x=[]): return [*x.copy()]; f.last = x; x.append(1)\n\ndef g(y=[]):\n    y.append(1)\n    return y\n";
     let dir = project(&[("a.py", source)]);
     let out = pyfix(dir.path(), &["--write", "--unsafe-fixes"]);
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     let fixed = fs::read_to_string(dir.path().join("a.py")).unwrap();
-    assert!(fixed.starts_with("def f(x=[]): return [*x.copy()]\n"), "{fixed}");
+    assert!(
+        fixed.starts_with("def f(x=[]): return [*x.copy()]; f.last = x; x.append(1)\n"),
+        "{fixed}"
+    );
     assert!(fixed.contains("def g(y=None):\n    if y is None:\n        y = []\n"), "{fixed}");
     assert!(stdout(&out).contains("a.py:1:9: PF001 `x`"), "{}", stdout(&out));
 }
@@ -416,7 +419,7 @@ fn the_cache_never_hides_a_change() {
     let second = pyfix(dir.path(), &[]);
     assert_eq!(stdout(&second), stdout(&first));
     // A clean file that gains a finding is checked again.
-    fs::write(dir.path().join("a.py"), "def f(x={}):\n    return x\n").unwrap();
+    fs::write(dir.path().join("a.py"), "def f(x={}):\n    x[1] = 2\n    return x\n").unwrap();
     let third = pyfix(dir.path(), &[]);
     assert!(stdout(&third).contains("a.py:1:9: PF001"), "{}", stdout(&third));
     // Other rule selections and settings are other keys.

@@ -121,7 +121,7 @@ fn invisible_characters_cpython_rejects_are_a_syntax_error() {
     );
     let dir = project(&[(
         "fine.py",
-        "\u{feff}def f(x=[]):\n    return x\ny = '\u{feff}\u{a0}'  # \u{200b}\n",
+        "\u{feff}def f(x=[]):\n    x.append(1)\n    return x\ny = '\u{feff}\u{a0}'  # \u{200b}\n",
     )]);
     let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "."]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
@@ -155,11 +155,12 @@ fn python_2_files_are_skipped() {
 #[test]
 fn a_declared_encoding_is_kept_when_fixing() {
     // `é` in Latin-1 is the single byte 0xE9; it must stay that byte.
-    let original = b"# -*- coding: latin-1 -*-\ndef f(a=[]):\n    return '\xe9', a\n";
+    let original =
+        b"# -*- coding: latin-1 -*-\ndef f(a=[]):\n    a.append(1)\n    return '\xe9', a\n";
     let expected =
-        b"# -*- coding: latin-1 -*-\ndef f(a=None):\n    if a is None:\n        a = []\n    return '\xe9', a\n";
+        b"# -*- coding: latin-1 -*-\ndef f(a=None):\n    if a is None:\n        a = []\n    a.append(1)\n    return '\xe9', a\n";
     assert_eq!(fixed_bytes(original), expected);
-    let koi8 = b"# coding: koi8_r\n\xf0\xf2\xe9 = 1\ndef f(a={}):\n    return a\n";
+    let koi8 = b"# coding: koi8_r\n\xf0\xf2\xe9 = 1\ndef f(a={}):\n    a[1] = 2\n    return a\n";
     assert!(fixed_bytes(koi8).starts_with(b"# coding: koi8_r\n\xf0\xf2\xe9 = 1\ndef f(a=None):"));
 }
 
@@ -212,7 +213,7 @@ fn a_20_mb_file_is_fixed() {
     while source.len() < 20 << 20 {
         let default = if index.is_multiple_of(100) { "[]" } else { "None" };
         source.push_str(&format!(
-            "def function_{index}(first, second={default}):\n    total = first * 2 + len(str(second))\n    return total\n\n"
+            "def function_{index}(first, second={default}):\n    total = first * 2 + len(str(second))\n    second.append(total)\n    return second\n\n"
         ));
         index += 1;
     }

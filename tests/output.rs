@@ -10,7 +10,7 @@ use std::process::Command;
 use serde_json::Value;
 use support::*;
 
-const TWO: &str = "def add(item, items=[]):\n    return items\n\n\ndef tally(counts={}):  # noqa: PF999\n    return counts\n";
+const TWO: &str = "def add(item, items=[]):\n    items.append(item)\n    return items\n\n\ndef tally(counts={}):  # noqa: PF999\n    counts[item] = 1\n    return counts\n";
 
 #[test]
 fn json_lists_every_finding_with_its_edits_and_applicability() {
@@ -49,7 +49,7 @@ fn github_prints_workflow_annotations() {
     let first = text.lines().next().unwrap();
     assert_eq!(
         first,
-        "::warning file=a.py,line=1,col=21,endLine=1,endColumn=23,title=pyfix (PF001)::a.py:1:21: PF001 `items` defaults to a mutable list that is created once and shared by every call"
+        "::warning file=a.py,line=1,col=21,endLine=1,endColumn=23,title=pyfix (PF001)::a.py:1:21: PF001 `items` defaults to a mutable list that is created once and shared by every call: line 2 changes it and line 3 hands it to the caller, so each call starts from what earlier calls left in it"
     );
     assert!(text.lines().all(|line| line.starts_with("::warning ")), "{text}");
 }
@@ -59,7 +59,8 @@ fn github_prints_workflow_annotations() {
 /// says so and checks less, unless PYFIX_REQUIRE_JSONSCHEMA is set (CI).
 #[test]
 fn sarif_validates_against_the_schema() {
-    let dir = project(&[("a.py", TWO), ("b c.py", "def f(x=set()):\n    return x\n")]);
+    let dir =
+        project(&[("a.py", TWO), ("b c.py", "def f(x=set()):\n    x.add(1)\n    return x\n")]);
     let out = pyfix(dir.path(), &["--output-format", "sarif"]);
     assert_eq!(code(&out), 1);
     let log: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");

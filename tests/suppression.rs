@@ -8,18 +8,30 @@ use support::*;
 #[test]
 fn a_suppressed_finding_is_neither_reported_nor_fixed() {
     let files = [
-        ("noqa.py", "def add(item, items=[]):  # noqa: PF001\n    return items\n"),
-        ("bare_noqa.py", "def add(item, items=[]):  # noqa\n    return items\n"),
+        (
+            "noqa.py",
+            "def add(item, items=[]):  # noqa: PF001\n    items.append(item)\n    return items\n",
+        ),
+        (
+            "bare_noqa.py",
+            "def add(item, items=[]):  # noqa\n    items.append(item)\n    return items\n",
+        ),
         (
             "by_name.py",
-            "def add(item, items=[]):  # pyfix: ignore[mutable-default]\n    return items\n",
+            "def add(item, items=[]):  # pyfix: ignore[mutable-default]\n    items.append(item)\n    return items\n",
         ),
-        ("bare.py", "def add(item, items=[]):  # pyfix: ignore\n    return items\n"),
+        (
+            "bare.py",
+            "def add(item, items=[]):  # pyfix: ignore\n    items.append(item)\n    return items\n",
+        ),
         (
             "whole.py",
-            "#!/usr/bin/env python3\n# pyfix: ignore-file\ndef add(item, items=[]):\n    return items\n",
+            "#!/usr/bin/env python3\n# pyfix: ignore-file\ndef add(item, items=[]):\n    items.append(item)\n    return items\n",
         ),
-        ("other_code.py", "def add(item, items=[]):  # noqa: E501\n    return items\n"),
+        (
+            "other_code.py",
+            "def add(item, items=[]):  # noqa: E501\n    items.append(item)\n    return items\n",
+        ),
     ];
     let dir = project(&files);
     let out = pyfix(dir.path(), &["--write", "--unsafe-fixes"]);
@@ -35,12 +47,12 @@ fn a_suppressed_finding_is_neither_reported_nor_fixed() {
 
 #[test]
 fn the_directive_goes_where_the_finding_starts() {
-    let source = "def add(\n    item,\n    items=[],  # noqa: PF001\n):\n    return items\n\n\ndef other(  # noqa: PF001\n    items=[],\n):\n    return items\n";
+    let source = "def add(\n    item,\n    items=[],  # noqa: PF001\n):\n    items.append(item)\n    return items\n\n\ndef other(  # noqa: PF001\n    items=[],\n):\n    items.append(1)\n    return items\n";
     let dir = project(&[("a.py", source)]);
     let out = pyfix(dir.path(), &["--output-format", "concise"]);
     let text = stdout(&out);
-    assert!(text.contains("a.py:8:13: PF100"), "the directive on the `def` line is unused: {text}");
-    assert!(text.contains("a.py:9:11: PF001"), "{text}");
+    assert!(text.contains("a.py:9:13: PF100"), "the directive on the `def` line is unused: {text}");
+    assert!(text.contains("a.py:10:11: PF001"), "{text}");
     assert!(!text.contains("a.py:3:"), "{text}");
 }
 

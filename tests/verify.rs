@@ -53,13 +53,13 @@ fn a_fixed_file_python_rejects_is_not_written_and_one_interpreter_serves_the_run
     write(
         dir.path(),
         "bad.py",
-        "# REJECT-ME once fixed\ndef add(item, items=[]):\n    return items\n",
+        "# REJECT-ME once fixed\ndef add(item, items=[]):\n    items.insert(0, item)\n    return items\n",
     );
     let python = fake_python(dir.path());
     let pids = dir.path().join("pids.txt");
     let env = [
         ("PIDS", pids.to_str().unwrap()),
-        ("REJECT_MARK", "is None:\n        items = []\n    return"),
+        ("REJECT_MARK", "is None:\n        items = []\n    items.insert"),
     ];
     let output = pyfix_env(
         dir.path(),

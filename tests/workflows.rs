@@ -9,7 +9,7 @@ use std::path::Path;
 
 use support::*;
 
-const TWO: &str = "def add(item, items=[]):\n    return items\n\n\ndef tally(counts={}):  # noqa: PF999\n    return counts\n";
+const TWO: &str = "def add(item, items=[]):\n    items.append(item)\n    return items\n\n\ndef tally(counts={}):  # noqa: PF999\n    counts[item] = 1\n    return counts\n";
 
 fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = project(files);

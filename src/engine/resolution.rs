@@ -19,7 +19,7 @@
 //! the edits; a scope a fix inserted compares equal to no earlier scope.
 //! Code a skeleton pass did not parse is not compared (no fix edits it).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::engine::apply::{AppliedFix, Pass};
@@ -60,8 +60,13 @@ struct NameUse {
 
 /// Every name read in one text, with the ranges a skeleton left unparsed.
 pub(crate) struct NameUses {
+    /// In source order.
     uses: Vec<NameUse>,
+    /// Sorted, and merged where they overlap.
     unparsed: Vec<Range<usize>>,
+    /// The names read somewhere without a binding (with a star import,
+    /// any name may be defined by it).
+    undefined: HashSet<Box<str>>,
     star_import: bool,
 }
 
@@ -69,7 +74,7 @@ impl NameUses {
     /// The names read in `module`, resolved by `semantic`.
     pub(crate) fn of(module: &Module<'_>, semantic: &Semantic<'_>) -> NameUses {
         let module_scope = semantic.module_scope();
-        let uses = semantic
+        let mut uses: Vec<NameUse> = semantic
             .references()
             .iter()
             .map(|reference| {
@@ -84,20 +89,52 @@ impl NameUses {
                 NameUse { at: reference.node.start_byte(), name: name.into(), resolves_to }
             })
             .collect();
+        uses.sort_by_key(|used| used.at);
+        let undefined = uses
+            .iter()
+            .filter(|used| used.resolves_to == Resolution::Undefined)
+            .map(|used| used.name.clone())
+            .collect();
         NameUses {
             uses,
-            unparsed: module.blanked().to_vec(),
+            unparsed: merged(module.blanked().to_vec()),
+            undefined,
             star_import: semantic.has_star_import(),
         }
     }
 
     fn undefined_somewhere(&self, name: &str) -> bool {
-        self.star_import
-            || self
-                .uses
-                .iter()
-                .any(|used| used.resolves_to == Resolution::Undefined && &*used.name == name)
+        self.star_import || self.undefined.contains(name)
     }
+
+    fn is_unparsed(&self, at: usize) -> bool {
+        let index = self.unparsed.partition_point(|range| range.end <= at);
+        self.unparsed.get(index).is_some_and(|range| range.start <= at)
+    }
+
+    /// The uses of `name` inside `range`.
+    fn named_within<'s>(
+        &'s self,
+        name: &'s str,
+        range: &Range<usize>,
+    ) -> impl Iterator<Item = &'s NameUse> + 's {
+        let first = self.uses.partition_point(|used| used.at < range.start);
+        let last = self.uses.partition_point(|used| used.at < range.end);
+        self.uses[first..last].iter().filter(move |used| &*used.name == name)
+    }
+}
+
+/// `ranges` sorted by start, overlapping ones joined.
+fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|range| range.start);
+    let mut joined: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match joined.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => joined.push(range),
+        }
+    }
+    joined
 }
 
 /// A name a pass made mean something else, and the fixes to blame.
@@ -113,19 +150,23 @@ pub(crate) struct Violation {
 
 /// Compares the names read after `pass` (`after`) with those read before
 /// (`before`); the first name whose resolution changed without the fix
-/// declaring it, if any.
+/// declaring it, if any. Linear in the names read and the edits: a file
+/// with thousands of fixes is checked in one sweep.
 pub(crate) fn check(before: &NameUses, pass: &Pass, after: &NameUses) -> Option<Violation> {
     let map = OffsetMap::new(&pass.edits);
     let before_at: HashMap<usize, &NameUse> =
         before.uses.iter().map(|used| (used.at, used)).collect();
+    let rebound: HashSet<&str> =
+        pass.applied.iter().flat_map(|fix| fix.rebinds.iter().map(String::as_str)).collect();
+    let fixes = FixesByEdit::new(pass);
     for used in &after.uses {
         let now = map.resolution_before(used.resolves_to);
         match map.to_before(used.at) {
-            Some(at) if before.unparsed.iter().any(|range| range.contains(&at)) => {}
+            Some(at) if before.is_unparsed(at) => {}
             Some(at) => {
                 let was = before_at.get(&at).filter(|old| old.name == used.name);
                 let changed = match was {
-                    Some(old) => !acceptable(old.resolves_to, now, rebinding(pass, &used.name)),
+                    Some(old) => !acceptable(old.resolves_to, now, rebound.contains(&*used.name)),
                     None => now == Resolution::Undefined && !before.undefined_somewhere(&used.name),
                 };
                 if changed {
@@ -134,14 +175,13 @@ pub(crate) fn check(before: &NameUses, pass: &Pass, after: &NameUses) -> Option<
                 }
             }
             None => {
-                let Some(owner) = map.owner(used.at).and_then(|edit| fix_of(pass, edit)) else {
+                let Some(owner) = map.owner(used.at).and_then(|edit| fixes.of(edit)) else {
                     continue;
                 };
-                let moved: Vec<Resolution> = before
-                    .uses
+                let moved: Vec<Resolution> = owner
+                    .ranges
                     .iter()
-                    .filter(|old| old.name == used.name)
-                    .filter(|old| owner.ranges.iter().any(|range| range.contains(&old.at)))
+                    .flat_map(|range| before.named_within(&used.name, range))
                     .map(|old| old.resolves_to)
                     .collect();
                 let rebinds = owner.rebinds.iter().any(|name| **name == *used.name);
@@ -171,6 +211,28 @@ pub(crate) fn check(before: &NameUses, pass: &Pass, after: &NameUses) -> Option<
     None
 }
 
+/// The applied fix that made each edit, found by the edit's range.
+struct FixesByEdit<'p> {
+    by_range: HashMap<(usize, usize), &'p AppliedFix>,
+}
+
+impl<'p> FixesByEdit<'p> {
+    fn new(pass: &'p Pass) -> FixesByEdit<'p> {
+        let mut by_range = HashMap::new();
+        for fix in &pass.applied {
+            for range in &fix.ranges {
+                // An edit several fixes share belongs to the first.
+                by_range.entry((range.start, range.end)).or_insert(fix);
+            }
+        }
+        FixesByEdit { by_range }
+    }
+
+    fn of(&self, edit: &Edit) -> Option<&'p AppliedFix> {
+        self.by_range.get(&(edit.range.start, edit.range.end)).copied()
+    }
+}
+
 /// Whether a name that resolved to `was` may now resolve to `now`.
 fn acceptable(was: Resolution, now: Resolution, rebinds: bool) -> bool {
     was == now || (rebinds && now != Resolution::Undefined)
@@ -189,10 +251,6 @@ fn violation(
         _ => (was.describe(), now.describe()),
     };
     Violation { codes, name: used.name.to_string(), at: used.at, was, now }
-}
-
-fn rebinding(pass: &Pass, name: &str) -> bool {
-    pass.applied.iter().any(|fix| fix.rebinds.iter().any(|rebound| rebound == name))
 }
 
 /// The fixes that may have changed what `name` means: those whose edits
@@ -222,11 +280,6 @@ fn contains_word(text: &str, word: &str) -> bool {
         let after = text[at + word.len()..].chars().next();
         !before.is_some_and(is_name) && !after.is_some_and(is_name)
     })
-}
-
-/// The applied fix that made `edit`.
-fn fix_of<'p>(pass: &'p Pass, edit: &Edit) -> Option<&'p AppliedFix> {
-    pass.applied.iter().find(|fix| fix.ranges.contains(&edit.range))
 }
 
 /// Offsets of the fixed text mapped back to the text before the pass.
@@ -267,7 +320,8 @@ impl<'p> OffsetMap<'p> {
 
     /// The edit whose inserted text holds `after`.
     fn owner(&self, after: usize) -> Option<&'p Edit> {
-        self.edits.iter().find(|(_, placed)| placed.contains(&after)).map(|(edit, _)| *edit)
+        let index = self.edits.partition_point(|(_, placed)| placed.end <= after);
+        self.edits.get(index).filter(|(_, placed)| placed.contains(&after)).map(|(edit, _)| *edit)
     }
 
     /// A resolution in the fixed text, with its scope's offset mapped back.
