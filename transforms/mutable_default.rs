@@ -47,9 +47,14 @@
 //! Python 3.10+ (from `requires-python`) or the file has
 //! `from __future__ import annotations`, else `Optional[X]` with its import.
 //!
+//! Other mutable defaults of the same signature that leave the call
+//! (returned, stored, passed on) without the function changing them are
+//! converted by the same fix: a helper they are passed to may change them,
+//! and a reviewer asks for the whole signature at once.
+//!
 //! A body that starts with `if NAME is None:` already says what `None`
 //! means: only the default changes. Not fixed (reported, with the reason):
-//! lambdas (there is no statement to add), stub files, defaults that name
+//! stub files, defaults that name
 //! something the body cannot see the same way (a parameter, a local
 //! variable, a `match` capture or walrus target of the body, a class-level
 //! name of an enclosing class), a body that tests the parameter against
@@ -70,7 +75,11 @@
 //! Not reported: a default a comment says is shared on purpose (`cache`,
 //! `memo`, `shared`, `deliberate`, `intentional`, `on purpose`, `persist`
 //! in a comment of the `def`'s header or just above it), or whose name says
-//! it is a memo (`cache`, `_memo`, `seen_cache`...).
+//! it is a memo (`cache`, `_memo`, `seen_cache`...); a lambda's default
+//! (`lambda x, seen=[]: ...` is written for its state: there is no other
+//! way to give a lambda any); a function a factory defines and returns
+//! (`def make(): def step(x, last=[""]): ...; return step`): each factory
+//! call makes a new default, the state of that one closure.
 //!
 //! ## Fix safety
 //! Unsafe. A caller that passes `None` explicitly now gets a fresh default
@@ -187,11 +196,8 @@ impl Transform for MutableDefault {
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        for node in context.module.nodes_of_kind(&[Kind::FunctionDefinition, Kind::Lambda]) {
-            match node.py_kind() {
-                Kind::FunctionDefinition => check_function(context, node, &mut diagnostics),
-                _ => check_lambda(context, node, &mut diagnostics),
-            }
+        for function in context.module.nodes_of_kind(&[Kind::FunctionDefinition]) {
+            check_function(context, function, &mut diagnostics);
         }
         diagnostics
     }
@@ -377,9 +383,16 @@ fn names_a_memo(name: &str) -> bool {
         || name.ends_with("_memo")
 }
 
+/// A default the function lets out of the call without changing it.
+struct OnlyLeaves;
+
 /// The first use in the function (closures included) that changes the
-/// default, stores it, or hands it out; `None` when it is only read.
-fn sharing<'t>(context: &Context<'t>, parameter: &MutableParameter<'t>) -> Option<Sharing<'t>> {
+/// default and the first that lets it out; `Err(OnlyLeaves)` when it
+/// leaves unchanged, `None` when it is only read or only changed.
+fn sharing<'t>(
+    context: &Context<'t>,
+    parameter: &MutableParameter<'t>,
+) -> Option<Result<Sharing<'t>, OnlyLeaves>> {
     let semantic = context.semantic;
     let module = context.module;
     let binding = semantic.binding_at(parameter.identifier)?;
@@ -399,7 +412,7 @@ fn sharing<'t>(context: &Context<'t>, parameter: &MutableParameter<'t>) -> Optio
     for &reference in references {
         let node = semantic.reference(reference).node;
         if reads_consume {
-            return Some(Sharing { changed: node, leaves: None });
+            return Some(Ok(Sharing { changed: node, leaves: None }));
         }
         match use_of_default(module, node, reads_insert) {
             Some(SharingKind::Changed) => {
@@ -411,7 +424,44 @@ fn sharing<'t>(context: &Context<'t>, parameter: &MutableParameter<'t>) -> Optio
             None => {}
         }
     }
-    Some(Sharing { changed: changed?, leaves: Some(leaves?) })
+    match (changed, leaves) {
+        (Some(changed), Some(leaves)) => Some(Ok(Sharing { changed, leaves: Some(leaves) })),
+        (None, Some(_)) => Some(Err(OnlyLeaves)),
+        _ => None,
+    }
+}
+
+/// `def make(): def step(...): ...; return step`: a function defined in
+/// another that returns it. Each call of the factory builds a new default.
+fn returned_by_its_factory(context: &Context<'_>, function: Node<'_>) -> bool {
+    let semantic = context.semantic;
+    let module = context.module;
+    let Some(factory) = module.parent(function).and_then(|parent| function_of_body(module, parent))
+    else {
+        return false;
+    };
+    let Some(binding) = function.child_by_field_name("name").and_then(|n| semantic.binding_at(n))
+    else {
+        return false;
+    };
+    semantic.references_of(binding).iter().any(|&reference| {
+        let node = semantic.reference(reference).node;
+        module.parent(node).is_some_and(|parent| parent.is(Kind::ReturnStatement))
+            && function_of_body(module, node) == Some(factory)
+    })
+}
+
+/// The function whose body holds `node` (the innermost one).
+fn function_of_body<'t>(module: &'t Module<'_>, node: Node<'t>) -> Option<Node<'t>> {
+    let mut current = module.parent(node);
+    while let Some(candidate) = current {
+        match candidate.py_kind() {
+            Kind::FunctionDefinition => return Some(candidate),
+            Kind::ClassDefinition | Kind::Lambda => return None,
+            _ => current = module.parent(candidate),
+        }
+    }
+    None
 }
 
 /// The function whose parameter list holds `node`.
@@ -515,18 +565,6 @@ fn message(parameter: &MutableParameter<'_>) -> String {
     )
 }
 
-fn check_lambda(context: &Context<'_>, lambda: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let Some(parameters) = lambda.child_by_field_name("parameters") else {
-        return;
-    };
-    for parameter in mutable_parameters(context.module, context.semantic, parameters) {
-        diagnostics.push(META.report(
-            parameter.value.byte_range(),
-            format!("{} (a lambda cannot be fixed: rewrite it as a `def`)", message(&parameter)),
-        ));
-    }
-}
-
 fn check_function<'t>(
     context: &Context<'t>,
     function: Node<'t>,
@@ -537,27 +575,31 @@ fn check_function<'t>(
     };
     // A comment that says the object is shared on purpose (a memo, a
     // cache) makes the default deliberate: not a finding.
-    if documented_as_shared(context.module, function) {
+    if documented_as_shared(context.module, function) || returned_by_its_factory(context, function)
+    {
         return;
     }
     // Sharing is a bug only when the object can change: the function (or
     // a closure in it) changes it, stores it where it outlives the call, or
     // hands it to its caller. A default only read is shared harmlessly.
-    let mutable: Vec<(MutableParameter<'_>, Sharing)> =
-        mutable_parameters(context.module, context.semantic, parameters)
-            .into_iter()
-            .filter(|parameter| !names_a_memo(parameter.name))
-            .filter_map(|parameter| {
-                let sharing = sharing(context, &parameter)?;
-                Some((parameter, sharing))
-            })
-            .collect();
+    let mut mutable: Vec<(MutableParameter<'_>, Sharing)> = Vec::new();
+    let mut leaving = Vec::new();
+    for parameter in mutable_parameters(context.module, context.semantic, parameters) {
+        if names_a_memo(parameter.name) {
+            continue;
+        }
+        match sharing(context, &parameter) {
+            Some(Ok(sharing)) => mutable.push((parameter, sharing)),
+            Some(Err(OnlyLeaves)) => leaving.push(parameter),
+            None => {}
+        }
+    }
     if mutable.is_empty() {
         return;
     }
     let parameters: Vec<MutableParameter<'_>> =
         mutable.iter().map(|(parameter, _)| parameter.clone()).collect();
-    let fix = build_fix(context, function, &parameters);
+    let fix = build_fix(context, function, &parameters, &leaving);
     for (parameter, sharing) in &mutable {
         let claim = format!("{}: {}", message(parameter), sharing.describe(context.module));
         let message = match &fix {
@@ -575,6 +617,7 @@ fn build_fix(
     context: &Context<'_>,
     function: Node<'_>,
     mutable: &[MutableParameter<'_>],
+    leaving: &[MutableParameter<'_>],
 ) -> Result<Fix, &'static str> {
     let module = context.module;
     if module.is_stub {
@@ -584,9 +627,28 @@ fn build_fix(
         return Err("a name in the default would mean something else in the body");
     }
     let body = function.child_by_field_name("body").ok_or("the function has no body")?;
+    // A default that only leaves goes with the others when it can move
+    // as simply (no `None` test, an annotation that widens).
+    let leaving: Vec<MutableParameter<'_>> = leaving
+        .iter()
+        .filter(|parameter| {
+            matches!(none_handling(module, body, parameter.name), NoneHandling::Absent)
+        })
+        .filter(|parameter| {
+            parameter
+                .annotation
+                .is_none_or(|annotation| widen_annotation(context, annotation).is_some())
+        })
+        .filter(|parameter| {
+            defaults_can_move(context.semantic, function, std::slice::from_ref(*parameter))
+        })
+        .cloned()
+        .collect();
+    let mut all: Vec<MutableParameter<'_>> = mutable.iter().chain(&leaving).cloned().collect();
+    all.sort_by_key(|parameter| parameter.identifier.start_byte());
     let mut edits = Vec::new();
     let mut to_initialise = Vec::new();
-    for parameter in mutable {
+    for parameter in &all {
         match none_handling(module, body, parameter.name) {
             // The body starts by giving `None` its meaning: the default
             // becomes `None`, and that branch does the rest.
