@@ -3,7 +3,8 @@
 //! ## What it does
 //! Finds a `lambda` or `def` created inside a `for` loop body or a
 //! comprehension that reads a variable bound by that loop (or by a loop
-//! around it), where the closure can outlive the iteration that made it.
+//! around it), when the closure escapes the iteration that made it: it can
+//! be called after the loop has moved on.
 //!
 //! ## Why is this bad?
 //! A closure looks its free variables up when it is called, not when it is
@@ -14,6 +15,33 @@
 //! funcs = [lambda x: x + i for i in range(3)]
 //! [f(10) for f in funcs]  # [12, 12, 12], not [10, 11, 12]
 //! ```
+//!
+//! A closure called before its iteration ends sees the right value, so
+//! only closures that escape are reported. The semantic model's escape
+//! analysis follows the closure, and the variables it is bound to, to
+//! every use. A closure escapes when it is:
+//! - stored in something that outlives the iteration: an attribute
+//!   (`self.on_click = f`, `setattr(cls, name, f)`), a subscript
+//!   (`handlers[name] = f`), a container method (`.append`, `.add`,
+//!   `.extend`, `.insert`, `.update`, `.setdefault`, `+=`) of an object the
+//!   iteration did not make, a `global` or `nonlocal` variable;
+//! - the element of a comprehension over the loop (collected in its result)
+//!   or `yield`ed;
+//! - registered as a callback: `connect`, `register`, `add_done_callback`,
+//!   `call_later`, `call_soon`, `addCallback`/`addErrback`, `addCleanup`,
+//!   `bind`, `after`, `atexit.register`, `signal.signal`, a `command=`,
+//!   `callback=` or `on_...=` argument, a registering decorator
+//!   (`@app.route(...)`, `@receiver(...)`, `@x.register`);
+//! - handed to a thread, process, executor or task (`Thread(target=f)`,
+//!   `Timer`, `executor.submit`, `loop.run_in_executor`,
+//!   `asyncio.create_task(make())`) that the iteration does not wait for;
+//! - bound to a variable that the next iteration reads before binding it
+//!   again, or that is read after the loop when the last iteration need not
+//!   be the one that made it (a conditional binding, a `continue` before it).
+//!
+//! Objects the iteration makes (`row = []`, `button = Button()`, what a
+//! call returns) are followed the same way: a closure stored in them
+//! escapes only if they do.
 //!
 //! ## Example
 //! ```python
@@ -40,23 +68,30 @@
 //! allows them: at the end of the parameters (after `*args` they are
 //! keyword-only: `lambda *a, i=i:`), or just before `**kwargs`
 //! (`lambda i=i, **kw:`); in loop order (`for k, v in ...` gives `k=k, v=v`).
+//! Only the variables of loops whose iteration the closure escapes are
+//! bound: a closure kept for one outer iteration reads the outer variable
+//! while it still has its value.
 //!
-//! Not reported, because the closure cannot outlive the iteration or does
-//! not read the loop's variable:
+//! Not reported, because the closure is used up before the iteration ends,
+//! cannot see a stale value, or does not read the loop's variable:
+//! - a closure called in the iteration, directly or through the variable
+//!   it is bound to (`check = lambda: i` then `check()`), or awaited there;
+//! - a closure passed to a call that does not keep it, or to a callee the
+//!   analysis knows nothing about: `raises(E, lambda: ...)`,
+//!   `self.assertRaises(E, f)`, `mock.patch("x", lambda: ...)` in a `with`
+//!   block, `helper(lambda: ...)`. A finding is a claim, and a call is not
+//!   evidence that the callee keeps its argument;
+//! - a `key=` function, the function given to `functools.reduce`, and the
+//!   function given to `map`/`filter` when the result is consumed in the
+//!   iteration (`list(...)`, `"".join(...)`, a `for` loop, `.extend`);
+//! - a closure submitted to an executor bound by a `with` block in the
+//!   iteration, or run by a thread the iteration joins;
+//! - a closure in a container the iteration made and then drops;
+//! - a closure in a `return` statement inside the loop: the loop never
+//!   runs again;
+//! - a closure bound unconditionally to a variable read only after the
+//!   loop: that is the last iteration's closure, which sees its own value;
 //! - a closure whose own parameter (or default) has the name: `lambda i: i`;
-//! - a closure called on the spot: `(lambda: step)()`;
-//! - a `key=` function of `sorted`, `min`, `max`, `heapq.nsmallest`,
-//!   `heapq.nlargest` or a `.sort()` method, the function given to
-//!   `functools.reduce`, and the callable given to unittest's
-//!   `assertRaises`/`assertRaisesRegex`/`assertWarns`/`assertWarnsRegex` or
-//!   to `pytest.raises`/`pytest.warns`: they are called before the call returns;
-//! - the function given to `map` or `filter` when the result is consumed in
-//!   the same statement: by `list(...)`, `tuple`, `set`, `frozenset`,
-//!   `dict`, `sorted`, `sum`, `min`, `max`, `any`, `all`, `str.join`,
-//!   `.extend`/`.update`, a `for` loop, a list, set or dict comprehension,
-//!   or `*` unpacking;
-//! - a closure in a `return` statement inside the `for` loop: the loop
-//!   never runs again;
 //! - a closure that declares the name `global` or `nonlocal`, or whose
 //!   default would not see the same variable (a method of a class body
 //!   that binds the name itself).
@@ -221,18 +256,20 @@ fn is_formatted(token: &[u8]) -> bool {
 }
 
 /// A closure reads a loop's variable.
-struct Capture {
+struct Capture<'m> {
     /// The scope of the lambda or function created in the loop.
     closure: ScopeId,
     symbol: SymbolId,
     /// Defaults follow loop order: outer loops first (their variables live
     /// in outer scopes, or earlier in the same scope), then target order.
     loop_order: (usize, usize),
+    /// The `for` statement or comprehension whose iteration binds the variable.
+    loop_node: Node<'m>,
 }
 
 /// Every (closure, loop variable) pair where a closure made in a loop reads
 /// the loop's variable from its body.
-fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
+fn captured_loop_variables<'m>(semantic: &Semantic<'m>) -> Vec<Capture<'m>> {
     let mut captures = Vec::new();
     for reference in semantic.references() {
         let Some(symbol) = reference.symbol else { continue };
@@ -253,14 +290,21 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
         let loop_target = semantic.bindings_of(symbol).iter().find_map(|&binding| {
             let binding = semantic.binding(binding);
             is_loop_around(semantic.module(), binding.kind, binding.source, closure_node)
-                .then_some(binding.name)
+                .then_some(binding)
         });
-        if let Some(loop_target) = loop_target {
+        let Some(loop_target) = loop_target else { continue };
+        let loop_node = match loop_target.kind {
+            // A comprehension target's source is its `for_in_clause`.
+            BindingKind::ComprehensionTarget => semantic.module().parent(loop_target.source),
+            _ => Some(loop_target.source),
+        };
+        if let Some(loop_node) = loop_node {
             let depth = semantic.ancestor_scopes(home).count();
             captures.push(Capture {
                 closure,
                 symbol,
-                loop_order: (depth, loop_target.start_byte()),
+                loop_order: (depth, loop_target.name.start_byte()),
+                loop_node,
             });
         }
     }
@@ -310,11 +354,18 @@ fn is_loop_around(
     }
 }
 
-fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnostic> {
+fn check_closure<'a>(context: &Context<'a>, captures: &[Capture<'a>]) -> Option<Diagnostic> {
     let semantic = context.semantic;
     let closure = captures.first()?.closure;
     let node = semantic.scope(closure).node;
-    if cannot_outlive_iteration(semantic, node, captures) {
+    // Only the variables of loops whose iteration the closure outlives: a
+    // closure kept for the whole of an outer iteration but no longer sees
+    // the outer variable's own value.
+    let captures: Vec<&Capture<'_>> = captures
+        .iter()
+        .filter(|capture| semantic.escape_from_iteration(node, capture.loop_node).is_some())
+        .collect();
+    if captures.is_empty() {
         return None;
     }
     let names: Vec<&str> =
@@ -346,180 +397,6 @@ fn message(names: &[&str]) -> String {
          closures that outlive the iteration all see {pronoun} last value",
         quoted.join(", ")
     )
-}
-
-/// The closure is used up before the loop moves on, or the loop never moves on.
-fn cannot_outlive_iteration(
-    semantic: &Semantic<'_>,
-    closure: Node<'_>,
-    captures: &[Capture],
-) -> bool {
-    let (outer, parent) = outside_parentheses(semantic.module(), closure);
-    let Some(parent) = parent else { return false };
-    let called_on_the_spot =
-        parent.is(Kind::Call) && parent.child_by_field_name("function") == Some(outer);
-    called_on_the_spot
-        || is_eager_argument(semantic, outer, parent)
-        || is_consumed_map_or_filter(semantic, outer, parent)
-        || is_returned_from_the_loop(semantic, closure, captures)
-}
-
-/// The node itself, or the outermost parentheses around it, and what holds that.
-fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>, Option<Node<'m>>) {
-    let mut current = node;
-    while let Some(parent) = module.parent(current) {
-        if parent.py_kind() != Kind::ParenthesizedExpression {
-            return (current, Some(parent));
-        }
-        current = parent;
-    }
-    (current, None)
-}
-
-/// `sorted(..., key=<closure>)`, `xs.sort(key=<closure>)`, `reduce(<closure>, ...)`,
-/// `self.assertRaises(Error, <closure>)`.
-fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
-    let module = semantic.module();
-    if parent.is(Kind::KeywordArgument) {
-        let is_key = parent
-            .child_by_field_name("name")
-            .is_some_and(|name| &semantic.module().source[name.byte_range()] == "key");
-        let call = module.parent(parent).and_then(|arguments| module.parent(arguments));
-        return is_key
-            && call.is_some_and(|call| {
-                calls_one_of(
-                    semantic,
-                    call,
-                    &[
-                        "builtins.sorted",
-                        "builtins.min",
-                        "builtins.max",
-                        "heapq.nsmallest",
-                        "heapq.nlargest",
-                    ],
-                ) || calls_method(semantic, call, &["sort"])
-            });
-    }
-    if parent.py_kind() != Kind::ArgumentList {
-        return false;
-    }
-    let Some(call) = module.parent(parent) else { return false };
-    // `reduce(f, xs)`; `self.assertRaises(E, f)`, `pytest.raises(E, f)` call `f` at once.
-    (is_first_positional_argument(argument, parent)
-        && calls_one_of(semantic, call, &["functools.reduce"]))
-        || calls_method(
-            semantic,
-            call,
-            &["assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex"],
-        )
-        || calls_one_of(semantic, call, &["pytest.raises", "pytest.warns"])
-}
-
-/// `list(map(<closure>, xs))`, `for x in filter(<closure>, xs):`, ...
-fn is_consumed_map_or_filter(
-    semantic: &Semantic<'_>,
-    argument: Node<'_>,
-    parent: Node<'_>,
-) -> bool {
-    let module = semantic.module();
-    if !is_first_positional_argument(argument, parent) {
-        return false;
-    }
-    let Some(call) = module.parent(parent) else { return false };
-    if !calls_one_of(semantic, call, &["builtins.map", "builtins.filter"]) {
-        return false;
-    }
-    let (call, Some(holder)) = outside_parentheses(module, call) else { return false };
-    match holder.py_kind() {
-        Kind::ArgumentList => module.parent(holder).is_some_and(|consumer| {
-            calls_one_of(semantic, consumer, CONSUMERS)
-                || calls_method(semantic, consumer, &["join", "extend", "update"])
-        }),
-        Kind::ForStatement => holder.child_by_field_name("right") == Some(call),
-        Kind::ForInClause => {
-            holder.child_by_field_name("right") == Some(call)
-                && module.parent(holder).is_some_and(|comprehension| {
-                    comprehension.py_kind() != Kind::GeneratorExpression
-                })
-        }
-        Kind::ListSplat => true,
-        _ => false,
-    }
-}
-
-/// Calls that iterate their argument to the end before returning.
-const CONSUMERS: &[&str] = &[
-    "builtins.list",
-    "builtins.tuple",
-    "builtins.set",
-    "builtins.frozenset",
-    "builtins.dict",
-    "builtins.sorted",
-    "builtins.sum",
-    "builtins.min",
-    "builtins.max",
-    "builtins.any",
-    "builtins.all",
-];
-
-fn is_first_positional_argument(argument: Node<'_>, arguments: Node<'_>) -> bool {
-    if arguments.py_kind() != Kind::ArgumentList {
-        return false;
-    }
-    let mut cursor = arguments.walk();
-    let first =
-        arguments.named_children(&mut cursor).find(|child| child.py_kind() != Kind::Comment);
-    first == Some(argument)
-}
-
-fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool {
-    call.is(Kind::Call)
-        && call
-            .child_by_field_name("function")
-            .and_then(|function| semantic.qualified_name(function))
-            .is_some_and(|qualified| names.contains(&qualified.as_str()))
-}
-
-/// `<anything>.method(...)`, for methods whose name says enough (`sort`, `join`).
-fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bool {
-    call.is(Kind::Call)
-        && call
-            .child_by_field_name("function")
-            .filter(|function| function.is(Kind::Attribute))
-            .and_then(|function| function.child_by_field_name("attribute"))
-            .is_some_and(|name| methods.contains(&&semantic.module().source[name.byte_range()]))
-}
-
-/// `return <closure>` inside the `for` statement that binds every captured
-/// variable: the function ends, the loop never assigns them again.
-fn is_returned_from_the_loop(
-    semantic: &Semantic<'_>,
-    closure: Node<'_>,
-    captures: &[Capture],
-) -> bool {
-    let module = semantic.module();
-    let mut current = module.parent(closure);
-    let mut returned = false;
-    while let Some(node) = current {
-        match node.py_kind() {
-            Kind::ReturnStatement => returned = true,
-            Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition => return false,
-            Kind::ForStatement if returned => {
-                // Every captured variable must be bound by this loop or one around it.
-                return captures.iter().all(|capture| {
-                    semantic.bindings_of(capture.symbol).iter().any(|&binding| {
-                        let binding = semantic.binding(binding);
-                        binding.kind == BindingKind::ForTarget
-                            && binding.source.start_byte() <= node.start_byte()
-                            && node.end_byte() <= binding.source.end_byte()
-                    })
-                });
-            }
-            _ => {}
-        }
-        current = module.parent(node);
-    }
-    false
 }
 
 /// The closure, or a function in it, declares the name `global`/`nonlocal`.

@@ -23,8 +23,10 @@
 //! answer quick syntactic questions without building the model.
 
 mod build;
+mod escape;
 mod model;
 pub mod scope;
+pub use escape::{Escape, EscapeKind};
 #[cfg(test)]
 mod tests;
 
