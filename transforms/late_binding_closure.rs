@@ -25,8 +25,10 @@
 //!   (`handlers[name] = f`), a container method (`.append`, `.add`,
 //!   `.extend`, `.insert`, `.update`, `.setdefault`, `+=`) of an object the
 //!   iteration did not make, a `global` or `nonlocal` variable;
-//! - the element of a comprehension over the loop (collected in its result)
-//!   or `yield`ed;
+//! - the element of a comprehension over the loop (collected in its result);
+//! - `yield`ed, unless every call of the generator in the module is iterated
+//!   by a `for` loop that keeps nothing it gets (a caller elsewhere, or
+//!   `list(gen())`, could call the closures after the loop moved on);
 //! - registered as a callback: `connect`, `register`, `add_done_callback`,
 //!   `call_later`, `call_soon`, `addCallback`/`addErrback`, `addCleanup`,
 //!   `bind`, `after`, `atexit.register`, `signal.signal`, a `command=`,
@@ -147,6 +149,18 @@ impl Transform for LateBindingClosure {
             || (0..scan.lines.len()).any(|index| {
                 loop_closure_may_capture(scan, index)
                     || comprehension_closure_may_capture(scan, index)
+            })
+    }
+
+    /// A body with a finding in it, or one with a `for` statement: a
+    /// closure yielded by a generator escapes unless every caller in the
+    /// module iterates the generator with a `for` loop that keeps nothing,
+    /// so those loops, in any body, can change a finding.
+    fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        let region = view.region.start as u32..view.region.end as u32;
+        self.may_match(view, file)
+            || view.tokens.iter().any(|token| {
+                region.contains(&token.start) && is_name(view, token, "for") && token.depth == 0
             })
     }
 

@@ -13,7 +13,9 @@
 //! - it **escapes** when it is stored in something that outlives the
 //!   iteration (an attribute, a subscript or a container method such as
 //!   `.append` of an object not made in the iteration, a variable read after
-//!   the loop or by a later iteration, a comprehension's result), yielded,
+//!   the loop or by a later iteration, a comprehension's result), yielded
+//!   (unless every caller in the module iterates the generator with a `for`
+//!   loop that keeps nothing),
 //!   registered as a callback (`connect`, `register`, `add_done_callback`,
 //!   `call_later`, `atexit.register`, `signal.signal`, a `command=` or
 //!   `callback=` argument, a registering decorator such as `@app.route`), or
@@ -26,6 +28,10 @@
 //!
 //! Containers made in the iteration (`row = []`, `Button(...)`) are followed
 //! like the closure: storing the closure in them escapes only if they do.
+//!
+//! Everything is read from the definition that holds the loop, except the
+//! callers of a generator: a rule that asks must keep the bodies holding
+//! `for` statements in a skeleton (`Transform::may_need_definition`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
@@ -84,18 +90,7 @@ impl<'m> Semantic<'m> {
             return None;
         }
         let scope = self.flow_scope_of(loop_node, comprehension)?;
-        let flow = Flow {
-            semantic: self,
-            module: self.module(),
-            region,
-            comprehension,
-            scope,
-            deferred: Cell::new(false),
-            budget: Cell::new(STEP_BUDGET),
-            closures: RefCell::new(HashSet::new()),
-            bindings: RefCell::new(HashSet::new()),
-        };
-        flow.closure(closure)
+        Flow::new(self, region, comprehension, scope, 0).closure(closure)
     }
 
     /// The scope whose code runs the loop: the comprehension's own scope, or
@@ -149,9 +144,32 @@ struct Flow<'a, 'm> {
     budget: Cell<u32>,
     closures: RefCell<HashSet<usize>>,
     bindings: RefCell<HashSet<BindingId>>,
+    /// How many consumers of a generator this flow is nested in.
+    depth: u32,
 }
 
-impl<'m> Flow<'_, 'm> {
+impl<'a, 'm> Flow<'a, 'm> {
+    fn new(
+        semantic: &'a Semantic<'m>,
+        region: Node<'m>,
+        comprehension: bool,
+        scope: ScopeId,
+        depth: u32,
+    ) -> Flow<'a, 'm> {
+        Flow {
+            semantic,
+            module: semantic.module(),
+            region,
+            comprehension,
+            scope,
+            deferred: Cell::new(false),
+            budget: Cell::new(STEP_BUDGET),
+            closures: RefCell::new(HashSet::new()),
+            bindings: RefCell::new(HashSet::new()),
+            depth,
+        }
+    }
+
     fn escape(&self, kind: EscapeKind, at: Node<'m>) -> Option<Escape<'m>> {
         Some(Escape { kind, at })
     }
@@ -331,7 +349,7 @@ impl<'m> Flow<'_, 'm> {
                     _ => self.target(left, holding),
                 }
             }
-            Kind::Yield => self.escape(EscapeKind::Yielded, parent),
+            Kind::Yield => self.yielded(parent),
             Kind::DefaultParameter | Kind::TypedDefaultParameter if is_field("value") => {
                 // A default is kept by the function it belongs to.
                 let owner = self.module.parent(parent).and_then(|list| self.module.parent(list))?;
@@ -345,6 +363,100 @@ impl<'m> Flow<'_, 'm> {
             // Dropped, awaited, tested, compared, indexed: used up here.
             _ => None,
         }
+    }
+
+    /// `yield <closure>`: the consumer gets the closure while the generator
+    /// is suspended in this iteration. It escapes unless every call of the
+    /// generator function in this module is iterated by a `for` statement
+    /// whose body uses what it gets within its own iteration (a consumer
+    /// elsewhere, or one that keeps the items, could call it later).
+    fn yielded(&self, yield_node: Node<'m>) -> Option<Escape<'m>> {
+        let escape = self.escape(EscapeKind::Yielded, yield_node);
+        let mut cursor = yield_node.walk();
+        let yield_from = yield_node.children(&mut cursor).any(|child| child.kind() == "from");
+        let scope = self.semantic.scope(self.scope);
+        if yield_from || self.depth > 0 || scope.kind != ScopeKind::Function {
+            return escape;
+        }
+        let Some(binding) =
+            scope.node.child_by_field_name("name").and_then(|name| self.semantic.binding_at(name))
+        else {
+            return escape;
+        };
+        let calls = self.semantic.references_of(binding);
+        let consumed = !calls.is_empty()
+            && calls.iter().all(|&reference| {
+                let node = self.semantic.reference(reference).node;
+                let (outer, parent) = outside_parentheses(self.module, node);
+                parent.is_some_and(|call| {
+                    call.is(Kind::Call)
+                        && call.child_by_field_name("function") == Some(outer)
+                        && self.iterated_in_place(call)
+                })
+            });
+        if consumed { None } else { escape }
+    }
+
+    /// A generator's items are only used by `for` loops that keep none of
+    /// them: `for x in gen():`, or `items = gen()` read only as `for x in items:`.
+    fn iterated_in_place(&self, call: Node<'m>) -> bool {
+        let (outer, parent) = outside_parentheses(self.module, call);
+        let Some(parent) = parent else { return false };
+        let iterated_by = |node: Node<'m>, holder: Node<'m>| {
+            holder.is(Kind::ForStatement)
+                && holder.child_by_field_name("right") == Some(node)
+                && self.consumer_keeps_nothing(holder)
+        };
+        if iterated_by(outer, parent) {
+            return true;
+        }
+        if !(parent.is(Kind::Assignment) && parent.child_by_field_name("right") == Some(outer)) {
+            return false;
+        }
+        let Some(binding) = parent
+            .child_by_field_name("left")
+            .filter(|left| left.is(Kind::Identifier))
+            .and_then(|left| self.semantic.binding_at(left))
+        else {
+            return false;
+        };
+        let uses = self.semantic.references_of(binding);
+        !uses.is_empty()
+            && uses.iter().all(|&reference| {
+                let node = self.semantic.reference(reference).node;
+                let (outer, parent) = outside_parentheses(self.module, node);
+                parent.is_some_and(|holder| iterated_by(outer, holder))
+            })
+    }
+
+    /// No variable a `for` loop binds keeps its value past the iteration.
+    fn consumer_keeps_nothing(&self, for_statement: Node<'m>) -> bool {
+        let (Some(body), Some(left)) =
+            (for_statement.child_by_field_name("body"), for_statement.child_by_field_name("left"))
+        else {
+            return false;
+        };
+        let Some(scope) = self.semantic.flow_scope_of(for_statement, false) else { return false };
+        let mut names = Vec::new();
+        let mut plain = true;
+        self.module.visit(left, |node| match node.py_kind() {
+            Kind::Identifier => {
+                names.push(node);
+                Walk::Skip
+            }
+            Kind::Attribute | Kind::Subscript => {
+                plain = false;
+                Walk::Skip
+            }
+            _ => Walk::Descend,
+        });
+        let consumer = Flow::new(self.semantic, body, false, scope, self.depth + 1);
+        plain
+            && names.iter().all(|name| {
+                self.semantic
+                    .binding_at(*name)
+                    .is_some_and(|binding| consumer.variable(binding, Holding::Closure).is_none())
+            })
     }
 
     /// `node` is an argument of `call` (by `keyword`, if any).
@@ -1112,6 +1224,27 @@ mod tests {
         ] {
             assert_eq!(escape_of(source), None, "{source}");
         }
+    }
+
+    #[test]
+    fn yielded_to_consumers() {
+        let generator = "def g(x):\n    for i in x:\n        yield lambda: i\n";
+        // No caller here: a caller elsewhere may keep it.
+        assert_eq!(escape_of(generator), Some(EscapeKind::Yielded));
+        let called_in_place =
+            format!("{generator}for f in g(y):\n    f()\nfs = g(y)\nfor f in fs:\n    f()\n");
+        assert_eq!(escape_of(&called_in_place), None);
+        let in_a_function = format!("{generator}def t():\n    for f in g(y):\n        f()\n");
+        assert_eq!(escape_of(&in_a_function), None);
+        let exact = "def gen(values):\n    for pos in values:\n        yield lambda res: res[pos]\n\n\ndef test():\n    for extractor in gen([1]):\n        extractor(1)\n";
+        assert_eq!(escape_of(exact), None);
+        let kept = format!("{generator}for f in g(y):\n    out.append(f)\n");
+        assert_eq!(escape_of(&kept), Some(EscapeKind::Yielded));
+        let listed = format!("{generator}fs = list(g(y))\n");
+        assert_eq!(escape_of(&listed), Some(EscapeKind::Yielded));
+        let delegated =
+            "def g(x):\n    yield from ([lambda: i] for i in x)\nfor f in g(y):\n    f()\n";
+        assert_eq!(escape_of(delegated), Some(EscapeKind::Collected));
     }
 
     #[test]
