@@ -21,7 +21,7 @@
 //! analysis follows the closure, and the variables it is bound to, to
 //! every use. A closure escapes when it is:
 //! - stored in something that outlives the iteration: an attribute
-//!   (`self.on_click = f`, `setattr(cls, name, f)`), a subscript
+//!   (`setattr(cls, name, f)`, `item.callback = f`), a subscript
 //!   (`handlers[name] = f`), a container method (`.append`, `.add`,
 //!   `.extend`, `.insert`, `.update`, `.setdefault`, `+=`) of an object the
 //!   iteration did not make, a `global` or `nonlocal` variable;
@@ -92,7 +92,10 @@
 //! - a closure in a `return` statement inside the loop: the loop never
 //!   runs again;
 //! - a closure bound unconditionally to a variable read only after the
-//!   loop: that is the last iteration's closure, which sees its own value;
+//!   loop, or stored in one slot that every iteration overwrites before
+//!   reading it (`mock.side_effect = lambda: value`, `self.current = f`,
+//!   `config["key"] = f`, a `global`): what is left after the loop is the
+//!   last iteration's closure, which sees its own value;
 //! - a closure whose own parameter (or default) has the name: `lambda i: i`;
 //! - a closure that declares the name `global` or `nonlocal`, or whose
 //!   default would not see the same variable (a method of a class body

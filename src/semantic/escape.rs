@@ -22,8 +22,10 @@
 //!   handed to a thread, a process, an executor or the event loop;
 //! - it **stays** in the iteration when it is called there, dropped, used as
 //!   a `key=`, returned from the function (the loop never runs again), given
-//!   to `map`/`filter` whose result is consumed there, or passed to a callee
-//!   not known to keep it. An unknown callee counts as one that does not
+//!   to `map`/`filter` whose result is consumed there, stored in one slot
+//!   (a variable, `obj.attr`, `obj["key"]`) that every iteration overwrites
+//!   before reading it (what is left is the last closure, which sees its own
+//!   value), or passed to a callee not known to keep it. An unknown callee counts as one that does not
 //!   keep it: the analysis claims an escape only on evidence.
 //!
 //! Containers made in the iteration (`row = []`, `Button(...)`) are followed
@@ -486,7 +488,7 @@ impl<'a, 'm> Flow<'a, 'm> {
         if qualified == "builtins.setattr" {
             // `setattr(obj, name, f)`: `obj.<name> = f`.
             return match positional_index(self.module, call, node) {
-                Some(2) => self.escape(EscapeKind::Stored, call),
+                Some(2) if !self.overwritten_slot(call) => self.escape(EscapeKind::Stored, call),
                 _ => None,
             };
         }
@@ -627,8 +629,21 @@ impl<'a, 'm> Flow<'a, 'm> {
                 let binding = self.semantic.binding_at(target)?;
                 self.variable(binding, holding)
             }
-            Kind::Attribute => self.container(target.child_by_field_name("object")?, target),
-            Kind::Subscript => self.container(target.child_by_field_name("value")?, target),
+            Kind::Attribute | Kind::Subscript => {
+                let object = match target.py_kind() {
+                    Kind::Attribute => target.child_by_field_name("object")?,
+                    _ => target.child_by_field_name("value")?,
+                };
+                match self.container(object, target) {
+                    // Stored right here, in a slot each iteration overwrites.
+                    Some(escape)
+                        if escape.at.id() == target.id() && self.overwritten_slot(target) =>
+                    {
+                        None
+                    }
+                    escape => escape,
+                }
+            }
             Kind::PatternList | Kind::TuplePattern | Kind::ListPattern => {
                 // `a, b = f, g`: any target that keeps it.
                 let mut cursor = target.walk();
@@ -709,7 +724,21 @@ impl<'a, 'm> Flow<'a, 'm> {
         let symbol = binding.symbol;
         let home = semantic.symbol(symbol).scope;
         if self.comprehension || home != self.scope || binding.scope != self.scope {
-            // A walrus out of a comprehension, a `global` or `nonlocal` name.
+            // A walrus out of a comprehension, a `global` or `nonlocal` name:
+            // kept, unless every iteration overwrites it (then it holds the
+            // last closure, which sees its own value).
+            if !self.comprehension && self.last_binding_of_every_iteration(binding_id) {
+                let read_before = semantic.references_to(symbol).iter().find(|&&reference| {
+                    let node = semantic.reference(reference).node;
+                    contains(self.region, node) && node.start_byte() < binding.name.start_byte()
+                });
+                return match read_before {
+                    Some(&reference) => {
+                        self.escape(EscapeKind::LaterIteration, semantic.reference(reference).node)
+                    }
+                    None => None,
+                };
+            }
             return self.escape(EscapeKind::Stored, binding.name);
         }
         for &reference_id in semantic.references_to(symbol) {
@@ -779,6 +808,21 @@ impl<'a, 'm> Flow<'a, 'm> {
                 _ => return false,
             }
         }
+        let symbol = binding.symbol;
+        let later_binding = self.semantic.bindings_of(symbol).iter().any(|&other| {
+            let other = self.semantic.binding(other);
+            contains(self.region, other.name) && other.name.start_byte() > binding.name.end_byte()
+        });
+        !later_binding && self.runs_every_iteration(statement)
+    }
+
+    /// A statement of the loop body itself (or of a `with` block in it),
+    /// with no `break` or `continue` before it: every iteration that runs
+    /// to its end runs it.
+    fn runs_every_iteration(&self, statement: Node<'m>) -> bool {
+        if self.comprehension {
+            return false;
+        }
         let mut current = statement;
         loop {
             let Some(block) = self.module.parent(current) else { return false };
@@ -791,11 +835,6 @@ impl<'a, 'm> Flow<'a, 'm> {
             }
             current = holder;
         }
-        let symbol = binding.symbol;
-        let later_binding = self.semantic.bindings_of(symbol).iter().any(|&other| {
-            let other = self.semantic.binding(other);
-            contains(self.region, other.name) && other.name.start_byte() > binding.name.end_byte()
-        });
         let mut jumps_before = false;
         self.module.visit(self.region, |node| {
             if node.start_byte() >= statement.start_byte() || jumps_before {
@@ -815,7 +854,120 @@ impl<'a, 'm> Flow<'a, 'm> {
                 _ => Walk::Descend,
             }
         });
-        !later_binding && !jumps_before
+        !jumps_before
+    }
+
+    /// `obj.attr = f`, `obj["key"] = f`, `setattr(obj, "attr", f)` (`slot`
+    /// is the target, or the `setattr` call): one slot of one object, which
+    /// every iteration overwrites at the same place. After the loop it holds
+    /// the last iteration's closure, which sees its own value; an iteration
+    /// that reads the slot before storing its own would see the one before
+    /// (read there, the closure escapes).
+    fn overwritten_slot(&self, slot: Node<'m>) -> bool {
+        let (object, name) = match slot.py_kind() {
+            Kind::Attribute => (slot.child_by_field_name("object"), None),
+            Kind::Subscript => {
+                (slot.child_by_field_name("value"), slot.child_by_field_name("subscript"))
+            }
+            Kind::Call => {
+                let Some(arguments) = slot.child_by_field_name("arguments") else { return false };
+                let mut cursor = arguments.walk();
+                let mut positional = arguments.named_children(&mut cursor).filter(|child| {
+                    !matches!(child.py_kind(), Kind::Comment | Kind::KeywordArgument)
+                });
+                let object = positional.next();
+                (object, positional.next())
+            }
+            _ => return false,
+        };
+        let Some(object) = object else { return false };
+        // The same object, and the same key, in every iteration.
+        let same_every_time = |node: Node<'m>| {
+            let mut fixed = true;
+            self.module.visit(node, |part| match part.py_kind() {
+                Kind::Identifier => {
+                    let is_attribute_name = self.module.parent(part).is_some_and(|parent| {
+                        parent.is(Kind::Attribute)
+                            && parent.child_by_field_name("attribute") == Some(part)
+                    });
+                    fixed &= is_attribute_name || self.not_bound_by_the_loop(part);
+                    Walk::Skip
+                }
+                Kind::String => {
+                    let mut cursor = part.walk();
+                    fixed &= !part
+                        .named_children(&mut cursor)
+                        .any(|child| child.is(Kind::Interpolation));
+                    Walk::Skip
+                }
+                Kind::Call | Kind::Subscript => {
+                    fixed = false;
+                    Walk::Skip
+                }
+                _ => Walk::Descend,
+            });
+            fixed
+        };
+        if !same_every_time(object) || !name.is_none_or(same_every_time) {
+            return false;
+        }
+        let mut statement = slot;
+        while let Some(parent) = self.module.parent(statement) {
+            if parent.id() == self.region.id() || parent.is(Kind::Block) {
+                break;
+            }
+            statement = parent;
+        }
+        if !matches!(self.module.parent(statement), Some(parent) if parent.is(Kind::Block))
+            || !self.runs_every_iteration(statement)
+        {
+            return false;
+        }
+        // Read before the store, the slot holds the closure of the iteration before.
+        let text = match slot.py_kind() {
+            Kind::Call => None,
+            _ => Some(self.module.text(slot)),
+        };
+        let attribute = match slot.py_kind() {
+            Kind::Call => {
+                name.map(|name| self.module.text(name).trim_matches(|c| c == '"' || c == '\''))
+            }
+            _ => None,
+        };
+        let mut read_before = false;
+        self.module.visit(self.region, |node| {
+            if node.start_byte() >= statement.start_byte() || read_before {
+                return Walk::Skip;
+            }
+            let same = match node.py_kind() {
+                Kind::Attribute | Kind::Subscript => {
+                    text.is_some_and(|text| self.module.text(node) == text)
+                        || attribute.is_some_and(|attribute| {
+                            node.child_by_field_name("attribute")
+                                .is_some_and(|name| self.module.text(name) == attribute)
+                        })
+                }
+                _ => false,
+            };
+            read_before |= same;
+            Walk::Descend
+        });
+        !read_before
+    }
+
+    /// The identifier names a variable the loop (its target or its body)
+    /// does not bind: the same value in every iteration.
+    fn not_bound_by_the_loop(&self, identifier: Node<'m>) -> bool {
+        let Some(loop_node) = self.module.parent(self.region) else { return false };
+        let Some(reference) = self.semantic.reference_at(identifier) else { return false };
+        let Some(symbol) = self.semantic.reference(reference).symbol else {
+            return true;
+        };
+        !self
+            .semantic
+            .bindings_of(symbol)
+            .iter()
+            .any(|&binding| contains(loop_node, self.semantic.binding(binding).name))
     }
 }
 
@@ -1138,9 +1290,9 @@ mod tests {
     fn stored_in_what_outlives_the_iteration() {
         let stored = Some(EscapeKind::Stored);
         assert_eq!(escape_of("fs = []\nfor i in x:\n    fs.append(lambda: i)\n"), stored);
-        assert_eq!(escape_of("for i in x:\n    self.f = lambda: i\n"), stored);
+        assert_eq!(escape_of("for i in x:\n    if i:\n        self.f = lambda: i\n"), stored);
         assert_eq!(escape_of("for i in x:\n    d[i] = lambda: i\n"), stored);
-        assert_eq!(escape_of("for i in x:\n    setattr(o, 'f', lambda: i)\n"), stored);
+        assert_eq!(escape_of("for i in x:\n    setattr(o, f'f{i}', lambda: i)\n"), stored);
         assert_eq!(
             escape_of(
                 "for i in x:\n    row = []\n    row.append(lambda: i)\n    rows.append(row)\n"
@@ -1186,6 +1338,23 @@ mod tests {
             escape_of("for i in x:\n    pool.submit(lambda: i)\n"),
             Some(EscapeKind::Concurrent)
         );
+    }
+
+    #[test]
+    fn slots_overwritten_by_every_iteration() {
+        for source in [
+            "for i in x:\n    m.side_effect = lambda: i\n    m()\n",
+            "for i in x:\n    m.config['k'] = lambda: i\n",
+            "for i in x:\n    setattr(m, 'reply', lambda: i)\n",
+            "def f():\n    global g\n    for i in x:\n        g = lambda: i\n",
+        ] {
+            assert_eq!(escape_of(source), None, "{source}");
+        }
+        let stored = Some(EscapeKind::Stored);
+        assert_eq!(escape_of("for i in x:\n    if i:\n        m.f = lambda: i\n"), stored);
+        assert_eq!(escape_of("for i in x:\n    m.f()\n    m.f = lambda: i\n"), stored);
+        assert_eq!(escape_of("for o in x:\n    o.f = lambda: o\n"), stored);
+        assert_eq!(escape_of("for i in x:\n    m[i] = lambda: i\n"), stored);
     }
 
     #[test]
