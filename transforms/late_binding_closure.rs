@@ -97,6 +97,8 @@
 //!   `config["key"] = f`, a `global`): what is left after the loop is the
 //!   last iteration's closure, which sees its own value;
 //! - a closure whose own parameter (or default) has the name: `lambda i: i`;
+//! - a closure in a loop over a literal of one item (`for opt in (ECHO,):`):
+//!   the variable has one value;
 //! - a closure that declares the name `global` or `nonlocal`, or whose
 //!   default would not see the same variable (a method of a class body
 //!   that binds the name itself).
@@ -380,6 +382,7 @@ fn check_closure<'a>(context: &Context<'a>, captures: &[Capture<'a>]) -> Option<
     // the outer variable's own value.
     let captures: Vec<&Capture<'_>> = captures
         .iter()
+        .filter(|capture| !runs_once(capture.loop_node))
         .filter(|capture| semantic.escape_from_iteration(node, capture.loop_node).is_some())
         .collect();
     if captures.is_empty() {
@@ -403,6 +406,31 @@ fn check_closure<'a>(context: &Context<'a>, captures: &[Capture<'a>]) -> Option<
         _ => node.byte_range(),
     };
     Some(META.report(range, message(&names)).with_fix(fix))
+}
+
+/// `for opt in (ECHO,):`: a loop over a literal of one item gives its
+/// variable one value, so no closure can see another.
+fn runs_once(loop_node: Node<'_>) -> bool {
+    let Some(iterable) =
+        loop_node.child_by_field_name("right").filter(|_| loop_node.is(Kind::ForStatement))
+    else {
+        return false;
+    };
+    let mut iterable = iterable;
+    while iterable.is(Kind::ParenthesizedExpression) {
+        match iterable.named_child(0) {
+            Some(inner) => iterable = inner,
+            None => return false,
+        }
+    }
+    let mut cursor = iterable.walk();
+    let items: Vec<Node<'_>> = iterable
+        .named_children(&mut cursor)
+        .filter(|item| item.py_kind() != Kind::Comment)
+        .collect();
+    matches!(iterable.py_kind(), Kind::Tuple | Kind::List | Kind::Set)
+        && items.len() == 1
+        && !matches!(items[0].py_kind(), Kind::ListSplat | Kind::DictionarySplat)
 }
 
 fn message(names: &[&str]) -> String {
