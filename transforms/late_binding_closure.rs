@@ -74,6 +74,13 @@
 //! bound: a closure kept for one outer iteration reads the outer variable
 //! while it still has its value.
 //!
+//! The fix keeps the file's line length (its longest line, at least 79 and
+//! at most 120 columns). A comprehension written on one line that the
+//! defaults would push past it is split as black splits it: the element and
+//! each `for`/`if` clause on a line of their own. A line that still would
+//! not fit (`yield loads, lambda d: dumps(d, protocol)`) keeps its finding
+//! without a fix: choosing where to break it is a person's call.
+//!
 //! Not reported, because the closure is used up before the iteration ends,
 //! cannot see a stale value, or does not read the loop's variable:
 //! - a closure called in the iteration, directly or through the variable
@@ -394,10 +401,12 @@ fn check_closure<'a>(context: &Context<'a>, captures: &[Capture<'a>]) -> Option<
         .iter()
         .all(|capture| default_sees_same_variable(semantic, closure, capture.symbol))
     {
-        default_parameters_edit(context.module, node, &names).map(|edit| {
-            // The closure now reads its own parameters, bound to the loop's values.
-            Fix::unsafe_(vec![edit]).rebinding(names.iter().map(|name| name.to_string()))
-        })
+        default_parameters_edit(context.module, node, &names)
+            .and_then(|edit| within_line_length(context.module, node, edit))
+            .map(|edit| {
+                // The closure now reads its own parameters, bound to the loop's values.
+                Fix::unsafe_(vec![edit]).rebinding(names.iter().map(|name| name.to_string()))
+            })
     } else {
         None
     };
@@ -506,6 +515,126 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
         return Some(Edit::insert(at, format!("{indentation}{defaults},{newline}")));
     }
     Some(Edit::insert(last.end_byte(), format!(", {defaults}")))
+}
+
+/// The longest a line may grow: the file's longest line (its own style
+/// tolerates that), at least 79 and at most 120 columns.
+fn line_limit(module: &Module<'_>) -> usize {
+    let longest = module
+        .source
+        .split('\n')
+        .map(|line| line.trim_end_matches('\r').chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.clamp(79, 120)
+}
+
+/// The longest of the lines `text` spans once `edit` (inside it, `offset`
+/// being where `text` starts) is applied.
+fn longest_line_after(text: &str, offset: usize, edit: &Edit) -> Option<usize> {
+    let start = edit.range.start.checked_sub(offset)?;
+    let end = edit.range.end.checked_sub(offset)?;
+    let edited = format!("{}{}{}", text.get(..start)?, edit.replacement, text.get(end..)?);
+    edited.split('\n').map(|line| line.trim_end_matches('\r').chars().count()).max()
+}
+
+/// The edit, if the lines it touches stay within the file's line length;
+/// else, when the closure sits in a comprehension written on one line, the
+/// comprehension split as black splits it (element and each clause on a
+/// line of their own) if that fits; else no fix: the line needs a person.
+fn within_line_length(module: &Module<'_>, closure: Node<'_>, edit: Edit) -> Option<Edit> {
+    let limit = line_limit(module);
+    let lines_start = module.line_start(edit.range.start);
+    let lines_end = module.next_line_start(edit.range.end);
+    let lines = module.source.get(lines_start..lines_end)?;
+    if longest_line_after(lines, lines_start, &edit)? <= limit {
+        return Some(edit);
+    }
+    let comprehension = std::iter::successors(module.parent(closure), |node| module.parent(*node))
+        .find(|node| {
+            matches!(
+                node.py_kind(),
+                Kind::ListComprehension
+                    | Kind::SetComprehension
+                    | Kind::DictionaryComprehension
+                    | Kind::GeneratorExpression
+            )
+        })?;
+    split_comprehension(module, comprehension, &edit, limit)
+}
+
+/// `[f(x) for x in xs if x]` on one line, with `edit` applied inside it,
+/// rewritten as
+/// ```text
+/// [
+///     f(x)
+///     for x in xs
+///     if x
+/// ]
+/// ```
+/// when every line of the result fits in `limit`.
+fn split_comprehension(
+    module: &Module<'_>,
+    comprehension: Node<'_>,
+    edit: &Edit,
+    limit: usize,
+) -> Option<Edit> {
+    let text = module.text(comprehension);
+    let body = comprehension.child_by_field_name("body")?;
+    // Black splits a line at its last bracket pair: the comprehension's must
+    // end the line (before a comma or a comment), or black would split another.
+    let after =
+        &module.source[comprehension.end_byte()..module.next_line_start(comprehension.end_byte())];
+    let after = after
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix(',')
+        .unwrap_or(after.trim_start_matches([' ', '\t']));
+    let after = after.trim_start_matches([' ', '\t']);
+    if !(after.is_empty()
+        || after.starts_with('#')
+        || after.starts_with('\n')
+        || after.starts_with("\r\n"))
+    {
+        return None;
+    }
+    if text.contains('\n')
+        || !(body.start_byte() <= edit.range.start && edit.range.end <= body.end_byte())
+    {
+        return None;
+    }
+    let count = comprehension.child_count();
+    let open = comprehension.child(0)?;
+    let close = comprehension.child(count.checked_sub(1)?)?;
+    if open.end_byte() > body.start_byte() || close.start_byte() < body.end_byte() {
+        return None;
+    }
+    let mut cursor = comprehension.walk();
+    let clauses: Vec<Node<'_>> = comprehension
+        .named_children(&mut cursor)
+        .filter(|child| child.start_byte() >= body.end_byte())
+        .collect();
+    if clauses.is_empty() || clauses.iter().any(|clause| clause.is(Kind::Comment)) {
+        return None;
+    }
+    let newline = module.newline();
+    let indentation = module.indentation_at(comprehension.start_byte());
+    let inner = format!("{indentation}{}", module.indent_unit());
+    let element = {
+        let body_text = module.text(body);
+        let start = edit.range.start - body.start_byte();
+        let end = edit.range.end - body.start_byte();
+        format!("{}{}{}", body_text.get(..start)?, edit.replacement, body_text.get(end..)?)
+    };
+    let mut split = format!("{}{newline}{inner}{element}", module.text(open));
+    for clause in &clauses {
+        split.push_str(&format!("{newline}{inner}{}", module.text(*clause)));
+    }
+    split.push_str(&format!("{newline}{indentation}{}", module.text(close)));
+    let replaced = Edit::replace(comprehension.byte_range(), split);
+    let lines_start = module.line_start(comprehension.start_byte());
+    let lines_end = module.next_line_start(comprehension.end_byte());
+    let lines = module.source.get(lines_start..lines_end)?;
+    (longest_line_after(lines, lines_start, &replaced)? <= limit).then_some(replaced)
 }
 
 /// `**kwargs` or `**kwargs: Any`.
