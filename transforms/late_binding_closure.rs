@@ -115,10 +115,14 @@
 //!
 //! ## Fix safety
 //! Unsafe: the closure's signature gains parameters. A caller that passes
-//! more positional arguments than the closure took now sets a loop
-//! variable instead of getting a `TypeError`, and code that relied on
-//! seeing the variable's latest value (rare, and usually a bug) sees the
-//! value from the iteration that made the closure.
+//! more positional arguments than the closure took, or a keyword argument
+//! named like the loop variable (which `**kwargs` used to collect), now sets
+//! the loop variable instead of getting a `TypeError` or landing in
+//! `kwargs`; after `*args` the defaults are keyword-only, so only the
+//! keyword case remains. Code that relied on seeing the variable's latest
+//! value (rare, and usually a bug) sees the value from the iteration that
+//! made the closure. When the fix splits a comprehension over lines, only
+//! the layout of that expression changes.
 
 use tree_sitter::Node;
 
