@@ -23,10 +23,9 @@
 //! answer quick syntactic questions without building the model.
 
 mod build;
-mod escape;
+pub mod escape;
 mod model;
 pub mod scope;
-pub use escape::{Escape, EscapeKind};
 #[cfg(test)]
 mod tests;
 
