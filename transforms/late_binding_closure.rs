@@ -3,7 +3,8 @@
 //! ## What it does
 //! Finds a `lambda` or `def` created inside a `for` loop body or a
 //! comprehension that reads a variable bound by that loop (or by a loop
-//! around it), where the closure can outlive the iteration that made it.
+//! around it), when the closure escapes the iteration that made it: it can
+//! be called after the loop has moved on.
 //!
 //! ## Why is this bad?
 //! A closure looks its free variables up when it is called, not when it is
@@ -14,6 +15,35 @@
 //! funcs = [lambda x: x + i for i in range(3)]
 //! [f(10) for f in funcs]  # [12, 12, 12], not [10, 11, 12]
 //! ```
+//!
+//! A closure called before its iteration ends sees the right value, so
+//! only closures that escape are reported. The semantic model's escape
+//! analysis follows the closure, and the variables it is bound to, to
+//! every use. A closure escapes when it is:
+//! - stored in something that outlives the iteration: an attribute
+//!   (`setattr(cls, name, f)`, `item.callback = f`), a subscript
+//!   (`handlers[name] = f`), a container method (`.append`, `.add`,
+//!   `.extend`, `.insert`, `.update`, `.setdefault`, `+=`) of an object the
+//!   iteration did not make, a `global` or `nonlocal` variable;
+//! - the element of a comprehension over the loop (collected in its result);
+//! - `yield`ed, unless every call of the generator in the module is iterated
+//!   by a `for` loop that keeps nothing it gets (a caller elsewhere, or
+//!   `list(gen())`, could call the closures after the loop moved on);
+//! - registered as a callback: `connect`, `register`, `add_done_callback`,
+//!   `call_later`, `call_soon`, `addCallback`/`addErrback`, `addCleanup`,
+//!   `bind`, `after`, `atexit.register`, `signal.signal`, a `command=`,
+//!   `callback=` or `on_...=` argument, a registering decorator
+//!   (`@app.route(...)`, `@receiver(...)`, `@x.register`);
+//! - handed to a thread, process, executor or task (`Thread(target=f)`,
+//!   `Timer`, `executor.submit`, `loop.run_in_executor`,
+//!   `asyncio.create_task(make())`) that the iteration does not wait for;
+//! - bound to a variable that the next iteration reads before binding it
+//!   again, or that is read after the loop when the last iteration need not
+//!   be the one that made it (a conditional binding, a `continue` before it).
+//!
+//! Objects the iteration makes (`row = []`, `button = Button()`, what a
+//! call returns) are followed the same way: a closure stored in them
+//! escapes only if they do.
 //!
 //! ## Example
 //! ```python
@@ -40,23 +70,42 @@
 //! allows them: at the end of the parameters (after `*args` they are
 //! keyword-only: `lambda *a, i=i:`), or just before `**kwargs`
 //! (`lambda i=i, **kw:`); in loop order (`for k, v in ...` gives `k=k, v=v`).
+//! Only the variables of loops whose iteration the closure escapes are
+//! bound: a closure kept for one outer iteration reads the outer variable
+//! while it still has its value.
 //!
-//! Not reported, because the closure cannot outlive the iteration or does
-//! not read the loop's variable:
+//! The fix keeps the file's line length (its longest line, at least 79 and
+//! at most 120 columns). A comprehension written on one line that the
+//! defaults would push past it is split as black splits it: the element and
+//! each `for`/`if` clause on a line of their own. A line that still would
+//! not fit (`yield loads, lambda d: dumps(d, protocol)`) keeps its finding
+//! without a fix: choosing where to break it is a person's call.
+//!
+//! Not reported, because the closure is used up before the iteration ends,
+//! cannot see a stale value, or does not read the loop's variable:
+//! - a closure called in the iteration, directly or through the variable
+//!   it is bound to (`check = lambda: i` then `check()`), or awaited there;
+//! - a closure passed to a call that does not keep it, or to a callee the
+//!   analysis knows nothing about: `raises(E, lambda: ...)`,
+//!   `self.assertRaises(E, f)`, `mock.patch("x", lambda: ...)` in a `with`
+//!   block, `helper(lambda: ...)`. A finding is a claim, and a call is not
+//!   evidence that the callee keeps its argument;
+//! - a `key=` function, the function given to `functools.reduce`, and the
+//!   function given to `map`/`filter` when the result is consumed in the
+//!   iteration (`list(...)`, `"".join(...)`, a `for` loop, `.extend`);
+//! - a closure submitted to an executor bound by a `with` block in the
+//!   iteration, or run by a thread the iteration joins;
+//! - a closure in a container the iteration made and then drops;
+//! - a closure in a `return` statement inside the loop: the loop never
+//!   runs again;
+//! - a closure bound unconditionally to a variable read only after the
+//!   loop, or stored in one slot that every iteration overwrites before
+//!   reading it (`mock.side_effect = lambda: value`, `self.current = f`,
+//!   `config["key"] = f`, a `global`): what is left after the loop is the
+//!   last iteration's closure, which sees its own value;
 //! - a closure whose own parameter (or default) has the name: `lambda i: i`;
-//! - a closure called on the spot: `(lambda: step)()`;
-//! - a `key=` function of `sorted`, `min`, `max`, `heapq.nsmallest`,
-//!   `heapq.nlargest` or a `.sort()` method, the function given to
-//!   `functools.reduce`, and the callable given to unittest's
-//!   `assertRaises`/`assertRaisesRegex`/`assertWarns`/`assertWarnsRegex` or
-//!   to `pytest.raises`/`pytest.warns`: they are called before the call returns;
-//! - the function given to `map` or `filter` when the result is consumed in
-//!   the same statement: by `list(...)`, `tuple`, `set`, `frozenset`,
-//!   `dict`, `sorted`, `sum`, `min`, `max`, `any`, `all`, `str.join`,
-//!   `.extend`/`.update`, a `for` loop, a list, set or dict comprehension,
-//!   or `*` unpacking;
-//! - a closure in a `return` statement inside the `for` loop: the loop
-//!   never runs again;
+//! - a closure in a loop over a literal of one item (`for opt in (ECHO,):`):
+//!   the variable has one value;
 //! - a closure that declares the name `global` or `nonlocal`, or whose
 //!   default would not see the same variable (a method of a class body
 //!   that binds the name itself).
@@ -66,10 +115,14 @@
 //!
 //! ## Fix safety
 //! Unsafe: the closure's signature gains parameters. A caller that passes
-//! more positional arguments than the closure took now sets a loop
-//! variable instead of getting a `TypeError`, and code that relied on
-//! seeing the variable's latest value (rare, and usually a bug) sees the
-//! value from the iteration that made the closure.
+//! more positional arguments than the closure took, or a keyword argument
+//! named like the loop variable (which `**kwargs` used to collect), now sets
+//! the loop variable instead of getting a `TypeError` or landing in
+//! `kwargs`; after `*args` the defaults are keyword-only, so only the
+//! keyword case remains. Code that relied on seeing the variable's latest
+//! value (rare, and usually a bug) sees the value from the iteration that
+//! made the closure. When the fix splits a comprehension over lines, only
+//! the layout of that expression changes.
 
 use tree_sitter::Node;
 
@@ -112,6 +165,18 @@ impl Transform for LateBindingClosure {
             || (0..scan.lines.len()).any(|index| {
                 loop_closure_may_capture(scan, index)
                     || comprehension_closure_may_capture(scan, index)
+            })
+    }
+
+    /// A body with a finding in it, or one with a `for` statement: a
+    /// closure yielded by a generator escapes unless every caller in the
+    /// module iterates the generator with a `for` loop that keeps nothing,
+    /// so those loops, in any body, can change a finding.
+    fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        let region = view.region.start as u32..view.region.end as u32;
+        self.may_match(view, file)
+            || view.tokens.iter().any(|token| {
+                region.contains(&token.start) && is_name(view, token, "for") && token.depth == 0
             })
     }
 
@@ -221,18 +286,20 @@ fn is_formatted(token: &[u8]) -> bool {
 }
 
 /// A closure reads a loop's variable.
-struct Capture {
+struct Capture<'m> {
     /// The scope of the lambda or function created in the loop.
     closure: ScopeId,
     symbol: SymbolId,
     /// Defaults follow loop order: outer loops first (their variables live
     /// in outer scopes, or earlier in the same scope), then target order.
     loop_order: (usize, usize),
+    /// The `for` statement or comprehension whose iteration binds the variable.
+    loop_node: Node<'m>,
 }
 
 /// Every (closure, loop variable) pair where a closure made in a loop reads
 /// the loop's variable from its body.
-fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
+fn captured_loop_variables<'m>(semantic: &Semantic<'m>) -> Vec<Capture<'m>> {
     let mut captures = Vec::new();
     for reference in semantic.references() {
         let Some(symbol) = reference.symbol else { continue };
@@ -253,14 +320,21 @@ fn captured_loop_variables(semantic: &Semantic<'_>) -> Vec<Capture> {
         let loop_target = semantic.bindings_of(symbol).iter().find_map(|&binding| {
             let binding = semantic.binding(binding);
             is_loop_around(semantic.module(), binding.kind, binding.source, closure_node)
-                .then_some(binding.name)
+                .then_some(binding)
         });
-        if let Some(loop_target) = loop_target {
+        let Some(loop_target) = loop_target else { continue };
+        let loop_node = match loop_target.kind {
+            // A comprehension target's source is its `for_in_clause`.
+            BindingKind::ComprehensionTarget => semantic.module().parent(loop_target.source),
+            _ => Some(loop_target.source),
+        };
+        if let Some(loop_node) = loop_node {
             let depth = semantic.ancestor_scopes(home).count();
             captures.push(Capture {
                 closure,
                 symbol,
-                loop_order: (depth, loop_target.start_byte()),
+                loop_order: (depth, loop_target.name.start_byte()),
+                loop_node,
             });
         }
     }
@@ -310,11 +384,19 @@ fn is_loop_around(
     }
 }
 
-fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnostic> {
+fn check_closure<'a>(context: &Context<'a>, captures: &[Capture<'a>]) -> Option<Diagnostic> {
     let semantic = context.semantic;
     let closure = captures.first()?.closure;
     let node = semantic.scope(closure).node;
-    if cannot_outlive_iteration(semantic, node, captures) {
+    // Only the variables of loops whose iteration the closure outlives: a
+    // closure kept for the whole of an outer iteration but no longer sees
+    // the outer variable's own value.
+    let captures: Vec<&Capture<'_>> = captures
+        .iter()
+        .filter(|capture| !runs_once(capture.loop_node))
+        .filter(|capture| semantic.escape_from_iteration(node, capture.loop_node).is_some())
+        .collect();
+    if captures.is_empty() {
         return None;
     }
     let names: Vec<&str> =
@@ -323,10 +405,12 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
         .iter()
         .all(|capture| default_sees_same_variable(semantic, closure, capture.symbol))
     {
-        default_parameters_edit(context.module, node, &names).map(|edit| {
-            // The closure now reads its own parameters, bound to the loop's values.
-            Fix::unsafe_(vec![edit]).rebinding(names.iter().map(|name| name.to_string()))
-        })
+        default_parameters_edit(context.module, node, &names)
+            .and_then(|edit| within_line_length(context.module, node, edit))
+            .map(|edit| {
+                // The closure now reads its own parameters, bound to the loop's values.
+                Fix::unsafe_(vec![edit]).rebinding(names.iter().map(|name| name.to_string()))
+            })
     } else {
         None
     };
@@ -335,6 +419,31 @@ fn check_closure(context: &Context<'_>, captures: &[Capture]) -> Option<Diagnost
         _ => node.byte_range(),
     };
     Some(META.report(range, message(&names)).with_fix(fix))
+}
+
+/// `for opt in (ECHO,):`: a loop over a literal of one item gives its
+/// variable one value, so no closure can see another.
+fn runs_once(loop_node: Node<'_>) -> bool {
+    let Some(iterable) =
+        loop_node.child_by_field_name("right").filter(|_| loop_node.is(Kind::ForStatement))
+    else {
+        return false;
+    };
+    let mut iterable = iterable;
+    while iterable.is(Kind::ParenthesizedExpression) {
+        match iterable.named_child(0) {
+            Some(inner) => iterable = inner,
+            None => return false,
+        }
+    }
+    let mut cursor = iterable.walk();
+    let items: Vec<Node<'_>> = iterable
+        .named_children(&mut cursor)
+        .filter(|item| item.py_kind() != Kind::Comment)
+        .collect();
+    matches!(iterable.py_kind(), Kind::Tuple | Kind::List | Kind::Set)
+        && items.len() == 1
+        && !matches!(items[0].py_kind(), Kind::ListSplat | Kind::DictionarySplat)
 }
 
 fn message(names: &[&str]) -> String {
@@ -346,180 +455,6 @@ fn message(names: &[&str]) -> String {
          closures that outlive the iteration all see {pronoun} last value",
         quoted.join(", ")
     )
-}
-
-/// The closure is used up before the loop moves on, or the loop never moves on.
-fn cannot_outlive_iteration(
-    semantic: &Semantic<'_>,
-    closure: Node<'_>,
-    captures: &[Capture],
-) -> bool {
-    let (outer, parent) = outside_parentheses(semantic.module(), closure);
-    let Some(parent) = parent else { return false };
-    let called_on_the_spot =
-        parent.is(Kind::Call) && parent.child_by_field_name("function") == Some(outer);
-    called_on_the_spot
-        || is_eager_argument(semantic, outer, parent)
-        || is_consumed_map_or_filter(semantic, outer, parent)
-        || is_returned_from_the_loop(semantic, closure, captures)
-}
-
-/// The node itself, or the outermost parentheses around it, and what holds that.
-fn outside_parentheses<'m>(module: &'m Module<'_>, node: Node<'m>) -> (Node<'m>, Option<Node<'m>>) {
-    let mut current = node;
-    while let Some(parent) = module.parent(current) {
-        if parent.py_kind() != Kind::ParenthesizedExpression {
-            return (current, Some(parent));
-        }
-        current = parent;
-    }
-    (current, None)
-}
-
-/// `sorted(..., key=<closure>)`, `xs.sort(key=<closure>)`, `reduce(<closure>, ...)`,
-/// `self.assertRaises(Error, <closure>)`.
-fn is_eager_argument(semantic: &Semantic<'_>, argument: Node<'_>, parent: Node<'_>) -> bool {
-    let module = semantic.module();
-    if parent.is(Kind::KeywordArgument) {
-        let is_key = parent
-            .child_by_field_name("name")
-            .is_some_and(|name| &semantic.module().source[name.byte_range()] == "key");
-        let call = module.parent(parent).and_then(|arguments| module.parent(arguments));
-        return is_key
-            && call.is_some_and(|call| {
-                calls_one_of(
-                    semantic,
-                    call,
-                    &[
-                        "builtins.sorted",
-                        "builtins.min",
-                        "builtins.max",
-                        "heapq.nsmallest",
-                        "heapq.nlargest",
-                    ],
-                ) || calls_method(semantic, call, &["sort"])
-            });
-    }
-    if parent.py_kind() != Kind::ArgumentList {
-        return false;
-    }
-    let Some(call) = module.parent(parent) else { return false };
-    // `reduce(f, xs)`; `self.assertRaises(E, f)`, `pytest.raises(E, f)` call `f` at once.
-    (is_first_positional_argument(argument, parent)
-        && calls_one_of(semantic, call, &["functools.reduce"]))
-        || calls_method(
-            semantic,
-            call,
-            &["assertRaises", "assertRaisesRegex", "assertWarns", "assertWarnsRegex"],
-        )
-        || calls_one_of(semantic, call, &["pytest.raises", "pytest.warns"])
-}
-
-/// `list(map(<closure>, xs))`, `for x in filter(<closure>, xs):`, ...
-fn is_consumed_map_or_filter(
-    semantic: &Semantic<'_>,
-    argument: Node<'_>,
-    parent: Node<'_>,
-) -> bool {
-    let module = semantic.module();
-    if !is_first_positional_argument(argument, parent) {
-        return false;
-    }
-    let Some(call) = module.parent(parent) else { return false };
-    if !calls_one_of(semantic, call, &["builtins.map", "builtins.filter"]) {
-        return false;
-    }
-    let (call, Some(holder)) = outside_parentheses(module, call) else { return false };
-    match holder.py_kind() {
-        Kind::ArgumentList => module.parent(holder).is_some_and(|consumer| {
-            calls_one_of(semantic, consumer, CONSUMERS)
-                || calls_method(semantic, consumer, &["join", "extend", "update"])
-        }),
-        Kind::ForStatement => holder.child_by_field_name("right") == Some(call),
-        Kind::ForInClause => {
-            holder.child_by_field_name("right") == Some(call)
-                && module.parent(holder).is_some_and(|comprehension| {
-                    comprehension.py_kind() != Kind::GeneratorExpression
-                })
-        }
-        Kind::ListSplat => true,
-        _ => false,
-    }
-}
-
-/// Calls that iterate their argument to the end before returning.
-const CONSUMERS: &[&str] = &[
-    "builtins.list",
-    "builtins.tuple",
-    "builtins.set",
-    "builtins.frozenset",
-    "builtins.dict",
-    "builtins.sorted",
-    "builtins.sum",
-    "builtins.min",
-    "builtins.max",
-    "builtins.any",
-    "builtins.all",
-];
-
-fn is_first_positional_argument(argument: Node<'_>, arguments: Node<'_>) -> bool {
-    if arguments.py_kind() != Kind::ArgumentList {
-        return false;
-    }
-    let mut cursor = arguments.walk();
-    let first =
-        arguments.named_children(&mut cursor).find(|child| child.py_kind() != Kind::Comment);
-    first == Some(argument)
-}
-
-fn calls_one_of(semantic: &Semantic<'_>, call: Node<'_>, names: &[&str]) -> bool {
-    call.is(Kind::Call)
-        && call
-            .child_by_field_name("function")
-            .and_then(|function| semantic.qualified_name(function))
-            .is_some_and(|qualified| names.contains(&qualified.as_str()))
-}
-
-/// `<anything>.method(...)`, for methods whose name says enough (`sort`, `join`).
-fn calls_method(semantic: &Semantic<'_>, call: Node<'_>, methods: &[&str]) -> bool {
-    call.is(Kind::Call)
-        && call
-            .child_by_field_name("function")
-            .filter(|function| function.is(Kind::Attribute))
-            .and_then(|function| function.child_by_field_name("attribute"))
-            .is_some_and(|name| methods.contains(&&semantic.module().source[name.byte_range()]))
-}
-
-/// `return <closure>` inside the `for` statement that binds every captured
-/// variable: the function ends, the loop never assigns them again.
-fn is_returned_from_the_loop(
-    semantic: &Semantic<'_>,
-    closure: Node<'_>,
-    captures: &[Capture],
-) -> bool {
-    let module = semantic.module();
-    let mut current = module.parent(closure);
-    let mut returned = false;
-    while let Some(node) = current {
-        match node.py_kind() {
-            Kind::ReturnStatement => returned = true,
-            Kind::FunctionDefinition | Kind::Lambda | Kind::ClassDefinition => return false,
-            Kind::ForStatement if returned => {
-                // Every captured variable must be bound by this loop or one around it.
-                return captures.iter().all(|capture| {
-                    semantic.bindings_of(capture.symbol).iter().any(|&binding| {
-                        let binding = semantic.binding(binding);
-                        binding.kind == BindingKind::ForTarget
-                            && binding.source.start_byte() <= node.start_byte()
-                            && node.end_byte() <= binding.source.end_byte()
-                    })
-                });
-            }
-            _ => {}
-        }
-        current = module.parent(node);
-    }
-    false
 }
 
 /// The closure, or a function in it, declares the name `global`/`nonlocal`.
@@ -584,6 +519,126 @@ fn default_parameters_edit(module: &Module<'_>, closure: Node<'_>, names: &[&str
         return Some(Edit::insert(at, format!("{indentation}{defaults},{newline}")));
     }
     Some(Edit::insert(last.end_byte(), format!(", {defaults}")))
+}
+
+/// The longest a line may grow: the file's longest line (its own style
+/// tolerates that), at least 79 and at most 120 columns.
+fn line_limit(module: &Module<'_>) -> usize {
+    let longest = module
+        .source
+        .split('\n')
+        .map(|line| line.trim_end_matches('\r').chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.clamp(79, 120)
+}
+
+/// The longest of the lines `text` spans once `edit` (inside it, `offset`
+/// being where `text` starts) is applied.
+fn longest_line_after(text: &str, offset: usize, edit: &Edit) -> Option<usize> {
+    let start = edit.range.start.checked_sub(offset)?;
+    let end = edit.range.end.checked_sub(offset)?;
+    let edited = format!("{}{}{}", text.get(..start)?, edit.replacement, text.get(end..)?);
+    edited.split('\n').map(|line| line.trim_end_matches('\r').chars().count()).max()
+}
+
+/// The edit, if the lines it touches stay within the file's line length;
+/// else, when the closure sits in a comprehension written on one line, the
+/// comprehension split as black splits it (element and each clause on a
+/// line of their own) if that fits; else no fix: the line needs a person.
+fn within_line_length(module: &Module<'_>, closure: Node<'_>, edit: Edit) -> Option<Edit> {
+    let limit = line_limit(module);
+    let lines_start = module.line_start(edit.range.start);
+    let lines_end = module.next_line_start(edit.range.end);
+    let lines = module.source.get(lines_start..lines_end)?;
+    if longest_line_after(lines, lines_start, &edit)? <= limit {
+        return Some(edit);
+    }
+    let comprehension = std::iter::successors(module.parent(closure), |node| module.parent(*node))
+        .find(|node| {
+            matches!(
+                node.py_kind(),
+                Kind::ListComprehension
+                    | Kind::SetComprehension
+                    | Kind::DictionaryComprehension
+                    | Kind::GeneratorExpression
+            )
+        })?;
+    split_comprehension(module, comprehension, &edit, limit)
+}
+
+/// `[f(x) for x in xs if x]` on one line, with `edit` applied inside it,
+/// rewritten as
+/// ```text
+/// [
+///     f(x)
+///     for x in xs
+///     if x
+/// ]
+/// ```
+/// when every line of the result fits in `limit`.
+fn split_comprehension(
+    module: &Module<'_>,
+    comprehension: Node<'_>,
+    edit: &Edit,
+    limit: usize,
+) -> Option<Edit> {
+    let text = module.text(comprehension);
+    let body = comprehension.child_by_field_name("body")?;
+    // Black splits a line at its last bracket pair: the comprehension's must
+    // end the line (before a comma or a comment), or black would split another.
+    let after =
+        &module.source[comprehension.end_byte()..module.next_line_start(comprehension.end_byte())];
+    let after = after
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix(',')
+        .unwrap_or(after.trim_start_matches([' ', '\t']));
+    let after = after.trim_start_matches([' ', '\t']);
+    if !(after.is_empty()
+        || after.starts_with('#')
+        || after.starts_with('\n')
+        || after.starts_with("\r\n"))
+    {
+        return None;
+    }
+    if text.contains('\n')
+        || !(body.start_byte() <= edit.range.start && edit.range.end <= body.end_byte())
+    {
+        return None;
+    }
+    let count = comprehension.child_count();
+    let open = comprehension.child(0)?;
+    let close = comprehension.child(count.checked_sub(1)?)?;
+    if open.end_byte() > body.start_byte() || close.start_byte() < body.end_byte() {
+        return None;
+    }
+    let mut cursor = comprehension.walk();
+    let clauses: Vec<Node<'_>> = comprehension
+        .named_children(&mut cursor)
+        .filter(|child| child.start_byte() >= body.end_byte())
+        .collect();
+    if clauses.is_empty() || clauses.iter().any(|clause| clause.is(Kind::Comment)) {
+        return None;
+    }
+    let newline = module.newline();
+    let indentation = module.indentation_at(comprehension.start_byte());
+    let inner = format!("{indentation}{}", module.indent_unit());
+    let element = {
+        let body_text = module.text(body);
+        let start = edit.range.start - body.start_byte();
+        let end = edit.range.end - body.start_byte();
+        format!("{}{}{}", body_text.get(..start)?, edit.replacement, body_text.get(end..)?)
+    };
+    let mut split = format!("{}{newline}{inner}{element}", module.text(open));
+    for clause in &clauses {
+        split.push_str(&format!("{newline}{inner}{}", module.text(*clause)));
+    }
+    split.push_str(&format!("{newline}{indentation}{}", module.text(close)));
+    let replaced = Edit::replace(comprehension.byte_range(), split);
+    let lines_start = module.line_start(comprehension.start_byte());
+    let lines_end = module.next_line_start(comprehension.end_byte());
+    let lines = module.source.get(lines_start..lines_end)?;
+    (longest_line_after(lines, lines_start, &replaced)? <= limit).then_some(replaced)
 }
 
 /// `**kwargs` or `**kwargs: Any`.

@@ -23,6 +23,7 @@
 //! answer quick syntactic questions without building the model.
 
 mod build;
+pub mod escape;
 mod model;
 pub mod scope;
 #[cfg(test)]
