@@ -72,16 +72,15 @@ impl Runs {
         self.because.get(owner(model, scope).index()).copied().flatten()
     }
 
-    /// The function and lambda scopes that run, in source order.
-    pub(crate) fn functions(&self, model: &Model<'_>) -> Vec<ScopeId> {
+    /// The function and lambda scopes that run, in source order, each with
+    /// the reference that runs it.
+    pub(crate) fn functions(&self, model: &Model<'_>) -> Vec<(ScopeId, ReferenceId)> {
         (0..self.runs.len())
-            .map(ScopeId::new)
-            .filter(|&scope| {
-                self.runs[scope.index()]
-                    && matches!(
-                        model.scopes[scope.index()].kind,
-                        ScopeKind::Function | ScopeKind::Lambda
-                    )
+            .filter_map(|index| {
+                let is_function =
+                    matches!(model.scopes[index].kind, ScopeKind::Function | ScopeKind::Lambda);
+                let because = self.because[index].filter(|_| self.runs[index] && is_function)?;
+                Some((ScopeId::new(index), because))
             })
             .collect()
     }
@@ -116,12 +115,14 @@ pub(crate) fn at_import(code: &Code<'_, '_>, guards: &[Range<usize>]) -> Runs {
     runs
 }
 
-/// What runs when the code in `range` (at module level) runs.
-pub(crate) fn from_range(code: &Code<'_, '_>, range: Range<usize>) -> Runs {
+/// What runs when the module-level code in `ranges` runs.
+pub(crate) fn from_ranges(code: &Code<'_, '_>, ranges: &[Range<usize>]) -> Runs {
     let model = code.model;
     reach(code, |id| {
         let reference = &model.references[id.index()];
-        owner(model, reference.scope) == ScopeId(0) && range.contains(&reference.node.start_byte())
+        let at = reference.node.start_byte();
+        owner(model, reference.scope) == ScopeId(0)
+            && ranges.iter().any(|range| range.contains(&at))
     })
 }
 

@@ -332,8 +332,15 @@ impl<'m> Semantic<'m> {
     /// in `node` runs (a `__main__` block), followed as `scope_runs_at_import`
     /// follows calls; in source order.
     pub fn scopes_run_from(&self, node: Node<'_>) -> Vec<ScopeId> {
-        let range = node.byte_range();
-        self.with_code(|code| import_time::from_range(code, range)).functions(self.model())
+        let ranges = [node.byte_range()];
+        self.scopes_run_by(&ranges).into_iter().map(|(scope, _)| scope).collect()
+    }
+
+    /// The function and lambda scopes that the module-level code in
+    /// `ranges` runs, each with the reference (a call, a decorator, ...)
+    /// that runs it; in source order.
+    pub fn scopes_run_by(&self, ranges: &[std::ops::Range<usize>]) -> Vec<(ScopeId, ReferenceId)> {
+        self.with_code(|code| import_time::from_ranges(code, ranges)).functions(self.model())
     }
 
     /// The scope whose code `node` is: the function or lambda whose body
