@@ -55,9 +55,12 @@
 //! Every module-level import of the heavy module moves, or none does:
 //! `import pandas as pd` and `from pandas import read_csv` move together,
 //! since either alone loads pandas. Each goes into each function that uses
-//! it, just before the first statement of the function's body that uses
-//! it (so that argument parsing and `--help` come first), in the
-//! function's indentation. Aliases stay (`import a as b`, `from a import b
+//! it, at the top of its body (after the docstring and the imports that
+//! open it, above the comments that lead into the next statement), in the
+//! function's indentation; when the statements before the first use parse
+//! the arguments (`args = parser.parse_args()`), just before that use, so
+//! that `--help` and a bad option cost nothing. A `from` import of several
+//! names longer than 88 columns is wrapped in parentheses. Aliases stay (`import a as b`, `from a import b
 //! as c`); a function imports only the names it uses. A trailing comment
 //! on the import moves with it. A method gets the import in its own body;
 //! a function nested in another gets it in the outer one. From `import os,
@@ -941,7 +944,7 @@ fn move_imports(
     let by_statement = statements_of(group);
     let edits = statement_edits(context, group)?;
     let mut edits = tidy_blank_lines(module, edits, deleted_by_others);
-    for function_use in group.uses.values() {
+    for (&function, function_use) in &group.uses {
         let mut lines = Vec::new();
         for (statement, items) in &by_statement {
             let used: Vec<usize> = items
@@ -956,16 +959,18 @@ fn move_imports(
                 .ok_or_else(|| "the import could not be rewritten".to_string())?;
             lines.push((text, trailing_comment(module, *statement)));
         }
-        let at = function_use.first_statement.start_byte();
+        let at = insertion_statement(context.semantic, function, function_use.first_statement)
+            .start_byte();
         let edit = if module.starts_line(at) {
             let indentation = module.indentation_at(at);
             let text: String = lines
                 .iter()
                 .map(|(text, comment)| {
-                    format!("{indentation}{text}{}{}", comment.unwrap_or(""), module.newline())
+                    let line = wrapped(module, indentation, text, comment.unwrap_or(""));
+                    format!("{line}{}", module.newline())
                 })
                 .collect();
-            Edit::insert(module.line_start(at), text)
+            Edit::insert(comments_above(module, at), text)
         } else if lines.iter().all(|(_, comment)| comment.is_none()) {
             // `def f(): return pd.x()` -> `def f(): import pandas as pd; return pd.x()`.
             let text: String = lines.iter().map(|(text, _)| format!("{text}; ")).collect();
@@ -979,6 +984,84 @@ fn move_imports(
     }
     edits.sort_by_key(|edit| edit.range.start);
     Ok(edits)
+}
+
+/// Where a function gets the import: at the top of its body (after the
+/// docstring), or, when the statements before the first use parse the
+/// arguments (`args = parser.parse_args()`), just before that use, so that
+/// `--help` and bad options cost nothing.
+fn insertion_statement<'t>(semantic: &Semantic<'_>, function: ScopeId, first_use: Node<'t>) -> Node<'t> {
+    // The function's body, reached from the use so that the nodes share its lifetime.
+    let definition = semantic.scope(function).node;
+    let mut body = None;
+    let mut current = Some(first_use);
+    while let Some(node) = current {
+        if node.parent().is_some_and(|parent| parent.id() == definition.id()) {
+            body = Some(node);
+            break;
+        }
+        current = node.parent();
+    }
+    let Some(body) = body else { return first_use };
+    let mut before: Vec<Node<'t>> =
+        statements(body).take_while(|statement| statement.id() != first_use.id()).collect();
+    let is_docstring = |statement: &Node<'_>| {
+        statement.is(Kind::ExpressionStatement)
+            && statement.named_child_count() == 1
+            && statement.named_child(0).is_some_and(|child| child.is(Kind::String))
+    };
+    if before.first().is_some_and(is_docstring) {
+        before.remove(0);
+    }
+    // After the imports that open the body: a second pass's import goes
+    // below the first's, so they stay in the module's order.
+    let leading_imports = before
+        .iter()
+        .take_while(|statement| {
+            matches!(statement.py_kind(), Kind::ImportStatement | Kind::ImportFromStatement)
+        })
+        .count();
+    before.drain(..leading_imports);
+    match before.first() {
+        Some(&top) if !before.iter().any(|statement| parses_arguments(semantic, *statement)) => top,
+        _ => first_use,
+    }
+}
+
+/// Where to insert before the line at `at`: above the comment lines, in
+/// the same indentation, that lead into it.
+fn comments_above(module: &Module<'_>, at: usize) -> usize {
+    let indentation = module.indentation_at(at);
+    let mut line = module.line_start(at);
+    while line > 0 {
+        let previous = module.line_start(line - 1);
+        let text = &module.source[previous..line];
+        let comment = text.strip_prefix(indentation).is_some_and(|rest| rest.starts_with('#'));
+        if !comment || module.indentation_at(previous) != indentation {
+            break;
+        }
+        line = previous;
+    }
+    line
+}
+
+/// The import on its line; a `from` import of several names that would run
+/// past 88 columns is wrapped in parentheses, one name a line.
+fn wrapped(module: &Module<'_>, indentation: &str, text: &str, comment: &str) -> String {
+    let line = format!("{indentation}{text}{comment}");
+    let Some((from, names)) = text.split_once(" import ") else { return line };
+    let names: Vec<&str> = names.split(", ").collect();
+    if line.chars().count() <= 88 || names.len() < 2 || !from.starts_with("from ") {
+        return line;
+    }
+    let newline = module.newline();
+    let unit = module.indent_unit();
+    let mut out = format!("{indentation}{from} import ({comment}{newline}");
+    for name in names {
+        out.push_str(&format!("{indentation}{unit}{name},{newline}"));
+    }
+    out.push_str(&format!("{indentation})"));
+    out
 }
 
 fn holds_comment(statement: Node<'_>) -> bool {

@@ -115,14 +115,14 @@ pub(crate) fn at_import(code: &Code<'_, '_>, guards: &[Range<usize>]) -> Runs {
     runs
 }
 
-/// What runs when the module-level code in `ranges` runs.
-pub(crate) fn from_ranges(code: &Code<'_, '_>, ranges: &[Range<usize>]) -> Runs {
+/// What runs when the code of `scope` (a function, lambda or the module)
+/// in `ranges` runs.
+pub(crate) fn from_ranges(code: &Code<'_, '_>, scope: ScopeId, ranges: &[Range<usize>]) -> Runs {
     let model = code.model;
     reach(code, |id| {
         let reference = &model.references[id.index()];
         let at = reference.node.start_byte();
-        owner(model, reference.scope) == ScopeId(0)
-            && ranges.iter().any(|range| range.contains(&at))
+        owner(model, reference.scope) == scope && ranges.iter().any(|range| range.contains(&at))
     })
 }
 

@@ -328,19 +328,22 @@ impl<'m> Semantic<'m> {
         self.scope_runs_at_import(scope)
     }
 
-    /// The function and lambda scopes that run when the module-level code
-    /// in `node` runs (a `__main__` block), followed as `scope_runs_at_import`
-    /// follows calls; in source order.
+    /// The function and lambda scopes that run when the code in `node` runs
+    /// (a `__main__` block, a statement of a function), followed as
+    /// `scope_runs_at_import` follows calls; in source order.
     pub fn scopes_run_from(&self, node: Node<'_>) -> Vec<ScopeId> {
+        let scope = import_time::owner(self.model(), self.scope_evaluating(node));
         let ranges = [node.byte_range()];
-        self.scopes_run_by(&ranges).into_iter().map(|(scope, _)| scope).collect()
+        let runs = self.with_code(|code| import_time::from_ranges(code, scope, &ranges));
+        runs.functions(self.model()).into_iter().map(|(scope, _)| scope).collect()
     }
 
     /// The function and lambda scopes that the module-level code in
     /// `ranges` runs, each with the reference (a call, a decorator, ...)
     /// that runs it; in source order.
     pub fn scopes_run_by(&self, ranges: &[std::ops::Range<usize>]) -> Vec<(ScopeId, ReferenceId)> {
-        self.with_code(|code| import_time::from_ranges(code, ranges)).functions(self.model())
+        let module = self.module_scope();
+        self.with_code(|code| import_time::from_ranges(code, module, ranges)).functions(self.model())
     }
 
     /// The scope whose code `node` is: the function or lambda whose body
