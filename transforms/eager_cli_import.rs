@@ -60,14 +60,23 @@
 //! function's indentation; when the statements before the first use parse
 //! the arguments (`args = parser.parse_args()`), just before that use, so
 //! that `--help` and a bad option cost nothing. A `from` import of several
-//! names longer than 88 columns is wrapped in parentheses. Aliases stay (`import a as b`, `from a import b
-//! as c`); a function imports only the names it uses. A trailing comment
+//! names longer than 88 columns is wrapped in parentheses. Aliases stay
+//! (`import a as b`, `from a import b as c`); a function imports only the
+//! names it uses. A trailing comment
 //! on the import moves with it. A method gets the import in its own body;
 //! a function nested in another gets it in the outer one. From `import os,
 //! numpy`, only `numpy` moves.
 //!
-//! Not reported: a heavy module the tool needs while it starts anyway:
-//! names used at module level, in class bodies, decorators, defaults or
+//! Not reported: a heavy module every run of the command needs: one used
+//! by the code that runs whatever the arguments, the `__main__` block (in a
+//! `__main__.py`, the module's code) and, through their unconditional
+//! calls, module-level functions and constructors, up to the first
+//! statement that may leave early (`return`, `raise`, `sys.exit()`,
+//! `parser.error()`) and outside branches and loops; moving its import
+//! would only spare `--help`. A tool that imports modules by name
+//! (`__import__`, `importlib.import_module`) with a string naming the heavy
+//! package loads it anyway. Nor a heavy module the tool needs while it
+//! starts anyway: names used at module level, in class bodies, decorators, defaults or
 //! annotations of module-level definitions (string annotations included,
 //! and under `from __future__ import annotations` too, as type checkers and
 //! `typing.get_type_hints` look them up there), in a lambda outside any
@@ -397,10 +406,295 @@ fn heavy_groups<'a, 't>(
             .push(import);
     }
     let code_strings = code_strings(context);
+    let every_run = every_run(context);
+    let by_name = imported_by_name(context);
     for group in groups.values_mut() {
-        judge(context, startup, group, &code_strings);
+        judge(context, startup, group, &code_strings, &every_run);
+        let root = root_of(&group.heavy);
+        let named = |name: &&str| {
+            *name == root || name.strip_prefix(root).is_some_and(|rest| rest.starts_with('.'))
+        };
+        if by_name.iter().any(named) {
+            group.verdict = Verdict::Needed; // `__import__("scipy." + name)`: loaded anyway.
+        }
     }
     groups
+}
+
+/// Where every run of the command goes: byte ranges of statements that run
+/// whatever the arguments, each with the scope (the module, or a function)
+/// whose code it is. From the `__main__` block (in a `__main__.py`, the
+/// module's code), the statements before the first that may leave early
+/// (`return`, `raise`, `sys.exit()`, `parser.error()`, in it or in a branch)
+/// and outside branches and loops; then, through the calls of module-level
+/// functions (and classes: their `__init__`) there, the same in those
+/// functions. A heavy module used there is needed by every run: moving its
+/// import only spares `--help`.
+fn every_run(context: &Context<'_>) -> Vec<(ScopeId, Range<usize>)> {
+    let (module, semantic) = (context.module, context.semantic);
+    let guards = semantic.main_guards();
+    let mut queue: Vec<(ScopeId, Node<'_>)> = Vec::new();
+    if module.file_name == "__main__.py" {
+        queue.push((semantic.module_scope(), module.root()));
+    } else {
+        for guard in &guards {
+            if let Some(body) = guard.child_by_field_name("consequence") {
+                queue.push((semantic.module_scope(), body));
+            }
+        }
+    }
+    let mut ranges = Vec::new();
+    let mut seen: BTreeSet<ScopeId> = BTreeSet::new();
+    while let Some((scope, block)) = queue.pop() {
+        let mut calls = Vec::new();
+        unconditional(semantic, &guards, scope, block, &mut ranges, &mut calls);
+        for call in calls {
+            for function in called_functions(semantic, call) {
+                let body = semantic.scope(function).node.child_by_field_name("body");
+                if let Some(body) = body.filter(|_| seen.insert(function)) {
+                    queue.push((function, body));
+                }
+            }
+        }
+    }
+    ranges
+}
+
+/// Scans `block`'s statements that run unconditionally (see `every_run`),
+/// recording their ranges and calls; returns false once one may leave.
+fn unconditional<'t>(
+    semantic: &Semantic<'t>,
+    guards: &[Node<'t>],
+    scope: ScopeId,
+    block: Node<'t>,
+    ranges: &mut Vec<(ScopeId, Range<usize>)>,
+    calls: &mut Vec<Node<'t>>,
+) -> bool {
+    for statement in statements(block) {
+        match statement.py_kind() {
+            Kind::FunctionDefinition | Kind::ClassDefinition | Kind::DecoratedDefinition => {}
+            Kind::IfStatement if guards.iter().any(|guard| guard.id() == statement.id()) => {
+                if let Some(body) = statement.child_by_field_name("consequence")
+                    && !unconditional(semantic, guards, scope, body, ranges, calls)
+                {
+                    return false;
+                }
+            }
+            Kind::TryStatement | Kind::WithStatement => {
+                let body = statement.child_by_field_name("body");
+                if let Some(body) = body {
+                    if statement.is(Kind::WithStatement) {
+                        let head = statement.start_byte()..body.start_byte();
+                        collect_calls(statement, &head, calls);
+                        ranges.push((scope, head));
+                    }
+                    if !unconditional(semantic, guards, scope, body, ranges, calls) {
+                        return false;
+                    }
+                }
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            Kind::IfStatement
+            | Kind::ForStatement
+            | Kind::WhileStatement
+            | Kind::MatchStatement => {
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            // In a `__main__.py`, module-level code other than the command's
+            // calls is the tool's start (see `Startup`), reported without a fix.
+            _ if block.is(Kind::Module) && !is_command_statement(statement) => {
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            _ => {
+                let range = statement.byte_range();
+                collect_calls(statement, &range, calls);
+                ranges.push((scope, range));
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// A module-level statement of a `__main__.py` that is the command: a call
+/// (`main()`, `sys.exit(main())`) or a `raise SystemExit(main())`.
+fn is_command_statement(statement: Node<'_>) -> bool {
+    match statement.py_kind() {
+        Kind::ExpressionStatement => {
+            statement.named_child(0).is_some_and(|child| child.is(Kind::Call))
+        }
+        Kind::RaiseStatement => true,
+        _ => false,
+    }
+}
+
+/// The calls in `node` within `range`, outside lambdas, comprehensions,
+/// conditional expressions and the right of `and`/`or`.
+fn collect_calls<'t>(node: Node<'t>, range: &Range<usize>, calls: &mut Vec<Node<'t>>) {
+    visit(node, |child| {
+        if child.start_byte() >= range.end || child.end_byte() <= range.start {
+            return Walk::Skip;
+        }
+        match child.py_kind() {
+            Kind::Lambda
+            | Kind::ConditionalExpression
+            | Kind::BooleanOperator
+            | Kind::ListComprehension
+            | Kind::SetComprehension
+            | Kind::DictionaryComprehension
+            | Kind::GeneratorExpression
+            | Kind::FunctionDefinition
+            | Kind::ClassDefinition => Walk::Skip,
+            Kind::Call => {
+                calls.push(child);
+                Walk::Descend
+            }
+            _ => Walk::Descend,
+        }
+    });
+}
+
+/// `statement` may leave the code it is in: a `return` or `raise`, or a
+/// call of `sys.exit`, `exit`, `quit`, `os._exit` or an argument parser's
+/// `exit`/`error`, outside nested definitions.
+fn may_leave(semantic: &Semantic<'_>, statement: Node<'_>) -> bool {
+    let module = semantic.module();
+    let mut found = false;
+    visit(statement, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::ReturnStatement | Kind::RaiseStatement => {
+            found = true;
+            Walk::Stop
+        }
+        Kind::Call => {
+            let function = node.child_by_field_name("function");
+            let exits = function.is_some_and(|function| {
+                let qualified = semantic.qualified_name(function);
+                let named = qualified.as_deref().is_some_and(|name| {
+                    matches!(name, "sys.exit" | "builtins.exit" | "builtins.quit" | "os._exit")
+                });
+                let method = function.is(Kind::Attribute)
+                    && function
+                        .child_by_field_name("attribute")
+                        .is_some_and(|name| matches!(module.text(name), "exit" | "error"));
+                named || method
+            });
+            if exits {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    found
+}
+
+/// The functions a call runs: a module-level function called by name, or
+/// the `__init__` of a module-level class.
+fn called_functions(semantic: &Semantic<'_>, call: Node<'_>) -> Vec<ScopeId> {
+    let Some(function) = call.child_by_field_name("function") else { return Vec::new() };
+    // `Tool(args).run()`: the constructor's call is collected too; this is `run`.
+    if function.is(Kind::Attribute)
+        && let Some(object) = function.child_by_field_name("object").filter(|o| o.is(Kind::Call))
+        && let Some(method) = function.child_by_field_name("attribute")
+    {
+        let module = semantic.module();
+        let class =
+            object.child_by_field_name("function").and_then(|name| class_named(semantic, name));
+        return class
+            .map(|class| methods_named(semantic, class, module.text(method)))
+            .unwrap_or_default();
+    }
+    if !function.is(Kind::Identifier) {
+        return Vec::new();
+    }
+    let Some(binding) =
+        semantic.reference_at(function).and_then(|id| semantic.resolved_binding(id))
+    else {
+        return Vec::new();
+    };
+    let binding = semantic.binding(binding);
+    if binding.scope != semantic.module_scope() {
+        return Vec::new();
+    }
+    let source = binding.source;
+    match source.py_kind() {
+        Kind::FunctionDefinition => semantic.scope_of_definition(source).into_iter().collect(),
+        Kind::ClassDefinition => methods_named(semantic, source, "__init__"),
+        _ => Vec::new(),
+    }
+}
+
+/// The module-level class that `name` (an identifier) names.
+fn class_named<'t>(semantic: &Semantic<'t>, name: Node<'_>) -> Option<Node<'t>> {
+    let binding = semantic.reference_at(name).and_then(|id| semantic.resolved_binding(id))?;
+    let binding = semantic.binding(binding);
+    (binding.scope == semantic.module_scope() && binding.source.is(Kind::ClassDefinition))
+        .then_some(binding.source)
+}
+
+/// The methods called `name` that the class body defines.
+fn methods_named(semantic: &Semantic<'_>, class: Node<'_>, name: &str) -> Vec<ScopeId> {
+    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let module = semantic.module();
+    statements(body)
+        .map(|statement| match statement.py_kind() {
+            Kind::DecoratedDefinition => {
+                statement.child_by_field_name("definition").unwrap_or(statement)
+            }
+            _ => statement,
+        })
+        .filter(|definition| {
+            definition.is(Kind::FunctionDefinition)
+                && definition
+                    .child_by_field_name("name")
+                    .is_some_and(|found| module.text(found) == name)
+        })
+        .filter_map(|definition| semantic.scope_of_definition(definition))
+        .collect()
+}
+
+/// The string literals of a module that imports modules by name
+/// (`__import__`, `importlib.import_module`): `"scipy"` in `BASE_MODULE =
+/// "scipy"` ... `__import__(BASE_MODULE + "." + name)`.
+fn imported_by_name<'t>(context: &Context<'t>) -> Vec<&'t str> {
+    let (module, semantic) = (context.module, context.semantic);
+    let imports_by_name = module.nodes_of_kind(&[Kind::Call]).any(|call| {
+        call.child_by_field_name("function")
+            .and_then(|function| semantic.qualified_name(function))
+            .is_some_and(|name| {
+                matches!(
+                    name.as_str(),
+                    "builtins.__import__" | "importlib.import_module" | "importlib.__import__"
+                )
+            })
+    });
+    if !imports_by_name {
+        return Vec::new();
+    }
+    module
+        .nodes_of_kind(&[Kind::String])
+        .filter_map(|string| {
+            let text = module.text(string);
+            let text = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            let inner = text.trim_matches(quote);
+            inner
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                .then_some(inner)
+                .filter(|inner| !inner.is_empty())
+        })
+        .collect()
 }
 
 /// Decides a group's verdict and where its names are used.
@@ -409,6 +703,7 @@ fn judge<'t>(
     startup: &Startup,
     group: &mut Group<'_, 't>,
     code_strings: &[&str],
+    every_run: &[(ScopeId, Range<usize>)],
 ) {
     let (module, semantic) = (context.module, context.semantic);
     let own_package = context.settings.module.package_root();
@@ -451,6 +746,11 @@ fn judge<'t>(
             })
             .chain(strings.iter().map(|read| (read.scope, read.range.start, Some(read.string))));
         for (scope, at, string) in uses {
+            let owner = runs_owner(semantic, scope);
+            if every_run.iter().any(|(code, range)| *code == owner && range.contains(&at)) {
+                group.verdict = Verdict::Needed; // Every run of the command uses it.
+                return;
+            }
             let Some(function) = function_to_import_in(semantic, scope) else {
                 group.verdict = Verdict::Needed; // Used while the module is imported.
                 return;
@@ -511,14 +811,8 @@ impl Startup {
             let guards = semantic.main_guards();
             let ranges: Vec<Range<usize>> = statements(module.root())
                 .filter(|statement| {
-                    let command_call = match statement.py_kind() {
-                        Kind::ExpressionStatement => {
-                            statement.named_child(0).is_some_and(|child| child.is(Kind::Call))
-                        }
-                        Kind::RaiseStatement => true,
-                        _ => false,
-                    };
-                    !command_call && !guards.iter().any(|guard| guard.id() == statement.id())
+                    !is_command_statement(*statement)
+                        && !guards.iter().any(|guard| guard.id() == statement.id())
                 })
                 .map(|statement| statement.byte_range())
                 .collect();
@@ -959,8 +1253,13 @@ fn move_imports(
                 .ok_or_else(|| "the import could not be rewritten".to_string())?;
             lines.push((text, trailing_comment(module, *statement)));
         }
-        let at = insertion_statement(context.semantic, function, function_use.first_statement)
-            .start_byte();
+        let (statement, below_imports) = insertion_statement(
+            context.semantic,
+            function,
+            function_use.first_statement,
+            &group.heavy,
+        );
+        let at = statement.start_byte();
         let edit = if module.starts_line(at) {
             let indentation = module.indentation_at(at);
             let text: String = lines
@@ -970,7 +1269,7 @@ fn move_imports(
                     format!("{line}{}", module.newline())
                 })
                 .collect();
-            Edit::insert(comments_above(module, at), text)
+            Edit::insert(below_imports.unwrap_or_else(|| comments_above(module, at)), text)
         } else if lines.iter().all(|(_, comment)| comment.is_none()) {
             // `def f(): return pd.x()` -> `def f(): import pandas as pd; return pd.x()`.
             let text: String = lines.iter().map(|(text, _)| format!("{text}; ")).collect();
@@ -987,10 +1286,19 @@ fn move_imports(
 }
 
 /// Where a function gets the import: at the top of its body (after the
-/// docstring), or, when the statements before the first use parse the
-/// arguments (`args = parser.parse_args()`), just before that use, so that
-/// `--help` and bad options cost nothing.
-fn insertion_statement<'t>(semantic: &Semantic<'_>, function: ScopeId, first_use: Node<'t>) -> Node<'t> {
+/// docstring, and among the imports that open it, before the first of a
+/// module named after `heavy`, so that a later pass keeps them sorted), or, when
+/// the statements before the first use parse the arguments (`args =
+/// parser.parse_args()`), just before that use, so that `--help` and bad
+/// options cost nothing. Returns the statement whose line (and
+/// indentation) the import takes, and, when that is not the statement's
+/// own line, the offset to insert at.
+fn insertion_statement<'t>(
+    semantic: &Semantic<'_>,
+    function: ScopeId,
+    first_use: Node<'t>,
+    heavy: &str,
+) -> (Node<'t>, Option<usize>) {
     // The function's body, reached from the use so that the nodes share its lifetime.
     let definition = semantic.scope(function).node;
     let mut body = None;
@@ -1002,7 +1310,7 @@ fn insertion_statement<'t>(semantic: &Semantic<'_>, function: ScopeId, first_use
         }
         current = node.parent();
     }
-    let Some(body) = body else { return first_use };
+    let Some(body) = body else { return (first_use, None) };
     let mut before: Vec<Node<'t>> =
         statements(body).take_while(|statement| statement.id() != first_use.id()).collect();
     let is_docstring = |statement: &Node<'_>| {
@@ -1013,18 +1321,43 @@ fn insertion_statement<'t>(semantic: &Semantic<'_>, function: ScopeId, first_use
     if before.first().is_some_and(is_docstring) {
         before.remove(0);
     }
-    // After the imports that open the body: a second pass's import goes
-    // below the first's, so they stay in the module's order.
     let leading_imports = before
         .iter()
         .take_while(|statement| {
             matches!(statement.py_kind(), Kind::ImportStatement | Kind::ImportFromStatement)
         })
         .count();
+    let module = semantic.module();
+    let imported = |statement: &Node<'_>| {
+        let name = match statement.py_kind() {
+            Kind::ImportFromStatement => statement.child_by_field_name("module_name"),
+            _ => statement.named_child(0),
+        };
+        name.map_or("", |name| module.text(name))
+    };
+    if before[leading_imports..].iter().any(|statement| parses_arguments(semantic, *statement)) {
+        return (first_use, None);
+    }
+    let sorted_after =
+        before[..leading_imports].iter().position(|statement| imported(statement) > heavy);
+    if let Some(next) = sorted_after.map(|index| before[index])
+        && module.starts_line(next.start_byte())
+    {
+        return (next, None);
+    }
+    let last_import = leading_imports.checked_sub(1).map(|last| before[last]);
     before.drain(..leading_imports);
-    match before.first() {
-        Some(&top) if !before.iter().any(|statement| parses_arguments(semantic, *statement)) => top,
-        _ => first_use,
+    let top = before.first().copied().unwrap_or(first_use);
+    match last_import {
+        // Just below the last import, when each has its own line.
+        Some(last)
+            if module.starts_line(last.start_byte())
+                && module.starts_line(top.start_byte())
+                && module.line_start(top.start_byte()) > last.end_byte() =>
+        {
+            (top, Some(module.next_line_start(last.end_byte())))
+        }
+        _ => (top, None),
     }
 }
 

@@ -343,7 +343,8 @@ impl<'m> Semantic<'m> {
     /// that runs it; in source order.
     pub fn scopes_run_by(&self, ranges: &[std::ops::Range<usize>]) -> Vec<(ScopeId, ReferenceId)> {
         let module = self.module_scope();
-        self.with_code(|code| import_time::from_ranges(code, module, ranges)).functions(self.model())
+        self.with_code(|code| import_time::from_ranges(code, module, ranges))
+            .functions(self.model())
     }
 
     /// The scope whose code `node` is: the function or lambda whose body

@@ -14,7 +14,8 @@ def main(argv):
     parser = argparse.ArgumentParser(prog="tool")
     parser.add_argument("path")
     args = parser.parse_args(argv)
-    print(pd.DataFrame(args.path))
+    if args.path.endswith(".csv"):
+        print(pd.DataFrame(args.path))
 
 
 sys.exit(main(sys.argv[1:]))

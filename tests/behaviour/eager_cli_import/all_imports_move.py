@@ -22,7 +22,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="tool")
     parser.add_argument("--rows", type=int, default=2)
     args = parser.parse_args(argv)
-    show(build(args.rows))
+    if args.rows:
+        show(build(args.rows))
 
 
 if __name__ == "__main__":

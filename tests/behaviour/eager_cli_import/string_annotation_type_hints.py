@@ -20,7 +20,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="tool")
     parser.add_argument("--rows", type=int, default=2)
     args = parser.parse_args(argv)
-    print(pd.DataFrame(args.rows))
+    if args.rows:
+        print(pd.DataFrame(args.rows))
 
 
 if __name__ == "__main__":
