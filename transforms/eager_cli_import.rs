@@ -2,8 +2,9 @@
 //!
 //! ## What it does
 //! In a module that is a command-line entry point, finds a heavy module
-//! imported when the tool starts though only functions use it, when those
-//! functions are called. The heavy modules are pandas, numpy, scipy,
+//! imported when the tool starts though only functions use it, and only
+//! some runs of the command call them (a subcommand, an option's branch,
+//! after an early exit). The heavy modules are pandas, numpy, scipy,
 //! matplotlib, torch, tensorflow, sklearn, sympy, polars, pyarrow, cv2,
 //! transformers, plotly, seaborn, requests and boto3, with their
 //! submodules (`heavy-modules` changes the list).
@@ -27,10 +28,16 @@
 //! ## Example
 //! ```python
 //! import argparse
+//! import os
 //! import pandas as pd
 //!
 //! def main():
-//!     args = argparse.ArgumentParser().parse_args()
+//!     parser = argparse.ArgumentParser()
+//!     parser.add_argument("path")
+//!     parser.add_argument("--check", action="store_true")
+//!     args = parser.parse_args()
+//!     if args.check:
+//!         return 0 if os.path.exists(args.path) else 1
 //!     frame = pd.read_csv(args.path)
 //!     print(frame.describe())
 //!
@@ -41,9 +48,15 @@
 //! Use instead:
 //! ```python
 //! import argparse
+//! import os
 //!
 //! def main():
-//!     args = argparse.ArgumentParser().parse_args()
+//!     parser = argparse.ArgumentParser()
+//!     parser.add_argument("path")
+//!     parser.add_argument("--check", action="store_true")
+//!     args = parser.parse_args()
+//!     if args.check:
+//!         return 0 if os.path.exists(args.path) else 1
 //!     import pandas as pd
 //!     frame = pd.read_csv(args.path)
 //!     print(frame.describe())
@@ -55,25 +68,26 @@
 //! Every module-level import of the heavy module moves, or none does:
 //! `import pandas as pd` and `from pandas import read_csv` move together,
 //! since either alone loads pandas. Each goes into each function that uses
-//! it, at the top of its body (after the docstring and the imports that
-//! open it, above the comments that lead into the next statement), in the
-//! function's indentation; when the statements before the first use parse
-//! the arguments (`args = parser.parse_args()`), just before that use, so
-//! that `--help` and a bad option cost nothing. A `from` import of several
-//! names longer than 88 columns is wrapped in parentheses. Aliases stay
-//! (`import a as b`, `from a import b as c`); a function imports only the
-//! names it uses. A trailing comment
-//! on the import moves with it. A method gets the import in its own body;
-//! a function nested in another gets it in the outer one. From `import os,
-//! numpy`, only `numpy` moves.
+//! it, at the top of its body (after the docstring, among the imports that
+//! open it in the order of their modules' names, above the comments that
+//! lead into the next statement), in the function's indentation; when the
+//! statements before the first use parse the arguments (`args =
+//! parser.parse_args()`), just before that use, so that `--help` and a bad
+//! option cost nothing. A `from` import of several names longer than 88
+//! columns is wrapped in parentheses. Aliases stay (`import a as b`, `from
+//! a import b as c`); a function imports only the names it uses. A
+//! trailing comment on the import moves with it. A method gets the import
+//! in its own body; a function nested in another gets it in the outer one.
+//! From `import os, numpy`, only `numpy` moves.
 //!
 //! Not reported: a heavy module every run of the command needs: one used
 //! by the code that runs whatever the arguments, the `__main__` block (in a
 //! `__main__.py`, the module's code) and, through their unconditional
 //! calls, module-level functions and constructors, up to the first
 //! statement that may leave early (`return`, `raise`, `sys.exit()`,
-//! `parser.error()`) and outside branches and loops; moving its import
-//! would only spare `--help`. A tool that imports modules by name
+//! `parser.error()`) and outside branches (loop bodies count, as a tool's
+//! `for path in args.paths:` is what every run that does anything does);
+//! moving its import would only spare `--help`. A tool that imports modules by name
 //! (`__import__`, `importlib.import_module`) with a string naming the heavy
 //! package loads it anyway. Nor a heavy module the tool needs while it
 //! starts anyway: names used at module level, in class bodies, decorators, defaults or
@@ -426,7 +440,7 @@ fn heavy_groups<'a, 't>(
 /// whose code it is. From the `__main__` block (in a `__main__.py`, the
 /// module's code), the statements before the first that may leave early
 /// (`return`, `raise`, `sys.exit()`, `parser.error()`, in it or in a branch)
-/// and outside branches and loops; then, through the calls of module-level
+/// and outside branches (loop bodies count); then, through the calls of module-level
 /// functions (and classes: their `__init__`) there, the same in those
 /// functions. A heavy module used there is needed by every run: moving its
 /// import only spares `--help`.
@@ -496,10 +510,22 @@ fn unconditional<'t>(
                     return false;
                 }
             }
-            Kind::IfStatement
-            | Kind::ForStatement
-            | Kind::WhileStatement
-            | Kind::MatchStatement => {
+            // A loop's body counts: `for path in args.paths: convert(path)` is
+            // what every run that does anything does.
+            Kind::ForStatement | Kind::WhileStatement => {
+                if let Some(body) = statement.child_by_field_name("body") {
+                    let head = statement.start_byte()..body.start_byte();
+                    collect_calls(statement, &head, calls);
+                    ranges.push((scope, head));
+                    if !unconditional(semantic, guards, scope, body, ranges, calls) {
+                        return false;
+                    }
+                }
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            Kind::IfStatement | Kind::MatchStatement => {
                 if may_leave(semantic, statement) {
                     return false;
                 }
