@@ -1,13 +1,23 @@
 //! # eager-cli-import (PF005)
 //!
 //! ## What it does
-//! In a module that is a command-line entry point (it has an
-//! `if __name__ == "__main__":` block, or is a `__main__.py`), finds a
-//! module-level import of a heavy module whose names are used only inside
-//! function bodies, when those functions are called. The heavy modules are
-//! pandas, numpy, scipy, matplotlib, torch, tensorflow, sklearn, sympy,
-//! polars, pyarrow, cv2, transformers, plotly, seaborn, requests and boto3,
-//! with their submodules (`matplotlib.pyplot`).
+//! In a module that is a command-line entry point, finds a heavy module
+//! imported when the tool starts though only functions use it, and only
+//! some runs of the command call them (a subcommand, an option's branch,
+//! after an early exit). The heavy modules are pandas, numpy, scipy,
+//! matplotlib, torch, tensorflow, sklearn, sympy, polars, pyarrow, cv2,
+//! transformers, plotly, seaborn, requests and boto3, with their
+//! submodules (`heavy-modules` changes the list).
+//!
+//! A module is an entry point when it is a `__main__.py`; when the
+//! project's packaging names it as a command (`[project.scripts]` or
+//! `[project.gui-scripts]` in `pyproject.toml`, `[tool.poetry.scripts]`,
+//! `console_scripts` in `setup.cfg` or `setup.py`: `tool = "pkg.cli:main"`
+//! makes `pkg/cli.py` one); or when its `if __name__ == "__main__":` block
+//! parses arguments (`argparse`, `sys.argv`, `click`, `typer`, `fire`,
+//! `getopt`, `optparse`, `docopt`), itself or in a function it calls. A
+//! library module whose `__main__` block is a demo or a self-test, which
+//! parses nothing, is not one: every run of it needs what it imports.
 //!
 //! ## Why is this bad?
 //! A module-level import runs every time the tool starts, before argument
@@ -18,10 +28,16 @@
 //! ## Example
 //! ```python
 //! import argparse
+//! import os
 //! import pandas as pd
 //!
 //! def main():
-//!     args = argparse.ArgumentParser().parse_args()
+//!     parser = argparse.ArgumentParser()
+//!     parser.add_argument("path")
+//!     parser.add_argument("--check", action="store_true")
+//!     args = parser.parse_args()
+//!     if args.check:
+//!         return 0 if os.path.exists(args.path) else 1
 //!     frame = pd.read_csv(args.path)
 //!     print(frame.describe())
 //!
@@ -32,9 +48,15 @@
 //! Use instead:
 //! ```python
 //! import argparse
+//! import os
 //!
 //! def main():
-//!     args = argparse.ArgumentParser().parse_args()
+//!     parser = argparse.ArgumentParser()
+//!     parser.add_argument("path")
+//!     parser.add_argument("--check", action="store_true")
+//!     args = parser.parse_args()
+//!     if args.check:
+//!         return 0 if os.path.exists(args.path) else 1
 //!     import pandas as pd
 //!     frame = pd.read_csv(args.path)
 //!     print(frame.describe())
@@ -43,26 +65,54 @@
 //!     main()
 //! ```
 //!
-//! The import moves into each function that uses it, just before the first
-//! statement of the function's body that uses it (so that argument parsing
-//! and `--help` come first), in the function's indentation. Aliases stay
-//! (`import a as b`, `from a import b as c`); a function imports only the
-//! names it uses. A trailing comment on the import moves with it. A method
-//! gets the import in its own body; a function nested in another gets it
-//! in the outer one.
+//! Every module-level import of the heavy module moves, or none does:
+//! `import pandas as pd` and `from pandas import read_csv` move together,
+//! since either alone loads pandas. Each goes into each function that uses
+//! it, at the top of its body (after the docstring, among the imports that
+//! open it in the order of their modules' names, above the comments that
+//! lead into the next statement), in the function's indentation; when the
+//! statements before the first use parse the arguments (`args =
+//! parser.parse_args()`), just before that use, so that `--help` and a bad
+//! option cost nothing. A `from` import of several names longer than 88
+//! columns is wrapped in parentheses. Aliases stay (`import a as b`, `from
+//! a import b as c`); a function imports only the names it uses. A
+//! trailing comment on the import moves with it. A method gets the import
+//! in its own body; a function nested in another gets it in the outer one.
+//! From `import os, numpy`, only `numpy` moves.
 //!
-//! Not moved, and not reported: names also used at module level, in class
-//! bodies, decorators, defaults or annotations of module-level definitions
-//! (even under `from __future__ import annotations`, as type checkers and
-//! `typing.get_type_hints` still look them up there), or in a lambda
-//! outside any function; names bound again elsewhere or declared `global`;
-//! imports under `try:` or `if TYPE_CHECKING:` (any import not at the top
-//! level of the module); imports that also bring in a module that is not
-//! heavy; a submodule (`import scipy.linalg as la`) that other code reaches
-//! as an attribute of its package (`scipy.linalg.norm` after `import
-//! scipy`); unused imports. Library modules (no entry point) are never
-//! touched, nor is a module with `from x import *`, whose names could come
-//! from anywhere.
+//! Not reported: a heavy module every run of the command needs: one used
+//! by the code that runs whatever the arguments, the `__main__` block (in a
+//! `__main__.py`, the module's code) and, through their unconditional
+//! calls, module-level functions and constructors, up to the first
+//! statement that may leave early (`return`, `raise`, `sys.exit()`,
+//! `parser.error()`) and outside branches (loop bodies count, as a tool's
+//! `for path in args.paths:` is what every run that does anything does);
+//! moving its import would only spare `--help`. A tool that imports modules by name
+//! (`__import__`, `importlib.import_module`) with a string naming the heavy
+//! package loads it anyway. Nor a heavy module the tool needs while it
+//! starts anyway: names used at module level, in class bodies, decorators, defaults or
+//! annotations of module-level definitions (string annotations included,
+//! and under `from __future__ import annotations` too, as type checkers and
+//! `typing.get_type_hints` look them up there), in a lambda outside any
+//! function, in the `__main__` block itself, or in code strings run by
+//! `exec`, `eval` or `timeit` (benchmarks); imports under `try:` or `if`
+//! (optional dependencies; `if TYPE_CHECKING:` imports load nothing);
+//! unused imports (kept for their side effects); the package the module
+//! belongs to (`import mypkg` in `mypkg/cli.py`: importing `mypkg.cli`
+//! has loaded it already), and the heavy modules that package or another
+//! import that stays always loads (`numpy` beside `import scipy`). A module
+//! with `from x import *`, whose names could come from anywhere, is left
+//! alone.
+//!
+//! Reported without a fix, saying why: a heavy module used by a function
+//! that runs while the module is imported (called at module level, a
+//! decorator or decorator factory, a constructor of a class instantiated
+//! there), where moving the import would not defer it; names bound again
+//! or declared `global`; a submodule (`import scipy.linalg as la`) that
+//! other code reaches as an attribute of its package (`scipy.linalg.norm`
+//! after `import scipy`); a string annotation of a nested function's
+//! parameter, which `typing.get_type_hints` reads in the module's globals;
+//! a comment inside the import statement.
 //!
 //! ## Fix safety
 //! Unsafe: the import's side effects (registering plugins, setting
@@ -73,14 +123,14 @@
 //! or through a string no longer finds it: `from tool import pd`,
 //! `mock.patch("tool.pd")`, doctests, `globals()["pd"]`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
-use crate::semantic::{Import, ScopeId, ScopeKind, Semantic};
+use crate::semantic::{BindingId, Import, ReferenceId, ScopeId, ScopeKind, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
@@ -96,14 +146,56 @@ static META: RuleMeta = RuleMeta {
     aliases: &[],
 };
 
+/// What a `__main__` block (or what it calls) uses to parse arguments.
+const ARGUMENT_PARSERS: &[&str] =
+    &["argparse", "optparse", "getopt", "click", "typer", "fire", "docopt", "sys.argv"];
+
+/// Heavy modules that importing a module always imports too (its hard
+/// dependencies): `import numpy` gains nothing by waiting while `import
+/// scipy` stays.
+const ALSO_IMPORTS: &[(&str, &[&str])] = &[
+    ("pandas", &["numpy"]),
+    ("scipy", &["numpy"]),
+    ("matplotlib", &["numpy"]),
+    ("sklearn", &["numpy", "scipy"]),
+    ("seaborn", &["numpy", "pandas", "matplotlib"]),
+    ("statsmodels", &["numpy", "scipy", "pandas"]),
+    ("xarray", &["numpy", "pandas"]),
+    ("geopandas", &["numpy", "pandas"]),
+    ("skimage", &["numpy", "scipy"]),
+    ("cv2", &["numpy"]),
+    ("tensorflow", &["numpy"]),
+    ("keras", &["numpy"]),
+    ("transformers", &["numpy", "requests"]),
+    ("torchvision", &["torch", "numpy"]),
+    ("numba", &["numpy"]),
+    ("h5py", &["numpy"]),
+    ("astropy", &["numpy"]),
+];
+
+/// Calls that run code given as a string, in this module's globals or with
+/// names it imports from `__main__`.
+const CODE_RUNNERS: &[&str] = &[
+    "builtins.exec",
+    "builtins.eval",
+    "builtins.compile",
+    "timeit.timeit",
+    "timeit.repeat",
+    "timeit.Timer",
+    "cProfile.run",
+    "cProfile.runctx",
+    "profile.run",
+    "profile.runctx",
+];
+
 impl Transform for EagerCliImport {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    /// A finding needs an entry point (a `__main__.py`, or `__name__` beside
-    /// a `"__main__"` string) and an import statement that names the first
-    /// part of a heavy module.
+    /// A finding needs an entry point (a `__main__.py`, a command of the
+    /// packaging, or `__name__` beside a `"__main__"` string) and an import
+    /// statement that names the first part of a heavy module.
     fn may_match(&self, scan: &Scan<'_>, file: &FileInfo<'_>) -> bool {
         let has_main_guard = || {
             let name = scan
@@ -115,49 +207,55 @@ impl Transform for EagerCliImport {
                     && scan.text(token).windows(8).any(|w| w == b"__main__")
             })
         };
-        if file.file_name != "__main__.py" && !has_main_guard() {
+        let entry_point = file.file_name == "__main__.py" || file.settings.module.command;
+        if !entry_point && !has_main_guard() {
             return false;
         }
         heavy_imports(scan, file).next().is_some()
     }
 
-    /// Every use of a heavy import's names, in every function, decides
-    /// whether it moves: a definition matters when it names any name the
-    /// import statement holds. Not only the names it binds: a use of the
-    /// package through another import (`mpl.pyplot` beside `import
-    /// matplotlib.pyplot`, see `submodule_reached_elsewhere`) names a part
-    /// of the module's path.
-    fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
-        let keywords: [&[u8]; 3] = [b"import", b"from", b"as"];
-        let names: Vec<&[u8]> = heavy_imports(view, file)
-            .flatten()
-            .filter(|token| token.kind == ScanKind::Name)
-            .map(|token| view.text(token))
-            .filter(|name| !keywords.contains(name))
-            .collect();
-        let region = view.region.start as u32..view.region.end as u32;
-        view.tokens
-            .iter()
-            .filter(|token| token.kind == ScanKind::Name && region.contains(&token.start))
-            .any(|token| names.contains(&view.text(token)))
+    /// Every body of a file that may match matters: any function may use
+    /// the import (in an f-string or a string annotation too), run at
+    /// import time, or parse the arguments the `__main__` block hands it.
+    /// Such files are few (an entry point with a heavy import).
+    fn may_need_definition(&self, _view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        true
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let (module, semantic) = (context.module, context.semantic);
-        if module.is_stub || !semantic.is_entry_point() || semantic.has_star_import() {
+        if module.is_stub || semantic.has_star_import() || !is_command_line_entry_point(context) {
             return Vec::new();
         }
-        statements(module.root())
-            .filter(|statement| {
-                matches!(statement.py_kind(), Kind::ImportStatement | Kind::ImportFromStatement)
+        let startup = Startup::of(context);
+        let mut groups = heavy_groups(context, &startup);
+        settle_loaded(context, &startup, &mut groups);
+        // The lines each movable group's fix deletes, for the others to tidy around.
+        let deleted: Vec<(String, Vec<Range<usize>>)> = groups
+            .values()
+            .filter(|group| matches!(group.verdict, Verdict::Movable))
+            .filter_map(|group| {
+                let edits = statement_edits(context, group).ok()?;
+                let ranges = edits.into_iter().filter(|edit| edit.replacement.is_empty());
+                Some((group.heavy.clone(), ranges.map(|edit| edit.range).collect()))
             })
-            .filter_map(|statement| check_import(context, statement))
+            .collect();
+        groups
+            .into_values()
+            .filter_map(|group| {
+                let others: Vec<Range<usize>> = deleted
+                    .iter()
+                    .filter(|(heavy, _)| *heavy != group.heavy)
+                    .flat_map(|(_, ranges)| ranges.iter().cloned())
+                    .collect();
+                report(context, group, &others)
+            })
             .collect()
     }
 }
 
 /// The module-level import statements (as tokens) that name the first part
-/// of a heavy module. Only those, not imports under `if` or `try`, move.
+/// of a heavy module.
 fn heavy_imports<'v>(scan: &'v Scan<'_>, file: &FileInfo<'_>) -> impl Iterator<Item = &'v [Token]> {
     let heavy_roots: Vec<&[u8]> = file
         .settings
@@ -176,123 +274,914 @@ fn heavy_imports<'v>(scan: &'v Scan<'_>, file: &FileInfo<'_>) -> impl Iterator<I
     })
 }
 
-/// Where one function uses names of the import: the first statement of its
-/// body that does, and which of the statement's names it uses.
-struct Use<'t> {
-    first_statement: Node<'t>,
-    imports: Vec<usize>,
-}
+// ----- entry points -----
 
-fn check_import(context: &Context<'_>, statement: Node<'_>) -> Option<Diagnostic> {
+/// See the documentation: a `__main__.py`, a command of the packaging, or
+/// a `__main__` block that parses arguments.
+fn is_command_line_entry_point(context: &Context<'_>) -> bool {
+    if context.module.file_name == "__main__.py" || context.settings.module.command {
+        return true;
+    }
     let semantic = context.semantic;
-    let imports: Vec<&Import<'_>> = semantic
-        .imports()
-        .iter()
-        .filter(|import| import.statement.id() == statement.id())
-        .collect();
-    let heavy = |import: &&Import<'_>| is_heavy(&import.module, &context.settings.heavy_modules);
-    if imports.is_empty()
-        || !imports.iter().all(heavy)
-        || submodule_reached_elsewhere(semantic, &imports)
-    {
-        return None;
-    }
-    // Function scope -> its use of the import's names; ordered so that edits come out in source order.
-    let mut uses: BTreeMap<ScopeId, Use<'_>> = BTreeMap::new();
-    for (index, import) in imports.iter().enumerate() {
-        let symbol = semantic.binding(import.binding).symbol;
-        if semantic.bindings_of(symbol).len() != 1 {
-            return None; // Bound again, or declared `global` somewhere.
-        }
-        for &reference in semantic.references_to(symbol) {
-            let reference = semantic.reference(reference);
-            let function = function_to_import_in(semantic, reference.scope)?;
-            let body_statement = body_statement_holding(semantic, function, reference.node)?;
-            let entry = uses
-                .entry(function)
-                .or_insert(Use { first_statement: body_statement, imports: Vec::new() });
-            if body_statement.start_byte() < entry.first_statement.start_byte() {
-                entry.first_statement = body_statement;
-            }
-            if !entry.imports.contains(&index) {
-                entry.imports.push(index);
-            }
-        }
-    }
-    if uses.is_empty() {
-        return None; // Unused: moving it would only drop its side effects.
-    }
-    let mut modules: Vec<String> =
-        imports.iter().map(|import| format!("`{}`", import.module)).collect();
-    modules.dedup();
-    Some(
-        META.report(
-            statement.byte_range(),
-            format!(
-                "{} imported when the command-line tool starts, though only functions use it: \
-             every run pays for the import, even `--help`",
-                modules.join(", ")
-            ),
-        )
-        .with_fix(move_import(context.module, statement, &imports, &uses).map(|edits| {
-            // The moved names now resolve to each function's own import.
-            let moved = imports.iter().map(|import| semantic.binding(import.binding).name);
-            Fix::unsafe_(edits).rebinding(moved.map(|name| context.module.text(name).to_string()))
-        })),
-    )
+    semantic.main_guards().into_iter().any(|guard| parses_arguments(semantic, guard))
 }
 
-/// Importing `a.b.c` also sets the attributes `a.b` and `a.b.c` of the
-/// package: code that reaches them through another import of `a`
-/// (`import a` ... `a.b.c.f()`) depends on this import having run first.
-fn submodule_reached_elsewhere(semantic: &Semantic<'_>, imports: &[&Import<'_>]) -> bool {
-    let statement = imports[0].statement;
-    // `import a.b` imports `a.b`; `from a import b` may import the submodule `a.b`.
-    let submodules: Vec<&str> = imports
-        .iter()
-        .flat_map(|import| [import.module.as_str(), import.qualified.as_str()])
-        .filter(|module| module.contains('.'))
-        .collect();
-    let root = |module: &str| module.split('.').next().unwrap_or_default().to_string();
-    let source = semantic.module().source;
-    submodules.iter().any(|submodule| {
-        let others = semantic.imports().iter().filter(|other| {
-            other.statement.id() != statement.id() && root(&other.qualified) == root(submodule)
-        });
-        others.into_iter().any(|other| {
-            let symbol = semantic.binding(other.binding).symbol;
-            semantic.references_to(symbol).iter().any(|&reference| {
-                // `a.b` after `import a`: is `a.b` this import's submodule (or on the way to it)?
-                let node = semantic.reference(reference).node;
-                let Some(attribute) = node
-                    .parent()
-                    .filter(|parent| {
-                        parent.is(Kind::Attribute)
-                            && parent.child_by_field_name("object") == Some(node)
-                    })
-                    .and_then(|parent| parent.child_by_field_name("attribute"))
-                else {
-                    return false;
-                };
-                let path = format!("{}.{}", other.qualified, &source[attribute.byte_range()]);
-                *submodule == path || submodule.starts_with(&format!("{path}."))
-            })
+/// The `__main__` block, the functions it runs (with their decorators:
+/// `@click.command()`), or the module-level values it calls (`app =
+/// typer.Typer()`), name an argument parser or `sys.argv`.
+fn parses_arguments(semantic: &Semantic<'_>, guard: Node<'_>) -> bool {
+    let module = semantic.module();
+    let mut ranges = vec![guard.byte_range()];
+    for scope in semantic.scopes_run_from(guard) {
+        let definition = semantic.scope(scope).node;
+        let whole = module.parent(definition).filter(|parent| parent.is(Kind::DecoratedDefinition));
+        ranges.push(whole.unwrap_or(definition).byte_range());
+    }
+    // Module-level values the block reads: `app()` after `app = typer.Typer()`.
+    for reference in semantic.references() {
+        if !guard.byte_range().contains(&reference.node.start_byte()) {
+            continue;
+        }
+        let Some(binding) = reference.binding.map(|binding| semantic.binding(binding)) else {
+            continue;
+        };
+        if binding.scope == semantic.module_scope() && binding.source.is(Kind::Assignment) {
+            ranges.push(binding.source.byte_range());
+        }
+    }
+    semantic.references().iter().any(|reference| {
+        let at = reference.node.start_byte();
+        ranges.iter().any(|range| range.contains(&at))
+            && names_argument_parser(semantic, reference.node)
+    })
+}
+
+fn names_argument_parser(semantic: &Semantic<'_>, identifier: Node<'_>) -> bool {
+    // `sys.argv`: the attribute, not just `sys`.
+    let expression = semantic
+        .module()
+        .parent(identifier)
+        .filter(|parent| {
+            parent.is(Kind::Attribute) && parent.child_by_field_name("object") == Some(identifier)
+        })
+        .unwrap_or(identifier);
+    let names = [semantic.qualified_name(expression), semantic.qualified_name(identifier)];
+    names.iter().flatten().any(|name| {
+        ARGUMENT_PARSERS.iter().any(|parser| {
+            name == parser || (name.starts_with(parser) && name[parser.len()..].starts_with('.'))
         })
     })
 }
 
-/// `module` is a heavy module or one of its submodules.
-fn is_heavy(module: &str, heavy_modules: &[String]) -> bool {
-    heavy_modules.iter().any(|heavy| {
-        module == heavy
-            || (module.starts_with(heavy.as_str()) && module[heavy.len()..].starts_with('.'))
-    })
+// ----- the imports of each heavy module -----
+
+/// What becomes of the imports of one heavy module.
+#[derive(Debug)]
+enum Verdict {
+    /// Not reported: the module is needed, or loaded, when the tool starts
+    /// anyway.
+    Needed,
+    /// Reported without a fix, for this reason.
+    Unfixable(String),
+    /// Reported with a fix.
+    Movable,
 }
 
-/// The function whose body the import should move into so that a reference
-/// in `scope` sees it: the outermost function around the reference, when
-/// only class bodies lie between it and the module. `None` when the
-/// reference runs at import time, or only a lambda holds it.
+/// The module-level imports of one heavy module (a configured heavy name:
+/// `pandas`, or `mycompany.bigdata`).
+struct Group<'a, 't> {
+    heavy: String,
+    /// Its imports, in source order.
+    imports: Vec<&'a Import<'t>>,
+    verdict: Verdict,
+    /// Per function the imports move into: its first statement that uses
+    /// them, and which of `imports` it uses.
+    uses: BTreeMap<ScopeId, FunctionUse<'t>>,
+}
+
+/// Where one function uses names of a group's imports.
+struct FunctionUse<'t> {
+    first_statement: Node<'t>,
+    imports: BTreeSet<usize>,
+}
+
+/// The heavy module an import loads, as configured (`None` if not heavy).
+fn heavy_of(module: &str, heavy_modules: &[String]) -> Option<String> {
+    heavy_modules
+        .iter()
+        .find(|heavy| {
+            module == heavy.as_str()
+                || (module.starts_with(heavy.as_str()) && module[heavy.len()..].starts_with('.'))
+        })
+        .cloned()
+}
+
+/// Whether the import is executed at all: not under `if TYPE_CHECKING:`.
+fn is_executed(module: &Module<'_>, statement: Node<'_>) -> bool {
+    let mut current = module.parent(statement);
+    while let Some(ancestor) = current {
+        if ancestor.is(Kind::IfStatement)
+            && let Some(condition) = ancestor.child_by_field_name("condition")
+            && matches!(module.text(condition), "TYPE_CHECKING" | "typing.TYPE_CHECKING")
+        {
+            return false;
+        }
+        current = module.parent(ancestor);
+    }
+    true
+}
+
+/// Each heavy module's module-level imports, judged one by one.
+fn heavy_groups<'a, 't>(
+    context: &'a Context<'t>,
+    startup: &Startup,
+) -> BTreeMap<String, Group<'a, 't>> {
+    let (module, semantic) = (context.module, context.semantic);
+    let mut groups: BTreeMap<String, Group<'a, 't>> = BTreeMap::new();
+    for import in semantic.imports() {
+        // Imports in the `__main__` block already wait for the command.
+        let at_module_level = semantic.binding(import.binding).scope == semantic.module_scope()
+            && !startup.in_guard(import.statement.start_byte());
+        if !at_module_level || !is_executed(module, import.statement) {
+            continue;
+        }
+        let Some(heavy) = heavy_of(&import.module, &context.settings.heavy_modules) else {
+            continue;
+        };
+        groups
+            .entry(heavy.clone())
+            .or_insert_with(|| Group {
+                heavy,
+                imports: Vec::new(),
+                verdict: Verdict::Movable,
+                uses: BTreeMap::new(),
+            })
+            .imports
+            .push(import);
+    }
+    let code_strings = code_strings(context);
+    let every_run = every_run(context);
+    let by_name = imported_by_name(context);
+    for group in groups.values_mut() {
+        judge(context, startup, group, &code_strings, &every_run);
+        let root = root_of(&group.heavy);
+        let named = |name: &&str| {
+            *name == root || name.strip_prefix(root).is_some_and(|rest| rest.starts_with('.'))
+        };
+        if by_name.iter().any(named) {
+            group.verdict = Verdict::Needed; // `__import__("scipy." + name)`: loaded anyway.
+        }
+    }
+    groups
+}
+
+/// Where every run of the command goes: byte ranges of statements that run
+/// whatever the arguments, each with the scope (the module, or a function)
+/// whose code it is. From the `__main__` block (in a `__main__.py`, the
+/// module's code), the statements before the first that may leave early
+/// (`return`, `raise`, `sys.exit()`, `parser.error()`, in it or in a branch)
+/// and outside branches (loop bodies count); then, through the calls of module-level
+/// functions (and classes: their `__init__`) there, the same in those
+/// functions. A heavy module used there is needed by every run: moving its
+/// import only spares `--help`.
+fn every_run(context: &Context<'_>) -> Vec<(ScopeId, Range<usize>)> {
+    let (module, semantic) = (context.module, context.semantic);
+    let guards = semantic.main_guards();
+    let mut queue: Vec<(ScopeId, Node<'_>)> = Vec::new();
+    if module.file_name == "__main__.py" {
+        queue.push((semantic.module_scope(), module.root()));
+    } else {
+        for guard in &guards {
+            if let Some(body) = guard.child_by_field_name("consequence") {
+                queue.push((semantic.module_scope(), body));
+            }
+        }
+    }
+    let mut ranges = Vec::new();
+    let mut seen: BTreeSet<ScopeId> = BTreeSet::new();
+    while let Some((scope, block)) = queue.pop() {
+        let mut calls = Vec::new();
+        unconditional(semantic, &guards, scope, block, &mut ranges, &mut calls);
+        for call in calls {
+            for function in called_functions(semantic, call) {
+                let body = semantic.scope(function).node.child_by_field_name("body");
+                if let Some(body) = body.filter(|_| seen.insert(function)) {
+                    queue.push((function, body));
+                }
+            }
+        }
+    }
+    ranges
+}
+
+/// Scans `block`'s statements that run unconditionally (see `every_run`),
+/// recording their ranges and calls; returns false once one may leave.
+fn unconditional<'t>(
+    semantic: &Semantic<'t>,
+    guards: &[Node<'t>],
+    scope: ScopeId,
+    block: Node<'t>,
+    ranges: &mut Vec<(ScopeId, Range<usize>)>,
+    calls: &mut Vec<Node<'t>>,
+) -> bool {
+    for statement in statements(block) {
+        match statement.py_kind() {
+            Kind::FunctionDefinition | Kind::ClassDefinition | Kind::DecoratedDefinition => {}
+            Kind::IfStatement if guards.iter().any(|guard| guard.id() == statement.id()) => {
+                if let Some(body) = statement.child_by_field_name("consequence")
+                    && !unconditional(semantic, guards, scope, body, ranges, calls)
+                {
+                    return false;
+                }
+            }
+            Kind::TryStatement | Kind::WithStatement => {
+                let body = statement.child_by_field_name("body");
+                if let Some(body) = body {
+                    if statement.is(Kind::WithStatement) {
+                        let head = statement.start_byte()..body.start_byte();
+                        collect_calls(statement, &head, calls);
+                        ranges.push((scope, head));
+                    }
+                    if !unconditional(semantic, guards, scope, body, ranges, calls) {
+                        return false;
+                    }
+                }
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            // A loop's body counts: `for path in args.paths: convert(path)` is
+            // what every run that does anything does.
+            Kind::ForStatement | Kind::WhileStatement => {
+                if let Some(body) = statement.child_by_field_name("body") {
+                    let head = statement.start_byte()..body.start_byte();
+                    collect_calls(statement, &head, calls);
+                    ranges.push((scope, head));
+                    if !unconditional(semantic, guards, scope, body, ranges, calls) {
+                        return false;
+                    }
+                }
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            Kind::IfStatement | Kind::MatchStatement => {
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            // In a `__main__.py`, module-level code other than the command's
+            // calls is the tool's start (see `Startup`), reported without a fix.
+            _ if block.is(Kind::Module) && !is_command_statement(statement) => {
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+            _ => {
+                let range = statement.byte_range();
+                collect_calls(statement, &range, calls);
+                ranges.push((scope, range));
+                if may_leave(semantic, statement) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// A module-level statement of a `__main__.py` that is the command: a call
+/// (`main()`, `sys.exit(main())`) or a `raise SystemExit(main())`.
+fn is_command_statement(statement: Node<'_>) -> bool {
+    match statement.py_kind() {
+        Kind::ExpressionStatement => {
+            statement.named_child(0).is_some_and(|child| child.is(Kind::Call))
+        }
+        Kind::RaiseStatement => true,
+        _ => false,
+    }
+}
+
+/// The calls in `node` within `range`, outside lambdas, comprehensions,
+/// conditional expressions and the right of `and`/`or`.
+fn collect_calls<'t>(node: Node<'t>, range: &Range<usize>, calls: &mut Vec<Node<'t>>) {
+    visit(node, |child| {
+        if child.start_byte() >= range.end || child.end_byte() <= range.start {
+            return Walk::Skip;
+        }
+        match child.py_kind() {
+            Kind::Lambda
+            | Kind::ConditionalExpression
+            | Kind::BooleanOperator
+            | Kind::ListComprehension
+            | Kind::SetComprehension
+            | Kind::DictionaryComprehension
+            | Kind::GeneratorExpression
+            | Kind::FunctionDefinition
+            | Kind::ClassDefinition => Walk::Skip,
+            Kind::Call => {
+                calls.push(child);
+                Walk::Descend
+            }
+            _ => Walk::Descend,
+        }
+    });
+}
+
+/// `statement` may leave the code it is in: a `return` or `raise`, or a
+/// call of `sys.exit`, `exit`, `quit`, `os._exit` or an argument parser's
+/// `exit`/`error`, outside nested definitions.
+fn may_leave(semantic: &Semantic<'_>, statement: Node<'_>) -> bool {
+    let module = semantic.module();
+    let mut found = false;
+    visit(statement, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::ReturnStatement | Kind::RaiseStatement => {
+            found = true;
+            Walk::Stop
+        }
+        Kind::Call => {
+            let function = node.child_by_field_name("function");
+            let exits = function.is_some_and(|function| {
+                let qualified = semantic.qualified_name(function);
+                let named = qualified.as_deref().is_some_and(|name| {
+                    matches!(name, "sys.exit" | "builtins.exit" | "builtins.quit" | "os._exit")
+                });
+                let method = function.is(Kind::Attribute)
+                    && function
+                        .child_by_field_name("attribute")
+                        .is_some_and(|name| matches!(module.text(name), "exit" | "error"));
+                named || method
+            });
+            if exits {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    found
+}
+
+/// The functions a call runs: a module-level function called by name, or
+/// the `__init__` of a module-level class.
+fn called_functions(semantic: &Semantic<'_>, call: Node<'_>) -> Vec<ScopeId> {
+    let Some(function) = call.child_by_field_name("function") else { return Vec::new() };
+    // `Tool(args).run()`: the constructor's call is collected too; this is `run`.
+    if function.is(Kind::Attribute)
+        && let Some(object) = function.child_by_field_name("object").filter(|o| o.is(Kind::Call))
+        && let Some(method) = function.child_by_field_name("attribute")
+    {
+        let module = semantic.module();
+        let class =
+            object.child_by_field_name("function").and_then(|name| class_named(semantic, name));
+        return class
+            .map(|class| methods_named(semantic, class, module.text(method)))
+            .unwrap_or_default();
+    }
+    if !function.is(Kind::Identifier) {
+        return Vec::new();
+    }
+    let Some(binding) =
+        semantic.reference_at(function).and_then(|id| semantic.resolved_binding(id))
+    else {
+        return Vec::new();
+    };
+    let binding = semantic.binding(binding);
+    if binding.scope != semantic.module_scope() {
+        return Vec::new();
+    }
+    let source = binding.source;
+    match source.py_kind() {
+        Kind::FunctionDefinition => semantic.scope_of_definition(source).into_iter().collect(),
+        Kind::ClassDefinition => methods_named(semantic, source, "__init__"),
+        _ => Vec::new(),
+    }
+}
+
+/// The module-level class that `name` (an identifier) names.
+fn class_named<'t>(semantic: &Semantic<'t>, name: Node<'_>) -> Option<Node<'t>> {
+    let binding = semantic.reference_at(name).and_then(|id| semantic.resolved_binding(id))?;
+    let binding = semantic.binding(binding);
+    (binding.scope == semantic.module_scope() && binding.source.is(Kind::ClassDefinition))
+        .then_some(binding.source)
+}
+
+/// The methods called `name` that the class body defines.
+fn methods_named(semantic: &Semantic<'_>, class: Node<'_>, name: &str) -> Vec<ScopeId> {
+    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let module = semantic.module();
+    statements(body)
+        .map(|statement| match statement.py_kind() {
+            Kind::DecoratedDefinition => {
+                statement.child_by_field_name("definition").unwrap_or(statement)
+            }
+            _ => statement,
+        })
+        .filter(|definition| {
+            definition.is(Kind::FunctionDefinition)
+                && definition
+                    .child_by_field_name("name")
+                    .is_some_and(|found| module.text(found) == name)
+        })
+        .filter_map(|definition| semantic.scope_of_definition(definition))
+        .collect()
+}
+
+/// The string literals of a module that imports modules by name
+/// (`__import__`, `importlib.import_module`): `"scipy"` in `BASE_MODULE =
+/// "scipy"` ... `__import__(BASE_MODULE + "." + name)`.
+fn imported_by_name<'t>(context: &Context<'t>) -> Vec<&'t str> {
+    let (module, semantic) = (context.module, context.semantic);
+    let imports_by_name = module.nodes_of_kind(&[Kind::Call]).any(|call| {
+        call.child_by_field_name("function")
+            .and_then(|function| semantic.qualified_name(function))
+            .is_some_and(|name| {
+                matches!(
+                    name.as_str(),
+                    "builtins.__import__" | "importlib.import_module" | "importlib.__import__"
+                )
+            })
+    });
+    if !imports_by_name {
+        return Vec::new();
+    }
+    module
+        .nodes_of_kind(&[Kind::String])
+        .filter_map(|string| {
+            let text = module.text(string);
+            let text = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            let inner = text.trim_matches(quote);
+            inner
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                .then_some(inner)
+                .filter(|inner| !inner.is_empty())
+        })
+        .collect()
+}
+
+/// Decides a group's verdict and where its names are used.
+fn judge<'t>(
+    context: &Context<'t>,
+    startup: &Startup,
+    group: &mut Group<'_, 't>,
+    code_strings: &[&str],
+    every_run: &[(ScopeId, Range<usize>)],
+) {
+    let (module, semantic) = (context.module, context.semantic);
+    let own_package = context.settings.module.package_root();
+    if own_package.is_some_and(|package| root_of(&group.heavy) == package) {
+        group.verdict = Verdict::Needed; // Importing this module has loaded its package.
+        return;
+    }
+    let mut unfixable: Option<String> = None;
+    for (index, import) in group.imports.iter().enumerate() {
+        // A conditional import is an optional dependency, decided at start.
+        if module.parent(import.statement).is_none_or(|parent| !parent.is(Kind::Module)) {
+            group.verdict = Verdict::Needed;
+            return;
+        }
+        let binding = semantic.binding(import.binding);
+        let name = module.text(binding.name);
+        let symbol = binding.symbol;
+        let references = semantic.references_to(symbol);
+        let strings: Vec<_> = semantic.string_names_to(symbol).collect();
+        if references.is_empty() && strings.is_empty() {
+            group.verdict = Verdict::Needed; // Unused: kept for its side effects.
+            return;
+        }
+        if code_strings.iter().any(|code| contains_word(code, name)) {
+            group.verdict = Verdict::Needed; // Run by `exec` or `timeit` in this module's globals.
+            return;
+        }
+        // Another import of the group may bind the name too (`import a` and `import a.b`).
+        let in_group =
+            |other: BindingId| group.imports.iter().any(|import| import.binding == other);
+        if let Some(&other) = semantic.bindings_of(symbol).iter().find(|&&other| !in_group(other)) {
+            let (line, _) = module.line_column(semantic.binding(other).name.start_byte());
+            unfixable.get_or_insert(format!("`{name}` is also bound on line {line}"));
+        }
+        let uses = references
+            .iter()
+            .map(|&reference| {
+                let reference = semantic.reference(reference);
+                (reference.scope, reference.node.start_byte(), None)
+            })
+            .chain(strings.iter().map(|read| (read.scope, read.range.start, Some(read.string))));
+        for (scope, at, string) in uses {
+            let owner = runs_owner(semantic, scope);
+            if every_run.iter().any(|(code, range)| *code == owner && range.contains(&at)) {
+                group.verdict = Verdict::Needed; // Every run of the command uses it.
+                return;
+            }
+            let Some(function) = function_to_import_in(semantic, scope) else {
+                group.verdict = Verdict::Needed; // Used while the module is imported.
+                return;
+            };
+            if let Some(annotated) = string.and_then(|string| signature_annotated(module, string)) {
+                unfixable.get_or_insert(format!(
+                    "a string annotation of `{annotated}` names it, and `typing.get_type_hints` \
+                     looks such names up in the module's globals"
+                ));
+            }
+            if let Some(trigger) = startup.trigger(function) {
+                unfixable.get_or_insert(runs_at_start_reason(semantic, function, trigger));
+            }
+            let Some(statement) = body_statement_holding(semantic, function, at) else {
+                unfixable.get_or_insert("a use could not be placed".to_string());
+                continue;
+            };
+            let entry = group
+                .uses
+                .entry(function)
+                .or_insert(FunctionUse { first_statement: statement, imports: BTreeSet::new() });
+            if statement.start_byte() < entry.first_statement.start_byte() {
+                entry.first_statement = statement;
+            }
+            entry.imports.insert(index);
+        }
+    }
+    if unfixable.is_none() {
+        unfixable = submodule_reached_elsewhere(semantic, group);
+    }
+    if unfixable.is_none() {
+        unfixable = group
+            .imports
+            .iter()
+            .any(|import| holds_comment(import.statement))
+            .then(|| "a comment inside the import statement would be lost".to_string());
+    }
+    if let Some(reason) = unfixable {
+        group.verdict = Verdict::Unfixable(reason);
+    }
+}
+
+/// The functions that run before the command does, each with the
+/// reference (a call, a decorator) that runs it: those that run while the
+/// module is imported; in a `__main__.py`, whose module level is the
+/// command, those that its module-level code other than call statements
+/// (`main()`, `sys.exit(main())`) runs.
+struct Startup {
+    functions: HashMap<ScopeId, ReferenceId>,
+    /// The `__main__` blocks: the command, not its start.
+    guards: Vec<Range<usize>>,
+}
+
+impl Startup {
+    fn of(context: &Context<'_>) -> Startup {
+        let (module, semantic) = (context.module, context.semantic);
+        let functions = if module.file_name == "__main__.py" {
+            let guards = semantic.main_guards();
+            let ranges: Vec<Range<usize>> = statements(module.root())
+                .filter(|statement| {
+                    !is_command_statement(*statement)
+                        && !guards.iter().any(|guard| guard.id() == statement.id())
+                })
+                .map(|statement| statement.byte_range())
+                .collect();
+            semantic.scopes_run_by(&ranges).into_iter().collect()
+        } else {
+            (0..semantic.scopes().len())
+                .map(ScopeId::new)
+                .filter_map(|scope| Some((scope, semantic.import_trigger(scope)?)))
+                .collect()
+        };
+        let guards = semantic.main_guards().iter().map(|guard| guard.byte_range()).collect();
+        Startup { functions, guards }
+    }
+
+    /// `at` is in a `__main__` block.
+    fn in_guard(&self, at: usize) -> bool {
+        self.guards.iter().any(|guard| guard.contains(&at))
+    }
+
+    /// What runs `function` before the command does, if anything.
+    fn trigger(&self, function: ScopeId) -> Option<ReferenceId> {
+        self.functions.get(&function).copied()
+    }
+
+    /// Code at `at` in `scope` runs before the command: at module level
+    /// outside the `__main__` block, or in a function (or a class or
+    /// comprehension in one) that does.
+    fn runs(&self, semantic: &Semantic<'_>, scope: ScopeId, at: usize) -> bool {
+        let owner = semantic
+            .ancestor_scopes(scope)
+            .find(|&id| matches!(semantic.scope(id).kind, ScopeKind::Function | ScopeKind::Lambda));
+        match owner {
+            Some(function) => self.functions.contains_key(&function),
+            None => !self.in_guard(at),
+        }
+    }
+}
+
+/// Why a function's code runs before the command does.
+fn runs_at_start_reason(
+    semantic: &Semantic<'_>,
+    function: ScopeId,
+    trigger: ReferenceId,
+) -> String {
+    let name = function_name(semantic, function);
+    let node = semantic.reference(trigger).node;
+    let module = semantic.module();
+    let (line, _) = module.line_column(node.start_byte());
+    format!(
+        "`{name}`, which uses it, runs when the module is loaded, before the command (through \
+         `{}` on line {line})",
+        module.text(node)
+    )
+}
+
+/// `main`, `Registry.__init__`, or `a lambda`.
+fn function_name(semantic: &Semantic<'_>, function: ScopeId) -> String {
+    let module = semantic.module();
+    let scope = semantic.scope(function);
+    let name = match scope.node.child_by_field_name("name") {
+        Some(name) if scope.kind == ScopeKind::Function => module.text(name),
+        _ => return "a lambda".to_string(),
+    };
+    let class = scope
+        .parent
+        .map(|parent| semantic.scope(parent))
+        .filter(|parent| parent.kind == ScopeKind::Class);
+    match class.and_then(|class| class.node.child_by_field_name("name")) {
+        Some(class) => format!("{}.{name}", module.text(class)),
+        None => name.to_string(),
+    }
+}
+
+/// The function whose parameter or return annotation holds the string.
+fn signature_annotated<'s>(module: &Module<'s>, string: Node<'_>) -> Option<&'s str> {
+    let mut child = string;
+    let mut current = module.parent(string);
+    while let Some(ancestor) = current {
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition => {
+                let in_signature = ancestor.child_by_field_name("return_type") == Some(child)
+                    || ancestor.child_by_field_name("parameters") == Some(child);
+                return in_signature
+                    .then(|| ancestor.child_by_field_name("name").map(|name| module.text(name)))
+                    .flatten();
+            }
+            Kind::Block | Kind::Module | Kind::Lambda => return None,
+            _ => {}
+        }
+        child = ancestor;
+        current = module.parent(ancestor);
+    }
+    None
+}
+
+/// The texts of the string literals handed to code runners (`exec`,
+/// `timeit.timeit("np.dot(a, b)")`).
+fn code_strings<'t>(context: &Context<'t>) -> Vec<&'t str> {
+    let (module, semantic) = (context.module, context.semantic);
+    let mut texts = Vec::new();
+    for call in module.nodes_of_kind(&[Kind::Call]) {
+        let runs_code = call
+            .child_by_field_name("function")
+            .and_then(|function| semantic.qualified_name(function))
+            .is_some_and(|name| CODE_RUNNERS.contains(&name.as_str()));
+        let Some(arguments) = call.child_by_field_name("arguments").filter(|_| runs_code) else {
+            continue;
+        };
+        visit(arguments, |node| {
+            if matches!(node.py_kind(), Kind::String | Kind::ConcatenatedString) {
+                texts.push(module.text(node));
+                return Walk::Skip;
+            }
+            Walk::Descend
+        });
+    }
+    texts
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_name) && !after.is_some_and(is_name)
+    }) || text.contains("__main__ import *")
+}
+
+fn root_of(module: &str) -> &str {
+    module.split('.').next().unwrap_or(module)
+}
+
+/// What the modules imported under `module` (a dotted name) load besides
+/// it: its parent packages, and the heavy modules it always imports.
+fn loads(module: &str) -> Vec<String> {
+    let mut loaded: Vec<String> = Vec::new();
+    let mut prefix = String::new();
+    for part in module.split('.') {
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(part);
+        loaded.push(prefix.clone());
+    }
+    let root = root_of(module);
+    for (importer, imported) in ALSO_IMPORTS {
+        if *importer == root {
+            loaded.extend(imported.iter().map(|name| name.to_string()));
+        }
+    }
+    loaded
+}
+
+/// Groups the tool loads at start anyway become `Needed`: the module's own
+/// package and what it always imports, and what the imports that stay (of
+/// other modules, in functions that run at import, of groups that cannot
+/// move) load. Settles like a fixpoint: a group that stays loads more.
+fn settle_loaded(
+    context: &Context<'_>,
+    startup: &Startup,
+    groups: &mut BTreeMap<String, Group<'_, '_>>,
+) {
+    let semantic = context.semantic;
+    let grouped: BTreeSet<usize> = groups
+        .values()
+        .flat_map(|group| group.imports.iter().map(|import| import.binding.index()))
+        .collect();
+    let mut loaded: BTreeSet<String> = BTreeSet::new();
+    if let Some(package) = context.settings.module.package_root() {
+        loaded.extend(loads(package));
+    }
+    // Every other import the module runs while it is imported.
+    for import in semantic.imports() {
+        let scope = semantic.binding(import.binding).scope;
+        let at_import = startup.runs(semantic, scope, import.statement.start_byte());
+        if at_import
+            && !grouped.contains(&import.binding.index())
+            && is_executed(context.module, import.statement)
+            && !import.module.starts_with('.')
+        {
+            let heavy = heavy_of(&import.module, &context.settings.heavy_modules);
+            // A function that runs at import imports a heavy module moving would defer.
+            if scope != semantic.module_scope()
+                && let Some(group) = heavy.as_ref().and_then(|heavy| groups.get_mut(heavy))
+            {
+                if matches!(group.verdict, Verdict::Movable) {
+                    let function = function_name(semantic, runs_owner(semantic, scope));
+                    group.verdict = Verdict::Unfixable(format!(
+                        "`{function}`, which runs when the module is loaded, before the \
+                         command, imports it too"
+                    ));
+                }
+                let others = loads(&import.module)
+                    .into_iter()
+                    .filter(|module| Some(module) != heavy.as_ref());
+                loaded.extend(others);
+                continue;
+            }
+            loaded.extend(loads(&import.module));
+        }
+    }
+    let reported = |verdict: &Verdict| !matches!(verdict, Verdict::Needed);
+    loop {
+        let mut changed = false;
+        // What the groups that stay at module level load (each but itself).
+        let staying: Vec<(String, Vec<String>)> = groups
+            .values()
+            .filter(|group| !matches!(group.verdict, Verdict::Movable))
+            .map(|group| {
+                let modules = group.imports.iter().flat_map(|import| loads(&import.module));
+                (group.heavy.clone(), modules.collect())
+            })
+            .collect();
+        for group in groups.values_mut().filter(|group| reported(&group.verdict)) {
+            let by_others = staying
+                .iter()
+                .filter(|(heavy, _)| *heavy != group.heavy)
+                .flat_map(|(_, modules)| modules);
+            let is_loaded = |module: &String| *module == group.heavy;
+            if loaded.contains(&group.heavy) || by_others.clone().any(is_loaded) {
+                group.verdict = Verdict::Needed;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The function (or lambda) whose running makes `scope` run.
+fn runs_owner(semantic: &Semantic<'_>, scope: ScopeId) -> ScopeId {
+    semantic
+        .ancestor_scopes(scope)
+        .find(|&id| matches!(semantic.scope(id).kind, ScopeKind::Function | ScopeKind::Lambda))
+        .unwrap_or(scope)
+}
+
+// ----- the finding and its fix -----
+
+fn report(
+    context: &Context<'_>,
+    group: Group<'_, '_>,
+    deleted_by_others: &[Range<usize>],
+) -> Option<Diagnostic> {
+    let module = context.module;
+    let first = group.imports.first()?.statement;
+    let mut modules: Vec<String> =
+        group.imports.iter().map(|import| format!("`{}`", import.module)).collect();
+    modules.dedup();
+    let message = format!(
+        "{} imported when the command-line tool starts, though only functions use it: every \
+         run pays for the import, even `--help`",
+        modules.join(", ")
+    );
+    match group.verdict {
+        Verdict::Needed => None,
+        Verdict::Unfixable(reason) => {
+            Some(META.report(first.byte_range(), format!("{message}; no fix: {reason}")))
+        }
+        Verdict::Movable => {
+            let diagnostic = META.report(first.byte_range(), message.clone());
+            match move_imports(context, &group, deleted_by_others) {
+                Ok(edits) => {
+                    let semantic = context.semantic;
+                    let moved: Vec<String> = group
+                        .imports
+                        .iter()
+                        .map(|import| {
+                            module.text(semantic.binding(import.binding).name).to_string()
+                        })
+                        .collect();
+                    // The moved names now resolve to each function's own import.
+                    Some(diagnostic.with_fix(Some(Fix::unsafe_(edits).rebinding(moved))))
+                }
+                Err(reason) => {
+                    Some(META.report(first.byte_range(), format!("{message}; no fix: {reason}")))
+                }
+            }
+        }
+    }
+}
+
+/// Importing `a.b.c` also sets the attributes `a.b` and `a.b.c` of the
+/// package: a function that reaches them through another import of `a`
+/// (`import a` ... `a.b.c.f()`) must get the submodule's import too, or
+/// depend on another function having run first.
+fn submodule_reached_elsewhere(semantic: &Semantic<'_>, group: &Group<'_, '_>) -> Option<String> {
+    let source = semantic.module().source;
+    for (index, import) in group.imports.iter().enumerate() {
+        // `import a.b` imports `a.b`; `from a import b` may import the submodule
+        // `a.b`, unless `b` is a class (`DataFrame`: modules are lower case).
+        let member_is_class =
+            import.member.is_some_and(|member| member.starts_with(|c: char| c.is_uppercase()));
+        let qualified = Some(import.qualified.as_str()).filter(|_| !member_is_class);
+        for submodule in [Some(import.module.as_str()), qualified].into_iter().flatten() {
+            if !submodule.contains('.') {
+                continue;
+            }
+            for other in group.imports.iter().filter(|other| other.binding != import.binding) {
+                let symbol = semantic.binding(other.binding).symbol;
+                for &reference in semantic.references_to(symbol) {
+                    let reference = semantic.reference(reference);
+                    // `a.b` after `import a`: is `a.b` this import's submodule (or on the way to it)?
+                    let node = reference.node;
+                    let Some(attribute) = node
+                        .parent()
+                        .filter(|parent| {
+                            parent.is(Kind::Attribute)
+                                && parent.child_by_field_name("object") == Some(node)
+                        })
+                        .and_then(|parent| parent.child_by_field_name("attribute"))
+                    else {
+                        continue;
+                    };
+                    let path = format!("{}.{}", other.qualified, &source[attribute.byte_range()]);
+                    let reaches = submodule == path || submodule.starts_with(&format!("{path}."));
+                    let imports_it = function_to_import_in(semantic, reference.scope)
+                        .and_then(|function| group.uses.get(&function))
+                        .is_some_and(|function_use| function_use.imports.contains(&index));
+                    if reaches && !imports_it {
+                        let place = function_to_import_in(semantic, reference.scope).map_or_else(
+                            || "code".to_string(),
+                            |function| format!("`{}`", function_name(semantic, function)),
+                        );
+                        return Some(format!(
+                            "{place} reaches `{submodule}` as an attribute of `{}` and would not \
+                             import it",
+                            other.qualified
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The function whose body the import should move into so that a use in
+/// `scope` sees it: the outermost function around the use, when only class
+/// bodies lie between it and the module. `None` when the use runs at
+/// import time (module level, class bodies, decorators, defaults, eager
+/// annotations of module-level definitions), or only a lambda holds it.
 fn function_to_import_in(semantic: &Semantic<'_>, scope: ScopeId) -> Option<ScopeId> {
     let mut outermost = None;
     for id in semantic.ancestor_scopes(scope) {
@@ -305,49 +1194,233 @@ fn function_to_import_in(semantic: &Semantic<'_>, scope: ScopeId) -> Option<Scop
     (semantic.scope(outermost).kind == ScopeKind::Function).then_some(outermost)
 }
 
-/// The statement of the function's own body that holds `node`.
+/// The statement of the function's own body that holds the offset `at`.
 fn body_statement_holding<'t>(
     semantic: &Semantic<'t>,
     function: ScopeId,
-    node: Node<'_>,
+    at: usize,
 ) -> Option<Node<'t>> {
     let body = semantic.scope(function).node.child_by_field_name("body")?;
-    statements(body).find(|statement| {
-        statement.start_byte() <= node.start_byte() && node.end_byte() <= statement.end_byte()
-    })
+    statements(body).find(|statement| statement.start_byte() <= at && at < statement.end_byte())
 }
 
-/// The edits: the module-level import goes; each function gets the names it uses.
-fn move_import(
-    module: &Module<'_>,
-    statement: Node<'_>,
-    imports: &[&Import<'_>],
-    uses: &BTreeMap<ScopeId, Use<'_>>,
-) -> Option<Vec<Edit>> {
-    if holds_comment(statement) {
-        return None; // Comments between the names would be lost.
+/// The group's statements, in source order, with the indexes of the
+/// group's imports each holds.
+fn statements_of<'t>(group: &Group<'_, 't>) -> Vec<(Node<'t>, Vec<usize>)> {
+    let mut by_statement: Vec<(Node<'t>, Vec<usize>)> = Vec::new();
+    for (index, import) in group.imports.iter().enumerate() {
+        match by_statement.last_mut() {
+            Some((statement, items)) if statement.id() == import.statement.id() => {
+                items.push(index)
+            }
+            _ => by_statement.push((import.statement, vec![index])),
+        }
     }
-    let trailing_comment = trailing_comment(module, statement);
-    let mut edits = vec![Edit::delete(removal_range(module, statement))];
-    for function_use in uses.values() {
-        let import_text = import_text(module, statement, imports, &function_use.imports)?;
-        let at = function_use.first_statement.start_byte();
+    by_statement
+}
+
+/// The edits that take the group's imports out of their statements: the
+/// statement goes, or, in `import os, numpy`, loses its heavy names.
+fn statement_edits(context: &Context<'_>, group: &Group<'_, '_>) -> Result<Vec<Edit>, String> {
+    let (module, semantic) = (context.module, context.semantic);
+    let mut edits = Vec::new();
+    for (statement, items) in statements_of(group) {
+        let all_items =
+            semantic.imports().iter().filter(|import| import.statement.id() == statement.id());
+        let kept: Vec<&Import<'_>> = all_items
+            .filter(|import| {
+                !items.iter().any(|&index| group.imports[index].binding == import.binding)
+            })
+            .collect();
+        if kept.is_empty() {
+            edits.push(Edit::delete(removal_range(module, statement)));
+        } else if statement.is(Kind::ImportStatement) {
+            // `import os, numpy`: `import os` stays.
+            let names: Vec<String> =
+                kept.iter().map(|import| normalised(module.text(import.item))).collect();
+            edits.push(Edit::replace(
+                statement.byte_range(),
+                format!("import {}", names.join(", ")),
+            ));
+        } else {
+            return Err("the statement imports other names too".to_string());
+        }
+    }
+    edits.sort_by_key(|edit| edit.range.start);
+    if edits.windows(2).any(|pair| pair[1].range.start < pair[0].range.end) {
+        return Err("its imports share a line".to_string());
+    }
+    Ok(edits)
+}
+
+/// The edits: the module-level imports go (or lose their heavy names);
+/// each function gets the names it uses, before its first use of them.
+fn move_imports(
+    context: &Context<'_>,
+    group: &Group<'_, '_>,
+    deleted_by_others: &[Range<usize>],
+) -> Result<Vec<Edit>, String> {
+    let module = context.module;
+    let by_statement = statements_of(group);
+    let edits = statement_edits(context, group)?;
+    let mut edits = tidy_blank_lines(module, edits, deleted_by_others);
+    for (&function, function_use) in &group.uses {
+        let mut lines = Vec::new();
+        for (statement, items) in &by_statement {
+            let used: Vec<usize> = items
+                .iter()
+                .copied()
+                .filter(|index| function_use.imports.contains(index))
+                .collect();
+            if used.is_empty() {
+                continue;
+            }
+            let text = import_text(module, *statement, &group.imports, &used)
+                .ok_or_else(|| "the import could not be rewritten".to_string())?;
+            lines.push((text, trailing_comment(module, *statement)));
+        }
+        let (statement, below_imports) = insertion_statement(
+            context.semantic,
+            function,
+            function_use.first_statement,
+            &group.heavy,
+        );
+        let at = statement.start_byte();
         let edit = if module.starts_line(at) {
             let indentation = module.indentation_at(at);
-            let comment = trailing_comment.unwrap_or("");
-            Edit::insert(
-                module.line_start(at),
-                format!("{indentation}{import_text}{comment}{}", module.newline()),
-            )
-        } else if trailing_comment.is_none() {
+            let text: String = lines
+                .iter()
+                .map(|(text, comment)| {
+                    let line = wrapped(module, indentation, text, comment.unwrap_or(""));
+                    format!("{line}{}", module.newline())
+                })
+                .collect();
+            Edit::insert(below_imports.unwrap_or_else(|| comments_above(module, at)), text)
+        } else if lines.iter().all(|(_, comment)| comment.is_none()) {
             // `def f(): return pd.x()` -> `def f(): import pandas as pd; return pd.x()`.
-            Edit::insert(at, format!("{import_text}; "))
+            let text: String = lines.iter().map(|(text, _)| format!("{text}; ")).collect();
+            Edit::insert(at, text)
         } else {
-            return None;
+            return Err(
+                "the import's comment has no line of its own in a one-line body".to_string()
+            );
         };
         edits.push(edit);
     }
-    Some(edits)
+    edits.sort_by_key(|edit| edit.range.start);
+    Ok(edits)
+}
+
+/// Where a function gets the import: at the top of its body (after the
+/// docstring, and among the imports that open it, before the first of a
+/// module named after `heavy`, so that a later pass keeps them sorted), or, when
+/// the statements before the first use parse the arguments (`args =
+/// parser.parse_args()`), just before that use, so that `--help` and bad
+/// options cost nothing. Returns the statement whose line (and
+/// indentation) the import takes, and, when that is not the statement's
+/// own line, the offset to insert at.
+fn insertion_statement<'t>(
+    semantic: &Semantic<'_>,
+    function: ScopeId,
+    first_use: Node<'t>,
+    heavy: &str,
+) -> (Node<'t>, Option<usize>) {
+    // The function's body, reached from the use so that the nodes share its lifetime.
+    let definition = semantic.scope(function).node;
+    let mut body = None;
+    let mut current = Some(first_use);
+    while let Some(node) = current {
+        if node.parent().is_some_and(|parent| parent.id() == definition.id()) {
+            body = Some(node);
+            break;
+        }
+        current = node.parent();
+    }
+    let Some(body) = body else { return (first_use, None) };
+    let mut before: Vec<Node<'t>> =
+        statements(body).take_while(|statement| statement.id() != first_use.id()).collect();
+    let is_docstring = |statement: &Node<'_>| {
+        statement.is(Kind::ExpressionStatement)
+            && statement.named_child_count() == 1
+            && statement.named_child(0).is_some_and(|child| child.is(Kind::String))
+    };
+    if before.first().is_some_and(is_docstring) {
+        before.remove(0);
+    }
+    let leading_imports = before
+        .iter()
+        .take_while(|statement| {
+            matches!(statement.py_kind(), Kind::ImportStatement | Kind::ImportFromStatement)
+        })
+        .count();
+    let module = semantic.module();
+    let imported = |statement: &Node<'_>| {
+        let name = match statement.py_kind() {
+            Kind::ImportFromStatement => statement.child_by_field_name("module_name"),
+            _ => statement.named_child(0),
+        };
+        name.map_or("", |name| module.text(name))
+    };
+    if before[leading_imports..].iter().any(|statement| parses_arguments(semantic, *statement)) {
+        return (first_use, None);
+    }
+    let sorted_after =
+        before[..leading_imports].iter().position(|statement| imported(statement) > heavy);
+    if let Some(next) = sorted_after.map(|index| before[index])
+        && module.starts_line(next.start_byte())
+    {
+        return (next, None);
+    }
+    let last_import = leading_imports.checked_sub(1).map(|last| before[last]);
+    before.drain(..leading_imports);
+    let top = before.first().copied().unwrap_or(first_use);
+    match last_import {
+        // Just below the last import, when each has its own line.
+        Some(last)
+            if module.starts_line(last.start_byte())
+                && module.starts_line(top.start_byte())
+                && module.line_start(top.start_byte()) > last.end_byte() =>
+        {
+            (top, Some(module.next_line_start(last.end_byte())))
+        }
+        _ => (top, None),
+    }
+}
+
+/// Where to insert before the line at `at`: above the comment lines, in
+/// the same indentation, that lead into it.
+fn comments_above(module: &Module<'_>, at: usize) -> usize {
+    let indentation = module.indentation_at(at);
+    let mut line = module.line_start(at);
+    while line > 0 {
+        let previous = module.line_start(line - 1);
+        let text = &module.source[previous..line];
+        let comment = text.strip_prefix(indentation).is_some_and(|rest| rest.starts_with('#'));
+        if !comment || module.indentation_at(previous) != indentation {
+            break;
+        }
+        line = previous;
+    }
+    line
+}
+
+/// The import on its line; a `from` import of several names that would run
+/// past 88 columns is wrapped in parentheses, one name a line.
+fn wrapped(module: &Module<'_>, indentation: &str, text: &str, comment: &str) -> String {
+    let line = format!("{indentation}{text}{comment}");
+    let Some((from, names)) = text.split_once(" import ") else { return line };
+    let names: Vec<&str> = names.split(", ").collect();
+    if line.chars().count() <= 88 || names.len() < 2 || !from.starts_with("from ") {
+        return line;
+    }
+    let newline = module.newline();
+    let unit = module.indent_unit();
+    let mut out = format!("{indentation}{from} import ({comment}{newline}");
+    for name in names {
+        out.push_str(&format!("{indentation}{unit}{name},{newline}"));
+    }
+    out.push_str(&format!("{indentation})"));
+    out
 }
 
 fn holds_comment(statement: Node<'_>) -> bool {
@@ -373,6 +1446,77 @@ fn trailing_comment<'s>(module: &Module<'s>, statement: Node<'_>) -> Option<&'s 
         None => rest,
     };
     rest.trim_start_matches([' ', '\t']).starts_with('#').then_some(rest)
+}
+
+/// Deleting whole lines can leave two blank lines where one separated the
+/// imports from what follows (`import sys`, blank, `import pandas as pd`,
+/// blank, blank, `def`). Lines the other heavy modules' fixes delete
+/// (`deleted_by_others`) count as gone: of a block of deleted lines between
+/// two blank lines, the fix that deletes its last line deletes the blank
+/// line before it too; at the top of the file, the blank lines after it.
+/// Adjacent deletions merge into one.
+fn tidy_blank_lines(
+    module: &Module<'_>,
+    edits: Vec<Edit>,
+    deleted_by_others: &[Range<usize>],
+) -> Vec<Edit> {
+    let source = module.source;
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let is_line_start = |at: usize| at == bom || at == source.len() || module.line_start(at) == at;
+    let is_blank_line = |start: usize| {
+        let end = module.next_line_start(start);
+        start < end && source[start..end].trim().is_empty()
+    };
+    let whole_lines = |edit: &Edit| {
+        edit.replacement.is_empty()
+            && is_line_start(edit.range.start)
+            && is_line_start(edit.range.end)
+    };
+    let mut merged: Vec<Edit> = Vec::new();
+    for edit in edits {
+        match merged.last_mut() {
+            Some(last)
+                if whole_lines(last)
+                    && whole_lines(&edit)
+                    && last.range.end == edit.range.start =>
+            {
+                last.range.end = edit.range.end;
+            }
+            _ => merged.push(edit),
+        }
+    }
+    let deleted_before = |at: usize| deleted_by_others.iter().find(|range| range.end == at);
+    let deleted_after = |at: usize| deleted_by_others.iter().find(|range| range.start == at);
+    let mut extra = Vec::new();
+    for edit in merged.iter_mut().filter(|edit| whole_lines(edit)) {
+        if deleted_after(edit.range.end).is_some() {
+            continue; // Another fix deletes the block's last line.
+        }
+        let mut block_start = edit.range.start;
+        while let Some(range) = deleted_before(block_start) {
+            block_start = range.start;
+        }
+        let end = edit.range.end;
+        if block_start == bom {
+            let mut after = end;
+            while after < source.len() && is_blank_line(after) {
+                after = module.next_line_start(after);
+            }
+            edit.range.end = after;
+        } else if block_start > bom && end < source.len() && is_blank_line(end) {
+            let previous = module.line_start(block_start - 1).max(bom);
+            if is_blank_line(previous) {
+                if previous + (block_start - previous) == edit.range.start {
+                    edit.range.start = previous;
+                } else {
+                    extra.push(Edit::delete(previous..block_start));
+                }
+            }
+        }
+    }
+    merged.extend(extra);
+    merged.sort_by_key(|edit| edit.range.start);
+    merged
 }
 
 /// What to delete to remove the statement: its whole line(s) (with a

@@ -14,6 +14,7 @@ use crate::error::FileError;
 use crate::report::Mode;
 use crate::report::diff::unified_diff;
 use crate::rule::Transform;
+use crate::rule::settings::Settings;
 
 /// Where a file's text comes from, and so where its fixed text goes.
 pub(crate) enum Input<'a> {
@@ -103,11 +104,12 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
     ) -> Result<FileReport, FileError> {
         let rules = project.rules_for(absolute);
+        let settings = project.settings_for(absolute);
         let Some(cache) = self.cache else {
-            return self.process_text(path, source, project, &rules);
+            return self.process_text(path, source, project, &settings, &rules);
         };
         let file_name = file_name_of(path);
-        let key = cache.key_for(&file_name, &project.settings, &rules, source.as_bytes());
+        let key = cache.key_for(&file_name, &settings, &rules, source.as_bytes());
         if cache.is_clean(key) {
             return Ok(FileReport::default());
         }
@@ -115,7 +117,7 @@ impl<'a> Pipeline<'a> {
         if let Some(report) = cache.report(report_key) {
             return Ok(report);
         }
-        let report = self.process_text(path, source, project, &rules)?;
+        let report = self.process_text(path, source, project, &settings, &rules)?;
         if !report.findings.is_empty() || report.fixed.is_some() {
             cache.record_report(report_key, &report);
         }
@@ -124,7 +126,7 @@ impl<'a> Pipeline<'a> {
             let clean = match (&report.fixed, self.options.mode) {
                 (None, _) => Some(key),
                 (Some(fixed), Mode::Write) => {
-                    Some(cache.key_for(&file_name, &project.settings, &rules, fixed.as_bytes()))
+                    Some(cache.key_for(&file_name, &settings, &rules, fixed.as_bytes()))
                 }
                 (Some(_), _) => None,
             };
@@ -140,6 +142,7 @@ impl<'a> Pipeline<'a> {
         path: &Path,
         source: &str,
         project: &Project,
+        settings: &Settings,
         rules: &[&'static dyn Transform],
     ) -> Result<FileReport, FileError> {
         let selection = self.options.registry.selection(rules);
@@ -147,7 +150,7 @@ impl<'a> Pipeline<'a> {
             source,
             &file_name_of(path),
             selection,
-            &project.settings,
+            settings,
             self.options.apply(project),
             self.options.prefilter,
         )

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+pub mod packaging;
 pub mod resolver;
 
 use crate::rule::Registry;

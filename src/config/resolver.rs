@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use globset::{Glob, GlobMatcher};
 
+use crate::config::packaging::Packaging;
 use crate::config::{self, ConfigError, ConfigFile, DEFAULT_EXCLUDES, Options};
 use crate::rule::Transform;
 use crate::rule::registry::{Registry, selector_matches};
@@ -90,9 +91,21 @@ pub struct Project {
     pub force_exclude: bool,
     pub exclude: Vec<PathPattern>,
     pub per_file_ignores: Vec<(PathPattern, Vec<String>)>,
+    /// Where modules sit among packages, shared by every project of a run.
+    packaging: Arc<Packaging>,
 }
 
 impl Project {
+    /// The settings of one file: the project's, with where the file sits
+    /// among its packages and whether the packaging makes it a command.
+    pub fn settings_for(&self, absolute: &Path) -> Arc<Settings> {
+        let module = self.packaging.locate(absolute);
+        if module == self.settings.module {
+            return self.settings.clone();
+        }
+        Arc::new(Settings { module, ..Settings::clone(&self.settings) })
+    }
+
     /// The rules for one file: the project's, less its `per-file-ignores`.
     pub fn rules_for(&self, absolute: &Path) -> Vec<&'static dyn Transform> {
         let ignored: Vec<&String> = self
@@ -133,6 +146,7 @@ impl Project {
         overrides: &Overrides,
         cwd: &Path,
         registry: Registry,
+        packaging: Arc<Packaging>,
     ) -> Project {
         let empty = Options::default();
         let options = config.map_or(&empty, |config| &config.options);
@@ -218,6 +232,7 @@ impl Project {
                 target_version_stated: target_version_source != "default",
                 heavy_modules,
                 unfixable,
+                module: Default::default(),
             }),
             target_version_source,
             rules: resolve_rules(&layers, registry),
@@ -233,6 +248,7 @@ impl Project {
                 .unwrap_or(false),
             exclude,
             per_file_ignores,
+            packaging,
         }
     }
 
@@ -245,6 +261,12 @@ impl Project {
         out.push_str(&format!("# Settings for {}\n", file.display()));
         out.push_str(&format!("# Configuration file: {}\n", show(self.config_file.as_deref())));
         out.push_str(&format!("# Project root: {}\n", self.root.display()));
+        let module = self.packaging.locate(file);
+        if let Some(name) = &module.name {
+            let command =
+                if module.command { " (a command of the project's packaging)" } else { "" };
+            out.push_str(&format!("# Module: {name}{command}\n"));
+        }
         out.push_str(&format!(
             "target-version = {}  # {}\n",
             quote(&self.settings.target_version.to_string()),
@@ -375,6 +397,7 @@ pub struct Resolver {
     fixed: Option<Arc<Project>>,
     /// The rules selectors may name.
     registry: Registry,
+    packaging: Arc<Packaging>,
     state: Mutex<State>,
 }
 
@@ -403,6 +426,7 @@ impl Resolver {
     ) -> Result<Resolver, ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+        let packaging = Arc::new(Packaging::new());
         let fixed = match &discovery {
             Discovery::Hierarchical => None,
             Discovery::Fixed(path) => {
@@ -414,13 +438,27 @@ impl Resolver {
                     &overrides,
                     &cwd,
                     registry,
+                    packaging.clone(),
                 )))
             }
-            Discovery::Isolated => {
-                Some(Arc::new(Project::build(None, &cwd, None, &overrides, &cwd, registry)))
-            }
+            Discovery::Isolated => Some(Arc::new(Project::build(
+                None,
+                &cwd,
+                None,
+                &overrides,
+                &cwd,
+                registry,
+                packaging.clone(),
+            ))),
         };
-        Ok(Resolver { overrides, cwd, fixed, registry, state: Mutex::new(State::default()) })
+        Ok(Resolver {
+            overrides,
+            cwd,
+            fixed,
+            registry,
+            packaging,
+            state: Mutex::new(State::default()),
+        })
     }
 
     /// The project that governs `file`, and the file's absolute path. A file
@@ -464,6 +502,7 @@ impl Resolver {
             &self.overrides,
             &self.cwd,
             self.registry,
+            self.packaging.clone(),
         ));
         self.lock().projects.insert(key, project.clone());
         Ok(project)

@@ -15,6 +15,9 @@
 //! - a name the fix declares it rebinds (`Fix::rebinds`) may change scope,
 //!   but must not become undefined.
 //!
+//! Names read inside string annotations (`df: "pd.DataFrame"`) count as
+//! names read: `typing.get_type_hints` and type checkers look them up.
+//!
 //! Scopes are compared by where their definition starts, mapped through
 //! the edits; a scope a fix inserted compares equal to no earlier scope.
 //! Code a skeleton pass did not parse is not compared (no fix edits it).
@@ -24,7 +27,7 @@ use std::ops::Range;
 
 use crate::engine::apply::{AppliedFix, Pass};
 use crate::rule::Edit;
-use crate::semantic::{Semantic, is_builtin};
+use crate::semantic::{Semantic, SymbolId, is_builtin};
 use crate::syntax::module::Module;
 
 /// What a name read resolves to.
@@ -74,21 +77,26 @@ impl NameUses {
     /// The names read in `module`, resolved by `semantic`.
     pub(crate) fn of(module: &Module<'_>, semantic: &Semantic<'_>) -> NameUses {
         let module_scope = semantic.module_scope();
-        let mut uses: Vec<NameUse> = semantic
-            .references()
-            .iter()
-            .map(|reference| {
-                let name = module.text(reference.node);
-                let resolves_to = match reference.symbol.map(|symbol| semantic.symbol(symbol).scope)
-                {
-                    Some(scope) if scope == module_scope => Resolution::Module,
-                    Some(scope) => Resolution::Scope(semantic.scope(scope).node.start_byte()),
-                    None if is_builtin(name) => Resolution::Builtin,
-                    None => Resolution::Undefined,
-                };
-                NameUse { at: reference.node.start_byte(), name: name.into(), resolves_to }
-            })
-            .collect();
+        let resolution = |name: &str, symbol: Option<SymbolId>| match symbol
+            .map(|symbol| semantic.symbol(symbol).scope)
+        {
+            Some(scope) if scope == module_scope => Resolution::Module,
+            Some(scope) => Resolution::Scope(semantic.scope(scope).node.start_byte()),
+            None if is_builtin(name) => Resolution::Builtin,
+            None => Resolution::Undefined,
+        };
+        let references = semantic.references().iter().map(|reference| {
+            let name = module.text(reference.node);
+            let resolves_to = resolution(name, reference.symbol);
+            NameUse { at: reference.node.start_byte(), name: name.into(), resolves_to }
+        });
+        // Names in string annotations: `typing.get_type_hints` reads them.
+        let in_strings = semantic.string_names().iter().map(|read| NameUse {
+            at: read.range.start,
+            name: read.name.into(),
+            resolves_to: resolution(read.name, read.symbol),
+        });
+        let mut uses: Vec<NameUse> = references.chain(in_strings).collect();
         uses.sort_by_key(|used| used.at);
         let undefined = uses
             .iter()

@@ -37,6 +37,36 @@ pub struct Settings {
     /// Codes of the rules whose fixes are not offered (`unfixable`):
     /// their findings are reported without a fix.
     pub unfixable: Vec<String>,
+    /// Where the file sits among its project's packages (PF005): not
+    /// configuration, but read from the file system as the settings of one
+    /// file are resolved.
+    pub module: ModuleLocation,
+}
+
+/// What the project's layout and packaging say about one module.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ModuleLocation {
+    /// The module's dotted name, from the chain of packages (folders with
+    /// an `__init__.py`) that hold it: `mypkg.cli` for `src/mypkg/cli.py`
+    /// when `src/mypkg/__init__.py` exists, `tool` for a lone `tool.py`.
+    /// `None` when unknown (standard input without a file name).
+    pub name: Option<String>,
+    /// The module is in a package, or is one (`__init__.py`).
+    pub in_package: bool,
+    /// The project's packaging declares the module a command: a script of
+    /// `[project.scripts]` or `[project.gui-scripts]` in `pyproject.toml`,
+    /// or of `console_scripts` / `gui_scripts` entry points in `setup.cfg`
+    /// or `setup.py` (`mytool = "mypkg.cli:main"` names `mypkg.cli`).
+    pub command: bool,
+}
+
+impl ModuleLocation {
+    /// The top-level package the module belongs to (`mypkg` for
+    /// `mypkg.cli`); `None` for a module outside any package.
+    pub fn package_root(&self) -> Option<&str> {
+        let name = self.name.as_deref().filter(|_| self.in_package)?;
+        Some(name.split('.').next().unwrap_or(name))
+    }
 }
 
 impl Default for Settings {
@@ -46,6 +76,7 @@ impl Default for Settings {
             target_version_stated: false,
             heavy_modules: DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
             unfixable: Vec::new(),
+            module: ModuleLocation::default(),
         }
     }
 }

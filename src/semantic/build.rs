@@ -14,9 +14,10 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Node};
 
+use super::annotation;
 use super::model::{
     BindingId, BindingKind, FastMap, Groups, Import, Model, NameBinding, Reference, ReferenceId,
-    Scope, ScopeId, ScopeKind, Symbol, SymbolId,
+    Scope, ScopeId, ScopeKind, StringName, Symbol, SymbolId,
 };
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
@@ -70,6 +71,7 @@ enum Role {
     GenericType,
     TypeParameter,
     TypeAliasStatement,
+    String,
     /// Nodes that hold assignment targets without reading them: `a, b`,
     /// `(a, b)`, `[a, *b]`.
     TargetContainer,
@@ -120,6 +122,7 @@ fn role_of(kind: Kind) -> Role {
         Kind::GenericType => Role::GenericType,
         Kind::TypeParameter => Role::TypeParameter,
         Kind::TypeAliasStatement => Role::TypeAliasStatement,
+        Kind::String => Role::String,
         Kind::PatternList
         | Kind::TuplePattern
         | Kind::ListPattern
@@ -277,6 +280,8 @@ impl<'m> Builder<'m> {
                 bindings_by_symbol: Groups::empty(),
                 references_by_symbol: Groups::empty(),
                 references_by_binding: Groups::empty(),
+                string_names: Vec::new(),
+                string_names_by_symbol: Groups::empty(),
                 future_annotations: false,
                 star_import: false,
             },
@@ -502,6 +507,9 @@ impl<'m> Builder<'m> {
                 self.pattern_name(node, depth);
                 return false;
             }
+            Role::String if matches!(self.context(), Context::Annotation { .. }) => {
+                return !self.string_annotation(node, depth);
+            }
             Role::Comment => return false,
             _ => return true,
         };
@@ -584,6 +592,87 @@ impl<'m> Builder<'m> {
                 self.reference(node, false, true);
             }
         }
+    }
+
+    /// A string in an annotation: records the names its content reads, and
+    /// returns true, unless it is an f-string (whose replacement fields are
+    /// code, visited as such). A string that is a value (`Literal["a"]`,
+    /// `Annotated[T, "metadata"]`) reads nothing.
+    fn string_annotation(&mut self, node: Node<'m>, depth: usize) -> bool {
+        let mut content = None;
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.py_kind() {
+                Kind::StringStart => {
+                    let prefix = self.text(child).trim_end_matches(['"', '\'']);
+                    if !matches!(prefix, "" | "r" | "R" | "u" | "U") {
+                        // An f-string is code; a bytes literal reads nothing.
+                        return !prefix.contains(['f', 'F', 't', 'T']);
+                    }
+                }
+                Kind::StringContent => content = Some(child),
+                Kind::StringEnd => {}
+                _ => return false,
+            }
+        }
+        let Some(content) = content else { return true };
+        if content.named_child_count() > 0 || self.is_value_in_subscript(node, depth) {
+            return true; // Escape sequences: not read (rare in annotations).
+        }
+        let Some(names) = annotation::names_read(self.text(content)) else { return true };
+        let scope = self.current_scope();
+        for (offset, name) in names {
+            let at = content.start_byte() + offset;
+            self.model.string_names.push(StringName {
+                name,
+                range: at..at + name.len(),
+                string: node,
+                scope,
+                symbol: None,
+                binding: None,
+            });
+        }
+        true
+    }
+
+    /// The string at `depth` is an argument of `Literal[...]`, or a later
+    /// argument of `Annotated[T, ...]`: a value, not a type.
+    fn is_value_in_subscript(&self, string: Node<'m>, depth: usize) -> bool {
+        for ancestor in self.ancestors[..depth].iter().rev() {
+            let node = ancestor.node;
+            let mut cursor = node.walk();
+            let (name, arguments): (Option<Node<'m>>, Vec<Node<'m>>) = match node.py_kind() {
+                Kind::Type | Kind::TypeParameter | Kind::Tuple | Kind::ParenthesizedExpression => {
+                    continue;
+                }
+                Kind::GenericType => {
+                    let parameters =
+                        node.named_children(&mut cursor).find(|part| part.is(Kind::TypeParameter));
+                    let arguments = parameters.map_or_else(Vec::new, |parameters| {
+                        let mut cursor = parameters.walk();
+                        parameters.named_children(&mut cursor).collect()
+                    });
+                    (node.named_child(0), arguments)
+                }
+                Kind::Subscript => (
+                    node.child_by_field_name("value"),
+                    node.children_by_field_name("subscript", &mut cursor).collect(),
+                ),
+                _ => return false,
+            };
+            let Some(name) = name else { return false };
+            let last = self.text(name).rsplit('.').next().unwrap_or_default().trim();
+            let position = arguments.iter().position(|argument| {
+                argument.start_byte() <= string.start_byte()
+                    && string.end_byte() <= argument.end_byte()
+            });
+            return match last {
+                "Literal" => true,
+                "Annotated" => position.is_some_and(|position| position > 0),
+                _ => false,
+            };
+        }
+        false
     }
 
     /// Is this identifier, inside a parameter list, a parameter's name (not
@@ -868,6 +957,20 @@ impl<'m> Builder<'m> {
                 Some((reference.binding?.index(), ReferenceId::new(index)))
             }),
         );
+        for index in 0..model.string_names.len() {
+            let StringName { name, scope, range, .. } = model.string_names[index].clone();
+            let symbol = model.lookup(name, scope, Some(range.start));
+            let binding =
+                symbol.and_then(|symbol| model.binding_seen_at(symbol, scope, range.start));
+            model.string_names[index].symbol = symbol;
+            model.string_names[index].binding = binding;
+        }
+        model.string_names_by_symbol = Groups::build(
+            model.symbols.len(),
+            model.string_names.iter().enumerate().filter_map(|(index, name)| {
+                Some((name.symbol?.index(), u32::try_from(index).ok()?))
+            }),
+        );
         model
     }
 }
@@ -884,13 +987,18 @@ fn dotted(text: &str) -> String {
 impl<'m> Model<'m> {
     /// See `Semantic::resolved_binding`.
     fn binding_seen(&self, symbol: SymbolId, reference: &Reference<'m>) -> Option<BindingId> {
+        self.binding_seen_at(symbol, reference.scope, reference.node.start_byte())
+    }
+
+    /// The binding of `symbol` that a read at `at`, in `scope`, most likely sees.
+    fn binding_seen_at(&self, symbol: SymbolId, scope: ScopeId, at: usize) -> Option<BindingId> {
         let bindings = self.bindings_by_symbol.get(symbol.index());
         let is_value = |id: &&BindingId| !self.bindings[id.index()].kind.is_declaration();
         let last = bindings.iter().rev().find(is_value).copied();
-        if self.read_later(reference.scope, self.symbols[symbol.index()].scope) {
+        if self.read_later(scope, self.symbols[symbol.index()].scope) {
             return last;
         }
-        self.last_binding_before(symbol, reference.node.start_byte()).or(last)
+        self.last_binding_before(symbol, at).or(last)
     }
 
     /// Code in `from` runs later than the code of `to` around it: a function

@@ -22,8 +22,10 @@
 //! The free helpers at the end (`target_names`, `block_scope_names`, ...)
 //! answer quick syntactic questions without building the model.
 
+mod annotation;
 mod build;
 pub mod escape;
+mod import_time;
 mod model;
 pub mod scope;
 #[cfg(test)]
@@ -40,7 +42,7 @@ use crate::syntax::walk::{Walk, statements, visit};
 
 pub use model::{
     Binding, BindingId, BindingKind, Evaluation, Import, NameBinding, Reference, ReferenceId,
-    Scope, ScopeId, ScopeKind, Symbol, SymbolId,
+    Scope, ScopeId, ScopeKind, StringName, Symbol, SymbolId,
 };
 use model::{FastMap, Model};
 
@@ -48,12 +50,18 @@ pub struct Semantic<'m> {
     module: &'m Module<'m>,
     model: OnceCell<Model<'m>>,
     top_level: OnceCell<FastMap<&'m str, Binding>>,
+    import_time: OnceCell<import_time::Runs>,
 }
 
 impl<'m> Semantic<'m> {
     /// Cheap: the model is built the first time a rule asks a question.
     pub fn new(module: &'m Module<'m>) -> Semantic<'m> {
-        Semantic { module, model: OnceCell::new(), top_level: OnceCell::new() }
+        Semantic {
+            module,
+            model: OnceCell::new(),
+            top_level: OnceCell::new(),
+            import_time: OnceCell::new(),
+        }
     }
 
     pub fn module(&self) -> &'m Module<'m> {
@@ -79,6 +87,13 @@ impl<'m> Semantic<'m> {
     pub fn is_entry_point(&self) -> bool {
         self.module.file_name == "__main__.py"
             || statements(self.module.root()).any(|statement| is_main_guard(self.module, statement))
+    }
+
+    /// The module's top-level `if __name__ == "__main__":` statements.
+    pub fn main_guards(&self) -> Vec<Node<'m>> {
+        statements(self.module.root())
+            .filter(|statement| is_main_guard(self.module, *statement))
+            .collect()
     }
 
     /// How a module-level name is bound, if it is: by an import (the last
@@ -283,6 +298,108 @@ impl<'m> Semantic<'m> {
     pub fn runs_at_import(&self, reference: ReferenceId) -> bool {
         let reference = self.reference(reference);
         reference.evaluated && !self.scope(reference.scope).in_function
+    }
+
+    // ----- evaluation time -----
+
+    /// The code of `scope` runs while the module is imported (`import
+    /// module`): module level outside a `__main__` block, class bodies
+    /// there, and the functions such code calls, decorates with or
+    /// instantiates, transitively (see `import_time.rs`).
+    pub fn scope_runs_at_import(&self, scope: ScopeId) -> bool {
+        self.import_time().runs(self.model(), scope)
+    }
+
+    /// Why the code of `scope` runs at import: the reference (a call, a
+    /// decorator, ...) that runs its function. `None` for the module, or
+    /// when it does not run then.
+    pub fn import_trigger(&self, scope: ScopeId) -> Option<ReferenceId> {
+        self.import_time().because(self.model(), scope)
+    }
+
+    /// The code at `node` runs while the module is imported: it is in a
+    /// scope that does (for a default, decorator or annotation, the scope
+    /// around the definition), outside a top-level `__main__` block.
+    pub fn runs_at_import_time(&self, node: Node<'_>) -> bool {
+        let scope = self.scope_evaluating(node);
+        if import_time::owner(self.model(), scope) == self.module_scope() {
+            let at = node.start_byte();
+            return !self.main_guards().iter().any(|guard| guard.byte_range().contains(&at));
+        }
+        self.scope_runs_at_import(scope)
+    }
+
+    /// The function and lambda scopes that run when the code in `node` runs
+    /// (a `__main__` block, a statement of a function), followed as
+    /// `scope_runs_at_import` follows calls; in source order.
+    pub fn scopes_run_from(&self, node: Node<'_>) -> Vec<ScopeId> {
+        let scope = import_time::owner(self.model(), self.scope_evaluating(node));
+        let ranges = [node.byte_range()];
+        let runs = self.with_code(|code| import_time::from_ranges(code, scope, &ranges));
+        runs.functions(self.model()).into_iter().map(|(scope, _)| scope).collect()
+    }
+
+    /// The function and lambda scopes that the module-level code in
+    /// `ranges` runs, each with the reference (a call, a decorator, ...)
+    /// that runs it; in source order.
+    pub fn scopes_run_by(&self, ranges: &[std::ops::Range<usize>]) -> Vec<(ScopeId, ReferenceId)> {
+        let module = self.module_scope();
+        self.with_code(|code| import_time::from_ranges(code, module, ranges))
+            .functions(self.model())
+    }
+
+    /// The scope whose code `node` is: the function or lambda whose body
+    /// holds it (its class and comprehension scopes run with it), else the
+    /// module.
+    fn scope_evaluating(&self, node: Node<'_>) -> ScopeId {
+        let mut child = node;
+        let mut current = self.module.parent(node);
+        while let Some(ancestor) = current {
+            if matches!(ancestor.py_kind(), Kind::FunctionDefinition | Kind::Lambda)
+                && ancestor.child_by_field_name("body").is_some_and(|body| body.id() == child.id())
+                && let Some(scope) = self.scope_of_definition(ancestor)
+            {
+                return scope;
+            }
+            child = ancestor;
+            current = self.module.parent(ancestor);
+        }
+        self.module_scope()
+    }
+
+    fn import_time(&self) -> &import_time::Runs {
+        self.import_time.get_or_init(|| {
+            let guards: Vec<_> =
+                self.main_guards().iter().map(|guard| guard.byte_range()).collect();
+            self.with_code(|code| import_time::at_import(code, &guards))
+        })
+    }
+
+    /// Runs `walk` over this module's code (see `import_time.rs`).
+    fn with_code<R>(&self, walk: impl FnOnce(&import_time::Code<'_, 'm>) -> R) -> R {
+        let qualified_name = |node: Node<'_>| self.qualified_name(node);
+        walk(&import_time::Code {
+            model: self.model(),
+            module: self.module,
+            qualified_name: &qualified_name,
+        })
+    }
+
+    // ----- string annotations -----
+
+    /// Every name read inside a string annotation, in source order.
+    pub fn string_names(&self) -> &[StringName<'m>] {
+        &self.model().string_names
+    }
+
+    /// The names in string annotations that read a symbol, in source order.
+    pub fn string_names_to(&self, symbol: SymbolId) -> impl Iterator<Item = &StringName<'m>> + '_ {
+        let model = self.model();
+        model
+            .string_names_by_symbol
+            .get(symbol.index())
+            .iter()
+            .map(move |&index| &model.string_names[index as usize])
     }
 
     fn top_level(&self) -> &FastMap<&'m str, Binding> {

@@ -156,6 +156,25 @@ pub struct Reference<'m> {
     pub evaluated: bool,
 }
 
+/// A name read inside a string annotation: `pd` in `df: "pd.DataFrame"`.
+/// Python does not evaluate the string, but type checkers and
+/// `typing.get_type_hints` read it as code written where the string is, so
+/// the name is resolved like a reference there (see `annotation.rs`).
+#[derive(Clone, Debug)]
+pub struct StringName<'m> {
+    pub name: &'m str,
+    /// Where the name is in the file.
+    pub range: std::ops::Range<usize>,
+    /// The string literal that holds it.
+    pub string: Node<'m>,
+    /// The scope the annotation is written in.
+    pub scope: ScopeId,
+    /// The variable it reads; `None` for builtins and undefined names.
+    pub symbol: Option<SymbolId>,
+    /// The binding it most likely sees, as for a reference.
+    pub binding: Option<BindingId>,
+}
+
 /// When a reference's value is looked up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Evaluation {
@@ -201,6 +220,10 @@ pub(crate) struct Model<'m> {
     pub(crate) bindings_by_symbol: Groups<BindingId>,
     pub(crate) references_by_symbol: Groups<ReferenceId>,
     pub(crate) references_by_binding: Groups<ReferenceId>,
+    /// Names read in string annotations, in source order.
+    pub(crate) string_names: Vec<StringName<'m>>,
+    /// Indexes into `string_names`, by symbol.
+    pub(crate) string_names_by_symbol: Groups<u32>,
     pub(crate) future_annotations: bool,
     pub(crate) star_import: bool,
 }

@@ -471,3 +471,123 @@ fn deep_nesting_does_not_overflow_the_stack() {
         .unwrap();
     handle.join().expect("no stack overflow");
 }
+
+/// The names each string annotation reads, as `name -> scope kind it resolves in`
+/// (`None` for builtins and undefined names).
+fn string_reads(semantic: &Semantic<'_>) -> Vec<(String, Option<ScopeKind>)> {
+    semantic
+        .string_names()
+        .iter()
+        .map(|read| {
+            let scope =
+                read.symbol.map(|symbol| semantic.scope(semantic.symbol(symbol).scope).kind);
+            (read.name.to_string(), scope)
+        })
+        .collect()
+}
+
+#[test]
+fn string_annotations_read_names() {
+    let source = "import pandas as pd\nfrom typing import Literal, Annotated\n\
+                  def f(df: \"pd.DataFrame\", mode: Literal[\"fast\"], n: Annotated[int, \"n\"]) -> \"Optional[np.ndarray]\":\n    \
+                  local: \"pd.Series\" = df\n    label = f\"{pd}\"\n\
+                  x: 'the count of things' = 1\n";
+    with_model(source, |semantic, find| {
+        assert_eq!(
+            string_reads(semantic),
+            vec![
+                ("pd".to_string(), Some(ScopeKind::Module)),
+                ("Optional".to_string(), None),
+                ("np".to_string(), None),
+                ("pd".to_string(), Some(ScopeKind::Module)),
+            ]
+        );
+        // Offsets are the file's; the symbol groups them.
+        let first = &semantic.string_names()[0];
+        assert_eq!(&source[first.range.clone()], "pd");
+        let pd = semantic.binding(semantic.binding_at(find("pd", 0)).unwrap()).symbol;
+        assert_eq!(semantic.string_names_to(pd).count(), 2);
+        // The f-string's replacement field is code: a plain reference.
+        assert_eq!(semantic.references_to(pd).len(), 1);
+    });
+}
+
+/// The scope of the function `def name`.
+fn function_scope(semantic: &Semantic<'_>, name: &str) -> ScopeId {
+    let module = semantic.module();
+    (0..semantic.scopes().len())
+        .map(ScopeId::new)
+        .find(|&id| {
+            let scope = semantic.scope(id);
+            scope.kind == ScopeKind::Function
+                && scope.node.child_by_field_name("name").map(|n| module.text(n)) == Some(name)
+        })
+        .unwrap_or_else(|| panic!("no def {name}"))
+}
+
+/// Whether the function named `name` runs while the module is imported.
+fn function_runs(semantic: &Semantic<'_>, name: &str) -> bool {
+    semantic.scope_runs_at_import(function_scope(semantic, name))
+}
+
+#[test]
+fn functions_run_at_import_when_module_level_code_runs_them() {
+    let source = "\
+def setup():
+    helper()
+def helper():
+    pass
+def factory(arg):
+    def decorate(function):
+        return function
+    return decorate
+def decorator(function):
+    def wrapper():
+        pass
+    return wrapper
+def key(item):
+    return item
+class App:
+    def __init__(self):
+        self.load()
+    def load(self):
+        pass
+    def unused(self):
+        pass
+def lazy():
+    pass
+def main():
+    pass
+setup()
+@factory(1)
+@decorator
+def decorated():
+    pass
+app = App()
+ordered = sorted([], key=key)
+handlers = {'lazy': lazy}
+if __name__ == '__main__':
+    main()
+";
+    with_model(source, |semantic, find| {
+        for name in
+            ["setup", "helper", "factory", "decorate", "decorator", "key", "__init__", "load"]
+        {
+            assert!(function_runs(semantic, name), "{name} runs at import");
+        }
+        for name in ["wrapper", "decorated", "unused", "lazy", "main"] {
+            assert!(!function_runs(semantic, name), "{name} does not run at import");
+        }
+        let setup = function_scope(semantic, "setup");
+        let trigger = semantic.import_trigger(setup).unwrap();
+        assert_eq!(semantic.reference(trigger).node.start_byte(), find("setup", 1).start_byte());
+        // Module-level code runs at import, except in the `__main__` block.
+        assert!(semantic.runs_at_import_time(find("sorted", 0)));
+        assert!(!semantic.runs_at_import_time(find("main", 1)));
+        assert!(!semantic.runs_at_import_time(find("pass", 5)));
+        // What the `__main__` block runs.
+        let guard = semantic.main_guards()[0];
+        let run: Vec<ScopeId> = semantic.scopes_run_from(guard);
+        assert_eq!(run, vec![function_scope(semantic, "main")]);
+    });
+}

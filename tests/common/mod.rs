@@ -43,8 +43,9 @@ pub fn fixture_rules(source: &str, rule: &'static dyn Transform) -> Vec<&'static
     rules
 }
 
-/// Settings from `# settings: target-version=3.8` (or `heavy-modules=a,b.c`)
-/// lines in a fixture.
+/// Settings from `# settings: target-version=3.8` (or `heavy-modules=a,b.c`,
+/// `module=pkg.cli`: the module's name in its package, `console-script`: the
+/// packaging declares it a command) lines in a fixture.
 pub fn fixture_settings(source: &str) -> Settings {
     let mut settings = Settings::default();
     for line in source.lines().filter_map(|line| line.strip_prefix("# settings:")) {
@@ -56,6 +57,11 @@ pub fn fixture_settings(source: &str) -> Settings {
                 settings.target_version_stated = true;
             } else if let Some(modules) = pair.strip_prefix("heavy-modules=") {
                 settings.heavy_modules = modules.split(',').map(str::to_string).collect();
+            } else if let Some(name) = pair.strip_prefix("module=") {
+                settings.module.name = Some(name.to_string());
+                settings.module.in_package = name.contains('.');
+            } else if pair == "console-script" {
+                settings.module.command = true;
             }
         }
     }

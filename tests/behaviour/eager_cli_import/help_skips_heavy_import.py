@@ -17,7 +17,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="tool")
     parser.add_argument("--rows", type=int, default=2)
     args = parser.parse_args(argv)
-    print(build(args.rows), make_zeros(args.rows))
+    if args.rows:
+        print(build(args.rows), make_zeros(args.rows))
 
 
 if __name__ == "__main__":

@@ -10,3 +10,10 @@ def zeros(count):
 
 def mean(values):
     return sum(values) / len(values)
+
+
+__version__ = "0.0-stand-in"
+
+
+class ndarray:
+    pass

@@ -1,0 +1,321 @@
+//! What a project's layout and packaging say about one module
+//! ([`ModuleLocation`]): its dotted name, from the packages (folders with
+//! an `__init__.py`) that hold it, and whether the project's packaging
+//! declares it a command (`[project.scripts]`, `console_scripts`).
+//!
+//! These are facts about the code, not pyfix's configuration, so they are
+//! read whatever the configuration discovery (`--isolated` included). Each
+//! folder is looked at once per run.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::rule::settings::ModuleLocation;
+
+/// The files that make a folder a project root, whose entry points are read.
+const PACKAGING_FILES: [&str; 3] = ["pyproject.toml", "setup.cfg", "setup.py"];
+
+/// How far up a module's package chain and project root are looked for.
+const MAX_DEPTH: usize = 64;
+
+/// Reads packages and entry points, each folder once.
+#[derive(Default)]
+pub struct Packaging {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Folder → it holds an `__init__.py`.
+    packages: HashMap<PathBuf, bool>,
+    /// Folder → the modules its packaging files name as commands, or
+    /// `None` when it has no packaging file.
+    commands: HashMap<PathBuf, Option<Arc<Vec<String>>>>,
+}
+
+impl Packaging {
+    pub fn new() -> Packaging {
+        Packaging::default()
+    }
+
+    /// Where the file at `absolute` sits: its module name, and whether the
+    /// nearest project root above it declares it a command. The file need
+    /// not exist.
+    pub fn locate(&self, absolute: &Path) -> ModuleLocation {
+        let Some((parts, in_package)) = self.module_parts(absolute) else {
+            return ModuleLocation::default();
+        };
+        let name = parts.iter().rev().cloned().collect::<Vec<_>>().join(".");
+        let command = self.is_command(absolute, &name);
+        ModuleLocation { name: Some(name), in_package, command }
+    }
+
+    /// The parts of the module's dotted name, last first.
+    fn module_parts(&self, absolute: &Path) -> Option<(Vec<String>, bool)> {
+        let file_name = absolute.file_name()?.to_str()?;
+        let stem = [".py", ".pyi", ".pyw"].iter().find_map(|ext| file_name.strip_suffix(ext))?;
+        if !is_identifier(stem) {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if stem != "__init__" {
+            parts.push(stem.to_string());
+        }
+        let mut in_package = false;
+        for folder in absolute.ancestors().skip(1).take(MAX_DEPTH) {
+            let Some(name) = folder.file_name().and_then(|name| name.to_str()) else { break };
+            if !is_identifier(name) || !self.is_package(folder) {
+                break;
+            }
+            parts.push(name.to_string());
+            in_package = true;
+        }
+        (!parts.is_empty()).then_some((parts, in_package))
+    }
+
+    fn is_package(&self, folder: &Path) -> bool {
+        if let Some(&known) = self.lock().packages.get(folder) {
+            return known;
+        }
+        let package = folder.join("__init__.py").is_file();
+        self.lock().packages.insert(folder.to_path_buf(), package);
+        package
+    }
+
+    /// The nearest folder above the file with a packaging file names the
+    /// module as a command: by its package name, or by its path from that
+    /// folder (or its `src/`), for namespace packages without `__init__.py`.
+    fn is_command(&self, absolute: &Path, name: &str) -> bool {
+        for folder in absolute.ancestors().skip(1).take(MAX_DEPTH) {
+            let Some(commands) = self.commands_in(folder) else { continue };
+            if commands.is_empty() {
+                return false;
+            }
+            let relative = |base: &Path| -> Option<String> {
+                let path = absolute.strip_prefix(base).ok()?.with_extension("");
+                let parts: Option<Vec<&str>> =
+                    path.components().map(|part| part.as_os_str().to_str()).collect();
+                let mut parts = parts?;
+                if parts.last() == Some(&"__init__") {
+                    parts.pop();
+                }
+                Some(parts.join("."))
+            };
+            let candidates =
+                [Some(name.to_string()), relative(folder), relative(&folder.join("src"))];
+            return candidates.iter().flatten().any(|candidate| commands.contains(candidate));
+        }
+        false
+    }
+
+    fn commands_in(&self, folder: &Path) -> Option<Arc<Vec<String>>> {
+        if let Some(known) = self.lock().commands.get(folder) {
+            return known.clone();
+        }
+        let mut found = None;
+        for file in PACKAGING_FILES {
+            let Ok(text) = fs::read_to_string(folder.join(file)) else { continue };
+            let modules = found.get_or_insert_with(Vec::new);
+            modules.extend(match file {
+                "pyproject.toml" => pyproject_commands(&text),
+                "setup.cfg" => setup_cfg_commands(&text),
+                _ => setup_py_commands(&text),
+            });
+        }
+        let found = found.map(Arc::new);
+        self.lock().commands.insert(folder.to_path_buf(), found.clone());
+        found
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The module of an entry point's object reference: `mypkg.cli` in
+/// `mypkg.cli:main` (or `mypkg.cli:main [extra]`).
+fn entry_point_module(reference: &str) -> Option<String> {
+    let module = reference.split(':').next()?.trim();
+    let dotted = module.split('.').all(is_identifier);
+    (dotted && !module.is_empty()).then(|| module.to_string())
+}
+
+/// `[project.scripts]`, `[project.gui-scripts]` and Poetry's
+/// `[tool.poetry.scripts]`. A file that is not valid TOML names nothing.
+pub fn pyproject_commands(text: &str) -> Vec<String> {
+    let Ok(root) = DeTable::parse(text) else { return Vec::new() };
+    let root = root.get_ref();
+    let mut modules = Vec::new();
+    for path in
+        [&["project", "scripts"][..], &["project", "gui-scripts"], &["tool", "poetry", "scripts"]]
+    {
+        let Some(scripts) = section(root, path) else { continue };
+        for (_, value) in scripts.iter() {
+            let reference = match value.get_ref() {
+                DeValue::String(reference) => Some(reference.to_string()),
+                // Poetry: `name = { reference = "mod:main", type = "console" }`.
+                DeValue::Table(entry) => ["reference", "callable"]
+                    .iter()
+                    .find_map(|key| entry.get(*key)?.get_ref().as_str().map(str::to_string)),
+                _ => None,
+            };
+            modules.extend(reference.as_deref().and_then(entry_point_module));
+        }
+    }
+    modules
+}
+
+/// The table at `path` (`["project", "scripts"]`), if it is one.
+fn section<'a, 'i>(root: &'a DeTable<'i>, path: &[&str]) -> Option<&'a DeTable<'i>> {
+    let mut current = root;
+    for key in path {
+        current = match current.get(*key)?.get_ref() {
+            DeValue::Table(table) => table,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// `console_scripts` and `gui_scripts` of `[options.entry_points]`.
+pub fn setup_cfg_commands(text: &str) -> Vec<String> {
+    let mut modules = Vec::new();
+    let mut in_section = false;
+    let mut in_key = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            in_section = trimmed == "[options.entry_points]";
+            in_key = false;
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        let value = if line.starts_with([' ', '\t']) {
+            // A continuation line of the key above.
+            if !in_key {
+                continue;
+            }
+            trimmed
+        } else {
+            let Some((key, value)) = trimmed.split_once(['=', ':']) else { continue };
+            in_key = matches!(key.trim(), "console_scripts" | "gui_scripts");
+            if !in_key {
+                continue;
+            }
+            value.trim()
+        };
+        if let Some((_, reference)) = value.split_once('=') {
+            modules.extend(entry_point_module(reference));
+        }
+    }
+    modules
+}
+
+/// The `name = module:function` strings of a `setup.py` that declares
+/// `console_scripts` or `gui_scripts`.
+pub fn setup_py_commands(text: &str) -> Vec<String> {
+    if !text.contains("console_scripts") && !text.contains("gui_scripts") {
+        return Vec::new();
+    }
+    let mut modules = Vec::new();
+    for line in text.lines() {
+        for quote in ['"', '\''] {
+            let mut pieces = line.split(quote);
+            pieces.next();
+            // Every other piece is inside quotes.
+            while let Some(inside) = pieces.next() {
+                if let Some((name, reference)) = inside.split_once('=')
+                    && reference.contains(':')
+                    && !name.trim().is_empty()
+                    && name.trim().chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+                {
+                    modules.extend(entry_point_module(reference));
+                }
+                pieces.next();
+            }
+        }
+    }
+    modules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_points_name_their_modules() {
+        let pyproject = r#"
+[project]
+name = "tool"
+[project.scripts]
+tool = "tool.cli:main"
+other = "tool.other:run [extra]"
+[project.gui-scripts]
+tool-gui = "tool.gui:main"
+[tool.poetry.scripts]
+poetry-tool = "tool.poetry_cli:main"
+"#;
+        let mut commands = pyproject_commands(pyproject);
+        commands.sort();
+        assert_eq!(commands, ["tool.cli", "tool.gui", "tool.other", "tool.poetry_cli"]);
+        assert!(pyproject_commands("[project\nbroken").is_empty());
+
+        let setup_cfg = "[metadata]\nname = tool\n\n[options.entry_points]\nconsole_scripts =\n    \
+                         tool = tool.cli:main\n    tool2=tool.two:main\npytest11 =\n    plug = \
+                         tool.plugin\n[other]\nx = y:z\n";
+        assert_eq!(setup_cfg_commands(setup_cfg), ["tool.cli", "tool.two"]);
+
+        let setup_py = "setup(\n    entry_points={\n        'console_scripts': [\n            \
+                        'tool = tool.__main__:main',\n            \"t2=tool.b:c\",\n        ],\n    \
+                        },\n)\n";
+        assert_eq!(setup_py_commands(setup_py), ["tool.__main__", "tool.b"]);
+        assert!(setup_py_commands("x = 'a = b:c'").is_empty());
+    }
+
+    #[test]
+    fn a_module_is_named_by_its_packages_and_found_in_entry_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("src/tool/sub")).unwrap();
+        fs::create_dir_all(root.join("scripts")).unwrap();
+        fs::write(root.join("pyproject.toml"), "[project.scripts]\ntool = \"tool.cli:main\"\n")
+            .unwrap();
+        fs::write(root.join("src/tool/__init__.py"), "").unwrap();
+        fs::write(root.join("src/tool/sub/__init__.py"), "").unwrap();
+        let packaging = Packaging::new();
+
+        let cli = packaging.locate(&root.join("src/tool/cli.py"));
+        assert_eq!(cli.name.as_deref(), Some("tool.cli"));
+        assert!(cli.command && cli.in_package);
+        assert_eq!(cli.package_root(), Some("tool"));
+
+        let deep = packaging.locate(&root.join("src/tool/sub/deep.py"));
+        assert_eq!(deep.name.as_deref(), Some("tool.sub.deep"));
+        assert!(!deep.command);
+
+        let init = packaging.locate(&root.join("src/tool/__init__.py"));
+        assert_eq!((init.name.as_deref(), init.in_package), (Some("tool"), true));
+
+        let script = packaging.locate(&root.join("scripts/run.py"));
+        assert_eq!(script.name.as_deref(), Some("run"));
+        assert!(!script.in_package && !script.command);
+        assert_eq!(script.package_root(), None);
+
+        assert_eq!(packaging.locate(Path::new("-")), ModuleLocation::default());
+    }
+}
