@@ -620,9 +620,57 @@ fn guards_the_open(open: Node<'_>, try_statement: Node<'_>) -> bool {
     }
     // `try: f = open(p)` / `except OSError: return` / `try: ... finally:
     // f.close()`: what comes after the `open()` is what comes after its `try`.
-    let anchor = last_of_its_try(open).unwrap_or(open);
-    statements_after(anchor).take_while(|statement| *statement != try_statement).all(cannot_raise)
-        && statements_after(anchor).any(|statement| statement == try_statement)
+    // After a `try` body completes, its `else` runs first.
+    let its_try = last_of_its_try(open);
+    let else_first: Option<Vec<Node<'_>>> =
+        its_try.and_then(else_block).map(|block| statements(block).collect());
+    let run: Vec<Node<'_>> = else_first
+        .unwrap_or_default()
+        .into_iter()
+        .chain(statements_run_after(its_try.unwrap_or(open)))
+        .collect();
+    for next in run {
+        if next == try_statement {
+            return true;
+        }
+        if !cannot_raise(next) {
+            return false;
+        }
+    }
+    false
+}
+
+/// The body of a `try` statement's `else` clause.
+fn else_block(try_statement: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = try_statement.walk();
+    let else_clause = try_statement.children(&mut cursor).find(|child| child.is(Kind::ElseClause));
+    else_clause.and_then(|clause| clause.child_by_field_name("body"))
+}
+
+/// The statements that run after `statement` when nothing jumps: the rest
+/// of its block, then, at the end of an `if`/`elif`/`else` branch, the
+/// statements after that `if` (`else: f = open(p); close = True` then
+/// `try: ... finally: f.close()` after the `if`).
+fn statements_run_after<'t>(statement: Node<'t>) -> Vec<Node<'t>> {
+    let mut run = Vec::new();
+    let mut current = statement;
+    loop {
+        run.extend(statements_after(current));
+        let Some(block) = current.parent().filter(|parent| parent.is(Kind::Block)) else {
+            break;
+        };
+        let branch = block.parent();
+        let if_statement = match branch.map(|branch| branch.py_kind()) {
+            Some(Kind::IfStatement) => branch,
+            Some(Kind::ElseClause | Kind::ElifClause) => branch.and_then(|clause| clause.parent()),
+            _ => None,
+        };
+        match if_statement.filter(|node| node.is(Kind::IfStatement)) {
+            Some(if_statement) => current = if_statement,
+            None => break,
+        }
+    }
+    run
 }
 
 /// The `try` statement whose body ends with `statement`, when the `try`
@@ -739,7 +787,21 @@ fn cannot_raise(statement: Node<'_>) -> bool {
     };
     statement.named_child_count() == 1
         && plain(assignment.child_by_field_name("left"))
-        && plain(assignment.child_by_field_name("right"))
+        && assignment
+            .child_by_field_name("right")
+            .is_some_and(|right| plain(Some(right)) || is_constant_display(right))
+}
+
+/// A tuple or list of literals (`("a\n", "bb\n")`): building it cannot raise.
+fn is_constant_display(node: Node<'_>) -> bool {
+    let literal = |node: Node<'_>| match node.py_kind() {
+        Kind::String => !any_node(node, |inner| inner.is(Kind::Interpolation)),
+        Kind::Integer | Kind::Float | Kind::NoneLiteral | Kind::True | Kind::False => true,
+        _ => is_constant_display(node),
+    };
+    let mut cursor = node.walk();
+    matches!(node.py_kind(), Kind::Tuple | Kind::List | Kind::ParenthesizedExpression)
+        && node.named_children(&mut cursor).filter(|child| !child.is(Kind::Comment)).all(literal)
 }
 
 /// The `open()` runs under `patch("builtins.open", ...)` or `mock_open`: a
