@@ -24,6 +24,7 @@
 
 mod annotation;
 mod build;
+pub mod classes;
 pub mod escape;
 mod import_time;
 mod model;
@@ -51,6 +52,7 @@ pub struct Semantic<'m> {
     model: OnceCell<Model<'m>>,
     top_level: OnceCell<FastMap<&'m str, Binding>>,
     import_time: OnceCell<import_time::Runs>,
+    classes: OnceCell<classes::Classes<'m>>,
 }
 
 impl<'m> Semantic<'m> {
@@ -61,6 +63,7 @@ impl<'m> Semantic<'m> {
             model: OnceCell::new(),
             top_level: OnceCell::new(),
             import_time: OnceCell::new(),
+            classes: OnceCell::new(),
         }
     }
 
@@ -70,6 +73,12 @@ impl<'m> Semantic<'m> {
 
     fn model(&self) -> &Model<'m> {
         self.model.get_or_init(|| build::build(self.module))
+    }
+
+    /// The module's classes: bases, members, instance attributes and
+    /// subclasses (see [`classes`]). Built on first use.
+    pub fn classes(&self) -> &classes::Classes<'m> {
+        self.classes.get_or_init(|| classes::Classes::build(self))
     }
 
     /// `from __future__ import annotations` is in effect.
