@@ -81,20 +81,27 @@
 //! once (a second `close()` cannot close a descriptor number the system has
 //! given to someone else meanwhile). `__del__` stays, so code that never
 //! uses `with` or `close()` is still cleaned up when the object is
-//! collected, and is told so by a `ResourceWarning` (shown by `python -X
-//! dev` and by test runners), as the standard library's files, sockets and
-//! processes do. `close()` runs before the warning, so a warning turned into
-//! an error cannot keep the resource open; on an object whose `__init__`
-//! raised, `__del__` releases what there is, as before, and a cleanup that
-//! fails there (an `AttributeError`) emits no warning. The flag `__closed`
-//! is a class attribute, so every instance has it from the start, and its
-//! double underscore makes it private to the class: a base or a subclass
-//! cannot clash with it. A subclass whose `__del__` calls
-//! `super().__del__()` still reaches the release. The methods are added
-//! where `__del__` stood, above its leading comments, in the class's
-//! indentation, line endings and spacing between methods, with
-//! `import warnings` when the module lacks it. `__exit__` returns `None`, so
-//! an exception raised in the `with` block still propagates.
+//! collected, and a subclass whose `__del__` calls `super().__del__()`
+//! still reaches the release. When `__del__` released something
+//! unconditionally, the new `__del__` also tells such code with a
+//! `ResourceWarning` (shown by `python -X dev` and by test runners), as the
+//! standard library's files, sockets and processes do. `close()` runs
+//! before the warning, so a warning turned into an error cannot keep the
+//! resource open; on an object whose `__init__` raised, `__del__` releases
+//! what there is, as before, and a cleanup that fails there (an
+//! `AttributeError`) emits no warning. When every release depends on a
+//! condition (`if self._tmpdir:`, a loop), the object may hold nothing: the
+//! new `__del__` only calls `close()`, since a warning would cry wolf for
+//! every object that never acquired anything.
+//!
+//! The flag `__closed` is a class attribute, so every instance has it from
+//! the start, however it was created, and its double underscore makes it
+//! private to the class: a base or a subclass cannot clash with it. The
+//! methods are added where `__del__` stood, above its leading comments, in
+//! the class's indentation, line endings and spacing between methods, with
+//! `import warnings` when the warning needs it and the module lacks it.
+//! `__exit__` returns `None`, so an exception raised in the `with` block
+//! still propagates.
 //!
 //! Reported without a fix:
 //! - `close` is already taken: a method, class attribute or alias of the
@@ -118,10 +125,11 @@
 //!
 //! ## Fix safety
 //! Unsafe. Three things change. An object collected without `close()` now
-//! emits a `ResourceWarning` (ignored by default; under `-W error` it is
-//! reported as an exception ignored in `__del__`, after the release). Code
-//! elsewhere that called `obj.__del__()` to release early now gets that
-//! warning too (`close()` is the call to use). And pyfix sees only the
+//! emits a `ResourceWarning` when `__del__` released unconditionally
+//! (ignored by default; under `-W error`, as test suites often run, it is
+//! reported as an exception ignored in `__del__`, after the release), and
+//! so does code elsewhere that calls `obj.__del__()` to release early
+//! (`close()` is the call to use). And pyfix sees only the
 //! module it fixes: a subclass in another module that defines its own
 //! `close()` takes over the one `__del__` calls, and one that also
 //! inherits a `close()` from another base (multiple inheritance) now gets
@@ -130,7 +138,7 @@
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
-use crate::rule::importer::ensure_import;
+use crate::rule::importer::{Imported, ensure_import};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, PythonVersion, RuleMeta, Transform};
 use crate::semantic::classes::{Base, ClassId, Classes, receiver_of};
 use crate::semantic::{BindingKind, ScopeKind, Semantic, block_scope_names};
@@ -237,16 +245,20 @@ fn check_class<'t>(context: &Context<'t>, class: Node<'t>, body: Node<'t>) -> Op
     let range = bindings.first().copied().unwrap_or(class).byte_range();
     let fix = plan_fix(context, id, body, &bindings, &releases);
     let message = match &fix {
-        Ok(_) => format!(
+        Ok((_, true)) => format!(
             "`{class_name}` releases resources in `__del__`, which may run late or never: \
              give it `close()` and `with` support (`__del__` then closes what callers did not, with a `ResourceWarning`)"
+        ),
+        Ok((_, false)) => format!(
+            "`{class_name}` releases resources in `__del__`, which may run late or never: \
+             give it `close()` and `with` support (`__del__` then closes what callers did not)"
         ),
         Err(reason) => format!(
             "`{class_name}` releases resources in `__del__`, which may run late or never: \
              give it `close()` and `with` support (no fix: {reason})"
         ),
     };
-    Some(META.report(range, message).with_fix(fix.ok().map(Fix::unsafe_)))
+    Some(META.report(range, message).with_fix(fix.ok().map(|(edits, _)| Fix::unsafe_(edits))))
 }
 
 // ----- what `__del__` releases -----
@@ -269,17 +281,8 @@ struct Releases<'t> {
 }
 
 /// Words in a function or method name that say it releases an OS resource.
-const RELEASE_WORDS: &[&str] = &[
-    "cleanup",
-    "close",
-    "kill",
-    "release",
-    "rmdir",
-    "rmtree",
-    "shutdown",
-    "terminate",
-    "unlink",
-];
+const RELEASE_WORDS: &[&str] =
+    &["cleanup", "close", "kill", "release", "rmdir", "rmtree", "shutdown", "terminate", "unlink"];
 
 /// Functions that release what their argument names.
 const RELEASE_FUNCTIONS: &[&str] = &[
@@ -581,12 +584,17 @@ fn is_coroutine_function(function: Node<'_>) -> bool {
     })
 }
 
-/// `self.x`, `self.x.y`, `self.x[0]`: an expression built on the receiver.
+/// `self.x`, `self.x.y`, `self.x[0]`: an expression built on the receiver;
+/// also `stream` in `for stream in self.streams:` (or any iterable that
+/// names the receiver).
 fn rooted_at(module: &Module<'_>, expression: Node<'_>, receiver: &str) -> bool {
     let mut current = expression;
     loop {
         match current.py_kind() {
-            Kind::Identifier => return module.text(current) == receiver,
+            Kind::Identifier => {
+                let name = module.text(current);
+                return name == receiver || iterates_over_receiver(module, current, name, receiver);
+            }
             Kind::Attribute => match current.child_by_field_name("object") {
                 Some(object) => current = object,
                 None => return false,
@@ -602,6 +610,29 @@ fn rooted_at(module: &Module<'_>, expression: Node<'_>, receiver: &str) -> bool 
             _ => return false,
         }
     }
+}
+
+/// `name` is the target of a `for` around `node` whose iterable names the
+/// receiver.
+fn iterates_over_receiver(module: &Module<'_>, node: Node<'_>, name: &str, receiver: &str) -> bool {
+    let mut current = node.parent();
+    while let Some(ancestor) = current {
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => return false,
+            Kind::ForStatement => {
+                let target = ancestor.child_by_field_name("left");
+                let iterable = ancestor.child_by_field_name("right");
+                if target.is_some_and(|target| is_name(module, target, name)) {
+                    return iterable.is_some_and(|iterable| {
+                        any_node(iterable, |node| is_name(module, node, receiver))
+                    });
+                }
+            }
+            _ => {}
+        }
+        current = ancestor.parent();
+    }
+    false
 }
 
 /// What a callee stands for when it is an alias the class or `__del__`
@@ -750,7 +781,7 @@ fn plan_fix(
     body: Node<'_>,
     bindings: &[Node<'_>],
     releases: &[Releases<'_>],
-) -> Result<Vec<Edit>, String> {
+) -> Result<Planned, String> {
     let module = context.module;
     let classes = context.semantic.classes();
     let class = classes.class(id);
@@ -788,7 +819,7 @@ fn plan_fix(
     let insert_at = leading_comments_start(module, function)
         .ok_or("`__del__` follows a line continuation (`\\`)")?;
     let layout = Layout::of(module, class.node, body, function);
-    add_close(context, id, function, receiver, insert_at, &layout)
+    add_close(context, id, function, receiver, &found.calls, insert_at, &layout)
 }
 
 /// `__enter__` and `__exit__` calling `close()`, each followed by the class's spacing.
@@ -801,16 +832,21 @@ fn with_methods(module: &Module<'_>, layout: &Layout<'_>, receiver: &str) -> Str
     )
 }
 
+/// The fix: its edits, and whether the new `__del__` warns.
+type Planned = (Vec<Edit>, bool);
+
 /// The edits that turn `__del__` into an idempotent `close()` and add the
-/// flag, `__enter__`, `__exit__` and a `__del__` that closes and warns.
+/// flag, `__enter__`, `__exit__` and a `__del__` that closes (and warns
+/// when `__del__` released something unconditionally).
 fn add_close(
     context: &Context<'_>,
     id: ClassId,
     function: Node<'_>,
     receiver: &str,
+    calls: &[Node<'_>],
     insert_at: usize,
     layout: &Layout<'_>,
-) -> Result<Vec<Edit>, String> {
+) -> Result<Planned, String> {
     let module = context.module;
     let semantic = context.semantic;
     let classes = semantic.classes();
@@ -864,6 +900,50 @@ fn add_close(
             return Err(format!("the class body reads `{added}`"));
         }
     }
+    let body = function.child_by_field_name("body").ok_or("no body")?;
+    let warns = calls.iter().any(|call| is_unconditional(*call, body));
+    let imported = if warns { Some(warnings_import(semantic, function)?) } else { None };
+    let del_name = function.child_by_field_name("name").ok_or("no name")?;
+    if any_node(body, |node| is_del_attribute(module, node)) {
+        return Err("`__del__` calls another `__del__`".to_string());
+    }
+    let (indent, step, newline) = (layout.indent, layout.step.as_str(), module.newline());
+    let gap = newline.repeat(layout.blank_lines);
+    let del_body = match imported.as_ref() {
+        Some(imported) => {
+            let warn = warn_call(
+                &imported.name,
+                receiver,
+                &format!("{indent}{step}{step}"),
+                step,
+                newline,
+            );
+            format!(
+                "{indent}{step}if not {receiver}.{FLAG}:{newline}\
+                 {indent}{step}{step}{receiver}.close(){newline}{warn}"
+            )
+        }
+        // `close()` itself does nothing the second time.
+        None => format!("{indent}{step}{receiver}.close(){newline}"),
+    };
+    let inserted = format!(
+        "{indent}{FLAG} = False{newline}{gap}\
+         {with}\
+         {indent}def __del__({receiver}):{newline}{del_body}{gap}",
+        with = with_methods(module, layout, receiver),
+    );
+    let mut edits = vec![
+        Edit::insert(insert_at, inserted),
+        Edit::replace(del_name.byte_range(), "close"),
+        guard_edit(module, function, body, receiver, layout)?,
+    ];
+    edits.extend(imported.and_then(|imported| imported.edit));
+    Ok((edits, warns))
+}
+
+/// How the new `__del__` reaches `warnings.warn` (adding `import warnings`
+/// when the module lacks it), or why it cannot.
+fn warnings_import(semantic: &Semantic<'_>, function: Node<'_>) -> Result<Imported, String> {
     let del_scope = semantic.scope_of_definition(function).ok_or("no scope")?;
     if semantic.lookup("ResourceWarning", del_scope).is_some() {
         return Err("`ResourceWarning` is not the builtin here".to_string());
@@ -875,32 +955,41 @@ fn add_close(
     {
         return Err("the name `warnings` is bound around the class".to_string());
     }
+    Ok(imported)
+}
 
-    let body = function.child_by_field_name("body").ok_or("no body")?;
-    let del_name = function.child_by_field_name("name").ok_or("no name")?;
-    if any_node(body, |node| is_del_attribute(module, node)) {
-        return Err("`__del__` calls another `__del__`".to_string());
+/// The release runs whenever `__del__` runs: no `if`, loop, `except`,
+/// `else`, `case`, conditional expression or `and`/`or` around it in the
+/// body. When every release depends on a condition (`if self._tmpdir:`),
+/// the object may hold nothing, and a warning would cry wolf for every
+/// object that never acquired anything.
+fn is_unconditional(call: Node<'_>, body: Node<'_>) -> bool {
+    let mut current = call.parent();
+    while let Some(node) = current {
+        if node.id() == body.id() {
+            return true;
+        }
+        if matches!(
+            node.py_kind(),
+            Kind::IfStatement
+                | Kind::ElifClause
+                | Kind::ElseClause
+                | Kind::ForStatement
+                | Kind::WhileStatement
+                | Kind::ExceptClause
+                | Kind::CaseClause
+                | Kind::ConditionalExpression
+                | Kind::BooleanOperator
+                | Kind::ListComprehension
+                | Kind::SetComprehension
+                | Kind::DictionaryComprehension
+                | Kind::GeneratorExpression
+        ) {
+            return false;
+        }
+        current = node.parent();
     }
-    let (indent, step, newline) = (layout.indent, layout.step.as_str(), module.newline());
-    let gap = newline.repeat(layout.blank_lines);
-    let warn = warn_call(&imported.name, receiver, &format!("{indent}{step}{step}"), step, newline);
-    let inserted = format!(
-        "{indent}{FLAG} = False{newline}{gap}\
-         {with}\
-         {indent}def __del__({receiver}):{newline}\
-         {indent}{step}if not {receiver}.{FLAG}:{newline}\
-         {indent}{step}{step}{receiver}.close(){newline}\
-         {warn}\
-         {gap}",
-        with = with_methods(module, layout, receiver),
-    );
-    let mut edits = vec![
-        Edit::insert(insert_at, inserted),
-        Edit::replace(del_name.byte_range(), "close"),
-        guard_edit(module, function, body, receiver, layout)?,
-    ];
-    edits.extend(imported.edit);
-    Ok(edits)
+    false
 }
 
 /// Longest line the fix writes on one line (PEP 8).
