@@ -106,15 +106,16 @@
 //! Reported without a fix:
 //! - `close` is already taken: a method, class attribute or alias of the
 //!   class, of a base or of a subclass in the module, or an attribute its
-//!   methods assign (`self.close = ...`, `setattr`); the class body reads a
-//!   name `close`;
+//!   methods assign (`self.close = ...`, `setattr`);
 //! - a base class comes from another module (it may define `close()`, or
-//!   `__enter__`), or a base in the module defines `__del__` too (it may
-//!   call `self.close()`, which would then be the subclass's);
+//!   `__enter__`; builtins such as `object`, `abc.ABC` and `typing.Generic`
+//!   do not), or a base in the module defines `__del__` too (it may call
+//!   `self.close()`, which would then be the subclass's);
 //! - `__del__` is also bound to another name in the class body
 //!   (`stop = __del__`), calls another `__del__`, or the file calls
 //!   `__del__` outside a `__del__` (`obj.__del__()`): those calls would now
-//!   warn;
+//!   warn; the class body reads `close`, `__enter__`, `__exit__` or
+//!   `__del__` (it would then read the methods the fix adds);
 //! - the class has `__slots__`, defines `__setattr__` or `__getattr__`, or
 //!   is frozen (`@dataclass(frozen=True)`); the name `warnings` is taken;
 //! - a `__del__` that is decorated, `async`, defined conditionally or more
@@ -124,16 +125,22 @@
 //! Stub files are not checked.
 //!
 //! ## Fix safety
-//! Unsafe. Three things change. An object collected without `close()` now
-//! emits a `ResourceWarning` when `__del__` released unconditionally
-//! (ignored by default; under `-W error`, as test suites often run, it is
-//! reported as an exception ignored in `__del__`, after the release), and
-//! so does code elsewhere that calls `obj.__del__()` to release early
-//! (`close()` is the call to use). And pyfix sees only the
-//! module it fixes: a subclass in another module that defines its own
-//! `close()` takes over the one `__del__` calls, and one that also
-//! inherits a `close()` from another base (multiple inheritance) now gets
-//! this one first.
+//! Unsafe. Code that never uses `with` or `close()` is still cleaned up
+//! when the object is collected, but these may change:
+//! - an object collected without `close()` now emits a `ResourceWarning`
+//!   when `__del__` released unconditionally: ignored by default, but under
+//!   `-W error`, as test suites often run, it is reported as an exception
+//!   ignored in `__del__` (after the release); code elsewhere that calls
+//!   `obj.__del__()` to release early gets the warning too (`close()` is
+//!   the call to use);
+//! - code that closes whatever has a `close()` (`contextlib.closing`, a
+//!   WSGI server with the iterable an application returns,
+//!   `if hasattr(obj, "close")`) now releases at that point instead of at
+//!   collection;
+//! - pyfix sees only the module it fixes: a subclass in another module
+//!   that defines its own `close()` takes over the one `__del__` calls, and
+//!   one that also inherits a `close()` from another base (multiple
+//!   inheritance) now gets this one first.
 
 use tree_sitter::Node;
 
@@ -895,7 +902,7 @@ fn add_close(
         return Err("the target version is older than Python 3.6".to_string());
     }
     let names_read_in_class = names_read_in_scope(semantic, class.scope);
-    for added in ["close", "__enter__", "__exit__", FLAG] {
+    for added in ["close", "__enter__", "__exit__", "__del__", FLAG] {
         if names_read_in_class.contains(&added) {
             return Err(format!("the class body reads `{added}`"));
         }
