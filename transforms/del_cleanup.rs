@@ -90,9 +90,9 @@
 //! resource open; on an object whose `__init__` raised, `__del__` releases
 //! what there is, as before, and a cleanup that fails there (an
 //! `AttributeError`) emits no warning. When every release depends on a
-//! condition (`if self._tmpdir:`, a loop), the object may hold nothing: the
-//! new `__del__` only calls `close()`, since a warning would cry wolf for
-//! every object that never acquired anything.
+//! condition (`if self._tmpdir:`, a loop, an early `return`), the object
+//! may hold nothing: the new `__del__` only calls `close()`, since a
+//! warning would cry wolf for every object that never acquired anything.
 //!
 //! The flag `__closed` is a class attribute, so every instance has it from
 //! the start, however it was created, and its double underscore makes it
@@ -969,8 +969,12 @@ fn warnings_import(semantic: &Semantic<'_>, function: Node<'_>) -> Result<Import
 /// `else`, `case`, conditional expression or `and`/`or` around it in the
 /// body. When every release depends on a condition (`if self._tmpdir:`),
 /// the object may hold nothing, and a warning would cry wolf for every
-/// object that never acquired anything.
+/// object that never acquired anything. A `return` before the release
+/// (`if self.fd is None: return`) is such a condition too.
 fn is_unconditional(call: Node<'_>, body: Node<'_>) -> bool {
+    if returns_before(body, call.start_byte()) {
+        return false;
+    }
     let mut current = call.parent();
     while let Some(node) = current {
         if node.id() == body.id() {
@@ -997,6 +1001,26 @@ fn is_unconditional(call: Node<'_>, body: Node<'_>) -> bool {
         current = node.parent();
     }
     false
+}
+
+/// A `return` of `body` itself (not of a nested function) starts before
+/// `offset`.
+fn returns_before(body: Node<'_>, offset: usize) -> bool {
+    let mut found = false;
+    visit(body, |node| {
+        if found || node.start_byte() >= offset {
+            return Walk::Skip;
+        }
+        match node.py_kind() {
+            Kind::ReturnStatement => {
+                found = true;
+                Walk::Stop
+            }
+            Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+            _ => Walk::Descend,
+        }
+    });
+    found
 }
 
 /// Longest line the fix writes on one line (PEP 8).
