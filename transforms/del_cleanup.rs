@@ -146,7 +146,9 @@ use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::importer::{Imported, ensure_import};
-use crate::rule::{Context, Diagnostic, FileInfo, FixKind, PythonVersion, RuleMeta, Transform};
+use crate::rule::{
+    Context, Diagnostic, FileInfo, FixKind, PythonVersion, RuleMeta, Settings, Transform,
+};
 use crate::semantic::classes::{Base, ClassId, Classes, receiver_of};
 use crate::semantic::{BindingKind, ScopeKind, Semantic, block_scope_names};
 use crate::syntax::kind::{Kind, NodeKind};
@@ -201,14 +203,36 @@ impl Transform for DelCleanup {
             return Vec::new();
         }
         let mut diagnostics = Vec::new();
+        let mut checked = None;
         for class in class_definitions(module.root()) {
             let Some(body) = class.child_by_field_name("body") else { continue };
             if !block_scope_names(module, body).contains("__del__") {
                 continue;
             }
-            diagnostics.extend(check_class(context, class, body));
+            let checked = checked.get_or_insert_with(|| Checked::new(context));
+            diagnostics.extend(check_class(checked, class, body));
         }
         diagnostics
+    }
+}
+
+/// What the checks of a file read: the file, its semantic model and its
+/// classes (built once, for the first class that defines `__del__`).
+struct Checked<'t> {
+    module: &'t Module<'t>,
+    semantic: &'t Semantic<'t>,
+    settings: &'t Settings,
+    classes: Classes<'t>,
+}
+
+impl<'t> Checked<'t> {
+    fn new(context: &Context<'t>) -> Checked<'t> {
+        Checked {
+            module: context.module,
+            semantic: context.semantic,
+            settings: context.settings,
+            classes: Classes::build(context.semantic),
+        }
     }
 }
 
@@ -227,9 +251,9 @@ fn class_definitions(root: Node<'_>) -> Vec<Node<'_>> {
     classes
 }
 
-fn check_class<'t>(context: &Context<'t>, class: Node<'t>, body: Node<'t>) -> Option<Diagnostic> {
+fn check_class<'t>(context: &Checked<'t>, class: Node<'t>, body: Node<'t>) -> Option<Diagnostic> {
     let module = context.module;
-    let classes = context.semantic.classes();
+    let classes = &context.classes;
     let id = classes.of_definition(class)?;
     let bindings = del_bindings(module, body);
     let releases: Vec<Releases<'_>> = bindings
@@ -328,7 +352,7 @@ fn names_a_release(name: &str) -> bool {
     words.iter().any(|word| RELEASE_WORDS.contains(&word.as_str()))
 }
 
-fn releases_of<'t>(context: &Context<'t>, class: ClassId, function: Node<'t>) -> Releases<'t> {
+fn releases_of<'t>(context: &Checked<'t>, class: ClassId, function: Node<'t>) -> Releases<'t> {
     let module = context.module;
     let receiver = receiver_of(module, function).unwrap_or_default();
     let mut found =
@@ -362,9 +386,9 @@ fn releases_of<'t>(context: &Context<'t>, class: ClassId, function: Node<'t>) ->
 /// than `__init__`) calls `__del__` or hands it over (`self.__del__()`,
 /// `atexit.register(self.__del__)`), or performs every release `__del__`
 /// performs (`finish()` also calls `self._tmpdir.cleanup()`).
-fn released_elsewhere(context: &Context<'_>, id: ClassId, found: &Releases<'_>) -> bool {
+fn released_elsewhere(context: &Checked<'_>, id: ClassId, found: &Releases<'_>) -> bool {
     let module = context.module;
-    let classes = context.semantic.classes();
+    let classes = &context.classes;
     let del_keys: Vec<String> =
         found.calls.iter().map(|call| release_key(module, *call, found.receiver)).collect();
     let mut covered = vec![false; del_keys.len()];
@@ -439,7 +463,7 @@ fn is_name(module: &Module<'_>, node: Node<'_>, name: &str) -> bool {
 /// through an alias or a default parameter), or a function with a release
 /// name given something the object holds (`lib.sqlite3_close(self.db)`).
 fn is_release_call<'t>(
-    context: &Context<'t>,
+    context: &Checked<'t>,
     class: ClassId,
     function: Node<'t>,
     receiver: &str,
@@ -480,14 +504,13 @@ fn is_release_call<'t>(
 /// methods assign to it is a call of a coroutine or generator function of
 /// this module: closing those finalizes Python code, it releases nothing.
 fn holds_coroutine(
-    context: &Context<'_>,
+    context: &Checked<'_>,
     class: ClassId,
     object: Node<'_>,
     receiver: &str,
 ) -> bool {
     let module = context.module;
-    let semantic = context.semantic;
-    let classes = semantic.classes();
+    let classes = &context.classes;
     let Some(name) = object
         .child_by_field_name("object")
         .filter(|inner| object.is(Kind::Attribute) && is_name(module, *inner, receiver))
@@ -530,7 +553,7 @@ const COROUTINE_FUNCTIONS: &[&str] = &[
 /// generator of this module (a function, or a method through the
 /// receiver), or a known coroutine function.
 fn calls_coroutine_function(
-    context: &Context<'_>,
+    context: &Checked<'_>,
     class: ClassId,
     callee: Node<'_>,
     receiver: &str,
@@ -558,7 +581,7 @@ fn calls_coroutine_function(
             .is_some_and(|object| is_name(module, object, receiver))
         && let Some(name) = callee.child_by_field_name("attribute")
     {
-        let classes = semantic.classes();
+        let classes = &context.classes;
         let name = module.text(name);
         let mut methods = std::iter::once(class)
             .chain(classes.ancestors(class))
@@ -646,7 +669,7 @@ fn iterates_over_receiver(module: &Module<'_>, node: Node<'_>, name: &str, recei
 /// sets up: a default parameter (`_close=os.close`) or a class attribute
 /// read through the receiver (`_unlink = os.unlink`, `self._unlink(...)`).
 fn resolve_callee<'t>(
-    context: &Context<'t>,
+    context: &Checked<'t>,
     class: ClassId,
     function: Node<'t>,
     receiver: &str,
@@ -664,7 +687,7 @@ fn resolve_callee<'t>(
             .is_some_and(|object| is_name(module, object, receiver))
         && let Some(attribute) = callee.child_by_field_name("attribute")
     {
-        let classes = context.semantic.classes();
+        let classes = &context.classes;
         let name = module.text(attribute);
         let value = std::iter::once(class)
             .chain(classes.ancestors(class))
@@ -783,14 +806,14 @@ fn is_context_manager(classes: &Classes<'_>, id: ClassId) -> bool {
 // ----- the fix -----
 
 fn plan_fix(
-    context: &Context<'_>,
+    context: &Checked<'_>,
     id: ClassId,
     body: Node<'_>,
     bindings: &[Node<'_>],
     releases: &[Releases<'_>],
 ) -> Result<Planned, String> {
     let module = context.module;
-    let classes = context.semantic.classes();
+    let classes = &context.classes;
     let class = classes.class(id);
     let ([name], [found]) = (bindings, releases) else {
         return Err(if bindings.len() > 1 {
@@ -846,7 +869,7 @@ type Planned = (Vec<Edit>, bool);
 /// flag, `__enter__`, `__exit__` and a `__del__` that closes (and warns
 /// when `__del__` released something unconditionally).
 fn add_close(
-    context: &Context<'_>,
+    context: &Checked<'_>,
     id: ClassId,
     function: Node<'_>,
     receiver: &str,
@@ -856,7 +879,7 @@ fn add_close(
 ) -> Result<Planned, String> {
     let module = context.module;
     let semantic = context.semantic;
-    let classes = semantic.classes();
+    let classes = &context.classes;
     let class = classes.class(id);
     let ancestors = classes.ancestors(id);
     let descendants = classes.descendants(id);

@@ -4,8 +4,8 @@
 //! classes, imports), the attributes its methods assign on their receiver
 //! (`self.close = ...`), and the classes of the module that subclass it.
 //!
-//! Built from the scopes and bindings of [`Semantic`], once per parse, the
-//! first time a rule asks (`Semantic::classes`). A class's bases and
+//! Built from the scopes and bindings of [`Semantic`] by
+//! [`Classes::build`], which a rule calls once per check. A class's bases and
 //! subclasses in other modules are out of sight: a base is then
 //! [`Base::Qualified`] (imported, or a builtin) or [`Base::Unknown`].
 //!
@@ -129,7 +129,7 @@ pub struct Classes<'m> {
 }
 
 impl<'m> Classes<'m> {
-    pub(super) fn build(semantic: &Semantic<'m>) -> Classes<'m> {
+    pub fn build(semantic: &Semantic<'m>) -> Classes<'m> {
         let module = semantic.module();
         let scopes = semantic.scopes();
         let mut classes: Vec<ClassInfo<'m>> = Vec::new();
@@ -449,7 +449,7 @@ mod tests {
     fn with_classes(source: &str, check: impl for<'m> FnOnce(&Module<'m>, &Classes<'m>)) {
         let module = Module::parse(source, "t.py").unwrap();
         let semantic = Semantic::new(&module);
-        check(&module, semantic.classes());
+        check(&module, &Classes::build(&semantic));
     }
 
     fn id(classes: &Classes<'_>, name: &str) -> ClassId {

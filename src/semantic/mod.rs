@@ -52,7 +52,6 @@ pub struct Semantic<'m> {
     model: OnceCell<Model<'m>>,
     top_level: OnceCell<FastMap<&'m str, Binding>>,
     import_time: OnceCell<import_time::Runs>,
-    classes: OnceCell<classes::Classes<'m>>,
 }
 
 impl<'m> Semantic<'m> {
@@ -63,7 +62,6 @@ impl<'m> Semantic<'m> {
             model: OnceCell::new(),
             top_level: OnceCell::new(),
             import_time: OnceCell::new(),
-            classes: OnceCell::new(),
         }
     }
 
@@ -73,12 +71,6 @@ impl<'m> Semantic<'m> {
 
     fn model(&self) -> &Model<'m> {
         self.model.get_or_init(|| build::build(self.module))
-    }
-
-    /// The module's classes: bases, members, instance attributes and
-    /// subclasses (see [`classes`]). Built on first use.
-    pub fn classes(&self) -> &classes::Classes<'m> {
-        self.classes.get_or_init(|| classes::Classes::build(self))
     }
 
     /// `from __future__ import annotations` is in effect.
