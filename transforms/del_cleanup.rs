@@ -93,6 +93,11 @@
 //! condition (`if self._tmpdir:`, a loop, an early `return`), the object
 //! may hold nothing: the new `__del__` only calls `close()`, since a
 //! warning would cry wolf for every object that never acquired anything.
+//! A `__del__` that reads globals through default parameters
+//! (`_close=os.close`) is meant to run at interpreter shutdown, when module
+//! globals may be gone: the new one reads `warnings.warn` the same way
+//! (`def __del__(self, _warn=warnings.warn)`), and the defaults move to
+//! `close()` with the body.
 //!
 //! The flag `__closed` is a class attribute, so every instance has it from
 //! the start, however it was created, and its double underscore makes it
@@ -117,7 +122,8 @@
 //!   warn; the class body reads `close`, `__enter__`, `__exit__` or
 //!   `__del__` (it would then read the methods the fix adds);
 //! - the class has `__slots__`, defines `__setattr__` or `__getattr__`, or
-//!   is frozen (`@dataclass(frozen=True)`); the name `warnings` is taken;
+//!   is frozen (`@dataclass(frozen=True)`); the name `warnings` is taken
+//!   (or bound in the class body, for a `_warn=warnings.warn` default);
 //! - a `__del__` that is decorated, `async`, defined conditionally or more
 //!   than once, or right below a line that ends in a `\` continuation
 //!   (inserted code would join that line).
@@ -939,27 +945,41 @@ fn add_close(
     }
     let (indent, step, newline) = (layout.indent, layout.step.as_str(), module.newline());
     let gap = newline.repeat(layout.blank_lines);
-    let del_body = match imported.as_ref() {
+    // A `__del__` that reads globals through defaults (`_close=os.close`)
+    // is meant to run at interpreter shutdown, when module globals may be
+    // gone: the new one reads `warnings.warn` the same way.
+    let localised = imported.is_some() && has_default_parameter(function);
+    if localised
+        && let Some(imported) = imported.as_ref()
+        && let Some(root) = imported.name.split('.').next()
+        && class.member(root).next().is_some()
+    {
+        // The default is read in the class body, which binds that name.
+        return Err(format!("the class body binds `{root}`"));
+    }
+    let (parameters, del_body) = match imported.as_ref() {
         Some(imported) => {
-            let warn = warn_call(
-                &imported.name,
-                receiver,
-                &format!("{indent}{step}{step}"),
-                step,
-                newline,
-            );
-            format!(
+            let warn = format!("{}.warn", imported.name);
+            let (parameters, callee) = if localised {
+                (format!("{receiver}, {LOCAL_WARN}={warn}"), LOCAL_WARN.to_string())
+            } else {
+                (receiver.to_string(), warn)
+            };
+            let warn =
+                warn_call(&callee, receiver, &format!("{indent}{step}{step}"), step, newline);
+            let body = format!(
                 "{indent}{step}if not {receiver}.{FLAG}:{newline}\
                  {indent}{step}{step}{receiver}.close(){newline}{warn}"
-            )
+            );
+            (parameters, body)
         }
         // `close()` itself does nothing the second time.
-        None => format!("{indent}{step}{receiver}.close(){newline}"),
+        None => (receiver.to_string(), format!("{indent}{step}{receiver}.close(){newline}")),
     };
     let inserted = format!(
         "{indent}{FLAG} = False{newline}{gap}\
          {with}\
-         {indent}def __del__({receiver}):{newline}{del_body}{gap}",
+         {indent}def __del__({parameters}):{newline}{del_body}{gap}",
         with = with_methods(module, layout, receiver),
     );
     let mut edits = vec![
@@ -1050,14 +1070,28 @@ fn returns_before(body: Node<'_>, offset: usize) -> bool {
 const MAX_LINE: usize = 79;
 
 /// `warnings.warn(f"unclosed {self!r}", ResourceWarning, source=self)` at
-/// `indent`, its arguments on a line of their own when it would be too long.
-fn warn_call(warnings: &str, receiver: &str, indent: &str, step: &str, newline: &str) -> String {
+/// `indent` (`warn` is the callee), its arguments on a line of their own
+/// when it would be too long.
+fn warn_call(warn: &str, receiver: &str, indent: &str, step: &str, newline: &str) -> String {
     let arguments = format!("f\"unclosed {{{receiver}!r}}\", ResourceWarning, source={receiver}");
-    let one_line = format!("{indent}{warnings}.warn({arguments}){newline}");
+    let one_line = format!("{indent}{warn}({arguments}){newline}");
     if one_line.trim_end().chars().count() <= MAX_LINE {
         return one_line;
     }
-    format!("{indent}{warnings}.warn({newline}{indent}{step}{arguments}{newline}{indent}){newline}")
+    format!("{indent}{warn}({newline}{indent}{step}{arguments}{newline}{indent}){newline}")
+}
+
+/// The parameter through which a `__del__` that reads globals through
+/// defaults reaches `warnings.warn` (the standard library's name).
+const LOCAL_WARN: &str = "_warn";
+
+/// `function` has a parameter with a default (`_close=os.close`).
+fn has_default_parameter(function: Node<'_>) -> bool {
+    let Some(parameters) = function.child_by_field_name("parameters") else { return false };
+    let mut cursor = parameters.walk();
+    parameters.named_children(&mut cursor).any(|parameter| {
+        matches!(parameter.py_kind(), Kind::DefaultParameter | Kind::TypedDefaultParameter)
+    })
 }
 
 /// A base that cannot define `close()` or `__enter__`: a builtin such as
