@@ -153,16 +153,32 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "pf007 nested class",
-        "def f():\n    class R:\n        def __del__(self):\n            pass\n    return R\n",
+        "def f():\n    class R:\n        def __del__(self):\n            self.h.close()\n    return R\n",
     ),
     // Found by the fuzzer: code inserted after a line ending in `\` joins it.
     (
         "pf007 comment continuing a backslash line",
-        "class C:\n    def open(self):\n        self.h = 1\n\\\n    # Release.\n    def __del__(self):\n        self.h = None\n",
+        "class C:\n    def open(self):\n        self.h = 1\n\\\n    # Release.\n    def __del__(self):\n        self.h.close()\n",
     ),
     (
         "pf007 continued line right above",
-        "class C:\n    x = 1 + \\\n    2\n    def __del__(self):\n        self.h = None\n",
+        "class C:\n    x = 1 + \\\n    2\n    def __del__(self):\n        self.h.close()\n",
+    ),
+    (
+        "pf007 docstring and code on the def line",
+        "class R:\n    def __del__(self): \"\"\"Doc.\"\"\"; self.h.close()\n",
+    ),
+    (
+        "pf007 body continued from the def line",
+        "class R:\n    def __del__(self): \\\n        self.h.close()\n",
+    ),
+    (
+        "pf007 multi-line header with a comment",
+        "import os\nclass R:\n    def __del__(self,  # why\n                _close=os.close):\n        _close(self.fd)\n",
+    ),
+    (
+        "pf007 docstring then a comment",
+        "class R:\n    def __del__(self):\n        \"\"\"Doc.\"\"\"  # note\n        # Release.\n        self.h.close()\n",
     ),
     (
         "pf003 import after a docstring continued by a backslash",

@@ -111,9 +111,10 @@ fn skeletons_find_and_fix_exactly_what_whole_parses_do() {
     );
 }
 
-/// A skeleton that blanks the method before `__del__` must not make the
-/// blanked lines look like blank lines between methods: PF007 copies the
-/// class's spacing (here none) into the methods it adds.
+/// A skeleton must not make blanked lines look like blank lines between
+/// methods: PF007 copies the class's spacing (here none) into the methods
+/// it adds, the same with a skeleton (which blanks `helper`, and keeps the
+/// methods, whose bodies PF007 reads) as with a whole parse.
 #[test]
 fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
     let source = "def helper(a):\n    value = a * 2\n    return value\n\n\nclass Leaky:\n    def read(self):\n        data = self.handle.read()\n        data = data.strip()\n        return data\n    def __del__(self):\n        self.handle.release()\n";
@@ -129,7 +130,7 @@ fn del_cleanup_copies_the_spacing_of_blanked_methods_exactly() {
     .expect("it parses");
     let fixed = whole.fixed.as_deref().expect("PF007 fixes the class");
     assert!(
-        fixed.contains("        return data\n    def __enter__(self):\n"),
+        fixed.contains("        return data\n    __closed = False\n    def __enter__(self):\n"),
         "no blank line added:\n{fixed}"
     );
     assert_eq!(

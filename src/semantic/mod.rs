@@ -24,6 +24,7 @@
 
 mod annotation;
 mod build;
+pub mod classes;
 pub mod escape;
 mod import_time;
 mod model;

@@ -1,26 +1,33 @@
-# A `__del__` whose receiver is not `self`, with a default parameter and a one-line `__del__`, still works as `close()`.
-import warnings
+# A `__del__` whose receiver is not `self`, with a default parameter, and a one-line `__del__` still work as `close()` and in `with` blocks.
+import os
+import tempfile
 
 events = []
+folder = tempfile.mkdtemp()
 
 
 class Handle:
     def __init__(self):
-        self.open = True
+        self.fd = os.open(folder, os.O_RDONLY)
 
-    def __del__(this, _log=events.append):
-        _log("closed")
-        this.open = False
+    def __del__(this, _close=os.close):
+        events.append("closed")
+        _close(this.fd)
 
 
 class Tiny:
-    def __del__(self): events.append("tiny")
+    def __init__(self):
+        self.file = open(os.path.join(folder, "tiny.txt"), "w")
+
+    def __del__(self): self.file.close()
 
 
 with Handle() as handle:
-    assert handle.open
-assert not handle.open
-with Tiny():
-    pass
-assert events == ["closed", "tiny"], events
+    os.fstat(handle.fd)
+assert events == ["closed"], events
+with Tiny() as tiny:
+    tiny.file.write("x")
+assert tiny.file.closed
+handle.close()
+assert events == ["closed"], "close() after the block does nothing"
 print("ok")
