@@ -27,6 +27,7 @@ mod build;
 pub mod classes;
 pub mod escape;
 mod import_time;
+pub mod loggers;
 mod model;
 pub mod scope;
 #[cfg(test)]
@@ -52,6 +53,7 @@ pub struct Semantic<'m> {
     model: OnceCell<Model<'m>>,
     top_level: OnceCell<FastMap<&'m str, Binding>>,
     import_time: OnceCell<import_time::Runs>,
+    loggers: OnceCell<loggers::Loggers<'m>>,
 }
 
 impl<'m> Semantic<'m> {
@@ -62,6 +64,7 @@ impl<'m> Semantic<'m> {
             model: OnceCell::new(),
             top_level: OnceCell::new(),
             import_time: OnceCell::new(),
+            loggers: OnceCell::new(),
         }
     }
 
