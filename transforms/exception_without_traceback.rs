@@ -1,15 +1,30 @@
 //! # exception-without-traceback (PF006)
 //!
 //! ## What it does
-//! Inside an `except ... as e:` handler, finds `logging.error(...)` and
-//! `<logger>.error(...)` calls that pass the caught exception (`e`,
-//! `str(e)`, `repr(e)`, an f-string with `{e}`, or `e` among `%`-style
-//! arguments), and calls to `traceback.print_exc()` in any handler.
+//! Inside a handler that catches everything (`except Exception as e:`,
+//! `except BaseException as e:`, or a tuple holding one of them), finds
+//! `.error(...)` calls on a logger that pass the caught exception (`e`,
+//! `str(e)`, `repr(e)`, `e.args`, `e.message`, an f-string with `{e}`, or
+//! `e` among `%`-style arguments); and calls to `traceback.print_exc()`
+//! in a module that logs.
 //!
-//! A logger is `logging` itself (however imported), the module's logger
-//! (`NAME = logging.getLogger(...)` at module level), or a
-//! `logging.getLogger(...)` call. A call that already passes `exc_info`
-//! (or `**kwargs`, which may hold it) is not reported.
+//! A logger is `logging` itself (however imported), any name bound to
+//! `logging.getLogger(...)` (every module-level logger, and local ones), an
+//! attribute `self.logger`/`cls.log` the class assigns from
+//! `logging.getLogger(...)`, a logger factory of the module (`def
+//! get_logger(): return logging.getLogger(...)`) or a call to one.
+//!
+//! Not reported: a call that already passes `exc_info` (or `**kwargs`,
+//! which may hold it); a handler that re-raises (the traceback would be
+//! logged twice) or exits (`sys.exit`: a message for the user); a handler
+//! for specific exceptions (`except ValueError as e:`), where the message
+//! is usually the whole story; test code. `traceback.print_exc()` is
+//! reported only where the module logs (it has a logger or imports
+//! `logging`), without `file=` (printing to a chosen stream is deliberate),
+//! and not in command-line code (the `if __name__ == "__main__":` block,
+//! the functions it calls, `main()`), in a handler that also prints, exits
+//! or re-raises, in a debugger, shell or traced module, or in logging's
+//! own code.
 //!
 //! ## Why is this bad?
 //! `log.error("load failed: %s", e)` keeps the exception's message and
@@ -24,9 +39,13 @@
 //! def load(path):
 //!     try:
 //!         return parse(path)
-//!     except ValueError as e:
+//!     except Exception as e:
 //!         log.error(f"cannot parse {path}: {e}")
-//!     except OSError:
+//!
+//! def sync(db):
+//!     try:
+//!         db.sync()
+//!     except Exception:
 //!         traceback.print_exc()
 //! ```
 //!
@@ -35,10 +54,14 @@
 //! def load(path):
 //!     try:
 //!         return parse(path)
-//!     except ValueError as e:
+//!     except Exception as e:
 //!         log.exception("cannot parse %s: %s", path, e)
-//!     except OSError:
-//!         log.exception("parse failed in load()")
+//!
+//! def sync(db):
+//!     try:
+//!         db.sync()
+//!     except Exception:
+//!         log.exception("Failed to sync db")
 //! ```
 //!
 //! `.error` becomes `.exception` on the same logger, with the same message
@@ -47,10 +70,13 @@
 //! `%%`), so that it is formatted only when the record is emitted; an
 //! f-string with a format spec (`{x:.2f}`) or `{x=}` is kept as it is.
 //! `traceback.print_exc()` without arguments becomes a call
-//! `<logger>.exception("<what> failed in <where>")` through the module's
-//! logger, else `logging` (imported once if the module lacks it);
-//! `print_exc(...)` with arguments, or in a handler's `emit` or a `__del__`
-//! (where a log call could recurse), is reported without a fix.
+//! `<logger>.exception("<what failed>")` through the module's logger; a
+//! module without one gets `logger = logging.getLogger(__name__)` after its
+//! imports (never the root logger). When that leaves `import traceback`
+//! (or `from traceback import print_exc`) unused, the fix removes it, and
+//! only then: any other mention of the name in the file keeps it.
+//! `print_exc(...)` with arguments, or where a log call could recurse (a
+//! handler's `emit`, a `__del__`), is reported without a fix.
 //!
 //! ## Fix safety
 //! Unsafe. The record now carries the traceback, which changes the log
@@ -58,22 +84,23 @@
 //! where an f-string's `{x}` used `format()`; the two differ only for
 //! objects with their own `__format__`. `traceback.print_exc()` wrote to
 //! `sys.stderr` unconditionally; the log call goes where logging is
-//! configured to send it, and `logging.exception` configures the root
-//! logger when nothing else has.
+//! configured to send it.
 
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
+use crate::rule::importer::remove_import_name;
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
-use crate::semantic::scope::{enclosing_scope_names, qualified_name_at};
+use crate::semantic::{BindingId, BindingKind, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
-use crate::syntax::walk::{Walk, visit};
+use crate::syntax::walk::{Walk, statements, visit};
 use crate::transforms::helpers::except_handler::{
-    bound_name, enclosing_handler, log_exception_call,
+    bound_name, caught_types, enclosing_handler, failure_message, in_console_output_function,
+    is_interactive_or_traced, is_test_code,
 };
-use crate::transforms::helpers::logger::module_logger;
+use crate::transforms::helpers::logger::{fix_logger, logging_may_reenter};
 
 pub struct ExceptionWithoutTraceback;
 
@@ -121,35 +148,72 @@ impl Transform for ExceptionWithoutTraceback {
         })
     }
 
+    /// Also the bodies that make loggers: `self.logger = getLogger(...)` in
+    /// `__init__`, a factory `def get_logger(): return getLogger(...)`.
+    fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        self.may_match(view, file)
+            || view.tokens.iter().any(|token| {
+                ["getLogger", "get_logger", "LoggerAdapter"].iter().any(|name| view.is(token, name))
+            })
+    }
+
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
+        let mut print_exc_calls = Vec::new();
         for call in context.module.nodes_of_kind(&[Kind::Call]) {
-            if let Some(clause) = enclosing_handler(context.module, call) {
-                diagnostics.extend(check_call(context, clause, call));
+            let Some(clause) = enclosing_handler(context.module, call) else { continue };
+            if is_print_exc(context.semantic, call) {
+                if reports_print_exc(context, clause, call) {
+                    print_exc_calls.push((
+                        call,
+                        clause,
+                        plain_print_exc_fix(context, clause, call),
+                    ));
+                }
+                continue;
             }
+            diagnostics.extend(check_error_call(context, clause, call));
         }
+        for (call, _, fix) in &print_exc_calls {
+            let fix = fix.as_ref().map(|edits| {
+                let mut edits = edits.clone();
+                edits.extend(unused_import_removal(context, *call, &print_exc_calls));
+                Fix::unsafe_(edits)
+            });
+            diagnostics.push(
+                META.report(
+                    call.byte_range(),
+                    "`traceback.print_exc()` writes the traceback to stderr, past the module's logging",
+                )
+                .with_fix(fix),
+            );
+        }
+        diagnostics.sort_by_key(|diagnostic| diagnostic.range.start);
         diagnostics
     }
 }
 
-fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option<Diagnostic> {
-    let function = call.child_by_field_name("function")?;
+fn is_print_exc(semantic: &Semantic<'_>, call: Node<'_>) -> bool {
+    call.child_by_field_name("function")
+        .and_then(|function| semantic.qualified_name(function))
+        .is_some_and(|name| name == "traceback.print_exc")
+}
+
+fn check_error_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option<Diagnostic> {
+    let function = call.child_by_field_name("function").filter(|f| f.is(Kind::Attribute))?;
     let arguments =
         call.child_by_field_name("arguments").filter(|node| node.is(Kind::ArgumentList))?;
-    if qualified_name_at(context.semantic, function).as_deref() == Some("traceback.print_exc") {
-        return Some(META.report(call.byte_range(), "`traceback.print_exc()` writes the traceback to stderr, past the logging configuration").with_fix(print_exc_fix(context, clause, call, arguments)));
-    }
-    if function.py_kind() != Kind::Attribute {
-        return None;
-    }
     let method = function.child_by_field_name("attribute")?;
     let receiver = function.child_by_field_name("object")?;
-    if context.module.text(method) != "error" || !is_logger(context, receiver) {
+    if context.module.text(method) != "error" || context.semantic.logger_kind(receiver).is_none() {
         return None;
     }
     let caught = bound_name(context.module, clause)?;
     if !passes_name(context.module, arguments, caught)
         || may_pass_exc_info(context.module, arguments)
+        || !catches_everything(context.semantic, clause)
+        || leaves_otherwise(context.semantic, clause)
+        || is_test_code(context.module, clause)
     {
         return None;
     }
@@ -164,54 +228,339 @@ fn check_call(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> Option
     )
 }
 
-/// `traceback.print_exc()` (no arguments) becomes a log call.
-fn print_exc_fix(
+/// The clause catches the builtin `Exception` or `BaseException`.
+fn catches_everything(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
+    caught_types(clause).into_iter().any(|caught| {
+        semantic
+            .qualified_name(caught)
+            .is_some_and(|name| name == "builtins.Exception" || name == "builtins.BaseException")
+    })
+}
+
+/// The handler re-raises, raises, or exits (`sys.exit`, `os._exit`,
+/// `exit`, `quit`): the exception, or a message for the user, goes on.
+fn leaves_otherwise(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
+    let mut leaves = false;
+    let Some(handler_body) = crate::transforms::helpers::except_handler::body(clause) else {
+        return false;
+    };
+    visit(handler_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::RaiseStatement => {
+            leaves = true;
+            Walk::Stop
+        }
+        Kind::Call => {
+            let exits = node
+                .child_by_field_name("function")
+                .and_then(|function| semantic.qualified_name(function))
+                .is_some_and(|name| {
+                    matches!(
+                        name.as_str(),
+                        "sys.exit" | "os._exit" | "builtins.exit" | "builtins.quit"
+                    )
+                });
+            if exits {
+                leaves = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    leaves
+}
+
+/// The handler also talks to the person at the terminal: it prints or
+/// writes to `sys.stderr`/`sys.stdout`.
+fn prints(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
+    let Some(handler_body) = crate::transforms::helpers::except_handler::body(clause) else {
+        return false;
+    };
+    let mut found = false;
+    visit(handler_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::Call => {
+            let name = node
+                .child_by_field_name("function")
+                .and_then(|function| semantic.qualified_name(function));
+            if name.as_deref().is_some_and(|name| {
+                name == "builtins.print"
+                    || name.starts_with("sys.stderr.")
+                    || name.starts_with("sys.stdout.")
+                    || name.starts_with("sys.__stderr__.")
+            }) {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    found
+}
+
+/// Whether a `traceback.print_exc()` call in `clause` is reported (see the
+/// rule's documentation).
+fn reports_print_exc(context: &Context<'_>, clause: Node<'_>, call: Node<'_>) -> bool {
+    let semantic = context.semantic;
+    let Some(arguments) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let mut cursor = arguments.walk();
+    let arguments: Vec<Node<'_>> =
+        arguments.named_children(&mut cursor).filter(|a| !a.is(Kind::Comment)).collect();
+    let to_a_stream =
+        arguments.iter().enumerate().any(|(index, argument)| match argument.py_kind() {
+            Kind::KeywordArgument => argument
+                .child_by_field_name("name")
+                .is_some_and(|name| context.module.text(name) == "file"),
+            Kind::ListSplat | Kind::DictionarySplat => true,
+            _ => index >= 1,
+        });
+    !to_a_stream
+        && module_logs(semantic)
+        && !is_command_line_code(context.module, clause)
+        && !is_test_code(context.module, clause)
+        && !is_interactive_or_traced(semantic)
+        && !logging_may_reenter(semantic, clause)
+        && !leaves_otherwise(semantic, clause)
+        && !prints(semantic, clause)
+        && !in_console_output_function(context.module, clause)
+        && !configures_logging(semantic, clause)
+}
+
+/// The `try` configures logging (`dictConfig`, `fileConfig`,
+/// `basicConfig`, `addHandler`): when that fails, logging is what failed.
+fn configures_logging(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
+    let Some(try_body) = clause
+        .parent()
+        .filter(|parent| parent.is(Kind::TryStatement))
+        .and_then(|statement| statement.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    let module = semantic.module();
+    let mut found = false;
+    visit(try_body, |node| {
+        if node.is(Kind::Call)
+            && let Some(function) = node.child_by_field_name("function")
+        {
+            let name = match function.py_kind() {
+                Kind::Attribute => {
+                    function.child_by_field_name("attribute").map(|a| module.text(a))
+                }
+                Kind::Identifier => Some(module.text(function)),
+                _ => None,
+            };
+            if name.is_some_and(|name| {
+                matches!(
+                    name,
+                    "dictConfig" | "fileConfig" | "basicConfig" | "addHandler" | "setLevel"
+                )
+            }) {
+                found = true;
+                return Walk::Stop;
+            }
+        }
+        Walk::Descend
+    });
+    found
+}
+
+/// The module has a logger or imports `logging` at module level.
+fn module_logs(semantic: &Semantic<'_>) -> bool {
+    semantic.loggers().module_level().next().is_some()
+        || semantic.imports().iter().any(|import| {
+            import.qualified.split('.').next() == Some("logging")
+                && semantic.binding(import.binding).scope == semantic.module_scope()
+        })
+}
+
+/// Code of a command line: a `__main__.py`, the `if __name__ ==
+/// "__main__":` block, a function it calls by name, or a `main()`.
+fn is_command_line_code(module: &Module<'_>, node: Node<'_>) -> bool {
+    if module.file_name.rsplit(['/', '\\']).next() == Some("__main__.py") {
+        return true;
+    }
+    let mut called_from_main: Vec<&str> = Vec::new();
+    for statement in statements(module.root()) {
+        if is_main_guard(module, statement) {
+            if statement.byte_range().contains(&node.start_byte()) {
+                return true;
+            }
+            visit(statement, |inner| {
+                if inner.is(Kind::Call)
+                    && let Some(function) = inner.child_by_field_name("function")
+                    && function.is(Kind::Identifier)
+                {
+                    called_from_main.push(module.text(function));
+                }
+                Walk::Descend
+            });
+        }
+    }
+    let mut current = module.parent(node);
+    let mut outermost_function = None;
+    while let Some(ancestor) = current {
+        if ancestor.is(Kind::FunctionDefinition) {
+            let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
+            if name == Some("main") {
+                return true;
+            }
+            outermost_function = name;
+        }
+        current = module.parent(ancestor);
+    }
+    outermost_function.is_some_and(|name| called_from_main.contains(&name))
+}
+
+/// `if __name__ == "__main__":` (either way round).
+fn is_main_guard(module: &Module<'_>, statement: Node<'_>) -> bool {
+    statement.is(Kind::IfStatement)
+        && statement.child_by_field_name("condition").is_some_and(|condition| {
+            let text = module.text(condition);
+            condition.is(Kind::ComparisonOperator)
+                && text.contains("__name__")
+                && text.contains("__main__")
+        })
+}
+
+/// The replacement of a `print_exc()` call without arguments by a log
+/// call, with the edits that create the logger; `None` without a sure logger.
+fn plain_print_exc_fix(
     context: &Context<'_>,
     clause: Node<'_>,
     call: Node<'_>,
-    arguments: Node<'_>,
-) -> Option<Fix> {
+) -> Option<Vec<Edit>> {
+    let arguments = call.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
-    if arguments.named_children(&mut cursor).next().is_some() {
+    if arguments.named_children(&mut cursor).any(|a| !a.is(Kind::Comment)) {
         return None;
     }
-    let log_call = log_exception_call(context.semantic, clause)?;
-    let mut edits = vec![Edit::replace(call.byte_range(), log_call.text)];
-    edits.extend(log_call.import);
-    Some(Fix::unsafe_(edits))
+    let logger = fix_logger(context.semantic, clause)?;
+    let message = failure_message(context.semantic, clause);
+    let mut edits =
+        vec![Edit::replace(call.byte_range(), format!("{}.exception(\"{message}\")", logger.name))];
+    edits.extend(logger.edits);
+    Some(edits)
 }
 
-/// `logging` (any alias), the module's logger, or `logging.getLogger(...)`.
-fn is_logger(context: &Context<'_>, receiver: Node<'_>) -> bool {
-    match receiver.py_kind() {
-        Kind::Identifier => {
-            let name = context.module.text(receiver);
-            let is_module_logger = module_logger(context.semantic)
-                .is_some_and(|logger| logger.name == name)
-                && !enclosing_scope_names(context.module, receiver).contains(name);
-            is_module_logger
-                || qualified_name_at(context.semantic, receiver).as_deref() == Some("logging")
-        }
-        Kind::Attribute => {
-            qualified_name_at(context.semantic, receiver).as_deref() == Some("logging")
-        }
-        Kind::Call => receiver
-            .child_by_field_name("function")
-            .and_then(|function| qualified_name_at(context.semantic, function))
-            .is_some_and(|name| name == "logging.getLogger"),
-        _ => false,
+/// When every mention of the name `call`'s callee comes from (`traceback`,
+/// or `print_exc` from `from traceback import print_exc`) is in a
+/// `print_exc()` call this rule replaces, the edits that replace them all
+/// and remove the import: the same edits in each of their fixes, so that
+/// the import goes only when every call goes. Empty otherwise. A mention
+/// in a string (`__all__`, a doctest) keeps the import; one in a comment
+/// does not.
+fn unused_import_removal(
+    context: &Context<'_>,
+    call: Node<'_>,
+    calls: &[(Node<'_>, Node<'_>, Option<Vec<Edit>>)],
+) -> Vec<Edit> {
+    let semantic = context.semantic;
+    let Some(binding) = callee_import_binding(semantic, call) else {
+        return Vec::new();
+    };
+    let Some(import) = semantic.import_of(binding) else {
+        return Vec::new();
+    };
+    let name = context.module.text(semantic.binding(binding).name);
+    let same_import: Vec<&(Node<'_>, Node<'_>, Option<Vec<Edit>>)> = calls
+        .iter()
+        .filter(|(other, _, _)| callee_import_binding(semantic, *other) == Some(binding))
+        .collect();
+    if same_import.iter().any(|(_, _, fix)| fix.is_none()) {
+        return Vec::new();
     }
+    // Every mention of the name, outside the import, must be one of these calls.
+    let source = context.module.source;
+    let statement = import.statement.byte_range();
+    let module = context.module;
+    let in_comment = |at: usize| {
+        !module.blanked().iter().any(|blank| blank.contains(&at))
+            && module
+                .root()
+                .descendant_for_byte_range(at, at + name.len())
+                .is_some_and(|node| node.is(Kind::Comment))
+    };
+    // `from traceback import ...` names the module, not the binding.
+    let in_from_import_source = |at: usize| {
+        !module.blanked().iter().any(|blank| blank.contains(&at))
+            && module.root().descendant_for_byte_range(at, at + name.len()).is_some_and(|node| {
+                let mut current = Some(node);
+                while let Some(ancestor) = current {
+                    if ancestor.is(Kind::ImportFromStatement) {
+                        return ancestor
+                            .child_by_field_name("module_name")
+                            .is_some_and(|source| source.byte_range().contains(&at));
+                    }
+                    current = module.parent(ancestor);
+                }
+                false
+            })
+    };
+    let mentions_elsewhere = word_offsets(source, name).into_iter().any(|at| {
+        !statement.contains(&at)
+            && !same_import.iter().any(|(other, _, _)| other.start_byte() == at)
+            && !in_comment(at)
+            && !in_from_import_source(at)
+    });
+    if mentions_elsewhere {
+        return Vec::new();
+    }
+    let Some(removal) = remove_import_name(context.module, import.statement, import.item) else {
+        return Vec::new();
+    };
+    let mut edits: Vec<Edit> =
+        same_import.iter().flat_map(|(_, _, fix)| fix.iter().flatten().cloned()).collect();
+    edits.push(removal);
+    edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    edits.dedup();
+    edits
 }
 
-/// True when the arguments use `name` itself (`e`, `str(e)`, `{e}`), not
-/// only an attribute of it (`e.errno`).
+/// The import binding the callee's first name reads (`traceback` in
+/// `traceback.print_exc`, `print_exc` itself).
+fn callee_import_binding(semantic: &Semantic<'_>, call: Node<'_>) -> Option<BindingId> {
+    let mut root = call.child_by_field_name("function")?;
+    while root.is(Kind::Attribute) {
+        root = root.child_by_field_name("object")?;
+    }
+    let reference = semantic.reference_at(root)?;
+    let binding = semantic.resolved_binding(reference)?;
+    let found = semantic.binding(binding);
+    (found.kind == BindingKind::Import && found.scope == semantic.module_scope()).then_some(binding)
+}
+
+/// Where `word` occurs in `text` as a whole identifier, not as an
+/// attribute (`x.word`): anywhere else, in code, strings or comments.
+fn word_offsets(text: &str, word: &str) -> Vec<usize> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word)
+        .filter(|(at, _)| {
+            let before = text[..*at].chars().next_back();
+            let after = text[at + word.len()..].chars().next();
+            !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name)
+        })
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// True when the arguments use `name` itself (`e`, `str(e)`, `{e}`) or an
+/// attribute that holds its message (`e.args`, `e.message`), not only
+/// another attribute of it (`e.errno`).
 fn passes_name(module: &Module<'_>, arguments: Node<'_>, name: &str) -> bool {
     let mut found = false;
     visit(arguments, |node| {
         if node.is(Kind::Identifier) && module.text(node) == name {
             let parent = module.parent(node);
             let is_attribute_owner = parent.is_some_and(|parent| {
-                parent.is(Kind::Attribute) && parent.child_by_field_name("object") == Some(node)
+                parent.is(Kind::Attribute)
+                    && parent.child_by_field_name("object") == Some(node)
+                    && !parent.child_by_field_name("attribute").is_some_and(|attribute| {
+                        matches!(module.text(attribute), "args" | "message")
+                    })
             });
             let is_part_of_a_name = parent.is_some_and(|parent| {
                 (parent.is(Kind::Attribute)

@@ -4,7 +4,23 @@
 //! Finds handlers for `Exception` or `BaseException` (alone or in a tuple,
 //! with or without `as e`, `except*` included) whose body only swallows the
 //! exception: nothing but `pass`, `...`, `continue`, `return` or
-//! `return None`.
+//! `return None`, when nothing says the silence is on purpose.
+//!
+//! It leaves alone the handlers that swallow on purpose: a comment in or on
+//! the handler, or right above its `try`, explains it (not a `TODO`); the
+//! `try` only imports (an optional dependency); the failure is an expected
+//! branch (the `try` has an `else`; only looks something up or converts,
+//! `d[key]`, `getattr`, `int(text)`, `next(it)`; returns the attempt while
+//! the code after it is the alternative; tries candidates in a loop until
+//! one `break`s; only assigns names that already hold a default; the
+//! handler returns `None` from a function that returns values otherwise;
+//! or the statement after the `try` tests what it assigned or tries again);
+//! the `try` cleans up (`conn.close()`, `os.unlink(path)`, `del d[key]`, in
+//! a `finally` block, inside another handler, or in a `close`/`__exit__`/
+//! `__del__`-like method); an `except BaseException:` after an `except
+//! Exception:` of the same `try`; a `try` that only raises; code that
+//! prints or formats for a person (`print_*`, `format_*`, `__repr__`);
+//! debuggers, shells and traced code; and test code.
 //!
 //! ## Why is this bad?
 //! Such a handler turns every error, a typo's `NameError` as much as a
@@ -33,28 +49,31 @@
 //!         try:
 //!             cache[key] = fetch(key)
 //!         except Exception:
-//!             log.exception("fetch failed in refresh()")
+//!             log.exception("Failed to fetch")
 //!             continue
 //! ```
 //!
-//! The call logs at ERROR level with the traceback. It goes through the
-//! module's logger when the module binds one at module level
-//! (`NAME = logging.getLogger(...)`, any name), else through `logging`,
-//! imported once if the module lacks it. A lone `pass` or `...` is replaced;
-//! other statements stay after the call. The message names the call or
-//! import that failed and the function it failed in. `Exception` must be
-//! the builtin: a module's own `Exception` class is not reported.
+//! The call logs at ERROR level with the traceback. The message says what
+//! the `try` did ("Failed to close conn", "Failed to parse JSON",
+//! "Failed to load config" for `load_config()`). It goes through the
+//! module's logger (`NAME = logging.getLogger(...)`, any name); a module
+//! without one gets `logger = logging.getLogger(__name__)` after its
+//! imports, and `import logging` in its standard-library group when it
+//! lacks it: library code never logs through the root logger. A lone
+//! `pass` or `...` is replaced (a comment after it moves to its own line
+//! above the call); other statements stay after the call. `Exception` must
+//! be the builtin: a module's own `Exception` class is not reported.
 //!
-//! No log call is added (and the finding has no fix) where logging may call
-//! back into the handler: in a class derived from a `logging` class (a
-//! handler's `emit`), in `__del__`, and in a module that defines its own
-//! `getLogger`.
+//! No fix is offered where logging may call back into the handler (in a
+//! class derived from a `logging` class, in `__del__`, in a module that
+//! defines its own `getLogger`), in a debugger, shell or traced module,
+//! and in a module that logs through a facility of its project (`from
+//! distutils import log`).
 //!
 //! ## Fix safety
-//! Unsafe: the handler now writes log output, and `logging.exception` (the
-//! fallback when the module has no logger) configures the root logger when
-//! nothing else has. Code that swallows on purpose in a hot loop, or inside
-//! logging itself (a handler's `emit`), may not want that.
+//! Unsafe: the handler now writes a record at ERROR level through the
+//! module's logger, which the application's logging configuration sends
+//! where it sends the module's other records.
 
 use tree_sitter::Node;
 
@@ -64,7 +83,9 @@ use crate::semantic::scope::builtin_visible_at;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::{Scan, Token};
 use crate::transforms::helpers::except_handler::{
-    body, caught_types, log_exception_call, only_swallows, prepend_statement,
+    Purpose, body, caught_types, follows_catch_all, in_console_output_function,
+    is_interactive_or_traced, is_test_code, log_call_unwelcome, log_exception_call, only_swallows,
+    prepend_statement, purpose,
 };
 
 pub struct SwallowedException;
@@ -126,16 +147,27 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
         .into_iter()
         .find(|caught| catch_all_name(context, *caught).is_some())?;
     let handler_body = body(clause)?;
-    if !only_swallows(handler_body) {
+    if !only_swallows(handler_body)
+        || is_test_code(context.module, clause)
+        || is_interactive_or_traced(context.semantic)
+        || in_console_output_function(context.module, clause)
+    {
         return None;
     }
     let name = catch_all_name(context, caught)?;
+    if name == "BaseException" && follows_catch_all(context.semantic, clause) {
+        return None;
+    }
+    let fix = match purpose(context.semantic, clause) {
+        Purpose::Unexplained => log_fix(context, clause, handler_body),
+        _ => return None,
+    };
     Some(
         META.report(
             caught.byte_range(),
             format!("`except {name}` swallows the error without a trace"),
         )
-        .with_fix(log_fix(context, clause, handler_body)),
+        .with_fix(fix),
     )
 }
 
@@ -154,9 +186,12 @@ fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static st
 }
 
 fn log_fix(context: &Context<'_>, clause: Node<'_>, handler_body: Node<'_>) -> Option<Fix> {
+    if log_call_unwelcome(context.semantic, clause) {
+        return None;
+    }
     let call = log_exception_call(context.semantic, clause)?;
     let mut edits = vec![prepend_statement(context.module, handler_body, &call.text)?];
-    edits.extend(call.import);
+    edits.extend(call.edits);
     Some(Fix::unsafe_(edits))
 }
 

@@ -12,7 +12,7 @@ use crate::semantic::Semantic;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::walk::{Walk, statements, visit};
-use crate::transforms::helpers::logger::logger_at;
+use crate::transforms::helpers::logger::fix_logger;
 
 /// The clause's body.
 pub fn body(clause: Node<'_>) -> Option<Node<'_>> {
@@ -201,19 +201,29 @@ fn inside_loop_within(module: &Module<'_>, jump: Node<'_>, outer: Node<'_>) -> b
 }
 
 /// The edit that makes `statement` the first statement of a handler's body:
-/// it replaces a lone `pass` or `...`, goes on its own line before the first
-/// statement of an indented body, and before the first statement, followed
-/// by `; `, in a one-line body (`except: continue`).
+/// it replaces a lone `pass` or `...` (a comment after it moves to a line
+/// of its own above the new statement), goes on its own line before the
+/// first statement of an indented body, and before the first statement,
+/// followed by `; `, in a one-line body (`except: continue`).
 pub fn prepend_statement(module: &Module<'_>, body: Node<'_>, statement: &str) -> Option<Edit> {
     let body_statements: Vec<Node<'_>> = statements(body).collect();
     let first = *body_statements.first()?;
     let placeholder = first.is(Kind::PassStatement) || is_ellipsis_statement(first);
+    let newline = module.newline();
     if body_statements.len() == 1 && placeholder {
+        if module.starts_line(first.start_byte())
+            && let Some(comment) = trailing_comment(module, first)
+        {
+            let indentation = module.indentation_at(first.start_byte());
+            return Some(Edit::replace(
+                first.start_byte()..comment.end_byte(),
+                format!("{}{newline}{indentation}{statement}", module.text(comment)),
+            ));
+        }
         return Some(Edit::replace(first.byte_range(), statement));
     }
     if module.starts_line(first.start_byte()) {
         let indentation = module.indentation_at(first.start_byte());
-        let newline = module.newline();
         return Some(Edit::insert(
             first.start_byte(),
             format!("{statement}{newline}{indentation}"),
@@ -222,27 +232,818 @@ pub fn prepend_statement(module: &Module<'_>, body: Node<'_>, statement: &str) -
     Some(Edit::insert(first.start_byte(), format!("{statement}; ")))
 }
 
+/// The comment that ends the line `statement` ends on, if any.
+fn trailing_comment<'m>(module: &'m Module<'_>, statement: Node<'m>) -> Option<Node<'m>> {
+    let end = module.next_line_start(statement.end_byte());
+    let rest = &module.source[statement.end_byte()..end];
+    let at = statement.end_byte() + rest.find('#')?;
+    if !rest[..at - statement.end_byte()].trim().is_empty() {
+        return None;
+    }
+    let node = module.root().descendant_for_byte_range(at, at + 1)?;
+    node.is(Kind::Comment).then_some(node)
+}
+
 /// A call that logs the exception a handler caught, with its traceback.
 pub struct LogCall {
-    /// `log.exception("json.loads failed in load()")`.
+    /// `logger.exception("Failed to load config")`.
     pub text: String,
-    /// The `import logging` the call needs, when the module lacks it.
-    pub import: Option<Edit>,
+    /// The edits that create the logger (and import `logging`) when the
+    /// module has none.
+    pub edits: Vec<Edit>,
 }
 
-/// `<logger>.exception("<message>")` for code in `clause`'s body: through the
-/// module's logger, else `logging` (see `logger::logger_at`).
+/// `<logger>.exception("<message>")` for code in `clause`'s body, through
+/// the module's logger (see `logger::fix_logger`).
 pub fn log_exception_call(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<LogCall> {
-    let logger = logger_at(semantic, clause)?;
-    let message = failure_message(semantic.module(), clause);
-    Some(LogCall { text: format!("{}.exception(\"{message}\")", logger.name), import: logger.edit })
+    let logger = fix_logger(semantic, clause)?;
+    let message = failure_message(semantic, clause);
+    Some(LogCall { text: format!("{}.exception(\"{message}\")", logger.name), edits: logger.edits })
 }
 
-/// A short message for a log call in `clause`: what failed (the call or
-/// import in the `try` body) and where (`"json.loads failed in load()"`),
-/// else the function (`"Loader.load() failed"`). Never holds a quote, a
-/// backslash, a brace or a `%`: it is written into a plain string literal.
-pub fn failure_message(module: &Module<'_>, clause: Node<'_>) -> String {
+// ----- why a handler swallows -----
+
+/// Why a handler that swallows what it catches does so, as far as the
+/// code and its comments tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Nothing says it is on purpose: a failure disappears without a trace.
+    Unexplained,
+    /// A comment in or on the handler says it must catch everything.
+    CatchesEverything,
+    /// A comment in or on the handler explains the silence.
+    Explained,
+    /// The `try` only imports: an optional dependency.
+    OptionalImport,
+    /// The failure is an expected branch: the `try` has an `else`, only
+    /// looks something up (a key, an attribute), returns the attempt's
+    /// result (the code after it is the alternative), or the statement
+    /// after it tests what the `try` assigned or tries another way.
+    Fallback,
+    /// Best-effort cleanup: closing, removing, stopping, in a `finally`
+    /// or a `close`/`__exit__`-like method.
+    Cleanup,
+    /// The `try` only raises: code that exercises exception handling
+    /// itself (tests of the language, examples).
+    Synthetic,
+}
+
+/// Why `clause` swallows (see `Purpose`); the first that applies of:
+/// synthetic, optional import, a comment, cleanup, fallback.
+pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
+    let module = semantic.module();
+    let try_statement = clause.parent().filter(|parent| parent.is(Kind::TryStatement));
+    let try_body = try_statement.and_then(|statement| statement.child_by_field_name("body"));
+    if let Some(try_body) = try_body {
+        if only_raises(module, try_body) {
+            return Purpose::Synthetic;
+        }
+        if only_imports(try_body) && body(clause).is_some_and(handler_only_binds) {
+            return Purpose::OptionalImport;
+        }
+    }
+    match comment_says(module, clause) {
+        Some(CommentSays::CatchEverything) => return Purpose::CatchesEverything,
+        Some(CommentSays::Reason) => return Purpose::Explained,
+        None => {}
+    }
+    let (Some(try_statement), Some(try_body)) = (try_statement, try_body) else {
+        return Purpose::Unexplained;
+    };
+    if is_cleanup(semantic, try_statement, try_body) {
+        return Purpose::Cleanup;
+    }
+    if is_fallback(semantic, try_statement, try_body, clause) {
+        return Purpose::Fallback;
+    }
+    Purpose::Unexplained
+}
+
+/// Every statement of the `try` is a `raise`, `pass` or arithmetic on
+/// literals (`1/0`).
+fn only_raises(module: &Module<'_>, try_body: Node<'_>) -> bool {
+    let mut any_raise = false;
+    let all = statements(try_body).all(|statement| match statement.py_kind() {
+        // `raise`, `raise ValueError`, `raise TypeError("x")`: not `raise error`.
+        Kind::RaiseStatement => {
+            any_raise = true;
+            statement.named_child(0).is_none_or(|raised| {
+                let class = match raised.py_kind() {
+                    Kind::Call => raised.child_by_field_name("function"),
+                    _ => Some(raised),
+                };
+                class.is_some_and(|class| {
+                    class.is(Kind::Identifier) && is_exception_class(module.text(class))
+                })
+            })
+        }
+        Kind::PassStatement => true,
+        Kind::ExpressionStatement => {
+            let literal_arithmetic = statement.named_child(0).is_some_and(|value| {
+                value.is(Kind::BinaryOperator) && {
+                    let mut only_literals = true;
+                    visit(value, |node| match node.py_kind() {
+                        Kind::BinaryOperator => Walk::Descend,
+                        Kind::Integer => Walk::Skip,
+                        _ if module.text(node).parse::<f64>().is_ok() => Walk::Skip,
+                        _ if !node.is_named() => Walk::Skip,
+                        _ => {
+                            only_literals = false;
+                            Walk::Stop
+                        }
+                    });
+                    only_literals
+                }
+            });
+            any_raise |= literal_arithmetic;
+            literal_arithmetic
+        }
+        _ => false,
+    });
+    all && any_raise
+}
+
+/// Every statement of the `try` is an import or assigns a literal
+/// (`HAS_YAML = True`), and one is an import.
+fn only_imports(try_body: Node<'_>) -> bool {
+    let mut any_import = false;
+    let all = statements(try_body).all(|statement| match statement.py_kind() {
+        Kind::ImportStatement | Kind::ImportFromStatement => {
+            any_import = true;
+            true
+        }
+        Kind::ExpressionStatement => assigns_literal(statement),
+        _ => false,
+    });
+    all && any_import
+}
+
+/// The handler body only swallows, imports an alternative, or assigns
+/// literals (`yaml = None`).
+fn handler_only_binds(handler_body: Node<'_>) -> bool {
+    only_swallows(handler_body)
+        || statements(handler_body).all(|statement| match statement.py_kind() {
+            Kind::ImportStatement | Kind::ImportFromStatement | Kind::PassStatement => true,
+            Kind::ExpressionStatement => assigns_literal(statement),
+            _ => false,
+        })
+}
+
+fn assigns_literal(statement: Node<'_>) -> bool {
+    let Some(assignment) = statement.named_child(0).filter(|node| node.is(Kind::Assignment)) else {
+        return false;
+    };
+    let Some(value) = assignment.child_by_field_name("right") else {
+        return false;
+    };
+    matches!(value.py_kind(), Kind::NoneLiteral | Kind::Integer | Kind::String | Kind::Other)
+        && value.named_child_count() <= 3
+        && matches!(value.kind(), "none" | "integer" | "float" | "string" | "true" | "false")
+}
+
+/// What the comments of a handler say.
+enum CommentSays {
+    CatchEverything,
+    Reason,
+}
+
+/// Phrases that say a handler must catch everything.
+const CATCH_EVERYTHING: &[&str] = &[
+    "all errors",
+    "all exceptions",
+    "any error",
+    "any exception",
+    "any kind of",
+    "anything",
+    "catch all",
+    "catch everything",
+    "catch-all",
+    "catchall",
+    "catches all",
+    "catches everything",
+    "every error",
+    "every exception",
+    "everything",
+    "must not fail",
+    "must not raise",
+    "must never",
+    "never fail",
+    "never raise",
+    "whatever",
+];
+
+/// Comments that are directives to tools, not reasons.
+const DIRECTIVES: &[&str] = &["pragma", "noqa", "type:", "pylint:", "fmt:", "isort:", "pyright:"];
+
+/// The comments on the `except` line, in the handler's body, and after its
+/// last statement on the same line: `CatchEverything` when one says so,
+/// `Reason` when one explains (not a `TODO`, `FIXME` or `XXX`, which mark
+/// the silence as a known problem, nor a tool's directive).
+fn comment_says(module: &Module<'_>, clause: Node<'_>) -> Option<CommentSays> {
+    let handler_body = body(clause)?;
+    let end = module.next_line_start(handler_body.end_byte());
+    let above = clause
+        .parent()
+        .filter(|parent| parent.is(Kind::TryStatement))
+        .map(|try_statement| comment_lines_above(module, try_statement.start_byte()));
+    let mut says = None;
+    for comment in module.nodes_of_kind(&[Kind::Comment]) {
+        let in_handler = comment.start_byte() >= clause.start_byte() && comment.start_byte() < end;
+        let above_try = above.clone().is_some_and(|range| range.contains(&comment.start_byte()));
+        if !in_handler && !above_try {
+            continue;
+        }
+        let text = module.text(comment).trim_start_matches('#').trim().to_lowercase();
+        if text.is_empty()
+            || ["todo", "fixme", "xxx"].iter().any(|mark| text.contains(mark))
+            || DIRECTIVES.iter().any(|directive| text.starts_with(directive))
+        {
+            continue;
+        }
+        if CATCH_EVERYTHING.iter().any(|phrase| text.contains(phrase)) {
+            return Some(CommentSays::CatchEverything);
+        }
+        says = Some(CommentSays::Reason);
+    }
+    says
+}
+
+/// The comment lines right above the line holding `offset` (no blank
+/// line between): they describe the statement there.
+fn comment_lines_above(module: &Module<'_>, offset: usize) -> std::ops::Range<usize> {
+    let end = module.line_start(offset);
+    let mut start = end;
+    while start > 0 {
+        let above = module.line_start(start - 1);
+        if !module.source[above..start].trim_start().starts_with('#') {
+            break;
+        }
+        start = above;
+    }
+    start..end
+}
+
+/// Method and function names whose code cleans up.
+const CLEANUP_FUNCTIONS: &[&str] = &[
+    "__del__",
+    "__exit__",
+    "__aexit__",
+    "cleanup",
+    "close",
+    "dispose",
+    "release",
+    "shutdown",
+    "stop",
+    "teardown",
+    "tearDown",
+    "terminate",
+];
+
+/// First words of calls that release or remove something.
+const CLEANUP_VERBS: &[&str] = &[
+    "cancel",
+    "clean",
+    "cleanup",
+    "clear",
+    "close",
+    "delete",
+    "destroy",
+    "detach",
+    "disconnect",
+    "dispose",
+    "drain",
+    "finalize",
+    "flush",
+    "free",
+    "join",
+    "kill",
+    "quit",
+    "release",
+    "remove",
+    "reset",
+    "restore",
+    "rmdir",
+    "rmtree",
+    "shutdown",
+    "stop",
+    "teardown",
+    "terminate",
+    "unbind",
+    "uninstall",
+    "unlink",
+    "unlock",
+    "unregister",
+    "wait",
+];
+
+/// The `try` only releases or removes things (`conn.close()`, `del
+/// os.environ[key]`, `os.unlink(path)`), or runs in a `finally` clause or
+/// directly in a method that cleans up (`close`, `__exit__`, ...).
+fn is_cleanup(semantic: &Semantic<'_>, try_statement: Node<'_>, try_body: Node<'_>) -> bool {
+    let module = semantic.module();
+    let mut current = module.parent(try_statement);
+    while let Some(ancestor) = current {
+        match ancestor.py_kind() {
+            Kind::FinallyClause => return true,
+            // A failure while handling another one: reporting it would hide the first.
+            Kind::ExceptClause => return true,
+            Kind::FunctionDefinition => {
+                let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
+                let cleans_up = name.is_some_and(|name| {
+                    CLEANUP_FUNCTIONS.contains(&name)
+                        || identifier_words(name)
+                            .first()
+                            .is_some_and(|verb| CLEANUP_VERBS.contains(&verb.as_str()))
+                });
+                if cleans_up {
+                    return true;
+                }
+                break;
+            }
+            Kind::ClassDefinition | Kind::Lambda => break,
+            _ => {}
+        }
+        current = module.parent(ancestor);
+    }
+    let mut any = false;
+    let all = statements(try_body).all(|statement| {
+        any = true;
+        match statement.py_kind() {
+            Kind::DeleteStatement => true,
+            Kind::ExpressionStatement => {
+                statement.named_child(0).filter(|value| value.is(Kind::Call)).is_some_and(|call| {
+                    call.child_by_field_name("function")
+                        .and_then(|function| dotted_name(module, function))
+                        .is_some_and(|name| {
+                            let last = name.rsplit('.').next().unwrap_or(&name);
+                            let words = identifier_words(last);
+                            words.first().is_some_and(|verb| CLEANUP_VERBS.contains(&verb.as_str()))
+                        })
+                })
+            }
+            _ => false,
+        }
+    });
+    any && all
+}
+
+/// The failure is an expected branch (see `Purpose::Fallback`).
+fn is_fallback(
+    semantic: &Semantic<'_>,
+    try_statement: Node<'_>,
+    try_body: Node<'_>,
+    clause: Node<'_>,
+) -> bool {
+    let module = semantic.module();
+    let mut cursor = try_statement.walk();
+    if try_statement.children(&mut cursor).any(|child| child.is(Kind::ElseClause)) {
+        return true;
+    }
+    // `X = import_module(...)`: an optional dependency found by a function,
+    // which may fail in its own ways (`None.attr`).
+    let imports_by_call = statements(try_body).all(|statement| {
+        let mut found = false;
+        visit(statement, |node| {
+            if node.is(Kind::Call)
+                && let Some(name) =
+                    node.child_by_field_name("function").and_then(|f| dotted_name(module, f))
+                && (name.ends_with("import_module") || name == "__import__")
+            {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        });
+        found
+    });
+    if imports_by_call {
+        return true;
+    }
+    // An import with its set-up (`import gmpy` / `if gmpy.version() > ...`):
+    // detecting an optional backend.
+    let mut imports = false;
+    visit(try_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::ImportStatement | Kind::ImportFromStatement => {
+            imports = true;
+            Walk::Stop
+        }
+        _ => Walk::Descend,
+    });
+    let imports_with_setup = imports
+        && statements(try_body).all(|statement| {
+            matches!(
+                statement.py_kind(),
+                Kind::ImportStatement
+                    | Kind::ImportFromStatement
+                    | Kind::IfStatement
+                    | Kind::TryStatement
+                    | Kind::ExpressionStatement
+                    | Kind::PassStatement
+            )
+        });
+    if imports_with_setup {
+        return true;
+    }
+    // Only lookups and conversions: `d[key]`, `obj.attr`, `getattr(...)`,
+    // `del d[key]`, `int(text)`, `next(lines)`: the expected error is the branch.
+    let mut calls = false;
+    visit(try_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::Call => {
+            let function = node.child_by_field_name("function");
+            let last_name = function.and_then(|function| match function.py_kind() {
+                Kind::Attribute => function.child_by_field_name("attribute"),
+                Kind::Identifier => Some(function),
+                _ => None,
+            });
+            let plain = last_name.is_some_and(|name| {
+                let name = module.text(name).trim_start_matches('_');
+                LOOKUPS.contains(&name) || rarely_fails(name)
+            });
+            if plain {
+                Walk::Descend
+            } else {
+                calls = true;
+                Walk::Stop
+            }
+        }
+        Kind::ImportStatement | Kind::ImportFromStatement | Kind::RaiseStatement => {
+            calls = true;
+            Walk::Stop
+        }
+        _ => Walk::Descend,
+    });
+    if !calls {
+        return true;
+    }
+    // Trying candidates in a loop until one works: `try: use(c); break`.
+    let breaks = statements(try_body).any(|statement| statement.is(Kind::BreakStatement));
+    if breaks {
+        return true;
+    }
+    // `except: return None` in a function that returns values otherwise:
+    // `None` is its answer for "no result".
+    if returns_none_as_answer(module, clause) {
+        return true;
+    }
+    // `try: return attempt()` / `except: pass`: the code after is the alternative;
+    // `except: return None` returns the default.
+    let last = statements(try_body).last();
+    let returns_attempt = last.is_some_and(|last| {
+        last.is(Kind::ReturnStatement)
+            && last.named_child(0).is_some_and(|value| !value.is(Kind::NoneLiteral))
+    });
+    if returns_attempt {
+        return true;
+    }
+    // `x = convert(x)`: on failure the name keeps the value it had.
+    if keeps_previous_value(semantic, try_statement, try_body) {
+        return true;
+    }
+    // The statement after the `try` tests what it assigned, or tries again.
+    let assigned = assigned_names(module, try_body);
+    // The statement after the `try`; after the `if` around it when it ends one.
+    let mut last = try_statement;
+    let next = loop {
+        match next_statement(last) {
+            Some(next) => break next,
+            None => {
+                let block = module.parent(last).filter(|block| block.is(Kind::Block));
+                let owner = block.and_then(|block| module.parent(block));
+                let owner = owner.map(|owner| match owner.py_kind() {
+                    Kind::ElseClause | Kind::ElifClause => module.parent(owner).unwrap_or(owner),
+                    _ => owner,
+                });
+                match owner {
+                    Some(owner) if owner.is(Kind::IfStatement) => last = owner,
+                    _ => return false,
+                }
+            }
+        }
+    };
+    match next.py_kind() {
+        // Another attempt at the same thing: `try: x = a()` / `try: x = b()`.
+        Kind::TryStatement => next.child_by_field_name("body").is_some_and(|next_body| {
+            assigned_names(module, next_body).iter().any(|name| assigned.contains(name))
+        }),
+        Kind::IfStatement => next.child_by_field_name("condition").is_some_and(|condition| {
+            let mut reads = false;
+            visit(condition, |node| {
+                if node.is(Kind::Identifier) && assigned.contains(&module.text(node)) {
+                    reads = true;
+                    return Walk::Stop;
+                }
+                Walk::Descend
+            });
+            reads
+        }),
+        _ => {
+            let _ = clause;
+            false
+        }
+    }
+}
+
+/// Calls that look up or convert: their failure is the answer "not there"
+/// or "not that kind of value".
+const LOOKUPS: &[&str] = &[
+    "Decimal",
+    "Fraction",
+    "abs",
+    "bytes",
+    "chr",
+    "complex",
+    "count",
+    "decode",
+    "encode",
+    "fileno",
+    "float",
+    "fromisoformat",
+    "get",
+    "getattr",
+    "getattribute",
+    "hasattr",
+    "index",
+    "int",
+    "isatty",
+    "iter",
+    "max",
+    "min",
+    "next",
+    "ord",
+    "pop",
+    "round",
+    "sort",
+    "sorted",
+    "sum",
+    "update",
+];
+
+/// The `try` is one assignment to names bound before it in the same
+/// scope: when it fails, they keep their earlier value (a default).
+fn keeps_previous_value(
+    semantic: &Semantic<'_>,
+    try_statement: Node<'_>,
+    try_body: Node<'_>,
+) -> bool {
+    // Only assignments, and `if`s of assignments: the `try` computes values.
+    let mut pending: Vec<Node<'_>> = statements(try_body).collect();
+    let mut targets = Vec::new();
+    while let Some(statement) = pending.pop() {
+        match statement.py_kind() {
+            Kind::ExpressionStatement => {
+                let Some(left) = statement
+                    .named_child(0)
+                    .filter(|node| node.is(Kind::Assignment))
+                    .and_then(|assignment| assignment.child_by_field_name("left"))
+                else {
+                    return false;
+                };
+                visit(left, |node| match node.py_kind() {
+                    Kind::Identifier => {
+                        targets.push(node);
+                        Walk::Skip
+                    }
+                    Kind::Attribute | Kind::Subscript => Walk::Skip,
+                    _ => Walk::Descend,
+                });
+            }
+            Kind::IfStatement => {
+                let Some(consequence) = statement.child_by_field_name("consequence") else {
+                    return false;
+                };
+                let mut cursor = statement.walk();
+                if statement.children_by_field_name("alternative", &mut cursor).next().is_some() {
+                    return false;
+                }
+                pending.extend(statements(consequence));
+            }
+            _ => return false,
+        }
+    }
+    !targets.is_empty()
+        && targets.iter().any(|target| {
+            let Some(binding) = semantic.binding_at(*target) else {
+                return false;
+            };
+            let symbol = semantic.binding(binding).symbol;
+            semantic.bindings_of(symbol).iter().any(|other| {
+                let other = semantic.binding(*other);
+                !other.kind.is_declaration()
+                    && other.name.start_byte() < try_statement.start_byte()
+                    && other.scope == semantic.binding(binding).scope
+            })
+        })
+}
+
+/// The handler is `return` or `return None`, in a function that returns a
+/// value elsewhere.
+fn returns_none_as_answer(module: &Module<'_>, clause: Node<'_>) -> bool {
+    let Some(handler_body) = body(clause) else {
+        return false;
+    };
+    let returns_none = statements(handler_body).last().is_some_and(|last| {
+        last.is(Kind::ReturnStatement)
+            && last.named_child(0).is_none_or(|value| value.is(Kind::NoneLiteral))
+    });
+    if !returns_none {
+        return false;
+    }
+    let mut current = module.parent(clause);
+    while let Some(ancestor) = current {
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition => {
+                let Some(function_body) = ancestor.child_by_field_name("body") else {
+                    return false;
+                };
+                let mut returns_value = false;
+                visit(function_body, |node| match node.py_kind() {
+                    Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+                    // A generator's `return` says "no more values".
+                    Kind::Yield => {
+                        returns_value = true;
+                        Walk::Stop
+                    }
+                    Kind::ReturnStatement => {
+                        if node.named_child(0).is_some_and(|value| !value.is(Kind::NoneLiteral)) {
+                            returns_value = true;
+                            return Walk::Stop;
+                        }
+                        Walk::Skip
+                    }
+                    _ => Walk::Descend,
+                });
+                return returns_value;
+            }
+            Kind::ClassDefinition | Kind::Lambda => return false,
+            _ => current = module.parent(ancestor),
+        }
+    }
+    false
+}
+
+/// The next statement in the same block (comments skipped).
+fn next_statement(statement: Node<'_>) -> Option<Node<'_>> {
+    let mut next = statement.next_named_sibling();
+    while let Some(node) = next {
+        if !node.is(Kind::Comment) {
+            return Some(node);
+        }
+        next = node.next_named_sibling();
+    }
+    None
+}
+
+/// Names the `try` body assigns (plain names, and `self.x` as `x`).
+fn assigned_names<'s>(module: &Module<'s>, try_body: Node<'_>) -> Vec<&'s str> {
+    let mut names = Vec::new();
+    visit(try_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::Assignment | Kind::AugmentedAssignment => {
+            if let Some(left) = node.child_by_field_name("left") {
+                visit(left, |target| match target.py_kind() {
+                    Kind::Identifier => {
+                        names.push(module.text(target));
+                        Walk::Skip
+                    }
+                    Kind::Subscript => Walk::Skip,
+                    _ => Walk::Descend,
+                });
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    names
+}
+
+/// True when `clause` follows a clause of the same `try` that catches the
+/// builtin `Exception` (or `BaseException`): what is left for it is
+/// `KeyboardInterrupt`, `SystemExit` and `GeneratorExit`.
+pub fn follows_catch_all(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
+    let mut sibling = clause.prev_named_sibling();
+    while let Some(previous) = sibling {
+        if previous.is(Kind::ExceptClause)
+            && caught_types(previous).into_iter().any(|caught| {
+                semantic.qualified_name(caught).is_some_and(|name| {
+                    name == "builtins.Exception" || name == "builtins.BaseException"
+                })
+            })
+        {
+            return true;
+        }
+        sibling = previous.prev_named_sibling();
+    }
+    false
+}
+
+// ----- where a log call does not belong -----
+
+/// Test code: a test module (`test_*.py`, `*_test.py`, `tests.py`,
+/// `conftest.py`), a test function or fixture method (`test*`, `setUp`,
+/// `tearDown`), or a method of a test class (`Test*`, `*TestCase`, `*Test`).
+pub fn is_test_code(module: &Module<'_>, node: Node<'_>) -> bool {
+    let file = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = file.strip_suffix(".py").unwrap_or(file);
+    if stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || matches!(stem, "test" | "tests" | "conftest")
+    {
+        return true;
+    }
+    let mut current = module.parent(node);
+    while let Some(ancestor) = current {
+        let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
+        match ancestor.py_kind() {
+            Kind::FunctionDefinition
+                if name.is_some_and(|name| {
+                    name.starts_with("test")
+                        || name.starts_with("setUp")
+                        || name.starts_with("tearDown")
+                }) =>
+            {
+                return true;
+            }
+            Kind::ClassDefinition => {
+                let test_class = name.is_some_and(|name| {
+                    name.starts_with("Test") || name.ends_with("TestCase") || name.ends_with("Test")
+                });
+                let test_base = ancestor.child_by_field_name("superclasses").is_some_and(|bases| {
+                    let text = module.text(bases);
+                    text.contains("TestCase") || text.contains("unittest")
+                });
+                if test_class || test_base {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        current = module.parent(ancestor);
+    }
+    false
+}
+
+/// Modules of debuggers, shells and consoles: their errors are for the
+/// person at the keyboard, not for the program's log.
+const INTERACTIVE_MODULES: &[&str] =
+    &["IPython", "bdb", "cmd", "code", "codeop", "idlelib", "pdb", "readline", "rlcompleter"];
+
+/// The module is a debugger, shell or console (it imports one of
+/// `INTERACTIVE_MODULES`), or it installs a profiler or tracer
+/// (`sys.setprofile`, `sys.settrace`): a log call there would show up in
+/// the events it records.
+pub fn is_interactive_or_traced(semantic: &Semantic<'_>) -> bool {
+    let source = semantic.module().source;
+    if source.contains("setprofile") || source.contains("settrace") {
+        return true;
+    }
+    semantic.imports().iter().any(|import| {
+        let root = import.qualified.split('.').next().unwrap_or("");
+        INTERACTIVE_MODULES.contains(&root)
+    })
+}
+
+/// True where a fix should not add a log call to a handler: test code,
+/// debuggers, shells and traced code (see above).
+pub fn log_call_unwelcome(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
+    is_test_code(semantic.module(), clause)
+        || is_interactive_or_traced(semantic)
+        || in_console_output_function(semantic.module(), clause)
+}
+
+/// Inside a function that prints or formats for a person (`print_log`,
+/// `show_help`, `display`, `dump_state`, `format_variables`, `__repr__`):
+/// a failure there is a failure to show something.
+pub fn in_console_output_function(module: &Module<'_>, node: Node<'_>) -> bool {
+    let mut current = module.parent(node);
+    while let Some(ancestor) = current {
+        if ancestor.is(Kind::FunctionDefinition) {
+            let name = ancestor.child_by_field_name("name").map_or("", |name| module.text(name));
+            let words = identifier_words(name);
+            return matches!(name, "__repr__" | "__str__" | "__format__")
+                || words.first().is_some_and(|verb| {
+                    matches!(verb.as_str(), "print" | "show" | "display" | "dump" | "format")
+                });
+        }
+        current = module.parent(ancestor);
+    }
+    false
+}
+
+// ----- the message a fix logs -----
+
+/// A short message for a log call in `clause`, phrased as a person would:
+/// what the `try` did that failed (`"Failed to load config"` for
+/// `load_config()`, `"Failed to close conn"` for `conn.close()`, `"Failed
+/// to parse JSON"` for `json.loads(...)`, `"Failed to import yaml"`), else
+/// what the function does (`"Failed to refresh cache"` in
+/// `refresh_cache()`), else where (`"Error in Loader.load()"`). Never holds
+/// a quote, a backslash, a brace or a `%`: it is written into a plain
+/// string literal.
+pub fn failure_message(semantic: &Semantic<'_>, clause: Node<'_>) -> String {
+    let module = semantic.module();
     let operations = clause
         .parent()
         .filter(|parent| parent.is(Kind::TryStatement))
@@ -250,17 +1051,319 @@ pub fn failure_message(module: &Module<'_>, clause: Node<'_>) -> String {
         .map(|body| failed_operations(module, body))
         .unwrap_or_default();
     let place = place_of(module, clause);
-    let in_place = |what: String| match &place {
-        Place::Module => format!("{what} failed"),
-        place => format!("{what} failed in {}", place.describe()),
+    let message = match operations.as_slice() {
+        [one] => describe(semantic, one),
+        _ => None,
     };
-    match (operations.as_slice(), &place) {
-        ([one], _) => in_place(one.clone()),
-        ([first, second], _) => in_place(format!("{first} or {second}")),
-        (_, Place::Function(_)) => format!("{} failed", place.describe()),
-        (_, Place::Class(name)) => format!("code in class {name} failed"),
-        ([first, ..], Place::Module) => format!("{first} or a later step failed"),
-        ([], Place::Module) => module_level_fallback(module, clause),
+    let message = message.unwrap_or_else(|| match &place {
+        Place::Function(name) => {
+            let function = name.rsplit('.').next().unwrap_or(name);
+            let words = identifier_words(function);
+            match words.split_first() {
+                Some((verb, rest)) if is_verb(verb) && !rest.is_empty() => {
+                    format!("Failed to {}", phrase(&words))
+                }
+                _ => format!("Error in {name}()"),
+            }
+        }
+        Place::Class(name) => format!("Error in the body of class {name}"),
+        Place::Module => "Error in module-level code".to_string(),
+    });
+    message.chars().filter(|c| !matches!(c, '"' | '\'' | '\\' | '{' | '}' | '%')).collect()
+}
+
+/// What the `try` did that can fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Operation {
+    /// A call of a dotted name: `conn.close`, `json.loads`, `load_config`.
+    Call(String),
+    /// `yaml`, or `c from a.b`.
+    Import(String),
+    Class(String),
+}
+
+/// Calls of well-known functions, in words.
+const KNOWN_CALLS: &[(&str, &str)] = &[
+    ("__import__", "Failed to import module"),
+    ("import_module", "Failed to import module"),
+    ("importlib.import_module", "Failed to import module"),
+    ("json.dump", "Failed to write JSON"),
+    ("json.dumps", "Failed to serialize JSON"),
+    ("json.load", "Failed to parse JSON"),
+    ("json.loads", "Failed to parse JSON"),
+    ("open", "Failed to open file"),
+    ("os.chmod", "Failed to change file mode"),
+    ("os.kill", "Failed to send signal"),
+    ("os.makedirs", "Failed to create directory"),
+    ("os.mkdir", "Failed to create directory"),
+    ("os.remove", "Failed to remove file"),
+    ("os.rename", "Failed to rename file"),
+    ("os.replace", "Failed to replace file"),
+    ("os.rmdir", "Failed to remove directory"),
+    ("os.unlink", "Failed to remove file"),
+    ("pickle.dump", "Failed to pickle data"),
+    ("pickle.dumps", "Failed to pickle data"),
+    ("pickle.load", "Failed to unpickle data"),
+    ("pickle.loads", "Failed to unpickle data"),
+    ("shutil.copy", "Failed to copy file"),
+    ("shutil.copy2", "Failed to copy file"),
+    ("shutil.copyfile", "Failed to copy file"),
+    ("shutil.move", "Failed to move file"),
+    ("shutil.rmtree", "Failed to remove directory"),
+    ("socket.socket", "Failed to create socket"),
+    ("subprocess.Popen", "Failed to run command"),
+    ("subprocess.call", "Failed to run command"),
+    ("subprocess.check_call", "Failed to run command"),
+    ("subprocess.check_output", "Failed to run command"),
+    ("subprocess.run", "Failed to run command"),
+    ("urlopen", "Failed to open URL"),
+    ("urllib.request.urlopen", "Failed to open URL"),
+    ("yaml.load", "Failed to parse YAML"),
+    ("yaml.safe_load", "Failed to parse YAML"),
+];
+
+/// Verbs a function name can start with, for a message `Failed to <verb> ...`.
+const VERBS: &[&str] = &[
+    "accept",
+    "acquire",
+    "activate",
+    "add",
+    "allocate",
+    "apply",
+    "attach",
+    "authenticate",
+    "bind",
+    "build",
+    "calculate",
+    "call",
+    "cancel",
+    "check",
+    "clean",
+    "cleanup",
+    "clear",
+    "close",
+    "collect",
+    "commit",
+    "compile",
+    "compress",
+    "compute",
+    "configure",
+    "connect",
+    "convert",
+    "copy",
+    "create",
+    "deactivate",
+    "decode",
+    "decompress",
+    "decrypt",
+    "delete",
+    "deserialize",
+    "destroy",
+    "detach",
+    "detect",
+    "disable",
+    "disconnect",
+    "dispatch",
+    "dispose",
+    "download",
+    "drain",
+    "dump",
+    "emit",
+    "enable",
+    "encode",
+    "encrypt",
+    "evaluate",
+    "execute",
+    "export",
+    "extract",
+    "fetch",
+    "find",
+    "finish",
+    "flush",
+    "format",
+    "free",
+    "generate",
+    "get",
+    "handle",
+    "hash",
+    "import",
+    "init",
+    "initialize",
+    "insert",
+    "install",
+    "invoke",
+    "join",
+    "kill",
+    "launch",
+    "list",
+    "listen",
+    "load",
+    "lock",
+    "login",
+    "logout",
+    "make",
+    "merge",
+    "migrate",
+    "mount",
+    "move",
+    "normalize",
+    "notify",
+    "open",
+    "pack",
+    "parse",
+    "ping",
+    "poll",
+    "prepare",
+    "process",
+    "publish",
+    "pull",
+    "push",
+    "put",
+    "query",
+    "quit",
+    "read",
+    "receive",
+    "record",
+    "recv",
+    "refresh",
+    "register",
+    "release",
+    "reload",
+    "remove",
+    "rename",
+    "render",
+    "reset",
+    "resolve",
+    "restart",
+    "restore",
+    "resume",
+    "retrieve",
+    "rollback",
+    "run",
+    "save",
+    "scan",
+    "schedule",
+    "send",
+    "serialize",
+    "set",
+    "setup",
+    "show",
+    "shutdown",
+    "sign",
+    "spawn",
+    "start",
+    "stop",
+    "store",
+    "submit",
+    "subscribe",
+    "sync",
+    "terminate",
+    "transform",
+    "translate",
+    "trigger",
+    "unbind",
+    "uninstall",
+    "unlink",
+    "unload",
+    "unlock",
+    "unmount",
+    "unpack",
+    "unregister",
+    "unsubscribe",
+    "update",
+    "upload",
+    "validate",
+    "verify",
+    "wait",
+    "write",
+];
+
+fn is_verb(word: &str) -> bool {
+    VERBS.binary_search(&word).is_ok()
+}
+
+/// The words of an identifier as a verb phrase: `set up` for `setup`.
+fn phrase(words: &[String]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        let spelled = match word.as_str() {
+            "setup" if index == 0 => "set up",
+            "cleanup" if index == 0 => "clean up",
+            "shutdown" if index == 0 => "shut down",
+            "login" if index == 0 => "log in",
+            "logout" if index == 0 => "log out",
+            "init" if index == 0 => "initialize",
+            "recv" if index == 0 => "receive",
+            other => other,
+        };
+        out.push(spelled);
+    }
+    out.join(" ")
+}
+
+/// `["load", "config"]` for `load_config`, `_loadConfig` or `LoadConfig`.
+fn identifier_words(identifier: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in identifier.split('_').filter(|part| !part.is_empty()) {
+        let mut word = String::new();
+        let mut previous_lower = false;
+        for c in part.chars() {
+            if c.is_uppercase() && previous_lower && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = c.is_lowercase() || c.is_ascii_digit();
+            word.extend(c.to_lowercase());
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// `Failed to ...` for one operation; `None` when no words say it well.
+fn describe(semantic: &Semantic<'_>, operation: &Operation) -> Option<String> {
+    match operation {
+        Operation::Import(what) => Some(format!("Failed to import {what}")),
+        Operation::Class(name) => Some(format!("Failed to define class {name}")),
+        Operation::Call(dotted) => {
+            if let Some((_, known)) = KNOWN_CALLS.iter().find(|(name, _)| name == dotted) {
+                return Some((*known).to_string());
+            }
+            let mut parts: Vec<&str> = dotted.split('.').collect();
+            let last = parts.pop()?;
+            let words = identifier_words(last);
+            let (verb, _) = words.split_first()?;
+            if !is_verb(verb) {
+                return Some(format!("{dotted}() failed"));
+            }
+            // `self.sock.close()`: the object is `sock`; a module is no object.
+            let receiver_is_module = parts.first().is_some_and(|root| {
+                matches!(
+                    semantic.top_level_binding(root),
+                    Some(crate::semantic::Binding::Import { .. })
+                )
+            });
+            if matches!(parts.first(), Some(&"self" | &"cls")) {
+                parts.remove(0);
+            }
+            if receiver_is_module {
+                return Some(if words.len() > 1 {
+                    format!("Failed to {}", phrase(&words))
+                } else {
+                    format!("{dotted}() failed")
+                });
+            }
+            // The object only after a one-word verb (`close conn`, not `run once task`),
+            // and only when it says something (not `p`).
+            let object = parts.join(".");
+            let object = identifier_words(&object.replace('.', "_")).join(" ");
+            Some(if words.len() == 1 && object.len() > 1 {
+                format!("Failed to {} {object}", phrase(&words))
+            } else {
+                format!("Failed to {}", phrase(&words))
+            })
+        }
     }
 }
 
@@ -270,16 +1373,6 @@ enum Place {
     Function(String),
     Class(String),
     Module,
-}
-
-impl Place {
-    fn describe(&self) -> String {
-        match self {
-            Place::Function(name) => format!("{name}()"),
-            Place::Class(name) => format!("class {name}"),
-            Place::Module => "the module".to_string(),
-        }
-    }
 }
 
 fn place_of(module: &Module<'_>, node: Node<'_>) -> Place {
@@ -318,9 +1411,10 @@ fn class_of_method<'s>(module: &Module<'s>, function: Node<'_>) -> Option<&'s st
 /// What the `try` body does that can fail, in order, each once: the
 /// outermost call with a plain dotted name in each expression
 /// (`json.loads` in `json.loads(f.read())`), imports, and class statements.
-fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
-    let mut operations: Vec<String> = Vec::new();
-    let mut add = |operation: String| {
+/// Calls in a `raise` statement and exception classes are left out.
+fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<Operation> {
+    let mut operations: Vec<Operation> = Vec::new();
+    let mut add = |operation: Operation| {
         if !operations.contains(&operation) {
             operations.push(operation);
         }
@@ -329,29 +1423,42 @@ fn failed_operations(module: &Module<'_>, try_body: Node<'_>) -> Vec<String> {
         // A class body runs now (`class Color(Enum): ...` can fail); a function's runs later.
         Kind::ClassDefinition => {
             if let Some(name) = node.child_by_field_name("name") {
-                add(format!("class {}", module.text(name)));
+                add(Operation::Class(module.text(name).to_string()));
             }
             Walk::Skip
         }
-        Kind::FunctionDefinition | Kind::Lambda => Walk::Skip,
-        Kind::Call => match node
-            .child_by_field_name("function")
-            .and_then(|function| dotted_name(module, function))
-        {
+        Kind::FunctionDefinition | Kind::Lambda | Kind::RaiseStatement => Walk::Skip,
+        Kind::Call => match node.child_by_field_name("function").and_then(|function| {
+            // `a.b().c()`: the method called last is what the statement does.
+            dotted_name(module, function).or_else(|| {
+                function
+                    .child_by_field_name("attribute")
+                    .filter(|_| function.is(Kind::Attribute))
+                    .map(|attribute| module.text(attribute).to_string())
+            })
+        }) {
+            Some(name) if is_exception_class(&name) => Walk::Skip,
             Some(name) if !rarely_fails(&name) => {
-                add(name);
+                add(Operation::Call(name));
                 Walk::Skip
             }
             // `loaded.append(json.loads(text))`: the work is in the arguments.
             _ => Walk::Descend,
         },
         Kind::ImportStatement | Kind::ImportFromStatement => {
-            add(import_description(module, node));
+            add(Operation::Import(import_description(module, node)));
             Walk::Skip
         }
         _ => Walk::Descend,
     });
     operations
+}
+
+/// `ValueError`, `errors.ParseError`, `MyException`: raising, not doing.
+fn is_exception_class(callee: &str) -> bool {
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    ["Error", "Exception", "Exit", "Interrupt", "Warning"].iter().any(|end| last.ends_with(end))
+        || matches!(last, "StopIteration" | "StopAsyncIteration" | "GeneratorExit")
 }
 
 /// Calls too plain to be what failed: `len`, `str`, `items.append`, ...
@@ -421,7 +1528,8 @@ fn dotted_name(module: &Module<'_>, expression: Node<'_>) -> Option<String> {
     Some(full)
 }
 
-/// `import a.b` or `from a import b, c`, on one line, without aliases.
+/// `yaml` for `import yaml`, `c from a.b` for `from a.b import c`, on one
+/// line, without aliases; more than two names are `a.b`.
 fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
     let mut cursor = statement.walk();
     let names: Vec<String> = statement
@@ -434,44 +1542,22 @@ fn import_description(module: &Module<'_>, statement: Node<'_>) -> String {
             Some(without_spaces(module.text(name)))
         })
         .collect();
-    let names = match names.len() {
-        0 => "*".to_string(),
-        1..=3 => names.join(", "),
-        _ => "...".to_string(),
-    };
-    match statement.child_by_field_name("module_name") {
-        Some(source) if statement.is(Kind::ImportFromStatement) => {
-            format!("from {} import {names}", without_spaces(module.text(source)))
-        }
-        _ => format!("import {names}"),
+    let source = statement
+        .child_by_field_name("module_name")
+        .filter(|_| statement.is(Kind::ImportFromStatement))
+        .map(|source| without_spaces(module.text(source)));
+    match (source, names.as_slice()) {
+        (Some(source), [one]) => format!("{one} from {source}"),
+        (Some(source), [first, second]) => format!("{first} and {second} from {source}"),
+        (Some(source), _) => source,
+        (None, [one]) => one.clone(),
+        (None, [first, second]) => format!("{first} and {second}"),
+        (None, _) => "modules".to_string(),
     }
 }
 
 fn without_spaces(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
-}
-
-/// For a module-level `try` with nothing to name: its first statement when
-/// that is short and plain (`del cache[key] failed`), else the file.
-fn module_level_fallback(module: &Module<'_>, clause: Node<'_>) -> String {
-    let first = clause
-        .parent()
-        .and_then(|try_statement| try_statement.child_by_field_name("body"))
-        .and_then(|body| statements(body).next());
-    if let Some(first) = first {
-        let text = module.text(first);
-        let plain =
-            text.len() <= 40 && !text.contains(['\n', '\r', '"', '\'', '\\', '%', '{', '}', '#']);
-        if plain {
-            return format!("{text} failed");
-        }
-    }
-    let stem = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
-    if !stem.is_empty() && stem.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
-    {
-        return format!("module-level code in {stem} failed");
-    }
-    "module-level code failed".to_string()
 }
 
 #[cfg(test)]
@@ -492,7 +1578,14 @@ mod tests {
 
     fn message(source: &str) -> String {
         let module = Module::parse(source, "app.py").unwrap();
-        failure_message(&module, first_clause(&module))
+        let semantic = Semantic::new(&module);
+        failure_message(&semantic, first_clause(&module))
+    }
+
+    fn purpose_of(source: &str) -> Purpose {
+        let module = Module::parse(source, "app.py").unwrap();
+        let semantic = Semantic::new(&module);
+        purpose(&semantic, first_clause(&module))
     }
 
     fn reraises(source: &str) -> bool {
@@ -501,59 +1594,139 @@ mod tests {
     }
 
     #[test]
-    fn messages_name_the_call_and_the_function() {
+    fn messages_say_what_failed_in_words() {
+        let swallow =
+            |body: &str| format!("def f(s):\n    try:\n{body}\n    except:\n        pass\n");
+        assert_eq!(
+            message(&swallow("        return json.loads(s.read())")),
+            "Failed to parse JSON"
+        );
+        assert_eq!(message(&swallow("        self.sock.close()")), "Failed to close sock");
+        assert_eq!(message(&swallow("        conn.close()")), "Failed to close conn");
+        assert_eq!(message(&swallow("        self.load_config()")), "Failed to load config");
+        assert_eq!(message(&swallow("        self.quit()")), "Failed to quit");
+        assert_eq!(message(&swallow("        signing.loads(s)")), "signing.loads() failed");
         assert_eq!(
             message(
-                "def load(s):\n    try:\n        return json.loads(s.read())\n    except:\n        pass\n"
+                "import requests\ndef f(u):\n    try:\n        requests.get(u)\n    except:\n        pass\n"
             ),
-            "json.loads failed in load()"
+            "requests.get() failed"
         );
-        assert_eq!(
-            message(
-                "class Loader:\n    @staticmethod\n    def load():\n        try:\n            a(); b(); c()\n        except:\n            pass\n"
-            ),
-            "Loader.load() failed"
-        );
-        assert_eq!(message("try:\n    import yaml\nexcept:\n    pass\n"), "import yaml failed");
+        assert_eq!(message("try:\n    import yaml\nexcept:\n    pass\n"), "Failed to import yaml");
         assert_eq!(
             message("try:\n    from a.b import (c as d, e)\nexcept:\n    pass\n"),
-            "from a.b import c, e failed"
-        );
-        assert_eq!(
-            message("try:\n    from .a import *\nexcept:\n    pass\n"),
-            "from .a import * failed"
-        );
-        assert_eq!(
-            message("try:\n    requests.get(u).json()\n    x()\nexcept:\n    pass\n"),
-            "requests.get or x failed"
-        );
-        assert_eq!(
-            message("try:\n    del cache[key]\nexcept:\n    pass\n"),
-            "del cache[key] failed"
+            "Failed to import c and e from a.b"
         );
         assert_eq!(
             message("try:\n    class Color(Enum):\n        RED = f()\nexcept:\n    pass\n"),
-            "class Color failed"
+            "Failed to define class Color"
         );
+    }
+
+    #[test]
+    fn never_an_exception_class_or_a_statement_as_the_subject() {
+        // Raising is not doing: the message falls back to the function.
+        assert_eq!(
+            message(
+                "def refresh_cache(x):\n    try:\n        if x: raise TypeError('no')\n        a(); b()\n    except:\n        pass\n"
+            ),
+            "Failed to refresh cache"
+        );
+        assert_eq!(
+            message(
+                "class Loader:\n    def load(self):\n        try:\n            a(); b()\n        except:\n            pass\n"
+            ),
+            "Error in Loader.load()"
+        );
+        assert_eq!(message("try:\n    pass\nexcept:\n    pass\n"), "Error in module-level code");
         assert_eq!(
             message("try:\n    x = d['k']\nexcept:\n    pass\n"),
-            "module-level code in app.py failed"
+            "Error in module-level code"
         );
         assert_eq!(
-            message("class C:\n    try:\n        a(); b(); c()\n    except:\n        pass\n"),
-            "code in class C failed"
+            message("class C:\n    try:\n        a(); b()\n    except:\n        pass\n"),
+            "Error in the body of class C"
         );
     }
 
     #[test]
     fn plain_calls_are_sorted_and_skipped() {
         assert!(rarely_fails("items.append") && rarely_fails("len") && !rarely_fails("json.loads"));
+        assert!(VERBS.windows(2).all(|pair| pair[0] < pair[1]), "VERBS must stay sorted");
         assert_eq!(
             message(
                 "def f(t):\n    try:\n        out.append(json.loads(t))\n    except:\n        pass\n"
             ),
-            "json.loads failed in f()"
+            "Failed to parse JSON"
         );
+        assert_eq!(identifier_words("_loadConfigFile"), ["load", "config", "file"]);
+    }
+
+    #[test]
+    fn purposes() {
+        assert_eq!(purpose_of("try:\n    run()\nexcept:\n    pass\n"), Purpose::Unexplained);
+        assert_eq!(purpose_of("try:\n    1/0\nexcept:\n    pass\n"), Purpose::Synthetic);
+        assert_eq!(purpose_of("try:\n    raise KeyError\nexcept:\n    pass\n"), Purpose::Synthetic);
+        assert_eq!(purpose_of("try:\n    raise error\nexcept:\n    pass\n"), Purpose::Unexplained);
+        assert_eq!(
+            purpose_of("try:\n    import numpy as np\nexcept:\n    np = None\n"),
+            Purpose::OptionalImport
+        );
+        assert_eq!(
+            purpose_of(
+                "try:\n    run()\nexcept:  # catch everything, plugins are untrusted\n    pass\n"
+            ),
+            Purpose::CatchesEverything
+        );
+        assert_eq!(
+            purpose_of("try:\n    run()\nexcept:\n    pass  # the file may be gone\n"),
+            Purpose::Explained
+        );
+        assert_eq!(
+            purpose_of("try:\n    run()\nexcept:\n    pass  # TODO: log it\n"),
+            Purpose::Unexplained
+        );
+        assert_eq!(
+            purpose_of("try:\n    run()\nexcept:\n    pass  # pragma: no cover\n"),
+            Purpose::Unexplained
+        );
+        assert_eq!(purpose_of("try:\n    conn.close()\nexcept:\n    pass\n"), Purpose::Cleanup);
+        assert_eq!(
+            purpose_of("try:\n    del os.environ[k]\nexcept:\n    pass\n"),
+            Purpose::Cleanup
+        );
+        assert_eq!(
+            purpose_of(
+                "def close(self):\n    try:\n        self.flush_all()\n    except:\n        pass\n"
+            ),
+            Purpose::Cleanup
+        );
+        assert_eq!(purpose_of("try:\n    v = d[k]\nexcept:\n    pass\n"), Purpose::Fallback);
+        assert_eq!(
+            purpose_of("try:\n    run()\nexcept:\n    pass\nelse:\n    x()\n"),
+            Purpose::Fallback
+        );
+        assert_eq!(
+            purpose_of(
+                "def f():\n    try:\n        return parse()\n    except:\n        pass\n    return 0\n"
+            ),
+            Purpose::Fallback
+        );
+        assert_eq!(
+            purpose_of("try:\n    code = get_code()\nexcept:\n    pass\nif code:\n    x()\n"),
+            Purpose::Fallback
+        );
+    }
+
+    #[test]
+    fn a_comment_after_pass_moves_above_the_call() {
+        let source = "try:\n    x()\nexcept:\n    pass  # why\n";
+        let module = Module::parse(source, "t.py").unwrap();
+        let edit =
+            prepend_statement(&module, body(first_clause(&module)).unwrap(), "log()").unwrap();
+        let mut out = source.to_string();
+        out.replace_range(edit.range, &edit.replacement);
+        assert_eq!(out, "try:\n    x()\nexcept:\n    # why\n    log()\n");
     }
 
     #[test]

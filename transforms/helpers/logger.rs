@@ -1,77 +1,165 @@
-//! The logger a fix should write through: the module's own
-//! (`log = logging.getLogger(__name__)`), else the `logging` module itself,
-//! imported if the module lacks it.
+//! The logger a fix writes through. Library code never logs through the
+//! root logger (`logging.exception(...)` configures the application's
+//! handlers when nothing else has): a fix uses the module's own logger
+//! (`Semantic::loggers`), and when the module has none it creates one,
+//! `logger = logging.getLogger(__name__)`, once, after the imports, with
+//! `import logging` placed in its section when the module lacks it.
 //!
-//! Uses only the public face of `Semantic` and `Module`, so that a fuller
-//! scope model can absorb it.
+//! No logger is offered where a log call could call back into the code
+//! (`logging_may_reenter`), nor in a module that logs through a facility of
+//! its project (`from distutils import log`, `from .utils import logger`,
+//! structlog, loguru): a stdlib logger there would be foreign to it.
 
 use tree_sitter::Node;
 
-use crate::rule::importer::{Imported, ensure_import};
-use crate::semantic::scope::{enclosing_scope_names, runs_at_import_time};
+use crate::rule::fix::Edit;
+use crate::rule::importer::{after_imports, ensure_import_in_section};
 use crate::semantic::{Binding, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::walk::statements;
 
-/// A module-level `NAME = logging.getLogger(...)`.
-#[derive(Clone, Copy, Debug)]
-pub struct ModuleLogger<'t> {
-    pub name: &'t str,
-    /// The assignment statement, to tell whether import-time code runs after it.
-    pub statement: Node<'t>,
+/// The logger a fix writes `NAME.exception(...)` on, and the edits that
+/// create it (an import and a module-level assignment) when the module
+/// has no logger yet. Every fix of the file computes the same edits, so
+/// the logger is created once.
+#[derive(Clone, Debug)]
+pub struct FixLogger {
+    pub name: String,
+    pub edits: Vec<Edit>,
 }
 
-/// The first logger the module binds at its top level with
-/// `NAME = logging.getLogger(...)` (or `NAME: Logger = ...`), however
-/// `logging` or `getLogger` was imported.
-pub fn module_logger<'m>(semantic: &Semantic<'m>) -> Option<ModuleLogger<'m>> {
-    let module = semantic.module();
-    statements(module.root()).find_map(|statement| {
-        if statement.py_kind() != Kind::ExpressionStatement || statement.named_child_count() != 1 {
-            return None;
-        }
-        let assignment = statement.named_child(0).filter(|node| node.is(Kind::Assignment))?;
-        let target =
-            assignment.child_by_field_name("left").filter(|node| node.is(Kind::Identifier))?;
-        let value = assignment.child_by_field_name("right").filter(|node| node.is(Kind::Call))?;
-        let function = value.child_by_field_name("function")?;
-        (semantic.qualified_name(function).as_deref() == Some("logging.getLogger"))
-            .then(|| ModuleLogger { name: module.text(target), statement })
-    })
-}
+/// Names a created logger may take, in order of preference.
+const NEW_LOGGER_NAMES: &[&str] = &["logger", "_logger", "log"];
 
-/// What a fix at `node` should call `.exception()` on: the module's logger
-/// when `node` can see it, else `logging` (with the edit that imports it when
-/// the module lacks it). `None` when a local name hides both, when the
-/// `logging` name is taken by something else, or where a log call could
-/// call back into the code (`logging_may_reenter`).
-pub fn logger_at(semantic: &Semantic<'_>, node: Node<'_>) -> Option<Imported> {
-    let module = semantic.module();
+/// Names that, imported from anything but `logging`, are a project's own
+/// logging facility.
+const FACILITY_NAMES: &[&str] =
+    &["log", "logger", "_log", "_logger", "LOG", "LOGGER", "_LOG", "_LOGGER", "logs"];
+
+/// Logging libraries other than `logging`.
+const FACILITY_MODULES: &[&str] = &["structlog", "loguru", "logbook", "twiggy", "eliot"];
+
+/// The logger a fix at `node` should write through (see the module
+/// documentation); `None` when there is no sure one.
+pub fn fix_logger(semantic: &Semantic<'_>, node: Node<'_>) -> Option<FixLogger> {
     if logging_may_reenter(semantic, node) {
         return None;
     }
-    let hidden = enclosing_scope_names(module, node);
-    let at_import_time = runs_at_import_time(module, node);
-    if let Some(logger) = module_logger(semantic) {
-        // Import-time code (module level, class bodies) only sees what ran before it.
-        let defined_in_time = !at_import_time || logger.statement.end_byte() <= node.start_byte();
-        if !hidden.contains(logger.name) && defined_in_time {
-            return Some(Imported { name: logger.name.to_string(), edit: None });
+    if let Some(own) = semantic.loggers().own() {
+        // A local of the same name, or import-time code above it: no sure logger.
+        return semantic
+            .sees_module_binding(node, own.name, own.binding)
+            .then(|| FixLogger { name: own.name.to_string(), edits: Vec::new() });
+    }
+    if uses_own_facility(semantic) {
+        return None;
+    }
+    create_logger(semantic, node)
+}
+
+/// True when the module imports a logging facility that is not `logging`.
+pub fn uses_own_facility(semantic: &Semantic<'_>) -> bool {
+    semantic.imports().iter().any(|import| {
+        let root = import.qualified.split('.').next().unwrap_or("");
+        if root == "logging" {
+            return false;
         }
-    }
-    let logging = ensure_import(semantic, "logging")?;
-    if hidden.contains(logging.name.as_str()) {
+        let bound = semantic.module().text(semantic.binding(import.binding).name);
+        FACILITY_NAMES.contains(&bound) || FACILITY_MODULES.contains(&root)
+    })
+}
+
+/// `logger = logging.getLogger(__name__)` after the imports, and
+/// `import logging` when the module lacks it.
+fn create_logger(semantic: &Semantic<'_>, node: Node<'_>) -> Option<FixLogger> {
+    let module = semantic.module();
+    let source = module.source;
+    let name = NEW_LOGGER_NAMES.iter().find(|name| !mentioned_in_code(module, name))?;
+    let (at, without_newline) = after_imports(module);
+    // Import-time code above the new logger cannot use it.
+    let in_function = semantic.scope(semantic.scope_at(node)).in_function;
+    if !in_function && node.start_byte() < at {
         return None;
     }
-    if at_import_time
-        && logging.edit.is_none()
-        && !imported_before(module, &logging.name, node.start_byte())
-    {
-        // `import logging` comes later in the file: a second one is not an option.
+    let logging = ensure_import_in_section(semantic, "logging")?;
+    if logging.edit.is_none() && !imported_before(semantic, "logging", at) {
+        // `import logging` comes later, or only under `if`/`try`.
         return None;
     }
-    Some(logging)
+    let newline = module.newline();
+    let assignment = format!("{name} = {}.getLogger(__name__)", logging.name);
+    let next_line_blank =
+        source[at..source[at..].find('\n').map_or(source.len(), |i| at + i)].trim().is_empty();
+    let creation = if without_newline {
+        format!("{newline}{newline}{assignment}{newline}")
+    } else if at >= source.len() || next_line_blank {
+        format!("{newline}{assignment}{newline}")
+    } else {
+        format!("{newline}{assignment}{newline}{newline}")
+    };
+    let mut edits = Vec::new();
+    match logging.edit {
+        // Both at the same spot: one edit, the import first.
+        Some(import) if import.range.start == at && import.range.is_empty() => {
+            let import_text = import.replacement.trim_end_matches(['\n', '\r']);
+            let import_text = import_text.trim_start_matches(['\n', '\r']);
+            let lead = if without_newline { newline } else { "" };
+            edits.push(Edit::insert(
+                at,
+                format!("{lead}{import_text}{newline}{newline}{assignment}{newline}{}", {
+                    if at >= source.len() || next_line_blank || without_newline {
+                        ""
+                    } else {
+                        newline
+                    }
+                }),
+            ));
+        }
+        Some(import) => {
+            edits.push(import);
+            edits.push(Edit::insert(at, creation));
+        }
+        None => edits.push(Edit::insert(at, creation)),
+    }
+    Some(FixLogger { name: name.to_string(), edits })
+}
+
+/// `word` occurs in the module's code as a name: outside comments and
+/// strings, and not as an attribute (`self.word`). Text a skeleton did not
+/// parse counts wherever it occurs.
+fn mentioned_in_code(module: &Module<'_>, word: &str) -> bool {
+    let source = module.source;
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    source.match_indices(word).any(|(at, _)| {
+        let before = source[..at].chars().next_back();
+        let after = source[at + word.len()..].chars().next();
+        if before.is_some_and(|c| is_name(c) || c == '.') || after.is_some_and(is_name) {
+            return false;
+        }
+        if module.blanked().iter().any(|blank| blank.contains(&at)) {
+            return true;
+        }
+        let node = module.root().descendant_for_byte_range(at, at + word.len());
+        !node.is_some_and(|node| {
+            matches!(node.py_kind(), Kind::Comment | Kind::String | Kind::StringContent)
+        })
+    })
+}
+
+/// True when an unconditional module-level import binds `name` to the
+/// module `name` and ends before `offset`.
+fn imported_before(semantic: &Semantic<'_>, name: &str, offset: usize) -> bool {
+    let Some(local) = semantic.import_binding_of(name) else {
+        return false;
+    };
+    semantic.imports().iter().any(|import| {
+        import.qualified == name
+            && import.unconditional
+            && semantic.module().text(semantic.binding(import.binding).name) == local
+            && semantic.binding(import.binding).scope == semantic.module_scope()
+            && import.statement.end_byte() <= offset
+    })
 }
 
 /// True where a new log call could run inside logging itself or while the
@@ -162,93 +250,107 @@ fn class_bases(class: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
-/// True when a module-level `import` that binds `name` ends before `offset`.
-fn imported_before(module: &Module<'_>, name: &str, offset: usize) -> bool {
-    statements(module.root())
-        .take_while(|statement| statement.end_byte() <= offset)
-        .filter(|statement| statement.is(Kind::ImportStatement))
-        .any(|statement| {
-            let mut cursor = statement.walk();
-            statement.children_by_field_name("name", &mut cursor).any(|imported| {
-                let bound = match imported.py_kind() {
-                    Kind::AliasedImport => {
-                        imported.child_by_field_name("alias").map(|alias| module.text(alias))
-                    }
-                    _ => module.text(imported).split('.').next().map(str::trim),
-                };
-                bound == Some(name)
-            })
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::module::Module;
 
-    fn logger_name(source: &str, at: &str) -> Option<(String, bool)> {
+    /// The logger's name and the fixed text, with `target()` replaced by a log call.
+    fn fixed(source: &str) -> Option<String> {
         let module = Module::parse(source, "t.py").unwrap();
         let semantic = Semantic::new(&module);
-        let offset = source.find(at).unwrap();
-        let node = module.root().descendant_for_byte_range(offset, offset + at.len()).unwrap();
-        logger_at(&semantic, node).map(|imported| (imported.name, imported.edit.is_some()))
+        let offset = source.find("target()").unwrap();
+        let node = module.root().descendant_for_byte_range(offset, offset + 6).unwrap();
+        let logger = fix_logger(&semantic, node)?;
+        let mut edits = logger.edits.clone();
+        edits.push(Edit::replace(offset..offset + 8, format!("{}.exception('x')", logger.name)));
+        edits.sort_by_key(|edit| edit.range.start);
+        let mut out = source.to_string();
+        for edit in edits.iter().rev() {
+            out.replace_range(edit.range.clone(), &edit.replacement);
+        }
+        Some(out)
     }
 
     #[test]
-    fn finds_the_module_logger_under_any_name_and_alias() {
+    fn the_module_logger_is_used_under_any_name() {
         let source = "import logging as lg\nLOG = lg.getLogger(__name__)\ndef f():\n    target()\n";
-        assert_eq!(logger_name(source, "target"), Some(("LOG".into(), false)));
-        let source =
-            "from logging import getLogger\nlog: object = getLogger()\ndef f():\n    target()\n";
-        assert_eq!(logger_name(source, "target"), Some(("log".into(), false)));
+        assert_eq!(fixed(source).unwrap(), source.replace("target()", "LOG.exception('x')"));
+        let source = "import logging\naudit = logging.getLogger('audit')\nlog = logging.getLogger(__name__)\ndef f():\n    target()\n";
+        assert!(fixed(source).unwrap().contains("    log.exception('x')"));
     }
 
     #[test]
-    fn falls_back_to_logging_imported_once() {
+    fn a_logger_is_created_after_the_imports() {
+        let source = "import os\nimport sys\n\nX = 1\n\n\ndef f():\n    target()\n";
         assert_eq!(
-            logger_name("def f():\n    target()\n", "target"),
-            Some(("logging".into(), true))
+            fixed(source).unwrap(),
+            "import logging\nimport os\nimport sys\n\nlogger = logging.getLogger(__name__)\n\nX = 1\n\n\ndef f():\n    logger.exception('x')\n"
         );
+        let source = "import json\n\nX = 1\ndef f():\n    target()\n";
         assert_eq!(
-            logger_name("import logging as lg\ntarget()\n", "target"),
-            Some(("lg".into(), false))
+            fixed(source).unwrap(),
+            "import json\nimport logging\n\nlogger = logging.getLogger(__name__)\n\nX = 1\ndef f():\n    logger.exception('x')\n"
         );
-        // Not a logger: some other module's getLogger.
-        let source = "import mylog\nlog = mylog.getLogger()\ndef f():\n    target()\n";
-        assert_eq!(logger_name(source, "target"), Some(("logging".into(), true)));
+        let source = "\"\"\"Doc.\"\"\"\nX = 1\ndef f():\n    target()\n";
+        assert_eq!(
+            fixed(source).unwrap(),
+            "\"\"\"Doc.\"\"\"\nimport logging\n\nlogger = logging.getLogger(__name__)\n\nX = 1\ndef f():\n    logger.exception('x')\n"
+        );
+        let source = "import logging as lg\nfrom . import x\n\ndef f():\n    target()\n";
+        assert_eq!(
+            fixed(source).unwrap(),
+            "import logging as lg\nfrom . import x\n\nlogger = lg.getLogger(__name__)\n\ndef f():\n    logger.exception('x')\n"
+        );
     }
 
     #[test]
-    fn import_time_code_only_sees_what_ran_before_it() {
+    fn a_taken_name_is_not_reused() {
+        let source = "import logging\ndef g(logger): pass\ndef f():\n    target()\n";
+        assert!(fixed(source).unwrap().contains("_logger = logging.getLogger(__name__)"));
+        let source = "import logging\nlogger = 1\n_logger = 2\nlog = 3\ndef f():\n    target()\n";
+        assert_eq!(fixed(source), None);
+    }
+
+    #[test]
+    fn no_logger_where_none_is_sure() {
+        // Module-level code above the place the logger would go.
+        assert_eq!(fixed("try:\n    target()\nexcept: pass\nimport os\n"), None);
+        // A project's own facility.
+        assert_eq!(fixed("from distutils import log\ndef f():\n    target()\n"), None);
+        // `import logging` only under `if`.
+        assert_eq!(fixed("import os\nif x:\n    import logging\ndef f():\n    target()\n"), None);
+        // A local name hides the module's logger.
+        let source = "import logging\nlog = logging.getLogger()\ndef f(log):\n    target()\n";
+        assert_eq!(fixed(source), None);
+    }
+
+    #[test]
+    fn import_time_code_sees_only_what_ran_before_it() {
         let source = "import logging\ntarget()\nlog = logging.getLogger(__name__)\n";
-        assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
-        assert_eq!(logger_name("target()\nimport logging\n", "target"), None);
-        let source = "class C:\n    target()\nlog = logging.getLogger()\nimport logging\n";
-        assert_eq!(logger_name(source, "target"), None);
+        assert_eq!(fixed(source), None);
+    }
+
+    fn reenters(source: &str) -> bool {
+        let module = Module::parse(source, "t.py").unwrap();
+        let semantic = Semantic::new(&module);
+        let offset = source.find("target").unwrap();
+        let node = module.root().descendant_for_byte_range(offset, offset + 6).unwrap();
+        logging_may_reenter(&semantic, node)
     }
 
     #[test]
     fn no_logging_where_logging_may_call_back() {
-        let source =
-            "import logging\nclass H(logging.Handler):\n    def emit(self, r):\n        target()\n";
-        assert_eq!(logger_name(source, "target"), None);
-        let source = "from logging import Handler\nclass A(Handler): pass\nclass B(A):\n    def emit(self, r):\n        target()\n";
-        assert_eq!(logger_name(source, "target"), None);
-        assert_eq!(
-            logger_name("class F:\n    def __del__(self):\n        target()\n", "target"),
-            None
-        );
-        assert_eq!(logger_name("def getLogger(): pass\ndef f():\n    target()\n", "target"), None);
-        let source = "import logging\nclass C(Base):\n    def __del__(self):\n        def later():\n            target()\n";
-        assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
-    }
-
-    #[test]
-    fn local_names_hide_the_logger() {
-        let source = "import logging\nlog = logging.getLogger()\ndef f(log):\n    target()\n";
-        assert_eq!(logger_name(source, "target"), Some(("logging".into(), false)));
-        let source = "log = logging.getLogger()\ndef f(log):\n    logging = 1\n    target()\n";
-        assert_eq!(logger_name(source, "target"), None);
-        let source = "logging = 1\ndef f():\n    target()\n";
-        assert_eq!(logger_name(source, "target"), None);
+        assert!(reenters(
+            "import logging\nclass H(logging.Handler):\n    def emit(self, r):\n        target()\n"
+        ));
+        assert!(reenters(
+            "from logging import Handler\nclass A(Handler): pass\nclass B(A):\n    def emit(self, r):\n        target()\n"
+        ));
+        assert!(reenters("class F:\n    def __del__(self):\n        target()\n"));
+        assert!(reenters("def getLogger(): pass\ndef f():\n    target()\n"));
+        assert!(!reenters(
+            "import logging\nclass C(Base):\n    def __del__(self):\n        def later():\n            target()\n"
+        ));
     }
 }

@@ -15,13 +15,13 @@ LOG.propagate = False
 
 
 class Client:
-    def get(self):
+    def refresh(self):
         raise ConnectionError("down")
 
 
 def fetch(client):
     try:
-        return client.get()
+        client.refresh()
     except:
         pass
 
@@ -29,7 +29,7 @@ def fetch(client):
 assert fetch(Client()) is None
 assert [r.name for r in records] == ["app.worker"], records
 assert records[0].levelno == lg.ERROR and records[0].exc_info[0] is ConnectionError
-assert records[0].getMessage() == "client.get failed in fetch()"
+assert records[0].getMessage() == "Failed to refresh client", records[0].getMessage()
 # `logging.exception` would have configured the root logger; the module's logger does not.
 assert not lg.getLogger().handlers
 print("ok")

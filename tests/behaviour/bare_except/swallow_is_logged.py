@@ -1,5 +1,4 @@
-# A failure a bare `except: pass` swallowed is now logged at ERROR with its traceback, through `logging`.
-import json
+# A failure a bare `except: pass` swallowed is now logged at ERROR with its traceback, through a logger the fix creates for the module (named after it), not through the root logger.
 import logging
 
 
@@ -13,33 +12,46 @@ class Capture(logging.Handler):
 
 
 capture = Capture()
-logging.getLogger().addHandler(capture)
+logging.getLogger("__main__").addHandler(capture)
+logging.getLogger("__main__").propagate = False
 
 
-def load(text):
+class Db:
+    def __init__(self, fail):
+        self.fail = fail
+
+    def sync(self):
+        if self.fail:
+            raise OSError("disk full")
+
+
+def sync(db):
     try:
-        return json.loads(text)
+        db.sync()
     except:
         pass
 
 
-def load_all(texts):
-    loaded = []
-    for text in texts:
-        try: loaded.append(json.loads(text))
+def sync_all(dbs):
+    synced = 0
+    for db in dbs:
+        try: db.sync()
         except: continue
-    return loaded
+        synced += 1
+    return synced
 
 
-assert load('{"a": 1}') == {"a": 1}
-assert load("not json") is None
+sync(Db(False))
+assert capture.records == []
+sync(Db(True))
 assert len(capture.records) == 1, capture.records
 record = capture.records[0]
-assert record.levelno == logging.ERROR
-assert record.exc_info and record.exc_info[0] is json.JSONDecodeError
-assert record.getMessage() == "json.loads failed in load()", record.getMessage()
+assert record.name == "__main__" and record.levelno == logging.ERROR
+assert record.exc_info and record.exc_info[0] is OSError
+assert record.getMessage() == "Failed to sync db", record.getMessage()
 
-assert load_all(["1", "x", "2", "y"]) == [1, 2]
-assert [r.getMessage() for r in capture.records[1:]] == ["json.loads failed in load_all()"] * 2
-assert all(r.exc_info[0] is json.JSONDecodeError for r in capture.records[1:])
+assert sync_all([Db(False), Db(True), Db(False), Db(True)]) == 2
+assert [r.getMessage() for r in capture.records[1:]] == ["Failed to sync db"] * 2
+# No handler was installed on the root logger: nothing called `logging.exception`.
+assert not logging.getLogger().handlers
 print("ok")

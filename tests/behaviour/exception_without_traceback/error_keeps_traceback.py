@@ -1,4 +1,4 @@
-# `.error()` calls that pass the exception now carry its traceback; the message reads the same and is formatted lazily.
+# In handlers that catch everything, `.error()` calls that pass the exception now carry its traceback; the message reads the same and is formatted lazily.
 import logging
 
 log = logging.getLogger("jobs")
@@ -10,11 +10,11 @@ log.propagate = False
 def parse(name, text):
     try:
         return int(text)
-    except ValueError as e:
+    except Exception as e:
         log.error(f"100% of {name} failed: {e!r}")
     try:
         return float(text)
-    except ValueError as e:
+    except Exception as e:
         log.error("cannot parse %s: %s", name, e)
 
 

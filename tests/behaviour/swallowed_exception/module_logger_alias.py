@@ -7,17 +7,17 @@ log.addHandler(type("Capture", (lg.Handler,), {"emit": lambda self, r: records.a
 log.propagate = False
 
 
-def size(path):
+def store(path, data):
     try:
-        with open(path) as f:
-            return len(f.read())
+        with open(path, "w") as f:
+            f.write(data)
     except (OSError, Exception) as e:
         return None
 
 
-assert size("/nonexistent/file") is None
+assert store("/nonexistent/dir/file", "x") is None
 assert len(records) == 1, records
 assert records[0].name == "__main__" and records[0].exc_info[0] is FileNotFoundError
-assert records[0].getMessage() == "open or f.read failed in size()"
+assert records[0].getMessage() == "Error in store()", records[0].getMessage()
 assert not lg.getLogger().handlers
 print("ok")
