@@ -269,7 +269,9 @@ pub fn log_exception_call(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<L
 pub enum Purpose {
     /// Nothing says it is on purpose: a failure disappears without a trace.
     Unexplained,
-    /// A comment in or on the handler says it must catch everything.
+    /// A comment in or on the handler says it must catch everything, the
+    /// `try` runs code the program does not control (`exec`, `runpy`), or
+    /// the handler takes hold of what it caught (`sys.exc_info()`).
     CatchesEverything,
     /// A comment in or on the handler explains the silence.
     Explained,
@@ -283,8 +285,8 @@ pub enum Purpose {
     /// Best-effort cleanup: closing, removing, stopping, in a `finally`
     /// or a `close`/`__exit__`-like method.
     Cleanup,
-    /// The `try` only raises: code that exercises exception handling
-    /// itself (tests of the language, examples).
+    /// The `try` only raises (or does nothing at all): code that exercises
+    /// exception handling itself (tests of the language, examples).
     Synthetic,
 }
 
@@ -295,16 +297,23 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
     let try_statement = clause.parent().filter(|parent| parent.is(Kind::TryStatement));
     let try_body = try_statement.and_then(|statement| statement.child_by_field_name("body"));
     if let Some(try_body) = try_body {
-        if only_raises(module, try_body) {
+        if only_raises(module, try_body, is_test_code(module, clause)) {
             return Purpose::Synthetic;
         }
         if only_imports(try_body) && body(clause).is_some_and(handler_only_binds) {
             return Purpose::OptionalImport;
         }
     }
+    if try_body.is_some_and(|try_body| runs_foreign_code(module, try_body))
+        || body(clause).is_some_and(|handler| captures_exception(semantic, handler))
+    {
+        return Purpose::CatchesEverything;
+    }
     match comment_says(module, clause) {
         Some(CommentSays::CatchEverything) => return Purpose::CatchesEverything,
         Some(CommentSays::Reason) => return Purpose::Explained,
+        // `# TODO: log it`: the silence is a known problem, whatever its shape.
+        Some(CommentSays::KnownProblem) => return Purpose::Unexplained,
         None => {}
     }
     let (Some(try_statement), Some(try_body)) = (try_statement, try_body) else {
@@ -321,24 +330,44 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
 
 /// Every statement of the `try` is a `raise`, `pass` or arithmetic on
 /// literals (`1/0`).
-fn only_raises(module: &Module<'_>, try_body: Node<'_>) -> bool {
+fn only_raises(module: &Module<'_>, try_body: Node<'_>, in_test: bool) -> bool {
     let mut any_raise = false;
+    let mut any_code = false;
     let all = statements(try_body).all(|statement| match statement.py_kind() {
-        // `raise`, `raise ValueError`, `raise TypeError("x")`: not `raise error`.
+        // `raise`, `raise ValueError`, `raise TypeError("x")`: not `raise error`,
+        // except in test code, where raising what it built is the point.
         Kind::RaiseStatement => {
             any_raise = true;
-            statement.named_child(0).is_none_or(|raised| {
-                let class = match raised.py_kind() {
-                    Kind::Call => raised.child_by_field_name("function"),
-                    _ => Some(raised),
-                };
-                class.is_some_and(|class| {
-                    class.is(Kind::Identifier) && is_exception_class(module.text(class))
+            any_code = true;
+            in_test
+                || statement.named_child(0).is_none_or(|raised| {
+                    let class = match raised.py_kind() {
+                        Kind::Call => raised.child_by_field_name("function"),
+                        _ => Some(raised),
+                    };
+                    class.is_some_and(|class| {
+                        class.is(Kind::Identifier) && is_exception_class(module.text(class))
+                    })
                 })
-            })
         }
         Kind::PassStatement => true,
+        // `te = TypeError(1)` before `raise te`.
+        Kind::ExpressionStatement
+            if statement.named_child(0).is_some_and(|value| {
+                value.is(Kind::Assignment)
+                    && value.child_by_field_name("right").is_some_and(|right| {
+                        right.is(Kind::Call)
+                            && right.child_by_field_name("function").is_some_and(|f| {
+                                f.is(Kind::Identifier) && is_exception_class(module.text(f))
+                            })
+                    })
+            }) =>
+        {
+            any_code = true;
+            true
+        }
         Kind::ExpressionStatement => {
+            any_code = true;
             let literal_arithmetic = statement.named_child(0).is_some_and(|value| {
                 value.is(Kind::BinaryOperator) && {
                     let mut only_literals = true;
@@ -360,7 +389,72 @@ fn only_raises(module: &Module<'_>, try_body: Node<'_>) -> bool {
         }
         _ => false,
     });
-    all && any_raise
+    // Only `pass`: the handler can never run.
+    all && (any_raise || !any_code)
+}
+
+/// Calls that run code the program does not control: a handler around them
+/// catches everything on purpose (a debugger survives the user's
+/// `sys.exit()`).
+const RUNS_CODE: &[&str] = &[
+    "eval",
+    "exec",
+    "execfile",
+    "run_module",
+    "run_path",
+    "runcall",
+    "runcode",
+    "runctx",
+    "runeval",
+    "runsource",
+];
+
+/// The handler takes hold of whatever it caught (`sys.exc_info()`,
+/// `sys.exception()`) to chain it or raise it later: it catches everything
+/// on purpose.
+fn captures_exception(semantic: &Semantic<'_>, handler: Node<'_>) -> bool {
+    let mut found = false;
+    visit(handler, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::Call => {
+            let name = node
+                .child_by_field_name("function")
+                .and_then(|function| semantic.qualified_name(function));
+            if name.is_some_and(|name| name == "sys.exc_info" || name == "sys.exception") {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    found
+}
+
+/// The `try` runs code it does not control (`exec(source)`, `runpy.run_path`).
+fn runs_foreign_code(module: &Module<'_>, try_body: Node<'_>) -> bool {
+    let mut found = false;
+    visit(try_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda => Walk::Skip,
+        Kind::Call => {
+            let name = node.child_by_field_name("function").and_then(|function| {
+                match function.py_kind() {
+                    Kind::Identifier => Some(module.text(function)),
+                    Kind::Attribute => {
+                        function.child_by_field_name("attribute").map(|a| module.text(a))
+                    }
+                    _ => None,
+                }
+            });
+            if name.is_some_and(|name| RUNS_CODE.contains(&name)) {
+                found = true;
+                return Walk::Stop;
+            }
+            Walk::Descend
+        }
+        _ => Walk::Descend,
+    });
+    found
 }
 
 /// Every statement of the `try` is an import or assigns a literal
@@ -405,6 +499,8 @@ fn assigns_literal(statement: Node<'_>) -> bool {
 enum CommentSays {
     CatchEverything,
     Reason,
+    /// A `TODO`, `FIXME` or `XXX` in the handler.
+    KnownProblem,
 }
 
 /// Phrases that say a handler must catch everything.
@@ -432,6 +528,25 @@ const CATCH_EVERYTHING: &[&str] = &[
     "whatever",
 ];
 
+/// Linter directives that accept a broad or bare `except` on purpose.
+const BROAD_EXCEPT_DIRECTIVES: &[&str] = &[
+    "broad-except",
+    "broad-exception-caught",
+    "bare-except",
+    "w0702",
+    "w0703",
+    "w0718",
+    "ble001",
+    "s110",
+    "s112",
+    "e722",
+    "nosec",
+];
+
+/// Words with which a comment in the `try` body says failing is fine.
+const FAILURE_WORDS: &[&str] =
+    &["best", "can't", "cannot", "error", "fail", "ignore", "may not", "might not", "optional"];
+
 /// Comments that are directives to tools, not reasons.
 const DIRECTIVES: &[&str] = &["pragma", "noqa", "type:", "pylint:", "fmt:", "isort:", "pyright:"];
 
@@ -446,18 +561,42 @@ fn comment_says(module: &Module<'_>, clause: Node<'_>) -> Option<CommentSays> {
         .parent()
         .filter(|parent| parent.is(Kind::TryStatement))
         .map(|try_statement| comment_lines_above(module, try_statement.start_byte()));
+    // The `try` body, with the comments before its first statement (which
+    // tree-sitter may hang outside the block): up to the first handler.
+    let try_body =
+        clause.parent().filter(|parent| parent.is(Kind::TryStatement)).and_then(|try_statement| {
+            let mut cursor = try_statement.walk();
+            let first_handler =
+                try_statement.children(&mut cursor).find(|child| child.is(Kind::ExceptClause))?;
+            Some(try_statement.start_byte()..first_handler.start_byte())
+        });
+    let in_try_body = |at: usize| try_body.clone().is_some_and(|range| range.contains(&at));
     let mut says = None;
     for comment in module.nodes_of_kind(&[Kind::Comment]) {
         let in_handler = comment.start_byte() >= clause.start_byte() && comment.start_byte() < end;
         let above_try = above.clone().is_some_and(|range| range.contains(&comment.start_byte()));
-        if !in_handler && !above_try {
+        if !in_handler && !above_try && !in_try_body(comment.start_byte()) {
             continue;
         }
         let text = module.text(comment).trim_start_matches('#').trim().to_lowercase();
-        if text.is_empty()
-            || ["todo", "fixme", "xxx"].iter().any(|mark| text.contains(mark))
-            || DIRECTIVES.iter().any(|directive| text.starts_with(directive))
+        if BROAD_EXCEPT_DIRECTIVES.iter().any(|directive| text.contains(directive)) {
+            // The author silenced a linter's broad-except check: on purpose.
+            says = Some(CommentSays::Reason);
+            continue;
+        }
+        if ["todo", "fixme", "xxx"].iter().any(|mark| text.contains(mark)) {
+            if in_handler {
+                return Some(CommentSays::KnownProblem);
+            }
+            continue;
+        }
+        if text.is_empty() || DIRECTIVES.iter().any(|directive| text.starts_with(directive)) {
+            continue;
+        }
+        if in_try_body(comment.start_byte())
+            && !FAILURE_WORDS.iter().any(|word| text.contains(word))
         {
+            // A comment in the `try` says what it does, not why failing is fine.
             continue;
         }
         if CATCH_EVERYTHING.iter().any(|phrase| text.contains(phrase)) {
@@ -512,6 +651,7 @@ const CLEANUP_VERBS: &[&str] = &[
     "disconnect",
     "dispose",
     "drain",
+    "drop",
     "finalize",
     "flush",
     "free",
@@ -536,6 +676,10 @@ const CLEANUP_VERBS: &[&str] = &[
     "wait",
 ];
 
+/// Calls that make sure something exists, and fail when it already does
+/// (`os.makedirs(path)`): best effort, like cleanup.
+const ENSURE_VERBS: &[&str] = &["makedirs", "mkdir", "symlink"];
+
 /// The `try` only releases or removes things (`conn.close()`, `del
 /// os.environ[key]`, `os.unlink(path)`), or runs in a `finally` clause or
 /// directly in a method that cleans up (`close`, `__exit__`, ...).
@@ -549,11 +693,13 @@ fn is_cleanup(semantic: &Semantic<'_>, try_statement: Node<'_>, try_body: Node<'
             Kind::ExceptClause => return true,
             Kind::FunctionDefinition => {
                 let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
+                // `close()`, `_drop_tables()`, and error paths: `handle_dbapi_exception()`.
                 let cleans_up = name.is_some_and(|name| {
                     CLEANUP_FUNCTIONS.contains(&name)
-                        || identifier_words(name)
-                            .first()
-                            .is_some_and(|verb| CLEANUP_VERBS.contains(&verb.as_str()))
+                        || identifier_words(name).iter().any(|word| {
+                            CLEANUP_VERBS.contains(&word.as_str())
+                                || matches!(word.as_str(), "error" | "exception" | "failure")
+                        })
                 });
                 if cleans_up {
                     return true;
@@ -577,7 +723,8 @@ fn is_cleanup(semantic: &Semantic<'_>, try_statement: Node<'_>, try_body: Node<'
                         .is_some_and(|name| {
                             let last = name.rsplit('.').next().unwrap_or(&name);
                             let words = identifier_words(last);
-                            words.first().is_some_and(|verb| CLEANUP_VERBS.contains(&verb.as_str()))
+                            words.first().is_some_and(|verb| ENSURE_VERBS.contains(&verb.as_str()))
+                                || words.iter().any(|word| CLEANUP_VERBS.contains(&word.as_str()))
                         })
                 })
             }
@@ -677,9 +824,30 @@ fn is_fallback(
     if !calls {
         return true;
     }
-    // Trying candidates in a loop until one works: `try: use(c); break`.
-    let breaks = statements(try_body).any(|statement| statement.is(Kind::BreakStatement));
-    if breaks {
+    // Trying candidates in a loop until one works (`try: use(c); break`), or
+    // trying this first (`try: ... return found` / `except: pass`, the code
+    // after is the alternative).
+    let mut leaves_on_success = false;
+    visit(try_body, |node| match node.py_kind() {
+        Kind::FunctionDefinition
+        | Kind::ClassDefinition
+        | Kind::Lambda
+        | Kind::ForStatement
+        | Kind::WhileStatement => Walk::Skip,
+        Kind::BreakStatement => {
+            leaves_on_success = true;
+            Walk::Stop
+        }
+        Kind::ReturnStatement => {
+            if node.named_child(0).is_some_and(|value| !value.is(Kind::NoneLiteral)) {
+                leaves_on_success = true;
+                return Walk::Stop;
+            }
+            Walk::Skip
+        }
+        _ => Walk::Descend,
+    });
+    if leaves_on_success && body(clause).is_some_and(only_swallows) {
         return true;
     }
     // `except: return None` in a function that returns values otherwise:
@@ -751,23 +919,31 @@ const LOOKUPS: &[&str] = &[
     "Decimal",
     "Fraction",
     "abs",
+    "b64decode",
     "bytes",
     "chr",
     "complex",
     "count",
     "decode",
     "encode",
+    "exists",
     "fileno",
     "float",
     "fromisoformat",
     "get",
     "getattr",
     "getattribute",
+    "getmtime",
+    "getsize",
     "hasattr",
+    "hash",
     "index",
     "int",
     "isatty",
     "iter",
+    "literal_eval",
+    "loads",
+    "lstat",
     "max",
     "min",
     "next",
@@ -776,7 +952,10 @@ const LOOKUPS: &[&str] = &[
     "round",
     "sort",
     "sorted",
+    "stat",
+    "strptime",
     "sum",
+    "unhexlify",
     "update",
 ];
 
@@ -787,54 +966,123 @@ fn keeps_previous_value(
     try_statement: Node<'_>,
     try_body: Node<'_>,
 ) -> bool {
-    // Only assignments, and `if`s of assignments: the `try` computes values.
+    let module = semantic.module();
+    // Only assignments, `if`s of them, and filling containers
+    // (`out.append(x)`, `output[k] = v`): the `try` computes values.
     let mut pending: Vec<Node<'_>> = statements(try_body).collect();
     let mut targets = Vec::new();
     while let Some(statement) = pending.pop() {
         match statement.py_kind() {
             Kind::ExpressionStatement => {
-                let Some(left) = statement
-                    .named_child(0)
-                    .filter(|node| node.is(Kind::Assignment))
-                    .and_then(|assignment| assignment.child_by_field_name("left"))
-                else {
+                let Some(value) = statement.named_child(0) else {
                     return false;
                 };
-                visit(left, |node| match node.py_kind() {
-                    Kind::Identifier => {
-                        targets.push(node);
-                        Walk::Skip
+                match value.py_kind() {
+                    Kind::Assignment | Kind::AugmentedAssignment => {
+                        let Some(left) = value.child_by_field_name("left") else {
+                            return false;
+                        };
+                        // `x[k] = simplify(x[k])`: the target keeps its value on failure.
+                        let rewrites_itself =
+                            value.child_by_field_name("right").is_some_and(|right| {
+                                let target = module.text(left);
+                                !target.is_empty() && module.text(right).contains(target)
+                            });
+                        if rewrites_itself {
+                            return true;
+                        }
+                        targets.extend(assigned_bases(left));
                     }
-                    Kind::Attribute | Kind::Subscript => Walk::Skip,
-                    _ => Walk::Descend,
-                });
+                    Kind::Call => {
+                        let filled = value
+                            .child_by_field_name("function")
+                            .filter(|function| function.is(Kind::Attribute))
+                            .filter(|function| {
+                                function.child_by_field_name("attribute").is_some_and(|method| {
+                                    matches!(
+                                        module.text(method),
+                                        "append" | "extend" | "add" | "update" | "insert"
+                                    )
+                                })
+                            })
+                            .and_then(|function| function.child_by_field_name("object"));
+                        match filled {
+                            Some(object) => targets.extend(assigned_bases(object)),
+                            None => return false,
+                        }
+                    }
+                    _ => return false,
+                }
             }
             Kind::IfStatement => {
-                let Some(consequence) = statement.child_by_field_name("consequence") else {
-                    return false;
-                };
                 let mut cursor = statement.walk();
-                if statement.children_by_field_name("alternative", &mut cursor).next().is_some() {
-                    return false;
+                for child in statement.named_children(&mut cursor) {
+                    match child.py_kind() {
+                        Kind::Block => pending.extend(statements(child)),
+                        Kind::ElifClause => {
+                            pending.extend(
+                                child
+                                    .child_by_field_name("consequence")
+                                    .map_or_else(Vec::new, |block| statements(block).collect()),
+                            );
+                        }
+                        Kind::ElseClause => {
+                            pending.extend(
+                                child
+                                    .child_by_field_name("body")
+                                    .map_or_else(Vec::new, |block| statements(block).collect()),
+                            );
+                        }
+                        _ => {}
+                    }
                 }
-                pending.extend(statements(consequence));
             }
             _ => return false,
         }
     }
-    !targets.is_empty()
-        && targets.iter().any(|target| {
-            let Some(binding) = semantic.binding_at(*target) else {
-                return false;
-            };
-            let symbol = semantic.binding(binding).symbol;
-            semantic.bindings_of(symbol).iter().any(|other| {
-                let other = semantic.binding(*other);
-                !other.kind.is_declaration()
-                    && other.name.start_byte() < try_statement.start_byte()
-                    && other.scope == semantic.binding(binding).scope
-            })
+    targets.iter().any(|target| {
+        let Some(binding) = semantic.binding_at(*target).or_else(|| {
+            let reference = semantic.reference_at(*target)?;
+            semantic.resolved_binding(reference)
+        }) else {
+            return false;
+        };
+        let binding = semantic.binding(binding);
+        let scope = binding.scope;
+        semantic.bindings_of(binding.symbol).iter().any(|other| {
+            let other = semantic.binding(*other);
+            !other.kind.is_declaration()
+                && other.name.start_byte() < try_statement.start_byte()
+                && other.scope == scope
         })
+    })
+}
+
+/// The names an assignment target binds or fills: `a` and `b` in
+/// `a, b = ...`, `out` in `out[k] = ...` and `self.out` (as `self`? no:
+/// attributes of `self` are skipped).
+fn assigned_bases(target: Node<'_>) -> Vec<Node<'_>> {
+    let mut names = Vec::new();
+    visit(target, |node| match node.py_kind() {
+        Kind::Identifier => {
+            names.push(node);
+            Walk::Skip
+        }
+        Kind::Subscript => {
+            // The container: `output` in `output['x']`.
+            let mut base = node;
+            while let Some(value) = base.child_by_field_name("value") {
+                base = value;
+            }
+            if base.is(Kind::Identifier) {
+                names.push(base);
+            }
+            Walk::Skip
+        }
+        Kind::Attribute => Walk::Skip,
+        _ => Walk::Descend,
+    });
+    names
 }
 
 /// The handler is `return` or `return None`, in a function that returns a
@@ -1023,9 +1271,8 @@ pub fn in_console_output_function(module: &Module<'_>, node: Node<'_>) -> bool {
             let name = ancestor.child_by_field_name("name").map_or("", |name| module.text(name));
             let words = identifier_words(name);
             return matches!(name, "__repr__" | "__str__" | "__format__")
-                || words.first().is_some_and(|verb| {
-                    matches!(verb.as_str(), "print" | "show" | "display" | "dump" | "format")
-                });
+                || words.iter().any(|word| matches!(word.as_str(), "print" | "show" | "display"))
+                || words.first().is_some_and(|verb| matches!(verb.as_str(), "dump" | "format"));
         }
         current = module.parent(ancestor);
     }
