@@ -184,7 +184,7 @@ fn catch_exception_fix(
     purpose: Purpose,
 ) -> Option<Fix> {
     let mut edits = vec![catch_as(context, clause, except, "Exception")?];
-    let log = purpose == Purpose::Unexplained
+    let log = matches!(purpose, Purpose::Unexplained | Purpose::KnownProblem)
         && only_swallows(handler_body)
         && !log_call_unwelcome(context.semantic, clause);
     if log

@@ -98,7 +98,7 @@ use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
 use crate::syntax::walk::{Walk, statements, visit};
 use crate::transforms::helpers::except_handler::{
     bound_name, caught_types, enclosing_handler, failure_message, in_console_output_function,
-    is_interactive_or_traced, is_test_code,
+    is_interactive_or_traced, is_test_code, module_logs,
 };
 use crate::transforms::helpers::logger::{fix_logger, logging_may_reenter};
 
@@ -366,15 +366,6 @@ fn configures_logging(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
         Walk::Descend
     });
     found
-}
-
-/// The module has a logger or imports `logging` at module level.
-fn module_logs(semantic: &Semantic<'_>) -> bool {
-    semantic.loggers().module_level().next().is_some()
-        || semantic.imports().iter().any(|import| {
-            import.qualified.split('.').next() == Some("logging")
-                && semantic.binding(import.binding).scope == semantic.module_scope()
-        })
 }
 
 /// Code of a command line: a `__main__.py`, the `if __name__ ==

@@ -3,24 +3,21 @@
 //! ## What it does
 //! Finds handlers for `Exception` or `BaseException` (alone or in a tuple,
 //! with or without `as e`, `except*` included) whose body only swallows the
-//! exception: nothing but `pass`, `...`, `continue`, `return` or
-//! `return None`, when nothing says the silence is on purpose.
+//! exception (nothing but `pass`, `...`, `continue`, `return` or `return
+//! None`) and whose own comment marks the silence as a known problem: a
+//! `TODO`, `FIXME` or `XXX` in the handler or on its `except` line
+//! (`except Exception:  # FIXME: report this`).
 //!
-//! It leaves alone the handlers that swallow on purpose: a comment in or on
-//! the handler, or right above its `try`, explains it (not a `TODO`); the
-//! `try` only imports (an optional dependency); the failure is an expected
-//! branch (the `try` has an `else`; only looks something up or converts,
-//! `d[key]`, `getattr`, `int(text)`, `next(it)`; returns the attempt while
-//! the code after it is the alternative; tries candidates in a loop until
-//! one `break`s; only assigns names that already hold a default; the
-//! handler returns `None` from a function that returns values otherwise;
-//! or the statement after the `try` tests what it assigned or tries again);
-//! the `try` cleans up (`conn.close()`, `os.unlink(path)`, `del d[key]`, in
-//! a `finally` block, inside another handler, or in a `close`/`__exit__`/
-//! `__del__`-like method); an `except BaseException:` after an `except
-//! Exception:` of the same `try`; a `try` that only raises; code that
-//! prints or formats for a person (`print_*`, `format_*`, `__repr__`);
-//! debuggers, shells and traced code; and test code.
+//! A silent catch-all that nothing marks is not reported. On real code
+//! nearly all of them are deliberate: capability probes, best-effort
+//! extras, parse-tree probes, cleanups, fallbacks; a finding (and a log
+//! call at ERROR level) there would be noise. Even with the mark it is left
+//! alone when the `try` only imports (an optional dependency) or only
+//! raises, after an `except Exception:` of the same `try`
+//! (`except BaseException:` then only sees `KeyboardInterrupt` and the
+//! like), in code that prints or formats for a person (`print_*`,
+//! `format_*`, `__repr__`), in debuggers, shells and traced code, and in
+//! test code.
 //!
 //! ## Why is this bad?
 //! Such a handler turns every error, a typo's `NameError` as much as a
@@ -38,7 +35,7 @@
 //!     for key in cache:
 //!         try:
 //!             cache[key] = fetch(key)
-//!         except Exception:
+//!         except Exception:  # TODO: say which keys failed
 //!             continue
 //! ```
 //!
@@ -48,7 +45,7 @@
 //!     for key in cache:
 //!         try:
 //!             cache[key] = fetch(key)
-//!         except Exception:
+//!         except Exception:  # TODO: say which keys failed
 //!             log.exception("Failed to fetch")
 //!             continue
 //! ```
@@ -57,9 +54,11 @@
 //! the `try` did ("Failed to close conn", "Failed to parse JSON",
 //! "Failed to load config" for `load_config()`). It goes through the
 //! module's logger (`NAME = logging.getLogger(...)`, any name); a module
-//! without one gets `logger = logging.getLogger(__name__)` after its
-//! imports, and `import logging` in its standard-library group when it
-//! lacks it: library code never logs through the root logger. A lone
+//! that imports `logging` without one gets `logger =
+//! logging.getLogger(__name__)` after its imports: library code never logs
+//! through the root logger. A module that does not log at all (no logger,
+//! no `import logging`) gets no fix: it reports some other way (its
+//! project's display, warnings), and a logger would be foreign to it. A lone
 //! `pass` or `...` is replaced (a comment after it moves to its own line
 //! above the call); other statements stay after the call. `Exception` must
 //! be the builtin: a module's own `Exception` class is not reported.
@@ -84,8 +83,8 @@ use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::{Scan, Token};
 use crate::transforms::helpers::except_handler::{
     Purpose, body, caught_types, follows_catch_all, in_console_output_function,
-    is_interactive_or_traced, is_test_code, log_call_unwelcome, log_exception_call, only_swallows,
-    prepend_statement, purpose,
+    is_interactive_or_traced, is_test_code, log_call_unwelcome, log_exception_call, module_logs,
+    only_swallows, prepend_statement, purpose,
 };
 
 pub struct SwallowedException;
@@ -159,7 +158,7 @@ fn check_clause(context: &Context<'_>, clause: Node<'_>) -> Option<Diagnostic> {
         return None;
     }
     let fix = match purpose(context.semantic, clause) {
-        Purpose::Unexplained => log_fix(context, clause, handler_body),
+        Purpose::KnownProblem => log_fix(context, clause, handler_body),
         _ => return None,
     };
     Some(
@@ -186,7 +185,9 @@ fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static st
 }
 
 fn log_fix(context: &Context<'_>, clause: Node<'_>, handler_body: Node<'_>) -> Option<Fix> {
-    if log_call_unwelcome(context.semantic, clause) {
+    // A module that does not log reports some other way (its project's
+    // display, warnings, a return value): a logger would be foreign to it.
+    if log_call_unwelcome(context.semantic, clause) || !module_logs(context.semantic) {
         return None;
     }
     let call = log_exception_call(context.semantic, clause)?;

@@ -267,8 +267,12 @@ pub fn log_exception_call(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<L
 /// code and its comments tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
-    /// Nothing says it is on purpose: a failure disappears without a trace.
+    /// Nothing says it is on purpose: on real code most such handlers
+    /// still are (probes, best-effort extras), so only PF002 acts on it.
     Unexplained,
+    /// A `TODO`, `FIXME` or `XXX` in the handler says the silence is a
+    /// known problem (`except Exception:  # FIXME: report this`).
+    KnownProblem,
     /// A comment in or on the handler says it must catch everything, the
     /// `try` runs code the program does not control (`exec`, `runpy`), or
     /// the handler takes hold of what it caught (`sys.exc_info()`).
@@ -296,6 +300,9 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
     let module = semantic.module();
     let try_statement = clause.parent().filter(|parent| parent.is(Kind::TryStatement));
     let try_body = try_statement.and_then(|statement| statement.child_by_field_name("body"));
+    if tests_exception_handling(module, clause) {
+        return Purpose::Synthetic;
+    }
     if let Some(try_body) = try_body {
         if only_raises(module, try_body, is_test_code(module, clause)) {
             return Purpose::Synthetic;
@@ -313,7 +320,7 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
         Some(CommentSays::CatchEverything) => return Purpose::CatchesEverything,
         Some(CommentSays::Reason) => return Purpose::Explained,
         // `# TODO: log it`: the silence is a known problem, whatever its shape.
-        Some(CommentSays::KnownProblem) => return Purpose::Unexplained,
+        Some(CommentSays::KnownProblem) => return Purpose::KnownProblem,
         None => {}
     }
     let (Some(try_statement), Some(try_body)) = (try_statement, try_body) else {
@@ -326,6 +333,23 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
         return Purpose::Fallback;
     }
     Purpose::Unexplained
+}
+
+/// A test file about exception handling itself (`test_exceptions.py`,
+/// `test_exception_variations.py`, `test_traceback.py`,
+/// `test_sys_settrace.py`): its handlers are the scenarios under test.
+fn tests_exception_handling(module: &Module<'_>, clause: Node<'_>) -> bool {
+    if !is_test_code(module, clause) {
+        return false;
+    }
+    let file = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = file.strip_suffix(".py").unwrap_or(file);
+    identifier_words(stem).iter().any(|word| {
+        matches!(
+            word.as_str(),
+            "except" | "exception" | "exceptions" | "traceback" | "settrace" | "raise"
+        )
+    })
 }
 
 /// Every statement of the `try` is a `raise`, `pass` or arithmetic on
@@ -351,6 +375,17 @@ fn only_raises(module: &Module<'_>, try_body: Node<'_>, in_test: bool) -> bool {
                 })
         }
         Kind::PassStatement => true,
+        // In tests of the language: `try: yield` (what the generator is
+        // thrown), `try: 2` (a traced line).
+        Kind::ExpressionStatement
+            if in_test
+                && statement.named_child(0).is_some_and(|value| {
+                    matches!(value.py_kind(), Kind::Yield | Kind::Integer | Kind::String)
+                }) =>
+        {
+            any_raise = true;
+            true
+        }
         // `te = TypeError(1)` before `raise te`.
         Kind::ExpressionStatement
             if statement.named_child(0).is_some_and(|value| {
@@ -410,8 +445,8 @@ const RUNS_CODE: &[&str] = &[
 ];
 
 /// The handler takes hold of whatever it caught (`sys.exc_info()`,
-/// `sys.exception()`) to chain it or raise it later: it catches everything
-/// on purpose.
+/// `sys.exception()`) to chain it or raise it later, or ends the process
+/// at once (`os._exit()`): it catches everything on purpose.
 fn captures_exception(semantic: &Semantic<'_>, handler: Node<'_>) -> bool {
     let mut found = false;
     visit(handler, |node| match node.py_kind() {
@@ -420,7 +455,14 @@ fn captures_exception(semantic: &Semantic<'_>, handler: Node<'_>) -> bool {
             let name = node
                 .child_by_field_name("function")
                 .and_then(|function| semantic.qualified_name(function));
-            if name.is_some_and(|name| name == "sys.exc_info" || name == "sys.exception") {
+            // `os._exit(127)` in a forked child: nothing may escape the handler,
+            // or the child runs on in the parent's code.
+            let exits_process = node
+                .child_by_field_name("function")
+                .is_some_and(|function| semantic.module().text(function).ends_with("_exit"));
+            if exits_process
+                || name.is_some_and(|name| name == "sys.exc_info" || name == "sys.exception")
+            {
                 found = true;
                 return Walk::Stop;
             }
@@ -490,9 +532,12 @@ fn assigns_literal(statement: Node<'_>) -> bool {
     let Some(value) = assignment.child_by_field_name("right") else {
         return false;
     };
-    matches!(value.py_kind(), Kind::NoneLiteral | Kind::Integer | Kind::String | Kind::Other)
-        && value.named_child_count() <= 3
-        && matches!(value.kind(), "none" | "integer" | "float" | "string" | "true" | "false")
+    match value.py_kind() {
+        Kind::NoneLiteral | Kind::Integer | Kind::Float | Kind::True | Kind::False => true,
+        // A plain string, not an f-string with calls in it.
+        Kind::String => value.named_child_count() <= 3,
+        _ => false,
+    }
 }
 
 /// What the comments of a handler say.
@@ -967,10 +1012,12 @@ fn keeps_previous_value(
     try_body: Node<'_>,
 ) -> bool {
     let module = semantic.module();
-    // Only assignments, `if`s of them, and filling containers
-    // (`out.append(x)`, `output[k] = v`): the `try` computes values.
+    // Only assignments and `if`s of them: the `try` computes values. Filling
+    // a container (`cache[key] = fetch(key)`) is not keeping a default: the
+    // entry goes missing without a trace.
     let mut pending: Vec<Node<'_>> = statements(try_body).collect();
     let mut targets = Vec::new();
+    let mut keeps = false;
     while let Some(statement) = pending.pop() {
         match statement.py_kind() {
             Kind::ExpressionStatement => {
@@ -983,32 +1030,24 @@ fn keeps_previous_value(
                             return false;
                         };
                         // `x[k] = simplify(x[k])`: the target keeps its value on failure.
-                        let rewrites_itself =
-                            value.child_by_field_name("right").is_some_and(|right| {
-                                let target = module.text(left);
-                                !target.is_empty() && module.text(right).contains(target)
+                        let target = module.text(left);
+                        let mut rewrites_itself = false;
+                        if let Some(right) = value.child_by_field_name("right") {
+                            visit(right, |node| {
+                                if node.kind_id() == left.kind_id() && module.text(node) == target {
+                                    rewrites_itself = true;
+                                    return Walk::Stop;
+                                }
+                                Walk::Descend
                             });
-                        if rewrites_itself {
-                            return true;
                         }
-                        targets.extend(assigned_bases(left));
-                    }
-                    Kind::Call => {
-                        let filled = value
-                            .child_by_field_name("function")
-                            .filter(|function| function.is(Kind::Attribute))
-                            .filter(|function| {
-                                function.child_by_field_name("attribute").is_some_and(|method| {
-                                    matches!(
-                                        module.text(method),
-                                        "append" | "extend" | "add" | "update" | "insert"
-                                    )
-                                })
-                            })
-                            .and_then(|function| function.child_by_field_name("object"));
-                        match filled {
-                            Some(object) => targets.extend(assigned_bases(object)),
-                            None => return false,
+                        if rewrites_itself
+                            || (left.is(Kind::Subscript)
+                                && assigned_before(module, try_statement, left))
+                        {
+                            keeps = true;
+                        } else {
+                            targets.extend(assigned_bases(left));
                         }
                     }
                     _ => return false,
@@ -1040,27 +1079,63 @@ fn keeps_previous_value(
             _ => return false,
         }
     }
-    targets.iter().any(|target| {
-        let Some(binding) = semantic.binding_at(*target).or_else(|| {
-            let reference = semantic.reference_at(*target)?;
-            semantic.resolved_binding(reference)
-        }) else {
-            return false;
-        };
-        let binding = semantic.binding(binding);
-        let scope = binding.scope;
-        semantic.bindings_of(binding.symbol).iter().any(|other| {
-            let other = semantic.binding(*other);
-            !other.kind.is_declaration()
-                && other.name.start_byte() < try_statement.start_byte()
-                && other.scope == scope
+    keeps
+        || targets.iter().any(|target| {
+            let Some(binding) = semantic.binding_at(*target).or_else(|| {
+                let reference = semantic.reference_at(*target)?;
+                semantic.resolved_binding(reference)
+            }) else {
+                return false;
+            };
+            let binding = semantic.binding(binding);
+            let scope = binding.scope;
+            semantic.bindings_of(binding.symbol).iter().any(|other| {
+                let other = semantic.binding(*other);
+                !other.kind.is_declaration()
+                    && other.name.start_byte() < try_statement.start_byte()
+                    && other.scope == scope
+            })
         })
-    })
 }
 
-/// The names an assignment target binds or fills: `a` and `b` in
-/// `a, b = ...`, `out` in `out[k] = ...` and `self.out` (as `self`? no:
-/// attributes of `self` are skipped).
+/// `target` (`output['mimetype']`) is assigned, as written, before
+/// `try_statement` in the same function: it holds a default.
+fn assigned_before(module: &Module<'_>, try_statement: Node<'_>, target: Node<'_>) -> bool {
+    let text = module.text(target);
+    let mut scope = try_statement;
+    while let Some(parent) = module.parent(scope) {
+        scope = parent;
+        if scope.is(Kind::FunctionDefinition) {
+            break;
+        }
+    }
+    let mut found = false;
+    visit(scope, |node| {
+        if node.start_byte() >= try_statement.start_byte() {
+            return Walk::Stop;
+        }
+        match node.py_kind() {
+            Kind::FunctionDefinition | Kind::ClassDefinition | Kind::Lambda
+                if node.id() != scope.id() =>
+            {
+                Walk::Skip
+            }
+            Kind::Assignment => {
+                if node.child_by_field_name("left").is_some_and(|left| module.text(left) == text) {
+                    found = true;
+                    return Walk::Stop;
+                }
+                // `a[k] = b[k] = x`: the right side is an assignment too.
+                Walk::Descend
+            }
+            _ => Walk::Descend,
+        }
+    });
+    found
+}
+
+/// The names an assignment target binds: `a` and `b` in `a, b = ...`
+/// (not `out` in `out[k] = ...`, nor attributes).
 fn assigned_bases(target: Node<'_>) -> Vec<Node<'_>> {
     let mut names = Vec::new();
     visit(target, |node| match node.py_kind() {
@@ -1068,18 +1143,7 @@ fn assigned_bases(target: Node<'_>) -> Vec<Node<'_>> {
             names.push(node);
             Walk::Skip
         }
-        Kind::Subscript => {
-            // The container: `output` in `output['x']`.
-            let mut base = node;
-            while let Some(value) = base.child_by_field_name("value") {
-                base = value;
-            }
-            if base.is(Kind::Identifier) {
-                names.push(base);
-            }
-            Walk::Skip
-        }
-        Kind::Attribute => Walk::Skip,
+        Kind::Subscript | Kind::Attribute => Walk::Skip,
         _ => Walk::Descend,
     });
     names
@@ -1259,6 +1323,16 @@ pub fn log_call_unwelcome(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
     is_test_code(semantic.module(), clause)
         || is_interactive_or_traced(semantic)
         || in_console_output_function(semantic.module(), clause)
+}
+
+/// The module has a logger or imports `logging` at module level: a log
+/// call added to it is at home.
+pub fn module_logs(semantic: &Semantic<'_>) -> bool {
+    semantic.loggers().module_level().next().is_some()
+        || semantic.imports().iter().any(|import| {
+            import.qualified.split('.').next() == Some("logging")
+                && semantic.binding(import.binding).scope == semantic.module_scope()
+        })
 }
 
 /// Inside a function that prints or formats for a person (`print_log`,
@@ -1931,7 +2005,7 @@ mod tests {
         );
         assert_eq!(
             purpose_of("try:\n    run()\nexcept:\n    pass  # TODO: log it\n"),
-            Purpose::Unexplained
+            Purpose::KnownProblem
         );
         assert_eq!(
             purpose_of("try:\n    run()\nexcept:\n    pass  # pragma: no cover\n"),

@@ -1,12 +1,12 @@
-# A module without a logger gets one, named after the module, that receives the record; the root logger is not configured (no `logging.exception`), and KeyboardInterrupt still propagates.
-import importlib
+# A module that imports logging but has no logger gets one, named after the module, that receives the record; the root logger is not configured (no `logging.exception`), and KeyboardInterrupt still propagates.
+import logging
 import sys
 
 
 def publish(event):
     try:
         event.publish()
-    except Exception:
+    except Exception:  # TODO: report the failure
         pass
 
 
@@ -18,8 +18,7 @@ class Event:
         raise self.error
 
 
-# Reached without binding the name `logging`, so that the fix must create the logger.
-logging_module = importlib.import_module("logging")
+logging_module = logging
 seen = []
 module_logger = logging_module.getLogger("__main__")
 module_logger.addHandler(type("H", (logging_module.Handler,), {"emit": lambda self, r: seen.append(r)})())

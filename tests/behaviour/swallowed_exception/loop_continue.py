@@ -23,7 +23,7 @@ def refresh(keys):
     for key in keys:
         try:
             cache[key] = fetch(key)
-        except Exception:
+        except Exception:  # TODO: report the failure
             continue
     return cache
 
@@ -31,7 +31,7 @@ def refresh(keys):
 def notify(listener):
     try:
         listener.notify()
-    except BaseException:
+    except BaseException:  # TODO: report the failure
         pass
 
 

@@ -11,7 +11,7 @@ def store(path, data):
     try:
         with open(path, "w") as f:
             f.write(data)
-    except (OSError, Exception) as e:
+    except (OSError, Exception) as e:  # TODO: report the failure
         return None
 
 
