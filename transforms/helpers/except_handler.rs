@@ -337,7 +337,8 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
 
 /// A test file about exception handling itself (`test_exceptions.py`,
 /// `test_exception_variations.py`, `test_traceback.py`,
-/// `test_sys_settrace.py`): its handlers are the scenarios under test.
+/// `test_sys_settrace.py`, `test_grammar.py`): its handlers are the
+/// scenarios under test.
 fn tests_exception_handling(module: &Module<'_>, clause: Node<'_>) -> bool {
     if !is_test_code(module, clause) {
         return false;
@@ -347,7 +348,7 @@ fn tests_exception_handling(module: &Module<'_>, clause: Node<'_>) -> bool {
     identifier_words(stem).iter().any(|word| {
         matches!(
             word.as_str(),
-            "except" | "exception" | "exceptions" | "traceback" | "settrace" | "raise"
+            "except" | "exception" | "exceptions" | "grammar" | "traceback" | "settrace" | "raise"
         )
     })
 }
