@@ -53,7 +53,7 @@ pub struct Semantic<'m> {
     model: OnceCell<Model<'m>>,
     top_level: OnceCell<FastMap<&'m str, Binding>>,
     import_time: OnceCell<import_time::Runs>,
-    loggers: OnceCell<loggers::Loggers<'m>>,
+    loggers: OnceCell<model::Loggers<'m>>,
 }
 
 impl<'m> Semantic<'m> {

@@ -388,3 +388,63 @@ impl Hasher for FastHasher {
 }
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+// ----- loggers (found by `loggers.rs`, kept by `Semantic`) -----
+
+/// What a receiver of `.error(...)` or `.exception(...)` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoggerKind {
+    /// A `logging.Logger` (or adapter) object.
+    Logger,
+    /// The `logging` module: its functions log through the root logger.
+    LoggingModule,
+}
+
+/// A name bound to a logger.
+#[derive(Clone, Copy, Debug)]
+pub struct LoggerBinding<'m> {
+    pub name: &'m str,
+    pub binding: BindingId,
+    /// The assignment statement (`expression_statement`).
+    pub statement: Node<'m>,
+    /// `getLogger(__name__)`: the conventional logger of the module.
+    pub named_after_module: bool,
+    /// A statement of the module's own body (not under `if`, `try`, ...).
+    pub module_statement: bool,
+    /// Bound in the module's scope (possibly under `if` or `try`).
+    pub module_scope: bool,
+}
+
+/// `self.NAME = <logger call>` in a method, or `NAME = <logger call>` in a
+/// class body: `self.NAME` is a logger in the class's methods.
+#[derive(Clone, Copy, Debug)]
+pub struct AttributeLogger<'m> {
+    pub class: Node<'m>,
+    pub attribute: &'m str,
+}
+
+/// The loggers of one module (see the module documentation).
+#[derive(Debug, Default)]
+pub struct Loggers<'m> {
+    /// Every binding of a name to a logger, in source order, any scope.
+    pub bindings: Vec<LoggerBinding<'m>>,
+    pub attributes: Vec<AttributeLogger<'m>>,
+    /// Module-level functions that return a logger: their `def` bindings.
+    pub factories: Vec<BindingId>,
+}
+
+impl<'m> Loggers<'m> {
+    /// The loggers bound at module level, in source order.
+    pub fn module_level(&self) -> impl Iterator<Item = &LoggerBinding<'m>> + '_ {
+        self.bindings.iter().filter(|logger| logger.module_scope)
+    }
+
+    /// The module's own logger, the one fixes write through: a module-level
+    /// `NAME = logging.getLogger(__name__)` statement, else the first
+    /// module-level logger statement. Only statements of the module's own
+    /// body count (a logger bound under `if` may not exist).
+    pub fn own(&self) -> Option<&LoggerBinding<'m>> {
+        let candidates = || self.module_level().filter(|logger| logger.module_statement);
+        candidates().find(|logger| logger.named_after_module).or_else(|| candidates().next())
+    }
+}

@@ -289,7 +289,7 @@ pub enum Purpose {
     /// Best-effort cleanup: closing, removing, stopping, in a `finally`
     /// or a `close`/`__exit__`-like method.
     Cleanup,
-    /// The `try` only raises (or does nothing at all): code that exercises
+    /// The `try` only raises: code that exercises
     /// exception handling itself (tests of the language, examples).
     Synthetic,
 }
@@ -357,13 +357,11 @@ fn tests_exception_handling(module: &Module<'_>, clause: Node<'_>) -> bool {
 /// literals (`1/0`).
 fn only_raises(module: &Module<'_>, try_body: Node<'_>, in_test: bool) -> bool {
     let mut any_raise = false;
-    let mut any_code = false;
     let all = statements(try_body).all(|statement| match statement.py_kind() {
         // `raise`, `raise ValueError`, `raise TypeError("x")`: not `raise error`,
         // except in test code, where raising what it built is the point.
         Kind::RaiseStatement => {
             any_raise = true;
-            any_code = true;
             in_test
                 || statement.named_child(0).is_none_or(|raised| {
                     let class = match raised.py_kind() {
@@ -399,11 +397,9 @@ fn only_raises(module: &Module<'_>, try_body: Node<'_>, in_test: bool) -> bool {
                     })
             }) =>
         {
-            any_code = true;
             true
         }
         Kind::ExpressionStatement => {
-            any_code = true;
             let literal_arithmetic = statement.named_child(0).is_some_and(|value| {
                 value.is(Kind::BinaryOperator) && {
                     let mut only_literals = true;
@@ -425,8 +421,7 @@ fn only_raises(module: &Module<'_>, try_body: Node<'_>, in_test: bool) -> bool {
         }
         _ => false,
     });
-    // Only `pass`: the handler can never run.
-    all && (any_raise || !any_code)
+    all && any_raise
 }
 
 /// Calls that run code the program does not control: a handler around them
