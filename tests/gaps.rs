@@ -72,14 +72,17 @@ const CASES: &[(&str, &str)] = &[
         "try:\n    x = 1\nexcept:\n    pass\nelse:\n    x = 2\nfinally:\n    x = 3\n",
     ),
     ("pf003 except star", "try:\n    x = 1\nexcept* ValueError:\n    pass\n"),
-    ("pf003 ellipsis body", "try:\n    x = 1\nexcept Exception:\n    ...\n"),
+    (
+        "pf003 ellipsis body",
+        "import logging\ntry:\n    x = 1\nexcept Exception:  # TODO\n    ...\n",
+    ),
     (
         "pf003 return in handler",
-        "def f():\n    try:\n        return 1\n    except Exception:\n        return None\n",
+        "import logging\ndef f():\n    try:\n        return 1\n    except Exception:  # TODO\n        return None\n",
     ),
     (
         "pf003 future import first",
-        "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
+        "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport logging\ntry:\n    x = 1\nexcept Exception:  # TODO\n    pass\n",
     ),
     (
         "pf006 error with exc_info",
@@ -182,7 +185,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "pf003 import after a docstring continued by a backslash",
-        "\"\"\"Doc.\"\"\"\\\n# c\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
+        "\"\"\"Doc.\"\"\"\\\n# c\nimport logging\ntry:\n    x = 1\nexcept Exception:  # TODO\n    pass\n",
     ),
     ("pf001 body starting with a backslash", "def f(a=[]):\n    \\\n    a.append(1); return a\n"),
     (
