@@ -653,6 +653,50 @@ mod tests {
         assert!(err.contains("changed what `x` refers to at line 3"), "{err}");
     }
 
+    /// The defect classes found by hostile testing, each as a stand-in
+    /// rule's buggy fix that the resolution check must stop.
+    #[test]
+    fn a_default_moved_under_a_match_capture_or_a_walrus_is_stopped() {
+        static MOVE: Edits = Edits(
+            |text| {
+                let mut edits = replace_first(text, "=x)", "=None)");
+                edits.extend(replace_first(text, "    BODY", "    a = x"));
+                if edits.len() < 2 { Vec::new() } else { edits }
+            },
+            &[],
+        );
+        // `case x:` binds `x` in the function: the moved `x` is an unbound local.
+        let capture = "x = 0\ndef f(v, a=x):\n    BODY\n    match v:\n        case x:\n            return a\n";
+        let err = edited(capture, &MOVE).unwrap_err().to_string();
+        assert!(err.contains("changed what `x` refers to at line 3"), "{err}");
+        // A walrus in a comprehension binds `x` in the enclosing function.
+        let walrus = "x = 0\ndef f(v, a=x):\n    BODY\n    return [x := i for i in v], a\n";
+        let err = edited(walrus, &MOVE).unwrap_err().to_string();
+        assert!(err.contains("changed what `x` refers to at line 3"), "{err}");
+    }
+
+    #[test]
+    fn an_import_moved_away_from_an_f_string_or_a_string_annotation_is_stopped() {
+        // The import goes into `main`; module-level uses are left without it.
+        static MOVE: Edits = Edits(
+            |text| {
+                let mut edits = replace_first(text, "import json\n", "");
+                edits.extend(replace_first(text, "    pass", "    import json"));
+                if edits.len() < 2 { Vec::new() } else { edits }
+            },
+            &["json"],
+        );
+        let f_string =
+            "import json\nNOTE = f\"{json.dumps(1):>{json.dumps(2)}}\"\ndef main():\n    pass\n";
+        let err = edited(f_string, &MOVE).unwrap_err().to_string();
+        assert!(err.contains("changed what `json` refers to"), "{err}");
+        assert!(err.contains("nothing (a NameError)"), "{err}");
+        let annotation =
+            "import json\nENCODER: \"json.JSONEncoder\" = None\ndef main():\n    pass\n";
+        let err = edited(annotation, &MOVE).unwrap_err().to_string();
+        assert!(err.contains("changed what `json` refers to"), "{err}");
+    }
+
     #[test]
     fn a_name_the_fix_did_not_touch_must_keep_its_binding() {
         // Binding `y` inside `f` makes the untouched `return y` a local.
