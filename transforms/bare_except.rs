@@ -103,7 +103,6 @@ use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
-use crate::semantic::scope::builtin_visible_at;
 use crate::syntax::kind::Kind;
 use crate::syntax::scan::Scan;
 use crate::transforms::helpers::except_handler::{
@@ -205,6 +204,8 @@ fn catch_as(
     except: Node<'_>,
     builtin: &str,
 ) -> Option<Edit> {
-    builtin_visible_at(context.semantic, clause, builtin)
+    context
+        .semantic
+        .builtin_visible_at(clause, builtin)
         .then(|| Edit::insert(except.end_byte(), format!(" {builtin}")))
 }

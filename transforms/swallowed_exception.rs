@@ -78,7 +78,6 @@ use tree_sitter::Node;
 
 use crate::rule::fix::Fix;
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
-use crate::semantic::scope::builtin_visible_at;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::{Scan, Token};
 use crate::transforms::helpers::except_handler::{
@@ -178,7 +177,7 @@ fn catch_all_name(context: &Context<'_>, caught: Node<'_>) -> Option<&'static st
         return CATCH_ALL
             .iter()
             .copied()
-            .find(|name| *name == text && builtin_visible_at(context.semantic, caught, name));
+            .find(|name| *name == text && context.semantic.builtin_visible_at(caught, name));
     }
     let qualified = context.semantic.qualified_name(caught)?;
     CATCH_ALL.iter().copied().find(|name| qualified.strip_prefix("builtins.") == Some(*name))

@@ -29,7 +29,6 @@ pub mod escape;
 mod import_time;
 pub mod loggers;
 mod model;
-pub mod scope;
 #[cfg(test)]
 mod tests;
 
@@ -206,6 +205,13 @@ impl<'m> Semantic<'m> {
     /// following `global`/`nonlocal`; `None` for builtins and undefined names.
     pub fn lookup(&self, name: &str, scope: ScopeId) -> Option<SymbolId> {
         self.model().lookup(name, scope, None)
+    }
+
+    /// True when the builtin `name` (`Exception`) is what `name` means at
+    /// `node`: no scope the code at `node` sees binds it. A star import is
+    /// not taken to export a builtin's name.
+    pub fn builtin_visible_at(&self, node: Node<'_>, name: &str) -> bool {
+        self.lookup(name, self.scope_at(node)).is_none()
     }
 
     pub fn bindings(&self) -> &[NameBinding<'m>] {
