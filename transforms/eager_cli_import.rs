@@ -133,7 +133,7 @@ use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::{BindingId, Import, ReferenceId, ScopeId, ScopeKind, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
+use crate::syntax::scan::{Kind as ScanKind, Scan, Token, contains_word};
 use crate::syntax::walk::{Walk, statements, visit};
 
 pub struct EagerCliImport;
@@ -753,7 +753,7 @@ fn judge<'t>(
             group.verdict = Verdict::Needed; // Unused: kept for its side effects.
             return;
         }
-        if code_strings.iter().any(|code| contains_word(code, name)) {
+        if code_strings.iter().any(|code| code_names(code, name)) {
             group.verdict = Verdict::Needed; // Run by `exec` or `timeit` in this module's globals.
             return;
         }
@@ -958,13 +958,9 @@ fn code_strings<'t>(context: &Context<'t>) -> Vec<&'t str> {
     texts
 }
 
-fn contains_word(text: &str, word: &str) -> bool {
-    let is_name = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        !before.is_some_and(is_name) && !after.is_some_and(is_name)
-    }) || text.contains("__main__ import *")
+/// Code in a string names `word`, or imports everything from `__main__`.
+fn code_names(text: &str, word: &str) -> bool {
+    contains_word(text, word) || text.contains("__main__ import *")
 }
 
 fn root_of(module: &str) -> &str {

@@ -29,6 +29,7 @@ use crate::engine::apply::{AppliedFix, Pass};
 use crate::rule::Edit;
 use crate::semantic::{Semantic, SymbolId, is_builtin};
 use crate::syntax::module::Module;
+use crate::syntax::scan::contains_word;
 
 /// What a name read resolves to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -279,15 +280,6 @@ fn blame(pass: &Pass, name: &str) -> Vec<&'static str> {
     codes.sort_unstable();
     codes.dedup();
     codes
-}
-
-fn contains_word(text: &str, word: &str) -> bool {
-    let is_name = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        !before.is_some_and(is_name) && !after.is_some_and(is_name)
-    })
 }
 
 /// Offsets of the fixed text mapped back to the text before the pass.

@@ -723,6 +723,17 @@ fn indentation_width(line: &[u8]) -> u32 {
     width
 }
 
+/// `word` occurs in `text` as a whole identifier (`logging` in
+/// `x = logging.x`, not in `my_logging`).
+pub fn contains_word(text: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_name) && !after.is_some_and(is_name)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
