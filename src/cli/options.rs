@@ -28,6 +28,8 @@ pub(crate) struct Options {
     pub(crate) stdin_filename: Option<PathBuf>,
     /// `--show-settings`: print each path's settings instead of processing it.
     pub(crate) show_settings: bool,
+    /// `--show-files`: print the files a run would check instead of checking them.
+    pub(crate) show_files: bool,
     /// The settings of each file: configuration files, then the flags.
     pub(crate) resolver: Arc<Resolver>,
     pub(crate) prefilter: Prefilter,
@@ -46,6 +48,8 @@ pub(crate) struct Output {
     pub(crate) format: OutputFormat,
     pub(crate) statistics: bool,
     pub(crate) show_fixes: bool,
+    /// `--fix-only`: only what was fixed is reported, not what remains.
+    pub(crate) fix_only: bool,
     pub(crate) level: LogLevel,
     /// Colour on standard output, decided once for the run.
     pub(crate) stdout_paint: Paint,
@@ -113,10 +117,12 @@ impl Options {
             exit: ExitPolicy {
                 exit_zero: args.exit_zero,
                 exit_non_zero_on_fix: args.exit_non_zero_on_fix,
+                fix_only: args.fix_only,
             },
             paths: args.paths,
             stdin_filename: args.stdin_filename,
             show_settings: args.show_settings,
+            show_files: args.show_files,
             resolver: Arc::new(resolver),
             prefilter,
             cache_dir,
@@ -153,6 +159,7 @@ impl Options {
             format: self.output.format,
             statistics: self.output.statistics,
             show_fixes: self.output.show_fixes,
+            fix_only: self.output.fix_only,
             level: self.output.level,
             mode: self.mode,
             paint,
@@ -170,7 +177,7 @@ impl Options {
 fn mode_of(args: &Args) -> Mode {
     if args.diff {
         Mode::Diff
-    } else if args.write {
+    } else if args.write || args.fix_only {
         Mode::Write
     } else {
         Mode::Check
@@ -183,6 +190,7 @@ impl Output {
             format: args.output_format,
             statistics: args.statistics,
             show_fixes: args.show_fixes,
+            fix_only: args.fix_only,
             level: level_of(args),
             stdout_paint: Paint::stdout(),
             summary: args.summary.clone(),

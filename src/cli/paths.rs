@@ -2,7 +2,7 @@
 //! parallel, and printed in path order whatever order the threads finish in.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 
@@ -62,6 +62,31 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     totals.unsafe_fixes = jobs.iter().any(|job| job.project.unsafe_fixes);
     let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
     options.finish(&totals)
+}
+
+/// `--show-files`: the files a run over the paths would check (after the
+/// walk, the exclusions and `.gitignore`), one per line, sorted; nothing is
+/// read or checked.
+pub(crate) fn show_files(options: &Options) -> ExitStatus {
+    let explicit: Vec<PathBuf> =
+        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
+    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
+    let jobs = jobs(&options.resolver, collected.files);
+    let config_errors = options.resolver.errors();
+    if !config_errors.is_empty() {
+        print_config_errors(options, &config_errors);
+        return ExitStatus::Error;
+    }
+    for (path, error) in &collected.errors {
+        print_error(options, path, error);
+    }
+    let mut shown: Vec<String> = jobs.iter().map(|job| options.display(&job.path)).collect();
+    shown.sort();
+    let mut stdout = io::stdout().lock();
+    for path in shown {
+        let _ = writeln!(stdout, "{path}");
+    }
+    if collected.errors.is_empty() { ExitStatus::Success } else { ExitStatus::Error }
 }
 
 /// `--force-exclude` (or `force-exclude = true`) leaves out a path named
