@@ -35,6 +35,10 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) fix_only: bool,
 
+    /// Add `# noqa: PFxxx` to every line with a finding (no fix is applied).
+    #[arg(long, conflicts_with_all = ["diff", "write", "fix_only"])]
+    pub(crate) add_noqa: bool,
+
     /// Also apply fixes that may change behaviour (see each rule's documentation).
     #[arg(long, overrides_with = "no_unsafe_fixes")]
     pub(crate) unsafe_fixes: bool,
@@ -125,7 +129,7 @@ pub(crate) struct Args {
     pub(crate) show_settings: bool,
 
     /// Print the Python files pyfix would check, one per line, and exit.
-    #[arg(long, conflicts_with_all = ["diff", "write", "fix_only", "show_settings"], help_heading = "File selection")]
+    #[arg(long, conflicts_with_all = ["diff", "write", "fix_only", "add_noqa", "show_settings"], help_heading = "File selection")]
     pub(crate) show_files: bool,
 
     /// Glob patterns to leave out (replaces the configured and default ones).

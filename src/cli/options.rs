@@ -30,6 +30,8 @@ pub(crate) struct Options {
     pub(crate) show_settings: bool,
     /// `--show-files`: print the files a run would check instead of checking them.
     pub(crate) show_files: bool,
+    /// `--add-noqa`: add a `# noqa` directive for each finding instead of reporting it.
+    pub(crate) add_noqa: bool,
     /// The settings of each file: configuration files, then the flags.
     pub(crate) resolver: Arc<Resolver>,
     pub(crate) prefilter: Prefilter,
@@ -123,6 +125,7 @@ impl Options {
             stdin_filename: args.stdin_filename,
             show_settings: args.show_settings,
             show_files: args.show_files,
+            add_noqa: args.add_noqa,
             resolver: Arc::new(resolver),
             prefilter,
             cache_dir,
