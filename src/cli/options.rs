@@ -57,6 +57,9 @@ pub(crate) struct Output {
     pub(crate) stdout_paint: Paint,
     /// `--summary`: the file the Markdown description of the fixes goes to.
     pub(crate) summary: Option<PathBuf>,
+    /// `docs-url` of the project of the working directory: where the rule
+    /// pages the JSON and SARIF outputs link to are published.
+    pub(crate) docs_url: Option<String>,
 }
 
 /// Why the arguments cannot run: the whole line to print on standard error
@@ -112,10 +115,14 @@ impl Options {
         });
         let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
         let verifier = start_verifier(&args, mode)?;
+        let docs_url = resolver
+            .for_directory(&working_directory)
+            .ok()
+            .and_then(|project| project.docs_url.clone());
         Ok(Options {
             registry,
             mode,
-            output: Output::from_args(&args),
+            output: Output { docs_url, ..Output::from_args(&args) },
             exit: ExitPolicy {
                 exit_zero: args.exit_zero,
                 exit_non_zero_on_fix: args.exit_non_zero_on_fix,
@@ -167,6 +174,7 @@ impl Options {
             mode: self.mode,
             paint,
             registry: self.registry,
+            docs_url: self.output.docs_url.clone(),
         })
     }
 
@@ -197,6 +205,7 @@ impl Output {
             level: level_of(args),
             stdout_paint: Paint::stdout(),
             summary: args.summary.clone(),
+            docs_url: None,
         }
     }
 }

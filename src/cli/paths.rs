@@ -130,11 +130,13 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
         eprintln!("pyfix: warning: cannot write the cache: {err}");
     }
     if options.output.level > LogLevel::Silent {
+        let mut stdout = io::stdout().lock();
         let directives = if added == 1 { "directive" } else { "directives" };
-        println!("Added {added} noqa {directives}.");
+        let _ = writeln!(stdout, "Added {added} noqa {directives}.");
         if skipped > 0 {
             let findings = if skipped == 1 { "finding" } else { "findings" };
-            println!(
+            let _ = writeln!(
+                stdout,
                 "Skipped {skipped} {findings} on a line that ends inside a string (no comment can go there)."
             );
         }

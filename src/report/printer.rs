@@ -43,12 +43,19 @@ pub struct PrinterOptions {
     pub mode: Mode,
     pub paint: Paint,
     pub registry: Registry,
+    /// The base URL of the rule pages (`docs-url`), if configured.
+    pub docs_url: Option<String>,
 }
 
 impl Printer {
     pub fn new(options: PrinterOptions) -> Printer {
         Printer {
-            format: format::printer_for(options.format, options.paint, options.registry),
+            format: format::printer_for(
+                options.format,
+                options.paint,
+                options.registry,
+                options.docs_url,
+            ),
             statistics: Statistics::new(options.registry),
             show_statistics: options.statistics,
             show_fixes: options.show_fixes,
