@@ -479,3 +479,64 @@ fn the_cache_lives_at_the_project_root_and_is_tagged() {
     let tag = fs::read_to_string(dir.path().join(".pyfix_cache/CACHEDIR.TAG")).unwrap();
     assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"), "{tag}");
 }
+
+#[test]
+fn fix_is_an_alias_of_write() {
+    let dir = project(&[("a.py", BUGGY)]);
+    let out = pyfix(dir.path(), &["--fix", "--unsafe-fixes", "a.py"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(dir.path().join("a.py")).unwrap(), FIXED);
+    assert!(stdout(&out).contains("Fixed 1 finding in 1 file (PF001: 1)."), "{}", stdout(&out));
+
+    // Like `--write`, it cannot be combined with `--diff`.
+    let out = pyfix(dir.path(), &["--fix", "--diff", "a.py"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot be used with"), "{}", stderr(&out));
+}
+
+#[test]
+fn fix_only_reports_what_was_fixed_and_not_what_remains() {
+    // PF001's fix is unsafe: without `--unsafe-fixes` nothing is fixed and
+    // the finding that remains is neither listed nor a failure.
+    let dir = project(&[("a.py", BUGGY), ("b.py", BUGGY)]);
+    let out = pyfix(dir.path(), &["--fix-only", "a.py"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "No fixes applied.\n");
+    assert_eq!(fs::read_to_string(dir.path().join("a.py")).unwrap(), BUGGY);
+
+    let out = pyfix(dir.path(), &["--fix-only", "--unsafe-fixes", "a.py"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Fixed 1 finding in 1 file (PF001: 1).\n");
+    assert_eq!(fs::read_to_string(dir.path().join("a.py")).unwrap(), FIXED);
+
+    // `--exit-non-zero-on-fix` still fails a run that fixed something.
+    let out =
+        pyfix(dir.path(), &["--fix-only", "--unsafe-fixes", "--exit-non-zero-on-fix", "b.py"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(dir.path().join("b.py")).unwrap(), FIXED);
+    let out =
+        pyfix(dir.path(), &["--fix-only", "--unsafe-fixes", "--exit-non-zero-on-fix", "b.py"]);
+    assert_eq!(code(&out), 0, "nothing left to fix: {}", stdout(&out));
+}
+
+#[test]
+fn show_files_lists_the_files_a_run_would_check_without_checking_them() {
+    let dir = project(&[
+        (".gitignore", "ignored/\n"),
+        ("pkg/b.py", "def broken(:\n"),
+        ("pkg/a.py", BUGGY),
+        ("pkg/stub.pyi", "x: int\n"),
+        ("pkg/notes.txt", "x\n"),
+        ("ignored/c.py", BUGGY),
+        (".venv/lib.py", BUGGY),
+        ("vendor/d.py", BUGGY),
+    ]);
+    let out = pyfix(dir.path(), &["--show-files", "--extend-exclude", "vendor"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "pkg/a.py\npkg/b.py\npkg/stub.pyi\n");
+    assert_eq!(stderr(&out), "");
+    assert!(!dir.path().join(".pyfix_cache").exists(), "nothing was checked");
+
+    let out = pyfix(dir.path(), &["--show-files", "--write"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}

@@ -277,3 +277,38 @@ fn a_second_run_reads_the_stored_report() {
     }
     assert_eq!(stdout(&pyfix(dir.path(), &["."])), stdout(&first));
 }
+
+/// Each finding links its rule's page: the page's path in the repository,
+/// or under `docs-url`; SARIF, which takes only absolute URIs, links the
+/// pages only under `docs-url`, and names no unrelated project.
+#[test]
+fn findings_link_their_rule_pages() {
+    let dir = project(&[("a.py", BUGGY)]);
+    let out = pyfix(dir.path(), &["--output-format", "json"]);
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings[0]["url"], "docs/rules/PF001.md");
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/PF001.md");
+    assert!(page.is_file(), "the link leads to a page");
+
+    let out = pyfix(dir.path(), &["--output-format", "sarif"]);
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert!(driver.get("informationUri").is_none(), "{driver}");
+    assert!(driver["rules"][0].get("helpUri").is_none(), "{driver}");
+
+    let base = "docs-url = 'https://example.org/pyfix/docs/rules/'";
+    let out = pyfix(dir.path(), &["--output-format", "json", "--config", base]);
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings[0]["url"], "https://example.org/pyfix/docs/rules/PF001.md");
+    let out = pyfix(dir.path(), &["--output-format", "sarif", "--config", base]);
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["id"], "PF001");
+    assert_eq!(rule["helpUri"], "https://example.org/pyfix/docs/rules/PF001.md");
+
+    // A relative `docs-url` would make SARIF invalid: it is refused.
+    std::fs::write(dir.path().join("pyfix.toml"), "docs-url = \"docs/rules\"\n").unwrap();
+    let out = pyfix(dir.path(), &["--output-format", "json"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("`docs-url` must be an absolute URL"), "{}", stderr(&out));
+}

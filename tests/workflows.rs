@@ -151,3 +151,69 @@ fn pre_commit_hooks_fix_and_check_the_staged_files() {
     assert_eq!(read(dir.path(), "unstaged.py"), BUGGY);
     assert_eq!(read(dir.path(), "dist/generated.py"), BUGGY);
 }
+
+/// Adopting pyfix on an old code base, as with ruff: `--add-noqa` marks
+/// every finding where pyfix looks for its directive, and changes nothing
+/// else.
+#[test]
+fn add_noqa_marks_every_finding_and_nothing_else() {
+    let before = concat!(
+        "def add(item, items=[]):  # noqa: E501 because\r\n",
+        "    items.append(item)\r\n",
+        "    return items\r\n",
+        "\r\n",
+        "fs = []\r\n",
+        "for i in range(3):\r\n",
+        "    fs.append(lambda: i)\t\r\n",
+        "    x = (f\"\"\"\r\n",
+        "{[lambda: i for i in range(3)]}\"\"\", \"\"\"a\r\n",
+        "b\"\"\")\r\n",
+        "try:\r\n",
+        "    pass\r\n",
+        "except:  # a comment\r\n",
+        "    pass",
+    );
+    let after = concat!(
+        "def add(item, items=[]):  # noqa: E501, PF001 because\r\n",
+        "    items.append(item)\r\n",
+        "    return items\r\n",
+        "\r\n",
+        "fs = []\r\n",
+        "for i in range(3):\r\n",
+        "    fs.append(lambda: i)\t  # noqa: PF004\r\n",
+        "    x = (f\"\"\"\r\n",
+        "{[lambda: i for i in range(3)]}\"\"\", \"\"\"a\r\n",
+        "b\"\"\")\r\n",
+        "try:\r\n",
+        "    pass\r\n",
+        "except:  # a comment  # noqa: PF002\r\n",
+        "    pass",
+    );
+    let dir = project(&[("a.py", before), ("clean.py", "x = 1\n")]);
+    let out = pyfix(dir.path(), &["--add-noqa"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Added 3 noqa directives.\nSkipped 1 finding on a line that ends inside a string (no comment can go there).\n"
+    );
+    assert_eq!(read(dir.path(), "a.py"), after);
+    assert_eq!(read(dir.path(), "clean.py"), "x = 1\n");
+
+    // The directives are honoured and used: only the finding whose line
+    // ends inside a string remains, and PF100 has nothing to say.
+    let out = pyfix(dir.path(), &["--output-format", "concise", "-q"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("a.py:9:3: PF004 "), "{text}");
+
+    // A second run adds nothing.
+    let out = pyfix(dir.path(), &["--add-noqa"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Added 0 noqa directives.\n"), "{}", stdout(&out));
+    assert_eq!(read(dir.path(), "a.py"), after);
+
+    // It edits files: standard input and the fixing modes are refused.
+    assert_eq!(code(&pyfix(dir.path(), &["--add-noqa", "--write"])), 2);
+    assert_eq!(code(&pyfix_stdin(dir.path(), &["--add-noqa", "-"], "x = 1\n")), 2);
+}

@@ -25,9 +25,19 @@ pub(crate) struct Args {
     #[arg(long, conflicts_with = "write")]
     pub(crate) diff: bool,
 
-    /// Apply the fixes in place.
-    #[arg(long)]
+    /// Apply the fixes in place (`--fix` is an alias, as in ruff).
+    #[arg(long, visible_alias = "fix")]
     pub(crate) write: bool,
+
+    /// Apply the fixes in place like `--write`, and report only what was
+    /// fixed: the findings that remain are not listed and do not make the
+    /// exit status 1 (unless `--exit-non-zero-on-fix` and something was fixed).
+    #[arg(long)]
+    pub(crate) fix_only: bool,
+
+    /// Add `# noqa: PFxxx` to every line with a finding (no fix is applied).
+    #[arg(long, conflicts_with_all = ["diff", "write", "fix_only"])]
+    pub(crate) add_noqa: bool,
 
     /// Also apply fixes that may change behaviour (see each rule's documentation).
     #[arg(long, overrides_with = "no_unsafe_fixes")]
@@ -117,6 +127,10 @@ pub(crate) struct Args {
     /// Print the settings that apply to each path, and exit.
     #[arg(long, help_heading = "Configuration")]
     pub(crate) show_settings: bool,
+
+    /// Print the Python files pyfix would check, one per line, and exit.
+    #[arg(long, conflicts_with_all = ["diff", "write", "fix_only", "add_noqa", "show_settings"], help_heading = "File selection")]
+    pub(crate) show_files: bool,
 
     /// Glob patterns to leave out (replaces the configured and default ones).
     #[arg(long, value_delimiter = ',', value_name = "PATTERNS", help_heading = "File selection")]

@@ -27,10 +27,13 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// `--exit-zero` and `--exit-non-zero-on-fix`.
+/// `--exit-zero`, `--exit-non-zero-on-fix` and `--fix-only`.
 pub(crate) struct ExitPolicy {
     pub(crate) exit_zero: bool,
     pub(crate) exit_non_zero_on_fix: bool,
+    /// The findings that remain after `--fix-only` are not reported, so
+    /// they do not fail the run either.
+    pub(crate) fix_only: bool,
 }
 
 impl ExitPolicy {
@@ -38,6 +41,7 @@ impl ExitPolicy {
     pub(crate) fn status(&self, totals: &Totals, mode: Mode) -> ExitStatus {
         let something_to_report = match mode {
             Mode::Diff => totals.files_changed > 0,
+            Mode::Write if self.fix_only => false,
             Mode::Check | Mode::Write => totals.findings > 0,
         };
         let fixed_something = totals.files_changed > 0 && mode == Mode::Write;

@@ -54,6 +54,16 @@ pub fn run(registry: Registry) -> ExitStatus {
     if options.show_settings {
         return info::show_settings(&options);
     }
+    if options.show_files {
+        return paths::show_files(&options);
+    }
+    if options.add_noqa {
+        if options.reads_stdin() {
+            eprintln!("pyfix: error: --add-noqa edits files: it cannot read standard input");
+            return ExitStatus::Error;
+        }
+        return paths::add_noqa(&options);
+    }
     if options.reads_stdin() {
         if options.paths.len() > 1 {
             eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");

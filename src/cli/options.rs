@@ -28,6 +28,10 @@ pub(crate) struct Options {
     pub(crate) stdin_filename: Option<PathBuf>,
     /// `--show-settings`: print each path's settings instead of processing it.
     pub(crate) show_settings: bool,
+    /// `--show-files`: print the files a run would check instead of checking them.
+    pub(crate) show_files: bool,
+    /// `--add-noqa`: add a `# noqa` directive for each finding instead of reporting it.
+    pub(crate) add_noqa: bool,
     /// The settings of each file: configuration files, then the flags.
     pub(crate) resolver: Arc<Resolver>,
     pub(crate) prefilter: Prefilter,
@@ -46,11 +50,16 @@ pub(crate) struct Output {
     pub(crate) format: OutputFormat,
     pub(crate) statistics: bool,
     pub(crate) show_fixes: bool,
+    /// `--fix-only`: only what was fixed is reported, not what remains.
+    pub(crate) fix_only: bool,
     pub(crate) level: LogLevel,
     /// Colour on standard output, decided once for the run.
     pub(crate) stdout_paint: Paint,
     /// `--summary`: the file the Markdown description of the fixes goes to.
     pub(crate) summary: Option<PathBuf>,
+    /// `docs-url` of the project of the working directory: where the rule
+    /// pages the JSON and SARIF outputs link to are published.
+    pub(crate) docs_url: Option<String>,
 }
 
 /// Why the arguments cannot run: the whole line to print on standard error
@@ -106,17 +115,24 @@ impl Options {
         });
         let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
         let verifier = start_verifier(&args, mode)?;
+        let docs_url = resolver
+            .for_directory(&working_directory)
+            .ok()
+            .and_then(|project| project.docs_url.clone());
         Ok(Options {
             registry,
             mode,
-            output: Output::from_args(&args),
+            output: Output { docs_url, ..Output::from_args(&args) },
             exit: ExitPolicy {
                 exit_zero: args.exit_zero,
                 exit_non_zero_on_fix: args.exit_non_zero_on_fix,
+                fix_only: args.fix_only,
             },
             paths: args.paths,
             stdin_filename: args.stdin_filename,
             show_settings: args.show_settings,
+            show_files: args.show_files,
+            add_noqa: args.add_noqa,
             resolver: Arc::new(resolver),
             prefilter,
             cache_dir,
@@ -153,10 +169,12 @@ impl Options {
             format: self.output.format,
             statistics: self.output.statistics,
             show_fixes: self.output.show_fixes,
+            fix_only: self.output.fix_only,
             level: self.output.level,
             mode: self.mode,
             paint,
             registry: self.registry,
+            docs_url: self.output.docs_url.clone(),
         })
     }
 
@@ -170,7 +188,7 @@ impl Options {
 fn mode_of(args: &Args) -> Mode {
     if args.diff {
         Mode::Diff
-    } else if args.write {
+    } else if args.write || args.fix_only {
         Mode::Write
     } else {
         Mode::Check
@@ -183,9 +201,11 @@ impl Output {
             format: args.output_format,
             statistics: args.statistics,
             show_fixes: args.show_fixes,
+            fix_only: args.fix_only,
             level: level_of(args),
             stdout_paint: Paint::stdout(),
             summary: args.summary.clone(),
+            docs_url: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! parallel, and printed in path order whatever order the threads finish in.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 
@@ -62,6 +62,86 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     totals.unsafe_fixes = jobs.iter().any(|job| job.project.unsafe_fixes);
     let _ = printer.finish(&totals, &mut io::stdout().lock(), &mut io::stderr().lock());
     options.finish(&totals)
+}
+
+/// `--show-files`: the files a run over the paths would check (after the
+/// walk, the exclusions and `.gitignore`), one per line, sorted; nothing is
+/// read or checked.
+pub(crate) fn show_files(options: &Options) -> ExitStatus {
+    let explicit: Vec<PathBuf> =
+        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
+    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
+    let jobs = jobs(&options.resolver, collected.files);
+    let config_errors = options.resolver.errors();
+    if !config_errors.is_empty() {
+        print_config_errors(options, &config_errors);
+        return ExitStatus::Error;
+    }
+    for (path, error) in &collected.errors {
+        print_error(options, path, error);
+    }
+    let mut shown: Vec<String> = jobs.iter().map(|job| options.display(&job.path)).collect();
+    shown.sort();
+    let mut stdout = io::stdout().lock();
+    for path in shown {
+        let _ = writeln!(stdout, "{path}");
+    }
+    if collected.errors.is_empty() { ExitStatus::Success } else { ExitStatus::Error }
+}
+
+/// `--add-noqa`: a `# noqa` directive for every finding of every file,
+/// then how many were added ("Added 3 noqa directives.", as ruff says it).
+pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
+    let cache = options.cache_dir.as_deref().map(|dir| Cache::open(dir, options.registry));
+    let explicit: Vec<PathBuf> =
+        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
+    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
+    let jobs = jobs(&options.resolver, collected.files);
+    let config_errors = options.resolver.errors();
+    if !config_errors.is_empty() {
+        print_config_errors(options, &config_errors);
+        return ExitStatus::Error;
+    }
+    let mut errors = collected.errors.len();
+    for (path, error) in &collected.errors {
+        print_error(options, path, error);
+    }
+    let pipeline = Pipeline::new(options, cache.as_ref());
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|job| pipeline.add_noqa(&job.path, &job.project, &job.absolute))
+        .collect();
+    let (mut added, mut skipped) = (0, 0);
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok((file_added, file_skipped)) => {
+                added += file_added;
+                skipped += file_skipped;
+            }
+            Err(error) => {
+                print_error(options, &job.path, &error);
+                errors += 1;
+            }
+        }
+    }
+    if let Some(cache) = cache
+        && let Err(err) = cache.save()
+    {
+        eprintln!("pyfix: warning: cannot write the cache: {err}");
+    }
+    if options.output.level > LogLevel::Silent {
+        let mut stdout = io::stdout().lock();
+        let directives = if added == 1 { "directive" } else { "directives" };
+        let _ = writeln!(stdout, "Added {added} noqa {directives}.");
+        if skipped > 0 {
+            let findings = if skipped == 1 { "finding" } else { "findings" };
+            let _ = writeln!(
+                stdout,
+                "Skipped {skipped} {findings} on a line that ends inside a string (no comment can go there)."
+            );
+        }
+    }
+    if errors > 0 { ExitStatus::Error } else { ExitStatus::Success }
 }
 
 /// `--force-exclude` (or `force-exclude = true`) leaves out a path named

@@ -9,7 +9,7 @@ use crate::cli::files::{self, Source};
 use crate::cli::options::Options;
 use crate::cli::verify::Verdict;
 use crate::config::resolver::Project;
-use crate::engine::{self, FileReport};
+use crate::engine::{self, FileReport, noqa};
 use crate::error::FileError;
 use crate::report::Mode;
 use crate::report::diff::unified_diff;
@@ -92,6 +92,31 @@ impl<'a> Pipeline<'a> {
         }
         let product = self.deliver(path, destination, &source, &report, fixed_bytes)?;
         Ok(Processed { report, original: source.text, product })
+    }
+
+    /// `--add-noqa`: a `# noqa` directive for each finding of the file,
+    /// written in place; returns the directives added and the findings
+    /// skipped (see `engine::noqa`).
+    pub(crate) fn add_noqa(
+        &self,
+        path: &Path,
+        project: &Project,
+        absolute: &Path,
+    ) -> Result<(usize, usize), FileError> {
+        let source = files::read(path)?;
+        let report = self.process_cached(path, &source.text, project, absolute)?;
+        let settings = project.settings_for(absolute);
+        let added = noqa::add_noqa(
+            &source.text,
+            &file_name_of(path),
+            settings.target_version,
+            &report.findings,
+            &self.options.registry,
+        )?;
+        if let Some(text) = &added.text {
+            files::write_atomic(path, &source.encode(&source.text)?, &source.encode(text)?)?;
+        }
+        Ok((added.added, added.skipped))
     }
 
     /// `process_text`, skipped for a file whose result the cache holds:

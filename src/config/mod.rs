@@ -72,6 +72,7 @@ pub const KEYS: &[&str] = &[
     "target-version",
     "heavy-modules",
     "extend-heavy-modules",
+    "docs-url",
 ];
 
 /// The options one configuration sets; `None` where it says nothing.
@@ -92,6 +93,9 @@ pub struct Options {
     pub target_version: Option<PythonVersion>,
     pub heavy_modules: Option<Vec<String>>,
     pub extend_heavy_modules: Vec<String>,
+    /// Where the rule pages are published (`https://.../docs/rules`): the
+    /// JSON and SARIF outputs link each rule's page under it.
+    pub docs_url: Option<String>,
 }
 
 /// A configuration file that was found and read.
@@ -342,6 +346,7 @@ impl Reader<'_> {
                 "extend-heavy-modules" => {
                     options.extend_heavy_modules = self.strings(name, value)?
                 }
+                "docs-url" => options.docs_url = Some(self.absolute_url(name, value)?),
                 _ => return Err(self.unknown_key(name, key.span())),
             }
         }
@@ -360,6 +365,24 @@ impl Reader<'_> {
     fn boolean(&self, name: &str, value: &Value<'_>) -> Result<bool, ConfigError> {
         value.get_ref().as_bool().ok_or_else(|| {
             self.error(value.span(), format!("`{}{name}` must be true or false", self.prefix))
+        })
+    }
+
+    /// An absolute URL (`https://...`): SARIF takes no other in `helpUri`.
+    fn absolute_url(&self, name: &str, value: &Value<'_>) -> Result<String, ConfigError> {
+        let url = value.get_ref().as_str().filter(|url| {
+            url.split_once("://").is_some_and(|(scheme, rest)| {
+                !scheme.is_empty()
+                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                    && !rest.is_empty()
+                    && !url.contains(char::is_whitespace)
+            })
+        });
+        url.map(str::to_string).ok_or_else(|| {
+            self.error(
+                value.span(),
+                format!("`{}{name}` must be an absolute URL such as \"https://...\"", self.prefix),
+            )
         })
     }
 

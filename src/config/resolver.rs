@@ -91,6 +91,8 @@ pub struct Project {
     pub force_exclude: bool,
     pub exclude: Vec<PathPattern>,
     pub per_file_ignores: Vec<(PathPattern, Vec<String>)>,
+    /// `docs-url`: where the rule pages are published, if anywhere.
+    pub docs_url: Option<String>,
     /// Where modules sit among packages, shared by every project of a run.
     packaging: Arc<Packaging>,
 }
@@ -248,6 +250,7 @@ impl Project {
                 .unwrap_or(false),
             exclude,
             per_file_ignores,
+            docs_url: sources.iter().rev().find_map(|source| source.docs_url.clone()),
             packaging,
         }
     }
@@ -290,6 +293,9 @@ impl Project {
             "heavy-modules = {}\n",
             list(self.settings.heavy_modules.iter().map(|name| quote(name)).collect())
         ));
+        if let Some(url) = &self.docs_url {
+            out.push_str(&format!("docs-url = {}\n", quote(url)));
+        }
         out.push_str("\n[per-file-ignores]\n");
         for (pattern, rules) in &self.per_file_ignores {
             let matched = if pattern.matches(file) { "  # matches this file" } else { "" };

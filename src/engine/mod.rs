@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 
 pub mod apply;
+pub mod noqa;
 pub mod plan;
 mod resolution;
 

@@ -89,6 +89,21 @@ fn write_summary(totals: &Totals, remaining: &[u8], out: &mut dyn Write) -> io::
     }
 }
 
+/// `--fix-only`: what was fixed, and nothing about what remains.
+pub(crate) fn print_fixed_only(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+    let note = errors_note(totals);
+    match totals.fixed() {
+        0 => writeln!(out, "No fixes applied{note}."),
+        fixed => writeln!(
+            out,
+            "Fixed {} in {} ({}){note}.",
+            plural(fixed, "finding"),
+            plural(totals.files_changed, "file"),
+            fixes_per_rule(totals)
+        ),
+    }
+}
+
 fn check_summary(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
     let note = errors_note(totals);
     if totals.findings == 0 {

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::closing::{print_fixes, print_summary};
+use crate::report::closing::{print_fixed_only, print_fixes, print_summary};
 use crate::report::format::{self, FormatPrinter, OutputFormat};
 use crate::report::mode::{LogLevel, Mode};
 use crate::report::paint::Paint;
@@ -19,6 +19,8 @@ pub struct Printer {
     statistics: Statistics,
     show_statistics: bool,
     show_fixes: bool,
+    /// `--fix-only`: the findings that remain are not printed.
+    fix_only: bool,
     level: LogLevel,
     mode: Mode,
     /// The rules a finding's code can name.
@@ -35,19 +37,29 @@ pub struct PrinterOptions {
     pub format: OutputFormat,
     pub statistics: bool,
     pub show_fixes: bool,
+    /// `--fix-only`: report what was fixed, not what remains.
+    pub fix_only: bool,
     pub level: LogLevel,
     pub mode: Mode,
     pub paint: Paint,
     pub registry: Registry,
+    /// The base URL of the rule pages (`docs-url`), if configured.
+    pub docs_url: Option<String>,
 }
 
 impl Printer {
     pub fn new(options: PrinterOptions) -> Printer {
         Printer {
-            format: format::printer_for(options.format, options.paint, options.registry),
+            format: format::printer_for(
+                options.format,
+                options.paint,
+                options.registry,
+                options.docs_url,
+            ),
             statistics: Statistics::new(options.registry),
             show_statistics: options.statistics,
             show_fixes: options.show_fixes,
+            fix_only: options.fix_only,
             level: options.level,
             mode: options.mode,
             registry: options.registry,
@@ -57,9 +69,12 @@ impl Printer {
     }
 
     /// Whether the findings themselves are printed (not in `--diff` mode,
-    /// nor with `--statistics`, nor with `-s`).
+    /// nor with `--statistics`, `--fix-only` or `-s`).
     fn prints_findings(&self) -> bool {
-        self.mode != Mode::Diff && !self.show_statistics && self.level > LogLevel::Silent
+        self.mode != Mode::Diff
+            && !self.show_statistics
+            && !self.fix_only
+            && self.level > LogLevel::Silent
     }
 
     /// A machine-readable document (or GitHub's annotations) is on `out`:
@@ -134,6 +149,9 @@ impl Printer {
             let target: &mut dyn Write =
                 if self.mode == Mode::Diff { &mut *summary } else { &mut *out };
             print_fixes(totals, self.mode, self.registry, target)?;
+        }
+        if self.fix_only && self.mode == Mode::Write {
+            return print_fixed_only(totals, out);
         }
         print_summary(totals, self.mode, &self.held, out, summary)
     }

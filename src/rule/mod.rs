@@ -5,6 +5,7 @@
 //! `syntax` and `semantic` and below `engine`.
 
 pub mod diagnostic;
+pub mod docs;
 pub mod fix;
 pub mod importer;
 pub mod registry;

@@ -10,18 +10,20 @@ use crate::engine::{Finding, FindingEdit};
 use crate::report::format::printer::FormatPrinter;
 use crate::report::statistics::{Statistics, StatisticsRow};
 use crate::report::totals::FileResult;
-use crate::rule::Registry;
+use crate::rule::{Registry, docs};
 
 pub(crate) struct Json {
     /// The rules a finding's code can name.
     registry: Registry,
+    /// Where the rule pages are (see `rule::docs::page_url`).
+    docs_url: Option<String>,
     /// Whether a finding was written, so the next one needs a comma.
     wrote_element: bool,
 }
 
 impl Json {
-    pub(crate) fn new(registry: Registry) -> Json {
-        Json { registry, wrote_element: false }
+    pub(crate) fn new(registry: Registry, docs_url: Option<String>) -> Json {
+        Json { registry, docs_url, wrote_element: false }
     }
 }
 
@@ -41,8 +43,12 @@ impl FormatPrinter for Json {
     ) -> io::Result<()> {
         let separator = if self.wrote_element { ",\n  " } else { "\n  " };
         self.wrote_element = true;
-        let element =
-            serde_json::to_string_pretty(&JsonFinding::new(file, finding, self.registry))?;
+        let element = serde_json::to_string_pretty(&JsonFinding::new(
+            file,
+            finding,
+            self.registry,
+            self.docs_url.as_deref(),
+        ))?;
         // Indented one level, as an array's element. Every line break of
         // pretty JSON is layout: strings have theirs escaped.
         write!(out, "{separator}{}", element.replace('\n', "\n  "))
@@ -84,6 +90,9 @@ struct JsonFinding<'a> {
     name: Option<&'static str>,
     /// The line where a `# noqa` comment for the finding goes.
     noqa_row: usize,
+    /// The rule's page: `docs/rules/PF001.md` in the repository, or under
+    /// the configured `docs-url`.
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -108,7 +117,12 @@ struct Location {
 }
 
 impl<'a> JsonFinding<'a> {
-    fn new(file: &'a FileResult<'_>, finding: &'a Finding, registry: Registry) -> JsonFinding<'a> {
+    fn new(
+        file: &'a FileResult<'_>,
+        finding: &'a Finding,
+        registry: Registry,
+        docs_url: Option<&str>,
+    ) -> JsonFinding<'a> {
         let fix = finding.fix.map(|applicability| JsonFix {
             applicability: applicability.label(),
             applied_by_this_run: file.fixable(finding),
@@ -123,6 +137,7 @@ impl<'a> JsonFinding<'a> {
             message: &finding.message,
             name: registry.find(finding.code).map(|rule| rule.name()),
             noqa_row: finding.suppression_line,
+            url: docs::page_url(finding.code, docs_url),
         }
     }
 }
@@ -152,10 +167,12 @@ mod tests {
     fn streamed_findings_read_as_serde_lays_out_the_whole_array() {
         let registry = Registry::new(&[]);
         check_streaming(
-            || Box::new(Json::new(registry)),
+            || Box::new(Json::new(registry, None)),
             |file, shown, out| {
-                let whole: Vec<JsonFinding> =
-                    shown.iter().map(|finding| JsonFinding::new(file, finding, registry)).collect();
+                let whole: Vec<JsonFinding> = shown
+                    .iter()
+                    .map(|finding| JsonFinding::new(file, finding, registry, None))
+                    .collect();
                 assert_eq!(out, serde_json::to_string_pretty(&whole).unwrap() + "\n");
             },
         );

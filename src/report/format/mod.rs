@@ -33,13 +33,14 @@ pub(crate) fn printer_for(
     format: OutputFormat,
     paint: Paint,
     registry: Registry,
+    docs_url: Option<String>,
 ) -> Box<dyn FormatPrinter> {
     match format {
         OutputFormat::Concise => Box::new(concise::Concise::new(paint)),
         OutputFormat::Full => Box::new(full::Full::new(paint)),
-        OutputFormat::Json => Box::new(json::Json::new(registry)),
+        OutputFormat::Json => Box::new(json::Json::new(registry, docs_url)),
         OutputFormat::Github => Box::new(github::Github),
-        OutputFormat::Sarif => Box::new(sarif::Sarif::new(registry)),
+        OutputFormat::Sarif => Box::new(sarif::Sarif::new(registry, docs_url)),
     }
 }
 

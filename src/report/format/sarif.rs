@@ -10,11 +10,13 @@ use crate::engine::{Finding, FindingEdit};
 use crate::report::format::printer::FormatPrinter;
 use crate::report::totals::FileResult;
 use crate::report::words::section;
-use crate::rule::{Registry, Transform};
+use crate::rule::{Registry, Transform, docs};
 
 pub(crate) struct Sarif {
     /// Every rule, in the driver; a result names its rule by position.
     registry: Registry,
+    /// The base URL of the rule pages, when the configuration gives one.
+    docs_url: Option<String>,
     /// Whether a result was written, so the next one needs a comma.
     wrote_result: bool,
     /// What follows the results, up to the end of the log.
@@ -22,8 +24,8 @@ pub(crate) struct Sarif {
 }
 
 impl Sarif {
-    pub(crate) fn new(registry: Registry) -> Sarif {
-        Sarif { registry, wrote_result: false, after_results: String::new() }
+    pub(crate) fn new(registry: Registry, docs_url: Option<String>) -> Sarif {
+        Sarif { registry, docs_url, wrote_result: false, after_results: String::new() }
     }
 }
 
@@ -32,7 +34,10 @@ impl Sarif {
 // and only the commas between results are written here.
 impl FormatPrinter for Sarif {
     fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let log = serde_json::to_string(&SarifLog::without_results(self.registry))?;
+        let log = serde_json::to_string(&SarifLog::without_results(
+            self.registry,
+            self.docs_url.as_deref(),
+        ))?;
         let (head, tail) = split_at_results(&log)?;
         self.after_results = tail.to_string();
         out.write_all(head.as_bytes())
@@ -101,7 +106,6 @@ struct Tool {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Driver {
-    information_uri: &'static str,
     name: &'static str,
     rules: Vec<Rule>,
     version: &'static str,
@@ -113,6 +117,11 @@ struct Rule {
     /// The documentation's "What it does".
     full_description: Text<'static>,
     help: Help,
+    /// The rule's page. SARIF wants an absolute URI here, so only a
+    /// configured `docs-url` gives one; the page's path in the repository
+    /// is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     id: &'static str,
     name: &'static str,
     properties: RuleProperties,
@@ -201,11 +210,13 @@ struct Text<'a> {
 }
 
 impl SarifLog<'_> {
-    fn without_results(registry: Registry) -> SarifLog<'static> {
+    /// The log of `registry`'s rules, their pages under `docs_url`. The
+    /// driver has no `informationUri`: SARIF wants an absolute URI there,
+    /// and pyfix has no public address yet.
+    fn without_results(registry: Registry, docs_url: Option<&str>) -> SarifLog<'static> {
         let driver = Driver {
-            information_uri: "https://pypi.org/project/pyfix/",
             name: "pyfix",
-            rules: registry.rules().iter().map(|rule| Rule::new(*rule)).collect(),
+            rules: registry.rules().iter().map(|rule| Rule::new(*rule, docs_url)).collect(),
             version: env!("CARGO_PKG_VERSION"),
         };
         SarifLog {
@@ -221,13 +232,14 @@ impl SarifLog<'_> {
 }
 
 impl Rule {
-    fn new(rule: &dyn Transform) -> Rule {
+    fn new(rule: &dyn Transform, docs_url: Option<&str>) -> Rule {
         let doc = rule.meta().documentation();
         let summary = section(&doc, "## What it does").unwrap_or_else(|| rule.name().to_string());
         Rule {
             short_description: Text::from(first_sentence(&summary)),
             full_description: Text::from(summary),
             help: Help { markdown: doc.clone(), text: doc },
+            help_uri: docs_url.map(|base| docs::page_url(rule.code(), Some(base))),
             id: rule.code(),
             name: rule.name(),
             properties: RuleProperties { fix: rule.meta().fix.to_string() },
@@ -313,9 +325,9 @@ mod tests {
     fn streamed_results_read_as_serde_writes_the_whole_log() {
         let registry = Registry::new(&[]);
         check_streaming(
-            || Box::new(Sarif::new(registry)),
+            || Box::new(Sarif::new(registry, None)),
             |file, shown, out| {
-                let mut whole = SarifLog::without_results(registry);
+                let mut whole = SarifLog::without_results(registry, None);
                 whole.runs[0].results =
                     shown.iter().map(|finding| SarifResult::new(file, finding, registry)).collect();
                 assert_eq!(out, serde_json::to_string(&whole).unwrap() + "\n");
@@ -325,7 +337,7 @@ mod tests {
 
     #[test]
     fn cuts_the_log_where_the_results_go() {
-        let log = serde_json::to_string(&SarifLog::without_results(Registry::new(&[])))
+        let log = serde_json::to_string(&SarifLog::without_results(Registry::new(&[]), None))
             .expect("a log serialises");
         let (head, tail) = split_at_results(&log).expect("the log has results");
         assert!(head.ends_with(r#""columnKind":"unicodeCodePoints","results":["#), "{head}");
