@@ -32,20 +32,10 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
         Cache::open(dir, options.registry)
     });
     let mut totals = Totals::default();
-    let explicit: Vec<PathBuf> =
-        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
-    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
-    let jobs = jobs(&options.resolver, collected.files);
-    let config_errors = options.resolver.errors();
-    if !config_errors.is_empty() {
-        // A configuration that cannot be read stops the run before any file is touched.
-        print_config_errors(options, &config_errors);
+    let Some((jobs, errors)) = discover(options) else {
         return ExitStatus::Error;
-    }
-    for (path, error) in &collected.errors {
-        print_error(options, path, error);
-        totals.errors += 1;
-    }
+    };
+    totals.errors += errors;
     if jobs.is_empty() && totals.errors == 0 && options.output.level == LogLevel::Normal {
         // As ruff does: an empty run is more often a wrong path than a clean one.
         eprintln!("pyfix: warning: no Python files found under the given paths");
@@ -68,44 +58,25 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
 /// walk, the exclusions and `.gitignore`), one per line, sorted; nothing is
 /// read or checked.
 pub(crate) fn show_files(options: &Options) -> ExitStatus {
-    let explicit: Vec<PathBuf> =
-        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
-    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
-    let jobs = jobs(&options.resolver, collected.files);
-    let config_errors = options.resolver.errors();
-    if !config_errors.is_empty() {
-        print_config_errors(options, &config_errors);
+    let Some((jobs, errors)) = discover(options) else {
         return ExitStatus::Error;
-    }
-    for (path, error) in &collected.errors {
-        print_error(options, path, error);
-    }
+    };
     let mut shown: Vec<String> = jobs.iter().map(|job| options.display(&job.path)).collect();
     shown.sort();
     let mut stdout = io::stdout().lock();
     for path in shown {
         let _ = writeln!(stdout, "{path}");
     }
-    if collected.errors.is_empty() { ExitStatus::Success } else { ExitStatus::Error }
+    if errors == 0 { ExitStatus::Success } else { ExitStatus::Error }
 }
 
 /// `--add-noqa`: a `# noqa` directive for every finding of every file,
 /// then how many were added ("Added 3 noqa directives.", as ruff says it).
 pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
     let cache = options.cache_dir.as_deref().map(|dir| Cache::open(dir, options.registry));
-    let explicit: Vec<PathBuf> =
-        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
-    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
-    let jobs = jobs(&options.resolver, collected.files);
-    let config_errors = options.resolver.errors();
-    if !config_errors.is_empty() {
-        print_config_errors(options, &config_errors);
+    let Some((jobs, mut errors)) = discover(options) else {
         return ExitStatus::Error;
-    }
-    let mut errors = collected.errors.len();
-    for (path, error) in &collected.errors {
-        print_error(options, path, error);
-    }
+    };
     let pipeline = Pipeline::new(options, cache.as_ref());
     let results: Vec<_> = jobs
         .par_iter()
@@ -146,6 +117,25 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
 
 /// `--force-exclude` (or `force-exclude = true`) leaves out a path named
 /// on the command line when an exclusion matches it or a folder above it.
+/// The files under the paths, as jobs, and how many paths could not be
+/// read (each printed). `None` when a configuration cannot be read: that
+/// stops the run before any file is touched (its errors are printed).
+fn discover(options: &Options) -> Option<(Vec<Job>, usize)> {
+    let explicit: Vec<PathBuf> =
+        options.paths.iter().filter(|path| !force_excluded(options, path)).cloned().collect();
+    let collected = files::collect(&explicit, exclusions(options.resolver.clone()));
+    let jobs = jobs(&options.resolver, collected.files);
+    let config_errors = options.resolver.errors();
+    if !config_errors.is_empty() {
+        print_config_errors(options, &config_errors);
+        return None;
+    }
+    for (path, error) in &collected.errors {
+        print_error(options, path, error);
+    }
+    Some((jobs, collected.errors.len()))
+}
+
 fn force_excluded(options: &Options, path: &Path) -> bool {
     match options.resolver.for_file(path) {
         Ok((project, absolute)) => {
