@@ -128,7 +128,7 @@ use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
-use crate::semantic::{BindingKind, ScopeId, ScopeKind, Semantic, SymbolId};
+use crate::semantic::{BindingKind, ScopeId, Semantic, SymbolId};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan, Token};
@@ -313,7 +313,7 @@ fn captured_loop_variables<'m>(semantic: &Semantic<'m>) -> Vec<Capture<'m>> {
         if !reference.evaluated || home == reference.scope || !bound_by_a_loop {
             continue;
         }
-        let Some(closure) = outermost_closure_below(semantic, reference.scope, home) else {
+        let Some(closure) = semantic.outermost_closure(reference.scope, home) else {
             continue;
         };
         let closure_node = semantic.scope(closure).node;
@@ -339,26 +339,6 @@ fn captured_loop_variables<'m>(semantic: &Semantic<'m>) -> Vec<Capture<'m>> {
         }
     }
     captures
-}
-
-/// Between a reference's scope and the scope of the variable it reads, the
-/// outermost function or lambda: the closure created each time the code of
-/// `home` runs (comprehensions and class bodies between run on the spot).
-fn outermost_closure_below(
-    semantic: &Semantic<'_>,
-    from: ScopeId,
-    home: ScopeId,
-) -> Option<ScopeId> {
-    let mut closure = None;
-    for scope in semantic.ancestor_scopes(from) {
-        if scope == home {
-            return closure;
-        }
-        if matches!(semantic.scope(scope).kind, ScopeKind::Function | ScopeKind::Lambda) {
-            closure = Some(scope);
-        }
-    }
-    None
 }
 
 /// `node` is in the part of a loop that runs once per value of its target:

@@ -744,7 +744,7 @@ impl<'a, 'm> Flow<'a, 'm> {
         for &reference_id in semantic.references_to(symbol) {
             let reference = semantic.reference(reference_id);
             let node = reference.node;
-            if let Some(closure) = outermost_closure(semantic, reference.scope, home) {
+            if let Some(closure) = semantic.outermost_closure(reference.scope, home) {
                 // Read by another closure, when that one is called.
                 let closure = semantic.scope(closure).node;
                 if contains(self.region, closure) {
@@ -1235,23 +1235,6 @@ fn runs_later_when_called(module: &Module<'_>, definition: Node<'_>) -> bool {
         _ => Walk::Descend,
     });
     yields
-}
-
-/// Between a reference's scope and `home`, the outermost function or
-/// lambda: the one whose call reads the reference. `None` when the
-/// reference runs in the flow of `home` (directly, or in a comprehension or
-/// class body there).
-fn outermost_closure(semantic: &Semantic<'_>, from: ScopeId, home: ScopeId) -> Option<ScopeId> {
-    let mut closure = None;
-    for scope in semantic.ancestor_scopes(from) {
-        if scope == home {
-            return closure;
-        }
-        if matches!(semantic.scope(scope).kind, ScopeKind::Function | ScopeKind::Lambda) {
-            closure = Some(scope);
-        }
-    }
-    closure
 }
 
 #[cfg(test)]

@@ -195,6 +195,24 @@ impl<'m> Semantic<'m> {
         std::iter::successors(Some(scope), move |id| self.scope(*id).parent)
     }
 
+    /// Between `from` and its enclosing scope `home`, the outermost
+    /// function or lambda: the closure made each time the code of `home`
+    /// runs, whose call runs the code of `from`. `None` when `from` runs in
+    /// the flow of `home` (directly, or in a comprehension or class body
+    /// there), or when `home` does not enclose `from`.
+    pub fn outermost_closure(&self, from: ScopeId, home: ScopeId) -> Option<ScopeId> {
+        let mut closure = None;
+        for scope in self.ancestor_scopes(from) {
+            if scope == home {
+                return closure;
+            }
+            if matches!(self.scope(scope).kind, ScopeKind::Function | ScopeKind::Lambda) {
+                closure = Some(scope);
+            }
+        }
+        None
+    }
+
     // ----- symbols and bindings -----
 
     pub fn symbol(&self, id: SymbolId) -> &Symbol<'m> {
