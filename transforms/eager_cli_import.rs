@@ -494,29 +494,19 @@ fn unconditional<'t>(
                     return false;
                 }
             }
-            Kind::TryStatement | Kind::WithStatement => {
-                let body = statement.child_by_field_name("body");
-                if let Some(body) = body {
-                    if statement.is(Kind::WithStatement) {
+            // A loop's body counts too: `for path in args.paths:
+            // convert(path)` is what every run that does anything does.
+            Kind::TryStatement
+            | Kind::WithStatement
+            | Kind::ForStatement
+            | Kind::WhileStatement => {
+                if let Some(body) = statement.child_by_field_name("body") {
+                    // The head (`with open(p) as f:`, `for x in f():`) runs too.
+                    if !statement.is(Kind::TryStatement) {
                         let head = statement.start_byte()..body.start_byte();
                         collect_calls(statement, &head, calls);
                         ranges.push((scope, head));
                     }
-                    if !unconditional(semantic, guards, scope, body, ranges, calls) {
-                        return false;
-                    }
-                }
-                if may_leave(semantic, statement) {
-                    return false;
-                }
-            }
-            // A loop's body counts: `for path in args.paths: convert(path)` is
-            // what every run that does anything does.
-            Kind::ForStatement | Kind::WhileStatement => {
-                if let Some(body) = statement.child_by_field_name("body") {
-                    let head = statement.start_byte()..body.start_byte();
-                    collect_calls(statement, &head, calls);
-                    ranges.push((scope, head));
                     if !unconditional(semantic, guards, scope, body, ranges, calls) {
                         return false;
                     }
