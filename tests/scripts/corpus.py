@@ -58,7 +58,9 @@ CORPUS = ROOT / "target" / "corpus"
 SOURCES = CORPUS / "src"
 
 # Varied on purpose: web frameworks, science, an ORM, async networking,
-# packaging, configuration management, plotting. Pinned by exact version and
+# packaging, configuration management, plotting, an asyncio HTTP stack and a
+# task queue (coroutines, threads and processes for the async and
+# multiprocessing rules). Pinned by exact version and
 # by the sha256 of the sdist (what PyPI publishes for the file).
 PROJECTS = [
     Sdist("Django", "5.1.4", "de450c09e91879fa5a307f696e57c851955c910a438a35e6b4c895e86bedc82a"),
@@ -73,6 +75,9 @@ PROJECTS = [
     Sdist("tornado", "6.4.2", "92bad5b4746e9879fd7bf1eb21dce4e3fc5128d71601f80005afa39237ad620b"),
     Sdist("ansible-core", "2.17.7", "3aaab735d6c4e2d6239bc326800dc0ecda2a1490caa8455b41084ec0bc54dacf"),
     Sdist("matplotlib", "3.9.3", "cd5dbbc8e25cad5f706845c4d100e2c8b34691b412b93717ce38d8ae803bcfa5"),
+    Sdist("aiohttp", "3.11.9", "a9266644064779840feec0e34f10a89b3ff1d2d6b751fe90017abcad1864fa7c"),
+    Sdist("httpx", "0.28.1", "75e98c5f16b0f35b567856f597f06ff2270a374470a5c2392242528e3e3e42fc"),
+    Sdist("celery", "5.4.0", "504a19140e8d3029d5acad88330c541d4c3f64c789d85f94756762d8bca7e706"),
 ]
 
 
