@@ -152,6 +152,29 @@ fn pre_commit_hooks_fix_and_check_the_staged_files() {
     assert_eq!(read(dir.path(), "dist/generated.py"), BUGGY);
 }
 
+/// The pre-commit mirror installs the wheel of this very version, and
+/// offers the same hooks as this repository.
+#[test]
+fn pre_commit_mirror_pins_this_version_and_the_same_hooks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks_only = |text: String| -> String {
+        text.lines().filter(|line| !line.starts_with('#')).collect::<Vec<_>>().join("\n")
+    };
+    let ours = hooks_only(fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap());
+    let mirror = root.join("pre-commit-mirror");
+    let theirs = hooks_only(fs::read_to_string(mirror.join(".pre-commit-hooks.yaml")).unwrap());
+    assert_eq!(ours, theirs, "the mirror's hooks differ from .pre-commit-hooks.yaml");
+
+    let version = env!("CARGO_PKG_VERSION");
+    let project = fs::read_to_string(mirror.join("pyproject.toml")).unwrap();
+    assert!(project.contains(&format!("version = \"{version}\"")), "{project}");
+    assert!(project.contains(&format!("dependencies = [\"pyfix-lint=={version}\"]")), "{project}");
+    let readme = fs::read_to_string(mirror.join("README.md")).unwrap();
+    assert!(readme.contains(&format!("rev: v{version}")), "{readme}");
+    let packaging = fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    assert!(packaging.contains("name = \"pyfix-lint\""), "the distribution is pyfix-lint");
+}
+
 /// Adopting pyfix on an old code base, as with ruff: `--add-noqa` marks
 /// every finding where pyfix looks for its directive, and changes nothing
 /// else.
