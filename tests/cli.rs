@@ -540,3 +540,16 @@ fn show_files_lists_the_files_a_run_would_check_without_checking_them() {
     let out = pyfix(dir.path(), &["--show-files", "--write"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+#[test]
+fn show_files_names_standard_input_by_the_name_it_stands_for() {
+    let dir = project(&[]);
+    let out = pyfix_stdin(dir.path(), &["--show-files", "-"], BUGGY);
+    assert_eq!((code(&out), stdout(&out).as_str(), stderr(&out).as_str()), (0, "-\n", ""));
+    let args = ["--show-files", "--stdin-filename", "pkg/app.py", "-"];
+    let out = pyfix_stdin(dir.path(), &args, BUGGY);
+    assert_eq!((code(&out), stdout(&out).as_str()), (0, "pkg/app.py\n"));
+    let out = pyfix_stdin(dir.path(), &["--show-files", "-", "pkg"], BUGGY);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("cannot be combined with other paths"), "{}", stderr(&out));
+}

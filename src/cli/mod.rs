@@ -54,6 +54,10 @@ pub fn run(registry: Registry) -> ExitStatus {
     if options.show_settings {
         return info::show_settings(&options);
     }
+    if options.reads_stdin() && options.paths.len() > 1 {
+        eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
+        return ExitStatus::Error;
+    }
     if options.show_files {
         return paths::show_files(&options);
     }
@@ -65,10 +69,6 @@ pub fn run(registry: Registry) -> ExitStatus {
         return paths::add_noqa(&options);
     }
     if options.reads_stdin() {
-        if options.paths.len() > 1 {
-            eprintln!("pyfix: error: `-` (standard input) cannot be combined with other paths");
-            return ExitStatus::Error;
-        }
         return stdin::run(&options);
     }
     paths::run(&options)

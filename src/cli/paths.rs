@@ -58,6 +58,12 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
 /// walk, the exclusions and `.gitignore`), one per line, sorted; nothing is
 /// read or checked.
 pub(crate) fn show_files(options: &Options) -> ExitStatus {
+    if options.reads_stdin() {
+        // Standard input is the one file: shown by the name it stands for.
+        let name = options.stdin_filename.as_deref().map(|path| options.display(path));
+        let _ = writeln!(io::stdout().lock(), "{}", name.as_deref().unwrap_or("-"));
+        return ExitStatus::Success;
+    }
     let Some((jobs, errors)) = discover(options) else {
         return ExitStatus::Error;
     };

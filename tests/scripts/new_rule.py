@@ -423,6 +423,7 @@ def main(argv=None):
 Next (CONTRIBUTING.md, "Add a rule"):
   grep -rn TODO transforms/{module}.rs tests/fixtures/{module} tests/behaviour/{module} README.md
   cargo test --test fixtures     # then review the new snapshots: cargo insta review
+  PYFIX_UPDATE_DOCS=1 cargo test --test rule_pages   # writes docs/rules/{args.code}.md from the rule's doc
   cargo test"""
     )
     return 0
