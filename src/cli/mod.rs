@@ -68,8 +68,14 @@ pub fn run(registry: Registry) -> ExitStatus {
         }
         return paths::add_noqa(&options);
     }
-    if options.reads_stdin() {
-        return stdin::run(&options);
+    // Opt-in totals of the work done, for the benchmark's budget per rule.
+    let profiling = std::env::var_os("PYFIX_PROFILE").is_some_and(|value| value != "0");
+    if profiling {
+        engine::profile::enable();
     }
-    paths::run(&options)
+    let status = if options.reads_stdin() { stdin::run(&options) } else { paths::run(&options) };
+    if profiling {
+        eprint!("{}", engine::profile::totals());
+    }
+    status
 }

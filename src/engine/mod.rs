@@ -8,6 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 pub mod apply;
 pub mod noqa;
 pub mod plan;
+pub mod profile;
 mod resolution;
 
 use crate::engine::apply::{Pass, apply_fixes};
@@ -210,6 +211,7 @@ impl<'a> Job<'a> {
             whole_and_trusted = false;
             // One scan of the text serves the plan and the parse.
             let scanned = scan(current.as_bytes());
+            profile::scanned(current.len());
             let (skeleton, checked) = match parsing {
                 Parsing::Whole => (None, self.rules.to_vec()),
                 Parsing::Skeletons if pass > 0 => {
@@ -242,6 +244,10 @@ impl<'a> Job<'a> {
                     &fixed_by,
                 ),
             };
+            match &skeleton {
+                Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
+                None => profile::parsed(current.len(), true),
+            }
             let module = match (parsed, parsing) {
                 (Ok(module), _) => module,
                 (Err(_), Parsing::Skeletons) => return Ok(None),
@@ -280,6 +286,7 @@ impl<'a> Job<'a> {
         if let Some((before, fixes)) = unchecked.take() {
             // The loop ended without parsing the fixed text: parse it now,
             // whole, since it is about to be written.
+            profile::parsed(current.len(), true);
             let module = match Module::parse_for(&current, self.file_name, self.version()) {
                 Ok(module) => module,
                 Err(_) if parsing == Parsing::Skeletons => return Ok(None),
@@ -386,7 +393,10 @@ fn run_checks<'m>(
 ) -> Vec<Diagnostic> {
     let rules = selection.rules;
     let context = Context { module, semantic, settings };
-    let found: Vec<Diagnostic> = checked.iter().flat_map(|rule| rule.check(&context)).collect();
+    let found: Vec<Diagnostic> = checked
+        .iter()
+        .flat_map(|rule| profile::timed(rule.code(), || rule.check(&context)))
+        .collect();
     let ran = rules.iter().map(|rule| rule.code()).collect();
     let mut suppressions = Suppressions::parse(module, &selection.registry, ran);
     let mut diagnostics = suppressions.filter(module, found);

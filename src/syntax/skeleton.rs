@@ -38,6 +38,14 @@ pub struct Skeleton {
     pub skipped: Vec<Range<usize>>,
 }
 
+impl Skeleton {
+    /// The bytes the parser reads: the text less the skipped blanks.
+    pub fn parsed_len(&self) -> usize {
+        let skipped: usize = self.skipped.iter().map(|range| range.len()).sum();
+        self.text.len().saturating_sub(skipped)
+    }
+}
+
 /// How many token copies the per-body prefilter may make, per token of the
 /// file, before a whole parse is cheaper than deciding what to skip.
 const COPIES_PER_TOKEN: usize = 16;

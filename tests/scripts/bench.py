@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Times pyfix against ruff on the same tree, in one session, alternating.
 
-Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--runs N] [DIR ...]
+Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--budget] [--runs N] [DIR ...]
 
 With no DIR, a copy of the CPython standard library on this machine is used;
 `--corpus` adds the reliability harness's pinned projects. Printed: pyfix
 uncached and cached (a second run over the unchanged tree) against ruff
 uncached; the read-only and parse-only floors (`cargo bench --bench
 hot_paths`); with `--scaling`, 1/4, 1/2 and all of the files on one and
-two threads; with `--big-file`, one generated 20 MB file.
+two threads; with `--big-file`, one generated 20 MB file; `--budget` alone
+prints, per rule run alone, what it makes the engine parse and what its
+check costs (from the engine's PYFIX_PROFILE totals).
 pyfix is built in release mode; ruff comes from PyPI into a venv under
 target/bench (pinned below). For each tool the median wall time, CPU time
 (user + system) and peak RSS over the runs are printed, with pyfix/ruff ratios.
@@ -125,6 +127,50 @@ def floors(dirs: list[Path]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def profiled(command: list[str]) -> dict:
+    """One run of pyfix with PYFIX_PROFILE=1: wall and CPU seconds, and the
+    engine's totals (bytes scanned and parsed, seconds in each rule's check)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYFIX_PROFILE="1"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read()
+    _, _, usage = os.wait4(process.pid, 0)
+    found = {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime, "checks": {}}
+    for line in stderr.splitlines():
+        words = line.split()
+        if words[:1] != ["profile:"]:
+            continue
+        if words[1] == "check":
+            found["checks"][words[2]] = float(words[3])
+        else:
+            found[words[1]] = int(words[2])
+    return found
+
+
+def budget(pyfix: Path, paths: list[str], runs: int) -> None:
+    """Per rule, run alone: what it makes the engine parse, and its cost."""
+    listed = subprocess.run([str(pyfix), "--list-rules"], capture_output=True, text=True, check=True).stdout
+    codes = [line.split()[0] for line in listed.splitlines() if line[:2] == "PF"]
+    base = [str(pyfix), "--diff", "--unsafe-fixes", "--no-cache", "--isolated"]
+
+    def median_run(select: list[str]) -> dict:
+        done = [profiled([*base, *select, *paths]) for _ in range(runs)]
+        middle = sorted(done, key=lambda run: run["wall"])[len(done) // 2]
+        return middle
+
+    every = median_run([])
+    print("\nbudget per rule (each run alone, --diff --unsafe-fixes, no cache; share = its check's CPU / all rules' CPU)")
+    print(f"{'rule':<10}{'wall s':>9}{'cpu s':>9}{'parsed MB':>11}{'skeleton MB':>13}{'check s':>9}{'share':>8}")
+    for code in codes:
+        run = median_run(["--select", code])
+        check = run["checks"].get(code, 0.0)
+        print(f"{code:<10}{run['wall']:>9.3f}{run['cpu']:>9.3f}{run.get('parsed_bytes_whole', 0) / 1e6:>11.1f}"
+              f"{run.get('parsed_bytes_skeleton', 0) / 1e6:>13.1f}{check:>9.3f}{check / every['cpu']:>8.1%}")
+    checks = sum(every["checks"].values())
+    print(f"{'all':<10}{every['wall']:>9.3f}{every['cpu']:>9.3f}{every.get('parsed_bytes_whole', 0) / 1e6:>11.1f}"
+          f"{every.get('parsed_bytes_skeleton', 0) / 1e6:>13.1f}{checks:>9.3f}{checks / every['cpu']:>8.1%}")
+
+
 def big_file() -> Path:
     """20 MB of ordinary functions, one in a hundred with a mutable default."""
     path = BENCH / "big" / "big20.py"
@@ -150,15 +196,22 @@ def main() -> None:
     parser.add_argument("--pyfix-args", default="", help="extra pyfix arguments, e.g. '--select PF001'")
     parser.add_argument("--scaling", action="store_true", help="also 1/4, 1/2 and all files, on 1 and 2 threads")
     parser.add_argument("--big-file", action="store_true", help="also one generated 20 MB file")
+    parser.add_argument("--budget", action="store_true",
+                        help="only the budget per rule: each rule alone, what it parses and what its check costs")
     args = parser.parse_args()
 
     dirs = [d.resolve() for d in args.dirs] or [stdlib_copy()]
     if args.corpus:
         dirs += corpus_dirs()
-    ruff, pyfix = ruff_binary(), pyfix_binary()
+    pyfix = pyfix_binary()
+    ruff = None if args.budget else ruff_binary()
     files = python_files(dirs)
     size = sum(p.stat().st_size for p in files)
     print(f"corpus: {len(dirs)} trees, {len(files)} files, {size / 1e6:.1f} MB; {args.runs} runs each; {os.cpu_count()} cores")
+
+    if args.budget:
+        budget(pyfix, [*map(str, dirs)], max(1, args.runs // 2))
+        return
 
     cache = BENCH / "cache"
     extra = args.pyfix_args.split()
