@@ -553,3 +553,27 @@ fn show_files_names_standard_input_by_the_name_it_stands_for() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("cannot be combined with other paths"), "{}", stderr(&out));
 }
+
+/// `PYFIX_PROFILE=1`: the totals the benchmark's budget table reads.
+#[test]
+fn profile_totals_count_what_was_parsed_and_checked() {
+    let dir = project(&[("a.py", BUGGY), ("clean.py", "x = 1\n")]);
+    let args = ["--no-cache", "--select", "PF001", "."];
+    let out = Command::new(env!("CARGO_BIN_EXE_pyfix"))
+        .args(args)
+        .current_dir(dir.path())
+        .env("PYFIX_PROFILE", "1")
+        .output()
+        .expect("pyfix runs");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let err = stderr(&out);
+    let scanned = BUGGY.len() + "x = 1\n".len();
+    assert!(err.contains(&format!("profile: scanned_bytes {scanned}\n")), "{err}");
+    // clean.py is ruled out by its tokens: only a.py is parsed.
+    assert!(err.contains(&format!("profile: parsed_bytes_whole {}\n", BUGGY.len())), "{err}");
+    assert!(err.contains("profile: check PF001 ") && err.contains(" over 1 parses\n"), "{err}");
+    assert!(!err.contains("check PF002"), "only the selected rule runs: {err}");
+
+    let out = pyfix(dir.path(), &args);
+    assert!(!stderr(&out).contains("profile:"), "off by default");
+}
