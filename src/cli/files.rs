@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use encoding_rs::{Encoding, UTF_8};
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 use crate::error::FileError;
 
@@ -39,13 +40,26 @@ pub fn collect(paths: &[PathBuf], exclude: Exclude) -> Collected {
         }
     }
     // The same file reached twice (`pyfix . a.py`) must be processed once:
-    // two writers on one file would race.
-    let mut seen = HashSet::new();
-    files.retain(|file| seen.insert(fs::canonicalize(file).unwrap_or_else(|_| file.clone())));
-    files.sort();
+    // two writers on one file would race. One walk of one directory meets
+    // each file once (links are not followed), so only several paths need
+    // the real paths compared (a system call per path component).
+    if paths.len() > 1 {
+        let real: Vec<PathBuf> = files
+            .par_iter()
+            .map(|file| fs::canonicalize(file).unwrap_or_else(|_| file.clone()))
+            .collect();
+        let mut seen = HashSet::new();
+        let mut real = real.into_iter();
+        files.retain(|_| real.next().is_none_or(|path| seen.insert(path)));
+    }
+    files.par_sort_unstable();
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
     Collected { files, errors }
 }
 
+/// Walks `root` on every core (`ignore`'s parallel walker): the directory
+/// reads, `.gitignore` matching and exclusions of one tree are spread over
+/// the threads instead of running before any file is processed.
 fn walk_directory(
     root: &Path,
     exclude: &Exclude,
@@ -57,24 +71,59 @@ fn walk_directory(
         .hidden(false)
         .require_git(false)
         .follow_links(false)
+        .threads(rayon::current_num_threads())
         .filter_entry(move |entry| entry.depth() == 0 || !exclude(entry.path()))
-        .build();
-    for entry in walker {
+        .build_parallel();
+    let found: Mutex<Found> = Mutex::new((Vec::new(), Vec::new()));
+    walker.run(|| {
+        // Each thread keeps its own finds and adds them once, when done.
+        let mut finds = Finds { files: Vec::new(), errors: Vec::new(), root, into: &found };
+        Box::new(move |entry| {
+            finds.add(entry);
+            WalkState::Continue
+        })
+    });
+    let (walked, failed) = found.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    files.extend(walked);
+    errors.extend(failed);
+}
+
+/// The files a walk found, and the paths it could not read.
+type Found = (Vec<PathBuf>, Vec<(PathBuf, FileError)>);
+
+/// One walker thread's files and errors, handed over when it finishes.
+struct Finds<'a> {
+    files: Vec<PathBuf>,
+    errors: Vec<(PathBuf, FileError)>,
+    root: &'a Path,
+    into: &'a Mutex<Found>,
+}
+
+impl Finds<'_> {
+    fn add(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) {
         match entry {
             Ok(entry) => {
                 // Symbolic links are not followed: a link into the tree would
                 // give two writers for one file, and a loop would never end.
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
                 if is_file && is_python(entry.path()) {
-                    files.push(strip_dot(entry.path()));
+                    self.files.push(strip_dot(entry.path()));
                 }
             }
             Err(err) => {
-                let path = walk_error_path(&err).unwrap_or_else(|| root.to_path_buf());
+                let path = walk_error_path(&err).unwrap_or_else(|| self.root.to_path_buf());
                 let reason = io::Error::other(err.to_string());
-                errors.push((path, FileError::Unreadable(reason)));
+                self.errors.push((path, FileError::Unreadable(reason)));
             }
         }
+    }
+}
+
+impl Drop for Finds<'_> {
+    fn drop(&mut self) {
+        let mut found = self.into.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        found.0.append(&mut self.files);
+        found.1.append(&mut self.errors);
     }
 }
 

@@ -575,9 +575,27 @@ impl Resolver {
         if let Some(known) = self.lock().canonical.get(parent) {
             return known.join(name);
         }
-        let canonical = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+        let canonical = self.canonical_folder(parent);
         self.lock().canonical.insert(parent.to_path_buf(), canonical.clone());
         canonical.join(name)
+    }
+
+    /// `folder` with symbolic links resolved. A walk meets a folder after
+    /// its parent: when the parent is known and the folder is no link, one
+    /// `lstat` replaces resolving every component of the path again.
+    fn canonical_folder(&self, folder: &Path) -> PathBuf {
+        let known_parent = match (folder.parent(), folder.file_name()) {
+            (Some(parent), Some(name)) => {
+                self.lock().canonical.get(parent).map(|known| known.join(name))
+            }
+            _ => None,
+        };
+        if let Some(joined) = known_parent
+            && std::fs::symlink_metadata(folder).is_ok_and(|meta| meta.is_dir())
+        {
+            return joined;
+        }
+        std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf())
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
