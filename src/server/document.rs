@@ -154,10 +154,10 @@ mod tests {
         let text = "a = 1\ns = 'é😀'; x\n";
         let index = LineIndex::new(text);
         let x = text.find('x').unwrap();
-        assert_eq!(index.position(text, x, Encoding::Utf16), Position::new(1, 10));
-        assert_eq!(index.position(text, x, Encoding::Utf8), Position::new(1, 13));
-        assert_eq!(index.offset(text, Position::new(1, 10), Encoding::Utf16), x);
-        assert_eq!(index.offset(text, Position::new(1, 13), Encoding::Utf8), x);
+        assert_eq!(index.position(text, x, Encoding::Utf16), Position::new(1, 11));
+        assert_eq!(index.position(text, x, Encoding::Utf8), Position::new(1, 14));
+        assert_eq!(index.offset(text, Position::new(1, 11), Encoding::Utf16), x);
+        assert_eq!(index.offset(text, Position::new(1, 14), Encoding::Utf8), x);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod document;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -73,6 +74,7 @@ pub fn serve(
         resolver: make_resolver().map_err(|err| describe_config_error(&err)),
         make_resolver,
         documents: HashMap::new(),
+        analyses: HashMap::new(),
         dirty: BTreeSet::new(),
         shutting_down: false,
     };
@@ -184,6 +186,9 @@ struct Server {
     resolver: Result<Resolver, String>,
     make_resolver: ResolverFactory,
     documents: HashMap<Url, Document>,
+    /// The analysis of each document's current text, once made: code
+    /// actions are asked for at every move of the cursor.
+    analyses: HashMap<Url, Rc<Analysis>>,
     /// Documents changed since their diagnostics were last published.
     dirty: BTreeSet<Url>,
     shutting_down: bool,
@@ -241,6 +246,7 @@ impl Server {
                         language_id: item.language_id,
                     };
                     self.documents.insert(item.uri.clone(), document);
+                    self.analyses.remove(&item.uri);
                     self.dirty.insert(item.uri);
                 })
             }
@@ -252,6 +258,7 @@ impl Server {
                             document.apply(change, self.encoding);
                         }
                         document.version = params.text_document.version;
+                        self.analyses.remove(&uri);
                         self.dirty.insert(uri);
                     }
                 }),
@@ -270,6 +277,7 @@ impl Server {
                 parse::<DidCloseTextDocumentParams>(notification.params).map(|params| {
                     let uri = params.text_document.uri;
                     self.documents.remove(&uri);
+                    self.analyses.remove(&uri);
                     // Published below as no diagnostics: the editor clears them.
                     self.dirty.insert(uri);
                 })
@@ -284,15 +292,20 @@ impl Server {
     /// A configuration file changed: every document's settings may have.
     fn reload(&mut self) {
         self.resolver = (self.make_resolver)().map_err(|err| describe_config_error(&err));
+        self.analyses.clear();
         self.dirty.extend(self.documents.keys().cloned());
     }
 
     /// Publishes the diagnostics of every changed document.
     fn publish_dirty(&mut self, connection: &Connection) -> Result<(), String> {
         for uri in std::mem::take(&mut self.dirty) {
-            let (diagnostics, version) = match self.documents.get(&uri) {
-                Some(document) => (self.diagnostics(&uri, document), Some(document.version)),
-                None => (Vec::new(), None),
+            // A closed document gets none: the editor clears them.
+            let analysis = self.documents.contains_key(&uri).then(|| self.analysis(&uri));
+            let (diagnostics, version) = match (analysis, self.documents.get(&uri)) {
+                (Some(analysis), Some(document)) => {
+                    (self.diagnostics(&analysis, document), Some(document.version))
+                }
+                _ => (Vec::new(), None),
             };
             let params = PublishDiagnosticsParams { uri, diagnostics, version };
             let notification = Notification::new("textDocument/publishDiagnostics".into(), params);
@@ -345,28 +358,36 @@ impl Server {
         Ok(Some((report, project)))
     }
 
-    fn analyse(&self, uri: &Url, document: &Document) -> Analysis {
-        match self.process(uri, document, None) {
-            Ok(Some((report, project))) => {
+    /// The analysis of the open document at `uri`, made once per text.
+    fn analysis(&mut self, uri: &Url) -> Rc<Analysis> {
+        if let Some(analysis) = self.analyses.get(uri) {
+            return analysis.clone();
+        }
+        let analysis = match self.documents.get(uri).map(|doc| self.process(uri, doc, None)) {
+            Some(Ok(Some((report, project)))) => {
                 Analysis::Findings { findings: report.findings, project }
             }
-            Ok(None) => Analysis::Skipped,
-            Err(analysis) => analysis,
-        }
+            Some(Ok(None)) | None => Analysis::Skipped,
+            Some(Err(analysis)) => analysis,
+        };
+        let analysis = Rc::new(analysis);
+        self.analyses.insert(uri.clone(), analysis.clone());
+        analysis
     }
 
-    fn diagnostics(&self, uri: &Url, document: &Document) -> Vec<Diagnostic> {
+    fn diagnostics(&self, analysis: &Analysis, document: &Document) -> Vec<Diagnostic> {
         let index = LineIndex::new(&document.text);
-        match self.analyse(uri, document) {
+        match analysis {
             Analysis::Findings { findings, project } => findings
                 .iter()
-                .map(|finding| self.diagnostic(finding, &index, &document.text, &project))
+                .map(|finding| self.diagnostic(finding, &index, &document.text, project))
                 .collect(),
             Analysis::Skipped => Vec::new(),
             Analysis::Failed { line, message } => {
                 // One note on the line at fault (the first for a
                 // configuration error): the file cannot be checked.
                 let line = u32::try_from(line.unwrap_or(1).saturating_sub(1)).unwrap_or(0);
+                let message = format!("pyfix cannot check this file: {message}");
                 let start = lsp_types::Position::new(line, 0);
                 let end_offset = index.offset(
                     &document.text,
@@ -378,7 +399,7 @@ impl Server {
                     range: lsp_types::Range::new(start, end),
                     severity: Some(DiagnosticSeverity::INFORMATION),
                     source: Some("pyfix".into()),
-                    message: format!("pyfix cannot check this file: {message}"),
+                    message,
                     ..Diagnostic::default()
                 }]
             }
@@ -410,29 +431,36 @@ impl Server {
 
     /// A `quickfix` for each fix of a finding in the range, then the fix-all
     /// action, as the request's `only` allows.
-    fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+    fn code_actions(&mut self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let uri = &params.text_document.uri;
+        if !self.documents.contains_key(uri) {
+            return Vec::new();
+        }
+        let analysis = self.analysis(uri);
         let Some(document) = self.documents.get(uri) else { return Vec::new() };
+        let Analysis::Findings { findings, project } = &*analysis else { return Vec::new() };
         let only = params.context.only.as_deref();
         let mut actions = Vec::new();
-        if wanted(only, CodeActionKind::QUICKFIX.as_str())
-            && let Analysis::Findings { findings, project } = self.analyse(uri, document)
-        {
+        if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
             let text = &document.text;
             let index = LineIndex::new(text);
             let start = index.offset(text, params.range.start, self.encoding);
             let end = index.offset(text, params.range.end, self.encoding);
-            for finding in &findings {
+            for finding in findings {
                 let touches = finding.range.start <= end && start <= finding.range.end;
-                if touches
-                    && let Some(action) = self.quick_fix(uri, finding, &index, text, &project)
+                if touches && let Some(action) = self.quick_fix(uri, finding, &index, text, project)
                 {
                     actions.push(CodeActionOrCommand::CodeAction(action));
                 }
             }
         }
-        if wanted(only, FIX_ALL)
-            && let Some(action) = self.fix_all(uri, document)
+        // Fixing costs more than checking: only when a fix would apply.
+        let threshold = threshold(project);
+        let fixable =
+            findings.iter().any(|finding| finding.fix.is_some_and(|fix| fix >= threshold));
+        if fixable
+            && wanted(only, FIX_ALL)
+            && let Some(action) = self.fix_all(uri, document, threshold)
         {
             actions.push(CodeActionOrCommand::CodeAction(action));
         }
@@ -475,10 +503,12 @@ impl Server {
 
     /// Every fix pyfix applies to the file, as `--write` would: the safe
     /// ones, and the unsafe ones when the configuration enables them.
-    fn fix_all(&self, uri: &Url, document: &Document) -> Option<CodeAction> {
-        let project = self.project_for(uri).ok()?.0;
-        let threshold =
-            if project.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
+    fn fix_all(
+        &self,
+        uri: &Url,
+        document: &Document,
+        threshold: Applicability,
+    ) -> Option<CodeAction> {
         let (report, _) = self.process(uri, document, Some(threshold)).ok()??;
         let fixed = report.fixed?;
         let text = &document.text;
@@ -496,6 +526,12 @@ impl Server {
             ..CodeAction::default()
         })
     }
+}
+
+/// The least safe fix that fix-all applies: unsafe ones only when the
+/// configuration enables them, as for `--write`.
+fn threshold(project: &Project) -> Applicability {
+    if project.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe }
 }
 
 fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
