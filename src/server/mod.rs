@@ -50,17 +50,38 @@ const FIX_ALL: &str = "source.fixAll.pyfix";
 /// or the client asked to exit without `shutdown` first.
 pub fn run(registry: Registry, make_resolver: ResolverFactory) -> Result<(), String> {
     let (connection, io_threads) = Connection::stdio();
-    serve(&connection, registry, make_resolver)?;
+    let outcome = serve(&connection, registry, make_resolver);
     drop(connection);
-    io_threads.join().map_err(|err| format!("the connection failed: {err}"))
+    match outcome {
+        Ok(()) => io_threads.join().map_err(|err| format!("the connection failed: {err}")),
+        // The reader has stopped: its error says why.
+        Err(Stop::Disconnected) => Err(match io_threads.join() {
+            Ok(()) => "the client closed the connection without `exit`".into(),
+            Err(err) => format!("cannot read the client's messages: {err}"),
+        }),
+        Err(Stop::Failed(message)) => Err(message),
+    }
+}
+
+/// Why the session ended before a proper `exit`.
+enum Stop {
+    /// No more messages: the client's output closed, or was no protocol.
+    Disconnected,
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::Failed(message)
+    }
 }
 
 /// The whole session on `connection`: `initialize`, then the messages until `exit`.
-pub fn serve(
+fn serve(
     connection: &Connection,
     registry: Registry,
     make_resolver: ResolverFactory,
-) -> Result<(), String> {
+) -> Result<(), Stop> {
     let params = initialize(connection)?;
     let encoding = negotiate_encoding(&params);
     if let Some(root) = workspace_root(&params) {
@@ -83,7 +104,7 @@ pub fn serve(
     }
     loop {
         let Ok(first) = connection.receiver.recv() else {
-            return Err("the client closed the connection without `exit`".into());
+            return Err(Stop::Disconnected);
         };
         // What arrived meanwhile is handled with it: the documents it
         // changes are checked once, after all of it.
@@ -99,7 +120,7 @@ pub fn serve(
                     return if server.shutting_down {
                         Ok(())
                     } else {
-                        Err("the client sent `exit` before `shutdown`".into())
+                        Err(Stop::Failed("the client sent `exit` before `shutdown`".into()))
                     };
                 }
                 Message::Notification(notification) => server.notification(notification),
