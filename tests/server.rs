@@ -352,6 +352,11 @@ fn diagnostics_code_actions_fix_all_and_shutdown() {
     let broken = url(dir.path()) + "/broken.py";
     let diagnostics = client.open(&broken, "def f(:\n    pass\n");
     assert!(diagnostics.len() <= 1, "{diagnostics:?}");
+    for note in &diagnostics {
+        let message = note["message"].as_str().unwrap();
+        assert!(message.starts_with("pyfix cannot check this file: "), "{note}");
+        assert_eq!(note["range"]["start"]["line"], 0, "{note}");
+    }
     assert_eq!(client.replace(&broken, 2, "x = 1\n"), Vec::<Value>::new());
 
     assert_eq!(client.shut_down(), Some(0));
