@@ -12,6 +12,7 @@
 //!   `Diagnostic`, `Fix`), the importer, suppression comments, the registry;
 //! - `engine`: one file's passes, planning and fix application;
 //! - `config`, `report`: configuration files and settings per file; output;
+//! - `server`: the language server (`pyfix server`), for editors;
 //! - `cli`: arguments, the parallel run, the cache, reading and writing files.
 //!
 //! The rules live in `transforms/`, one file each, with the helpers they
@@ -29,6 +30,7 @@ pub mod error;
 pub mod report;
 pub mod rule;
 pub mod semantic;
+pub mod server;
 pub mod syntax;
 
 #[path = "../transforms/mod.rs"]

@@ -5,7 +5,7 @@
 //! The layers, bottom to top (a file may use its own layer and those below):
 //! `error`; `syntax`; `semantic`; `rule`; the rules in `transforms/`;
 //! `engine`; `config` and `report` (same level: neither may use the other);
-//! `cli`; then the crate roots `src/lib.rs` and `src/main.rs`.
+//! `server`; `cli`; then the crate roots `src/lib.rs` and `src/main.rs`.
 //!
 //! Every `.rs` file under `src/` and `transforms/` is read, with comments and
 //! string literals left out. A file *uses* a module file when it names a path
@@ -39,7 +39,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("engine", 5),
     ("config", 6),
     ("report", 6),
-    ("cli", 7),
+    ("server", 7),
+    ("cli", 8),
 ];
 
 /// The rank of the crate roots, `src/lib.rs` and `src/main.rs`.

@@ -211,7 +211,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("engine", &["error", "syntax", "semantic", "rule"]),
     ("config", &["error", "syntax", "semantic", "rule", "engine"]),
     ("report", &["error", "syntax", "semantic", "rule", "engine"]),
-    ("cli", &["error", "syntax", "semantic", "rule", "engine", "config", "report"]),
+    ("server", &["error", "syntax", "semantic", "rule", "engine", "config", "report"]),
+    ("cli", &["error", "syntax", "semantic", "rule", "engine", "config", "report", "server"]),
 ];
 
 /// `src/<layer>.rs` and every `.rs` file under `src/<layer>/`.

@@ -14,6 +14,9 @@ use crate::rule::PythonVersion;
     version,
     about = "Find and fix the mistakes that bite Python code in production.",
     after_help = "Without --diff or --write, pyfix lists its findings.\n\
+                  `pyfix server` starts a language server for editors (LSP over standard\n\
+                  input and output; see \"Editors\" in the README); the settings flags\n\
+                  (--config, --isolated, --select, --unsafe-fixes, ...) apply to it.\n\
                   Exit status: 0 nothing to report, 1 findings (or a diff), 2 an error."
 )]
 pub(crate) struct Args {

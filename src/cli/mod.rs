@@ -1,5 +1,6 @@
 //! The command line: the arguments, then either a command that prints
-//! information, or a run over standard input or the files under the paths.
+//! information, `pyfix server` (the language server, in `crate::server`), or
+//! a run over standard input or the files under the paths.
 //! Output is in path order whatever order the threads finish in; how it
 //! looks is `report`'s business.
 
@@ -15,6 +16,7 @@ mod outcome;
 mod paths;
 mod pipeline;
 mod progress;
+mod server;
 mod stdin;
 
 use clap::Parser;
@@ -30,7 +32,11 @@ pub use crate::cli::exit::ExitStatus;
 /// returns the exit status.
 pub fn run(registry: Registry) -> ExitStatus {
     engine::install_panic_hook();
-    let args = match Args::try_parse() {
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if server::is_server_command(&arguments) {
+        return server::run(arguments, registry);
+    }
+    let args = match Args::try_parse_from(arguments) {
         Ok(args) => args,
         Err(err) => {
             let _ = err.print();

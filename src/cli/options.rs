@@ -239,7 +239,7 @@ fn project_root(resolver: &Resolver, working_directory: &Path) -> PathBuf {
 }
 
 /// Unknown selectors on the command line are a usage error, as in a configuration.
-fn check_selectors(args: &Args, registry: Registry) -> Result<(), String> {
+pub(crate) fn check_selectors(args: &Args, registry: Registry) -> Result<(), String> {
     let all = args
         .select
         .iter()
@@ -259,7 +259,7 @@ fn check_selectors(args: &Args, registry: Registry) -> Result<(), String> {
 
 /// The resolver the flags ask for: `--isolated`, `--config PATH`, inline
 /// `--config KEY=VALUE` options, and the overrides.
-fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
+pub(crate) fn resolver(args: &Args, registry: Registry) -> Result<Resolver, ConfigError> {
     let flags = config::Options {
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
