@@ -207,10 +207,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("pf008 module level", "fh = open(__file__)\ndata = fh.read()\nfh.close()\n"),
     // PF009 blocking-call-in-coroutine: `await` goes in front of a statement.
-    (
-        "pf009 one-line body after a colon",
-        "import time\nasync def f():\n    if 1: time.sleep(0)\n",
-    ),
+    ("pf009 one-line body after a colon", "import time\nasync def f():\n    if 1: time.sleep(0)\n"),
     ("pf009 after a semicolon", "import time\nasync def f():\n    x = 1; time.sleep(x)\n"),
     (
         "pf009 callee in parentheses, argument on the next line",
