@@ -206,6 +206,17 @@ const CASES: &[(&str, &str)] = &[
         "def f(p):\n    fh = open(p)\n    # read it all\n    data = fh.read()\n    fh.close()\n    return data\n",
     ),
     ("pf008 module level", "fh = open(__file__)\ndata = fh.read()\nfh.close()\n"),
+    // PF009 blocking-call-in-coroutine: `await` goes in front of a statement.
+    ("pf009 one-line body after a colon", "import time\nasync def f():\n    if 1: time.sleep(0)\n"),
+    ("pf009 after a semicolon", "import time\nasync def f():\n    x = 1; time.sleep(x)\n"),
+    (
+        "pf009 callee in parentheses, argument on the next line",
+        "import time as t\nasync def f():\n    (t.sleep)(\n        0)\n",
+    ),
+    (
+        "pf009 file without a final newline",
+        "from asyncio import gather\nfrom time import sleep\nasync def f():\n    sleep(0)",
+    ),
     // PF100 unused-suppression: removing a comment must not remove code.
     ("pf100 noqa after code", "x = 1  # noqa: PF001\n"),
     ("pf100 ignore on a continuation line", "x = (1,  # pyfix: ignore[PF002]\n     2)\n"),

@@ -8,6 +8,7 @@ use crate::rule::{Registry, Transform};
 pub mod helpers;
 
 mod bare_except;
+mod blocking_call_in_coroutine;
 mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
@@ -27,6 +28,7 @@ pub static ALL: &[&dyn Transform] = &[
     &exception_without_traceback::ExceptionWithoutTraceback,
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
+    &blocking_call_in_coroutine::BlockingCallInCoroutine,
     &unused_suppression::UnusedSuppression,
 ];
 

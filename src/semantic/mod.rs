@@ -25,6 +25,7 @@
 mod annotation;
 mod build;
 pub mod classes;
+pub mod coroutines;
 pub mod escape;
 mod import_time;
 pub mod loggers;
