@@ -11,6 +11,7 @@ mod bare_except;
 mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
+mod float_equality;
 mod late_binding_closure;
 mod mutable_default;
 mod open_without_with;
@@ -27,6 +28,7 @@ pub static ALL: &[&dyn Transform] = &[
     &exception_without_traceback::ExceptionWithoutTraceback,
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
+    &float_equality::FloatEquality,
     &unused_suppression::UnusedSuppression,
 ];
 
