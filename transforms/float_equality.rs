@@ -744,12 +744,12 @@ fn takes_not(module: &Module<'_>, comparison: Node<'_>) -> bool {
 
 /// The operand as an argument: one layer of redundant parentheses dropped.
 fn argument_text<'s>(module: &Module<'s>, operand: Node<'_>) -> &'s str {
-    if operand.is(Kind::ParenthesizedExpression) && operand.named_child_count() == 1 {
-        if let Some(inner) = operand.named_child(0)
-            && !matches!(inner.py_kind(), Kind::Yield | Kind::NamedExpression)
-        {
-            return module.text(inner);
-        }
+    if operand.is(Kind::ParenthesizedExpression)
+        && operand.named_child_count() == 1
+        && let Some(inner) = operand.named_child(0)
+        && !matches!(inner.py_kind(), Kind::Yield | Kind::NamedExpression)
+    {
+        return module.text(inner);
     }
     module.text(operand)
 }
