@@ -55,6 +55,7 @@ const PATTERNS: &[&str] = &[
     "import os; from collections import deque as D\ndef make(q=D()):\n>return q",
     "for sfx in names:\n>callbacks.append(lambda i: f\"{i}_{sfx}\")",
     "import time\nasync def poll(job):\n>while not job.done():\n>>time.sleep(0.5)  # wait",
+    "if a + b == 0.3 and (x * 0.1 != y):\n>done = total - 1.1 != limit",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.

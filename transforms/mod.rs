@@ -12,6 +12,7 @@ mod blocking_call_in_coroutine;
 mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
+mod float_equality;
 mod late_binding_closure;
 mod mutable_default;
 mod open_without_with;
@@ -29,6 +30,7 @@ pub static ALL: &[&dyn Transform] = &[
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
     &blocking_call_in_coroutine::BlockingCallInCoroutine,
+    &float_equality::FloatEquality,
     &unused_suppression::UnusedSuppression,
 ];
 
