@@ -54,6 +54,9 @@ const PATTERNS: &[&str] = &[
     "def one_line(path): f = open(path); f.read(); f.close()",
     "import os; from collections import deque as D\ndef make(q=D()):\n>return q",
     "for sfx in names:\n>callbacks.append(lambda i: f\"{i}_{sfx}\")",
+    "import pdb; pdb.set_trace()",
+    "if step == 3:\n>breakpoint()",
+    "try:\n>work()\nexcept OSError:\n>import pdb\n>pdb.post_mortem()",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.

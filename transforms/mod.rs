@@ -8,6 +8,7 @@ use crate::rule::{Registry, Transform};
 pub mod helpers;
 
 mod bare_except;
+mod debugger_leftover;
 mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
@@ -27,6 +28,7 @@ pub static ALL: &[&dyn Transform] = &[
     &exception_without_traceback::ExceptionWithoutTraceback,
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
+    &debugger_leftover::DebuggerLeftover,
     &unused_suppression::UnusedSuppression,
 ];
 
