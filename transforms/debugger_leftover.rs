@@ -15,7 +15,8 @@
 //! - it runs only behind a debugging switch: under an `if` (or `elif`,
 //!   `and`, conditional expression) whose condition names one (`if
 //!   options.pdb:`, `if self.debug:`, `elif config["debug"]:`, `if
-//!   DO_POST_MORTEM:`, `debug and pdb.set_trace()`), or after such an `if`
+//!   DO_POST_MORTEM:`, `if break_time and elapsed > break_time:`, `debug and
+//!   pdb.set_trace()`), or after such an `if`
 //!   in the same function (`if not self.use_pdb: return`);
 //! - starting the debugger is the job of the code around it: a function or
 //!   method named for it (`def debug()`, `def set_trace()`, `def
@@ -160,8 +161,8 @@ const KEEP_NAMES: &[&str] = &[
 ];
 
 /// Words that mark a condition as a debugging switch (`if options.pdb:`).
-const SWITCH_WORDS: &[&str] =
-    &["pdb", "debug", "dbg", "breakpoint", "mortem", "trace", "interactive"];
+/// `break` covers `break_on_error`, `should_break`, `break_time`.
+const SWITCH_WORDS: &[&str] = &["pdb", "debug", "dbg", "break", "mortem", "trace", "interactive"];
 
 /// Words in a function's name that make starting the debugger its job.
 const FUNCTION_WORDS: &[&str] =
