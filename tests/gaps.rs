@@ -217,6 +217,21 @@ const CASES: &[(&str, &str)] = &[
         "pf009 file without a final newline",
         "from asyncio import gather\nfrom time import sleep\nasync def f():\n    sleep(0)",
     ),
+    // PF012 debugger-leftover: removing a statement must leave a valid block.
+    ("pf012 one-line if", "def f(x):\n    if x: breakpoint()\n    return x\n"),
+    ("pf012 alone in a class body", "class C:\n    breakpoint()\n"),
+    (
+        "pf012 backslash continuation",
+        "def f():\n    import pdb; \\\n        pdb.set_trace()\n    return 1\n",
+    ),
+    ("pf012 between semicolons", "def f(a):\n    a.x(); breakpoint(); a.y()\n"),
+    ("pf012 trailing semicolon", "def f(a):\n    breakpoint();\n"),
+    ("pf012 last line without newline", "x = 1\n\nbreakpoint()"),
+    (
+        "pf012 in an else of a for",
+        "for i in []:\n    pass\nelse:\n    import pdb; pdb.set_trace()\n",
+    ),
+    ("pf012 nested ifs", "def f(a, b):\n    if a:\n        if b:\n            breakpoint()\n"),
     // PF100 unused-suppression: removing a comment must not remove code.
     ("pf100 noqa after code", "x = 1  # noqa: PF001\n"),
     ("pf100 ignore on a continuation line", "x = (1,  # pyfix: ignore[PF002]\n     2)\n"),

@@ -56,6 +56,9 @@ const PATTERNS: &[&str] = &[
     "for sfx in names:\n>callbacks.append(lambda i: f\"{i}_{sfx}\")",
     "import time\nasync def poll(job):\n>while not job.done():\n>>time.sleep(0.5)  # wait",
     "if a + b == 0.3 and (x * 0.1 != y):\n>done = total - 1.1 != limit",
+    "import pdb; pdb.set_trace()",
+    "if step == 3:\n>breakpoint()",
+    "try:\n>work()\nexcept OSError:\n>import pdb\n>pdb.post_mortem()",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.

@@ -9,6 +9,7 @@ pub mod helpers;
 
 mod bare_except;
 mod blocking_call_in_coroutine;
+mod debugger_leftover;
 mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
@@ -31,6 +32,7 @@ pub static ALL: &[&dyn Transform] = &[
     &open_without_with::OpenWithoutWith,
     &blocking_call_in_coroutine::BlockingCallInCoroutine,
     &float_equality::FloatEquality,
+    &debugger_leftover::DebuggerLeftover,
     &unused_suppression::UnusedSuppression,
 ];
 
