@@ -54,6 +54,7 @@ const PATTERNS: &[&str] = &[
     "def one_line(path): f = open(path); f.read(); f.close()",
     "import os; from collections import deque as D\ndef make(q=D()):\n>return q",
     "for sfx in names:\n>callbacks.append(lambda i: f\"{i}_{sfx}\")",
+    "import unittest\nfrom unittest import mock\nclass T(unittest.TestCase):\n>def setUp(self):\n>>self.m = mock.patch('os.getpid').start()  # note\n>>p = mock.patch(\n>>>'os.getcwd')\n>>p.start()",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.

@@ -12,6 +12,7 @@ mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
 mod late_binding_closure;
+mod leaking_patcher;
 mod mutable_default;
 mod open_without_with;
 mod swallowed_exception;
@@ -27,6 +28,7 @@ pub static ALL: &[&dyn Transform] = &[
     &exception_without_traceback::ExceptionWithoutTraceback,
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
+    &leaking_patcher::LeakingPatcher,
     &unused_suppression::UnusedSuppression,
 ];
 
