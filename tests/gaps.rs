@@ -232,6 +232,19 @@ const CASES: &[(&str, &str)] = &[
         "for i in []:\n    pass\nelse:\n    import pdb; pdb.set_trace()\n",
     ),
     ("pf012 nested ifs", "def f(a, b):\n    if a:\n        if b:\n            breakpoint()\n"),
+    // PF015 leaking-patcher: where the cleanup line goes.
+    (
+        "pf015 old mac line endings, no newline at the end",
+        "import unittest\rfrom unittest import mock\rclass T(unittest.TestCase):\r    def setUp(self):\r        self.m = mock.patch('os.getpid').start()  # c",
+    ),
+    (
+        "pf015 start followed by a semicolon",
+        "import unittest\nfrom unittest import mock\nclass T(unittest.TestCase):\n    def setUp(self):\n        p = mock.patch('os.getpid'); p.start(); x = 1\n",
+    ),
+    (
+        "pf015 in a match case and an async method",
+        "import unittest\nfrom unittest import mock\nclass T(unittest.IsolatedAsyncioTestCase):\n    async def asyncSetUp(self):\n        match 1:\n            case 1:\n                mock.patch(\n                    'os.getpid',\n                ).start()\n",
+    ),
     // PF100 unused-suppression: removing a comment must not remove code.
     ("pf100 noqa after code", "x = 1  # noqa: PF001\n"),
     ("pf100 ignore on a continuation line", "x = (1,  # pyfix: ignore[PF002]\n     2)\n"),

@@ -59,6 +59,7 @@ const PATTERNS: &[&str] = &[
     "import pdb; pdb.set_trace()",
     "if step == 3:\n>breakpoint()",
     "try:\n>work()\nexcept OSError:\n>import pdb\n>pdb.post_mortem()",
+    "import unittest\nfrom unittest import mock\nclass T(unittest.TestCase):\n>def setUp(self):\n>>self.m = mock.patch('os.getpid').start()  # note\n>>p = mock.patch(\n>>>'os.getcwd')\n>>p.start()",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.

@@ -15,6 +15,7 @@ mod eager_cli_import;
 mod exception_without_traceback;
 mod float_equality;
 mod late_binding_closure;
+mod leaking_patcher;
 mod mutable_default;
 mod open_without_with;
 mod swallowed_exception;
@@ -33,6 +34,7 @@ pub static ALL: &[&dyn Transform] = &[
     &blocking_call_in_coroutine::BlockingCallInCoroutine,
     &float_equality::FloatEquality,
     &debugger_leftover::DebuggerLeftover,
+    &leaking_patcher::LeakingPatcher,
     &unused_suppression::UnusedSuppression,
 ];
 
