@@ -8,6 +8,7 @@ pub mod files;
 pub mod verify;
 
 mod args;
+mod codemods;
 mod exit;
 mod info;
 mod options;
@@ -38,6 +39,18 @@ pub fn run(registry: Registry) -> ExitStatus {
             return if err.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
         }
     };
+    let mut args = args;
+    let custom = match codemods::prepare(&mut args, registry) {
+        Ok(custom) => custom,
+        Err(line) => {
+            eprintln!("{line}");
+            return ExitStatus::Error;
+        }
+    };
+    let registry = custom.registry;
+    if args.test_rules {
+        return codemods::test_rules(&custom);
+    }
     if args.list_rules {
         return info::list_rules(registry);
     }
