@@ -482,9 +482,10 @@ fn check_template(
     for (name, sequence) in template.metavariables() {
         match pattern.metavariables.iter().find(|meta| meta.name == name) {
             None => {
+                let written = if sequence { "$$$" } else { "$" };
                 return Err(SpecError::new(
                     "fix",
-                    format!("`${name}` is not a metavariable of the pattern"),
+                    format!("`{written}{name}` is not a metavariable of the pattern"),
                 ));
             }
             Some(meta) if meta.sequence != sequence => {

@@ -162,11 +162,13 @@ fn follow_style(module: &Module<'_>, start: usize, text: &str) -> String {
     let unit = module.indent_unit();
     let newline = module.newline();
     let mut out = String::with_capacity(text.len() + 16);
+    let count = text.split('\n').count();
     for (index, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if index > 0 {
             out.push_str(newline);
-            if !line.trim().is_empty() {
+            // A blank line stays blank; the last one is followed by a capture.
+            if !line.trim().is_empty() || index + 1 == count {
                 let spaces = line.len() - line.trim_start_matches(' ').len();
                 out.push_str(base);
                 for _ in 0..spaces / 4 {
