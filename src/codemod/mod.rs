@@ -303,8 +303,7 @@ impl Rule {
             return false;
         }
         self.constraints.iter().all(|constraint| {
-            let Some((_, capture)) = captures.iter().find(|(name, _)| *name == constraint.name)
-            else {
+            let Some(capture) = captures.get(&constraint.name) else {
                 return true;
             };
             let nodes: Vec<Node<'_>> = match capture {
@@ -366,22 +365,31 @@ impl Rule {
             }
             edits.extend(imported.edit);
         }
-        let new = template.render(module, node.start_byte(), captures, &renames);
-        let old = module.text(node);
-        let prefix = common_prefix(old, &new);
-        let suffix = common_suffix(&old[prefix..], &new[prefix..]);
-        if prefix + suffix == old.len() && prefix + suffix == new.len() {
+        let mut changes = Vec::new();
+        for edit in template.edits(module, &self.pattern.root, node, captures, &renames) {
+            // Only the bytes that change: a common start and end stay.
+            let old = &module.source[edit.range.clone()];
+            let new = edit.replacement.as_str();
+            let prefix = common_prefix(old, new);
+            let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+            if prefix + suffix == old.len() && old.len() == new.len() {
+                continue;
+            }
+            let range = edit.range.start + prefix..edit.range.end - suffix;
+            changes.push(Edit::replace(range, &new[prefix..new.len() - suffix]));
+        }
+        if changes.is_empty() {
             return None;
         }
-        let start = node.start_byte() + prefix;
-        let end = node.end_byte() - suffix;
-        let mut replacement = new[prefix..new.len() - suffix].to_string();
-        // An import inserted where the replacement starts (the match opens
-        // the line after the imports) is one edit with it, not two at one spot.
-        if let Some(at) = edits.iter().position(|edit| edit.range == (start..start)) {
-            replacement.insert_str(0, &edits.remove(at).replacement);
+        // An import inserted where an edit starts (the match opens the line
+        // after the imports) is one edit with it, not two at one spot.
+        for change in &mut changes {
+            let start = change.range.start;
+            if let Some(at) = edits.iter().position(|edit: &Edit| edit.range == (start..start)) {
+                change.replacement.insert_str(0, &edits.remove(at).replacement);
+            }
         }
-        edits.push(Edit::replace(start..end, replacement));
+        edits.extend(changes);
         Some(Fix { edits, applicability: self.applicability, rebinds: Vec::new() })
     }
 

@@ -287,8 +287,36 @@ impl Capture<'_> {
     }
 }
 
-/// The captures of one match, in the order they were made.
-pub type Captures<'t> = Vec<(String, Capture<'t>)>;
+/// What one match captured: the metavariables, in the order they were
+/// made, and the target node each pattern node matched structurally (by
+/// the pattern node's address), so that a rewrite can edit only the parts
+/// that change.
+#[derive(Clone, Debug, Default)]
+pub struct Captures<'t> {
+    pub named: Vec<(String, Capture<'t>)>,
+    pub spans: Vec<(usize, Node<'t>)>,
+}
+
+impl<'t> Captures<'t> {
+    pub fn get(&self, name: &str) -> Option<&Capture<'t>> {
+        self.named.iter().find(|(captured, _)| captured == name).map(|(_, capture)| capture)
+    }
+
+    /// The target node `pattern` matched, if it matched one structurally.
+    pub fn span(&self, pattern: &PNode) -> Option<Node<'t>> {
+        let key = std::ptr::from_ref(pattern) as usize;
+        self.spans.iter().rev().find(|(at, _)| *at == key).map(|(_, node)| *node)
+    }
+
+    fn mark(&self) -> (usize, usize) {
+        (self.named.len(), self.spans.len())
+    }
+
+    fn truncate(&mut self, (named, spans): (usize, usize)) {
+        self.named.truncate(named);
+        self.spans.truncate(spans);
+    }
+}
 
 /// Matches patterns against one tree.
 pub struct Matcher<'a, 'm> {
@@ -300,7 +328,7 @@ pub struct Matcher<'a, 'm> {
 impl<'a, 'm> Matcher<'a, 'm> {
     /// The captures when `pattern` matches at `node`.
     pub fn matches<'t>(&self, pattern: &Pattern, node: Node<'t>) -> Option<Captures<'t>> {
-        let mut captures = Vec::new();
+        let mut captures = Captures::default();
         self.node(&pattern.root, node, &mut captures).then_some(captures)
     }
 
@@ -311,21 +339,26 @@ impl<'a, 'm> Matcher<'a, 'm> {
                     return false;
                 }
                 if name != "_" {
-                    if let Some((_, earlier)) = captures.iter().find(|(n, _)| n == name) {
+                    if let Some(earlier) = captures.get(name) {
                         return match earlier {
                             Capture::One(earlier) => self.same_text(*earlier, target),
                             Capture::Seq(_) => false,
                         };
                     }
-                    captures.push((name.clone(), Capture::One(target)));
+                    captures.named.push((name.clone(), Capture::One(target)));
                 }
+                captures.spans.push((std::ptr::from_ref(pattern) as usize, target));
                 true
             }
             PNode::Seq(_) => false,
             PNode::Leaf { kind_id, text } => {
-                target.kind_id() == *kind_id
+                let same = target.kind_id() == *kind_id
                     && target.child_count() == 0
-                    && self.module.text(target) == text
+                    && self.module.text(target) == text;
+                if same {
+                    captures.spans.push((std::ptr::from_ref(pattern) as usize, target));
+                }
+                same
             }
             PNode::Inner { kind_id, dotted, children, .. } => {
                 if let Some(dotted) = dotted
@@ -334,13 +367,18 @@ impl<'a, 'm> Matcher<'a, 'm> {
                     && let Some(qualified) = semantic.qualified_name(target)
                     && !qualified.starts_with("builtins.")
                 {
-                    return &qualified == dotted;
+                    let same = &qualified == dotted;
+                    if same {
+                        captures.spans.push((std::ptr::from_ref(pattern) as usize, target));
+                    }
+                    return same;
                 }
                 if target.kind_id() != *kind_id {
                     return false;
                 }
                 let targets = significant_children(target);
-                let mark = captures.len();
+                let mark = captures.mark();
+                captures.spans.push((std::ptr::from_ref(pattern) as usize, target));
                 if self.sequence(children, &targets, captures) {
                     true
                 } else {
@@ -364,7 +402,7 @@ impl<'a, 'm> Matcher<'a, 'm> {
         };
         if let PNode::Seq(name) = first {
             for take in 0..=targets.len() {
-                let mark = captures.len();
+                let mark = captures.mark();
                 let taken: Vec<Node<'t>> = targets[..take].to_vec();
                 if taken.iter().any(|node| !node.is_named()) {
                     // A sequence holds whole elements, never a bracket.
@@ -372,7 +410,7 @@ impl<'a, 'm> Matcher<'a, 'm> {
                 }
                 let consistent = if name == "_" {
                     true
-                } else if let Some((_, earlier)) = captures.iter().find(|(n, _)| n == name) {
+                } else if let Some(earlier) = captures.get(name) {
                     match earlier {
                         Capture::Seq(earlier) => {
                             earlier.len() == taken.len()
@@ -381,7 +419,7 @@ impl<'a, 'm> Matcher<'a, 'm> {
                         Capture::One(_) => false,
                     }
                 } else {
-                    captures.push((name.clone(), Capture::Seq(taken)));
+                    captures.named.push((name.clone(), Capture::Seq(taken)));
                     true
                 };
                 if consistent && self.sequence(rest, &targets[take..], captures) {
@@ -392,7 +430,7 @@ impl<'a, 'm> Matcher<'a, 'm> {
             return false;
         }
         let Some((target, others)) = targets.split_first() else { return false };
-        let mark = captures.len();
+        let mark = captures.mark();
         if self.node(first, *target, captures) && self.sequence(rest, others, captures) {
             return true;
         }

@@ -6,7 +6,12 @@
 
 use std::collections::HashMap;
 
-use crate::codemod::pattern::{Capture, Captures, metavariable_name_len};
+use tree_sitter::Node;
+
+use crate::codemod::pattern::{
+    Capture, Captures, PNode, metavariable_name_len, significant_children, single_node, substitute,
+};
+use crate::rule::fix::Edit;
 use crate::syntax::module::Module;
 
 /// One piece of a template.
@@ -21,6 +26,70 @@ pub enum Segment {
 pub struct Template {
     pub text: String,
     pub segments: Vec<Segment>,
+    /// The template's tree, when it is one expression or statement: the
+    /// rewrite then edits only the parts of the match that differ.
+    pub tree: Option<TNode>,
+}
+
+/// One node of a template's tree: its text (metavariables as written) and
+/// the metavariable it is, if it is one.
+#[derive(Clone, Debug)]
+pub struct TNode {
+    kind_id: u16,
+    text: String,
+    meta: Option<(String, bool)>,
+    children: Vec<TNode>,
+}
+
+impl TNode {
+    fn of(module: &Module<'_>, node: Node<'_>) -> TNode {
+        let text = module.text(node);
+        let meta = [("__pf_one_", false), ("__pf_seq_", true)].into_iter().find_map(
+            |(prefix, sequence)| {
+                let name = text.strip_prefix(prefix)?;
+                (metavariable_name_len(name) == name.len()).then(|| (name.to_string(), sequence))
+            },
+        );
+        let children = if meta.is_some() {
+            Vec::new()
+        } else {
+            significant_children(node).into_iter().map(|child| TNode::of(module, child)).collect()
+        };
+        TNode {
+            kind_id: node.kind_id(),
+            text: text.replace("__pf_one_", "$").replace("__pf_seq_", "$$$"),
+            meta,
+            children,
+        }
+    }
+
+    /// The same code as the pattern node: nothing to rewrite there.
+    fn same_as(&self, pattern: &PNode) -> bool {
+        match (pattern, &self.meta) {
+            (PNode::One(name), Some((meta, false))) | (PNode::Seq(name), Some((meta, true))) => {
+                name == meta
+            }
+            (PNode::One(_) | PNode::Seq(_), _) | (_, Some(_)) => false,
+            (PNode::Leaf { kind_id, text }, None) => {
+                *kind_id == self.kind_id && self.children.is_empty() && *text == self.text
+            }
+            (PNode::Inner { kind_id, children, .. }, None) => {
+                *kind_id == self.kind_id
+                    && children.len() == self.children.len()
+                    && children.iter().zip(&self.children).all(|(p, t)| t.same_as(p))
+            }
+        }
+    }
+
+    /// Child `pattern` and child `self` stand at the same place: a
+    /// sequence only lines up with itself.
+    fn aligned(&self, pattern: &PNode) -> bool {
+        match (pattern, &self.meta) {
+            (PNode::Seq(name), Some((meta, true))) => name == meta,
+            (PNode::Seq(_), _) | (_, Some((_, true))) => false,
+            _ => true,
+        }
+    }
 }
 
 impl Template {
@@ -50,7 +119,34 @@ impl Template {
         if !literal.is_empty() {
             segments.push(Segment::Text(literal));
         }
-        Template { text: text.to_string(), segments }
+        let (source, _) = substitute(text);
+        let tree = Module::parse(&source, "<fix>")
+            .ok()
+            .and_then(|module| single_node(&module).ok().map(|node| TNode::of(&module, node)));
+        Template { text: text.to_string(), segments, tree }
+    }
+
+    /// The edits that turn the match of `pattern` at `target` into this
+    /// template: where the template has the pattern's shape, only the
+    /// parts that differ are rewritten, so the rest (layout, comments,
+    /// commas) stays as written.
+    pub fn edits(
+        &self,
+        module: &Module<'_>,
+        pattern: &PNode,
+        target: Node<'_>,
+        captures: &Captures<'_>,
+        renames: &HashMap<String, String>,
+    ) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        match &self.tree {
+            Some(tree) => rewrite(module, pattern, tree, target, captures, renames, &mut edits),
+            None => edits.push(Edit::replace(
+                target.byte_range(),
+                self.render(module, target.start_byte(), captures, renames),
+            )),
+        }
+        edits
     }
 
     /// The metavariables the template uses.
@@ -92,20 +188,16 @@ impl Template {
                     out.push_str(&follow_style(module, start, &text));
                 }
                 Segment::One(name) | Segment::Seq(name) => {
-                    let range = captures.iter().find(|(captured, _)| captured == name).and_then(
-                        |(_, capture)| {
-                            let inner = between_brackets.then(|| capture.bracketed()).flatten();
-                            inner.or_else(|| capture.range())
-                        },
-                    );
+                    let range = captures.get(name).and_then(|capture| {
+                        let inner = between_brackets.then(|| capture.bracketed()).flatten();
+                        inner.or_else(|| capture.range())
+                    });
                     match range {
                         Some(range) => out.push_str(&module.source[range]),
                         None => {
                             // An empty sequence: drop its comma, before or after.
                             let empty_seq = matches!(segment, Segment::Seq(_))
-                                || captures.iter().any(|(captured, capture)| {
-                                    captured == name && matches!(capture, Capture::Seq(_))
-                                });
+                                || matches!(captures.get(name), Some(Capture::Seq(_)));
                             if empty_seq {
                                 let trimmed = out.trim_end_matches(' ');
                                 if trimmed.ends_with(',') {
@@ -121,6 +213,42 @@ impl Template {
         }
         out
     }
+}
+
+fn rewrite(
+    module: &Module<'_>,
+    pattern: &PNode,
+    template: &TNode,
+    target: Node<'_>,
+    captures: &Captures<'_>,
+    renames: &HashMap<String, String>,
+    edits: &mut Vec<Edit>,
+) {
+    if template.same_as(pattern) {
+        return;
+    }
+    if let PNode::Inner { kind_id, children, .. } = pattern
+        && *kind_id == template.kind_id
+        && template.meta.is_none()
+        && children.len() == template.children.len()
+        && children.iter().zip(&template.children).all(|(p, t)| t.aligned(p))
+    {
+        let spans: Option<Vec<Node<'_>>> = children
+            .iter()
+            .zip(&template.children)
+            .filter(|(p, t)| !t.same_as(p))
+            .map(|(p, _)| captures.span(p))
+            .collect();
+        if let Some(spans) = spans {
+            let differing = children.iter().zip(&template.children).filter(|(p, t)| !t.same_as(p));
+            for ((p, t), span) in differing.zip(spans) {
+                rewrite(module, p, t, span, captures, renames, edits);
+            }
+            return;
+        }
+    }
+    let text = Template::new(&template.text).render(module, target.start_byte(), captures, renames);
+    edits.push(Edit::replace(target.byte_range(), text));
 }
 
 /// Replaces whole identifiers of `text` as `renames` says.

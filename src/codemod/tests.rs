@@ -81,10 +81,19 @@ fn a_fix_edits_only_what_changes_and_keeps_captured_text() {
     let wrapped = rule(|spec| {
         spec.message = "m".into();
         spec.pattern = "old($X)".into();
-        spec.fix = Some("new(\n    $X,\n)".into());
+        spec.fix = Some("new(\n    $X,\n    extra,\n)".into());
     });
     let found = run(&wrapped, "if x:\n\tr = old(1)\n");
-    assert_eq!(found[0].1.as_deref(), Some("if x:\n\tr = new(\n\t\t1,\n\t)\n"));
+    assert_eq!(found[0].1.as_deref(), Some("if x:\n\tr = new(\n\t\t1,\n\t\textra,\n\t)\n"));
+    // Where the template has the pattern's shape, only what differs is
+    // edited: a multi-line call keeps its layout.
+    let keyword = rule(|spec| {
+        spec.message = "m".into();
+        spec.pattern = "$F($$$A, old=$V, $$$B)".into();
+        spec.fix = Some("$F($$$A, new=$V, $$$B)".into());
+    });
+    let found = run(&keyword, "call(a,\n     old=1,  # c\n     b=2)\n");
+    assert_eq!(found[0].1.as_deref(), Some("call(a,\n     new=1,  # c\n     b=2)\n"));
 }
 
 #[test]
