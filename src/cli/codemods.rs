@@ -3,6 +3,7 @@
 //! `--select`, `# noqa` and every output know them), `--codemod NAME` turned
 //! into a selection, and `--test-rules` run.
 
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use crate::cli::args::Args;
@@ -129,6 +130,7 @@ pub(crate) fn test_rules(custom: &Custom) -> ExitStatus {
         return ExitStatus::Error;
     }
     let (mut passed, mut failed) = (0, 0);
+    let mut out = io::stdout().lock();
     for rule in &custom.rules {
         let path = display(&cwd, &rule.path);
         let settings = Settings {
@@ -185,21 +187,26 @@ pub(crate) fn test_rules(custom: &Custom) -> ExitStatus {
             }
         }
         if total == 0 {
-            println!("{path}: {} ({}) has no tests", rule.name(), rule.code());
+            let _ = writeln!(out, "{path}: {} ({}) has no tests", rule.name(), rule.code());
         }
         failed += failures.len();
         passed += total - failures.len();
         if failures.is_empty() {
             if total > 0 {
-                println!("ok   {path}: {} ({}), {total} test(s)", rule.name(), rule.code());
+                let _ = writeln!(
+                    out,
+                    "ok   {path}: {} ({}), {total} test(s)",
+                    rule.name(),
+                    rule.code()
+                );
             }
         } else {
             for failure in failures {
-                println!("FAIL {failure}");
+                let _ = writeln!(out, "FAIL {failure}");
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
     if failed > 0 { ExitStatus::Failure } else { ExitStatus::Success }
 }
 

@@ -242,6 +242,11 @@ fn collect_names(node: &PNode, in_dotted: bool, names: &mut Vec<String>, local: 
                 if !in_dotted {
                     local.push(text.clone());
                 }
+            } else if is_keyword_leaf(*kind_id, text) {
+                // `None`, `not`, `lambda`: words the tokenizer sees as names,
+                // which no import can rename.
+                names.push(text.clone());
+                local.push(text.clone());
             }
         }
         PNode::Inner { dotted, children, .. } => {
@@ -251,6 +256,15 @@ fn collect_names(node: &PNode, in_dotted: bool, names: &mut Vec<String>, local: 
             }
         }
     }
+}
+
+/// A keyword (an anonymous word leaf) or `None`, `True`, `False`; never
+/// the text of a string.
+fn is_keyword_leaf(kind_id: u16, text: &str) -> bool {
+    let language = crate::syntax::kind::language();
+    let word = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphabetic());
+    let constant = matches!(language.node_kind_for_id(kind_id), Some("none" | "true" | "false"));
+    word && (constant || !language.node_kind_is_named(kind_id))
 }
 
 /// What a metavariable captured.
@@ -560,5 +574,7 @@ mod tests {
         let pattern = Pattern::compile("os.popen($C).read()").expect("pattern");
         assert_eq!(pattern.names, vec!["os", "popen", "read"]);
         assert_eq!(pattern.local_names, vec!["read"]);
+        let pattern = Pattern::compile("$X is not None and 'word' in $Y").expect("pattern");
+        assert_eq!(pattern.names, vec!["None", "and", "in", "is", "not"]);
     }
 }
