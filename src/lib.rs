@@ -10,6 +10,8 @@
 //! - `semantic`: scopes, bindings, references, imports;
 //! - `rule`: the rule interface (`Transform`, `RuleMeta`, `Context`,
 //!   `Diagnostic`, `Fix`), the importer, suppression comments, the registry;
+//! - `codemod`: custom rules written as data (a pattern, constraints, a
+//!   rewrite template), compiled into rules beside the built-in ones;
 //! - `engine`: one file's passes, planning and fix application;
 //! - `config`, `report`: configuration files and settings per file; output;
 //! - `server`: the language server (`pyfix server`), for editors;
@@ -24,6 +26,7 @@
 #![warn(clippy::unwrap_used, clippy::print_stdout)]
 
 pub mod cli;
+pub mod codemod;
 pub mod config;
 pub mod engine;
 pub mod error;

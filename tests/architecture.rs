@@ -3,7 +3,8 @@
 //! roots names the rules in `transforms/`.
 //!
 //! The layers, bottom to top (a file may use its own layer and those below):
-//! `error`; `syntax`; `semantic`; `rule`; the rules in `transforms/`;
+//! `error`; `syntax`; `semantic`; `rule`; the rules in `transforms/` and
+//! the custom rules' compiler `codemod` (same level: neither may use the other);
 //! `engine`; `config` and `report` (same level: neither may use the other);
 //! `server`; `cli`; then the crate roots `src/lib.rs` and `src/main.rs`.
 //!
@@ -29,13 +30,15 @@ use std::path::Path;
 
 /// The layers, bottom to top, by the top-level module a file belongs to.
 /// `transforms` (the rules) sits above the rule interface and below the
-/// engine, which runs the rules without naming them.
+/// engine, which runs the rules without naming them; `codemod` (rules
+/// compiled from data) sits beside it.
 const LAYERS: &[(&str, u8)] = &[
     ("error", 0),
     ("syntax", 1),
     ("semantic", 2),
     ("rule", 3),
     ("transforms", 4),
+    ("codemod", 4),
     ("engine", 5),
     ("config", 6),
     ("report", 6),

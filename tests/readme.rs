@@ -208,11 +208,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("syntax", &["error"]),
     ("semantic", &["error", "syntax"]),
     ("rule", &["error", "syntax", "semantic"]),
+    ("codemod", &["error", "syntax", "semantic", "rule"]),
     ("engine", &["error", "syntax", "semantic", "rule"]),
-    ("config", &["error", "syntax", "semantic", "rule", "engine"]),
+    ("config", &["error", "syntax", "semantic", "rule", "codemod", "engine"]),
     ("report", &["error", "syntax", "semantic", "rule", "engine"]),
     ("server", &["error", "syntax", "semantic", "rule", "engine", "config", "report"]),
-    ("cli", &["error", "syntax", "semantic", "rule", "engine", "config", "report", "server"]),
+    (
+        "cli",
+        &["error", "syntax", "semantic", "rule", "codemod", "engine", "config", "report", "server"],
+    ),
 ];
 
 /// `src/<layer>.rs` and every `.rs` file under `src/<layer>/`.

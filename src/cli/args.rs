@@ -62,6 +62,20 @@ pub(crate) struct Args {
     #[arg(long, value_name = "RULE", exclusive = true)]
     pub(crate) explain: Option<String>,
 
+    /// Custom rule files, or directories of them, on top of the configured
+    /// `rule-dirs` (see "Write your own codemod" in the README).
+    #[arg(long = "rules", value_name = "PATH", help_heading = "Custom rules")]
+    pub(crate) rules: Vec<PathBuf>,
+
+    /// Run the tests every custom rule file carries (`[[test]]`, `no-match`), and exit.
+    #[arg(long, help_heading = "Custom rules", conflicts_with_all = ["diff", "write", "fix_only", "add_noqa"])]
+    pub(crate) test_rules: bool,
+
+    /// Run one named migration (`[codemods]` in the configuration): its
+    /// rules only, in its order.
+    #[arg(long, value_name = "NAME", help_heading = "Custom rules", conflicts_with = "select")]
+    pub(crate) codemod: Option<String>,
+
     /// Do not read or write the cache of each file's result.
     #[arg(long)]
     pub(crate) no_cache: bool,

@@ -307,6 +307,8 @@ fn run_seed(rules: &[&dyn Transform]) -> u64 {
     }
     for rule in rules {
         rule.code().hash(&mut hasher);
+        // A custom rule's file can change between runs of one build.
+        rule.meta().source.hash(&mut hasher);
     }
     hasher.finish()
 }

@@ -9,6 +9,7 @@ pub mod files;
 pub mod verify;
 
 mod args;
+mod codemods;
 mod exit;
 mod info;
 mod options;
@@ -36,7 +37,7 @@ pub fn run(registry: Registry) -> ExitStatus {
     if server::is_server_command(&arguments) {
         return server::run(arguments, registry);
     }
-    let args = match Args::try_parse_from(arguments) {
+    let mut args = match Args::try_parse_from(arguments) {
         Ok(args) => args,
         Err(err) => {
             let _ = err.print();
@@ -44,6 +45,17 @@ pub fn run(registry: Registry) -> ExitStatus {
             return if err.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
         }
     };
+    let custom = match codemods::prepare(&mut args, registry) {
+        Ok(custom) => custom,
+        Err(line) => {
+            eprintln!("{line}");
+            return ExitStatus::Error;
+        }
+    };
+    let registry = custom.registry;
+    if args.test_rules {
+        return codemods::test_rules(&custom);
+    }
     if args.list_rules {
         return info::list_rules(registry);
     }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+pub mod codemods;
 pub mod packaging;
 pub mod resolver;
 
@@ -73,6 +74,8 @@ pub const KEYS: &[&str] = &[
     "heavy-modules",
     "extend-heavy-modules",
     "docs-url",
+    "rule-dirs",
+    "codemods",
 ];
 
 /// The options one configuration sets; `None` where it says nothing.
@@ -96,6 +99,11 @@ pub struct Options {
     /// Where the rule pages are published (`https://.../docs/rules`): the
     /// JSON and SARIF outputs link each rule's page under it.
     pub docs_url: Option<String>,
+    /// Where custom rules are (read by `codemods::discover` before the
+    /// rest, since selectors may name them).
+    pub rule_dirs: Vec<String>,
+    /// Named migrations: a name and the rules it runs, in order.
+    pub codemods: Vec<(String, Vec<String>)>,
 }
 
 /// A configuration file that was found and read.
@@ -116,7 +124,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> ConfigError {
+    pub(crate) fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> ConfigError {
         ConfigError { path: path.to_path_buf(), line, message: message.into() }
     }
 
@@ -214,7 +222,7 @@ fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
     }
 }
 
-fn plain(err: &io::Error) -> String {
+pub(crate) fn plain(err: &io::Error) -> String {
     let text = err.to_string();
     text.split(" (os error").next().unwrap_or(&text).to_string()
 }
@@ -283,17 +291,17 @@ fn parse_pyfix_toml(path: &Path, text: &str, registry: Registry) -> Result<Optio
     Reader { path, text, prefix: "", registry }.options(root.get_ref())
 }
 
-fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
+pub(crate) fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
     let line = err.span().map(|span| line_of(text, span.start));
     let message = err.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
     ConfigError::new(path, line, format!("invalid TOML: {message}"))
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-fn table<'a, 'i>(value: &'a DeValue<'i>) -> Option<&'a DeTable<'i>> {
+pub(crate) fn table<'a, 'i>(value: &'a DeValue<'i>) -> Option<&'a DeTable<'i>> {
     match value {
         DeValue::Table(table) => Some(table),
         _ => None,
@@ -347,6 +355,8 @@ impl Reader<'_> {
                     options.extend_heavy_modules = self.strings(name, value)?
                 }
                 "docs-url" => options.docs_url = Some(self.absolute_url(name, value)?),
+                "rule-dirs" => options.rule_dirs = self.strings(name, value)?,
+                "codemods" => options.codemods = codemod_table(self.path, self.text, value)?,
                 _ => return Err(self.unknown_key(name, key.span())),
             }
         }
@@ -461,6 +471,38 @@ impl Reader<'_> {
             )
         })
     }
+}
+
+/// `[codemods]`: `name = ["rule-id", "CODE", ...]`.
+pub(crate) fn codemod_table(
+    path: &Path,
+    text: &str,
+    value: &Spanned<DeValue<'_>>,
+) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+    let error = |span: Range<usize>| {
+        ConfigError::new(
+            path,
+            Some(line_of(text, span.start)),
+            "`codemods` must be a table of name = [rule ids or codes]",
+        )
+    };
+    let Some(entries) = table(value.get_ref()) else { return Err(error(value.span())) };
+    let mut codemods = Vec::new();
+    for (name, rules) in entries.iter() {
+        let DeValue::Array(items) = rules.get_ref() else { return Err(error(rules.span())) };
+        let rules: Option<Vec<String>> =
+            items.iter().map(|item| item.get_ref().as_str().map(str::to_string)).collect();
+        let rules = rules.ok_or_else(|| error(name.span()))?;
+        if rules.is_empty() {
+            return Err(ConfigError::new(
+                path,
+                Some(line_of(text, name.span().start)),
+                format!("codemod `{}` runs no rule", name.get_ref()),
+            ));
+        }
+        codemods.push((name.get_ref().to_string(), rules));
+    }
+    Ok(codemods)
 }
 
 /// A likely typo: same length give or take one, and at most two letters apart.

@@ -108,7 +108,8 @@ impl Project {
         Arc::new(Settings { module, ..Settings::clone(&self.settings) })
     }
 
-    /// The rules for one file: the project's, less its `per-file-ignores`.
+    /// The rules for one file: the project's, less its `per-file-ignores`
+    /// and the custom rules whose `files` globs leave it out.
     pub fn rules_for(&self, absolute: &Path) -> Vec<&'static dyn Transform> {
         let ignored: Vec<&String> = self
             .per_file_ignores
@@ -116,13 +117,14 @@ impl Project {
             .filter(|(pattern, _)| pattern.matches(absolute))
             .flat_map(|(_, selectors)| selectors)
             .collect();
-        if ignored.is_empty() {
+        if ignored.is_empty() && self.rules.iter().all(|rule| rule.applies_to(absolute)) {
             return self.rules.clone();
         }
         self.rules
             .iter()
             .copied()
             .filter(|rule| !ignored.iter().any(|selector| selector_matches(selector, *rule)))
+            .filter(|rule| rule.applies_to(absolute))
             .collect()
     }
 

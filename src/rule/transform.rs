@@ -113,6 +113,13 @@ pub trait Transform: Sync + Send {
         self.may_match(view, file)
     }
 
+    /// Whether the rule runs on the file at `path` (absolute): a custom
+    /// rule may be limited to some files (`files` globs). Built-in rules
+    /// keep the default; `per-file-ignores` is the configuration's business.
+    fn applies_to(&self, _path: &std::path::Path) -> bool {
+        true
+    }
+
     fn code(&self) -> &'static str {
         self.meta().code
     }

@@ -1,0 +1,621 @@
+//! Custom rules written as data: a pattern of Python code with
+//! metavariables, constraints on what they capture, and a rewrite template
+//! (see `pattern` and `template`). A compiled rule is a `Transform` like any
+//! built-in one, so it runs in the same passes, through the same prefilter,
+//! suppression comments, resolution check and verification.
+//!
+//! This layer sits beside the built-in rules: it uses `syntax`, `semantic`
+//! and `rule`. `config` reads rule files into a `Spec`; `Rule::compile`
+//! checks it and says which field is at fault.
+
+pub mod pattern;
+pub mod template;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use regex::Regex;
+use tree_sitter::Node;
+
+use crate::codemod::pattern::{Capture, Captures, Matcher, Pattern, leaves};
+use crate::codemod::template::Template;
+use crate::rule::Diagnostic;
+use crate::rule::fix::{Applicability, Edit, Fix};
+use crate::rule::importer::{ensure_from_import, ensure_import};
+use crate::rule::settings::PythonVersion;
+use crate::rule::transform::{Context, FileInfo, FixKind, RuleMeta, Transform};
+use crate::syntax::kind::language;
+use crate::syntax::module::Module;
+use crate::syntax::scan::{Kind as ScanKind, Scan};
+
+/// A rule file as read, before it is checked.
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    /// The rule file.
+    pub path: PathBuf,
+    /// The directory `files` globs are relative to (the project root).
+    pub base: PathBuf,
+    /// The file's text (part of the cache key, shown by `--explain`).
+    pub text: String,
+    pub id: String,
+    pub code: String,
+    pub message: String,
+    pub description: Option<String>,
+    pub pattern: String,
+    pub fix: Option<String>,
+    pub safety: Option<String>,
+    pub files: Vec<String>,
+    pub requires_python: Option<PythonVersion>,
+    pub add_imports: Vec<String>,
+    pub not_inside: Vec<String>,
+    pub constraints: Vec<(String, ConstraintSpec)>,
+    pub tests: Vec<Example>,
+    pub no_match: Vec<Example>,
+}
+
+/// `[constraints.X]` as read.
+#[derive(Clone, Debug, Default)]
+pub struct ConstraintSpec {
+    pub qualified_name: Vec<String>,
+    pub kind: Vec<String>,
+    pub regex: Option<String>,
+    pub not_inside: Vec<String>,
+}
+
+/// A test a rule file carries: `input` must be reported, and fixed into
+/// `output` when it is given; a `no-match` input must find nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Example {
+    pub input: String,
+    pub output: Option<String>,
+    /// The line of the test in the rule file.
+    pub line: usize,
+}
+
+/// Why a spec is not a rule: the field at fault (as the file writes it:
+/// `pattern`, `constraints.URL`) and the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecError {
+    pub field: String,
+    pub message: String,
+}
+
+impl SpecError {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> SpecError {
+        SpecError { field: field.into(), message: message.into() }
+    }
+}
+
+struct Constraint {
+    name: String,
+    qualified_name: Vec<String>,
+    kinds: Vec<String>,
+    regex: Option<Regex>,
+    not_inside: Vec<String>,
+}
+
+enum Import {
+    Module(String),
+    From(String, String),
+}
+
+/// A compiled custom rule.
+pub struct Rule {
+    meta: &'static RuleMeta,
+    pub id: String,
+    pub path: PathBuf,
+    message: String,
+    pattern: Pattern,
+    root_kinds: Vec<u16>,
+    template: Option<Template>,
+    applicability: Applicability,
+    constraints: Vec<Constraint>,
+    not_inside: Vec<String>,
+    imports: Vec<Import>,
+    files: Vec<(GlobMatcher, GlobMatcher)>,
+    pub requires_python: Option<PythonVersion>,
+    pub tests: Vec<Example>,
+    pub no_match: Vec<Example>,
+}
+
+fn is_code(code: &str) -> bool {
+    let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();
+    letters > 0
+        && letters < code.len()
+        && code.len() <= 12
+        && code.bytes().skip(letters).all(|b| b.is_ascii_digit())
+}
+
+fn is_kind(name: &str) -> bool {
+    language().id_for_node_kind(name, true) != 0
+}
+
+impl Rule {
+    /// Checks `spec` and compiles it; the metadata is leaked, once per
+    /// process, as the registry wants `'static` rules.
+    pub fn compile(spec: Spec) -> Result<Rule, SpecError> {
+        if !is_code(&spec.code) {
+            return Err(SpecError::new(
+                "code",
+                format!(
+                    "`{}` is not a rule code: upper-case letters then digits, like ACME001",
+                    spec.code
+                ),
+            ));
+        }
+        if spec.code.starts_with("PF") {
+            return Err(SpecError::new("code", "codes starting with PF are pyfix's own"));
+        }
+        let kebab = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if spec.id.is_empty() || !spec.id.chars().all(kebab) || spec.id.starts_with('-') {
+            return Err(SpecError::new(
+                "id",
+                format!("`{}` is not a rule id: kebab-case, like `datetime-utcnow`", spec.id),
+            ));
+        }
+        if spec.message.trim().is_empty() {
+            return Err(SpecError::new("message", "the message is empty"));
+        }
+        let pattern =
+            Pattern::compile(&spec.pattern).map_err(|why| SpecError::new("pattern", why))?;
+        let known =
+            |name: &str| name == "_" || pattern.metavariables.iter().any(|m| m.name == name);
+        let mut constraints = Vec::new();
+        for (name, constraint) in &spec.constraints {
+            let field = format!("constraints.{name}");
+            if name == "_" || !known(name) {
+                return Err(SpecError::new(
+                    field,
+                    format!("`${name}` is not a metavariable of the pattern"),
+                ));
+            }
+            for kind in constraint.kind.iter().chain(&constraint.not_inside) {
+                if !is_kind(kind) {
+                    return Err(SpecError::new(
+                        field,
+                        format!("`{kind}` is not a node kind of the Python grammar"),
+                    ));
+                }
+            }
+            for qualified in &constraint.qualified_name {
+                if qualified.is_empty() || !qualified.split('.').all(is_identifier) {
+                    return Err(SpecError::new(
+                        field,
+                        format!("`{qualified}` is not a dotted name"),
+                    ));
+                }
+            }
+            let regex = match &constraint.regex {
+                Some(text) => Some(Regex::new(text).map_err(|err| {
+                    let first = err.to_string().lines().last().unwrap_or("").trim().to_string();
+                    SpecError::new(field.clone(), format!("bad regex: {first}"))
+                })?),
+                None => None,
+            };
+            constraints.push(Constraint {
+                name: name.clone(),
+                qualified_name: constraint.qualified_name.clone(),
+                kinds: constraint.kind.clone(),
+                regex,
+                not_inside: constraint.not_inside.clone(),
+            });
+        }
+        for kind in &spec.not_inside {
+            if !is_kind(kind) {
+                return Err(SpecError::new(
+                    "not-inside",
+                    format!("`{kind}` is not a node kind of the Python grammar"),
+                ));
+            }
+        }
+        let applicability = match spec.safety.as_deref() {
+            None | Some("safe") => Applicability::Safe,
+            Some("unsafe") => Applicability::Unsafe,
+            Some(other) => {
+                return Err(SpecError::new(
+                    "safety",
+                    format!("`{other}` is neither \"safe\" nor \"unsafe\""),
+                ));
+            }
+        };
+        let mut imports = Vec::new();
+        for statement in &spec.add_imports {
+            imports.push(parse_import(statement).ok_or_else(|| {
+                SpecError::new(
+                    "add-imports",
+                    format!("`{statement}` is not `import MODULE` or `from MODULE import NAME`"),
+                )
+            })?);
+        }
+        let mut files = Vec::new();
+        for glob in &spec.files {
+            let by_name = Glob::new(glob)
+                .map_err(|err| SpecError::new("files", format!("bad glob: {err}")))?;
+            let base = globset::escape(&spec.base.to_string_lossy());
+            let absolute = if Path::new(glob).is_absolute() {
+                glob.clone()
+            } else {
+                format!("{}/{}", base.trim_end_matches('/'), glob.trim_start_matches("./"))
+            };
+            let by_path = Glob::new(&absolute)
+                .map_err(|err| SpecError::new("files", format!("bad glob: {err}")))?;
+            files.push((by_name.compile_matcher(), by_path.compile_matcher()));
+        }
+        let template = match &spec.fix {
+            Some(text) => Some(check_template(text, &pattern, &constraints)?),
+            None => None,
+        };
+        for piece in Template::new(&spec.message).metavariables() {
+            if !known(piece.0) {
+                return Err(SpecError::new(
+                    "message",
+                    format!("`${}` is not a metavariable of the pattern", piece.0),
+                ));
+            }
+        }
+        let fix_kind = match (&template, applicability) {
+            (None, _) => FixKind::None,
+            (Some(_), Applicability::Safe) => FixKind::Safe,
+            (Some(_), _) => FixKind::Unsafe,
+        };
+        let source = documentation(&spec, applicability);
+        let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+            code: Box::leak(spec.code.clone().into_boxed_str()),
+            name: Box::leak(spec.id.clone().into_boxed_str()),
+            fix: fix_kind,
+            source: Box::leak(source.into_boxed_str()),
+            aliases: &[],
+        }));
+        Ok(Rule {
+            meta,
+            id: spec.id,
+            path: spec.path,
+            message: spec.message,
+            root_kinds: pattern.root_kinds(),
+            pattern,
+            template,
+            applicability,
+            constraints,
+            not_inside: spec.not_inside,
+            imports,
+            files,
+            requires_python: spec.requires_python,
+            tests: spec.tests,
+            no_match: spec.no_match,
+        })
+    }
+
+    /// The rule as the registry holds it.
+    pub fn leak(self) -> &'static dyn Transform {
+        Box::leak(Box::new(self))
+    }
+
+    fn holds(
+        &self,
+        module: &Module<'_>,
+        context: Option<&Context<'_>>,
+        node: Node<'_>,
+        captures: &Captures<'_>,
+    ) -> bool {
+        if self.not_inside.iter().any(|kind| inside(module, node, kind)) {
+            return false;
+        }
+        self.constraints.iter().all(|constraint| {
+            let Some(capture) = captures.get(&constraint.name) else {
+                return true;
+            };
+            let nodes: Vec<Node<'_>> = match capture {
+                Capture::One(node) => vec![*node],
+                Capture::Seq(nodes) => nodes.clone(),
+            };
+            // In a template's tree (checked for idempotence), a placeholder
+            // stands for what the pattern captured, which met the constraint.
+            if context.is_none() && nodes.iter().all(|node| is_placeholder(module, *node)) {
+                return true;
+            }
+            let kinds_ok = constraint.kinds.is_empty()
+                || nodes.iter().all(|node| constraint.kinds.iter().any(|kind| node.kind() == kind));
+            let regex_ok = constraint.regex.as_ref().is_none_or(|regex| {
+                let text = capture.range().map_or("", |range| &module.source[range]);
+                regex.is_match(text)
+            });
+            let qualified_ok = constraint.qualified_name.is_empty()
+                || nodes.iter().all(|node| {
+                    let qualified = match context {
+                        Some(context) => context.semantic.qualified_name(*node),
+                        None => Some(leaves(module, *node).concat()),
+                    };
+                    qualified.is_some_and(|q| constraint.qualified_name.contains(&q))
+                });
+            let outside = nodes
+                .iter()
+                .all(|node| !constraint.not_inside.iter().any(|kind| inside(module, *node, kind)));
+            kinds_ok && regex_ok && qualified_ok && outside
+        })
+    }
+
+    fn message(&self, module: &Module<'_>, captures: &Captures<'_>) -> String {
+        if !self.message.contains('$') {
+            return self.message.clone();
+        }
+        let mut message = Template::new(&self.message).render(module, 0, captures, &HashMap::new());
+        message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        message
+    }
+
+    fn fix(&self, context: &Context<'_>, node: Node<'_>, captures: &Captures<'_>) -> Option<Fix> {
+        let template = self.template.as_ref()?;
+        if self.requires_python.is_some_and(|version| context.settings.target_version < version) {
+            return None;
+        }
+        let module = context.module;
+        let mut renames = HashMap::new();
+        let mut edits = Vec::new();
+        for import in &self.imports {
+            let (imported, written) = match import {
+                Import::Module(name) => (ensure_import(context.semantic, name)?, name),
+                Import::From(from, name) => {
+                    (ensure_from_import(context.semantic, from, name)?, name)
+                }
+            };
+            if &imported.name != written {
+                renames.insert(written.clone(), imported.name);
+            }
+            edits.extend(imported.edit);
+        }
+        let mut changes = Vec::new();
+        for edit in template.edits(module, &self.pattern.root, node, captures, &renames) {
+            // Only the bytes that change: a common start and end stay.
+            let old = &module.source[edit.range.clone()];
+            let new = edit.replacement.as_str();
+            let prefix = common_prefix(old, new);
+            let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+            if prefix + suffix == old.len() && old.len() == new.len() {
+                continue;
+            }
+            let range = edit.range.start + prefix..edit.range.end - suffix;
+            changes.push(Edit::replace(range, &new[prefix..new.len() - suffix]));
+        }
+        if changes.is_empty() {
+            return None;
+        }
+        // An import inserted where an edit starts (the match opens the line
+        // after the imports) is one edit with it, not two at one spot.
+        for change in &mut changes {
+            let start = change.range.start;
+            if let Some(at) = edits.iter().position(|edit: &Edit| edit.range == (start..start)) {
+                change.replacement.insert_str(0, &edits.remove(at).replacement);
+            }
+        }
+        edits.extend(changes);
+        Some(Fix { edits, applicability: self.applicability, rebinds: Vec::new() })
+    }
+
+    fn files_match(&self, path: &Path) -> bool {
+        self.files.is_empty()
+            || self.files.iter().any(|(by_name, by_path)| {
+                path.file_name().is_some_and(|name| by_name.is_match(name))
+                    || by_path.is_match(path)
+            })
+    }
+}
+
+impl Transform for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        self.meta
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
+        let module = context.module;
+        let matcher = Matcher { module, semantic: Some(context.semantic) };
+        let mut found = Vec::new();
+        for node in module.nodes() {
+            if !self.root_kinds.contains(&node.kind_id()) {
+                continue;
+            }
+            let Some(captures) = matcher.matches(&self.pattern, *node) else { continue };
+            if !self.holds(module, Some(context), *node, &captures) {
+                continue;
+            }
+            let diagnostic = self.meta.report(node.byte_range(), self.message(module, &captures));
+            found.push(diagnostic.with_fix(self.fix(context, *node, &captures)));
+        }
+        found
+    }
+
+    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        has_names(scan, &self.pattern.names)
+    }
+
+    fn may_need_definition(&self, view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        has_names(view, &self.pattern.local_names)
+    }
+
+    fn applies_to(&self, path: &Path) -> bool {
+        self.files_match(path)
+    }
+}
+
+fn has_names(scan: &Scan<'_>, names: &[String]) -> bool {
+    names.iter().all(|name| {
+        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, name))
+    })
+}
+
+fn inside(module: &Module<'_>, node: Node<'_>, kind: &str) -> bool {
+    let mut current = module.parent(node);
+    while let Some(parent) = current {
+        if parent.kind() == kind {
+            return true;
+        }
+        current = module.parent(parent);
+    }
+    false
+}
+
+fn is_placeholder(module: &Module<'_>, node: Node<'_>) -> bool {
+    let text = module.text(node);
+    text.starts_with("__pf_one_") || text.starts_with("__pf_seq_")
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+fn parse_import(statement: &str) -> Option<Import> {
+    let words: Vec<&str> = statement.split_whitespace().collect();
+    let dotted = |text: &str| text.split('.').all(is_identifier);
+    match words.as_slice() {
+        ["import", module] if dotted(module) => Some(Import::Module(module.to_string())),
+        ["from", module, "import", name] if dotted(module) && is_identifier(name) => {
+            Some(Import::From(module.to_string(), name.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The template, checked: its metavariables are the pattern's, it parses
+/// (metavariables aside), and its output cannot match the pattern again
+/// (the fix loop would never settle).
+fn check_template(
+    text: &str,
+    pattern: &Pattern,
+    constraints: &[Constraint],
+) -> Result<Template, SpecError> {
+    let template = Template::new(text);
+    for (name, sequence) in template.metavariables() {
+        match pattern.metavariables.iter().find(|meta| meta.name == name) {
+            None => {
+                let written = if sequence { "$$$" } else { "$" };
+                return Err(SpecError::new(
+                    "fix",
+                    format!("`{written}{name}` is not a metavariable of the pattern"),
+                ));
+            }
+            Some(meta) if meta.sequence != sequence => {
+                let (is, written) = if meta.sequence { ("$$$", "$") } else { ("$", "$$$") };
+                return Err(SpecError::new(
+                    "fix",
+                    format!("`{written}{name}` is `{is}{name}` in the pattern"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let (source, _) = pattern::substitute(text);
+    let module = Module::parse(&source, "<fix>").map_err(|_| {
+        SpecError::new("fix", "the rewrite is not valid Python (metavariables aside)")
+    })?;
+    let rule_like = Rule {
+        meta: &PROBE,
+        id: String::new(),
+        path: PathBuf::new(),
+        message: String::new(),
+        root_kinds: pattern.root_kinds(),
+        pattern: pattern.clone(),
+        template: None,
+        applicability: Applicability::Safe,
+        constraints: constraints
+            .iter()
+            .map(|c| Constraint {
+                name: c.name.clone(),
+                qualified_name: c.qualified_name.clone(),
+                kinds: c.kinds.clone(),
+                regex: c.regex.clone(),
+                not_inside: Vec::new(),
+            })
+            .collect(),
+        not_inside: Vec::new(),
+        imports: Vec::new(),
+        files: Vec::new(),
+        requires_python: None,
+        tests: Vec::new(),
+        no_match: Vec::new(),
+    };
+    let matcher = Matcher { module: &module, semantic: None };
+    let kinds = pattern.root_kinds();
+    for node in module.nodes() {
+        if kinds.contains(&node.kind_id())
+            && let Some(captures) = matcher.matches(pattern, *node)
+            && rule_like.holds(&module, None, *node, &captures)
+        {
+            return Err(SpecError::new(
+                "fix",
+                format!(
+                    "the rewrite matches the pattern again (at `{}`): the fix would never settle",
+                    module.text(*node).replace("__pf_one_", "$").replace("__pf_seq_", "$$$")
+                ),
+            ));
+        }
+    }
+    Ok(template)
+}
+
+static PROBE: RuleMeta =
+    RuleMeta { code: "", name: "", fix: FixKind::None, source: "", aliases: &[] };
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    let mut len = 0;
+    for ((i, x), y) in a.char_indices().zip(b.chars()) {
+        if x != y {
+            return i;
+        }
+        len = i + x.len_utf8();
+    }
+    len
+}
+
+fn common_suffix(a: &str, b: &str) -> usize {
+    let mut len = 0;
+    for (x, y) in a.chars().rev().zip(b.chars().rev()) {
+        if x != y {
+            break;
+        }
+        len += x.len_utf8();
+    }
+    len
+}
+
+/// The rule's documentation, as `--explain` prints it.
+fn documentation(spec: &Spec, applicability: Applicability) -> String {
+    let mut doc = String::new();
+    let mut line = |text: &str| {
+        let _ = writeln!(doc, "//! {text}");
+    };
+    line(&format!("# {} ({})", spec.id, spec.code));
+    line("");
+    line("## What it does");
+    line(spec.description.as_deref().unwrap_or(&spec.message));
+    line("");
+    line(&format!(
+        "A custom rule, from `{}`.",
+        spec.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    ));
+    line("");
+    line("## Pattern");
+    line("```python");
+    for text in spec.pattern.lines() {
+        line(text);
+    }
+    line("```");
+    if let Some(fix) = &spec.fix {
+        line("");
+        line(&format!("## Fix ({})", applicability.label()));
+        line("```python");
+        for text in fix.lines() {
+            line(text);
+        }
+        line("```");
+    }
+    doc.push('\n');
+    // Not documentation: what the cache key of a run hashes.
+    doc.push_str(&spec.text);
+    doc
+}
+
+#[cfg(test)]
+mod tests;
