@@ -33,8 +33,10 @@ BENCH = ROOT / "target" / "bench"
 RUFF_VERSION = "0.17.6"
 # ruff's rules for what pyfix fixes: B006 mutable defaults, E722 bare except,
 # B023 late binding, S110 try-except-pass, TRY400 error instead of exception,
-# SIM115 open without a context manager, ASYNC251 blocking sleep in async.
-ALL_RUFF_RULES = "B006,E722,B023,S110,TRY400,SIM115,ASYNC251"
+# SIM115 open without a context manager, ASYNC210/220/221/250/251 blocking
+# calls in async functions, T100 debugger calls. (Float equality is only a
+# preview rule in ruff, and leaking patchers have none.)
+ALL_RUFF_RULES = "B006,E722,B023,S110,TRY400,SIM115,ASYNC210,ASYNC220,ASYNC221,ASYNC250,ASYNC251,T100"
 
 
 def ruff_binary() -> Path:
