@@ -221,7 +221,7 @@ pub fn remove_import_name(
     let names: Vec<Node<'_>> = statement.children_by_field_name("name", &mut cursor).collect();
     let index = names.iter().position(|name| name.id() == item.id())?;
     if names.len() == 1 {
-        let start = module.line_start(statement.start_byte());
+        let start = module.line_start(statement.start_byte()).max(bom_len(module));
         let (end, _) = line_after(module, statement);
         let alone = module.starts_line(statement.start_byte())
             && !module.continues_previous_line(start)
@@ -413,7 +413,8 @@ fn section_import_edit(module: &Module<'_>, module_name: &str, statement: &str) 
         // No group of its section: a new group before the first one (the
         // standard library comes first), below the comments that open the file.
         let first = first_group[0];
-        let at = above_section_comment(module, module.logical_line_start(first.start_byte()));
+        let at = above_section_comment(module, module.logical_line_start(first.start_byte()))
+            .max(bom_len(module));
         return Some(Edit::insert(at, format!("{statement}{newline}{newline}")));
     };
     let keys: Vec<(bool, String)> = group.iter().map(|s| sort_key(module, *s)).collect();
@@ -434,7 +435,8 @@ fn section_import_edit(module: &Module<'_>, module_name: &str, statement: &str) 
     };
     Some(match before {
         Some(0) => {
-            let at = module.logical_line_start(group[0].start_byte());
+            // A byte-order mark stays first in the file.
+            let at = module.logical_line_start(group[0].start_byte()).max(bom_len(module));
             Edit::insert(at, format!("{statement}{newline}"))
         }
         Some(index) => {
@@ -914,6 +916,21 @@ mod tests {
             ),
             "# Licence.\nfrom __future__ import annotations\n\nimport attr\n\nimport logging\nimport os\nimport time\n"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_stays_first() {
+        // Found by the property test: an import added or removed on the
+        // first line went before the mark, which then sat in line 2.
+        assert_eq!(
+            add_in_section("\u{feff}import time\n"),
+            "\u{feff}import logging\nimport time\n"
+        );
+        assert_eq!(
+            add_in_section("\u{feff}import attr\n"),
+            "\u{feff}import logging\n\nimport attr\n"
+        );
+        assert_eq!(remove("\u{feff}import traceback\nX = 1\n", "traceback"), "\u{feff}X = 1\n");
     }
 
     #[test]
