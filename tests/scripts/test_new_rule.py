@@ -123,7 +123,7 @@ class Scaffold(unittest.TestCase):
         self.assertEqual(sorted(p.name for p in behaviour.iterdir()), ["README.md"])
 
     def test_a_rule_with_a_fix(self):
-        self.scaffold("PF010", "print-debugging", "--fix", "unsafe")
+        self.scaffold("PF090", "print-debugging", "--fix", "unsafe")
         rule = self.read("transforms/print_debugging.rs")
         self.assertIn("    fix: FixKind::Unsafe,\n", rule)
         self.assertIn(".with_fix(fix)", rule)
@@ -132,7 +132,7 @@ class Scaffold(unittest.TestCase):
         self.assertIn("unsafe", rule.split("## Fix safety", 1)[1].lower())
         scenario = self.read("tests/behaviour/print_debugging/starter.py")
         compile(scenario, "starter.py", "exec")
-        self.assertIn("| PF010 | print-debugging | TODO what it finds | unsafe: ", self.read("README.md"))
+        self.assertIn("| PF090 | print-debugging | TODO what it finds | unsafe: ", self.read("README.md"))
 
     def test_every_fix_kind(self):
         for index, (fix, kind) in enumerate(new_rule.FIX_KINDS.items()):
@@ -168,7 +168,7 @@ class Scaffold(unittest.TestCase):
 
     def test_refuses_leftover_test_folders(self):
         (self.root / "tests/fixtures/half_done").mkdir()
-        result = self.run_scaffold("PF011", "half-done")
+        result = self.run_scaffold("PF091", "half-done")
         self.assertEqual(result.returncode, 2)
         self.assertIn("tests/fixtures/half_done exists already", result.stderr)
         self.assertFalse((self.root / "transforms/half_done.rs").exists())
@@ -180,20 +180,20 @@ class Scaffold(unittest.TestCase):
             ("PF1234", "fine-name"),
             ("pf012", "fine-name"),
             ("XX012", "fine-name"),
-            ("PF012", "Fine-Name"),
-            ("PF012", "fine_name"),
-            ("PF012", "fine--name"),
-            ("PF012", "-fine"),
-            ("PF012", "fine-"),
-            ("PF012", "2fine"),
-            ("PF012", "type"),
-            ("PF012", "helpers"),
+            ("PF092", "Fine-Name"),
+            ("PF092", "fine_name"),
+            ("PF092", "fine--name"),
+            ("PF092", "-fine"),
+            ("PF092", "fine-"),
+            ("PF092", "2fine"),
+            ("PF092", "type"),
+            ("PF092", "helpers"),
         ]:
             result = self.run_scaffold(code, name)
             self.assertEqual(result.returncode, 2, (code, name))
             self.assertIn("error:", result.stderr)
         self.assertEqual(files_under(self.root), before)
-        result = self.run_scaffold("PF012", "fine-name", "--fix", "maybe")
+        result = self.run_scaffold("PF092", "fine-name", "--fix", "maybe")
         self.assertEqual(result.returncode, 2)
 
     @unittest.skipUnless(shutil.which("rustfmt"), "rustfmt is not installed")
