@@ -74,6 +74,7 @@ use crate::semantic::{Binding, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
+use crate::transforms::helpers::except_handler::is_test_module;
 
 pub struct BlockingCallInCoroutine;
 
@@ -315,13 +316,7 @@ fn visible_as_at_top_level(semantic: &Semantic<'_>, node: Node<'_>, name: &str) 
 /// named `Test...` in other code is not one (meson's test runner has
 /// `class TestSubprocess`, production code).
 fn is_test_code(module: &Module<'_>, node: Node<'_>) -> bool {
-    let file = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
-    let stem = file.strip_suffix(".py").unwrap_or(file);
-    if stem.starts_with("test_")
-        || stem.ends_with("_test")
-        || stem.ends_with("_tests")
-        || matches!(stem, "test" | "tests" | "conftest")
-    {
+    if is_test_module(module) {
         return true;
     }
     let mut current = module.parent(node);

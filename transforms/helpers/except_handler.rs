@@ -1248,17 +1248,22 @@ pub fn follows_catch_all(semantic: &Semantic<'_>, clause: Node<'_>) -> bool {
 
 // ----- where a log call does not belong -----
 
+/// A test module by its file name: `test_*.py`, `*_test.py`, `*_tests.py`,
+/// `test.py`, `tests.py`, `conftest.py`.
+pub fn is_test_module(module: &Module<'_>) -> bool {
+    let file = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = file.strip_suffix(".py").unwrap_or(file);
+    stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || matches!(stem, "test" | "tests" | "conftest")
+}
+
 /// Test code: a test module (`test_*.py`, `*_test.py`, `tests.py`,
 /// `conftest.py`), a test function or fixture method (`test*`, `setUp`,
 /// `tearDown`), or a method of a test class (`Test*`, `*TestCase`, `*Test`).
 pub fn is_test_code(module: &Module<'_>, node: Node<'_>) -> bool {
-    let file = module.file_name.rsplit(['/', '\\']).next().unwrap_or("");
-    let stem = file.strip_suffix(".py").unwrap_or(file);
-    if stem.starts_with("test_")
-        || stem.ends_with("_test")
-        || stem.ends_with("_tests")
-        || matches!(stem, "test" | "tests" | "conftest")
-    {
+    if is_test_module(module) {
         return true;
     }
     let mut current = module.parent(node);
