@@ -13,9 +13,10 @@
 //! - `codemod`: custom rules written as data (a pattern, constraints, a
 //!   rewrite template), compiled into rules beside the built-in ones;
 //! - `engine`: one file's passes, planning and fix application;
-//! - `config`, `report`: configuration files and settings per file; output;
+//! - `config`, `report`, `cache`: configuration files and settings per
+//!   file; output; each file's result kept between runs;
 //! - `server`: the language server (`pyfix server`), for editors;
-//! - `cli`: arguments, the parallel run, the cache, reading and writing files.
+//! - `cli`: arguments, the parallel run, reading and writing files.
 //!
 //! The rules live in `transforms/`, one file each, with the helpers they
 //! share in `transforms/helpers/`. No module of `src/` names a rule: the
@@ -25,6 +26,7 @@
 // or the CLI's own printers.
 #![warn(clippy::unwrap_used, clippy::print_stdout)]
 
+pub mod cache;
 pub mod cli;
 pub mod codemod;
 pub mod config;

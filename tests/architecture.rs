@@ -5,7 +5,7 @@
 //! The layers, bottom to top (a file may use its own layer and those below):
 //! `error`; `syntax`; `semantic`; `rule`; the rules in `transforms/` and
 //! the custom rules' compiler `codemod` (same level: neither may use the other);
-//! `engine`; `config` and `report` (same level: neither may use the other);
+//! `engine`; `config`, `report` and `cache` (same level: none may use another);
 //! `server`; `cli`; then the crate roots `src/lib.rs` and `src/main.rs`.
 //!
 //! Every `.rs` file under `src/` and `transforms/` is read, with comments and
@@ -42,6 +42,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("engine", 5),
     ("config", 6),
     ("report", 6),
+    ("cache", 6),
     ("server", 7),
     ("cli", 8),
 ];

@@ -2,7 +2,8 @@
 //! editor would, JSON-RPC with `Content-Length` framing over its standard
 //! input and output. Diagnostics on open and change (ranges in UTF-16 code
 //! units, or UTF-8 when negotiated), quick fixes applied, fix-all, errors
-//! for malformed requests, and a clean shutdown with exit status 0.
+//! for malformed requests, a clean shutdown with exit status 0, the cache
+//! shared with the command line and the project's own rules.
 
 mod common;
 
@@ -377,6 +378,90 @@ fn fix_all_applies_unsafe_fixes_when_the_configuration_enables_them() {
     assert!(fixed.contains("items=None"), "{fixed}");
     assert!(!fixed.contains("noqa"), "{fixed}");
     assert_eq!(client.replace(&uri, 2, &fixed), Vec::<Value>::new());
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+/// Appends `mark` (` [...]`) to the message of every finding stored in the
+/// cache and not marked yet, so that a finding read back from it can be told
+/// from one made afresh. Returns how many it marked.
+fn mark_cached_findings(cache: &Path, mark: &str) -> usize {
+    let mut marked = 0;
+    for entry in fs::read_dir(cache.join("reports-v1")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut report: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        for finding in report["findings"].as_array_mut().unwrap() {
+            let message = finding["message"].as_str().unwrap();
+            if !message.ends_with(']') {
+                finding["message"] = json!(format!("{message}{mark}"));
+                marked += 1;
+            }
+        }
+        fs::write(&path, report.to_string()).unwrap();
+    }
+    marked
+}
+
+/// The server reads what a run stored in the project's cache, and a run
+/// reads what the server stored: a file unchanged since is not checked again.
+#[test]
+fn the_cache_is_shared_with_the_command_line() {
+    let dir = common::temp_dir("server-cache");
+    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\n").unwrap();
+    fs::write(dir.path().join("app.py"), SOURCE).unwrap();
+    let cache = dir.path().join(".pyfix_cache");
+    let run = Command::new(binary()).arg("app.py").current_dir(dir.path()).output().unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(mark_cached_findings(&cache, " [run]"), 2);
+
+    let (mut client, _) = Client::initialized(dir.path(), &[], json!({}));
+    let app = url(dir.path()) + "/app.py";
+    let diagnostics = client.open(&app, SOURCE);
+    assert_eq!(codes(&diagnostics), ["PF001", "PF100"]);
+    for diagnostic in &diagnostics {
+        assert!(diagnostic["message"].as_str().unwrap().ends_with(" [run]"), "{diagnostic}");
+    }
+    // A text the run has not seen is checked, and stored for the next run.
+    let edited = SOURCE.replace("items=[]", "items=[1]");
+    let fresh = client.replace(&app, 2, &edited);
+    assert_eq!(codes(&fresh), ["PF001", "PF100"]);
+    assert!(!fresh[0]["message"].as_str().unwrap().ends_with(" [run]"), "{fresh:?}");
+    assert_eq!(client.shut_down(), Some(0));
+
+    assert_eq!(mark_cached_findings(&cache, " [server]"), 2);
+    fs::write(dir.path().join("app.py"), &edited).unwrap();
+    let run = Command::new(binary())
+        .args(["--output-format", "concise", "app.py"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(stdout.matches(" [server]").count(), 2, "{stdout}");
+}
+
+/// The project's own rules (`rule-dirs`) are checked in the editor too.
+#[test]
+fn custom_rules_of_the_project_are_checked() {
+    let dir = common::temp_dir("server-custom");
+    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nrule-dirs = [\"rules\"]\n")
+        .unwrap();
+    fs::create_dir(dir.path().join("rules")).unwrap();
+    fs::write(
+        dir.path().join("rules/warn.toml"),
+        "id = \"logging-warn\"\ncode = \"CM100\"\n\
+         message = \"`warn` is deprecated; use `warning`\"\n\
+         pattern = \"logging.warn($$$ARGS)\"\nfix = \"logging.warning($$$ARGS)\"\n",
+    )
+    .unwrap();
+    let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], json!({}));
+    let uri = url(dir.path()) + "/app.py";
+    let text = "import logging\n\nlogging.warn(\"disk full\")\n";
+    let diagnostics = client.open(&uri, text);
+    assert_eq!(codes(&diagnostics), ["CM100"]);
+    let line = json!({"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 5}});
+    let actions = client.code_actions(&uri, &line, Some(&["quickfix"]));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let fixed = apply(text, &actions[0]["edit"], &uri);
+    assert_eq!(fixed, "import logging\n\nlogging.warning(\"disk full\")\n");
     assert_eq!(client.shut_down(), Some(0));
 }
 

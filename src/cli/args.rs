@@ -8,7 +8,7 @@ use clap::Parser;
 use crate::report::OutputFormat;
 use crate::rule::PythonVersion;
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(
     name = "pyfix",
     version,

@@ -4,7 +4,6 @@
 //! Output is in path order whatever order the threads finish in; how it
 //! looks is `report`'s business.
 
-pub(crate) mod cache;
 pub mod files;
 pub mod verify;
 

@@ -108,11 +108,7 @@ impl Options {
         let working_directory = std::env::current_dir().unwrap_or_default();
         let resolver =
             resolver(&args, registry).map_err(|err| Invalid::config(&err, &working_directory))?;
-        let cache_dir = (!args.no_cache).then(|| {
-            args.cache_dir
-                .clone()
-                .unwrap_or_else(|| project_root(&resolver, &working_directory).join(".pyfix_cache"))
-        });
+        let cache_dir = cache_dir(&args, &resolver, &working_directory);
         let prefilter = if args.no_prefilter { Prefilter::Off } else { Prefilter::On };
         let verifier = start_verifier(&args, mode)?;
         let docs_url = resolver
@@ -227,6 +223,19 @@ fn start_verifier(args: &Args, mode: Mode) -> Result<Option<Verifier>, Invalid> 
         return Ok(None);
     }
     Verifier::start(&args.python).map(Some).map_err(Invalid::usage)
+}
+
+/// Where the cache lives, `None` with `--no-cache`.
+pub(crate) fn cache_dir(
+    args: &Args,
+    resolver: &Resolver,
+    working_directory: &Path,
+) -> Option<PathBuf> {
+    (!args.no_cache).then(|| {
+        args.cache_dir
+            .clone()
+            .unwrap_or_else(|| project_root(resolver, working_directory).join(".pyfix_cache"))
+    })
 }
 
 /// Where the default cache goes, as ruff's does: the root of the project

@@ -8,7 +8,7 @@ use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
-use crate::cli::cache::Cache;
+use crate::cache::Cache;
 use crate::cli::exit::ExitStatus;
 use crate::cli::files;
 use crate::cli::options::Options;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::cli::cache::Cache;
+use crate::cache::Cache;
 use crate::cli::files::{self, Source};
 use crate::cli::options::Options;
 use crate::cli::verify::Verdict;
@@ -135,29 +135,17 @@ impl<'a> Pipeline<'a> {
         };
         let file_name = file_name_of(path);
         let key = cache.key_for(&file_name, &settings, &rules, source.as_bytes());
-        if cache.is_clean(key) {
-            return Ok(FileReport::default());
-        }
-        let report_key = cache.report_key(key, self.options.apply(project));
-        if let Some(report) = cache.report(report_key) {
+        let apply = self.options.apply(project);
+        if let Some(report) = cache.lookup(key, apply) {
             return Ok(report);
         }
         let report = self.process_text(path, source, project, &settings, &rules)?;
-        if !report.findings.is_empty() || report.fixed.is_some() {
-            cache.record_report(report_key, &report);
-        }
-        if report.findings.is_empty() {
-            // A file that was fixed is clean in its fixed form once written.
-            let clean = match (&report.fixed, self.options.mode) {
-                (None, _) => Some(key),
-                (Some(fixed), Mode::Write) => {
-                    Some(cache.key_for(&file_name, &settings, &rules, fixed.as_bytes()))
-                }
-                (Some(_), _) => None,
-            };
-            if let Some(clean) = clean {
-                cache.record_clean(clean);
-            }
+        cache.store(key, apply, &report);
+        // A file that was fixed is clean in its fixed form once written.
+        if let (true, Some(fixed), Mode::Write) =
+            (report.findings.is_empty(), &report.fixed, self.options.mode)
+        {
+            cache.record_clean(cache.key_for(&file_name, &settings, &rules, fixed.as_bytes()));
         }
         Ok(report)
     }

@@ -11,11 +11,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
+use crate::cache::Cache;
 use crate::cli::args::Args;
+use crate::cli::codemods;
 use crate::cli::exit::ExitStatus;
 use crate::cli::options;
 use crate::rule::Registry;
-use crate::server;
+use crate::server::{self, Workspace};
 
 /// `arguments` (the program's name first) name the `server` command.
 pub(crate) fn is_server_command(arguments: &[OsString]) -> bool {
@@ -42,12 +44,14 @@ pub(crate) fn run(mut arguments: Vec<OsString>, registry: Registry) -> ExitStatu
         eprintln!("pyfix: error: {message}");
         return ExitStatus::Error;
     }
-    if let Err(message) = options::check_selectors(&args, registry) {
-        eprintln!("pyfix: error: {message}");
+    // Flags that name no rule, or rule files that cannot be read, stop the
+    // server before it starts, as they stop a run.
+    if let Err(line) = rules_for(&args, registry) {
+        eprintln!("{line}");
         return ExitStatus::Error;
     }
-    // The server works from the workspace's folder: a configuration file
-    // named relative to where it was started must still be found.
+    // The server works from the workspace's folder: configuration and rule
+    // files named relative to where it was started must still be found.
     for value in &mut args.config {
         if Path::new(value.as_str()).is_file()
             && let Ok(absolute) = std::fs::canonicalize(value.as_str())
@@ -55,14 +59,42 @@ pub(crate) fn run(mut arguments: Vec<OsString>, registry: Registry) -> ExitStatu
             *value = absolute.to_string_lossy().to_string();
         }
     }
-    let make_resolver = Box::new(move || options::resolver(&args, registry));
-    match server::run(registry, make_resolver) {
+    for path in &mut args.rules {
+        if let Ok(absolute) = std::fs::canonicalize(&*path) {
+            *path = absolute;
+        }
+    }
+    let make_workspace = Box::new(move || workspace(&args, registry));
+    match server::run(make_workspace) {
         Ok(()) => ExitStatus::Success,
         Err(message) => {
             eprintln!("pyfix server: {message}");
             ExitStatus::Failure
         }
     }
+}
+
+/// The registry with the project's own rules, once the flags that select
+/// rules are known to name rules that exist.
+fn rules_for(args: &Args, registry: Registry) -> Result<(Args, Registry), String> {
+    let mut args = args.clone();
+    let custom = codemods::prepare(&mut args, registry)?;
+    options::check_selectors(&args, custom.registry)
+        .map_err(|message| format!("pyfix: error: {message}"))?;
+    Ok((args, custom.registry))
+}
+
+/// Reads the configuration of the workspace (the current folder): its
+/// rules, the settings of each file, and the cache, where a run from this
+/// folder keeps it.
+fn workspace(args: &Args, registry: Registry) -> Result<Workspace, String> {
+    let (args, registry) = rules_for(args, registry)?;
+    let resolver =
+        options::resolver(&args, registry).map_err(|err| server::describe_config_error(&err))?;
+    let working_directory = std::env::current_dir().unwrap_or_default();
+    let cache = options::cache_dir(&args, &resolver, &working_directory)
+        .map(|dir| Cache::open(&dir, registry));
+    Ok(Workspace { registry, resolver, cache })
 }
 
 /// The server takes the flags that choose settings; paths and the flags

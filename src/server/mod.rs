@@ -8,6 +8,11 @@
 //!
 //! One thread serves the requests in order. Changes that arrive together
 //! are applied together and the file is checked once, after them.
+//!
+//! The rules are the built-in ones and the project's own (`rule-dirs`,
+//! `--rules`), and results go through the cache the command line uses, so
+//! a file unchanged since the last run is not checked again. The cache is
+//! written when a file is saved and when the session ends.
 
 mod document;
 
@@ -29,6 +34,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::cache::Cache;
 use crate::config::resolver::{Project, Resolver};
 use crate::config::{CONFIG_FILES, ConfigError};
 use crate::engine::{self, FileReport, Finding, Prefilter};
@@ -38,9 +44,18 @@ use crate::rule::docs::page_url;
 use crate::rule::fix::Applicability;
 use crate::server::document::{Document, Encoding, LineIndex, minimal_edit};
 
-/// Builds the settings resolver: at the start, and again when a
-/// configuration file is saved.
-pub type ResolverFactory = Box<dyn Fn() -> Result<Resolver, ConfigError>>;
+/// What the configuration gives a session: the rules (built-in and the
+/// project's own), the settings of each file, and the cache, unless it is
+/// turned off.
+pub struct Workspace {
+    pub registry: Registry,
+    pub resolver: Resolver,
+    pub cache: Option<Cache>,
+}
+
+/// Reads the configuration into a `Workspace`: at the start, and again
+/// when a configuration file is saved. An error is one line for the user.
+pub type WorkspaceFactory = Box<dyn Fn() -> Result<Workspace, String>>;
 
 /// The code action kind that applies every fix pyfix may apply.
 const FIX_ALL: &str = "source.fixAll.pyfix";
@@ -48,9 +63,9 @@ const FIX_ALL: &str = "source.fixAll.pyfix";
 /// Serves one client over standard input and output until it sends
 /// `exit`. An error is why the server stopped early: the connection broke,
 /// or the client asked to exit without `shutdown` first.
-pub fn run(registry: Registry, make_resolver: ResolverFactory) -> Result<(), String> {
+pub fn run(make_workspace: WorkspaceFactory) -> Result<(), String> {
     let (connection, io_threads) = Connection::stdio();
-    let outcome = serve(&connection, registry, make_resolver);
+    let outcome = serve(&connection, make_workspace);
     drop(connection);
     match outcome {
         Ok(()) => io_threads.join().map_err(|err| format!("the connection failed: {err}")),
@@ -77,11 +92,7 @@ impl From<String> for Stop {
 }
 
 /// The whole session on `connection`: `initialize`, then the messages until `exit`.
-fn serve(
-    connection: &Connection,
-    registry: Registry,
-    make_resolver: ResolverFactory,
-) -> Result<(), Stop> {
+fn serve(connection: &Connection, make_workspace: WorkspaceFactory) -> Result<(), Stop> {
     let params = initialize(connection)?;
     let encoding = negotiate_encoding(&params);
     if let Some(root) = workspace_root(&params) {
@@ -90,16 +101,15 @@ fn serve(
         let _ = std::env::set_current_dir(root);
     }
     let mut server = Server {
-        registry,
         encoding,
-        resolver: make_resolver().map_err(|err| describe_config_error(&err)),
-        make_resolver,
+        workspace: make_workspace(),
+        make_workspace,
         documents: HashMap::new(),
         analyses: HashMap::new(),
         dirty: BTreeSet::new(),
         shutting_down: false,
     };
-    if let Err(message) = &server.resolver {
+    if let Err(message) = &server.workspace {
         server.show_error(connection, message.clone())?;
     }
     loop {
@@ -117,6 +127,7 @@ fn serve(
                     send(connection, response.into())?;
                 }
                 Message::Notification(notification) if notification.method == "exit" => {
+                    server.save_cache();
                     return if server.shutting_down {
                         Ok(())
                     } else {
@@ -201,11 +212,10 @@ fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
 
 /// The server's state between messages.
 struct Server {
-    registry: Registry,
     encoding: Encoding,
-    /// The settings of each file, or why the configuration cannot be read.
-    resolver: Result<Resolver, String>,
-    make_resolver: ResolverFactory,
+    /// The rules, settings and cache, or why the configuration cannot be read.
+    workspace: Result<Workspace, String>,
+    make_workspace: WorkspaceFactory,
     documents: HashMap<Url, Document>,
     /// The analysis of each document's current text, once made: code
     /// actions are asked for at every move of the cursor.
@@ -239,6 +249,7 @@ impl Server {
         match request.method.as_str() {
             "shutdown" => {
                 self.shutting_down = true;
+                self.save_cache();
                 Response::new_ok(id, ())
             }
             "textDocument/codeAction" => match parse::<CodeActionParams>(request.params) {
@@ -287,6 +298,8 @@ impl Server {
                 parse::<DidSaveTextDocumentParams>(notification.params).map(|params| {
                     if is_config_file(&params.text_document.uri) {
                         self.reload();
+                    } else {
+                        self.save_cache();
                     }
                 })
             }
@@ -312,7 +325,8 @@ impl Server {
 
     /// A configuration file changed: every document's settings may have.
     fn reload(&mut self) {
-        self.resolver = (self.make_resolver)().map_err(|err| describe_config_error(&err));
+        self.save_cache();
+        self.workspace = (self.make_workspace)();
         self.analyses.clear();
         self.dirty.extend(self.documents.keys().cloned());
     }
@@ -340,10 +354,14 @@ impl Server {
         send(connection, Notification::new("window/showMessage".into(), params).into())
     }
 
-    /// The project and absolute path that govern the document at `uri`.
-    fn project_for(&self, uri: &Url) -> Result<(Arc<Project>, PathBuf), String> {
-        let resolver = self.resolver.as_ref().map_err(Clone::clone)?;
-        resolver.for_file(&path_of(uri)).map_err(|err| describe_config_error(&err))
+    /// Writes what the session added to the cache, for the next run and
+    /// the next session. A cache that cannot be written only costs time.
+    fn save_cache(&self) {
+        if let Ok(Workspace { cache: Some(cache), .. }) = &self.workspace
+            && let Err(err) = cache.write()
+        {
+            eprintln!("pyfix server: cannot write the cache: {err}");
+        }
     }
 
     /// Checks (`apply` `None`) or fixes the document's text with its settings.
@@ -357,7 +375,11 @@ impl Server {
             return Ok(None);
         }
         let failed = |message| Analysis::Failed { line: None, message };
-        let (project, absolute) = self.project_for(uri).map_err(failed)?;
+        let workspace = self.workspace.as_ref().map_err(|message| failed(message.clone()))?;
+        let (project, absolute) = workspace
+            .resolver
+            .for_file(&path_of(uri))
+            .map_err(|err| failed(describe_config_error(&err)))?;
         // As with `--force-exclude`: an excluded file is not checked.
         if project.is_excluded_with_ancestors(&absolute) {
             return Ok(None);
@@ -367,15 +389,26 @@ impl Server {
         let file_name = absolute
             .file_name()
             .map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string());
+        let cache = workspace.cache.as_ref();
+        let key = cache
+            .map(|cache| cache.key_for(&file_name, &settings, &rules, document.text.as_bytes()));
+        if let (Some(cache), Some(key)) = (cache, key)
+            && let Some(report) = cache.lookup(key, apply)
+        {
+            return Ok(Some((report, project)));
+        }
         let report = engine::process_with(
             &document.text,
             &file_name,
-            self.registry.selection(&rules),
+            workspace.registry.selection(&rules),
             &settings,
             apply,
             Prefilter::On,
         )
         .map_err(|err| Analysis::Failed { line: error_line(&err), message: err.to_string() })?;
+        if let (Some(cache), Some(key)) = (cache, key) {
+            cache.store(key, apply, &report);
+        }
         Ok(Some((report, project)))
     }
 
@@ -604,7 +637,8 @@ fn error_line(err: &FileError) -> Option<usize> {
     }
 }
 
-fn describe_config_error(err: &ConfigError) -> String {
+/// A configuration error as the editor shows it.
+pub fn describe_config_error(err: &ConfigError) -> String {
     let shown = display_path(&err.path);
     format!("configuration error in {shown}: {}", err.reason())
 }

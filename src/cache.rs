@@ -1,5 +1,7 @@
 //! A cache of each file's result, so that a second run over an unchanged
-//! tree reads and hashes each file instead of parsing it.
+//! tree reads and hashes each file instead of parsing it. The command line
+//! and the language server share it: a file the editor opens unchanged
+//! since the last run is not parsed again, and the other way round.
 //!
 //! Files with nothing to report are keys in one set. A file with findings
 //! has its whole report (findings, edits, fixes per rule and the fixed
@@ -9,9 +11,11 @@
 //! An entry is a 128-bit hash of everything the result depends on: the
 //! file's bytes and name, its settings, the selected rules, and the pyfix
 //! build. Any change to one of them is a different key, so entries never go
-//! stale; they are only ever missed. The cache is one file, rewritten
-//! atomically at the end of a run; two runs at once each write a complete
-//! file and the last one wins, which loses entries but never corrupts one.
+//! stale; they are only ever missed. The set is one file, rewritten
+//! atomically at the end of a run with what the file holds then added, so
+//! runs that overlap (a run and the editor's server) keep each other's
+//! entries; a write between that read and the rename is lost, and nothing
+//! is ever corrupted.
 
 use std::collections::{BTreeMap, HashSet};
 use std::env;
@@ -81,16 +85,34 @@ impl Cache {
 
     /// The key of a file's report when fixes at least as safe as `apply`
     /// are applied (`None`: findings only).
-    pub fn report_key(&self, key: u128, apply: Option<Applicability>) -> u128 {
+    fn report_key(&self, key: u128, apply: Option<Applicability>) -> u128 {
         let mut hasher = Xxh3::with_seed(self.run_seed);
         key.hash(&mut hasher);
         apply.hash(&mut hasher);
         hasher.digest128()
     }
 
+    /// The result of checking (`apply` `None`) or fixing the text whose key
+    /// is `key`, when a run has made it before.
+    pub fn lookup(&self, key: u128, apply: Option<Applicability>) -> Option<FileReport> {
+        if self.is_clean(key) {
+            return Some(FileReport::default());
+        }
+        self.report(self.report_key(key, apply))
+    }
+
+    /// Keeps the result of checking or fixing the text whose key is `key`.
+    pub fn store(&self, key: u128, apply: Option<Applicability>, report: &FileReport) {
+        if report.findings.is_empty() && report.fixed.is_none() {
+            self.record_clean(key);
+        } else {
+            self.record_report(self.report_key(key, apply), report);
+        }
+    }
+
     /// The report stored under `key`, if any; an unreadable or corrupt one
     /// is a miss.
-    pub fn report(&self, key: u128) -> Option<FileReport> {
+    fn report(&self, key: u128) -> Option<FileReport> {
         let text = fs::read_to_string(self.report_path(key)).ok()?;
         let report = report_from_json(&serde_json::from_str(&text).ok()?, self.registry)?;
         self.lock().push(key);
@@ -99,7 +121,7 @@ impl Cache {
 
     /// Stores a report: a temporary file renamed into place, so that a
     /// concurrent run reads either nothing or a whole report.
-    pub fn record_report(&self, key: u128, report: &FileReport) {
+    fn record_report(&self, key: u128, report: &FileReport) {
         let directory = self.dir.join(REPORTS);
         let written = fs::create_dir_all(&directory).and_then(|()| {
             let mut temporary =
@@ -119,7 +141,7 @@ impl Cache {
     }
 
     /// True when a file with this key had nothing to report.
-    pub fn is_clean(&self, key: u128) -> bool {
+    fn is_clean(&self, key: u128) -> bool {
         let hit = self.known.contains(&key);
         if hit {
             self.lock().push(key);
@@ -134,11 +156,19 @@ impl Cache {
     /// Writes the cache back: temporary file and rename, so that a reader
     /// never sees half of it.
     pub fn save(self) -> io::Result<()> {
-        let used = self.used.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut keys: Vec<u128> = if self.known.len() + used.len() > MAX_ENTRIES {
+        self.write()
+    }
+
+    /// Writes the set of keys: those known, those this run used, and those
+    /// another run wrote since this one read the file.
+    pub fn write(&self) -> io::Result<()> {
+        let used = self.lock().clone();
+        let on_disk = fs::read(self.dir.join(FILE_NAME)).map(|bytes| parse(&bytes));
+        let others = on_disk.unwrap_or_default();
+        let mut keys: Vec<u128> = if self.known.len() + others.len() + used.len() > MAX_ENTRIES {
             used
         } else {
-            self.known.into_iter().chain(used).collect()
+            self.known.iter().chain(&others).copied().chain(used).collect()
         };
         keys.sort_unstable();
         keys.dedup();
@@ -345,6 +375,24 @@ mod tests {
             fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
             "# Created by pyfix.\n*\n"
         );
+    }
+
+    #[test]
+    fn a_save_keeps_what_another_run_saved_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::default();
+        let (editor, run) = (Cache::open(dir.path(), NO_RULES), Cache::open(dir.path(), NO_RULES));
+        let opened = editor.key("a.py", &settings, b"x = 1\n");
+        let checked = run.key("b.py", &settings, b"y = 2\n");
+        editor.record_clean(opened);
+        run.record_clean(checked);
+        editor.write().unwrap();
+        run.save().unwrap();
+        editor.save().unwrap();
+
+        let cache = Cache::open(dir.path(), NO_RULES);
+        assert!(cache.is_clean(opened));
+        assert!(cache.is_clean(checked));
     }
 
     #[test]
