@@ -402,7 +402,8 @@ fn mark_cached_findings(cache: &Path, mark: &str) -> usize {
 }
 
 /// The server reads what a run stored in the project's cache, and a run
-/// reads what the server stored: a file unchanged since is not checked again.
+/// reads what the server stored of a saved file: a file unchanged since is
+/// not checked again.
 #[test]
 fn the_cache_is_shared_with_the_command_line() {
     let dir = common::temp_dir("server-cache");
@@ -420,15 +421,20 @@ fn the_cache_is_shared_with_the_command_line() {
     for diagnostic in &diagnostics {
         assert!(diagnostic["message"].as_str().unwrap().ends_with(" [run]"), "{diagnostic}");
     }
-    // A text the run has not seen is checked, and stored for the next run.
+    // A text the run has not seen is checked, and stored for the next run
+    // when it is saved.
     let edited = SOURCE.replace("items=[]", "items=[1]");
     let fresh = client.replace(&app, 2, &edited);
     assert_eq!(codes(&fresh), ["PF001", "PF100"]);
     assert!(!fresh[0]["message"].as_str().unwrap().ends_with(" [run]"), "{fresh:?}");
+    fs::write(dir.path().join("app.py"), &edited).unwrap();
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": app}}));
+    // Text typed and not saved is not stored.
+    let unsaved = SOURCE.replace("items=[]", "items=[2]");
+    assert_eq!(codes(&client.replace(&app, 3, &unsaved)), ["PF001", "PF100"]);
     assert_eq!(client.shut_down(), Some(0));
 
     assert_eq!(mark_cached_findings(&cache, " [server]"), 2);
-    fs::write(dir.path().join("app.py"), &edited).unwrap();
     let run = Command::new(binary())
         .args(["--output-format", "concise", "app.py"])
         .current_dir(dir.path())

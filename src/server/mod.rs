@@ -11,8 +11,9 @@
 //!
 //! The rules are the built-in ones and the project's own (`rule-dirs`,
 //! `--rules`), and results go through the cache the command line uses, so
-//! a file unchanged since the last run is not checked again. The cache is
-//! written when a file is saved and when the session ends.
+//! a file unchanged since the last run is not checked again. What the
+//! server checks is stored when its file is saved (not at each keystroke),
+//! and the cache is written then and when the session ends.
 
 mod document;
 
@@ -228,12 +229,22 @@ struct Server {
 /// What checking a document gives.
 enum Analysis {
     /// The findings, in the document's current text.
-    Findings { findings: Vec<Finding>, project: Arc<Project> },
+    Findings(Checked),
     /// Not a Python file, or excluded by the configuration.
     Skipped,
     /// The file could not be checked: a syntax error (its 1-based line) or
     /// a configuration error.
     Failed { line: Option<usize>, message: String },
+}
+
+/// A document checked (or fixed) with the settings of its project.
+struct Checked {
+    report: FileReport,
+    project: Arc<Project>,
+    /// The report's key until the cache holds it. A report is stored when
+    /// its file is saved, the text then being what a run reads, not at
+    /// every keystroke.
+    unstored: Option<u128>,
 }
 
 impl Server {
@@ -299,6 +310,7 @@ impl Server {
                     if is_config_file(&params.text_document.uri) {
                         self.reload();
                     } else {
+                        self.store_saved(&params.text_document.uri);
                         self.save_cache();
                     }
                 })
@@ -354,6 +366,20 @@ impl Server {
         send(connection, Notification::new("window/showMessage".into(), params).into())
     }
 
+    /// Keeps the analysis of a saved document in the cache (a run over the
+    /// file will find it there).
+    fn store_saved(&mut self, uri: &Url) {
+        if !self.documents.contains_key(uri) {
+            return;
+        }
+        let analysis = self.analysis(uri);
+        if let Ok(Workspace { cache: Some(cache), .. }) = &self.workspace
+            && let Analysis::Findings(Checked { report, unstored: Some(key), .. }) = &*analysis
+        {
+            cache.store(*key, None, report);
+        }
+    }
+
     /// Writes what the session added to the cache, for the next run and
     /// the next session. A cache that cannot be written only costs time.
     fn save_cache(&self) {
@@ -370,7 +396,7 @@ impl Server {
         uri: &Url,
         document: &Document,
         apply: Option<Applicability>,
-    ) -> Result<Option<(FileReport, Arc<Project>)>, Analysis> {
+    ) -> Result<Option<Checked>, Analysis> {
         if !is_python(uri, document) {
             return Ok(None);
         }
@@ -395,7 +421,7 @@ impl Server {
         if let (Some(cache), Some(key)) = (cache, key)
             && let Some(report) = cache.lookup(key, apply)
         {
-            return Ok(Some((report, project)));
+            return Ok(Some(Checked { report, project, unstored: None }));
         }
         let report = engine::process_with(
             &document.text,
@@ -406,10 +432,7 @@ impl Server {
             Prefilter::On,
         )
         .map_err(|err| Analysis::Failed { line: error_line(&err), message: err.to_string() })?;
-        if let (Some(cache), Some(key)) = (cache, key) {
-            cache.store(key, apply, &report);
-        }
-        Ok(Some((report, project)))
+        Ok(Some(Checked { report, project, unstored: key }))
     }
 
     /// The analysis of the open document at `uri`, made once per text.
@@ -418,9 +441,7 @@ impl Server {
             return analysis.clone();
         }
         let analysis = match self.documents.get(uri).map(|doc| self.process(uri, doc, None)) {
-            Some(Ok(Some((report, project)))) => {
-                Analysis::Findings { findings: report.findings, project }
-            }
+            Some(Ok(Some(checked))) => Analysis::Findings(checked),
             Some(Ok(None)) | None => Analysis::Skipped,
             Some(Err(analysis)) => analysis,
         };
@@ -432,7 +453,8 @@ impl Server {
     fn diagnostics(&self, analysis: &Analysis, document: &Document) -> Vec<Diagnostic> {
         let index = LineIndex::new(&document.text);
         match analysis {
-            Analysis::Findings { findings, project } => findings
+            Analysis::Findings(Checked { report, project, .. }) => report
+                .findings
                 .iter()
                 .map(|finding| self.diagnostic(finding, &index, &document.text, project))
                 .collect(),
@@ -492,7 +514,10 @@ impl Server {
         }
         let analysis = self.analysis(uri);
         let Some(document) = self.documents.get(uri) else { return Vec::new() };
-        let Analysis::Findings { findings, project } = &*analysis else { return Vec::new() };
+        let Analysis::Findings(Checked { report, project, .. }) = &*analysis else {
+            return Vec::new();
+        };
+        let findings = &report.findings;
         let only = params.context.only.as_deref();
         let mut actions = Vec::new();
         if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
@@ -563,7 +588,7 @@ impl Server {
         document: &Document,
         threshold: Applicability,
     ) -> Option<CodeAction> {
-        let (report, _) = self.process(uri, document, Some(threshold)).ok()??;
+        let Checked { report, .. } = self.process(uri, document, Some(threshold)).ok()??;
         let fixed = report.fixed?;
         let text = &document.text;
         let (range, replacement) = minimal_edit(text, &fixed);
