@@ -229,7 +229,7 @@ struct Server {
 /// What checking a document gives.
 enum Analysis {
     /// The findings, in the document's current text.
-    Findings(Checked),
+    Findings(Box<Checked>),
     /// Not a Python file, or excluded by the configuration.
     Skipped,
     /// The file could not be checked: a syntax error (its 1-based line) or
@@ -374,9 +374,10 @@ impl Server {
         }
         let analysis = self.analysis(uri);
         if let Ok(Workspace { cache: Some(cache), .. }) = &self.workspace
-            && let Analysis::Findings(Checked { report, unstored: Some(key), .. }) = &*analysis
+            && let Analysis::Findings(checked) = &*analysis
+            && let Some(key) = checked.unstored
         {
-            cache.store(*key, None, report);
+            cache.store(key, None, &checked.report);
         }
     }
 
@@ -441,7 +442,7 @@ impl Server {
             return analysis.clone();
         }
         let analysis = match self.documents.get(uri).map(|doc| self.process(uri, doc, None)) {
-            Some(Ok(Some(checked))) => Analysis::Findings(checked),
+            Some(Ok(Some(checked))) => Analysis::Findings(Box::new(checked)),
             Some(Ok(None)) | None => Analysis::Skipped,
             Some(Err(analysis)) => analysis,
         };
@@ -453,10 +454,11 @@ impl Server {
     fn diagnostics(&self, analysis: &Analysis, document: &Document) -> Vec<Diagnostic> {
         let index = LineIndex::new(&document.text);
         match analysis {
-            Analysis::Findings(Checked { report, project, .. }) => report
+            Analysis::Findings(checked) => checked
+                .report
                 .findings
                 .iter()
-                .map(|finding| self.diagnostic(finding, &index, &document.text, project))
+                .map(|finding| self.diagnostic(finding, &index, &document.text, &checked.project))
                 .collect(),
             Analysis::Skipped => Vec::new(),
             Analysis::Failed { line, message } => {
@@ -514,10 +516,8 @@ impl Server {
         }
         let analysis = self.analysis(uri);
         let Some(document) = self.documents.get(uri) else { return Vec::new() };
-        let Analysis::Findings(Checked { report, project, .. }) = &*analysis else {
-            return Vec::new();
-        };
-        let findings = &report.findings;
+        let Analysis::Findings(checked) = &*analysis else { return Vec::new() };
+        let (findings, project) = (&checked.report.findings, &checked.project);
         let only = params.context.only.as_deref();
         let mut actions = Vec::new();
         if wanted(only, CodeActionKind::QUICKFIX.as_str()) {
