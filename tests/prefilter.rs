@@ -163,3 +163,77 @@ fn eager_cli_import_sees_the_package_reached_through_another_import() {
         None
     );
 }
+
+/// Patterns that cross each cut of the custom rules' prefilter: common
+/// names only (`None`), operators side by side, a dotted name matched
+/// through imports (its last part stands for it in a definition), an
+/// attribute of any object, keywords, sequences, subscripts and strings.
+const CUSTOM_PATTERNS: &[&str] = &[
+    "$X == None",
+    "$X != None",
+    "$X is not None and $Y",
+    "type($A) == type($B)",
+    "$D.has_key($K)",
+    "self.assertEquals($$$A)",
+    "logging.warn($$$A)",
+    "os.path.join($A, '..')",
+    "isinstance($X, (list, tuple))",
+    "$A[0] == $B",
+    "not $X in $Y",
+    "lambda: $X",
+    "print($$$A, file=sys.stderr)",
+    "time.sleep(0)",
+    "super().__init__()",
+];
+
+/// The custom rules' prefilters hold the same promise as the built-in
+/// rules': with the prefilter and skeletons, every file gives exactly the
+/// findings a whole parse running every rule gives (a rule ruled out
+/// wrongly, or a body blanked wrongly, loses one).
+#[test]
+fn custom_rules_ruled_out_by_their_prefilter_find_nothing() {
+    let dir = common::temp_dir("prefilter-custom");
+    for (index, pattern) in CUSTOM_PATTERNS.iter().enumerate() {
+        let rule = format!(
+            "id = \"pattern-{index}\"\ncode = \"CP{:03}\"\nmessage = \"found\"\npattern = '''{pattern}'''\n",
+            index + 100
+        );
+        fs::write(dir.path().join(format!("p{index}.toml")), rule).unwrap();
+    }
+    let loaded = pyfix::config::codemods::load_rules(&[dir.path().to_path_buf()], dir.path())
+        .expect("the patterns compile");
+    let rules: Vec<&'static dyn Transform> =
+        loaded.into_iter().map(pyfix::codemod::Rule::leak).collect();
+    let registry = pyfix::rule::Registry::new(Box::leak(rules.clone().into_boxed_slice()));
+    let settings = Settings::default();
+    let paths = python_files(&stdlib());
+    assert!(paths.len() > 1000, "expected the stdlib, found {} files", paths.len());
+    let problems: Vec<String> = paths
+        .par_iter()
+        .filter_map(|path| {
+            let source = fs::read_to_string(path).unwrap_or_default();
+            let name =
+                path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
+            let run = |prefilter| {
+                let report = process_with(
+                    &source,
+                    &name,
+                    registry.selection(&rules),
+                    &settings,
+                    None,
+                    prefilter,
+                );
+                report.map(|report| {
+                    report.findings.iter().map(|f| (f.line, f.code)).collect::<Vec<_>>()
+                })
+            };
+            match (run(Prefilter::On), run(Prefilter::Off)) {
+                (Ok(planned), Ok(whole)) if planned != whole => {
+                    Some(format!("{}: {planned:?} instead of {whole:?}", path.display()))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    assert!(problems.is_empty(), "the prefilter lost findings:\n{}", problems.join("\n"));
+}

@@ -28,7 +28,7 @@ use crate::rule::settings::PythonVersion;
 use crate::rule::transform::{Context, FileInfo, FixKind, RuleMeta, Transform};
 use crate::syntax::kind::language;
 use crate::syntax::module::Module;
-use crate::syntax::scan::{Kind as ScanKind, Scan};
+use crate::syntax::scan::Scan;
 
 /// A rule file as read, before it is checked.
 #[derive(Clone, Debug, Default)]
@@ -411,26 +411,23 @@ impl Transform for Rule {
         let module = context.module;
         let matcher = Matcher { module, semantic: Some(context.semantic) };
         let mut found = Vec::new();
-        for node in module.nodes() {
-            if !self.root_kinds.contains(&node.kind_id()) {
-                continue;
-            }
-            let Some(captures) = matcher.matches(&self.pattern, *node) else { continue };
-            if !self.holds(module, Some(context), *node, &captures) {
+        for node in module.nodes_of_kind_ids(self.root_kinds.clone()) {
+            let Some(captures) = matcher.matches(&self.pattern, node) else { continue };
+            if !self.holds(module, Some(context), node, &captures) {
                 continue;
             }
             let diagnostic = self.meta.report(node.byte_range(), self.message(module, &captures));
-            found.push(diagnostic.with_fix(self.fix(context, *node, &captures)));
+            found.push(diagnostic.with_fix(self.fix(context, node, &captures)));
         }
         found
     }
 
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        has_names(scan, &self.pattern.names)
+        has_names(scan, &self.pattern.names) && has_pairs(scan, &self.pattern.pairs)
     }
 
     fn may_need_definition(&self, view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        has_names(view, &self.pattern.local_names)
+        view_has_names(view, &self.pattern.local_names) && has_pairs(view, &self.pattern.pairs)
     }
 
     fn applies_to(&self, path: &Path) -> bool {
@@ -439,8 +436,30 @@ impl Transform for Rule {
 }
 
 fn has_names(scan: &Scan<'_>, names: &[String]) -> bool {
+    let words = scan.words();
+    names.iter().all(|name| words.contains(name))
+}
+
+/// `has_names` for a definition's view: read once, a view's tokens cost
+/// less to compare than to gather into a set.
+fn view_has_names(view: &Scan<'_>, names: &[String]) -> bool {
     names.iter().all(|name| {
-        scan.tokens.iter().any(|token| token.kind == ScanKind::Name && scan.is(token, name))
+        view.tokens.iter().any(|token| view.is(token, name))
+            || view.words().formatted.contains(name.as_bytes())
+    })
+}
+
+/// Each pair of tokens side by side somewhere in the file; or, for a pair
+/// that may sit in an f-string's replacement field (which the scanner reads
+/// as part of one string token), its words in some f-string.
+fn has_pairs(scan: &Scan<'_>, pairs: &[(String, String)]) -> bool {
+    let in_formatted = |text: &str| {
+        let is_word = text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        !is_word || scan.words().formatted.contains(text.as_bytes())
+    };
+    pairs.iter().all(|(first, second)| {
+        scan.tokens.windows(2).any(|two| scan.is(&two[0], first) && scan.is(&two[1], second))
+            || (!scan.words().formatted.is_empty() && in_formatted(first) && in_formatted(second))
     })
 }
 

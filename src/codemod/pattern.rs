@@ -97,11 +97,15 @@ pub struct Pattern {
     pub root: PNode,
     /// Identifiers every file with a match has somewhere (the prefilter).
     pub names: Vec<String>,
-    /// Of those, the ones a match holds in its own text whatever the
-    /// imports are (attribute and keyword names): a definition whose body
-    /// lacks one cannot hold a match.
+    /// Of those, the ones a definition holding a match has in its view
+    /// whatever the imports are (attribute and keyword names, the last part
+    /// of a dotted name): a definition whose view lacks one cannot hold a
+    /// match.
     pub local_names: Vec<String>,
     pub metavariables: Vec<Metavariable>,
+    /// Tokens side by side in every match (the prefilter's strongest
+    /// test when the names are common: `== None`).
+    pub pairs: Vec<(String, String)>,
 }
 
 impl Pattern {
@@ -122,7 +126,8 @@ impl Pattern {
         names.dedup();
         local_names.sort();
         local_names.dedup();
-        Ok(Pattern { root: pnode, names, local_names, metavariables })
+        let pairs = adjacent_tokens(&module, &source);
+        Ok(Pattern { root: pnode, names, local_names, metavariables, pairs })
     }
 
     /// The kind ids of the nodes a match can start at.
@@ -199,6 +204,51 @@ fn convert(module: &Module<'_>, node: Node<'_>) -> PNode {
     }
 }
 
+/// The pairs of tokens that follow each other in the pattern and so in
+/// every match. The tokens are cut at metavariables; at commas, which a
+/// match skips (a trailing comma may stand before a closing bracket);
+/// at strings, whose text may differ where their trees agree (`f"{x}"`,
+/// `f"{ x }"`); and at dotted names, matched by what they resolve to
+/// (`logging.warn` is `warn` after `from logging import warn`).
+fn adjacent_tokens(module: &Module<'_>, source: &str) -> Vec<(String, String)> {
+    let scan = crate::syntax::scan::scan(source.as_bytes());
+    if scan.suspicious {
+        return Vec::new();
+    }
+    let opaque: Vec<std::ops::Range<usize>> = module
+        .nodes()
+        .iter()
+        .filter(|node| {
+            node.is(Kind::String)
+                || node.is(Kind::ConcatenatedString)
+                || (node.is(Kind::Attribute)
+                    && reads_name(module, **node)
+                    && dotted_text(module, **node).is_some())
+        })
+        .map(|node| node.byte_range())
+        .collect();
+    let usable = |token: &crate::syntax::scan::Token| {
+        let text = std::str::from_utf8(scan.text(token)).ok()?;
+        let inside = |range: &std::ops::Range<usize>| range.contains(&(token.start as usize));
+        let cut = token.kind == crate::syntax::scan::Kind::String
+            || text == ","
+            || placeholder(text).is_some()
+            || opaque.iter().any(inside);
+        (!cut).then_some(text)
+    };
+    let mut pairs = Vec::new();
+    for two in scan.tokens.windows(2) {
+        if let (Some(first), Some(second)) = (usable(&two[0]), usable(&two[1]))
+            && !matches!(second, ")" | "]" | "}")
+        {
+            pairs.push((first.to_string(), second.to_string()));
+        }
+    }
+    pairs.sort();
+    pairs.dedup();
+    pairs
+}
+
 /// `a.b.c` when `node` is a chain of plain names.
 fn dotted_text(module: &Module<'_>, node: Node<'_>) -> Option<String> {
     match node.py_kind() {
@@ -232,7 +282,8 @@ fn reads_name(module: &Module<'_>, node: Node<'_>) -> bool {
 
 /// Identifiers in the pattern: all of them must be in a matching file
 /// (an import spells every part of a qualified name); those outside a
-/// dotted name must be in the match itself.
+/// dotted name, and the last part of a dotted name, must be in the view of
+/// a definition that holds a match.
 fn collect_names(node: &PNode, in_dotted: bool, names: &mut Vec<String>, local: &mut Vec<String>) {
     match node {
         PNode::One(_) | PNode::Seq(_) => {}
@@ -250,6 +301,15 @@ fn collect_names(node: &PNode, in_dotted: bool, names: &mut Vec<String>, local: 
             }
         }
         PNode::Inner { dotted, children, .. } => {
+            // A dotted name matches what resolves to it, but whatever the
+            // imports, its last part is written in the match (`log.warn`,
+            // `warn`) or in the import that renames it (`warn as w`), and
+            // a definition's view holds the module's imports.
+            if let (Some(dotted), false) = (dotted, in_dotted)
+                && let Some(last) = dotted.rsplit('.').next()
+            {
+                local.push(last.to_string());
+            }
             let in_dotted = in_dotted || dotted.is_some();
             for child in children {
                 collect_names(child, in_dotted, names, local);
@@ -573,8 +633,24 @@ mod tests {
     fn prefilter_names() {
         let pattern = Pattern::compile("os.popen($C).read()").expect("pattern");
         assert_eq!(pattern.names, vec!["os", "popen", "read"]);
-        assert_eq!(pattern.local_names, vec!["read"]);
+        assert_eq!(pattern.local_names, vec!["popen", "read"]);
         let pattern = Pattern::compile("$X is not None and 'word' in $Y").expect("pattern");
         assert_eq!(pattern.names, vec!["None", "and", "in", "is", "not"]);
+    }
+
+    #[test]
+    fn prefilter_pairs_are_cut_where_a_match_may_differ() {
+        let pairs = |text: &str| Pattern::compile(text).expect("pattern").pairs;
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(pairs("$X == None"), vec![pair("==", "None")]);
+        assert_eq!(pairs("$X is not None"), vec![pair("is", "not"), pair("not", "None")]);
+        // The dotted name resolves through imports; a trailing comma may
+        // come before `)`; the string's text is not compared.
+        assert_eq!(pairs("logging.warn($A, 'x')"), Vec::<(String, String)>::new());
+        assert_eq!(
+            pairs("type($A) == type($B)"),
+            vec![pair(")", "=="), pair("==", "type"), pair("type", "(")]
+        );
+        assert_eq!(pairs("$D.has_key($K)"), vec![pair(".", "has_key"), pair("has_key", "(")]);
     }
 }

@@ -154,6 +154,12 @@ impl<'s> Module<'s> {
         self.tree.borrow_dependent().of_kind(kinds)
     }
 
+    /// The nodes whose kind id is one of `ids` (ids of anonymous kinds
+    /// included), in preorder.
+    pub fn nodes_of_kind_ids<'m>(&'m self, ids: Vec<u16>) -> impl Iterator<Item = Node<'m>> + 'm {
+        self.tree.borrow_dependent().of_kind_ids(ids)
+    }
+
     /// Every node, in preorder.
     pub fn nodes(&self) -> &[Node<'_>] {
         self.tree.borrow_dependent().nodes()

@@ -9,7 +9,10 @@
 //! indentation. It does not validate; anything it cannot read with
 //! certainty makes the scan `suspicious`, and the caller then parses.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// What a token is. Operators are one token per bracket or punctuation
 /// mark; their text says which.
@@ -60,6 +63,52 @@ pub struct Scan<'s> {
     /// character"): a U+FEFF after the start, a no-break or other Unicode
     /// space.
     pub invisible_character: Option<usize>,
+    /// The distinct words, made on first use (see `words`).
+    words: OnceLock<Words<'s>>,
+}
+
+/// The distinct words of a scan: the names and keywords of its code, and
+/// the words inside its f-strings and t-strings, which the scanner reads as
+/// one string token although their replacement fields hold code.
+#[derive(Debug, Default)]
+pub struct Words<'s> {
+    pub code: HashSet<&'s [u8], WordHasher>,
+    pub formatted: HashSet<&'s [u8], WordHasher>,
+}
+
+/// A multiply-rotate hash for short words (a seeded hasher costs more to
+/// set up than the words take to hash); a prefilter's words are not chosen
+/// by an attacker.
+type WordHasher = BuildHasherDefault<WordHash>;
+
+#[derive(Default)]
+pub struct WordHash(u64);
+
+impl Hasher for WordHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write(&value.to_le_bytes());
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Words<'_> {
+    /// True when `word` may be a name or keyword of the code, in a
+    /// replacement field included.
+    pub fn contains(&self, word: &str) -> bool {
+        self.code.contains(word.as_bytes()) || self.formatted.contains(word.as_bytes())
+    }
 }
 
 impl<'s> Scan<'s> {
@@ -75,7 +124,41 @@ impl<'s> Scan<'s> {
                 lines.push(Line { first, end: tokens.len() as u32, indent: line.indent });
             }
         }
-        Scan { tokens, lines, region, ..*self }
+        Scan {
+            tokens,
+            lines,
+            region,
+            words: OnceLock::new(),
+            source: self.source,
+            suspicious: self.suspicious,
+            lines_certain: self.lines_certain,
+            invisible_character: self.invisible_character,
+        }
+    }
+
+    /// The distinct words of the scanned tokens, made once: a prefilter
+    /// that looks up many words (custom rules, one per name of each pattern)
+    /// asks a set instead of reading every token again.
+    pub fn words(&self) -> &Words<'s> {
+        self.words.get_or_init(|| {
+            let mut words = Words::default();
+            for token in &self.tokens {
+                let text = self.text(token);
+                match token.kind {
+                    Kind::Name => {
+                        words.code.insert(text);
+                    }
+                    Kind::String if is_formatted(text) => {
+                        let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+                        for word in text.split(|b| !is_word_byte(b)).filter(|w| !w.is_empty()) {
+                            words.formatted.insert(word);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            words
+        })
     }
 
     pub fn text(&self, token: &Token) -> &'s [u8] {
@@ -237,11 +320,20 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         lines_certain: !scanner.suspicious,
         region: 0..source.len(),
         invisible_character: scanner.invisible_character,
+        words: OnceLock::new(),
     };
     if !scan.suspicious {
         scan.suspicious = has_python2_syntax(&scan);
     }
     scan
+}
+
+/// True for the text of an f-string or t-string token (its prefix has `f`
+/// or `t`).
+fn is_formatted(text: &[u8]) -> bool {
+    text.iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't'))
 }
 
 /// Python 2 constructs a parse would reject: `print "x"`, `exec code`,
@@ -736,6 +828,19 @@ pub fn contains_word(text: &str, word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_hold_names_and_the_words_of_formatted_strings() {
+        let scanned = scan(b"if x == None:\n    print(f'{y != None!r:>{width}}', 'z')\n");
+        let words = scanned.words();
+        assert!(words.contains("x") && words.contains("print") && words.contains("if"));
+        assert!(words.code.contains(b"None".as_slice()));
+        assert!(words.formatted.contains(b"y".as_slice()));
+        assert!(words.formatted.contains(b"width".as_slice()));
+        // A plain string's text is no code.
+        assert!(!words.contains("z"));
+        assert!(!words.contains("==") && !words.contains("Non"));
+    }
+
     #[test]
     fn indentation_errors_cpython_raises_are_found() {
         let error_at = |source: &str| scan(source.as_bytes()).indentation_error();

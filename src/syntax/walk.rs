@@ -188,6 +188,11 @@ impl<'t> NodeIndex<'t> {
     /// The nodes whose kind is one of `kinds`, in preorder.
     pub fn of_kind<'a>(&'a self, kinds: &[Kind]) -> impl Iterator<Item = Node<'t>> + 'a {
         let ids: Vec<u16> = kinds.iter().flat_map(|kind| kind.ids()).collect();
+        self.of_kind_ids(ids)
+    }
+
+    /// The nodes whose kind id is one of `ids`, in preorder.
+    pub fn of_kind_ids<'a>(&'a self, ids: Vec<u16>) -> impl Iterator<Item = Node<'t>> + 'a {
         self.kinds
             .iter()
             .zip(&self.nodes)
