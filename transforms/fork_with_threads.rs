@@ -77,12 +77,13 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
-use crate::rule::importer::ensure_import;
+use crate::rule::importer::{ensure_import_in_section, remove_import_name};
 use crate::rule::{Context, Diagnostic, FileInfo, Fix, FixKind, RuleMeta, Transform};
 use crate::semantic::{BindingKind, ScopeKind};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::{Kind as ScanKind, Scan};
 use crate::syntax::walk::{Walk, any_node, visit};
+use crate::transforms::helpers::except_handler::is_test_code;
 
 pub struct ForkWithThreads;
 
@@ -164,6 +165,9 @@ impl Transform for ForkWithThreads {
         let mut diagnostics = Vec::new();
         for call in module.nodes_of_kind(&[Kind::Call]) {
             let Some(kind) = process_kind(context, call) else { continue };
+            if is_test_code(module, call) || runs_nothing(context, call) {
+                continue;
+            }
             let reason = if import_time_thread {
                 Some("a thread started when the module is imported is still running")
             } else if inside_thread_pool(context, call) {
@@ -181,7 +185,11 @@ impl Transform for ForkWithThreads {
                 ProcessKind::Pool => "a process pool",
                 ProcessKind::Executor => "a process pool executor",
             };
-            let fix = fix_for(context, call, kind);
+            let fix = if import_time_thread {
+                Err("spawn imports the main module again, and its import starts a thread")
+            } else {
+                fix_for(context, call, kind)
+            };
             let message = match &fix {
                 Ok(_) => format!(
                     "{what} is forked while threads run ({reason}): a lock another thread holds \
@@ -236,22 +244,38 @@ fn process_kind(context: &Context<'_>, call: Node<'_>) -> Option<ProcessKind> {
                 || argument.is(Kind::DictionarySplat)
         });
         // `ProcessPoolExecutor(4, ctx)`: the context is the second positional argument.
-        let positional = {
-            let mut cursor = arguments.walk();
-            arguments
-                .named_children(&mut cursor)
-                .filter(|argument| {
-                    !matches!(
-                        argument.py_kind(),
-                        Kind::KeywordArgument | Kind::Comment | Kind::DictionarySplat
-                    )
-                })
-                .count()
-        };
+        let positional = positional_count(arguments);
         (!has_context && positional < 2).then_some(ProcessKind::Executor)
     } else {
         None
     }
+}
+
+/// `with multiprocessing.Pool(1): pass`: a pool that runs nothing is there
+/// to exercise the creation of pools (a regression test of fork itself),
+/// not to do work.
+fn runs_nothing(context: &Context<'_>, call: Node<'_>) -> bool {
+    let module = context.module;
+    let mut node = call;
+    while let Some(parent) = module.parent(node) {
+        match parent.py_kind() {
+            Kind::AsPattern | Kind::WithItem => node = parent,
+            _ if parent.kind() == "with_clause" => node = parent,
+            Kind::WithStatement => {
+                return parent.child_by_field_name("body").is_some_and(|body| {
+                    let mut cursor = body.walk();
+                    body.named_children(&mut cursor).all(|statement| {
+                        statement.is(Kind::PassStatement)
+                            || statement.is(Kind::Comment)
+                            || statement.is(Kind::ExpressionStatement)
+                                && module.text(statement) == "..."
+                    })
+                });
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The innermost function around `node` (`None` at module level or in a class body).
@@ -628,6 +652,10 @@ fn fix_for(context: &Context<'_>, call: Node<'_>, kind: ProcessKind) -> Result<F
     if semantic.main_guards().is_empty() {
         return Err("spawn imports the main module again; this one has no `__main__` guard");
     }
+    if shares_default_context_objects(context) {
+        return Err("the module creates multiprocessing objects (queues, locks, managers) \
+                    with the default start method, which spawned children cannot share");
+    }
     let function = call.child_by_field_name("function").ok_or("unexpected call")?;
     let arguments = call.child_by_field_name("arguments").ok_or("unexpected call")?;
     match kind {
@@ -638,40 +666,241 @@ fn fix_for(context: &Context<'_>, call: Node<'_>, kind: ProcessKind) -> Result<F
                 return Err("the target is not a function defined at the module's top level");
             }
         }
-        ProcessKind::Pool | ProcessKind::Executor => pool_runs_top_level_functions(context, call)?,
+        ProcessKind::Pool | ProcessKind::Executor => {
+            let positional = positional_count(arguments);
+            if kind == ProcessKind::Pool && positional > 1 {
+                return Err("the pool's initializer is given by position");
+            }
+            if let Some(initializer) = keyword(module, arguments, "initializer")
+                && !is_top_level_function(context, initializer)
+            {
+                return Err("the initializer is not a function defined at the module's top level");
+            }
+            pool_runs_top_level_functions(context, call)?;
+        }
     }
-    let imported =
-        ensure_import(semantic, "multiprocessing").ok_or("`multiprocessing` is taken")?;
-    let spawn = format!("{}.get_context(\"spawn\")", imported.name);
-    let mut edits: Vec<Edit> = imported.edit.into_iter().collect();
     match kind {
-        ProcessKind::Process | ProcessKind::Pool => {
-            // `multiprocessing.Process`, `mp.Pool`, `Pool` (imported from
-            // multiprocessing): the context's class of the same name.
-            // A from-import (`Pool(2)`) would be left unused: no fix then.
+        ProcessKind::Process => class_of_spawn_context(context, function, "Process"),
+        ProcessKind::Pool => class_of_spawn_context(context, function, "Pool"),
+        ProcessKind::Executor => executor_with_spawn_context(context, arguments),
+    }
+}
+
+/// What a module may use from `multiprocessing` and still hand its
+/// children to a "spawn" context: processes, pools and functions that
+/// share nothing with them.
+const SPAWN_NEUTRAL: &[&str] = &[
+    "AuthenticationError",
+    "BufferTooShort",
+    "Pool",
+    "Process",
+    "ProcessError",
+    "TimeoutError",
+    "active_children",
+    "context",
+    "cpu_count",
+    "current_process",
+    "dummy",
+    "freeze_support",
+    "get_all_start_methods",
+    "get_context",
+    "get_logger",
+    "get_start_method",
+    "log_to_stderr",
+    "parent_process",
+    "pool",
+    "process",
+    "set_executable",
+    "util",
+];
+
+/// The module uses a queue, lock, event, shared value or manager of
+/// `multiprocessing` (`multiprocessing.Queue()`, `from multiprocessing
+/// import Lock`): made with the default start method, they cannot be
+/// handed to a spawned child ("A SemLock created in a fork context is
+/// being shared with a process in a spawn context").
+fn shares_default_context_objects(context: &Context<'_>) -> bool {
+    let module = context.module;
+    let semantic = context.semantic;
+    semantic.references().iter().any(|reference| {
+        let node = reference.node;
+        let outer = module
+            .parent(node)
+            .filter(|parent| {
+                parent.is(Kind::Attribute) && parent.child_by_field_name("object") == Some(node)
+            })
+            .unwrap_or(node);
+        semantic.qualified_name(outer).is_some_and(|name| {
+            name.strip_prefix("multiprocessing.").is_some_and(|rest| {
+                !SPAWN_NEUTRAL.contains(&rest.split('.').next().unwrap_or(rest))
+            })
+        })
+    })
+}
+
+fn positional_count(arguments: Node<'_>) -> usize {
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|argument| {
+            !matches!(
+                argument.py_kind(),
+                Kind::KeywordArgument | Kind::Comment | Kind::DictionarySplat
+            )
+        })
+        .count()
+}
+
+/// `multiprocessing.Pool(...)` becomes `multiprocessing.get_context("spawn").Pool(...)`
+/// (through the module's own name for `multiprocessing`); `Pool(...)`
+/// imported from `multiprocessing` becomes `get_context("spawn").Pool(...)`.
+fn class_of_spawn_context(
+    context: &Context<'_>,
+    function: Node<'_>,
+    class: &str,
+) -> Result<Fix, &'static str> {
+    let module = context.module;
+    match function.py_kind() {
+        Kind::Attribute => {
             let object = function
                 .child_by_field_name("object")
                 .filter(|object| {
-                    function.is(Kind::Attribute)
-                        && object.is(Kind::Identifier)
-                        && module.text(*object) == imported.name
+                    object.is(Kind::Identifier)
+                        && context.semantic.qualified_name(*object).as_deref()
+                            == Some("multiprocessing")
                 })
-                .ok_or("the class is imported by name; call it as `multiprocessing.<name>`")?;
-            let _ = kind;
-            edits.push(Edit::replace(object.byte_range(), spawn));
+                .ok_or("the class is not reached through the `multiprocessing` module")?;
+            let spawn = format!("{}.get_context(\"spawn\")", module.text(object));
+            Ok(Fix::unsafe_(vec![Edit::replace(object.byte_range(), spawn)]))
         }
-        ProcessKind::Executor => {
-            let close = arguments.end_byte() - 1;
-            let inner = &module.source[arguments.start_byte() + 1..close];
-            let trimmed = inner.trim_end();
-            if inner.contains('\n') || inner.contains('\r') || inner.contains('#') {
-                return Err("the arguments span several lines");
-            }
-            let separator = if trimmed.is_empty() || trimmed.ends_with(',') { "" } else { ", " };
-            let at = arguments.start_byte() + 1 + trimmed.len();
-            edits.push(Edit::insert(at, format!("{separator}mp_context={spawn}")));
-        }
+        Kind::Identifier => imported_class_of_spawn_context(context, function, class),
+        _ => Err("the class is not reached through the `multiprocessing` module"),
     }
+}
+
+/// `Pool(...)` after `from multiprocessing import Pool`: `get_context`
+/// joins that import (or takes the place of `Pool` there when this call was
+/// its only use), or an existing `get_context` / `import multiprocessing`
+/// is reused.
+fn imported_class_of_spawn_context(
+    context: &Context<'_>,
+    name: Node<'_>,
+    class: &str,
+) -> Result<Fix, &'static str> {
+    let module = context.module;
+    let semantic = context.semantic;
+    let not_imported = "the class is not imported at the module's top level";
+    let reference = semantic.reference_at(name).ok_or(not_imported)?;
+    let binding = semantic.resolved_binding(reference).ok_or(not_imported)?;
+    let import = semantic.import_of(binding).ok_or(not_imported)?;
+    let statement = import.statement;
+    if !import.unconditional
+        || import.member.is_none()
+        || module.parent(statement).is_none_or(|parent| !parent.is(Kind::Module))
+    {
+        return Err(not_imported);
+    }
+    let symbol = semantic.binding(binding).symbol;
+    // This call is the class's only use: its import goes with it.
+    let only_use =
+        semantic.references_to(symbol).len() == 1 && semantic.bindings_of(symbol).len() == 1;
+    let call_edit = |get_context: &str| {
+        Edit::replace(name.byte_range(), format!("{get_context}(\"spawn\").{class}"))
+    };
+    let existing =
+        semantic.import_binding_of("multiprocessing.get_context").map(str::to_string).or_else(
+            || semantic.import_binding_of("multiprocessing").map(|m| format!("{m}.get_context")),
+        );
+    if let Some(get_context) = existing {
+        let mut edits = vec![call_edit(&get_context)];
+        if only_use {
+            edits.push(
+                remove_import_name(module, statement, import.item)
+                    .ok_or("the class's import shares its line")?,
+            );
+        }
+        return Ok(Fix::unsafe_(edits));
+    }
+    if import.module != "multiprocessing" {
+        return Err("the class is not imported from `multiprocessing`");
+    }
+    if semantic.top_level_binding("get_context").is_some() {
+        return Err("the name `get_context` is taken");
+    }
+    let import_edit = if only_use && !import.item.is(Kind::AliasedImport) {
+        Edit::replace(import.item.byte_range(), "get_context".to_string())
+    } else {
+        let mut cursor = statement.walk();
+        let last = statement
+            .children_by_field_name("name", &mut cursor)
+            .last()
+            .ok_or("unexpected import")?;
+        Edit::insert(last.end_byte(), ", get_context".to_string())
+    };
+    Ok(Fix::unsafe_(vec![import_edit, call_edit("get_context")]))
+}
+
+/// `ProcessPoolExecutor(...)` gets `mp_context=multiprocessing.get_context("spawn")`
+/// as its last argument, written as the call writes its arguments: on the
+/// same line, or on a line of its own before a closing parenthesis that
+/// starts its line (with a trailing comma when the call has one).
+fn executor_with_spawn_context(
+    context: &Context<'_>,
+    arguments: Node<'_>,
+) -> Result<Fix, &'static str> {
+    let module = context.module;
+    let semantic = context.semantic;
+    let mut edits = Vec::new();
+    let value = match semantic.import_binding_of("multiprocessing.get_context") {
+        Some(get_context) => format!("{get_context}(\"spawn\")"),
+        None => {
+            let imported = ensure_import_in_section(semantic, "multiprocessing")
+                .ok_or("`multiprocessing` is taken")?;
+            edits.extend(imported.edit);
+            format!("{}.get_context(\"spawn\")", imported.name)
+        }
+    };
+    let keyword = format!("mp_context={value}");
+    let open = arguments.start_byte() + 1;
+    let close = arguments.end_byte() - 1;
+    let last = {
+        let mut cursor = arguments.walk();
+        arguments.named_children(&mut cursor).filter(|a| !a.is(Kind::Comment)).last()
+    };
+    let Some(last) = last else {
+        if !module.source[open..close].trim().is_empty() {
+            return Err("the call's parentheses hold comments");
+        }
+        edits.push(Edit::insert(open, keyword));
+        return Ok(Fix::unsafe_(edits));
+    };
+    let tail = &module.source[last.end_byte()..close];
+    let trailing_comma = tail.trim_start().starts_with(',');
+    let newline = module.newline();
+    let last_line = module.line_start(last.start_byte());
+    let line = &module.source[last_line..last.start_byte()];
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    if !tail.contains('\n') {
+        // `f(a,\n  b)`: the last argument on a line of its own gets the
+        // keyword on a line of its own below it; else on the same line.
+        let separator = if module.starts_line(last.start_byte()) && !trailing_comma {
+            format!(",{newline}{indent}")
+        } else {
+            ", ".to_string()
+        };
+        edits.push(Edit::insert(last.end_byte(), format!("{separator}{keyword}")));
+        return Ok(Fix::unsafe_(edits));
+    }
+    // The closing parenthesis is on a line below the last argument.
+    let close_line = module.line_start(close);
+    if !module.source[close_line..close].trim().is_empty() {
+        return Err("the call's arguments are laid out in a way this fix does not follow");
+    }
+    if !trailing_comma {
+        edits.push(Edit::insert(last.end_byte(), ",".to_string()));
+    }
+    let comma = if trailing_comma { "," } else { "" };
+    edits.push(Edit::insert(close_line, format!("{indent}{keyword}{comma}{newline}")));
     Ok(Fix::unsafe_(edits))
 }
 
@@ -735,10 +964,16 @@ fn pool_runs_top_level_functions(
     .ok_or("the pool is not bound to a name")?;
     let binding = semantic.binding_at(name).ok_or("the pool is not bound to a name")?;
     let symbol = semantic.binding(binding).symbol;
-    if semantic.bindings_of(symbol).len() != 1 {
-        return Err("the pool's name is bound more than once");
+    // The name may be bound again (`with ... as pool` twice): the uses of
+    // this binding are what this pool runs.
+    if semantic
+        .references_to(symbol)
+        .iter()
+        .any(|reference| semantic.resolved_binding(*reference).is_none())
+    {
+        return Err("the pool's name is read where it is not bound");
     }
-    let references = semantic.references_to(symbol);
+    let references = semantic.references_of(binding);
     if references.is_empty() {
         return Err("the pool is not used");
     }
