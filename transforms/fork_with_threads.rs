@@ -14,7 +14,10 @@
 //! - anywhere in a module that starts a thread at import time.
 //!
 //! A module that chooses a start method (`set_start_method`,
-//! `get_context(...)`, `set_forkserver_preload`) is not reported.
+//! `get_context(...)`, `set_forkserver_preload`) is not reported, nor is
+//! test code (a test module, function or class: it forks with threads on
+//! purpose), nor a pool that runs nothing (`with Pool(1): pass`, which
+//! exercises the creation of pools).
 //!
 //! ## Why is this bad?
 //! On Linux the default start method (before Python 3.14) is `fork`: the
@@ -53,23 +56,34 @@
 //!
 //! Fixed only where `spawn` can work: the module has an
 //! `if __name__ == "__main__":` guard (spawn imports the main module again
-//! in the child), and what the child runs is a function defined at the
-//! module's top level (spawn pickles it by name): the `target=` of a
-//! `Process`, and every function handed to the pool (`map`, `submit`,
-//! `apply_async`, ...) when the pool is bound by `with ... as p` or
-//! `p = ...` and used only through such calls. `multiprocessing.Process`
-//! and `multiprocessing.Pool` (called through the module, or an alias of
-//! it) become `multiprocessing.get_context("spawn").Process` and `.Pool`;
-//! a `ProcessPoolExecutor(...)` on one line gets
-//! `mp_context=multiprocessing.get_context("spawn")` (the import is added
-//! when missing). Anywhere else the finding says why there is no fix.
+//! in the child) and starts no thread when imported (the child would start
+//! it again); it makes no queue, lock, event, shared value or manager of
+//! `multiprocessing` (made with the default start method, they cannot be
+//! handed to a spawned child); and what the child runs is a function
+//! defined at the module's top level (spawn pickles it by name): the
+//! `target=` of a `Process`, the pool's `initializer=`, and every function
+//! handed to the pool (`map`, `submit`, `apply_async`, ...) when the pool
+//! is bound by `with ... as p` or `p = ...` and used only through such
+//! calls. `multiprocessing.Process` and `multiprocessing.Pool` (through the
+//! module or an alias of it) become `multiprocessing.get_context("spawn").Process`
+//! and `.Pool`; `Pool` imported with `from multiprocessing import Pool`
+//! becomes `get_context("spawn").Pool`, with `get_context` taking the place
+//! of `Pool` in that import when this was its only use, else joining it. A
+//! `ProcessPoolExecutor(...)` gets `mp_context=multiprocessing.get_context("spawn")`
+//! as its last argument, written as the call writes its arguments (on a
+//! line of its own in a call laid out one argument a line, with its
+//! trailing comma), and `import multiprocessing` joins the
+//! standard-library imports when missing. Anywhere else the finding says
+//! why there is no fix.
 //!
 //! ## Fix safety
 //! Unsafe. A spawned child starts from a fresh interpreter: it imports the
 //! main module again (its top-level code runs again, outside the
 //! `__main__` guard), sees module globals as the import leaves them (not as
 //! the parent changed them later), inherits no open file or socket that was
-//! not passed to it, and must be able to pickle the target's arguments.
+//! not passed to it, and must be able to pickle the target's arguments
+//! (a queue or lock made elsewhere with the default start method cannot
+//! be handed to it: `RuntimeError`).
 //! Starting it is slower (tens of milliseconds).
 
 use std::ops::Range;
