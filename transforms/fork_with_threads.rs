@@ -489,13 +489,20 @@ fn inside_thread_pool(context: &Context<'_>, call: Node<'_>) -> bool {
                 let in_body = body.is_some_and(|b| b.byte_range().contains(&call.start_byte()));
                 let pool = any_node(node, |item| {
                     item.is(Kind::WithItem)
-                        && item
-                            .named_child(0)
-                            .map(|value| match value.py_kind() {
-                                Kind::AsPattern => value.named_child(0).unwrap_or(value),
-                                _ => value,
-                            })
-                            .is_some_and(|value| calls_one_of(context, value, THREAD_POOLS))
+                        && item.named_child(0).is_some_and(|value| {
+                            let (pool, alias) = match value.py_kind() {
+                                Kind::AsPattern => (
+                                    value.named_child(0).unwrap_or(value),
+                                    value.named_child(1).map(|a| a.named_child(0).unwrap_or(a)),
+                                ),
+                                _ => (value, None),
+                            };
+                            calls_one_of(context, pool, THREAD_POOLS)
+                                && (!is_lazy_thread_pool(context, pool)
+                                    || body.zip(alias).is_some_and(|(body, alias)| {
+                                        submitted_before(context, body, alias, call)
+                                    }))
+                        })
                 });
                 if in_body && pool {
                     return true;
@@ -642,10 +649,62 @@ fn thread_running_before(context: &Context<'_>, call: Node<'_>) -> bool {
     started && !stopped
 }
 
-/// `ThreadPoolExecutor(...)` not in a `with` item (a `with` block ends it).
+/// A thread pool not in a `with` item (a `with` block ends it) that has
+/// threads: `ThreadPool(...)` starts them when created, a
+/// `ThreadPoolExecutor` when work is first handed to it
+/// (`executor.submit(...)`, `executor.map(...)`).
 fn is_unmanaged_thread_pool(context: &Context<'_>, node: Node<'_>) -> bool {
-    calls_one_of(context, node, THREAD_POOLS)
-        && !node.parent().is_some_and(|p| matches!(p.py_kind(), Kind::WithItem | Kind::AsPattern))
+    if calls_one_of(context, node, THREAD_POOLS) {
+        return !is_lazy_thread_pool(context, node)
+            && !node
+                .parent()
+                .is_some_and(|p| matches!(p.py_kind(), Kind::WithItem | Kind::AsPattern));
+    }
+    let module = context.module;
+    node.child_by_field_name("function").filter(|f| f.is(Kind::Attribute)).is_some_and(|f| {
+        f.child_by_field_name("attribute")
+            .is_some_and(|a| matches!(module.text(a), "submit" | "map"))
+            && f.child_by_field_name("object").is_some_and(|receiver| {
+                binding_values(context, receiver).is_some_and(|values| {
+                    !values.is_empty()
+                        && values.iter().all(|value| {
+                            calls_one_of(context, *value, THREAD_POOLS)
+                                && !value.parent().is_some_and(|p| {
+                                    matches!(p.py_kind(), Kind::WithItem | Kind::AsPattern)
+                                })
+                        })
+                })
+            })
+    })
+}
+
+/// `concurrent.futures.ThreadPoolExecutor(...)`: it starts no thread
+/// until work is handed to it.
+fn is_lazy_thread_pool(context: &Context<'_>, call: Node<'_>) -> bool {
+    qualified_callee(context, call).is_some_and(|name| name.starts_with("concurrent.futures."))
+}
+
+/// `alias.submit(...)` or `alias.map(...)` in `body` before `call`.
+fn submitted_before(
+    context: &Context<'_>,
+    body: Node<'_>,
+    alias: Node<'_>,
+    call: Node<'_>,
+) -> bool {
+    let module = context.module;
+    let name = module.text(alias);
+    any_node(body, |node| {
+        node.start_byte() < call.start_byte()
+            && node.is(Kind::Call)
+            && node.child_by_field_name("function").filter(|f| f.is(Kind::Attribute)).is_some_and(
+                |f| {
+                    f.child_by_field_name("attribute")
+                        .is_some_and(|a| matches!(module.text(a), "submit" | "map"))
+                        && f.child_by_field_name("object")
+                            .is_some_and(|o| o.is(Kind::Identifier) && module.text(o) == name)
+                },
+            )
+    })
 }
 
 /// `<thread pool>.shutdown()` (or `close`, `terminate`).
