@@ -900,7 +900,7 @@ fn imported_class_of_spawn_context(
     if semantic.top_level_binding("get_context").is_some() {
         return Err("the name `get_context` is taken");
     }
-    let import_edit = if only_use && !import.item.is(Kind::AliasedImport) {
+    let import_edit = if only_use {
         Edit::replace(import.item.byte_range(), "get_context".to_string())
     } else {
         let mut cursor = statement.walk();
