@@ -322,7 +322,7 @@ fn is_thread_start(context: &Context<'_>, node: Node<'_>, scope: Node<'_>) -> bo
         return false;
     }
     let Some(object) = callee.child_by_field_name("object") else { return false };
-    if calls_one_of(context, object, THREADS) {
+    if calls_one_of(context, object, THREADS) || is_thread_subclass(context, object) {
         return true;
     }
     // `t.start()`, `self._thread.start()`: a thread when the scope builds
