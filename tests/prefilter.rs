@@ -236,4 +236,49 @@ fn custom_rules_ruled_out_by_their_prefilter_find_nothing() {
         })
         .collect();
     assert!(problems.is_empty(), "the prefilter lost findings:\n{}", problems.join("\n"));
+/// The stdlib holds few findings of some rules (PF013 has none): each
+/// rule's own fixtures, where it does find things, must pass its prefilter
+/// too, and the prefilter must still rule out most of the stdlib.
+#[test]
+fn fork_with_threads_prefilter_keeps_its_fixtures_and_rules_out_most_files() {
+    let rule = REGISTRY.find("PF013").expect("PF013 is registered");
+    let settings = Settings::default();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fork_with_threads");
+    let mut with_findings = 0;
+    let mut misses = Vec::new();
+    for path in python_files(&fixtures) {
+        let source = fs::read_to_string(&path).expect("a fixture is text");
+        let file_name = path.file_name().unwrap().to_string_lossy().to_string();
+        let report = process_with(
+            &source,
+            &file_name,
+            REGISTRY.selection(&[rule]),
+            &settings,
+            None,
+            Prefilter::Off,
+        )
+        .expect("a fixture parses");
+        if report.findings.is_empty() {
+            continue;
+        }
+        with_findings += 1;
+        let info = FileInfo { file_name: &file_name, settings: &settings };
+        if !rule.may_match(&scan(source.as_bytes()), &info) {
+            misses.push(file_name);
+        }
+    }
+    assert!(with_findings >= 5, "expected fixtures with findings, found {with_findings}");
+    assert!(misses.is_empty(), "the prefilter rules out fixtures with findings: {misses:?}");
+
+    let paths = python_files(&stdlib());
+    let kept = paths
+        .iter()
+        .filter(|path| {
+            let source = fs::read(path).unwrap_or_default();
+            let info = FileInfo { file_name: "module.py", settings: &settings };
+            rule.may_match(&scan(&source), &info)
+        })
+        .count();
+    eprintln!("PF013 prefilter keeps {kept} of {} stdlib files", paths.len());
+    assert!(kept * 20 < paths.len(), "the prefilter keeps {kept} of {} stdlib files", paths.len());
 }
