@@ -236,6 +236,8 @@ fn custom_rules_ruled_out_by_their_prefilter_find_nothing() {
         })
         .collect();
     assert!(problems.is_empty(), "the prefilter lost findings:\n{}", problems.join("\n"));
+}
+
 /// The stdlib holds few findings of some rules (PF013 has none): each
 /// rule's own fixtures, where it does find things, must pass its prefilter
 /// too, and the prefilter must still rule out most of the stdlib.
