@@ -127,13 +127,17 @@ impl Transform for FloatEquality {
 
     /// A number token that is an inexact decimal literal, and a `==` or
     /// `!=` token: every finding compares with such a literal.
+    /// The literal is an operand of the comparison, at some depth: a
+    /// logical line must hold both `==`/`!=` and an inexact literal.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        let compares = scan.tokens.iter().any(|token| scan.is(token, "==") || scan.is(token, "!="));
-        compares
-            && scan.tokens.iter().any(|token| {
-                token.kind == ScanKind::Number
-                    && std::str::from_utf8(scan.text(token)).is_ok_and(is_inexact_literal_text)
-            })
+        scan.lines.iter().any(|line| {
+            let tokens = scan.line_tokens(line);
+            tokens.iter().any(|token| scan.is(token, "==") || scan.is(token, "!="))
+                && tokens.iter().any(|token| {
+                    token.kind == ScanKind::Number
+                        && std::str::from_utf8(scan.text(token)).is_ok_and(is_inexact_literal_text)
+                })
+        })
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
