@@ -2,7 +2,11 @@
 //!
 //! ## What it does
 //! Finds `asyncio.run()` (however it was imported) and
-//! `loop.run_until_complete()` called directly in an `async def`. A call in
+//! `loop.run_until_complete()` called directly in an `async def`, where
+//! `loop` is an asyncio event loop the coroutine got itself (from
+//! `asyncio.get_running_loop()`, `get_event_loop()`, `new_event_loop()`;
+//! an attribute or a parameter may be an object with a
+//! `run_until_complete()` method of its own, and is not reported). A call in
 //! a nested `def` or lambda is not the coroutine's own code (such a function
 //! is often handed to a thread, `loop.run_in_executor()` or
 //! `asyncio.to_thread()`, where starting a loop is legal) and is not
@@ -40,12 +44,15 @@
 //! when `loop` is the loop running the coroutine (`asyncio.get_running_loop()`
 //! or `asyncio.get_event_loop()`, called there or assigned to a local name of
 //! the coroutine). It is put in parentheses where the call was the object of
-//! an attribute, subscript or call (`(await x).value`). There is no fix when
-//! the call has other arguments (`debug=True`), a comment inside, is awaited
-//! already, sits in a generator expression (where `await` would make it an
+//! an attribute, subscript or call (`(await x).value`); an awaited call,
+//! `await asyncio.run(x)`, becomes `await x`. There is no fix when the call
+//! has other arguments (`debug=True`), a comment inside, calls the
+//! coroutine it is in (awaited, it would recurse for ever), sits in a
+//! generator expression (where `await` would make it an
 //! async generator), or in a `try` that catches the `RuntimeError` it raises;
 //! nor for `run_until_complete()` on another loop (a new one, an attribute):
-//! the coroutine may need that loop, or a thread of its own.
+//! the coroutine may need that loop, or a thread of its own. An import the
+//! call was the only use of (`from asyncio import run`) is removed with it.
 //!
 //! Not reported: test code (test modules, `test*` functions, `TestCase`
 //! classes), which checks that the call raises; a call under an `if` that
@@ -67,7 +74,9 @@
 use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
+use crate::rule::importer::remove_import_name;
 use crate::rule::{Context, Diagnostic, FileInfo, Fix, FixKind, RuleMeta, Transform};
+use crate::semantic::{BindingKind, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
@@ -138,7 +147,7 @@ impl Transform for AsyncioRunInCoroutine {
                     false,
                 ),
             };
-            let fix = if fixable { await_fix(module, call, coroutine) } else { None };
+            let fix = if fixable { await_fix(semantic, call, coroutine) } else { None };
             diagnostics.push(META.report(call.byte_range(), message).with_fix(fix));
         }
         diagnostics
@@ -158,7 +167,12 @@ fn runner<'t>(context: &Context<'_>, callee: Node<'t>) -> Option<Runner<'t>> {
             .child_by_field_name("attribute")
             .is_some_and(|name| context.module.text(name) == "run_until_complete")
     {
-        return callee.child_by_field_name("object").map(Runner::RunUntilComplete);
+        let loop_ = callee.child_by_field_name("object")?;
+        let coroutine = context.semantic.enclosing_coroutine(callee)?;
+        return context
+            .semantic
+            .is_event_loop(loop_, coroutine)
+            .then_some(Runner::RunUntilComplete(loop_));
     }
     let qualified = context.semantic.qualified_name(callee)?;
     ASYNCIO_RUN.contains(&qualified.as_str()).then_some(Runner::AsyncioRun)
@@ -166,8 +180,9 @@ fn runner<'t>(context: &Context<'_>, callee: Node<'t>) -> Option<Runner<'t>> {
 
 /// `asyncio.run(x)` (or `loop.run_until_complete(x)`) becomes `await x`,
 /// in parentheses where the call was the object of an attribute, subscript
-/// or call.
-fn await_fix(module: &Module<'_>, call: Node<'_>, coroutine: Node<'_>) -> Option<Fix> {
+/// or call; `await asyncio.run(x)` becomes `await x`.
+fn await_fix(semantic: &Semantic<'_>, call: Node<'_>, coroutine: Node<'_>) -> Option<Fix> {
+    let module = semantic.module();
     let arguments = call.child_by_field_name("arguments")?;
     if !arguments.is(Kind::ArgumentList) {
         return None;
@@ -187,21 +202,96 @@ fn await_fix(module: &Module<'_>, call: Node<'_>, coroutine: Node<'_>) -> Option
     ) {
         return None;
     }
-    if !fix_keeps_meaning(module, call, coroutine) {
+    if !fix_keeps_meaning(module, call, coroutine) || calls_itself(module, *argument, coroutine) {
         return None;
     }
     let awaited = format!("await {}", module.text(*argument));
     let parent = module.parent(call)?;
-    let is_object = match parent.py_kind() {
-        Kind::Attribute => parent.child_by_field_name("object"),
-        Kind::Subscript => parent.child_by_field_name("value"),
-        Kind::Call => parent.child_by_field_name("function"),
-        Kind::Await => return None,
-        _ => None,
+    // `await asyncio.run(x)` meant `await x`: the whole expression goes.
+    let (range, replacement) = if parent.is(Kind::Await) {
+        (parent.byte_range(), awaited)
+    } else {
+        let is_object = match parent.py_kind() {
+            Kind::Attribute => parent.child_by_field_name("object"),
+            Kind::Subscript => parent.child_by_field_name("value"),
+            Kind::Call => parent.child_by_field_name("function"),
+            _ => None,
+        }
+        .is_some_and(|object| object.id() == call.id());
+        (call.byte_range(), if is_object { format!("({awaited})") } else { awaited })
+    };
+    let mut edits = vec![Edit::replace(range, replacement)];
+    edits.extend(unused_import_removal(semantic, call));
+    Some(Fix::unsafe_(edits))
+}
+
+/// The edit that removes the import the callee's first name reads
+/// (`from asyncio import run`, `import asyncio`) when the call is its only
+/// use: the name appears nowhere else in the file (but as the name another
+/// import reads), not even in a string (`__all__`) or a comment.
+fn unused_import_removal(semantic: &Semantic<'_>, call: Node<'_>) -> Option<Edit> {
+    let module = semantic.module();
+    let mut root = call.child_by_field_name("function")?;
+    while root.is(Kind::Attribute) {
+        root = root.child_by_field_name("object")?;
     }
-    .is_some_and(|object| object.id() == call.id());
-    let replacement = if is_object { format!("({awaited})") } else { awaited };
-    Some(Fix::unsafe_(vec![Edit::replace(call.byte_range(), replacement)]))
+    let id = semantic.resolved_binding(semantic.reference_at(root)?)?;
+    let binding = semantic.binding(id);
+    if binding.kind != BindingKind::Import || binding.scope != semantic.module_scope() {
+        return None;
+    }
+    if semantic.bindings_of(binding.symbol).len() != 1 {
+        return None;
+    }
+    let name = module.text(binding.name);
+    // In another import, the name is what that import reads (`run` of
+    // `from asyncio import run as start`), not this binding.
+    let in_other_import = |at: usize| {
+        at != binding.name.start_byte()
+            && module.root().descendant_for_byte_range(at, at + name.len()).is_some_and(|node| {
+                std::iter::successors(Some(node), |node| module.parent(*node)).any(|ancestor| {
+                    matches!(ancestor.py_kind(), Kind::ImportStatement | Kind::ImportFromStatement)
+                })
+            })
+    };
+    let mentions: Vec<usize> =
+        word_offsets(module.source, name).into_iter().filter(|&at| !in_other_import(at)).collect();
+    if mentions != [binding.name.start_byte(), root.start_byte()] {
+        return None;
+    }
+    let import = semantic.import_of(id)?;
+    remove_import_name(module, import.statement, import.item)
+}
+
+/// Where `word` occurs in `text` as a whole identifier, not as an
+/// attribute (`x.word`): in code, strings or comments.
+fn word_offsets(text: &str, word: &str) -> Vec<usize> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + word.len()..].chars().next();
+            !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name)
+        })
+        .collect()
+}
+
+/// The argument calls the coroutine it is in (`main()` in `async def
+/// main()`, `self.main()` in a method): awaited, it would recurse for ever
+/// where the original raised at once.
+fn calls_itself(module: &Module<'_>, argument: Node<'_>, coroutine: Node<'_>) -> bool {
+    let Some(name) = coroutine.child_by_field_name("name") else { return false };
+    let Some(function) =
+        argument.child_by_field_name("function").filter(|_| argument.is(Kind::Call))
+    else {
+        return false;
+    };
+    let called = match function.py_kind() {
+        Kind::Attribute => function.child_by_field_name("attribute"),
+        _ => Some(function),
+    };
+    called.is_some_and(|called| module.text(called) == module.text(name))
 }
 
 /// Between the call and its coroutine, nothing makes `await` change what
@@ -218,14 +308,15 @@ fn fix_keeps_meaning(module: &Module<'_>, call: Node<'_>, coroutine: Node<'_>) -
         match ancestor.py_kind() {
             Kind::GeneratorExpression => return false,
             Kind::TryStatement
-                if ancestor.child_by_field_name("body").is_some_and(|body| body.id() == child.id()) =>
+                if ancestor
+                    .child_by_field_name("body")
+                    .is_some_and(|body| body.id() == child.id()) =>
             {
                 let mut cursor = ancestor.walk();
                 let catches_runtime_error = ancestor.named_children(&mut cursor).any(|clause| {
                     clause.is(Kind::ExceptClause)
                         && clause.named_child(0).is_some_and(|caught| {
-                            !caught.is(Kind::Block)
-                                && module.text(caught).contains("RuntimeError")
+                            !caught.is(Kind::Block) && module.text(caught).contains("RuntimeError")
                         })
                 });
                 if catches_runtime_error {

@@ -117,7 +117,9 @@ impl Transform for BlockingCallInCoroutine {
             let Some(qualified) = semantic.qualified_name(callee) else { continue };
             let Some(alternative) = blocking(&qualified) else { continue };
             let Some(coroutine) = semantic.enclosing_coroutine(call) else { continue };
-            if is_test_code(context.module, call) || checks_running_loop(context.module, call, coroutine) {
+            if is_test_code(context.module, call)
+                || checks_running_loop(context.module, call, coroutine)
+            {
                 continue;
             }
             let other_loop = semantic.other_event_loop();

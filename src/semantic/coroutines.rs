@@ -19,6 +19,10 @@ const RUNNING_LOOP: &[&str] = &[
     "asyncio.events.get_event_loop",
 ];
 
+/// Functions that return a new event loop.
+const NEW_LOOP: &[&str] =
+    &["asyncio.new_event_loop", "asyncio.events.new_event_loop", "uvloop.new_event_loop"];
+
 impl<'m> Semantic<'m> {
     /// The `async def` whose own code runs `node` when the coroutine runs:
     /// `node` is in its body, directly or in a comprehension there, not in
@@ -60,11 +64,34 @@ impl<'m> Semantic<'m> {
     /// returns the running loop in a coroutine), called there or assigned
     /// to a local name of the coroutine by every binding of that name.
     pub fn is_running_loop(&self, expression: Node<'_>, coroutine: Node<'_>) -> bool {
+        self.is_local_value(expression, coroutine, &|call| self.calls_one_of(call, RUNNING_LOOP))
+    }
+
+    /// `expression`, read in `coroutine`, is an asyncio event loop: the
+    /// running one (see [`Semantic::is_running_loop`]) or a new one
+    /// (`asyncio.new_event_loop()`, `uvloop.new_event_loop()`), called
+    /// there or assigned to a local name of the coroutine by every binding
+    /// of that name. An attribute or a parameter may hold anything: an
+    /// object with a `run_until_complete` method of its own.
+    pub fn is_event_loop(&self, expression: Node<'_>, coroutine: Node<'_>) -> bool {
+        self.is_local_value(expression, coroutine, &|call| {
+            self.calls_one_of(call, RUNNING_LOOP) || self.calls_one_of(call, NEW_LOOP)
+        })
+    }
+
+    /// `expression` is a call `is_value` accepts, or a local name of
+    /// `coroutine` that every binding assigns such a call to.
+    fn is_local_value(
+        &self,
+        expression: Node<'_>,
+        coroutine: Node<'_>,
+        is_value: &dyn Fn(Node<'_>) -> bool,
+    ) -> bool {
         match expression.py_kind() {
-            Kind::Call => self.is_running_loop_call(expression),
+            Kind::Call => is_value(expression),
             Kind::ParenthesizedExpression => expression
                 .named_child(0)
-                .is_some_and(|inner| self.is_running_loop(inner, coroutine)),
+                .is_some_and(|inner| self.is_local_value(inner, coroutine, is_value)),
             Kind::Identifier => {
                 let Some(scope) = self.scope_of_definition(coroutine) else { return false };
                 let Some(reference) = self.reference_at(expression) else { return false };
@@ -85,16 +112,15 @@ impl<'m> Semantic<'m> {
                                 .is_some_and(|left| left.id() == binding.name.id())
                             && source
                                 .child_by_field_name("right")
-                                .is_some_and(|right| self.is_running_loop_call(right))
+                                .is_some_and(|right| is_value(right))
                     })
             }
             _ => false,
         }
     }
 
-    /// A call of `asyncio.get_running_loop()` or `asyncio.get_event_loop()`
-    /// without arguments.
-    fn is_running_loop_call(&self, call: Node<'_>) -> bool {
+    /// A call without arguments of one of `functions` (qualified names).
+    fn calls_one_of(&self, call: Node<'_>, functions: &[&str]) -> bool {
         call.is(Kind::Call)
             && call
                 .child_by_field_name("arguments")
@@ -102,6 +128,6 @@ impl<'m> Semantic<'m> {
             && call
                 .child_by_field_name("function")
                 .and_then(|function| self.qualified_name(function))
-                .is_some_and(|name| RUNNING_LOOP.contains(&name.as_str()))
+                .is_some_and(|name| functions.contains(&name.as_str()))
     }
 }
