@@ -110,9 +110,7 @@ impl<'m> Semantic<'m> {
                             && source
                                 .child_by_field_name("left")
                                 .is_some_and(|left| left.id() == binding.name.id())
-                            && source
-                                .child_by_field_name("right")
-                                .is_some_and(|right| is_value(right))
+                            && source.child_by_field_name("right").is_some_and(is_value)
                     })
             }
             _ => false,
