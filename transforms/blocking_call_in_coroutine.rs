@@ -72,9 +72,8 @@ use crate::rule::importer::{Imported, ensure_import_in_section};
 use crate::rule::{Context, Diagnostic, FileInfo, Fix, FixKind, RuleMeta, Transform};
 use crate::semantic::{Binding, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
-use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
-use crate::transforms::helpers::except_handler::is_test_module;
+use crate::transforms::helpers::coroutines::{checks_running_loop, is_test_code};
 
 pub struct BlockingCallInCoroutine;
 
@@ -118,7 +117,9 @@ impl Transform for BlockingCallInCoroutine {
             let Some(qualified) = semantic.qualified_name(callee) else { continue };
             let Some(alternative) = blocking(&qualified) else { continue };
             let Some(coroutine) = semantic.enclosing_coroutine(call) else { continue };
-            if is_test_code(context.module, call) || checks_running_loop(context, call, coroutine) {
+            if is_test_code(context.module, call)
+                || checks_running_loop(context.module, call, coroutine)
+            {
                 continue;
             }
             let other_loop = semantic.other_event_loop();
@@ -198,32 +199,6 @@ fn other_loop_alternative(library: &str, alternative: Alternative) -> String {
 
 fn alternative_is_sleep(qualified: &str, other_loop: Option<&str>) -> bool {
     qualified == "time.sleep" && other_loop.is_none()
-}
-
-/// The call is under an `if` (or `elif`, or a conditional expression) of
-/// the coroutine whose condition asks whether a loop is running: the
-/// coroutine is then also run by hand, outside any loop.
-fn checks_running_loop(context: &Context<'_>, call: Node<'_>, coroutine: Node<'_>) -> bool {
-    let module = context.module;
-    let mut current = module.parent(call);
-    while let Some(ancestor) = current {
-        if ancestor.id() == coroutine.id() {
-            return false;
-        }
-        let condition = match ancestor.py_kind() {
-            Kind::IfStatement | Kind::ElifClause => ancestor.child_by_field_name("condition"),
-            Kind::ConditionalExpression => ancestor.named_child(1),
-            _ => None,
-        };
-        if condition.is_some_and(|condition| {
-            let text = module.text(condition);
-            text.contains("running_loop") || text.contains("is_running")
-        }) {
-            return true;
-        }
-        current = module.parent(ancestor);
-    }
-    false
 }
 
 /// `time.sleep(x)` as a statement of its own, with one positional
@@ -309,34 +284,4 @@ fn visible_as_at_top_level(semantic: &Semantic<'_>, node: Node<'_>, name: &str) 
     let bound_at_top = matches!(semantic.top_level_binding(first), Some(Binding::Import { .. }))
         || semantic.top_level_binding(first).is_none();
     here == top && bound_at_top
-}
-
-/// Test code: a test module (`test_*.py`, `*_test.py`, `conftest.py`), a
-/// `test*` function, or a method of a `TestCase` class. A class merely
-/// named `Test...` in other code is not one (meson's test runner has
-/// `class TestSubprocess`, production code).
-fn is_test_code(module: &Module<'_>, node: Node<'_>) -> bool {
-    if is_test_module(module) {
-        return true;
-    }
-    let mut current = module.parent(node);
-    while let Some(ancestor) = current {
-        match ancestor.py_kind() {
-            Kind::FunctionDefinition => {
-                let name = ancestor.child_by_field_name("name").map(|name| module.text(name));
-                if name.is_some_and(|name| name.starts_with("test")) {
-                    return true;
-                }
-            }
-            Kind::ClassDefinition => {
-                let bases = ancestor.child_by_field_name("superclasses");
-                if bases.is_some_and(|bases| module.text(bases).contains("TestCase")) {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-        current = module.parent(ancestor);
-    }
-    false
 }

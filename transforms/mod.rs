@@ -7,6 +7,7 @@ use crate::rule::{Registry, Transform};
 
 pub mod helpers;
 
+mod asyncio_run_in_coroutine;
 mod bare_except;
 mod blocking_call_in_coroutine;
 mod debugger_leftover;
@@ -33,6 +34,7 @@ pub static ALL: &[&dyn Transform] = &[
     &del_cleanup::DelCleanup,
     &open_without_with::OpenWithoutWith,
     &blocking_call_in_coroutine::BlockingCallInCoroutine,
+    &asyncio_run_in_coroutine::AsyncioRunInCoroutine,
     &float_equality::FloatEquality,
     &debugger_leftover::DebuggerLeftover,
     &fork_with_threads::ForkWithThreads,

@@ -1,6 +1,8 @@
 //! What several rules share: handler analysis (`except_handler`), the
-//! logger a fix writes through (`logger`), call shapes (`calls`).
+//! logger a fix writes through (`logger`), call shapes (`calls`), test
+//! code and running-loop checks for the coroutine rules (`coroutines`).
 
 pub mod calls;
+pub mod coroutines;
 pub mod except_handler;
 pub mod logger;
