@@ -14,6 +14,7 @@ mod del_cleanup;
 mod eager_cli_import;
 mod exception_without_traceback;
 mod float_equality;
+mod import_path_hack;
 mod late_binding_closure;
 mod leaking_patcher;
 mod mutable_default;
@@ -34,6 +35,7 @@ pub static ALL: &[&dyn Transform] = &[
     &blocking_call_in_coroutine::BlockingCallInCoroutine,
     &float_equality::FloatEquality,
     &debugger_leftover::DebuggerLeftover,
+    &import_path_hack::ImportPathHack,
     &leaking_patcher::LeakingPatcher,
     &unused_suppression::UnusedSuppression,
 ];

@@ -58,6 +58,12 @@ pub struct ModuleLocation {
     /// or of `console_scripts` / `gui_scripts` entry points in `setup.cfg`
     /// or `setup.py` (`mytool = "mypkg.cli:main"` names `mypkg.cli`).
     pub command: bool,
+    /// The folders between the project root (the nearest folder above the
+    /// module with a `pyproject.toml`, `setup.cfg` or `setup.py`) and the
+    /// module, outermost first, package folders included: `["tests",
+    /// "functional"]` for `tests/functional/test_x.py`, `["tools", "pkg"]`
+    /// for `tools/pkg/build.py`. Empty when no project root is found.
+    pub folders: Vec<String>,
 }
 
 impl ModuleLocation {
@@ -66,6 +72,12 @@ impl ModuleLocation {
     pub fn package_root(&self) -> Option<&str> {
         let name = self.name.as_deref().filter(|_| self.in_package)?;
         Some(name.split('.').next().unwrap_or(name))
+    }
+
+    /// A folder between the project root and the module has one of `names`
+    /// (`tests`, `scripts`, ...).
+    pub fn in_folder_named(&self, names: &[&str]) -> bool {
+        self.folders.iter().any(|folder| names.contains(&folder.as_str()))
     }
 }
 
