@@ -73,12 +73,6 @@ impl ModuleLocation {
         let name = self.name.as_deref().filter(|_| self.in_package)?;
         Some(name.split('.').next().unwrap_or(name))
     }
-
-    /// A folder between the project root and the module has one of `names`
-    /// (`tests`, `scripts`, ...).
-    pub fn in_folder_named(&self, names: &[&str]) -> bool {
-        self.folders.iter().any(|folder| names.contains(&folder.as_str()))
-    }
 }
 
 impl Default for Settings {
