@@ -149,14 +149,19 @@ impl Transform for ImportPathHack {
         &META
     }
 
-    /// An edit of the path names `sys` (the import of `sys`, or `from sys
-    /// import path`) and `insert`, `append` or `extend`, or `path` before
-    /// `=`, `+=` or `[`; `site.addsitedir` names `addsitedir`; a write of
-    /// the environment has `PYTHONPATH` in a string or a keyword.
+    /// An edit of the path names `sys` (its import) and writes `.path`
+    /// followed by `.insert`, `.append`, `.extend`, `=`, `+=` or `[` (after
+    /// `from sys import`, any `path` so followed, or `path as`); `site.addsitedir` names
+    /// `addsitedir`; a write of the environment has `PYTHONPATH` in a string
+    /// or a keyword.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        let tokens = &scan.tokens;
+        let is = |index: usize, text: &str| tokens.get(index).is_some_and(|t| scan.is(t, text));
         let mut sys = false;
+        let mut from_sys = false;
         let mut edit = false;
-        for (index, token) in scan.tokens.iter().enumerate() {
+        let mut bare_edit = false;
+        for (index, token) in tokens.iter().enumerate() {
             match token.kind {
                 ScanKind::Name => {
                     if scan.is(token, "addsitedir") || scan.is(token, "PYTHONPATH") {
@@ -164,26 +169,32 @@ impl Transform for ImportPathHack {
                     }
                     if scan.is(token, "sys") {
                         sys = true;
-                    } else if ["insert", "append", "extend"].iter().any(|name| scan.is(token, name))
-                    {
-                        edit = true;
-                    } else if scan.is(token, "path")
-                        && scan
-                            .tokens
-                            .get(index + 1)
-                            .is_some_and(|next| ["=", "+=", "["].iter().any(|op| scan.is(next, op)))
-                    {
-                        edit = true;
+                        from_sys |= index > 0 && is(index - 1, "from") && is(index + 1, "import");
+                    } else if scan.is(token, "path") {
+                        let edits = ["=", "+=", "["].iter().any(|op| is(index + 1, op))
+                            || (is(index + 1, ".")
+                                && ["insert", "append", "extend"]
+                                    .iter()
+                                    .any(|name| is(index + 2, name)));
+                        if edits && index > 0 && is(index - 1, ".") {
+                            edit = true;
+                        } else if (edits && !is(index + 1, "=")) || is(index + 1, "as") {
+                            bare_edit = true;
+                        }
                     }
                 }
                 ScanKind::String if contains(scan.text(token), b"PYTHONPATH") => return true,
                 _ => {}
             }
-            if sys && edit {
-                return true;
-            }
         }
-        false
+        sys && (edit || (from_sys && bare_edit))
+    }
+
+    /// Every body of a file that may match matters: a function the module
+    /// calls while it is imported runs its edits then, through any chain of
+    /// calls. Such files are few.
+    fn may_need_definition(&self, _view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+        true
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
