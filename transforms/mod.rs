@@ -16,6 +16,7 @@ mod eager_cli_import;
 mod exception_without_traceback;
 mod float_equality;
 mod fork_with_threads;
+mod import_path_hack;
 mod late_binding_closure;
 mod leaking_patcher;
 mod mutable_default;
@@ -38,6 +39,7 @@ pub static ALL: &[&dyn Transform] = &[
     &float_equality::FloatEquality,
     &debugger_leftover::DebuggerLeftover,
     &fork_with_threads::ForkWithThreads,
+    &import_path_hack::ImportPathHack,
     &leaking_patcher::LeakingPatcher,
     &unused_suppression::UnusedSuppression,
 ];

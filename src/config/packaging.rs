@@ -51,7 +51,25 @@ impl Packaging {
         };
         let name = parts.iter().rev().cloned().collect::<Vec<_>>().join(".");
         let command = self.is_command(absolute, &name);
-        ModuleLocation { name: Some(name), in_package, command }
+        let folders = self.folders_below_root(absolute);
+        ModuleLocation { name: Some(name), in_package, command, folders }
+    }
+
+    /// The names of the folders between the nearest project root above the
+    /// file and the file, outermost first; empty without a project root.
+    fn folders_below_root(&self, absolute: &Path) -> Vec<String> {
+        let mut folders = Vec::new();
+        for folder in absolute.ancestors().skip(1).take(MAX_DEPTH) {
+            if self.commands_in(folder).is_some() {
+                folders.reverse();
+                return folders;
+            }
+            match folder.file_name().and_then(|name| name.to_str()) {
+                Some(name) => folders.push(name.to_string()),
+                None => break,
+            }
+        }
+        Vec::new()
     }
 
     /// The parts of the module's dotted name, last first.

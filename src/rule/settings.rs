@@ -58,6 +58,12 @@ pub struct ModuleLocation {
     /// or of `console_scripts` / `gui_scripts` entry points in `setup.cfg`
     /// or `setup.py` (`mytool = "mypkg.cli:main"` names `mypkg.cli`).
     pub command: bool,
+    /// The folders between the project root (the nearest folder above the
+    /// module with a `pyproject.toml`, `setup.cfg` or `setup.py`) and the
+    /// module, outermost first, package folders included: `["tests",
+    /// "functional"]` for `tests/functional/test_x.py`, `["tools", "pkg"]`
+    /// for `tools/pkg/build.py`. Empty when no project root is found.
+    pub folders: Vec<String>,
 }
 
 impl ModuleLocation {

@@ -124,6 +124,7 @@ kinds! {
     ReturnStatement = "return_statement",
     Set = "set",
     SetComprehension = "set_comprehension",
+    Slice = "slice",
     SplatPattern = "splat_pattern",
     String = "string",
     StringContent = "string_content",

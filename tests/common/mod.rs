@@ -45,7 +45,8 @@ pub fn fixture_rules(source: &str, rule: &'static dyn Transform) -> Vec<&'static
 
 /// Settings from `# settings: target-version=3.8` (or `heavy-modules=a,b.c`,
 /// `module=pkg.cli`: the module's name in its package, `console-script`: the
-/// packaging declares it a command) lines in a fixture.
+/// packaging declares it a command, `folders=tools/pkg`: the folders between
+/// the project root and the module) lines in a fixture.
 pub fn fixture_settings(source: &str) -> Settings {
     let mut settings = Settings::default();
     for line in source.lines().filter_map(|line| line.strip_prefix("# settings:")) {
@@ -60,6 +61,8 @@ pub fn fixture_settings(source: &str) -> Settings {
             } else if let Some(name) = pair.strip_prefix("module=") {
                 settings.module.name = Some(name.to_string());
                 settings.module.in_package = name.contains('.');
+            } else if let Some(folders) = pair.strip_prefix("folders=") {
+                settings.module.folders = folders.split('/').map(str::to_string).collect();
             } else if pair == "console-script" {
                 settings.module.command = true;
             }
