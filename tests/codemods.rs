@@ -114,6 +114,10 @@ fn malformed_rules_are_one_line_errors_before_any_file_is_touched() {
             LOGGING_WARN.replace("ACME1", "PF001"),
             "rules/bad.toml: error: line 2: `code`: codes starting with PF",
         ),
+        (
+            format!("{LOGGING_WARN}remove-imports = [\"logging\"]\n"),
+            "rules/bad.toml: error: line 7: `remove-imports`: `logging` is not `import MODULE`",
+        ),
     ];
     for (rule, expected) in cases {
         let source = "import logging\nlogging.warn('x')\n";

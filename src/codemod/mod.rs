@@ -23,7 +23,7 @@ use crate::codemod::pattern::{Capture, Captures, Matcher, Pattern, leaves};
 use crate::codemod::template::Template;
 use crate::rule::Diagnostic;
 use crate::rule::fix::{Applicability, Edit, Fix};
-use crate::rule::importer::{ensure_from_import, ensure_import};
+use crate::rule::importer::{ensure_from_import, ensure_import, remove_import_name};
 use crate::rule::settings::PythonVersion;
 use crate::rule::transform::{Context, FileInfo, FixKind, RuleMeta, Transform};
 use crate::syntax::kind::language;
@@ -49,6 +49,7 @@ pub struct Spec {
     pub files: Vec<String>,
     pub requires_python: Option<PythonVersion>,
     pub add_imports: Vec<String>,
+    pub remove_imports: Vec<String>,
     pub not_inside: Vec<String>,
     pub constraints: Vec<(String, ConstraintSpec)>,
     pub tests: Vec<Example>,
@@ -101,6 +102,14 @@ enum Import {
     From(String, String),
 }
 
+/// The edits that rewrite one match.
+struct Rewrite {
+    /// Imports the template needs.
+    imports: Vec<Edit>,
+    /// The parts of the match that change.
+    changes: Vec<Edit>,
+}
+
 /// A compiled custom rule.
 pub struct Rule {
     meta: &'static RuleMeta,
@@ -114,6 +123,8 @@ pub struct Rule {
     constraints: Vec<Constraint>,
     not_inside: Vec<String>,
     imports: Vec<Import>,
+    /// Imports removed once the rewrite leaves them unused.
+    removals: Vec<Import>,
     files: Vec<(GlobMatcher, GlobMatcher)>,
     pub requires_python: Option<PythonVersion>,
     pub tests: Vec<Example>,
@@ -229,6 +240,15 @@ impl Rule {
                 )
             })?);
         }
+        let mut removals = Vec::new();
+        for statement in &spec.remove_imports {
+            removals.push(parse_import(statement).ok_or_else(|| {
+                SpecError::new(
+                    "remove-imports",
+                    format!("`{statement}` is not `import MODULE` or `from MODULE import NAME`"),
+                )
+            })?);
+        }
         let mut files = Vec::new();
         for glob in &spec.files {
             let by_name = Glob::new(glob)
@@ -280,6 +300,7 @@ impl Rule {
             constraints,
             not_inside: spec.not_inside,
             imports,
+            removals,
             files,
             requires_python: spec.requires_python,
             tests: spec.tests,
@@ -345,14 +366,21 @@ impl Rule {
         message
     }
 
-    fn fix(&self, context: &Context<'_>, node: Node<'_>, captures: &Captures<'_>) -> Option<Fix> {
+    /// The edits that rewrite one match: the imports the template needs,
+    /// and the changed parts of the match.
+    fn rewrite(
+        &self,
+        context: &Context<'_>,
+        node: Node<'_>,
+        captures: &Captures<'_>,
+    ) -> Option<Rewrite> {
         let template = self.template.as_ref()?;
         if self.requires_python.is_some_and(|version| context.settings.target_version < version) {
             return None;
         }
         let module = context.module;
         let mut renames = HashMap::new();
-        let mut edits = Vec::new();
+        let mut imports = Vec::new();
         for import in &self.imports {
             let (imported, written) = match import {
                 Import::Module(name) => (ensure_import(context.semantic, name)?, name),
@@ -363,7 +391,7 @@ impl Rule {
             if &imported.name != written {
                 renames.insert(written.clone(), imported.name);
             }
-            edits.extend(imported.edit);
+            imports.extend(imported.edit);
         }
         let mut changes = Vec::new();
         for edit in template.edits(module, &self.pattern.root, node, captures, &renames) {
@@ -378,9 +406,22 @@ impl Rule {
             let range = edit.range.start + prefix..edit.range.end - suffix;
             changes.push(Edit::replace(range, &new[prefix..new.len() - suffix]));
         }
-        if changes.is_empty() {
-            return None;
+        (!changes.is_empty()).then_some(Rewrite { imports, changes })
+    }
+
+    /// One fix: the imports to add and to remove, and the changes.
+    fn fix(&self, mut edits: Vec<Edit>, mut changes: Vec<Edit>) -> Fix {
+        // An import added where a removed one starts is one edit with it.
+        let (insertions, mut others): (Vec<Edit>, Vec<Edit>) =
+            edits.drain(..).partition(|edit| edit.range.is_empty());
+        for insertion in insertions {
+            let start = insertion.range.start;
+            match others.iter_mut().find(|edit| edit.range.start == start) {
+                Some(edit) => edit.replacement.insert_str(0, &insertion.replacement),
+                None => others.push(insertion),
+            }
         }
+        let mut edits = others;
         // An import inserted where an edit starts (the match opens the line
         // after the imports) is one edit with it, not two at one spot.
         for change in &mut changes {
@@ -390,7 +431,42 @@ impl Rule {
             }
         }
         edits.extend(changes);
-        Some(Fix { edits, applicability: self.applicability, rebinds: Vec::new() })
+        Fix { edits, applicability: self.applicability, rebinds: Vec::new() }
+    }
+
+    /// The fixes of the matches, in order. The last one also removes the
+    /// imports the rewrites leave unused, and so also rewrites every other
+    /// match: applied alone (another fix overlapping one of them), it still
+    /// leaves no name without its import. Applied in one pass with the
+    /// others, it overlaps them and waits for the next pass, where it is
+    /// the last match left.
+    fn fixes(&self, context: &Context<'_>, rewrites: Vec<Option<Rewrite>>) -> Vec<Option<Fix>> {
+        let mut every_change: Vec<Edit> =
+            rewrites.iter().flatten().flat_map(|rewrite| rewrite.changes.clone()).collect();
+        every_change.sort_by_key(|edit| (edit.range.start, edit.range.end));
+        // Nested matches rewrite the same bytes: they cannot be one fix.
+        let apart = every_change.windows(2).all(|two| two[0].range.end <= two[1].range.start);
+        let removals: Vec<Edit> = if apart {
+            let unused = |removal| unused_import_removal(context, removal, &every_change);
+            self.removals.iter().filter_map(unused).collect()
+        } else {
+            Vec::new()
+        };
+        let last = rewrites.iter().rposition(Option::is_some);
+        let several = rewrites.iter().flatten().count() > 1;
+        rewrites
+            .into_iter()
+            .enumerate()
+            .map(|(index, rewrite)| {
+                let Rewrite { mut imports, changes } = rewrite?;
+                if removals.is_empty() || Some(index) != last {
+                    return Some(self.fix(imports, changes));
+                }
+                imports.extend(removals.iter().cloned());
+                let changes = if several { every_change.clone() } else { changes };
+                Some(self.fix(imports, changes))
+            })
+            .collect()
     }
 
     fn files_match(&self, path: &Path) -> bool {
@@ -410,16 +486,25 @@ impl Transform for Rule {
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
         let module = context.module;
         let matcher = Matcher { module, semantic: Some(context.semantic) };
-        let mut found = Vec::new();
+        let mut matches = Vec::new();
         for node in module.nodes_of_kind_ids(self.root_kinds.clone()) {
             let Some(captures) = matcher.matches(&self.pattern, node) else { continue };
-            if !self.holds(module, Some(context), node, &captures) {
-                continue;
+            if self.holds(module, Some(context), node, &captures) {
+                matches.push((node, captures));
             }
-            let diagnostic = self.meta.report(node.byte_range(), self.message(module, &captures));
-            found.push(diagnostic.with_fix(self.fix(context, node, &captures)));
         }
-        found
+        let rewrites: Vec<Option<Rewrite>> =
+            matches.iter().map(|(node, captures)| self.rewrite(context, *node, captures)).collect();
+        let fixes = self.fixes(context, rewrites);
+        matches
+            .iter()
+            .zip(fixes)
+            .map(|((node, captures), fix)| {
+                let diagnostic =
+                    self.meta.report(node.byte_range(), self.message(module, captures));
+                diagnostic.with_fix(fix)
+            })
+            .collect()
     }
 
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
@@ -461,6 +546,60 @@ fn has_pairs(scan: &Scan<'_>, pairs: &[(String, String)]) -> bool {
         scan.tokens.windows(2).any(|two| scan.is(&two[0], first) && scan.is(&two[1], second))
             || (!scan.words().formatted.is_empty() && in_formatted(first) && in_formatted(second))
     })
+}
+
+/// The edit that removes the module-level import `import` names when the
+/// rewrite (`changes`) leaves it unused: each of its references is in
+/// replaced text, no replacement writes its name again, and the name is
+/// written nowhere else (not in `__all__`, a string or a comment either).
+fn unused_import_removal(context: &Context<'_>, import: &Import, changes: &[Edit]) -> Option<Edit> {
+    let semantic = context.semantic;
+    let module = context.module;
+    let record = semantic.imports().iter().find(|record| {
+        semantic.binding(record.binding).scope == semantic.module_scope()
+            && match import {
+                Import::Module(name) => record.member.is_none() && &record.module == name,
+                Import::From(from, name) => {
+                    record.member == Some(name.as_str()) && &record.module == from
+                }
+            }
+    })?;
+    let binding = semantic.binding(record.binding);
+    if semantic.bindings_of(binding.symbol).len() != 1 {
+        return None;
+    }
+    let name = module.text(binding.name);
+    let replaced = |range: std::ops::Range<usize>| {
+        changes
+            .iter()
+            .any(|change| change.range.start <= range.start && range.end <= change.range.end)
+    };
+    let references_replaced = semantic
+        .references_of(record.binding)
+        .iter()
+        .all(|&reference| replaced(semantic.reference(reference).node.byte_range()));
+    let written_again =
+        changes.iter().any(|change| !word_offsets(&change.replacement, name).is_empty());
+    let written_elsewhere = word_offsets(module.source, name)
+        .into_iter()
+        .any(|at| at != binding.name.start_byte() && !replaced(at..at + name.len()));
+    if !references_replaced || written_again || written_elsewhere {
+        return None;
+    }
+    remove_import_name(module, record.statement, record.item)
+}
+
+/// Where `word` stands in `text` as a whole word.
+fn word_offsets(text: &str, word: &str) -> Vec<usize> {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, word.as_bytes())
+        .filter(|&at| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + word.len()).copied();
+            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        })
+        .collect()
 }
 
 fn inside(module: &Module<'_>, node: Node<'_>, kind: &str) -> bool {
@@ -550,6 +689,7 @@ fn check_template(
             .collect(),
         not_inside: Vec::new(),
         imports: Vec::new(),
+        removals: Vec::new(),
         files: Vec::new(),
         requires_python: None,
         tests: Vec::new(),

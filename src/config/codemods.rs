@@ -179,6 +179,7 @@ const RULE_KEYS: &[&str] = &[
     "files",
     "requires-python",
     "add-imports",
+    "remove-imports",
     "not-inside",
     "constraints",
     "test",
@@ -231,6 +232,7 @@ pub fn read_spec(
             "safety" => spec.safety = Some(string()?),
             "files" => spec.files = strings()?,
             "add-imports" => spec.add_imports = strings()?,
+            "remove-imports" => spec.remove_imports = strings()?,
             "not-inside" => spec.not_inside = strings()?,
             "requires-python" => {
                 let specifier = string()?;
