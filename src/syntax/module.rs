@@ -107,7 +107,7 @@ impl<'s> Module<'s> {
         }
         let mut tree = parse_tree_skipping(source, skipped)?;
         if tree.root_node().has_error() {
-            tree = reparse_without_outdented_comments(source, scanned, skipped).unwrap_or(tree);
+            tree = reparse_around_gaps(source, scanned, skipped).unwrap_or(tree);
         }
         let tree = IndexedTree::new(tree, |tree| NodeIndex::build(tree.root_node()));
         let untrusted = check_tree(source, tree.borrow_dependent(), version)?;
@@ -311,24 +311,27 @@ fn detect_indent_unit(module: &Module<'_>) -> String {
     unit.unwrap_or_else(|| "    ".to_string())
 }
 
-/// tree-sitter takes a comment line indented less than the code around it
-/// (`#    @other` at column 0 between a method's decorator and its `def`)
-/// for the end of the block, and fails on valid code. CPython ignores
-/// comment lines, so the text with those comments blanked means the same:
-/// its tree is the file's (offsets unchanged), without those comments.
-/// `None` when there are none, or the file fails without them too.
-fn reparse_without_outdented_comments(
-    source: &str,
-    scanned: &Scan<'_>,
-    skipped: &[Range<usize>],
-) -> Option<Tree> {
+/// Parses again what tree-sitter's grammar gets wrong and CPython reads:
+/// - a comment line outdented inside a block (`#    @other` at column 0
+///   between a method's decorator and its `def`), which tree-sitter takes
+///   for the end of the block: CPython ignores comment lines, so the text
+///   with those comments blanked means the same;
+/// - a format spec that starts with `=` (`f"{x:=^9}"`), which tree-sitter
+///   reads as a walrus: the `=` becomes a space, another spec character.
+///
+/// Offsets are unchanged, so the tree is the file's. `None` when there is
+/// nothing to blank, or the file fails without it too.
+fn reparse_around_gaps(source: &str, scanned: &Scan<'_>, skipped: &[Range<usize>]) -> Option<Tree> {
     let comments = scanned.outdented_comments();
-    if comments.is_empty() {
+    if comments.is_empty() && scanned.spec_equals.is_empty() {
         return None;
     }
     let mut bytes = source.as_bytes().to_vec();
     for comment in comments {
         bytes[comment].fill(b' ');
+    }
+    for &at in &scanned.spec_equals {
+        bytes[at] = b' ';
     }
     let text = String::from_utf8(bytes).ok()?;
     let tree = parse_tree_skipping(&text, skipped).ok()?;
@@ -661,6 +664,23 @@ mod tests {
             panic!("`except A, B as e:` is a syntax error in every version");
         };
         assert!(matches!(err, FileError::Syntax { line: 3, column: 11 }), "{err}");
+    }
+
+    #[test]
+    fn a_format_spec_that_starts_with_equals_parses() {
+        // From matplotlib's axis.py: the spec is `=`, as CPython reads it.
+        let source = "def f(labels, w):\n    return f\"{labels:=}\" + f'{w:=^{w}}'\n";
+        assert!(
+            parse_tree(source).is_ok_and(|tree| tree.root_node().has_error()),
+            "tree-sitter's gap"
+        );
+        let module = Module::parse(source, "t.py").expect("valid Python parses");
+        let interpolations = module.nodes_of_kind(&[Kind::Interpolation]).count();
+        assert_eq!(interpolations, 2);
+        // A walrus in brackets is one, and stays one.
+        let walrus = "print(f\"{(y:=10)}\", y)\n";
+        let module = Module::parse(walrus, "t.py").expect("valid Python parses");
+        assert_eq!(module.nodes_of_kind(&[Kind::NamedExpression]).count(), 1);
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct Scan<'s> {
     /// character"): a U+FEFF after the start, a no-break or other Unicode
     /// space.
     pub invisible_character: Option<usize>,
+    /// Where a format spec starts with `=` (`f"{x:=^9}"`): CPython reads a
+    /// spec there, tree-sitter a `:=` and a syntax error.
+    pub spec_equals: Vec<usize>,
     /// The distinct words, made on first use (see `words`).
     words: OnceLock<Words<'s>>,
 }
@@ -129,6 +132,7 @@ impl<'s> Scan<'s> {
             lines,
             region,
             words: OnceLock::new(),
+            spec_equals: Vec::new(),
             source: self.source,
             suspicious: self.suspicious,
             lines_certain: self.lines_certain,
@@ -308,6 +312,7 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         line_first: 0,
         line_indent: 0,
         at_line_start: true,
+        spec_equals: Vec::new(),
     };
     if !scanner.suspicious {
         scanner.run();
@@ -320,6 +325,7 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         lines_certain: !scanner.suspicious,
         region: 0..source.len(),
         invisible_character: scanner.invisible_character,
+        spec_equals: scanner.spec_equals,
         words: OnceLock::new(),
     };
     if !scan.suspicious {
@@ -398,6 +404,7 @@ struct Scanner<'s> {
     line_first: u32,
     line_indent: u32,
     at_line_start: bool,
+    spec_equals: Vec<usize>,
 }
 
 impl Scanner<'_> {
@@ -727,7 +734,12 @@ impl Scanner<'_> {
                             self.pos += 1;
                             stack.pop();
                         }
-                        b':' if *depth == 0 && self.src.get(self.pos + 1) != Some(&b'=') => {
+                        b':' if *depth == 0 => {
+                            // `:=` at the top of a field is a format spec
+                            // that starts with `=`: a walrus needs brackets.
+                            if self.src.get(self.pos + 1) == Some(&b'=') {
+                                self.spec_equals.push(self.pos + 1);
+                            }
                             self.pos += 1;
                             let Some(Frame::Contents { quote, triple }) =
                                 stack.iter().rev().nth(1).copied()
