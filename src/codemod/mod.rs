@@ -415,8 +415,15 @@ impl Rule {
         let (insertions, mut others): (Vec<Edit>, Vec<Edit>) =
             edits.drain(..).partition(|edit| edit.range.is_empty());
         for insertion in insertions {
-            let start = insertion.range.start;
-            match others.iter_mut().find(|edit| edit.range.start == start) {
+            let at = insertion.range.start;
+            // The import goes after the one removed, where the removal
+            // also takes a blank line: that line stays, after the import.
+            if let Some(edit) =
+                others.iter_mut().find(|edit| edit.range.start < at && at < edit.range.end)
+            {
+                edit.range.end = at;
+            }
+            match others.iter_mut().find(|edit| edit.range.start == at) {
                 Some(edit) => edit.replacement.insert_str(0, &insertion.replacement),
                 None => others.push(insertion),
             }

@@ -86,6 +86,20 @@ pub fn apply_fixes(
     Some(Pass { source, fixed, unsafe_fixed, edits, applied })
 }
 
+/// True when two of the fix's own edits overlap (identical ones aside):
+/// such a fix can never apply, so a finding must not offer it.
+pub fn overlaps_itself(fix: &Fix) -> bool {
+    let mut own = TakenEdits::default();
+    fix.edits.iter().any(|edit| {
+        if own.holds(edit) {
+            return false;
+        }
+        let clash = own.conflicts_with(edit);
+        own.insert(edit);
+        clash
+    })
+}
+
 /// Edits already taken for a pass, ordered by position, so that a new
 /// edit's conflicts are found in O(log n): a pass over a large file can hold
 /// hundreds of thousands of edits, and comparing each with all the others
@@ -151,6 +165,16 @@ mod tests {
 
     fn diagnostic(code: &'static str, edits: Vec<Edit>) -> Diagnostic {
         Diagnostic { code, range: 0..0, message: String::new(), fix: Some(Fix::safe(edits)) }
+    }
+
+    #[test]
+    fn a_fix_whose_edits_overlap_is_found() {
+        let fix =
+            |edits: Vec<Edit>| Fix { edits, applicability: Applicability::Safe, rebinds: vec![] };
+        assert!(overlaps_itself(&fix(vec![Edit::delete(0..10), Edit::insert(5, "x")])));
+        assert!(overlaps_itself(&fix(vec![Edit::delete(0..10), Edit::delete(9..12)])));
+        assert!(!overlaps_itself(&fix(vec![Edit::delete(0..10), Edit::insert(10, "x")])));
+        assert!(!overlaps_itself(&fix(vec![Edit::insert(3, "x"), Edit::insert(3, "x")])));
     }
 
     #[test]
