@@ -80,7 +80,9 @@ use crate::semantic::{BindingKind, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::{Kind as ScanKind, Scan};
-use crate::transforms::helpers::coroutines::{checks_running_loop, is_test_code};
+use crate::transforms::helpers::coroutines::{
+    checks_running_loop, defines_coroutine, is_test_code,
+};
 
 pub struct AsyncioRunInCoroutine;
 
@@ -104,11 +106,7 @@ impl Transform for AsyncioRunInCoroutine {
     /// spelling of `asyncio.run` has it, in the call or its import) or
     /// `run_until_complete`.
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        let has_coroutine = scan
-            .tokens
-            .windows(2)
-            .any(|pair| scan.is(&pair[0], "async") && scan.is(&pair[1], "def"));
-        has_coroutine
+        defines_coroutine(scan)
             && scan.tokens.iter().any(|token| {
                 token.kind == ScanKind::Name
                     && (scan.is(token, "run") || scan.is(token, "run_until_complete"))

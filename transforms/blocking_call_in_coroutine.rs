@@ -73,7 +73,9 @@ use crate::rule::{Context, Diagnostic, FileInfo, Fix, FixKind, RuleMeta, Transfo
 use crate::semantic::{Binding, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::scan::{Kind as ScanKind, Scan};
-use crate::transforms::helpers::coroutines::{checks_running_loop, is_test_code};
+use crate::transforms::helpers::coroutines::{
+    checks_running_loop, defines_coroutine, is_test_code,
+};
 
 pub struct BlockingCallInCoroutine;
 
@@ -99,11 +101,7 @@ impl Transform for BlockingCallInCoroutine {
     /// `async` directly followed by `def`, and a name of `WORDS` (every
     /// blocking call is spelt with one, or imported under one).
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        let has_coroutine = scan
-            .tokens
-            .windows(2)
-            .any(|pair| scan.is(&pair[0], "async") && scan.is(&pair[1], "def"));
-        has_coroutine
+        defines_coroutine(scan)
             && scan.tokens.iter().any(|token| {
                 token.kind == ScanKind::Name && WORDS.iter().any(|word| scan.is(token, word))
             })

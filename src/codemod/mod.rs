@@ -231,24 +231,8 @@ impl Rule {
                 ));
             }
         };
-        let mut imports = Vec::new();
-        for statement in &spec.add_imports {
-            imports.push(parse_import(statement).ok_or_else(|| {
-                SpecError::new(
-                    "add-imports",
-                    format!("`{statement}` is not `import MODULE` or `from MODULE import NAME`"),
-                )
-            })?);
-        }
-        let mut removals = Vec::new();
-        for statement in &spec.remove_imports {
-            removals.push(parse_import(statement).ok_or_else(|| {
-                SpecError::new(
-                    "remove-imports",
-                    format!("`{statement}` is not `import MODULE` or `from MODULE import NAME`"),
-                )
-            })?);
-        }
+        let imports = parse_imports("add-imports", &spec.add_imports)?;
+        let removals = parse_imports("remove-imports", &spec.remove_imports)?;
         let mut files = Vec::new();
         for glob in &spec.files {
             let by_name = Glob::new(glob)
@@ -629,6 +613,21 @@ fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The import statements of the rule file's `field`, each checked.
+fn parse_imports(field: &str, statements: &[String]) -> Result<Vec<Import>, SpecError> {
+    statements
+        .iter()
+        .map(|statement| {
+            parse_import(statement).ok_or_else(|| {
+                SpecError::new(
+                    field,
+                    format!("`{statement}` is not `import MODULE` or `from MODULE import NAME`"),
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_import(statement: &str) -> Option<Import> {

@@ -1,11 +1,18 @@
-//! What the coroutine rules (PF009, PF010) share: which code is test code
-//! for them, and which calls sit behind a check for a running loop.
+//! What the coroutine rules (PF009, PF010) share: whether a file has a
+//! coroutine at all, which code is test code for them, and which calls sit
+//! behind a check for a running loop.
 
 use tree_sitter::Node;
 
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
+use crate::syntax::scan::Scan;
 use crate::transforms::helpers::except_handler::is_test_module;
+
+/// `async` directly followed by `def` somewhere in the tokens.
+pub fn defines_coroutine(scan: &Scan<'_>) -> bool {
+    scan.tokens.windows(2).any(|pair| scan.is(&pair[0], "async") && scan.is(&pair[1], "def"))
+}
 
 /// Test code: a test module (`test_*.py`, `*_test.py`, `conftest.py`), a
 /// `test*` function, or a method of a `TestCase` class. A class merely
