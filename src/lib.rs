@@ -13,8 +13,9 @@
 //! - `codemod`: custom rules written as data (a pattern, constraints, a
 //!   rewrite template), compiled into rules beside the built-in ones;
 //! - `engine`: one file's passes, planning and fix application;
-//! - `config`, `report`, `cache`: configuration files and settings per
-//!   file; output; each file's result kept between runs;
+//! - `config`, `report`, `cache`, `project`: configuration files and
+//!   settings per file; output; each file's result kept between runs; the
+//!   project index (every module's import-time imports, import cycles);
 //! - `server`: the language server (`pyfix server`), for editors;
 //! - `cli`: arguments, the parallel run, reading and writing files.
 //!
@@ -32,6 +33,7 @@ pub mod codemod;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod project;
 pub mod report;
 pub mod rule;
 pub mod semantic;

@@ -43,6 +43,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 6),
     ("report", 6),
     ("cache", 6),
+    ("project", 6),
     ("server", 7),
     ("cli", 8),
 ];

@@ -16,6 +16,7 @@ mod eager_cli_import;
 mod exception_without_traceback;
 mod float_equality;
 mod fork_with_threads;
+mod import_cycle;
 mod import_path_hack;
 mod late_binding_closure;
 mod leaking_patcher;
@@ -41,6 +42,7 @@ pub static ALL: &[&dyn Transform] = &[
     &fork_with_threads::ForkWithThreads,
     &import_path_hack::ImportPathHack,
     &leaking_patcher::LeakingPatcher,
+    &import_cycle::ImportCycle,
     &unused_suppression::UnusedSuppression,
 ];
 

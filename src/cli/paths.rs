@@ -16,6 +16,7 @@ use crate::cli::outcome::{Outcome, print_config_errors, print_error};
 use crate::cli::pipeline::{Input, Pipeline, Product};
 use crate::cli::progress::Progress;
 use crate::config::resolver::{Project, Resolver};
+use crate::project::{ModuleFile, ProjectIndex};
 use crate::report::{LogLevel, Printer, Totals};
 
 /// A file to process, with the settings that apply to it and its absolute path.
@@ -42,7 +43,8 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     }
 
     let mut printer = options.printer(options.output.stdout_paint);
-    let pipeline = Pipeline::new(options, cache.as_ref());
+    let index = project_index(options, &jobs);
+    let pipeline = Pipeline::new(options, cache.as_ref(), index.as_ref());
     process_in_order(&pipeline, &jobs, &mut printer, &mut totals);
     if let Some(cache) = cache
         && let Err(err) = cache.save()
@@ -83,7 +85,8 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
     let Some((jobs, mut errors)) = discover(options) else {
         return ExitStatus::Error;
     };
-    let pipeline = Pipeline::new(options, cache.as_ref());
+    let index = project_index(options, &jobs);
+    let pipeline = Pipeline::new(options, cache.as_ref(), index.as_ref());
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| pipeline.add_noqa(&job.path, &job.project, &job.absolute))
@@ -119,6 +122,30 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
         }
     }
     if errors > 0 { ExitStatus::Error } else { ExitStatus::Success }
+}
+
+/// The project index of the run's files, when some rule reads it; its
+/// configuration problems are printed once, as warnings.
+fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
+    let reads_project =
+        |job: &Job| job.project.rules_for(&job.absolute).iter().any(|rule| rule.reads_project());
+    if !jobs.iter().any(reads_project) {
+        return None;
+    }
+    let files: Vec<ModuleFile> = jobs
+        .iter()
+        .map(|job| ModuleFile {
+            absolute: job.absolute.clone(),
+            location: job.project.settings_for(&job.absolute).module.clone(),
+        })
+        .collect();
+    let index = ProjectIndex::build(&files);
+    if options.output.level > LogLevel::Silent {
+        for problem in index.problems() {
+            eprintln!("pyfix: warning: {problem}");
+        }
+    }
+    Some(index)
 }
 
 /// `--force-exclude` (or `force-exclude = true`) leaves out a path named

@@ -3,6 +3,7 @@
 //! atomic write, or the bytes standard input gets back.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::cache::Cache;
 use crate::cli::files::{self, Source};
@@ -11,6 +12,7 @@ use crate::cli::verify::Verdict;
 use crate::config::resolver::Project;
 use crate::engine::{self, FileReport, noqa};
 use crate::error::FileError;
+use crate::project::ProjectIndex;
 use crate::report::Mode;
 use crate::report::diff::unified_diff;
 use crate::rule::Transform;
@@ -62,11 +64,17 @@ pub(crate) struct Pipeline<'a> {
     options: &'a Options,
     /// `None` with `--no-cache`, and for standard input, which is never cached.
     cache: Option<&'a Cache>,
+    /// What the project says about each file, when a rule reads it.
+    index: Option<&'a ProjectIndex>,
 }
 
 impl<'a> Pipeline<'a> {
-    pub(crate) fn new(options: &'a Options, cache: Option<&'a Cache>) -> Pipeline<'a> {
-        Pipeline { options, cache }
+    pub(crate) fn new(
+        options: &'a Options,
+        cache: Option<&'a Cache>,
+        index: Option<&'a ProjectIndex>,
+    ) -> Pipeline<'a> {
+        Pipeline { options, cache, index }
     }
 
     pub(crate) fn options(&self) -> &'a Options {
@@ -129,7 +137,7 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
     ) -> Result<FileReport, FileError> {
         let rules = project.rules_for(absolute);
-        let settings = project.settings_for(absolute);
+        let settings = self.settings_for(project, absolute);
         let Some(cache) = self.cache else {
             return self.process_text(path, source, project, &settings, &rules);
         };
@@ -148,6 +156,16 @@ impl<'a> Pipeline<'a> {
             cache.record_clean(cache.key_for(&file_name, &settings, &rules, fixed.as_bytes()));
         }
         Ok(report)
+    }
+
+    /// The file's settings, with what the project index says about it (a
+    /// part of the cache key like the rest).
+    fn settings_for(&self, project: &Project, absolute: &Path) -> Arc<Settings> {
+        let settings = project.settings_for(absolute);
+        match self.index.and_then(|index| index.facts_for(absolute)) {
+            Some(facts) => Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) }),
+            None => settings,
+        }
     }
 
     fn process_text(

@@ -40,7 +40,7 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     // text comes out unchanged rather than not at all.
     let passthrough = (options.mode == Mode::Write).then(|| bytes.clone());
     // Standard input is never cached: the cache is about the files of a tree.
-    let pipeline = Pipeline::new(options, None);
+    let pipeline = Pipeline::new(options, None, None);
     let processed = match pipeline.process(Input::Stdin { name, bytes }, &project, &absolute) {
         Ok(processed) => processed,
         Err(error) => {

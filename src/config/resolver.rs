@@ -237,6 +237,7 @@ impl Project {
                 heavy_modules,
                 unfixable,
                 module: Default::default(),
+                project: Default::default(),
             }),
             target_version_source,
             rules: resolve_rules(&layers, registry),

@@ -41,6 +41,11 @@ pub struct Settings {
     /// configuration, but read from the file system as the settings of one
     /// file are resolved.
     pub module: ModuleLocation,
+    /// What the whole project says about the module: read from every file
+    /// of the run by the project index (`crate::project`), not from
+    /// configuration. Empty without an index (standard input, the language
+    /// server), and for a module in no import cycle.
+    pub project: ProjectFacts,
 }
 
 /// What the project's layout and packaging say about one module.
@@ -73,6 +78,67 @@ impl ModuleLocation {
         let name = self.name.as_deref().filter(|_| self.in_package)?;
         Some(name.split('.').next().unwrap_or(name))
     }
+
+    /// The absolute name of the module an import in this module names:
+    /// `written` as it stands after `from` or `import` (`..util.text`,
+    /// `os.path`); `is_package` when this module is a package's
+    /// `__init__.py`. `None` for a relative import that climbs above the
+    /// top-level package, or when this module's name is unknown.
+    pub fn absolute_import(&self, written: &str, is_package: bool) -> Option<String> {
+        let relative = written.trim_start_matches('.');
+        let level = written.len() - relative.len();
+        if level == 0 {
+            return Some(written.to_string());
+        }
+        let own = self.name.as_deref().filter(|_| self.in_package)?;
+        let mut parts: Vec<&str> = own.split('.').collect();
+        // A module's package is its name less its last part; a package's
+        // `__init__.py` is its own package.
+        let climb = level - usize::from(is_package);
+        if climb >= parts.len() {
+            return None;
+        }
+        parts.truncate(parts.len() - climb);
+        if !relative.is_empty() {
+            parts.push(relative);
+        }
+        Some(parts.join("."))
+    }
+}
+
+/// What the project index knows about one module beyond its own text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ProjectFacts {
+    /// The module's import-time imports of modules that import it back,
+    /// directly or through others, in the order of the imports.
+    pub cycles: Vec<ImportCycle>,
+}
+
+/// One import-time import in an import cycle.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ImportCycle {
+    /// The module the import runs and reads: `pkg.b` for `import pkg.b`,
+    /// `from pkg.b import x` and, when `b` is a module, `from pkg import b`.
+    pub imported: String,
+    /// A shortest cycle through the import, from this module back to it:
+    /// `["pkg.a", "pkg.b", "pkg.a"]`.
+    pub path: Vec<String>,
+    /// How the cycle fails while the modules are imported, if it does.
+    pub failure: Option<CycleFailure>,
+}
+
+/// An import order in which a cycle fails: `from module import name` in
+/// `importer` runs while `module` is only partly run and has not yet
+/// defined `name` ("cannot import name ... from partially initialized
+/// module").
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CycleFailure {
+    /// The module whose import, when it is the first of the cycle's to be
+    /// imported, fails.
+    pub entry: String,
+    pub importer: String,
+    pub module: String,
+    pub name: String,
 }
 
 impl Default for Settings {
@@ -83,6 +149,7 @@ impl Default for Settings {
             heavy_modules: DEFAULT_HEAVY_MODULES.iter().map(|name| name.to_string()).collect(),
             unfixable: Vec::new(),
             module: ModuleLocation::default(),
+            project: ProjectFacts::default(),
         }
     }
 }

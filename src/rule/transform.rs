@@ -120,6 +120,12 @@ pub trait Transform: Sync + Send {
         true
     }
 
+    /// Whether the rule reads what the whole project says about a module
+    /// (`Settings::project`): the run then indexes every file first.
+    fn reads_project(&self) -> bool {
+        false
+    }
+
     fn code(&self) -> &'static str {
         self.meta().code
     }

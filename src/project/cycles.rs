@@ -1,0 +1,255 @@
+//! Import cycles: the strongly connected components of the graph of
+//! import-time imports, a shortest cycle through each import in one, and
+//! the import orders in which a cycle fails.
+//!
+//! A cycle fails when, entered at some module, a `from m import name`
+//! runs while `m` is only partly run and has not yet bound `name`. That is
+//! found by running the imports as Python would: each module from its
+//! first import to its last, its parent packages first, a module already
+//! started (done or partly run) not run again. Every module of a cycle is
+//! tried as the first one imported. The work is bounded (`BUDGET`): past
+//! it, a cycle is reported without the orders it fails in.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+
+use super::{Edge, Modules};
+use crate::rule::settings::{CycleFailure, ImportCycle, ProjectFacts};
+
+/// Steps (modules started, imports followed) the cycle analysis may take
+/// for the paths, and as many for the import orders: far above what any
+/// real project's cycles need, far below a quadratic blow-up on a monorepo.
+const BUDGET: usize = 2_000_000;
+
+/// Python's own recursion limit is about this deep; a chain of imports
+/// deeper than this is not simulated.
+const MAX_DEPTH: usize = 900;
+
+/// The facts of every module in an import cycle, by path.
+pub(super) fn facts(modules: &Modules, edges: &[Vec<Edge>]) -> HashMap<PathBuf, ProjectFacts> {
+    let component = components(edges);
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &c in &component {
+        *sizes.entry(c).or_default() += 1;
+    }
+    let cyclic = |id: usize| sizes[&component[id]] > 1;
+    let mut orders_budget = BUDGET;
+    let failures = failures(modules, edges, &cyclic, &mut orders_budget);
+    let mut budget = BUDGET;
+    let mut paths = Paths::default();
+    let mut facts = HashMap::new();
+    for (from, module) in modules.list.iter().enumerate().filter(|(id, _)| cyclic(*id)) {
+        let mut cycles: Vec<ImportCycle> = Vec::new();
+        for edge in &edges[from] {
+            let to = edge.target;
+            if to == from || component[to] != component[from] {
+                continue;
+            }
+            let imported = &modules.list[to].name;
+            if cycles.iter().any(|cycle| &cycle.imported == imported) {
+                continue;
+            }
+            let mut ids = vec![from];
+            // Past the budget, the cycle's middle is left out: `a -> b -> ... -> a`.
+            ids.extend(paths.shortest(edges, &component, to, from, &mut budget).unwrap_or_default());
+            let failure = ids.windows(2).find_map(|pair| failures.get(&(pair[0], pair[1])));
+            let mut path: Vec<String> = ids.iter().map(|&id| modules.list[id].name.clone()).collect();
+            if ids.len() == 1 {
+                path.extend([imported.clone(), "...".to_string(), module.name.clone()]);
+            }
+            cycles.push(ImportCycle { imported: imported.clone(), path, failure: failure.cloned() });
+        }
+        if !cycles.is_empty() {
+            facts.insert(module.absolute.clone(), ProjectFacts { cycles });
+        }
+    }
+    facts
+}
+
+/// Each module's strongly connected component (Tarjan's algorithm,
+/// without recursion: a chain of 100,000 imports must not overflow).
+fn components(edges: &[Vec<Edge>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let count = edges.len();
+    let mut index = vec![UNSEEN; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut component = vec![UNSEEN; count];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    for start in 0..count {
+        if index[start] != UNSEEN {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut calls = vec![(start, 0)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (node, ref mut at)) = calls.last_mut() {
+            if let Some(edge) = edges[node].get(*at) {
+                *at += 1;
+                let to = edge.target;
+                if index[to] == UNSEEN {
+                    index[to] = next_index;
+                    low[to] = next_index;
+                    next_index += 1;
+                    stack.push(to);
+                    on_stack[to] = true;
+                    calls.push((to, 0));
+                } else if on_stack[to] {
+                    low[node] = low[node].min(index[to]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = node;
+                    if member == node {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    component
+}
+
+/// Shortest paths inside a component, one breadth-first search per start.
+#[derive(Default)]
+struct Paths {
+    /// start → (module → the module before it on a shortest path).
+    trees: HashMap<usize, HashMap<usize, usize>>,
+}
+
+impl Paths {
+    /// The modules from `from` to `to` (both included) along imports
+    /// inside their component; `None` past the budget.
+    fn shortest(
+        &mut self,
+        edges: &[Vec<Edge>],
+        component: &[usize],
+        from: usize,
+        to: usize,
+        budget: &mut usize,
+    ) -> Option<Vec<usize>> {
+        if !self.trees.contains_key(&from) {
+            let tree = breadth_first(edges, component, from, budget)?;
+            self.trees.insert(from, tree);
+        }
+        let tree = &self.trees[&from];
+        let mut path = vec![to];
+        let mut at = to;
+        while at != from {
+            at = *tree.get(&at)?;
+            path.push(at);
+        }
+        path.reverse();
+        Some(path)
+    }
+}
+
+fn breadth_first(
+    edges: &[Vec<Edge>],
+    component: &[usize],
+    from: usize,
+    budget: &mut usize,
+) -> Option<HashMap<usize, usize>> {
+    let mut before = HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    while let Some(node) = queue.pop_front() {
+        for edge in &edges[node] {
+            *budget = budget.checked_sub(1)?;
+            let to = edge.target;
+            if to != from && component[to] == component[from] && !before.contains_key(&to) {
+                before.insert(to, node);
+                queue.push_back(to);
+            }
+        }
+    }
+    Some(before)
+}
+
+/// For each import that fails in some order, keyed by (importer, module):
+/// the first such order found.
+fn failures(
+    modules: &Modules,
+    edges: &[Vec<Edge>],
+    cyclic: &dyn Fn(usize) -> bool,
+    budget: &mut usize,
+) -> HashMap<(usize, usize), CycleFailure> {
+    let mut found = HashMap::new();
+    for entry in (0..edges.len()).filter(|&id| cyclic(id)) {
+        let mut run = Run { modules, edges, started: HashMap::new(), budget: &mut *budget };
+        match run.import(entry, 0) {
+            Outcome::Imported => {}
+            Outcome::Failed { importer, module, name } => {
+                found.entry((importer, module)).or_insert_with(|| CycleFailure {
+                    entry: modules.list[entry].name.clone(),
+                    importer: modules.list[importer].name.clone(),
+                    module: modules.list[module].name.clone(),
+                    name,
+                });
+            }
+            Outcome::OutOfBudget => break,
+        }
+    }
+    found
+}
+
+enum Outcome {
+    Imported,
+    Failed { importer: usize, module: usize, name: String },
+    OutOfBudget,
+}
+
+/// One simulated `import` of a module, with `sys.modules` as it fills.
+struct Run<'a> {
+    modules: &'a Modules,
+    edges: &'a [Vec<Edge>],
+    /// Module → how far it has run: `None` once done.
+    started: HashMap<usize, Option<u32>>,
+    budget: &'a mut usize,
+}
+
+impl Run<'_> {
+    fn import(&mut self, id: usize, depth: usize) -> Outcome {
+        if depth > MAX_DEPTH {
+            return Outcome::OutOfBudget;
+        }
+        let Some(left) = self.budget.checked_sub(1) else { return Outcome::OutOfBudget };
+        *self.budget = left;
+        if let Some(parent) = self.modules.parent(id) {
+            match self.import(parent, depth + 1) {
+                Outcome::Imported => {}
+                other => return other,
+            }
+        }
+        if self.started.contains_key(&id) {
+            return Outcome::Imported;
+        }
+        self.started.insert(id, Some(0));
+        for edge in &self.edges[id] {
+            self.started.insert(id, Some(edge.at));
+            match self.import(edge.target, depth + 1) {
+                Outcome::Imported => {}
+                other => return other,
+            }
+            let Some(name) = &edge.name else { continue };
+            if let Some(&Some(at)) = self.started.get(&edge.target)
+                && !self.modules.list[edge.target].record.binds_before(name, at)
+            {
+                return Outcome::Failed { importer: id, module: edge.target, name: name.clone() };
+            }
+        }
+        self.started.insert(id, None);
+        Outcome::Imported
+    }
+}

@@ -1,0 +1,241 @@
+//! Whole-project knowledge: every module of the run, the imports that run
+//! while it is imported, and the import cycles between the project's
+//! modules. Built before any file is checked, from the files' tokens (no
+//! parse), in parallel; a rule reads what concerns its own module in
+//! `Settings::project`, so that a file's cached report is reused only
+//! while what the project says about it is unchanged.
+//!
+//! Memory is a small record per module (its imports and top-level names),
+//! never a tree.
+
+mod cycles;
+pub mod record;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::project::record::{ModuleRecord, record};
+use crate::rule::settings::{ModuleLocation, ProjectFacts};
+use crate::syntax::scan::scan;
+
+/// A file of the run, with where it sits among its packages.
+pub struct ModuleFile {
+    pub absolute: PathBuf,
+    pub location: ModuleLocation,
+}
+
+/// What the index holds of one module.
+struct Module {
+    absolute: PathBuf,
+    name: String,
+    /// The folder an import of the module's top-level package starts from
+    /// (the folder that must be on `sys.path`), as an index into `roots`.
+    root: usize,
+    is_package: bool,
+    in_package: bool,
+    record: ModuleRecord,
+}
+
+/// One import-time import of a project module by another.
+#[derive(Clone, Debug)]
+struct Edge {
+    /// Where the importing statement starts.
+    at: u32,
+    target: usize,
+    /// `from target import name`, when `name` is not itself a module.
+    name: Option<String>,
+}
+
+/// The project's modules and what each import-time import reaches.
+pub struct ProjectIndex {
+    facts: HashMap<PathBuf, ProjectFacts>,
+    problems: Vec<String>,
+    modules: usize,
+}
+
+impl ProjectIndex {
+    /// Reads and indexes the files (those that cannot be read are left to
+    /// the run that checks them, which reports them).
+    pub fn build(files: &[ModuleFile]) -> ProjectIndex {
+        let records: Vec<Option<ModuleRecord>> = files
+            .par_iter()
+            .map(|file| std::fs::read(&file.absolute).ok().and_then(|bytes| record(&scan(&bytes))))
+            .collect();
+        ProjectIndex::from_records(files.iter().zip(records))
+    }
+
+    /// The index of modules whose text is given, for tests and editors.
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a ModuleFile, &'a str)>,
+    ) -> ProjectIndex {
+        ProjectIndex::from_records(
+            sources.into_iter().map(|(file, text)| (file, record(&scan(text.as_bytes())))),
+        )
+    }
+
+    fn from_records<'a>(
+        records: impl IntoIterator<Item = (&'a ModuleFile, Option<ModuleRecord>)>,
+    ) -> ProjectIndex {
+        let mut modules = Modules::default();
+        for (file, record) in records {
+            if let Some(record) = record {
+                modules.add(file, record);
+            }
+        }
+        let edges = modules.edges();
+        let facts = cycles::facts(&modules, &edges);
+        ProjectIndex { facts, problems: modules.problems, modules: modules.list.len() }
+    }
+
+    /// What the project says about the module at `absolute`.
+    pub fn facts_for(&self, absolute: &Path) -> Option<&ProjectFacts> {
+        self.facts.get(absolute)
+    }
+
+    /// Configuration problems found while indexing (two files claiming one
+    /// module name), one line each.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// How many modules the index holds.
+    pub fn len(&self) -> usize {
+        self.modules
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.modules == 0
+    }
+}
+
+/// The modules, findable by their root and name.
+#[derive(Default)]
+struct Modules {
+    list: Vec<Module>,
+    roots: Vec<PathBuf>,
+    root_ids: HashMap<PathBuf, usize>,
+    /// (root, name) → module; `None` when two files claim the name.
+    by_root: HashMap<(usize, String), Option<usize>>,
+    /// name → the modules of that name under every root.
+    by_name: HashMap<String, Vec<usize>>,
+    problems: Vec<String>,
+}
+
+impl Modules {
+    fn add(&mut self, file: &ModuleFile, record: ModuleRecord) {
+        let Some(name) = file.location.name.clone() else { return };
+        let is_package = file.absolute.file_name().is_some_and(|name| name == "__init__.py");
+        let depth = name.split('.').count() + usize::from(is_package);
+        let Some(root) = file.absolute.ancestors().nth(depth) else { return };
+        let root = match self.root_ids.get(root) {
+            Some(&id) => id,
+            None => {
+                self.roots.push(root.to_path_buf());
+                self.root_ids.insert(root.to_path_buf(), self.roots.len() - 1);
+                self.roots.len() - 1
+            }
+        };
+        let id = self.list.len();
+        match self.by_root.get_mut(&(root, name.clone())) {
+            Some(claimed) => {
+                if let Some(first) = claimed.take() {
+                    if let Some(named) = self.by_name.get_mut(&name) {
+                        named.retain(|&other| other != first);
+                    }
+                    self.problems.push(format!(
+                        "`{}` and `{}` are both module `{name}`: imports of it are not followed",
+                        self.list[first].absolute.display(),
+                        file.absolute.display()
+                    ));
+                }
+                return;
+            }
+            None => {
+                self.by_root.insert((root, name.clone()), Some(id));
+            }
+        }
+        self.by_name.entry(name.clone()).or_default().push(id);
+        self.list.push(Module {
+            absolute: file.absolute.clone(),
+            name,
+            root,
+            is_package,
+            in_package: file.location.in_package,
+            record,
+        });
+    }
+
+    /// The module `name` as seen from a module under `root`: the one under
+    /// the same root, else the only one of that name.
+    fn lookup(&self, root: usize, name: &str) -> Option<usize> {
+        if let Some(found) = self.by_root.get(&(root, name.to_string())) {
+            return *found;
+        }
+        match self.by_name.get(name).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// The module or, failing it, the longest of its parent packages that
+    /// the project holds (`import os.path` runs `os`).
+    fn lookup_prefix(&self, root: usize, name: &str) -> Option<usize> {
+        let mut name = name;
+        loop {
+            if let Some(found) = self.lookup(root, name) {
+                return Some(found);
+            }
+            name = &name[..name.rfind('.')?];
+        }
+    }
+
+    /// The package that holds module `id`, when the project has it.
+    fn parent(&self, id: usize) -> Option<usize> {
+        let module = &self.list[id];
+        let parent = &module.name[..module.name.rfind('.')?];
+        self.by_root.get(&(module.root, parent.to_string())).copied().flatten()
+    }
+
+    /// Each module's import-time imports of project modules, in source order.
+    fn edges(&self) -> Vec<Vec<Edge>> {
+        self.list.iter().map(|module| self.edges_of(module)).collect()
+    }
+
+    fn edges_of(&self, module: &Module) -> Vec<Edge> {
+        let location = ModuleLocation {
+            name: Some(module.name.clone()),
+            in_package: module.in_package,
+            ..ModuleLocation::default()
+        };
+        let mut edges = Vec::new();
+        for import in &module.record.imports {
+            let Some(absolute) = location.absolute_import(&import.module, module.is_package) else {
+                continue;
+            };
+            let at = import.at;
+            if import.names.is_empty() {
+                if let Some(target) = self.lookup_prefix(module.root, &absolute) {
+                    edges.push(Edge { at, target, name: None });
+                }
+                continue;
+            }
+            for name in &import.names {
+                let submodule = format!("{absolute}.{name}");
+                if let Some(target) = self.lookup(module.root, &submodule) {
+                    edges.push(Edge { at, target, name: None });
+                } else if let Some(target) = self.lookup(module.root, &absolute) {
+                    let name = (name != "*").then(|| name.clone());
+                    edges.push(Edge { at, target, name });
+                } else if let Some(target) = self.lookup_prefix(module.root, &absolute) {
+                    edges.push(Edge { at, target, name: None });
+                }
+            }
+        }
+        edges
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,407 @@
+//! One module's record in the project index, read from its tokens alone
+//! (no parse): the imports that run while it is imported, and where it
+//! binds each top-level name. A few dozen bytes per import and per name,
+//! whatever the file's size.
+//!
+//! Code runs while the module is imported when it is at module level, in a
+//! class body there, or under `if`, `try`, `with`, `for` and `while` there;
+//! not in a function, not under `if TYPE_CHECKING:` (type checkers only),
+//! `if __name__ == "__main__":` (the module as a script) or `if False:`.
+
+use std::collections::HashMap;
+
+use crate::syntax::scan::{Kind, Scan, Token};
+
+/// An import statement's reading of one module, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// Where the statement starts: the module has run up to here when the
+    /// import runs.
+    pub at: u32,
+    /// The module as written after `import` or `from`: `a.b`, `..util`.
+    pub module: String,
+    /// `from module import name`: the names read (`*` for a star import);
+    /// empty for `import module`.
+    pub names: Vec<String>,
+}
+
+/// What the index keeps of one module's text.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleRecord {
+    /// Import-time imports, in source order.
+    pub imports: Vec<ImportRecord>,
+    /// Each name bound at module level, with where it is first bound. Kept
+    /// generous (a name on the left of any `=` counts): it only ever turns
+    /// a "fails at import" into "fragile", never the other way.
+    pub bound: HashMap<String, u32>,
+    /// From here on, any name may be bound: a star import, a module-level
+    /// `__getattr__`, or `globals()` written to.
+    pub any_name_from: Option<u32>,
+}
+
+impl ModuleRecord {
+    /// `name` is bound at module level before `at`.
+    pub fn binds_before(&self, name: &str, at: u32) -> bool {
+        self.any_name_from.is_some_and(|from| from < at)
+            || self.bound.get(name).is_some_and(|&first| first < at)
+    }
+}
+
+/// Where a block's code runs, as far as imports go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    /// At import time, in the module's namespace.
+    Module,
+    /// At import time, in a class's namespace.
+    Class,
+    /// Not while the module is imported (a function), or never at run
+    /// time (`if TYPE_CHECKING:`, `if False:`, the `__main__` block).
+    Elsewhere,
+}
+
+/// The record of a module from its scan; `None` when the scan cannot tell
+/// its lines apart with certainty (only a parse could).
+pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
+    if !scan.lines_certain {
+        return None;
+    }
+    let mut record = ModuleRecord::default();
+    // (indentation of the header, what its body is)
+    let mut open: Vec<(u32, Block)> = Vec::new();
+    for line in &scan.lines {
+        while open.last().is_some_and(|&(indent, _)| indent >= line.indent) {
+            open.pop();
+        }
+        let outer = open.last().map_or(Block::Module, |&(_, block)| block);
+        let tokens = scan.line_tokens(line);
+        match header(scan, tokens, outer, open.is_empty()) {
+            Some((block, colon)) => {
+                if outer == Block::Module {
+                    bind_header(scan, tokens, &mut record);
+                }
+                open.push((line.indent, block));
+                for statement in statements(scan, &tokens[colon + 1..]) {
+                    read_statements(scan, statement, block, &mut record);
+                }
+            }
+            None => {
+                for statement in statements(scan, tokens) {
+                    read_statements(scan, statement, outer, &mut record);
+                }
+            }
+        }
+        if outer != Block::Elsewhere {
+            note_global_writes(scan, tokens, &mut record);
+        }
+        note_global_declarations(scan, tokens, &mut record);
+    }
+    Some(record)
+}
+
+/// The simple statements of a line (or of what follows a header's `:`),
+/// split at `;`.
+fn statements<'a>(scan: &'a Scan<'_>, tokens: &'a [Token]) -> impl Iterator<Item = &'a [Token]> + 'a {
+    let depth = tokens.first().map_or(0, |first| first.depth);
+    tokens.split(move |token| token.depth == depth && scan.is(token, ";"))
+}
+
+/// For a compound statement's header line: what its body is, and where its
+/// `:` is. `at_top` says the line is at the module's own level (the only
+/// place a `__main__` guard counts).
+fn header(
+    scan: &Scan<'_>,
+    tokens: &[Token],
+    outer: Block,
+    at_top: bool,
+) -> Option<(Block, usize)> {
+    let first = tokens.first()?;
+    let keyword = std::str::from_utf8(scan.text(first)).ok()?;
+    let depth = first.depth;
+    let colon = tokens.iter().position(|token| token.depth == depth && scan.is(token, ":"))?;
+    let condition = &tokens[1..colon];
+    let block = match keyword {
+        "def" => Block::Elsewhere,
+        "async" if tokens.get(1).is_some_and(|second| scan.is(second, "def")) => Block::Elsewhere,
+        "class" => Block::Class,
+        "if" | "elif" if never_at_run_time(scan, condition, at_top) => Block::Elsewhere,
+        "if" | "elif" | "else" | "try" | "except" | "finally" | "for" | "while" | "with"
+        | "async" => outer,
+        // Soft keywords head a block only when the line ends at the colon.
+        "match" | "case" if colon + 1 == tokens.len() => outer,
+        _ => return None,
+    };
+    Some((if outer == Block::Elsewhere { Block::Elsewhere } else { block }, colon))
+}
+
+/// `if TYPE_CHECKING:`, `if typing.TYPE_CHECKING:`, `if False:`, `if 0:`,
+/// and at the module's own level `if __name__ == "__main__":`.
+fn never_at_run_time(scan: &Scan<'_>, condition: &[Token], at_top: bool) -> bool {
+    let texts: Vec<&[u8]> = condition.iter().map(|token| scan.text(token)).collect();
+    match texts.as_slice() {
+        [b"TYPE_CHECKING"] | [_, b".", b"TYPE_CHECKING"] | [b"False"] | [b"0"] => true,
+        [left, b"==", right] if at_top => {
+            let is_main = |text: &[u8]| text == b"'__main__'" || text == b"\"__main__\"";
+            (*left == b"__name__" && is_main(right)) || (is_main(left) && *right == b"__name__")
+        }
+        _ => false,
+    }
+}
+
+/// The name a `def` or `class` header binds in the block it is in, and
+/// the names a `for` or `with ... as` header binds.
+fn bind_header(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
+    let mut rest = tokens;
+    if rest.first().is_some_and(|first| scan.is(first, "async")) {
+        rest = &rest[1..];
+    }
+    let Some(first) = rest.first() else { return };
+    if scan.is(first, "def") || scan.is(first, "class") {
+        if let Some(name) = rest.get(1).filter(|name| name.kind == Kind::Name) {
+            if scan.is(first, "def") && scan.is(name, "__getattr__") {
+                record.any_name_from.get_or_insert(first.start);
+            }
+            bind(scan, name, record);
+        }
+    } else if scan.is(first, "for") {
+        let targets = rest[1..].iter().take_while(|token| !scan.is(token, "in"));
+        targets.filter(|token| token.kind == Kind::Name).for_each(|name| bind(scan, name, record));
+    } else if scan.is(first, "with") || scan.is(first, "except") {
+        for pair in rest.windows(2) {
+            if scan.is(&pair[0], "as") && pair[1].kind == Kind::Name {
+                bind(scan, &pair[1], record);
+            }
+        }
+    }
+}
+
+/// One simple statement (or the rest of a header line after its `:`):
+/// an import is recorded when it runs at import time, and what the
+/// statement binds at module level is noted.
+fn read_statements(scan: &Scan<'_>, tokens: &[Token], block: Block, record: &mut ModuleRecord) {
+    let Some(first) = tokens.first() else { return };
+    if block == Block::Elsewhere {
+        return;
+    }
+    if scan.is(first, "import") {
+        for import in plain_imports(scan, &tokens[1..], first.start) {
+            if block == Block::Module {
+                let bound = import.module.split('.').next().unwrap_or_default().to_string();
+                bind_text(bound, first.start, record);
+            }
+            record.imports.push(import);
+        }
+        if block == Block::Module {
+            bind_aliases(scan, tokens, record);
+        }
+    } else if scan.is(first, "from") {
+        if let Some(import) = from_import(scan, tokens) {
+            if block == Block::Module {
+                for name in &import.names {
+                    if name == "*" {
+                        record.any_name_from.get_or_insert(first.start);
+                    } else {
+                        bind_text(name.clone(), first.start, record);
+                    }
+                }
+                bind_aliases(scan, tokens, record);
+            }
+            record.imports.push(import);
+        }
+    } else if block == Block::Module {
+        bind_assigned(scan, tokens, record);
+    }
+}
+
+/// `import a.b, c as d`: one record per module.
+fn plain_imports(scan: &Scan<'_>, tokens: &[Token], at: u32) -> Vec<ImportRecord> {
+    let depth = tokens.first().map_or(0, |first| first.depth);
+    tokens
+        .split(|token| token.depth == depth && scan.is(token, ","))
+        .filter_map(|item| {
+            let dotted = dotted_name(scan, item)?;
+            Some(ImportRecord { at, module: dotted, names: Vec::new() })
+        })
+        .collect()
+}
+
+/// `from ..a.b import (c, d as e)`.
+fn from_import(scan: &Scan<'_>, tokens: &[Token]) -> Option<ImportRecord> {
+    let at = tokens.first()?.start;
+    let import = tokens.iter().position(|token| scan.is(token, "import"))?;
+    let mut module = String::new();
+    for token in &tokens[1..import] {
+        module.push_str(std::str::from_utf8(scan.text(token)).ok()?);
+    }
+    if module.is_empty() {
+        return None;
+    }
+    let names = tokens[import + 1..]
+        .split(|token| scan.is(token, ","))
+        .filter_map(|item| {
+            let item: Vec<&Token> =
+                item.iter().filter(|token| !scan.is(token, "(") && !scan.is(token, ")")).collect();
+            let name = item.first()?;
+            (name.kind == Kind::Name || scan.is(name, "*"))
+                .then(|| String::from_utf8_lossy(scan.text(name)).into_owned())
+        })
+        .collect();
+    Some(ImportRecord { at, module, names })
+}
+
+/// The dotted name at the start of `item` (`a.b.c` of `a.b.c as d`).
+fn dotted_name(scan: &Scan<'_>, item: &[Token]) -> Option<String> {
+    let mut dotted = String::new();
+    for token in item {
+        if scan.is(token, "as") {
+            break;
+        }
+        if token.kind != Kind::Name && !scan.is(token, ".") {
+            return None;
+        }
+        dotted.push_str(std::str::from_utf8(scan.text(token)).ok()?);
+    }
+    (!dotted.is_empty()).then_some(dotted)
+}
+
+/// The names after `as` in an import.
+fn bind_aliases(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
+    for pair in tokens.windows(2) {
+        if scan.is(&pair[0], "as") && pair[1].kind == Kind::Name {
+            bind(scan, &pair[1], record);
+        }
+    }
+}
+
+/// The names on the left of each `=` (or `:=`, `+=`...) of a statement,
+/// and an annotated name (`x: int`).
+fn bind_assigned(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
+    let assigns = |token: &Token| {
+        let text = scan.text(token);
+        token.kind == Kind::Op
+            && text.ends_with(b"=")
+            && !matches!(text, b"==" | b"!=" | b"<=" | b">=")
+    };
+    let Some(last_assignment) = tokens.iter().rposition(assigns) else {
+        if let [name, colon, ..] = tokens
+            && name.kind == Kind::Name
+            && scan.is(colon, ":")
+        {
+            bind(scan, name, record);
+        }
+        return;
+    };
+    for token in &tokens[..last_assignment] {
+        if token.kind == Kind::Name {
+            bind(scan, token, record);
+        }
+    }
+}
+
+/// `globals()[...] = ...`, `globals().update(...)`, `vars()` or
+/// `setattr(sys.modules[__name__], ...)`: any name may be bound from here.
+fn note_global_writes(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
+    let writes = tokens.windows(2).any(|pair| {
+        (scan.is(&pair[0], "globals") || scan.is(&pair[0], "vars")) && scan.is(&pair[1], "(")
+            || scan.is(&pair[0], "setattr") && scan.is(&pair[1], "(")
+    });
+    if writes && let Some(first) = tokens.first() {
+        record.any_name_from.get_or_insert(first.start);
+    }
+}
+
+/// `global name` anywhere: a function may bind the name at module level
+/// when it runs, which may be at import time.
+fn note_global_declarations(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
+    let Some(at) = tokens.iter().position(|token| scan.is(token, "global")) else { return };
+    for name in tokens[at + 1..].iter().take_while(|token| !scan.is(token, ";")) {
+        if name.kind == Kind::Name {
+            bind(scan, name, record);
+        }
+    }
+}
+
+fn bind(scan: &Scan<'_>, name: &Token, record: &mut ModuleRecord) {
+    bind_text(String::from_utf8_lossy(scan.text(name)).into_owned(), name.start, record);
+}
+
+fn bind_text(name: String, at: u32, record: &mut ModuleRecord) {
+    record.bound.entry(name).or_insert(at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::scan::scan;
+
+    fn of(source: &str) -> ModuleRecord {
+        record(&scan(source.as_bytes())).expect("certain lines")
+    }
+
+    fn modules(record: &ModuleRecord) -> Vec<(&str, Vec<&str>)> {
+        record
+            .imports
+            .iter()
+            .map(|import| {
+                (import.module.as_str(), import.names.iter().map(String::as_str).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn import_time_imports_are_recorded_in_order() {
+        let record = of("import os, a.b as c\n\
+             from . import x\n\
+             from ..pkg.mod import (y, z as w)\n\
+             try:\n    import fast\nexcept ImportError:\n    fast = None\n\
+             class C:\n    from m import n\n\
+             if x: import inline\n");
+        assert_eq!(
+            modules(&record),
+            vec![
+                ("os", vec![]),
+                ("a.b", vec![]),
+                (".", vec!["x"]),
+                ("..pkg.mod", vec!["y", "z"]),
+                ("fast", vec![]),
+                ("m", vec!["n"]),
+                ("inline", vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_that_do_not_run_at_import_time_are_left_out() {
+        let record = of("from typing import TYPE_CHECKING\n\
+             if TYPE_CHECKING:\n    import checked\nelse:\n    import runtime\n\
+             def f():\n    import inside\n    if x:\n        import deeper\n\
+             async def g(): import inline\n\
+             class C:\n    def m(self):\n        import method\n\
+             if __name__ == \"__main__\":\n    import script\n\
+             if False:\n    import never\n");
+        assert_eq!(modules(&record), vec![("typing", vec!["TYPE_CHECKING"]), ("runtime", vec![])]);
+    }
+
+    #[test]
+    fn bindings_are_known_with_their_place() {
+        let source = "import os.path\nX = 1\na, b = c = f()\nn: int\n\
+                      def func(): global late; late = 1\nclass K: inner = 1\n\
+                      for i in range(3): pass\nwith open(p) as fh: pass\n";
+        let record = of(source);
+        for name in ["os", "X", "a", "b", "c", "n", "func", "late", "K", "i", "fh"] {
+            assert!(record.bound.contains_key(name), "{name} is bound");
+        }
+        assert!(!record.bound.contains_key("inner"), "a class attribute is not a global");
+        assert!(record.binds_before("X", source.find("a, b").unwrap() as u32));
+        assert!(!record.binds_before("K", source.find("def func").unwrap() as u32));
+        assert_eq!(record.any_name_from, None);
+    }
+
+    #[test]
+    fn star_imports_and_module_getattr_may_bind_anything() {
+        let star = of("x = 1\nfrom m import *\n");
+        assert_eq!(star.any_name_from, Some(6));
+        let getattr = of("def __getattr__(name):\n    return 1\n");
+        assert!(getattr.binds_before("anything", 100));
+        assert!(of("globals()['x'] = 1\n").any_name_from.is_some());
+    }
+}

@@ -1,0 +1,173 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::rule::settings::ImportCycle;
+
+/// The index of files given as (path under `/p`, text); a path's folders
+/// are packages when the project has their `__init__.py`.
+fn index(files: &[(&str, &str)]) -> ProjectIndex {
+    let packages: Vec<String> = files
+        .iter()
+        .filter_map(|(path, _)| path.strip_suffix("/__init__.py").map(str::to_string))
+        .collect();
+    let modules: Vec<ModuleFile> = files
+        .iter()
+        .map(|(path, _)| {
+            let mut folders: Vec<&str> = path.split('/').collect();
+            let stem = folders.pop().unwrap_or_default().trim_end_matches(".py");
+            let mut parts: Vec<&str> = if stem == "__init__" { vec![] } else { vec![stem] };
+            let mut outer = folders.len();
+            while outer > 0 && packages.contains(&folders[..outer].join("/")) {
+                parts.insert(0, folders[outer - 1]);
+                outer -= 1;
+            }
+            let in_package = outer < folders.len();
+            let name = parts.join(".");
+            ModuleFile {
+                absolute: PathBuf::from(format!("/p/{path}")),
+                location: ModuleLocation {
+                    in_package,
+                    name: Some(name),
+                    ..ModuleLocation::default()
+                },
+            }
+        })
+        .collect();
+    ProjectIndex::from_sources(modules.iter().zip(files.iter().map(|(_, text)| *text)))
+}
+
+fn cycles<'a>(index: &'a ProjectIndex, path: &str) -> &'a [ImportCycle] {
+    index.facts_for(Path::new(&format!("/p/{path}"))).map_or(&[], |facts| &facts.cycles)
+}
+
+fn described(cycle: &ImportCycle) -> String {
+    let mut text = cycle.path.join(" -> ");
+    if let Some(failure) = &cycle.failure {
+        text.push_str(&format!(
+            " fails from {}: {} reads {}.{}",
+            failure.entry, failure.importer, failure.module, failure.name
+        ));
+    }
+    text
+}
+
+fn all(index: &ProjectIndex, path: &str) -> Vec<String> {
+    cycles(index, path).iter().map(described).collect()
+}
+
+#[test]
+fn two_modules_that_import_each_other_are_a_cycle() {
+    let index = index(&[
+        ("a.py", "import b\n\ndef f():\n    return b.g()\n"),
+        ("b.py", "import a\n\ndef g():\n    return a\n"),
+        ("c.py", "import a\n"),
+    ]);
+    assert_eq!(all(&index, "a.py"), ["a -> b -> a"]);
+    assert_eq!(all(&index, "b.py"), ["b -> a -> b"]);
+    assert!(all(&index, "c.py").is_empty(), "c imports the cycle but is not in it");
+}
+
+#[test]
+fn a_name_read_before_it_is_bound_fails_in_one_order() {
+    let index = index(&[
+        ("models.py", "from helpers import slug\n\nclass Model:\n    pass\n"),
+        ("helpers.py", "from models import Model\n\ndef slug(x):\n    return x\n"),
+    ]);
+    // Imported first, models runs helpers, which reads Model before models
+    // binds it; imported first, helpers runs models, which reads slug
+    // before helpers binds it. Both orders fail.
+    assert_eq!(
+        all(&index, "models.py"),
+        ["models -> helpers -> models fails from helpers: models reads helpers.slug"]
+    );
+    assert_eq!(
+        all(&index, "helpers.py"),
+        ["helpers -> models -> helpers fails from models: helpers reads models.Model"]
+    );
+}
+
+#[test]
+fn a_name_bound_before_the_import_is_only_fragile() {
+    let index = index(&[
+        ("config.py", "DEBUG = True\nimport app\n"),
+        ("app.py", "from config import DEBUG\n"),
+    ]);
+    // From config: DEBUG is bound before app runs. From app: config runs
+    // whole (app is already started), then DEBUG is there.
+    assert_eq!(all(&index, "app.py"), ["app -> config -> app"]);
+}
+
+#[test]
+fn cycles_through_a_package_init_and_relative_imports() {
+    let index = index(&[
+        ("pkg/__init__.py", "from .core import run\nVERSION = '1'\n"),
+        ("pkg/core.py", "from . import util\n\ndef run():\n    return util.go()\n"),
+        ("pkg/util.py", "from pkg import VERSION\n\ndef go():\n    return VERSION\n"),
+    ]);
+    assert_eq!(
+        all(&index, "pkg/util.py"),
+        ["pkg.util -> pkg -> pkg.core -> pkg.util fails from pkg: pkg.util reads pkg.VERSION"]
+    );
+    assert_eq!(all(&index, "pkg/core.py").len(), 1);
+    assert_eq!(all(&index, "pkg/__init__.py").len(), 1);
+}
+
+#[test]
+fn imports_that_do_not_run_at_import_time_make_no_cycle() {
+    let index = index(&[
+        ("a.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from b import B\n"),
+        ("b.py", "def f():\n    from a import A\n"),
+        ("c.py", "import d\n"),
+        ("d.py", "if __name__ == '__main__':\n    import c\n"),
+    ]);
+    for path in ["a.py", "b.py", "c.py", "d.py"] {
+        assert!(all(&index, path).is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn a_star_import_or_module_getattr_is_not_claimed_to_fail() {
+    let index = index(&[
+        ("a.py", "from b import *\nimport c\n"),
+        ("c.py", "from a import anything\n"),
+        ("b.py", "X = 1\n"),
+    ]);
+    assert_eq!(all(&index, "c.py"), ["c -> a -> c"]);
+}
+
+#[test]
+fn unresolvable_and_third_party_imports_are_no_cycle() {
+    let index = index(&[
+        ("a.py", "import requests\nfrom ....too.far import x\nimport importlib\nm = importlib.import_module('b')\n"),
+        ("b.py", "import a\n"),
+    ]);
+    assert!(all(&index, "a.py").is_empty());
+    assert!(all(&index, "b.py").is_empty());
+    assert_eq!(index.len(), 2);
+}
+
+#[test]
+fn two_files_claiming_one_module_are_one_problem() {
+    let index = index(&[
+        ("foo.py", "import bar\n"),
+        ("foo/__init__.py", "import bar\n"),
+        ("bar.py", "import foo\n"),
+    ]);
+    assert_eq!(index.problems().len(), 1, "{:?}", index.problems());
+    assert!(index.problems()[0].contains("module `foo`"));
+    assert!(all(&index, "bar.py").is_empty(), "imports of an ambiguous module are not followed");
+}
+
+#[test]
+fn a_long_chain_and_a_large_cycle_are_handled_without_recursion() {
+    let count = 5_000;
+    let texts: Vec<(String, String)> = (0..count)
+        .map(|i| (format!("m{i}.py"), format!("import m{}\n", (i + 1) % count)))
+        .collect();
+    let files: Vec<(&str, &str)> =
+        texts.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+    let index = index(&files);
+    let cycle = &cycles(&index, "m0.py")[0];
+    assert_eq!(cycle.path.len(), count + 1);
+    assert_eq!(cycle.path.first(), cycle.path.last());
+}
