@@ -255,8 +255,6 @@ fn message(cycle: &Cycle) -> String {
             "Import cycle `{path}` fails at import: when `{}` is imported first, `{}` imports `{}` from `{}` before `{}` has defined it",
             failure.entry, failure.importer, failure.name, failure.module, failure.module
         ),
-        None => format!(
-            "Import cycle `{path}`: it works only while no code run at import reads a name across it"
-        ),
+        None => format!("Import cycle `{path}`"),
     }
 }

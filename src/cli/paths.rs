@@ -132,8 +132,10 @@ fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
     if !jobs.iter().any(reads_project) {
         return None;
     }
+    // Stubs describe modules; they are never run.
     let files: Vec<ModuleFile> = jobs
         .iter()
+        .filter(|job| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
         .map(|job| ModuleFile {
             absolute: job.absolute.clone(),
             location: job.project.settings_for(&job.absolute).module.clone(),

@@ -242,9 +242,9 @@ impl Run<'_> {
                 Outcome::Imported => {}
                 other => return other,
             }
-            let Some(name) = &edge.name else { continue };
+            let Some(name) = edge.name.as_ref().filter(|_| !edge.guarded) else { continue };
             if let Some(&Some(at)) = self.started.get(&edge.target)
-                && !self.modules.list[edge.target].record.binds_before(name, at)
+                && self.modules.list[edge.target].record.binds_only_after(name, at)
             {
                 return Outcome::Failed { importer: id, module: edge.target, name: name.clone() };
             }

@@ -35,6 +35,10 @@ struct Module {
     root: usize,
     is_package: bool,
     in_package: bool,
+    /// `root` is where the project's packages start: the project root or
+    /// its `src/` (or no project root is known), not a folder inside
+    /// another package or a vendored tree.
+    at_source_root: bool,
     record: ModuleRecord,
 }
 
@@ -46,6 +50,8 @@ struct Edge {
     target: usize,
     /// `from target import name`, when `name` is not itself a module.
     name: Option<String>,
+    /// In a `try` body: a failure there may be caught.
+    guarded: bool,
 }
 
 /// The project's modules and what each import-time import reaches.
@@ -163,18 +169,25 @@ impl Modules {
             root,
             is_package,
             in_package: file.location.in_package,
+            at_source_root: at_source_root(&file.location, depth),
             record,
         });
     }
 
     /// The module `name` as seen from a module under `root`: the one under
-    /// the same root, else the only one of that name.
+    /// the same root, else the only module of that name in a package at a
+    /// source root (a test folder importing the package under `src/`). A
+    /// lone module elsewhere (an example script named `collections.py`) is
+    /// on the import path only when it runs itself, and a package inside a
+    /// vendored tree or a namespace package has another name.
     fn lookup(&self, root: usize, name: &str) -> Option<usize> {
         if let Some(found) = self.by_root.get(&(root, name.to_string())) {
             return *found;
         }
         match self.by_name.get(name).map(Vec::as_slice) {
-            Some([only]) => Some(*only),
+            Some([only]) if self.list[*only].in_package && self.list[*only].at_source_root => {
+                Some(*only)
+            }
             _ => None,
         }
     }
@@ -214,27 +227,38 @@ impl Modules {
             let Some(absolute) = location.absolute_import(&import.module, module.is_package) else {
                 continue;
             };
-            let at = import.at;
+            let (at, guarded) = (import.at, import.guarded);
             if import.names.is_empty() {
                 if let Some(target) = self.lookup_prefix(module.root, &absolute) {
-                    edges.push(Edge { at, target, name: None });
+                    edges.push(Edge { at, target, name: None, guarded });
                 }
                 continue;
             }
             for name in &import.names {
                 let submodule = format!("{absolute}.{name}");
                 if let Some(target) = self.lookup(module.root, &submodule) {
-                    edges.push(Edge { at, target, name: None });
+                    edges.push(Edge { at, target, name: None, guarded });
                 } else if let Some(target) = self.lookup(module.root, &absolute) {
                     let name = (name != "*").then(|| name.clone());
-                    edges.push(Edge { at, target, name });
+                    edges.push(Edge { at, target, name, guarded });
                 } else if let Some(target) = self.lookup_prefix(module.root, &absolute) {
-                    edges.push(Edge { at, target, name: None });
+                    edges.push(Edge { at, target, name: None, guarded });
                 }
             }
         }
         edges
     }
+}
+
+/// The module's packages start at the project root or its `src/`: the
+/// folders between the root and the module are its packages (`depth`
+/// counts them, plus one), and at most a `src` above them.
+fn at_source_root(location: &ModuleLocation, depth: usize) -> bool {
+    let packages = depth - 1;
+    let folders = &location.folders;
+    folders.is_empty()
+        || folders.len() == packages
+        || (folders.len() == packages + 1 && folders[0] == "src")
 }
 
 #[cfg(test)]

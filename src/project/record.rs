@@ -23,6 +23,8 @@ pub struct ImportRecord {
     /// `from module import name`: the names read (`*` for a star import);
     /// empty for `import module`.
     pub names: Vec<String>,
+    /// In the body of a `try`: an `ImportError` may be caught there.
+    pub guarded: bool,
 }
 
 /// What the index keeps of one module's text.
@@ -45,6 +47,14 @@ impl ModuleRecord {
         self.any_name_from.is_some_and(|from| from < at)
             || self.bound.get(name).is_some_and(|&first| first < at)
     }
+
+    /// `name` is bound at module level, but only from `at` on: a reader
+    /// that comes while the module has run up to `at` finds it missing. A
+    /// name bound nowhere in the text is left alone: it may be a module of
+    /// the package that the project has no source of (an extension module).
+    pub fn binds_only_after(&self, name: &str, at: u32) -> bool {
+        !self.binds_before(name, at) && self.bound.contains_key(name)
+    }
 }
 
 /// Where a block's code runs, as far as imports go.
@@ -66,27 +76,29 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
         return None;
     }
     let mut record = ModuleRecord::default();
-    // (indentation of the header, what its body is)
-    let mut open: Vec<(u32, Block)> = Vec::new();
+    // (indentation of the header, what its body is, the body is a `try`'s)
+    let mut open: Vec<(u32, Block, bool)> = Vec::new();
     for line in &scan.lines {
-        while open.last().is_some_and(|&(indent, _)| indent >= line.indent) {
+        while open.last().is_some_and(|&(indent, _, _)| indent >= line.indent) {
             open.pop();
         }
-        let outer = open.last().map_or(Block::Module, |&(_, block)| block);
+        let (outer, outer_guarded) =
+            open.last().map_or((Block::Module, false), |&(_, block, guarded)| (block, guarded));
         let tokens = scan.line_tokens(line);
         match header(scan, tokens, outer, open.is_empty()) {
             Some((block, colon)) => {
                 if outer == Block::Module {
                     bind_header(scan, tokens, &mut record);
                 }
-                open.push((line.indent, block));
+                let guarded = outer_guarded || tokens.first().is_some_and(|t| scan.is(t, "try"));
+                open.push((line.indent, block, guarded));
                 for statement in statements(scan, &tokens[colon + 1..]) {
-                    read_statements(scan, statement, block, &mut record);
+                    read_statements(scan, statement, (block, guarded), &mut record);
                 }
             }
             None => {
                 for statement in statements(scan, tokens) {
-                    read_statements(scan, statement, outer, &mut record);
+                    read_statements(scan, statement, (outer, outer_guarded), &mut record);
                 }
             }
         }
@@ -177,13 +189,18 @@ fn bind_header(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
 /// One simple statement (or the rest of a header line after its `:`):
 /// an import is recorded when it runs at import time, and what the
 /// statement binds at module level is noted.
-fn read_statements(scan: &Scan<'_>, tokens: &[Token], block: Block, record: &mut ModuleRecord) {
+fn read_statements(
+    scan: &Scan<'_>,
+    tokens: &[Token],
+    (block, guarded): (Block, bool),
+    record: &mut ModuleRecord,
+) {
     let Some(first) = tokens.first() else { return };
     if block == Block::Elsewhere {
         return;
     }
     if scan.is(first, "import") {
-        for import in plain_imports(scan, &tokens[1..], first.start) {
+        for import in plain_imports(scan, &tokens[1..], first.start, guarded) {
             if block == Block::Module {
                 let bound = import.module.split('.').next().unwrap_or_default().to_string();
                 bind_text(bound, first.start, record);
@@ -194,7 +211,7 @@ fn read_statements(scan: &Scan<'_>, tokens: &[Token], block: Block, record: &mut
             bind_aliases(scan, tokens, record);
         }
     } else if scan.is(first, "from") {
-        if let Some(import) = from_import(scan, tokens) {
+        if let Some(import) = from_import(scan, tokens, guarded) {
             if block == Block::Module {
                 for name in &import.names {
                     if name == "*" {
@@ -213,19 +230,19 @@ fn read_statements(scan: &Scan<'_>, tokens: &[Token], block: Block, record: &mut
 }
 
 /// `import a.b, c as d`: one record per module.
-fn plain_imports(scan: &Scan<'_>, tokens: &[Token], at: u32) -> Vec<ImportRecord> {
+fn plain_imports(scan: &Scan<'_>, tokens: &[Token], at: u32, guarded: bool) -> Vec<ImportRecord> {
     let depth = tokens.first().map_or(0, |first| first.depth);
     tokens
         .split(|token| token.depth == depth && scan.is(token, ","))
         .filter_map(|item| {
             let dotted = dotted_name(scan, item)?;
-            Some(ImportRecord { at, module: dotted, names: Vec::new() })
+            Some(ImportRecord { at, module: dotted, names: Vec::new(), guarded })
         })
         .collect()
 }
 
 /// `from ..a.b import (c, d as e)`.
-fn from_import(scan: &Scan<'_>, tokens: &[Token]) -> Option<ImportRecord> {
+fn from_import(scan: &Scan<'_>, tokens: &[Token], guarded: bool) -> Option<ImportRecord> {
     let at = tokens.first()?.start;
     let import = tokens.iter().position(|token| scan.is(token, "import"))?;
     let mut module = String::new();
@@ -245,7 +262,7 @@ fn from_import(scan: &Scan<'_>, tokens: &[Token]) -> Option<ImportRecord> {
                 .then(|| String::from_utf8_lossy(scan.text(name)).into_owned())
         })
         .collect();
-    Some(ImportRecord { at, module, names })
+    Some(ImportRecord { at, module, names, guarded })
 }
 
 /// The dotted name at the start of `item` (`a.b.c` of `a.b.c as d`).

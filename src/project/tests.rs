@@ -171,3 +171,12 @@ fn a_long_chain_and_a_large_cycle_are_handled_without_recursion() {
     assert_eq!(cycle.path.len(), count + 1);
     assert_eq!(cycle.path.first(), cycle.path.last());
 }
+
+#[test]
+fn a_failure_a_try_may_catch_is_not_claimed() {
+    let index = index(&[
+        ("pkg/__init__.py", "from .core import run\n"),
+        ("pkg/core.py", "try:\n    from pkg import optional\nexcept ImportError:\n    optional = None\n\ndef run():\n    pass\n"),
+    ]);
+    assert_eq!(all(&index, "pkg/core.py"), ["pkg.core -> pkg -> pkg.core"]);
+}
