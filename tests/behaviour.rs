@@ -16,6 +16,10 @@
 //!   e.g. what a stand-in module prints when it is imported;
 //! - `# python-path: DIR`: a folder (next to the scenario) put on `PYTHONPATH`,
 //!   e.g. for stand-ins of heavy modules. Such folders hold no scenarios.
+//!
+//! A scenario of several files (`# file: pkg/mod.py` lines start each one),
+//! for a rule that reads the whole project, is checked against what its
+//! findings claim instead (`findings_about_projects_hold`).
 
 mod common;
 
@@ -101,6 +105,10 @@ fn fixed_code_behaves() {
         for script in scripts {
             count += 1;
             let source = fs::read_to_string(&script).unwrap();
+            if common::project_files(&source).is_some() {
+                // A project of several files: `findings_about_projects_hold`.
+                continue;
+            }
             let scenario = header(&source);
             let name = script.file_name().unwrap().to_string_lossy().to_string();
             let fixed = common::fix_all(&source, &name, &[rule]);
@@ -133,4 +141,66 @@ fn fixed_code_behaves() {
     }
     assert!(count > 0, "no behaviour scenarios found");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A scenario of several files (`# file:` lines, for a rule that reads the
+/// whole project) is checked against what its findings claim: an import
+/// said to fail when a module is imported first fails so under `python3`
+/// ("partially initialized module"), and when no finding claims a failure,
+/// every module imports, whichever is imported first.
+#[test]
+fn findings_about_projects_hold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/behaviour");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for folder in fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        let rule = common::rule_for_folder(&folder.file_name().unwrap().to_string_lossy());
+        for script in fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()) {
+            let source = fs::read_to_string(&script).unwrap_or_default();
+            let Some(files) = common::project_files(&source) else { continue };
+            count += 1;
+            let label = format!("{}/{}", rule.name(), script.file_name().unwrap().to_string_lossy());
+            let work = common::temp_dir("project-behaviour");
+            let reports = common::run_project(work.path(), &files, &[rule], None);
+            let messages: Vec<&str> = reports
+                .iter()
+                .flat_map(|(_, report)| report.findings.iter().map(|f| f.message.as_str()))
+                .collect();
+            if messages.is_empty() {
+                failures.push(format!("{label}: no finding, so nothing is claimed"));
+                continue;
+            }
+            let claimed: Vec<&str> = messages
+                .iter()
+                .filter_map(|message| message.split("when `").nth(1)?.split('`').next())
+                .collect();
+            let modules = files.iter().map(|(path, _)| {
+                path.trim_end_matches(".py").trim_end_matches("/__init__").replace('/', ".")
+            });
+            for module in modules {
+                let (imports, output) = import_first(work.path(), &module);
+                let fails_partially = output.contains("partially initialized module");
+                if claimed.contains(&module.as_str()) && (imports || !fails_partially) {
+                    failures.push(format!("{label}: `{module}` was said to fail first:\n{output}"));
+                }
+                if claimed.is_empty() && !imports {
+                    failures.push(format!("{label}: `{module}` does not import:\n{output}"));
+                }
+            }
+        }
+    }
+    assert!(count > 0, "no project scenarios found");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Imports `module` in a fresh `python3` started in `root`.
+fn import_first(root: &Path, module: &str) -> (bool, String) {
+    let output = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .current_dir(root)
+        .output()
+        .expect("python3 runs");
+    let mut text = String::from_utf8_lossy(&output.stdout).to_string();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
 }

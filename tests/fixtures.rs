@@ -22,6 +22,9 @@ fn describe(path: &Path) -> (String, String) {
     let source = fs::read_to_string(path).unwrap();
     let rule = common::rule_for_folder(&folder_of(path));
     let rules = common::fixture_rules(&source, rule);
+    if let Some(files) = common::project_files(&source) {
+        return describe_project(&files, &rules);
+    }
     let file_name = path.file_name().unwrap().to_string_lossy().to_string();
     let before = common::run(&source, &file_name, &rules, None);
     let fixed = common::fix_all(&source, &file_name, &rules);
@@ -51,6 +54,44 @@ fn describe(path: &Path) -> (String, String) {
         }
     }
     (text, fixed)
+}
+
+/// `describe` for a fixture of several files (`# file:` lines), run as
+/// one project: findings and diffs are per file, and the fixed text is the
+/// fixture's with each file fixed.
+fn describe_project(files: &[(String, String)], rules: &[&dyn Transform]) -> (String, String) {
+    let root = common::temp_dir("project-fixture");
+    let before = common::run_project(root.path(), files, rules, None);
+    let fixed = common::run_project(root.path(), files, rules, Some(Applicability::Unsafe));
+    let fixed_files: Vec<(String, String)> = files
+        .iter()
+        .zip(&fixed)
+        .map(|((path, text), (_, report))| (path.clone(), report.fixed.clone().unwrap_or_else(|| text.clone())))
+        .collect();
+    let again = common::run_project(root.path(), &fixed_files, rules, Some(Applicability::Unsafe));
+    for (path, report) in &again {
+        assert!(report.fixed.is_none(), "{path}: a second run changed the file again");
+    }
+    let mut text = String::from("## findings\n");
+    for (path, report) in &before {
+        for finding in &report.findings {
+            let fix = finding.fix.map_or("no fix".to_string(), |fix| format!("{} fix", fix.label()));
+            writeln!(
+                text,
+                "{path}:{}:{} {} [{fix}] {}",
+                finding.line, finding.column, finding.code, finding.message
+            )
+            .unwrap();
+        }
+    }
+    text.push_str("\n## diff (--unsafe-fixes)\n");
+    let mut whole = String::new();
+    for ((path, original), (_, fixed_text)) in files.iter().zip(&fixed_files) {
+        text.push_str(&unified_diff(original, fixed_text, path));
+        writeln!(whole, "# file: {path}").unwrap();
+        whole.push_str(fixed_text);
+    }
+    (text, whole)
 }
 
 /// Every fixture file, sorted: `tests/fixtures/<rule>/<scenario>.py[i]`.

@@ -178,3 +178,67 @@ pub fn skeletons_differ(
         format!("skeletons and whole parses differ ({apply:?}): {fast:?}\nagainst\n{whole:?}")
     })
 }
+
+/// A fixture that stands for several files: `# file: pkg/mod.py` lines
+/// start each one. Returns (path, text) of each, or `None` for a fixture
+/// of one file.
+pub fn project_files(source: &str) -> Option<Vec<(String, String)>> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in source.split_inclusive('\n') {
+        match line.strip_prefix("# file: ") {
+            Some(path) => files.push((path.trim().to_string(), String::new())),
+            None => {
+                if let Some((_, text)) = files.last_mut() {
+                    text.push_str(line);
+                }
+            }
+        }
+    }
+    (!files.is_empty()).then_some(files)
+}
+
+/// Writes the files of a project fixture under `root` (with a
+/// `pyproject.toml`, so that it is a project root), indexes them as a run
+/// over `root` would, and runs `rules` over each file with what the index
+/// says about it, applying fixes at least as safe as `apply`. Returns
+/// (path, report) per file, in the fixture's order.
+pub fn run_project(
+    root: &Path,
+    files: &[(String, String)],
+    rules: &[&dyn Transform],
+    apply: Option<Applicability>,
+) -> Vec<(String, FileReport)> {
+    use pyfix::config::packaging::Packaging;
+    use pyfix::project::{ModuleFile, ProjectIndex};
+    fs::write(root.join("pyproject.toml"), "").unwrap();
+    for (path, text) in files {
+        let absolute = root.join(path);
+        fs::create_dir_all(absolute.parent().unwrap()).unwrap();
+        fs::write(&absolute, text).unwrap();
+    }
+    let packaging = Packaging::new();
+    let modules: Vec<ModuleFile> = files
+        .iter()
+        .map(|(path, _)| ModuleFile {
+            absolute: root.join(path),
+            location: packaging.locate(&root.join(path)),
+        })
+        .collect();
+    let index = ProjectIndex::build(&modules);
+    files
+        .iter()
+        .zip(&modules)
+        .map(|((path, text), module)| {
+            let mut settings = fixture_settings(text);
+            settings.module = module.location.clone();
+            if let Some(facts) = index.facts_for(&module.absolute) {
+                settings.project = facts.clone();
+            }
+            let file_name = Path::new(path).file_name().unwrap().to_string_lossy().to_string();
+            let report =
+                engine::process(text, &file_name, REGISTRY.selection(rules), &settings, apply)
+                    .unwrap_or_else(|err| panic!("{path}: {err}"));
+            (path.clone(), report)
+        })
+        .collect()
+}
