@@ -159,7 +159,8 @@ fn findings_about_projects_hold() {
             let source = fs::read_to_string(&script).unwrap_or_default();
             let Some(files) = common::project_files(&source) else { continue };
             count += 1;
-            let label = format!("{}/{}", rule.name(), script.file_name().unwrap().to_string_lossy());
+            let label =
+                format!("{}/{}", rule.name(), script.file_name().unwrap().to_string_lossy());
             let work = common::temp_dir("project-behaviour");
             let reports = common::run_project(work.path(), &files, &[rule], None);
             let messages: Vec<&str> = reports

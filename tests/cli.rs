@@ -577,3 +577,50 @@ fn profile_totals_count_what_was_parsed_and_checked() {
     let out = pyfix(dir.path(), &args);
     assert!(!stderr(&out).contains("profile:"), "off by default");
 }
+
+/// PF016 reads the whole project: a file's cached report must not outlive
+/// a change in another file that breaks or makes a cycle through it.
+#[test]
+fn a_cycle_follows_changes_in_other_files_through_the_cache() {
+    let dir = project(&[
+        ("pyproject.toml", ""),
+        ("app/__init__.py", ""),
+        ("app/a.py", "import app.b\n"),
+        ("app/b.py", "import app.a\n"),
+    ]);
+    let first = pyfix(dir.path(), &["--select", "PF016", "--output-format", "concise"]);
+    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    assert!(stdout(&first).contains("app/a.py:1:8: PF016 Import cycle `app.a -> app.b -> app.a`"));
+    // b no longer imports a: a's text is unchanged, its cycle is gone.
+    fs::write(dir.path().join("app/b.py"), "import json\n").unwrap();
+    let broken = pyfix(dir.path(), &["--select", "PF016", "--output-format", "concise"]);
+    assert_eq!(code(&broken), 0, "{}", stdout(&broken));
+    fs::write(dir.path().join("app/b.py"), "from app.a import X\n").unwrap();
+    fs::write(dir.path().join("app/a.py"), "import app.b\nX = 1\n").unwrap();
+    let failing = pyfix(dir.path(), &["--select", "PF016", "--output-format", "concise"]);
+    assert!(
+        stdout(&failing).contains("fails at import: when `app.a` is imported first"),
+        "{}",
+        stdout(&failing)
+    );
+}
+
+/// Two files that claim one module name are one warning, and the run goes on.
+#[test]
+fn two_files_claiming_one_module_are_a_warning() {
+    let dir = project(&[
+        ("pyproject.toml", ""),
+        ("util.py", "import main\n"),
+        ("util/__init__.py", "import main\n"),
+        ("main.py", "import util\n"),
+    ]);
+    let out = pyfix(dir.path(), &["--select", "PF016", "--no-cache"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let warnings: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|line| line.contains("are both module `util`"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", stderr(&out));
+    assert!(warnings[0].starts_with("pyfix: warning: "), "{}", warnings[0]);
+}

@@ -66,7 +66,9 @@ fn describe_project(files: &[(String, String)], rules: &[&dyn Transform]) -> (St
     let fixed_files: Vec<(String, String)> = files
         .iter()
         .zip(&fixed)
-        .map(|((path, text), (_, report))| (path.clone(), report.fixed.clone().unwrap_or_else(|| text.clone())))
+        .map(|((path, text), (_, report))| {
+            (path.clone(), report.fixed.clone().unwrap_or_else(|| text.clone()))
+        })
         .collect();
     let again = common::run_project(root.path(), &fixed_files, rules, Some(Applicability::Unsafe));
     for (path, report) in &again {
@@ -75,7 +77,8 @@ fn describe_project(files: &[(String, String)], rules: &[&dyn Transform]) -> (St
     let mut text = String::from("## findings\n");
     for (path, report) in &before {
         for finding in &report.findings {
-            let fix = finding.fix.map_or("no fix".to_string(), |fix| format!("{} fix", fix.label()));
+            let fix =
+                finding.fix.map_or("no fix".to_string(), |fix| format!("{} fix", fix.label()));
             writeln!(
                 text,
                 "{path}:{}:{} {} [{fix}] {}",

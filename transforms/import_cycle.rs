@@ -212,9 +212,8 @@ fn cycles_of<'t, 'c>(
     let Some(absolute) = location.absolute_import(&dotted_text(module, from), is_package) else {
         return found;
     };
-    let mut reads_module = import.named_children(&mut import.walk()).any(|child| {
-        child.is(Kind::WildcardImport)
-    });
+    let mut reads_module =
+        import.named_children(&mut import.walk()).any(|child| child.is(Kind::WildcardImport));
     let mut cursor = import.walk();
     for item in import.children_by_field_name("name", &mut cursor) {
         let name_node = item.child_by_field_name("name").unwrap_or(item);
@@ -237,7 +236,9 @@ fn longest_match<'c>(cycles: &'c [Cycle], written: &str) -> Option<&'c Cycle> {
         .iter()
         .filter(|cycle| {
             written == cycle.imported
-                || written.strip_prefix(cycle.imported.as_str()).is_some_and(|rest| rest.starts_with('.'))
+                || written
+                    .strip_prefix(cycle.imported.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
         })
         .max_by_key(|cycle| cycle.imported.len())
 }

@@ -163,7 +163,9 @@ impl<'a> Pipeline<'a> {
     fn settings_for(&self, project: &Project, absolute: &Path) -> Arc<Settings> {
         let settings = project.settings_for(absolute);
         match self.index.and_then(|index| index.facts_for(absolute)) {
-            Some(facts) => Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) }),
+            Some(facts) => {
+                Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) })
+            }
             None => settings,
         }
     }

@@ -51,13 +51,20 @@ pub(super) fn facts(modules: &Modules, edges: &[Vec<Edge>]) -> HashMap<PathBuf, 
             }
             let mut ids = vec![from];
             // Past the budget, the cycle's middle is left out: `a -> b -> ... -> a`.
-            ids.extend(paths.shortest(edges, &component, to, from, &mut budget).unwrap_or_default());
+            ids.extend(
+                paths.shortest(edges, &component, to, from, &mut budget).unwrap_or_default(),
+            );
             let failure = ids.windows(2).find_map(|pair| failures.get(&(pair[0], pair[1])));
-            let mut path: Vec<String> = ids.iter().map(|&id| modules.list[id].name.clone()).collect();
+            let mut path: Vec<String> =
+                ids.iter().map(|&id| modules.list[id].name.clone()).collect();
             if ids.len() == 1 {
                 path.extend([imported.clone(), "...".to_string(), module.name.clone()]);
             }
-            cycles.push(ImportCycle { imported: imported.clone(), path, failure: failure.cloned() });
+            cycles.push(ImportCycle {
+                imported: imported.clone(),
+                path,
+                failure: failure.cloned(),
+            });
         }
         if !cycles.is_empty() {
             facts.insert(module.absolute.clone(), ProjectFacts { cycles });

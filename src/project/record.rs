@@ -112,7 +112,10 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
 
 /// The simple statements of a line (or of what follows a header's `:`),
 /// split at `;`.
-fn statements<'a>(scan: &'a Scan<'_>, tokens: &'a [Token]) -> impl Iterator<Item = &'a [Token]> + 'a {
+fn statements<'a>(
+    scan: &'a Scan<'_>,
+    tokens: &'a [Token],
+) -> impl Iterator<Item = &'a [Token]> + 'a {
     let depth = tokens.first().map_or(0, |first| first.depth);
     tokens.split(move |token| token.depth == depth && scan.is(token, ";"))
 }
@@ -120,12 +123,7 @@ fn statements<'a>(scan: &'a Scan<'_>, tokens: &'a [Token]) -> impl Iterator<Item
 /// For a compound statement's header line: what its body is, and where its
 /// `:` is. `at_top` says the line is at the module's own level (the only
 /// place a `__main__` guard counts).
-fn header(
-    scan: &Scan<'_>,
-    tokens: &[Token],
-    outer: Block,
-    at_top: bool,
-) -> Option<(Block, usize)> {
+fn header(scan: &Scan<'_>, tokens: &[Token], outer: Block, at_top: bool) -> Option<(Block, usize)> {
     let first = tokens.first()?;
     let keyword = std::str::from_utf8(scan.text(first)).ok()?;
     let depth = first.depth;

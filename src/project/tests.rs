@@ -138,7 +138,10 @@ fn a_star_import_or_module_getattr_is_not_claimed_to_fail() {
 #[test]
 fn unresolvable_and_third_party_imports_are_no_cycle() {
     let index = index(&[
-        ("a.py", "import requests\nfrom ....too.far import x\nimport importlib\nm = importlib.import_module('b')\n"),
+        (
+            "a.py",
+            "import requests\nfrom ....too.far import x\nimport importlib\nm = importlib.import_module('b')\n",
+        ),
         ("b.py", "import a\n"),
     ]);
     assert!(all(&index, "a.py").is_empty());
@@ -176,7 +179,10 @@ fn a_long_chain_and_a_large_cycle_are_handled_without_recursion() {
 fn a_failure_a_try_may_catch_is_not_claimed() {
     let index = index(&[
         ("pkg/__init__.py", "from .core import run\n"),
-        ("pkg/core.py", "try:\n    from pkg import optional\nexcept ImportError:\n    optional = None\n\ndef run():\n    pass\n"),
+        (
+            "pkg/core.py",
+            "try:\n    from pkg import optional\nexcept ImportError:\n    optional = None\n\ndef run():\n    pass\n",
+        ),
     ]);
     assert_eq!(all(&index, "pkg/core.py"), ["pkg.core -> pkg -> pkg.core"]);
 }
