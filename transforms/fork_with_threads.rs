@@ -811,15 +811,15 @@ fn shares_default_context_objects(context: &Context<'_>) -> bool {
     })
 }
 
+/// The positional arguments of a call: neither keywords nor `**`, nor the
+/// comments and backslash continuations between arguments.
 fn positional_count(arguments: Node<'_>) -> usize {
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
         .filter(|argument| {
-            !matches!(
-                argument.py_kind(),
-                Kind::KeywordArgument | Kind::Comment | Kind::DictionarySplat
-            )
+            !argument.is_extra()
+                && !matches!(argument.py_kind(), Kind::KeywordArgument | Kind::DictionarySplat)
         })
         .count()
 }
@@ -936,12 +936,16 @@ fn executor_with_spawn_context(
     let keyword = format!("mp_context={value}");
     let open = arguments.start_byte() + 1;
     let close = arguments.end_byte() - 1;
+    // Comments and backslash continuations are not arguments.
     let last = {
         let mut cursor = arguments.walk();
-        arguments.named_children(&mut cursor).filter(|a| !a.is(Kind::Comment)).last()
+        arguments.named_children(&mut cursor).filter(|a| !a.is_extra()).last()
     };
     let Some(last) = last else {
-        if !module.source[open..close].trim().is_empty() {
+        if !module.source[open..close]
+            .trim_matches(|c: char| c.is_whitespace() || c == '\\')
+            .is_empty()
+        {
             return Err("the call's parentheses hold comments");
         }
         edits.push(Edit::insert(open, keyword));
@@ -964,7 +968,13 @@ fn executor_with_spawn_context(
         edits.push(Edit::insert(last.end_byte(), format!("{separator}{keyword}")));
         return Ok(Fix::unsafe_(edits));
     }
-    // The closing parenthesis is on a line below the last argument.
+    // The closing parenthesis is on a line below the last argument. After
+    // an argument that shares its line with others or with the opening
+    // parenthesis (`f(a=1  # why`), the keyword follows on that line.
+    if !module.starts_line(last.start_byte()) {
+        edits.push(Edit::insert(last.end_byte(), format!(", {keyword}")));
+        return Ok(Fix::unsafe_(edits));
+    }
     let close_line = module.line_start(close);
     if !module.source[close_line..close].trim().is_empty() {
         return Err("the call's arguments are laid out in a way this fix does not follow");
@@ -1070,7 +1080,10 @@ fn pool_runs_top_level_functions(
         }
         let first = use_call
             .child_by_field_name("arguments")
-            .and_then(|arguments| arguments.named_child(0))
+            .and_then(|arguments| {
+                let mut cursor = arguments.walk();
+                arguments.named_children(&mut cursor).find(|argument| !argument.is_extra())
+            })
             .ok_or("a pool call has no function")?;
         if !is_top_level_function(context, first) {
             return Err("a function handed to the pool is not defined at the module's top level");
