@@ -219,6 +219,12 @@ const CASES: &[(&str, &str)] = &[
         "pf009 file without a final newline",
         "from asyncio import gather\nfrom time import sleep\nasync def f():\n    sleep(0)",
     ),
+    // Found by the fuzzer: `import asyncio` in a class body, read (unbound) by a method; a module-level
+    // import added by the fix would change what the method reads.
+    (
+        "pf009 import of asyncio in a class body read by a method",
+        "import time\nasync def poll(job):\n    time.sleep(0.5)\nclass Holder:\n    import asyncio\n    async def refresh(self, client):\n        return asyncio.run(client.token())\n",
+    ),
     // PF010 asyncio-run-in-coroutine: `asyncio.run(x)` becomes `await x`; the import goes when unused.
     (
         "pf010 one-line body after a colon",
@@ -517,6 +523,11 @@ const CASES: &[(&str, &str)] = &[
     (
         "pf013 pool, backslash before the argument",
         "import multiprocessing, threading\ndef work(n):\n    return n\ndef beat():\n    pass\ndef main():\n    threading.Thread(target=beat).start()\n    with multiprocessing.Pool(\\\n        2) as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
+    ),
+    // The same for `import multiprocessing` added by the executor's fix.
+    (
+        "pf013 import of multiprocessing in a class body read by a method",
+        "import threading\nfrom concurrent.futures import ProcessPoolExecutor\ndef work(n):\n    return n\nclass Jobs:\n    import multiprocessing\n    def cores(self):\n        return multiprocessing.cpu_count()\ndef main():\n    threading.Thread(target=print).start()\n    with ProcessPoolExecutor() as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
     ),
     // PF014 import-path-hack has no fix: its odd layouts must not crash, and other rules' fixes around them
     // must compile (the cases sit in a package, where the rule reports).
