@@ -529,6 +529,23 @@ const CASES: &[(&str, &str)] = &[
         "pf013 import of multiprocessing in a class body read by a method",
         "import threading\nfrom concurrent.futures import ProcessPoolExecutor\ndef work(n):\n    return n\nclass Jobs:\n    import multiprocessing\n    def cores(self):\n        return multiprocessing.cpu_count()\ndef main():\n    threading.Thread(target=print).start()\n    with ProcessPoolExecutor() as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
     ),
+    // Several fixes in one import: `get_context` added once, no overlapping removals.
+    (
+        "pf013 Pool and Process imported together, each used once",
+        "from multiprocessing import Pool, Process\nimport threading\ndef work(n):\n    return n\ndef beat():\n    pass\ndef main():\n    threading.Thread(target=beat).start()\n    Process(target=work).start()\n    with Pool(2) as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf013 Pool and an executor",
+        "from multiprocessing import Pool\nfrom concurrent.futures import ProcessPoolExecutor\nimport threading\ndef work(n):\n    return n\ndef beat():\n    pass\ndef main():\n    threading.Thread(target=beat).start()\n    with ProcessPoolExecutor() as e:\n        e.map(work, [1])\n    with Pool(2) as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf013 Pool and Process in two from imports",
+        "from multiprocessing import Pool\nfrom multiprocessing import Process\nimport threading\ndef work(n):\n    return n\ndef beat():\n    pass\ndef main():\n    threading.Thread(target=beat).start()\n    Process(target=work).start()\n    with Pool(2) as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
+    ),
+    (
+        "pf013 Pool and Process imported together and a multiprocessing import",
+        "import multiprocessing\nfrom multiprocessing import Pool, Process\nimport threading\ndef work(n):\n    return n\ndef beat():\n    pass\ndef main():\n    threading.Thread(target=beat).start()\n    Process(target=work).start()\n    with Pool(2) as p:\n        p.map(work, [1])\nif __name__ == '__main__':\n    main()\n",
+    ),
     // PF014 import-path-hack has no fix: its odd layouts must not crash, and other rules' fixes around them
     // must compile (the cases sit in a package, where the rule reports).
     ("pf014 slice assignment at the front", "import sys\nsys.path[:0] = ['vendor']\n"),

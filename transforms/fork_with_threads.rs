@@ -68,7 +68,10 @@
 //! module or an alias of it) become `multiprocessing.get_context("spawn").Process`
 //! and `.Pool`; `Pool` imported with `from multiprocessing import Pool`
 //! becomes `get_context("spawn").Pool`, with `get_context` taking the place
-//! of `Pool` in that import when this was its only use, else joining it. A
+//! of `Pool` in that import when this was its only use, else joining it
+//! (when the module imports and uses both `Pool` and `Process` that way,
+//! `get_context` joins the first of those imports and both classes stay
+//! imported: the two fixes could not share one import otherwise). A
 //! `ProcessPoolExecutor(...)` gets `mp_context=multiprocessing.get_context("spawn")`
 //! as its last argument, written as the call writes its arguments (on a
 //! line of its own in a call laid out one argument a line, with its
@@ -877,6 +880,29 @@ fn imported_class_of_spawn_context(
     // This call is the class's only use: its import goes with it.
     let only_use =
         semantic.references_to(symbol).len() == 1 && semantic.bindings_of(symbol).len() == 1;
+    // With several process classes imported from `multiprocessing` and
+    // used (`from multiprocessing import Pool, Process`), the fix of each
+    // class, made on its own, would put `get_context` in its place (twice
+    // in the end) or remove its class from the import (two removals that
+    // overlap, one lost). Every such fix leaves the classes imported and
+    // joins `get_context` to the first of those imports (the same edit,
+    // applied once).
+    let class_imports: Vec<Node<'_>> = semantic
+        .imports()
+        .iter()
+        .filter(|other| {
+            other.module == "multiprocessing"
+                && matches!(other.member, Some("Pool" | "Process"))
+                && other.unconditional
+                && module.parent(other.statement).is_some_and(|parent| parent.is(Kind::Module))
+                && !semantic.references_of(other.binding).is_empty()
+        })
+        .map(|other| other.statement)
+        .collect();
+    let (statement, only_use) = match class_imports.as_slice() {
+        [first, _, ..] => (*first, false),
+        _ => (statement, only_use),
+    };
     let call_edit = |get_context: &str| {
         Edit::replace(name.byte_range(), format!("{get_context}(\"spawn\").{class}"))
     };
