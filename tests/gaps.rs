@@ -388,6 +388,28 @@ const CASES: &[(&str, &str)] = &[
         "pf010 semicolon after the call at the end of a file",
         "import asyncio\nasync def c():\n    return 1\nasync def f():\n    asyncio.run(c());",
     ),
+    // More statement and expression positions: `match` subject and guard, `yield`, a `for` iterable,
+    // a nested format spec, `**`, an async comprehension, `run_until_complete` in a one-line `if`.
+    (
+        "pf010 match subject and guard",
+        "import asyncio\nasync def c():\n    return 1\nasync def f():\n    match asyncio.run(c()):\n        case 1 if asyncio.run(c()):\n            return 1\n",
+    ),
+    (
+        "pf010 yield and for iterable",
+        "import asyncio\nasync def c():\n    return 1\nasync def f():\n    x = yield asyncio.run(c())\n    for i in asyncio.run(c()):\n        yield i\n",
+    ),
+    (
+        "pf010 nested format spec and double star",
+        "import asyncio\nasync def c():\n    return 1\nasync def f(x, g):\n    return f\"{x:{asyncio.run(c())}}\", g(**asyncio.run(c()))\n",
+    ),
+    (
+        "pf010 loop variable run_until_complete in a one-line if",
+        "import asyncio\nasync def c():\n    return 1\nasync def f():\n    loop = asyncio.get_event_loop(); r = 0\n    if loop: r = loop.run_until_complete(c())\n    return r\n",
+    ),
+    (
+        "pf010 async comprehension with the call",
+        "import asyncio\nasync def c():\n    return 1\nasync def f(it):\n    return [asyncio.run(c()) async for _ in it]\n",
+    ),
     // PF012 debugger-leftover: removing a statement must leave a valid block.
     ("pf012 one-line if", "def f(x):\n    if x: breakpoint()\n    return x\n"),
     ("pf012 alone in a class body", "class C:\n    breakpoint()\n"),
