@@ -60,6 +60,14 @@ const PATTERNS: &[&str] = &[
     "if step == 3:\n>breakpoint()",
     "try:\n>work()\nexcept OSError:\n>import pdb\n>pdb.post_mortem()",
     "import unittest\nfrom unittest import mock\nclass T(unittest.TestCase):\n>def setUp(self):\n>>self.m = mock.patch('os.getpid').start()  # note\n>>p = mock.patch(\n>>>'os.getcwd')\n>>p.start()",
+    // PF010: `asyncio.run()` in a coroutine becomes `await`, in parentheses
+    // before `.`; through an alias, in a one-line `if` and a comprehension.
+    "import asyncio\nasync def refresh(client):\n>token = asyncio.run(client.token())  # why\n>return asyncio.run(client.get(token)).json()",
+    "from asyncio import run as start\nasync def step(job):\n>if job: await start(job.next())\n>return [start(job.part(i)) for i in range(2)]",
+    // PF013: a process pool made while a thread runs gets a spawn context;
+    // a multi-line executor gets `mp_context=` (and `import multiprocessing`).
+    "import multiprocessing\nimport threading\ndef crunch(n):\n>return n * n\ndef run_all():\n>threading.Thread(target=print, daemon=True).start()\n>with multiprocessing.Pool(2) as pool:\n>>pool.map(crunch, [1, 2])",
+    "from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor\ndef crunch(n):\n>return n\ndef fan_out():\n>with ThreadPoolExecutor() as threads:\n>>threads.submit(print)\n>>with ProcessPoolExecutor(\n>>>max_workers=2,  # two\n>>) as procs:\n>>>procs.map(crunch, [1])",
 ];
 
 /// Lines that make a module a CLI with a heavy import (PF005), at top level.
@@ -345,5 +353,38 @@ proptest! {
         if let Err(problem) = check(&source) {
             panic!("{problem}\n--- input ---\n{source:?}");
         }
+    }
+}
+
+/// A snippet the rule it was written for does not fix tests nothing: each
+/// of these, alone in a CLI module (whose `__main__` guard PF013's fix
+/// needs), is fixed by its rule.
+#[test]
+fn rule_snippets_are_fixed_by_their_rule() {
+    let snippets = [
+        ("PF010", "async def refresh"),
+        ("PF010", "async def step"),
+        ("PF013", "def run_all"),
+        ("PF013", "def fan_out"),
+    ];
+    for (code, marker) in snippets {
+        let pattern = PATTERNS.iter().position(|p| p.contains(marker)).expect("a snippet");
+        let case = Case {
+            indent: "    ",
+            newline: "\n",
+            bom: false,
+            cli: true,
+            blocks: vec![(pattern, Vec::new(), false, 0)],
+        };
+        let source = render(&case);
+        let report = engine::process(
+            &source,
+            "case.py",
+            REGISTRY.select_all(),
+            &settings(),
+            Some(Applicability::Unsafe),
+        )
+        .unwrap_or_else(|err| panic!("{marker}: {err}"));
+        assert!(report.fixes.contains_key(code), "{code} does not fix this snippet:\n{source}");
     }
 }

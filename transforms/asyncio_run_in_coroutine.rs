@@ -49,7 +49,11 @@
 //! has other arguments (`debug=True`), a comment inside, calls the
 //! coroutine it is in (awaited, it would recurse for ever), sits in a
 //! generator expression (where `await` would make it an
-//! async generator), or in a `try` that catches the `RuntimeError` it raises;
+//! async generator), in a `try` that catches the `RuntimeError` it raises,
+//! in a parameter or return annotation of a nested `def` (`await` is a
+//! syntax error there under `from __future__ import annotations` and from
+//! Python 3.14), or is a decorator's whole expression when the target
+//! version is older than 3.9 (`@await x` needs 3.9);
 //! nor for `run_until_complete()` on another loop (a new one, an attribute):
 //! the coroutine may need that loop, or a thread of its own. An import the
 //! call was the only use of (`from asyncio import run`) is removed with it.
@@ -57,7 +61,9 @@
 //! Not reported: test code (test modules, `test*` functions, `TestCase`
 //! classes), which checks that the call raises; a call under an `if` that
 //! checks whether a loop is running (`asyncio.get_running_loop()`,
-//! `loop.is_running()`); modules that import `nest_asyncio` (which makes
+//! `loop.is_running()`); a call in an annotation Python never evaluates
+//! (a local variable's, or any under `from __future__ import annotations`);
+//! modules that import `nest_asyncio` (which makes
 //! loops re-entrant on purpose), or trio, anyio, curio or Twisted (whose
 //! coroutines do not run on an asyncio loop, so `asyncio.run()` works there).
 //!
@@ -75,11 +81,13 @@ use tree_sitter::Node;
 
 use crate::rule::fix::Edit;
 use crate::rule::importer::remove_import_name;
-use crate::rule::{Context, Diagnostic, FileInfo, Fix, FixKind, RuleMeta, Transform};
+use crate::rule::{
+    Context, Diagnostic, FileInfo, Fix, FixKind, PythonVersion, RuleMeta, Transform,
+};
 use crate::semantic::{BindingKind, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
-use crate::syntax::scan::{Kind as ScanKind, Scan};
+use crate::syntax::scan::Scan;
 use crate::transforms::helpers::coroutines::{
     checks_running_loop, defines_coroutine, is_test_code,
 };
@@ -104,13 +112,11 @@ impl Transform for AsyncioRunInCoroutine {
 
     /// `async` directly followed by `def`, and the name `run` (every
     /// spelling of `asyncio.run` has it, in the call or its import) or
-    /// `run_until_complete`.
+    /// `run_until_complete`, in the code or in an f-string's replacement
+    /// field (`f"{asyncio.run(c())}"` after `import asyncio`).
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        defines_coroutine(scan)
-            && scan.tokens.iter().any(|token| {
-                token.kind == ScanKind::Name
-                    && (scan.is(token, "run") || scan.is(token, "run_until_complete"))
-            })
+        let words = scan.words();
+        defines_coroutine(scan) && (words.contains("run") || words.contains("run_until_complete"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -125,6 +131,11 @@ impl Transform for AsyncioRunInCoroutine {
             let Some(runner) = runner(context, callee) else { continue };
             let Some(coroutine) = semantic.enclosing_coroutine(call) else { continue };
             if is_test_code(module, call) || checks_running_loop(module, call, coroutine) {
+                continue;
+            }
+            // In an annotation Python never evaluates, the call never runs.
+            let annotation = annotation_around(semantic, call, coroutine);
+            if annotation == Some(false) {
                 continue;
             }
             let (message, fixable) = match runner {
@@ -145,6 +156,13 @@ impl Transform for AsyncioRunInCoroutine {
                     false,
                 ),
             };
+            // `await` is a syntax error in an annotation under `from
+            // __future__ import annotations` (and from Python 3.14), and in
+            // a decorator's own expression before Python 3.9.
+            let fixable = fixable
+                && annotation.is_none()
+                && (context.settings.target_version >= PythonVersion(3, 9)
+                    || module.parent(call).is_none_or(|parent| !parent.is(Kind::Decorator)));
             let fix = if fixable { await_fix(semantic, call, coroutine) } else { None };
             diagnostics.push(META.report(call.byte_range(), message).with_fix(fix));
         }
@@ -205,9 +223,15 @@ fn await_fix(semantic: &Semantic<'_>, call: Node<'_>, coroutine: Node<'_>) -> Op
     }
     let awaited = format!("await {}", module.text(*argument));
     let parent = module.parent(call)?;
-    // `await asyncio.run(x)` meant `await x`: the whole expression goes.
-    let (range, replacement) = if parent.is(Kind::Await) {
-        (parent.byte_range(), awaited)
+    // `await asyncio.run(x)` (or `await (asyncio.run(x))`) meant `await
+    // x`: the whole expression goes.
+    let awaiting = std::iter::successors(Some(parent), |node| {
+        node.is(Kind::ParenthesizedExpression).then(|| module.parent(*node)).flatten()
+    })
+    .find(|node| !node.is(Kind::ParenthesizedExpression))
+    .filter(|node| node.is(Kind::Await));
+    let (range, replacement) = if let Some(awaiting) = awaiting {
+        (awaiting.byte_range(), awaited)
     } else {
         let is_object = match parent.py_kind() {
             Kind::Attribute => parent.child_by_field_name("object"),
@@ -273,6 +297,42 @@ fn word_offsets(text: &str, word: &str) -> Vec<usize> {
             !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name)
         })
         .collect()
+}
+
+/// Where the call is part of an annotation in the coroutine's code:
+/// `Some(false)` for one Python never evaluates (a local variable's, or any
+/// under `from __future__ import annotations`), `Some(true)` for a
+/// parameter or return annotation of a nested `def`, evaluated when the
+/// `def` runs; `None` outside annotations.
+fn annotation_around(semantic: &Semantic<'_>, call: Node<'_>, coroutine: Node<'_>) -> Option<bool> {
+    let module = semantic.module();
+    let mut child = call;
+    let mut current = module.parent(call);
+    while let Some(ancestor) = current {
+        if ancestor.id() == coroutine.id() {
+            return None;
+        }
+        let field = match ancestor.py_kind() {
+            Kind::Assignment => {
+                let annotates = ancestor.child_by_field_name("type") == Some(child);
+                if annotates {
+                    return Some(false);
+                }
+                None
+            }
+            Kind::FunctionDefinition => ancestor.child_by_field_name("return_type"),
+            Kind::TypedParameter | Kind::TypedDefaultParameter => {
+                ancestor.child_by_field_name("type")
+            }
+            _ => None,
+        };
+        if field == Some(child) {
+            return Some(!semantic.future_annotations());
+        }
+        child = ancestor;
+        current = module.parent(ancestor);
+    }
+    None
 }
 
 /// The argument calls the coroutine it is in (`main()` in `async def

@@ -68,7 +68,10 @@
 //! module or an alias of it) become `multiprocessing.get_context("spawn").Process`
 //! and `.Pool`; `Pool` imported with `from multiprocessing import Pool`
 //! becomes `get_context("spawn").Pool`, with `get_context` taking the place
-//! of `Pool` in that import when this was its only use, else joining it. A
+//! of `Pool` in that import when this was its only use, else joining it
+//! (when the module imports and uses both `Pool` and `Process` that way,
+//! `get_context` joins the first of those imports and both classes stay
+//! imported: the two fixes could not share one import otherwise). A
 //! `ProcessPoolExecutor(...)` gets `mp_context=multiprocessing.get_context("spawn")`
 //! as its last argument, written as the call writes its arguments (on a
 //! line of its own in a call laid out one argument a line, with its
@@ -811,15 +814,15 @@ fn shares_default_context_objects(context: &Context<'_>) -> bool {
     })
 }
 
+/// The positional arguments of a call: neither keywords nor `**`, nor the
+/// comments and backslash continuations between arguments.
 fn positional_count(arguments: Node<'_>) -> usize {
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
         .filter(|argument| {
-            !matches!(
-                argument.py_kind(),
-                Kind::KeywordArgument | Kind::Comment | Kind::DictionarySplat
-            )
+            !argument.is_extra()
+                && !matches!(argument.py_kind(), Kind::KeywordArgument | Kind::DictionarySplat)
         })
         .count()
 }
@@ -877,6 +880,29 @@ fn imported_class_of_spawn_context(
     // This call is the class's only use: its import goes with it.
     let only_use =
         semantic.references_to(symbol).len() == 1 && semantic.bindings_of(symbol).len() == 1;
+    // With several process classes imported from `multiprocessing` and
+    // used (`from multiprocessing import Pool, Process`), the fix of each
+    // class, made on its own, would put `get_context` in its place (twice
+    // in the end) or remove its class from the import (two removals that
+    // overlap, one lost). Every such fix leaves the classes imported and
+    // joins `get_context` to the first of those imports (the same edit,
+    // applied once).
+    let class_imports: Vec<Node<'_>> = semantic
+        .imports()
+        .iter()
+        .filter(|other| {
+            other.module == "multiprocessing"
+                && matches!(other.member, Some("Pool" | "Process"))
+                && other.unconditional
+                && module.parent(other.statement).is_some_and(|parent| parent.is(Kind::Module))
+                && !semantic.references_of(other.binding).is_empty()
+        })
+        .map(|other| other.statement)
+        .collect();
+    let (statement, only_use) = match class_imports.as_slice() {
+        [first, _, ..] => (*first, false),
+        _ => (statement, only_use),
+    };
     let call_edit = |get_context: &str| {
         Edit::replace(name.byte_range(), format!("{get_context}(\"spawn\").{class}"))
     };
@@ -936,12 +962,16 @@ fn executor_with_spawn_context(
     let keyword = format!("mp_context={value}");
     let open = arguments.start_byte() + 1;
     let close = arguments.end_byte() - 1;
+    // Comments and backslash continuations are not arguments.
     let last = {
         let mut cursor = arguments.walk();
-        arguments.named_children(&mut cursor).filter(|a| !a.is(Kind::Comment)).last()
+        arguments.named_children(&mut cursor).filter(|a| !a.is_extra()).last()
     };
     let Some(last) = last else {
-        if !module.source[open..close].trim().is_empty() {
+        if !module.source[open..close]
+            .trim_matches(|c: char| c.is_whitespace() || c == '\\')
+            .is_empty()
+        {
             return Err("the call's parentheses hold comments");
         }
         edits.push(Edit::insert(open, keyword));
@@ -964,7 +994,13 @@ fn executor_with_spawn_context(
         edits.push(Edit::insert(last.end_byte(), format!("{separator}{keyword}")));
         return Ok(Fix::unsafe_(edits));
     }
-    // The closing parenthesis is on a line below the last argument.
+    // The closing parenthesis is on a line below the last argument. After
+    // an argument that shares its line with others or with the opening
+    // parenthesis (`f(a=1  # why`), the keyword follows on that line.
+    if !module.starts_line(last.start_byte()) {
+        edits.push(Edit::insert(last.end_byte(), format!(", {keyword}")));
+        return Ok(Fix::unsafe_(edits));
+    }
     let close_line = module.line_start(close);
     if !module.source[close_line..close].trim().is_empty() {
         return Err("the call's arguments are laid out in a way this fix does not follow");
@@ -1070,7 +1106,10 @@ fn pool_runs_top_level_functions(
         }
         let first = use_call
             .child_by_field_name("arguments")
-            .and_then(|arguments| arguments.named_child(0))
+            .and_then(|arguments| {
+                let mut cursor = arguments.walk();
+                arguments.named_children(&mut cursor).find(|argument| !argument.is_extra())
+            })
             .ok_or("a pool call has no function")?;
         if !is_top_level_function(context, first) {
             return Err("a function handed to the pool is not defined at the module's top level");

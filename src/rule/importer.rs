@@ -25,7 +25,7 @@ pub fn ensure_import(semantic: &Semantic<'_>, module_name: &str) -> Option<Impor
         return Some(Imported { name: local.to_string(), edit: None });
     }
     let first = module_name.split('.').next().unwrap_or(module_name);
-    if semantic.top_level_binding(first).is_some() {
+    if is_taken(semantic, first) {
         return None;
     }
     Some(Imported {
@@ -48,7 +48,7 @@ pub fn ensure_from_import(
     if let Some(local) = semantic.import_binding_of(module_name) {
         return Some(Imported { name: format!("{local}.{name}"), edit: None });
     }
-    if semantic.top_level_binding(name).is_none() {
+    if !is_taken(semantic, name) {
         let statement = format!("from {module_name} import {name}");
         return Some(Imported {
             name: name.to_string(),
@@ -57,6 +57,13 @@ pub fn ensure_from_import(
     }
     let imported = ensure_import(semantic, module_name)?;
     Some(Imported { name: format!("{}.{name}", imported.name), edit: imported.edit })
+}
+
+/// A module-level import of `name` would clash with a module-level binding
+/// of it, or change what code that reads it unbound reads (a method that
+/// reads an import of its class body, a `NameError` today).
+fn is_taken(semantic: &Semantic<'_>, name: &str) -> bool {
+    semantic.top_level_binding(name).is_some() || semantic.reads_unbound(name)
 }
 
 /// Inserts `statement` after the module docstring, `from __future__` imports
@@ -167,7 +174,7 @@ pub fn ensure_import_in_section(semantic: &Semantic<'_>, module_name: &str) -> O
         return Some(Imported { name: local.to_string(), edit: None });
     }
     let first = module_name.split('.').next().unwrap_or(module_name);
-    if semantic.top_level_binding(first).is_some() {
+    if is_taken(semantic, first) {
         return None;
     }
     let module = semantic.module();

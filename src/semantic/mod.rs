@@ -106,6 +106,18 @@ impl<'m> Semantic<'m> {
         self.top_level().get(name)
     }
 
+    /// Some code reads `name` where no binding of the file defines it: a
+    /// builtin, or a `NameError` (`import x` in a class body, read in a
+    /// method). A new module-level binding of `name` would change what that
+    /// code reads.
+    pub fn reads_unbound(&self, name: &str) -> bool {
+        let module = self.module();
+        self.references()
+            .iter()
+            .any(|reference| reference.symbol.is_none() && module.text(reference.node) == name)
+            || self.string_names().iter().any(|read| read.symbol.is_none() && read.name == name)
+    }
+
     /// The first unconditional module-level import that binds `qualified` (a
     /// module, or a name in one), as the local name that refers to it.
     pub fn import_binding_of(&self, qualified: &str) -> Option<&'m str> {
