@@ -72,7 +72,7 @@ use crate::rule::importer::{Imported, ensure_import_in_section};
 use crate::rule::{Context, Diagnostic, FileInfo, Fix, FixKind, RuleMeta, Transform};
 use crate::semantic::{Binding, Semantic};
 use crate::syntax::kind::{Kind, NodeKind};
-use crate::syntax::scan::{Kind as ScanKind, Scan};
+use crate::syntax::scan::Scan;
 use crate::transforms::helpers::coroutines::{
     checks_running_loop, defines_coroutine, is_test_code,
 };
@@ -101,10 +101,10 @@ impl Transform for BlockingCallInCoroutine {
     /// `async` directly followed by `def`, and a name of `WORDS` (every
     /// blocking call is spelt with one, or imported under one).
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        defines_coroutine(scan)
-            && scan.tokens.iter().any(|token| {
-                token.kind == ScanKind::Name && WORDS.iter().any(|word| scan.is(token, word))
-            })
+        // The words of f-string replacement fields count too: the scanner
+        // reads `f"{time.sleep(1)}"` as one string token.
+        let words = scan.words();
+        defines_coroutine(scan) && WORDS.iter().any(|word| words.contains(word))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
