@@ -202,7 +202,7 @@ fn cycles_of<'t, 'c>(
         for item in import.children_by_field_name("name", &mut cursor) {
             let dotted = item.child_by_field_name("name").unwrap_or(item);
             let written = dotted_text(module, dotted);
-            if let Some(cycle) = longest_match(cycles, &written) {
+            if let Some(cycle) = cycle_of(cycles, &written) {
                 found.push((dotted, cycle));
             }
         }
@@ -223,24 +223,15 @@ fn cycles_of<'t, 'c>(
             None => reads_module = true,
         }
     }
-    if reads_module && let Some(cycle) = longest_match(cycles, &absolute) {
+    if reads_module && let Some(cycle) = cycle_of(cycles, &absolute) {
         found.insert(0, (from, cycle));
     }
     found
 }
 
-/// The cycle of the import of `written` (`a.b.c` runs `a.b.c`, or the
-/// longest of its packages the project has).
-fn longest_match<'c>(cycles: &'c [Cycle], written: &str) -> Option<&'c Cycle> {
-    cycles
-        .iter()
-        .filter(|cycle| {
-            written == cycle.imported
-                || written
-                    .strip_prefix(cycle.imported.as_str())
-                    .is_some_and(|rest| rest.starts_with('.'))
-        })
-        .max_by_key(|cycle| cycle.imported.len())
+/// The cycle of the import of the module `written`, if it is in one.
+fn cycle_of<'c>(cycles: &'c [Cycle], written: &str) -> Option<&'c Cycle> {
+    cycles.iter().find(|cycle| cycle.imported == written)
 }
 
 /// A dotted or relative module name as Python reads it: `..a.b` for

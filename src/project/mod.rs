@@ -192,16 +192,14 @@ impl Modules {
         }
     }
 
-    /// The module or, failing it, the longest of its parent packages that
-    /// the project holds (`import os.path` runs `os`).
-    fn lookup_prefix(&self, root: usize, name: &str) -> Option<usize> {
-        let mut name = name;
-        loop {
-            if let Some(found) = self.lookup(root, name) {
-                return Some(found);
-            }
-            name = &name[..name.rfind('.')?];
-        }
+    /// `from package import name` where the package's code never binds
+    /// `name`: a module of the package that the project has no source of
+    /// (a compiled extension), not a read of the package.
+    fn unseen_submodule(&self, package: usize, name: &str) -> bool {
+        let package = &self.list[package];
+        package.is_package
+            && package.record.any_name_from.is_none()
+            && !package.record.bound.contains_key(name)
     }
 
     /// The package that holds module `id`, when the project has it.
@@ -229,20 +227,21 @@ impl Modules {
             };
             let (at, guarded) = (import.at, import.guarded);
             if import.names.is_empty() {
-                if let Some(target) = self.lookup_prefix(module.root, &absolute) {
+                // `import a.b.c` whose `a.b.c` the project has no source of
+                // (an extension module) is not followed to `a.b`.
+                if let Some(target) = self.lookup(module.root, &absolute) {
                     edges.push(Edge { at, target, name: None, guarded });
                 }
                 continue;
             }
+            let Some(from) = self.lookup(module.root, &absolute) else { continue };
             for name in &import.names {
-                let submodule = format!("{absolute}.{name}");
-                if let Some(target) = self.lookup(module.root, &submodule) {
+                if let Some(target) = self.lookup(module.root, &format!("{absolute}.{name}")) {
                     edges.push(Edge { at, target, name: None, guarded });
-                } else if let Some(target) = self.lookup(module.root, &absolute) {
-                    let name = (name != "*").then(|| name.clone());
-                    edges.push(Edge { at, target, name, guarded });
-                } else if let Some(target) = self.lookup_prefix(module.root, &absolute) {
-                    edges.push(Edge { at, target, name: None, guarded });
+                } else if name == "*" {
+                    edges.push(Edge { at, target: from, name: None, guarded });
+                } else if !self.unseen_submodule(from, name) {
+                    edges.push(Edge { at, target: from, name: Some(name.clone()), guarded });
                 }
             }
         }

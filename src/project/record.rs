@@ -85,7 +85,8 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
         let (outer, outer_guarded) =
             open.last().map_or((Block::Module, false), |&(_, block, guarded)| (block, guarded));
         let tokens = scan.line_tokens(line);
-        match header(scan, tokens, outer, open.is_empty()) {
+        let dynamic_globals = record.any_name_from.is_some();
+        match header(scan, tokens, outer, (open.is_empty(), dynamic_globals)) {
             Some((block, colon)) => {
                 if outer == Block::Module {
                     bind_header(scan, tokens, &mut record);
@@ -122,8 +123,14 @@ fn statements<'a>(
 
 /// For a compound statement's header line: what its body is, and where its
 /// `:` is. `at_top` says the line is at the module's own level (the only
-/// place a `__main__` guard counts).
-fn header(scan: &Scan<'_>, tokens: &[Token], outer: Block, at_top: bool) -> Option<(Block, usize)> {
+/// place a `__main__` guard counts); `dynamic_globals`, that the module has
+/// written `globals()` before.
+fn header(
+    scan: &Scan<'_>,
+    tokens: &[Token],
+    outer: Block,
+    (at_top, dynamic_globals): (bool, bool),
+) -> Option<(Block, usize)> {
     let first = tokens.first()?;
     let keyword = std::str::from_utf8(scan.text(first)).ok()?;
     let depth = first.depth;
@@ -134,6 +141,13 @@ fn header(scan: &Scan<'_>, tokens: &[Token], outer: Block, at_top: bool) -> Opti
         "async" if tokens.get(1).is_some_and(|second| scan.is(second, "def")) => Block::Elsewhere,
         "class" => Block::Class,
         "if" | "elif" if never_at_run_time(scan, condition, at_top) => Block::Elsewhere,
+        // A flag the module may have changed through `globals()` (celery's
+        // `if STATICA_HACK:`, false at run time, true to static readers).
+        "if" | "elif"
+            if dynamic_globals && matches!(condition, [flag] if flag.kind == Kind::Name) =>
+        {
+            Block::Elsewhere
+        }
         "if" | "elif" | "else" | "try" | "except" | "finally" | "for" | "while" | "with"
         | "async" => outer,
         // Soft keywords head a block only when the line ends at the colon.

@@ -178,11 +178,36 @@ fn a_long_chain_and_a_large_cycle_are_handled_without_recursion() {
 #[test]
 fn a_failure_a_try_may_catch_is_not_claimed() {
     let index = index(&[
-        ("pkg/__init__.py", "from .core import run\n"),
+        ("pkg/__init__.py", "from .core import run\n\noptional = 1\n"),
         (
             "pkg/core.py",
             "try:\n    from pkg import optional\nexcept ImportError:\n    optional = None\n\ndef run():\n    pass\n",
         ),
     ]);
     assert_eq!(all(&index, "pkg/core.py"), ["pkg.core -> pkg -> pkg.core"]);
+}
+
+#[test]
+fn a_compiled_module_of_a_package_is_not_a_read_of_the_package() {
+    let index = index(&[
+        ("sci/__init__.py", "from .interp import spline\n"),
+        (
+            "sci/interp.py",
+            "from . import _bspl\nfrom sci._ext.fast import f\nimport sci._ext.fast\n\ndef spline():\n    pass\n",
+        ),
+        ("sci/_ext/__init__.py", "import sci\n"),
+    ]);
+    assert!(all(&index, "sci/interp.py").is_empty(), "{:?}", all(&index, "sci/interp.py"));
+}
+
+#[test]
+fn imports_under_a_flag_changed_through_globals_are_not_followed() {
+    let index = index(&[
+        (
+            "app/__init__.py",
+            "HACK = True\nglobals()['HACK'] = False\nif HACK:\n    from app.base import App\n",
+        ),
+        ("app/base.py", "import app\n"),
+    ]);
+    assert!(all(&index, "app/base.py").is_empty());
 }
