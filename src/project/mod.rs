@@ -194,12 +194,15 @@ impl Modules {
 
     /// `from package import name` where the package's code never binds
     /// `name`: a module of the package that the project has no source of
-    /// (a compiled extension), not a read of the package.
+    /// (a compiled extension), not a read of the package. A star import in
+    /// the package may bind any name, but not a private one (`_speedups`).
     fn unseen_submodule(&self, package: usize, name: &str) -> bool {
-        let package = &self.list[package];
-        package.is_package
-            && package.record.any_name_from.is_none()
-            && !package.record.bound.contains_key(name)
+        let record = &self.list[package].record;
+        let star_may_bind = record.any_name_from.is_some() && !name.starts_with('_');
+        self.list[package].is_package
+            && !record.dynamic_names
+            && !star_may_bind
+            && !record.bound.contains_key(name)
     }
 
     /// The package that holds module `id`, when the project has it.

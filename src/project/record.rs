@@ -39,6 +39,9 @@ pub struct ModuleRecord {
     /// From here on, any name may be bound: a star import, a module-level
     /// `__getattr__`, or `globals()` written to.
     pub any_name_from: Option<u32>,
+    /// Names are bound by code, not by imports: a module-level
+    /// `__getattr__`, or `globals()` written to.
+    pub dynamic_names: bool,
 }
 
 impl ModuleRecord {
@@ -85,7 +88,7 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
         let (outer, outer_guarded) =
             open.last().map_or((Block::Module, false), |&(_, block, guarded)| (block, guarded));
         let tokens = scan.line_tokens(line);
-        let dynamic_globals = record.any_name_from.is_some();
+        let dynamic_globals = record.dynamic_names;
         match header(scan, tokens, outer, (open.is_empty(), dynamic_globals)) {
             Some((block, colon)) => {
                 if outer == Block::Module {
@@ -183,6 +186,7 @@ fn bind_header(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleRecord) {
         if let Some(name) = rest.get(1).filter(|name| name.kind == Kind::Name) {
             if scan.is(first, "def") && scan.is(name, "__getattr__") {
                 record.any_name_from.get_or_insert(first.start);
+                record.dynamic_names = true;
             }
             bind(scan, name, record);
         }
@@ -335,6 +339,7 @@ fn note_global_writes(scan: &Scan<'_>, tokens: &[Token], record: &mut ModuleReco
     });
     if writes && let Some(first) = tokens.first() {
         record.any_name_from.get_or_insert(first.start);
+        record.dynamic_names = true;
     }
 }
 

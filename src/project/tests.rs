@@ -211,3 +211,12 @@ fn imports_under_a_flag_changed_through_globals_are_not_followed() {
     ]);
     assert!(all(&index, "app/base.py").is_empty());
 }
+
+#[test]
+fn a_star_import_does_not_bind_a_private_extension_module() {
+    let index = index(&[
+        ("sci/__init__.py", "from ._impl import *\n"),
+        ("sci/_impl.py", "from . import _speedups\n\ndef f():\n    pass\n"),
+    ]);
+    assert!(all(&index, "sci/_impl.py").is_empty(), "{:?}", all(&index, "sci/_impl.py"));
+}
