@@ -136,9 +136,8 @@ fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
     let files: Vec<ModuleFile> = jobs
         .iter()
         .filter(|job| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
-        .map(|job| ModuleFile {
-            absolute: job.absolute.clone(),
-            location: job.project.settings_for(&job.absolute).module.clone(),
+        .map(|job| {
+            ModuleFile::new(job.absolute.clone(), &job.project.settings_for(&job.absolute).module)
         })
         .collect();
     let index = ProjectIndex::build(&files);

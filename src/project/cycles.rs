@@ -21,6 +21,9 @@ use crate::rule::settings::{CycleFailure, ImportCycle, ProjectFacts};
 /// real project's cycles need, far below a quadratic blow-up on a monorepo.
 const BUDGET: usize = 2_000_000;
 
+/// The longest cycle shown whole in a message.
+const MAX_SHOWN: usize = 16;
+
 /// Python's own recursion limit is about this deep; a chain of imports
 /// deeper than this is not simulated.
 const MAX_DEPTH: usize = 900;
@@ -55,11 +58,18 @@ pub(super) fn facts(modules: &Modules, edges: &[Vec<Edge>]) -> HashMap<PathBuf, 
                 paths.shortest(edges, &component, to, from, &mut budget).unwrap_or_default(),
             );
             let failure = ids.windows(2).find_map(|pair| failures.get(&(pair[0], pair[1])));
-            let mut path: Vec<String> =
-                ids.iter().map(|&id| modules.list[id].name.clone()).collect();
-            if ids.len() == 1 {
-                path.extend([imported.clone(), "...".to_string(), module.name.clone()]);
-            }
+            let name = |id: &usize| modules.list[*id].name.clone();
+            let path: Vec<String> = match ids.len() {
+                1 => vec![module.name.clone(), imported.clone(), "...".into(), module.name.clone()],
+                // A cycle through a whole monorepo is shown by its ends.
+                length if length > MAX_SHOWN => {
+                    let mut shown: Vec<String> = ids[..MAX_SHOWN / 2].iter().map(name).collect();
+                    shown.push(format!("... {} more ...", length - MAX_SHOWN + 1));
+                    shown.extend(ids[length - MAX_SHOWN / 2 + 1..].iter().map(name));
+                    shown
+                }
+                _ => ids.iter().map(name).collect(),
+            };
             cycles.push(ImportCycle {
                 imported: imported.clone(),
                 path,

@@ -16,14 +16,38 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::project::record::{ModuleRecord, record};
+use crate::project::record::{ModuleRecord, name_hash, record};
 use crate::rule::settings::{ModuleLocation, ProjectFacts};
 use crate::syntax::scan::scan;
 
 /// A file of the run, with where it sits among its packages.
 pub struct ModuleFile {
     pub absolute: PathBuf,
-    pub location: ModuleLocation,
+    /// Its dotted name (`None`: no module name, as `run-tests.py`).
+    name: Option<String>,
+    in_package: bool,
+    /// Its packages start at the project root or its `src/`.
+    at_source_root: bool,
+}
+
+impl ModuleFile {
+    pub fn new(absolute: PathBuf, location: &ModuleLocation) -> ModuleFile {
+        let is_package = absolute.file_name().is_some_and(|name| name == "__init__.py");
+        let packages = location
+            .name
+            .as_deref()
+            .map_or(0, |name| name.split('.').count() - usize::from(!is_package));
+        let folders = &location.folders;
+        let at_source_root = folders.is_empty()
+            || folders.len() == packages
+            || (folders.len() == packages + 1 && folders[0] == "src");
+        ModuleFile {
+            absolute,
+            name: location.name.clone(),
+            in_package: location.in_package,
+            at_source_root,
+        }
+    }
 }
 
 /// What the index holds of one module.
@@ -122,16 +146,18 @@ struct Modules {
     list: Vec<Module>,
     roots: Vec<PathBuf>,
     root_ids: HashMap<PathBuf, usize>,
-    /// (root, name) → module; `None` when two files claim the name.
-    by_root: HashMap<(usize, String), Option<usize>>,
-    /// name → the modules of that name under every root.
-    by_name: HashMap<String, Vec<usize>>,
+    /// (root, name's hash) → module; `None` when two files claim the name.
+    /// Names are kept once, in `list`: the maps hold their hashes, and a
+    /// lookup checks the name it finds.
+    by_root: HashMap<(usize, u64), Option<usize>>,
+    /// name's hash → the modules of that name under every root.
+    by_name: HashMap<u64, Vec<usize>>,
     problems: Vec<String>,
 }
 
 impl Modules {
     fn add(&mut self, file: &ModuleFile, record: ModuleRecord) {
-        let Some(name) = file.location.name.clone() else { return };
+        let Some(name) = file.name.clone() else { return };
         let is_package = file.absolute.file_name().is_some_and(|name| name == "__init__.py");
         let depth = name.split('.').count() + usize::from(is_package);
         let Some(root) = file.absolute.ancestors().nth(depth) else { return };
@@ -144,10 +170,11 @@ impl Modules {
             }
         };
         let id = self.list.len();
-        match self.by_root.get_mut(&(root, name.clone())) {
+        let hash = name_hash(&name);
+        match self.by_root.get_mut(&(root, hash)) {
             Some(claimed) => {
                 if let Some(first) = claimed.take() {
-                    if let Some(named) = self.by_name.get_mut(&name) {
+                    if let Some(named) = self.by_name.get_mut(&hash) {
                         named.retain(|&other| other != first);
                     }
                     self.problems.push(format!(
@@ -159,17 +186,17 @@ impl Modules {
                 return;
             }
             None => {
-                self.by_root.insert((root, name.clone()), Some(id));
+                self.by_root.insert((root, hash), Some(id));
             }
         }
-        self.by_name.entry(name.clone()).or_default().push(id);
+        self.by_name.entry(hash).or_default().push(id);
         self.list.push(Module {
             absolute: file.absolute.clone(),
             name,
             root,
             is_package,
-            in_package: file.location.in_package,
-            at_source_root: at_source_root(&file.location, depth),
+            in_package: file.in_package,
+            at_source_root: file.at_source_root,
             record,
         });
     }
@@ -181,11 +208,16 @@ impl Modules {
     /// on the import path only when it runs itself, and a package inside a
     /// vendored tree or a namespace package has another name.
     fn lookup(&self, root: usize, name: &str) -> Option<usize> {
-        if let Some(found) = self.by_root.get(&(root, name.to_string())) {
-            return *found;
+        let hash = name_hash(name);
+        if let Some(found) = self.by_root.get(&(root, hash)) {
+            return found.filter(|&id| self.list[id].name == name);
         }
-        match self.by_name.get(name).map(Vec::as_slice) {
-            Some([only]) if self.list[*only].in_package && self.list[*only].at_source_root => {
+        match self.by_name.get(&hash).map(Vec::as_slice) {
+            Some([only])
+                if self.list[*only].in_package
+                    && self.list[*only].at_source_root
+                    && self.list[*only].name == name =>
+            {
                 Some(*only)
             }
             _ => None,
@@ -202,19 +234,27 @@ impl Modules {
         self.list[package].is_package
             && !record.dynamic_names
             && !star_may_bind
-            && !record.bound.contains_key(name)
+            && record.first_binding(name).is_none()
     }
 
     /// The package that holds module `id`, when the project has it.
     fn parent(&self, id: usize) -> Option<usize> {
         let module = &self.list[id];
         let parent = &module.name[..module.name.rfind('.')?];
-        self.by_root.get(&(module.root, parent.to_string())).copied().flatten()
+        let found = self.by_root.get(&(module.root, name_hash(parent))).copied().flatten()?;
+        (self.list[found].name == parent).then_some(found)
     }
 
-    /// Each module's import-time imports of project modules, in source order.
-    fn edges(&self) -> Vec<Vec<Edge>> {
-        self.list.iter().map(|module| self.edges_of(module)).collect()
+    /// Each module's import-time imports of project modules, in source
+    /// order. The imports as written are dropped as they are resolved: the
+    /// edges are all the cycles need.
+    fn edges(&mut self) -> Vec<Vec<Edge>> {
+        let mut edges = Vec::with_capacity(self.list.len());
+        for id in 0..self.list.len() {
+            edges.push(self.edges_of(&self.list[id]));
+            self.list[id].record.imports = Vec::new();
+        }
+        edges
     }
 
     fn edges_of(&self, module: &Module) -> Vec<Edge> {
@@ -250,17 +290,6 @@ impl Modules {
         }
         edges
     }
-}
-
-/// The module's packages start at the project root or its `src/`: the
-/// folders between the root and the module are its packages (`depth`
-/// counts them, plus one), and at most a `src` above them.
-fn at_source_root(location: &ModuleLocation, depth: usize) -> bool {
-    let packages = depth - 1;
-    let folders = &location.folders;
-    folders.is_empty()
-        || folders.len() == packages
-        || (folders.len() == packages + 1 && folders[0] == "src")
 }
 
 #[cfg(test)]

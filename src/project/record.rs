@@ -8,7 +8,7 @@
 //! not in a function, not under `if TYPE_CHECKING:` (type checkers only),
 //! `if __name__ == "__main__":` (the module as a script) or `if False:`.
 
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use crate::syntax::scan::{Kind, Scan, Token};
 
@@ -32,10 +32,11 @@ pub struct ImportRecord {
 pub struct ModuleRecord {
     /// Import-time imports, in source order.
     pub imports: Vec<ImportRecord>,
-    /// Each name bound at module level, with where it is first bound. Kept
+    /// Each name bound at module level (by its hash, for a record of a few
+    /// bytes per name), with where it is first bound, sorted by hash. Kept
     /// generous (a name on the left of any `=` counts): it only ever turns
     /// a "fails at import" into "fragile", never the other way.
-    pub bound: HashMap<String, u32>,
+    bound: Vec<(u64, u32)>,
     /// From here on, any name may be bound: a star import, a module-level
     /// `__getattr__`, or `globals()` written to.
     pub any_name_from: Option<u32>,
@@ -48,7 +49,23 @@ impl ModuleRecord {
     /// `name` is bound at module level before `at`.
     pub fn binds_before(&self, name: &str, at: u32) -> bool {
         self.any_name_from.is_some_and(|from| from < at)
-            || self.bound.get(name).is_some_and(|&first| first < at)
+            || self.first_binding(name).is_some_and(|first| first < at)
+    }
+
+    /// Where `name` is first bound at module level, if it is.
+    pub fn first_binding(&self, name: &str) -> Option<u32> {
+        let hash = name_hash(name);
+        let found = self.bound.binary_search_by_key(&hash, |&(hash, _)| hash).ok()?;
+        Some(self.bound[found].1)
+    }
+
+    /// Sorts the bindings and keeps the first of each name.
+    fn finish(mut self) -> ModuleRecord {
+        self.bound.sort_unstable();
+        self.bound.dedup_by_key(|&mut (hash, _)| hash);
+        self.bound.shrink_to_fit();
+        self.imports.shrink_to_fit();
+        self
     }
 
     /// `name` is bound at module level, but only from `at` on: a reader
@@ -56,7 +73,7 @@ impl ModuleRecord {
     /// name bound nowhere in the text is left alone: it may be a module of
     /// the package that the project has no source of (an extension module).
     pub fn binds_only_after(&self, name: &str, at: u32) -> bool {
-        !self.binds_before(name, at) && self.bound.contains_key(name)
+        !self.binds_before(name, at) && self.first_binding(name).is_some()
     }
 }
 
@@ -111,7 +128,7 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
         }
         note_global_declarations(scan, tokens, &mut record);
     }
-    Some(record)
+    Some(record.finish())
 }
 
 /// The simple statements of a line (or of what follows a header's `:`),
@@ -218,7 +235,7 @@ fn read_statements(
     if scan.is(first, "import") {
         for import in plain_imports(scan, &tokens[1..], first.start, guarded) {
             if block == Block::Module {
-                let bound = import.module.split('.').next().unwrap_or_default().to_string();
+                let bound = import.module.split('.').next().unwrap_or_default();
                 bind_text(bound, first.start, record);
             }
             record.imports.push(import);
@@ -233,7 +250,7 @@ fn read_statements(
                     if name == "*" {
                         record.any_name_from.get_or_insert(first.start);
                     } else {
-                        bind_text(name.clone(), first.start, record);
+                        bind_text(name, first.start, record);
                     }
                 }
                 bind_aliases(scan, tokens, record);
@@ -355,11 +372,18 @@ fn note_global_declarations(scan: &Scan<'_>, tokens: &[Token], record: &mut Modu
 }
 
 fn bind(scan: &Scan<'_>, name: &Token, record: &mut ModuleRecord) {
-    bind_text(String::from_utf8_lossy(scan.text(name)).into_owned(), name.start, record);
+    bind_text(&String::from_utf8_lossy(scan.text(name)), name.start, record);
 }
 
-fn bind_text(name: String, at: u32, record: &mut ModuleRecord) {
-    record.bound.entry(name).or_insert(at);
+fn bind_text(name: &str, at: u32, record: &mut ModuleRecord) {
+    record.bound.push((name_hash(name), at));
+}
+
+/// A name's hash, the same in every record and every run.
+pub(crate) fn name_hash(name: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -422,9 +446,9 @@ mod tests {
                       for i in range(3): pass\nwith open(p) as fh: pass\n";
         let record = of(source);
         for name in ["os", "X", "a", "b", "c", "n", "func", "late", "K", "i", "fh"] {
-            assert!(record.bound.contains_key(name), "{name} is bound");
+            assert!(record.first_binding(name).is_some(), "{name} is bound");
         }
-        assert!(!record.bound.contains_key("inner"), "a class attribute is not a global");
+        assert!(record.first_binding("inner").is_none(), "a class attribute is not a global");
         assert!(record.binds_before("X", source.find("a, b").unwrap() as u32));
         assert!(!record.binds_before("K", source.find("def func").unwrap() as u32));
         assert_eq!(record.any_name_from, None);
