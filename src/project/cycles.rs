@@ -10,6 +10,7 @@
 //! tried as the first one imported. The work is bounded (`BUDGET`): past
 //! it, a cycle is reported without the orders it fails in.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 
@@ -157,11 +158,10 @@ impl Paths {
         to: usize,
         budget: &mut usize,
     ) -> Option<Vec<usize>> {
-        if !self.trees.contains_key(&from) {
-            let tree = breadth_first(edges, component, from, budget)?;
-            self.trees.insert(from, tree);
-        }
-        let tree = &self.trees[&from];
+        let tree = match self.trees.entry(from) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(breadth_first(edges, component, from, budget)?),
+        };
         let mut path = vec![to];
         let mut at = to;
         while at != from {
