@@ -91,7 +91,7 @@ impl ProjectIndex {
     pub fn build(files: &[ModuleFile]) -> ProjectIndex {
         let records: Vec<Option<ModuleRecord>> = files
             .par_iter()
-            .map(|file| std::fs::read(&file.absolute).ok().and_then(|bytes| record(&scan(&bytes))))
+            .map(|file| read_regular(&file.absolute).and_then(|bytes| record(&scan(&bytes))))
             .collect();
         ProjectIndex::from_records(files.iter().zip(records))
     }
@@ -138,6 +138,13 @@ impl ProjectIndex {
     pub fn is_empty(&self) -> bool {
         self.modules == 0
     }
+}
+
+/// The bytes of a regular file: a FIFO or a device named `.py` would
+/// block the read, or never end (the run reports it as such).
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    let regular = std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file());
+    regular.then(|| std::fs::read(path).ok()).flatten()
 }
 
 /// The modules, findable by their root and name.
