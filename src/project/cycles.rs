@@ -14,7 +14,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 
-use super::{Edge, Modules};
+use super::modules::{Edge, Modules};
 use crate::rule::settings::{CycleFailure, ImportCycle, ProjectFacts};
 
 /// Steps (modules started, imports followed) the cycle analysis may take

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::rule::settings::ImportCycle;
+use crate::rule::settings::{ImportCycle, ModuleLocation};
 
 /// The index of files given as (path under `/p`, text); a path's folders
 /// are packages when the project has their `__init__.py`.
