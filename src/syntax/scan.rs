@@ -173,6 +173,11 @@ impl<'s> Scan<'s> {
         self.text(token) == text.as_bytes()
     }
 
+    /// An f-string or t-string: code may hide in its replacement fields.
+    pub fn is_formatted_string(&self, token: &Token) -> bool {
+        token.kind == Kind::String && is_formatted(self.text(token))
+    }
+
     pub fn line_tokens(&self, line: &Line) -> &[Token] {
         &self.tokens[line.first as usize..line.end as usize]
     }
