@@ -29,7 +29,7 @@ use crate::rule::settings::PythonVersion;
 use crate::rule::transform::{Context, FileInfo, FixKind, RuleMeta, Transform};
 use crate::syntax::kind::language;
 use crate::syntax::module::Module;
-use crate::syntax::scan::{Scan, Token};
+use crate::syntax::scan::{Scan, Token, contains_word};
 
 /// A rule file as read, before it is checked.
 #[derive(Clone, Debug, Default)]
@@ -532,16 +532,19 @@ impl Transform for Rule {
 }
 
 fn has_names(scan: &Scan<'_>, names: &[String]) -> bool {
-    let words = scan.words();
-    names.iter().all(|name| words.contains(name))
+    names.iter().all(|name| scan.may_hold_word(name))
 }
 
 /// `has_names` for a definition's view: read once, a view's tokens cost
 /// less to compare than to gather into a set.
 fn view_has_names(view: &Scan<'_>, names: &[String]) -> bool {
     names.iter().all(|name| {
-        view.tokens.iter().any(|token| view.is(token, name))
-            || view.words().formatted.contains(name.as_bytes())
+        view.tokens.iter().any(|token| {
+            view.is(token, name)
+                || (view.is_formatted_string(token)
+                    && std::str::from_utf8(view.text(token))
+                        .map_or(true, |text| contains_word(text, name)))
+        })
     })
 }
 
@@ -566,19 +569,21 @@ fn has_pairs(scan: &Scan<'_>, pairs: &[(String, String)]) -> bool {
 /// the first part of one (only an import makes a name match by what it
 /// resolves to).
 fn some_line_holds(scan: &Scan<'_>, runs: &Runs, region: Option<Range<usize>>) -> bool {
-    let mut lines = scan.lines.iter().filter(|line| {
-        let tokens = scan.line_tokens(line);
-        region.as_ref().is_none_or(|region| {
-            tokens.first().is_some_and(|first| region.contains(&(first.start as usize)))
-        })
-    });
+    // The runs with dotted names cut hold wherever the literal ones do.
+    if lines_hold(scan, &runs.literal, region.as_ref()) {
+        return true;
+    }
     let renamed = !runs.heads.is_empty()
         && scan.lines.iter().any(|line| {
             let tokens = scan.line_tokens(line);
             tokens.iter().any(|token| scan.is(token, "import"))
                 && tokens.iter().any(|token| runs.heads.iter().any(|head| scan.is(token, head)))
         });
-    let runs = if renamed { &runs.resolved } else { &runs.literal };
+    renamed && lines_hold(scan, &runs.resolved, region.as_ref())
+}
+
+/// `some_line_holds` for one set of runs.
+fn lines_hold(scan: &Scan<'_>, runs: &[Vec<String>], region: Option<&Range<usize>>) -> bool {
     // A match inside a replacement field is inside the f-string's token,
     // which then holds each token of the runs as often as they do.
     let mut needed: Vec<(&str, usize)> = Vec::new();
@@ -594,9 +599,12 @@ fn some_line_holds(scan: &Scan<'_>, runs: &Runs, region: Option<Range<usize>>) -
                 needed.iter().all(|(word, count)| occurrences(text, word) >= *count)
             })
     };
-    lines.any(|line| {
+    scan.lines.iter().any(|line| {
         let tokens = scan.line_tokens(line);
-        holds_in_order(scan, tokens, runs) || tokens.iter().any(holds_words)
+        let in_region = region.is_none_or(|region| {
+            tokens.first().is_some_and(|first| region.contains(&(first.start as usize)))
+        });
+        in_region && (holds_in_order(scan, tokens, runs) || tokens.iter().any(holds_words))
     })
 }
 
@@ -615,9 +623,13 @@ fn holds_in_order(scan: &Scan<'_>, tokens: &[Token], runs: &[Vec<String>]) -> bo
     let mut from = 0;
     for run in runs {
         let Some(first) = run.first() else { continue };
+        let first = first.as_bytes();
         let found = (from..tokens.len()).find(|&at| {
-            tokens.len() - at >= run.len()
-                && scan.is(&tokens[at], first)
+            let token = &tokens[at];
+            // Length and first byte first: most tokens differ there.
+            (token.end - token.start) as usize == first.len()
+                && scan.source.get(token.start as usize) == first.first()
+                && tokens.len() - at >= run.len()
                 && run.iter().zip(&tokens[at..]).all(|(text, token)| scan.is(token, text))
         });
         match found {
