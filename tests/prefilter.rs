@@ -184,6 +184,12 @@ const CUSTOM_PATTERNS: &[&str] = &[
     "print($$$A, file=sys.stderr)",
     "time.sleep(0)",
     "super().__init__()",
+    "self.assertTrue($$$A)",
+    "os.path.join($A, $B)",
+    "print($A)",
+    "$X[1:]",
+    "lambda: None",
+    "if $X: return $Y",
 ];
 
 /// The custom rules' prefilters hold the same promise as the built-in
@@ -236,6 +242,87 @@ fn custom_rules_ruled_out_by_their_prefilter_find_nothing() {
         })
         .collect();
     assert!(problems.is_empty(), "the prefilter lost findings:\n{}", problems.join("\n"));
+}
+
+/// Cases that cross each shortcut of the custom rules' line prefilter
+/// (`Runs`): a pattern, more of its rule file, and a file holding a match.
+/// With the prefilter and skeletons, each file must give the findings and
+/// the fixes of a whole parse, and the whole parse must find something.
+const LINE_CASES: &[(&str, &str, &str)] = &[
+    // A dotted name reached through an import is not written as the
+    // pattern writes it: renamed, parenthesized, imported in a function.
+    ("self.assertEquals($$$A)", "", "import self as s\n\ndef f():\n    s.assertEquals(1, 2)\n"),
+    (
+        "self.assertEquals($$$A)",
+        "",
+        "from self import assertEquals as eq\n\nclass T:\n    def t(self):\n        eq(1, 2)\n",
+    ),
+    (
+        "self.assertEquals($$$A)",
+        "",
+        "def f():\n    import self as s\n    s.assertEquals(1)\n\ndef g():\n    pass\n",
+    ),
+    ("os.popen($C).read()", "", "import os\n\ndef f(c):\n    return (os).popen(c).read()\n"),
+    // A trailing comma a match skips, before `)` and before `:`.
+    ("f(a)", "", "def g():\n    return f(a,)\n"),
+    ("lambda a: a", "", "def g():\n    return lambda a,: a\n"),
+    // A match inside an f-string's replacement field.
+    ("type($A) == type($B)", "", "def f(a, b):\n    return f\"{type(a) == type(b)}\"\n"),
+    // Matches at module level, in a class body and in a method.
+    (
+        "$X == None",
+        "fix = \"$X is None\"\n",
+        "x = y == None\n\nclass C:\n    z = x == None\n\n    def m(self):\n        return self == None\n\n    def n(self):\n        pass\n\ndef g():\n    pass\n",
+    ),
+    // A rule that removes an import reads every use of it: the function
+    // that still uses `os` must not be blanked.
+    (
+        "os.popen($CMD).read()",
+        "fix = \"subprocess.run($CMD, shell=True, capture_output=True, text=True).stdout\"\nadd-imports = [\"import subprocess\"]\nremove-imports = [\"import os\"]\n",
+        "import os\n\nout = os.popen(\"ls\").read()\n\n\ndef cwd():\n    return os.getcwd()\n",
+    ),
+];
+
+#[test]
+fn custom_rules_line_prefilter_keeps_every_match() {
+    let settings = Settings::default();
+    for (index, (pattern, more, source)) in LINE_CASES.iter().enumerate() {
+        let dir = common::temp_dir("prefilter-lines");
+        let rule = format!(
+            "id = \"line-{index}\"\ncode = \"CL{:03}\"\nmessage = \"found\"\npattern = '''{pattern}'''\n{more}",
+            index + 100
+        );
+        fs::write(dir.path().join("rule.toml"), rule).unwrap();
+        let loaded = pyfix::config::codemods::load_rules(&[dir.path().to_path_buf()], dir.path())
+            .expect("the pattern compiles");
+        let rules: Vec<&'static dyn Transform> =
+            loaded.into_iter().map(pyfix::codemod::Rule::leak).collect();
+        let registry = pyfix::rule::Registry::new(Box::leak(rules.clone().into_boxed_slice()));
+        for apply in [None, Some(Applicability::Unsafe)] {
+            let run = |prefilter| {
+                process_with(
+                    source,
+                    "t.py",
+                    registry.selection(&rules),
+                    &settings,
+                    apply,
+                    prefilter,
+                )
+                .map(|report| {
+                    let found: Vec<(usize, &str)> =
+                        report.findings.iter().map(|f| (f.line, f.code)).collect();
+                    (found, report.fixed, report.fixes)
+                })
+                .map_err(|err| err.to_string())
+            };
+            let whole = run(Prefilter::Off);
+            if apply.is_none() {
+                let found = whole.as_ref().map(|(found, _, _)| found.len()).unwrap_or(0);
+                assert!(found > 0, "case {index} ({pattern}) finds nothing in a whole parse");
+            }
+            assert_eq!(run(Prefilter::On), whole, "case {index}: {pattern} in\n{source}");
+        }
+    }
 }
 
 /// The stdlib holds few findings of some rules (PF013 has none): each

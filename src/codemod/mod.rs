@@ -13,13 +13,14 @@ pub mod template;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
 use regex::Regex;
 use tree_sitter::Node;
 
-use crate::codemod::pattern::{Capture, Captures, Matcher, Pattern, leaves};
+use crate::codemod::pattern::{Capture, Captures, Matcher, Pattern, Runs, leaves};
 use crate::codemod::template::Template;
 use crate::rule::Diagnostic;
 use crate::rule::fix::{Applicability, Edit, Fix};
@@ -28,7 +29,7 @@ use crate::rule::settings::PythonVersion;
 use crate::rule::transform::{Context, FileInfo, FixKind, RuleMeta, Transform};
 use crate::syntax::kind::language;
 use crate::syntax::module::Module;
-use crate::syntax::scan::Scan;
+use crate::syntax::scan::{Scan, Token, contains_word};
 
 /// A rule file as read, before it is checked.
 #[derive(Clone, Debug, Default)]
@@ -499,11 +500,30 @@ impl Transform for Rule {
     }
 
     fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        has_names(scan, &self.pattern.names) && has_pairs(scan, &self.pattern.pairs)
+        if !has_names(scan, &self.pattern.names) {
+            return false;
+        }
+        match &self.pattern.runs {
+            Some(runs) if scan.lines_certain => some_line_holds(scan, runs, None),
+            _ => has_pairs(scan, &self.pattern.pairs),
+        }
     }
 
     fn may_need_definition(&self, view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
-        view_has_names(view, &self.pattern.local_names) && has_pairs(view, &self.pattern.pairs)
+        if !view_has_names(view, &self.pattern.local_names) {
+            return false;
+        }
+        match &self.pattern.runs {
+            Some(runs) if view.lines_certain => {
+                // A match is found in a skeleton as in the whole text: a body
+                // is needed when it holds one. A rule that adds or removes
+                // imports also reads the rest of the module (what an import
+                // left unused is used by): a match anywhere keeps every body.
+                let own_lines = self.imports.is_empty() && self.removals.is_empty();
+                some_line_holds(view, runs, own_lines.then(|| view.region.clone()))
+            }
+            _ => has_pairs(view, &self.pattern.pairs),
+        }
     }
 
     fn applies_to(&self, path: &Path) -> bool {
@@ -512,16 +532,19 @@ impl Transform for Rule {
 }
 
 fn has_names(scan: &Scan<'_>, names: &[String]) -> bool {
-    let words = scan.words();
-    names.iter().all(|name| words.contains(name))
+    names.iter().all(|name| scan.may_hold_word(name))
 }
 
 /// `has_names` for a definition's view: read once, a view's tokens cost
 /// less to compare than to gather into a set.
 fn view_has_names(view: &Scan<'_>, names: &[String]) -> bool {
     names.iter().all(|name| {
-        view.tokens.iter().any(|token| view.is(token, name))
-            || view.words().formatted.contains(name.as_bytes())
+        view.tokens.iter().any(|token| {
+            view.is(token, name)
+                || (view.is_formatted_string(token)
+                    && std::str::from_utf8(view.text(token))
+                        .map_or(true, |text| contains_word(text, name)))
+        })
     })
 }
 
@@ -537,6 +560,84 @@ fn has_pairs(scan: &Scan<'_>, pairs: &[(String, String)]) -> bool {
         scan.tokens.windows(2).any(|two| scan.is(&two[0], first) && scan.is(&two[1], second))
             || (!scan.words().formatted.is_empty() && in_formatted(first) && in_formatted(second))
     })
+}
+
+/// Some logical line of `scan` (of those starting in `region`, when given)
+/// may hold a match: it holds the pattern's runs of tokens in order, or an
+/// f-string (whose replacement fields the scanner reads as one token).
+/// The runs keep dotted names as written unless an import statement names
+/// the first part of one (only an import makes a name match by what it
+/// resolves to).
+fn some_line_holds(scan: &Scan<'_>, runs: &Runs, region: Option<Range<usize>>) -> bool {
+    // The runs with dotted names cut hold wherever the literal ones do.
+    if lines_hold(scan, &runs.literal, region.as_ref()) {
+        return true;
+    }
+    let renamed = !runs.heads.is_empty()
+        && scan.lines.iter().any(|line| {
+            let tokens = scan.line_tokens(line);
+            tokens.iter().any(|token| scan.is(token, "import"))
+                && tokens.iter().any(|token| runs.heads.iter().any(|head| scan.is(token, head)))
+        });
+    renamed && lines_hold(scan, &runs.resolved, region.as_ref())
+}
+
+/// `some_line_holds` for one set of runs.
+fn lines_hold(scan: &Scan<'_>, runs: &[Vec<String>], region: Option<&Range<usize>>) -> bool {
+    // A match inside a replacement field is inside the f-string's token,
+    // which then holds each token of the runs as often as they do.
+    let mut needed: Vec<(&str, usize)> = Vec::new();
+    for text in runs.iter().flatten() {
+        match needed.iter_mut().find(|(seen, _)| *seen == text.as_str()) {
+            Some((_, count)) => *count += 1,
+            None => needed.push((text.as_str(), 1)),
+        }
+    }
+    let holds_words = |token: &Token| {
+        scan.is_formatted_string(token)
+            && std::str::from_utf8(scan.text(token)).map_or(true, |text| {
+                needed.iter().all(|(word, count)| occurrences(text, word) >= *count)
+            })
+    };
+    scan.lines.iter().any(|line| {
+        let tokens = scan.line_tokens(line);
+        let in_region = region.is_none_or(|region| {
+            tokens.first().is_some_and(|first| region.contains(&(first.start as usize)))
+        });
+        in_region && (holds_in_order(scan, tokens, runs) || tokens.iter().any(holds_words))
+    })
+}
+
+/// How many times `token` stands in `text` (as a whole word for a name).
+fn occurrences(text: &str, token: &str) -> usize {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    if !token.bytes().all(is_word_byte) {
+        return text.matches(token).count();
+    }
+    word_offsets(text, token).len()
+}
+
+/// `tokens` hold each run side by side, one after the other (the earliest
+/// place for each run leaves the most room for the next ones).
+fn holds_in_order(scan: &Scan<'_>, tokens: &[Token], runs: &[Vec<String>]) -> bool {
+    let mut from = 0;
+    for run in runs {
+        let Some(first) = run.first() else { continue };
+        let first = first.as_bytes();
+        let found = (from..tokens.len()).find(|&at| {
+            let token = &tokens[at];
+            // Length and first byte first: most tokens differ there.
+            (token.end - token.start) as usize == first.len()
+                && scan.source.get(token.start as usize) == first.first()
+                && tokens.len() - at >= run.len()
+                && run.iter().zip(&tokens[at..]).all(|(text, token)| scan.is(token, text))
+        });
+        match found {
+            Some(at) => from = at + run.len(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The edit that removes the module-level import `import` names when the
@@ -560,7 +661,7 @@ fn unused_import_removal(context: &Context<'_>, import: &Import, changes: &[Edit
         return None;
     }
     let name = module.text(binding.name);
-    let replaced = |range: std::ops::Range<usize>| {
+    let replaced = |range: Range<usize>| {
         changes
             .iter()
             .any(|change| change.range.start <= range.start && range.end <= change.range.end)

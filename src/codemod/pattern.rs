@@ -106,6 +106,25 @@ pub struct Pattern {
     /// Tokens side by side in every match (the prefilter's strongest
     /// test when the names are common: `== None`).
     pub pairs: Vec<(String, String)>,
+    /// The runs of tokens every match holds on one logical line, when
+    /// every match lies on one (see `Runs`).
+    pub runs: Option<Runs>,
+}
+
+/// The pattern's tokens as every match holds them, for a pattern whose
+/// matches lie on one logical line (an expression or a simple statement):
+/// runs of tokens side by side, in order, cut where a match may differ
+/// (as `Pattern::pairs` are). A dotted name is written as the pattern
+/// writes it unless an import may rename it, which takes an import
+/// statement naming its first part (`heads`); then it is cut too.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Runs {
+    /// The runs when no import names a head: dotted names as written.
+    pub literal: Vec<Vec<String>>,
+    /// The runs when one may: dotted names cut.
+    pub resolved: Vec<Vec<String>>,
+    /// The first part of each dotted name the pattern reads.
+    pub heads: Vec<String>,
 }
 
 impl Pattern {
@@ -127,7 +146,8 @@ impl Pattern {
         local_names.sort();
         local_names.dedup();
         let pairs = adjacent_tokens(&module, &source);
-        Ok(Pattern { root: pnode, names, local_names, metavariables, pairs })
+        let runs = line_runs(&module, &source, root);
+        Ok(Pattern { root: pnode, names, local_names, metavariables, pairs, runs })
     }
 
     /// The kind ids of the nodes a match can start at.
@@ -247,6 +267,101 @@ fn adjacent_tokens(module: &Module<'_>, source: &str) -> Vec<(String, String)> {
     pairs.sort();
     pairs.dedup();
     pairs
+}
+
+/// Compound statements: a match may span logical lines.
+const COMPOUND: &[&str] = &[
+    "if_statement",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "with_statement",
+    "function_definition",
+    "class_definition",
+    "decorated_definition",
+    "match_statement",
+];
+
+/// The runs of tokens of a pattern whose matches lie on one logical line
+/// (see `Runs`); `None` for a compound statement, or a pattern the scanner
+/// cannot read with certainty.
+///
+/// Cut as `adjacent_tokens` cuts (metavariables, commas, strings), and
+/// also before a closing bracket or a `:` (where a match may hold a
+/// trailing comma: `f(a,)`, `lambda a,: a`), at `...` and at dots side by
+/// side (`from . . import`, which a parse reads as `from .. import`).
+fn line_runs(module: &Module<'_>, source: &str, root: Node<'_>) -> Option<Runs> {
+    if COMPOUND.contains(&root.kind()) {
+        return None;
+    }
+    let scan = crate::syntax::scan::scan(source.as_bytes());
+    if scan.suspicious || !scan.lines_certain || scan.lines.len() != 1 {
+        return None;
+    }
+    let strings: Vec<std::ops::Range<usize>> = module
+        .nodes()
+        .iter()
+        .filter(|node| node.is(Kind::String) || node.is(Kind::ConcatenatedString))
+        .map(|node| node.byte_range())
+        .collect();
+    // The outermost dotted names the pattern reads.
+    let dotted: Vec<(std::ops::Range<usize>, String)> = module
+        .nodes()
+        .iter()
+        .filter(|node| node.is(Kind::Attribute) && reads_name(module, **node))
+        .filter_map(|node| Some((node.byte_range(), dotted_text(module, *node)?)))
+        .collect();
+    let outermost: Vec<&(std::ops::Range<usize>, String)> = dotted
+        .iter()
+        .filter(|(range, _)| {
+            !dotted.iter().any(|(other, _)| {
+                other != range && other.start <= range.start && range.end <= other.end
+            })
+        })
+        .collect();
+    let mut heads: Vec<String> = outermost
+        .iter()
+        .filter_map(|(_, text)| text.split('.').next().map(str::to_string))
+        .collect();
+    heads.sort();
+    heads.dedup();
+    let tokens = &scan.tokens;
+    let text = |at: usize| std::str::from_utf8(scan.text(&tokens[at])).unwrap_or("");
+    let runs = |cut_dotted: bool| {
+        let usable = |at: usize| {
+            let token = &tokens[at];
+            let start = token.start as usize;
+            let inside = |range: &std::ops::Range<usize>| range.contains(&start);
+            let dot = |other: Option<usize>| other.and_then(|i| tokens.get(i).map(|_| text(i)));
+            let dots = text(at) == "."
+                && (dot(at.checked_sub(1)) == Some(".") || dot(Some(at + 1)) == Some("."));
+            let cut = token.kind == crate::syntax::scan::Kind::String
+                || matches!(text(at), "," | "...")
+                || dots
+                || placeholder(text(at)).is_some()
+                || strings.iter().any(inside)
+                || (cut_dotted && outermost.iter().any(|(range, _)| inside(range)));
+            !cut
+        };
+        let mut runs: Vec<Vec<String>> = Vec::new();
+        let mut current: Vec<String> = Vec::new();
+        for at in 0..tokens.len() {
+            if !usable(at) {
+                runs.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+                continue;
+            }
+            let here = text(at);
+            let after_open =
+                current.last().is_some_and(|last| matches!(last.as_str(), "(" | "[" | "{"));
+            if matches!(here, ")" | "]" | "}" | ":") && !after_open && !current.is_empty() {
+                runs.push(std::mem::take(&mut current));
+            }
+            current.push(here.to_string());
+        }
+        runs.extend((!current.is_empty()).then_some(current));
+        runs
+    };
+    Some(Runs { literal: runs(false), resolved: runs(true), heads })
 }
 
 /// `a.b.c` when `node` is a chain of plain names.

@@ -68,6 +68,19 @@ pub struct Scan<'s> {
     pub spec_equals: Vec<usize>,
     /// The distinct words, made on first use (see `words`).
     words: OnceLock<Words<'s>>,
+    /// A bit per hash of the words, made on first use (see `may_hold_word`).
+    word_bits: OnceLock<Box<[u64]>>,
+}
+
+/// Bits in `Scan::may_hold_word`'s table: a file's few thousand distinct
+/// words set a few percent of them.
+const WORD_BITS: usize = 1 << 16;
+
+/// The bit of `word` in that table: the top bits of its hash.
+fn word_bit(word: &[u8]) -> usize {
+    let mut hasher = WordHash::default();
+    hasher.write(word);
+    (hasher.finish() >> (64 - WORD_BITS.trailing_zeros())) as usize
 }
 
 /// The distinct words of a scan: the names and keywords of its code, and
@@ -132,6 +145,7 @@ impl<'s> Scan<'s> {
             lines,
             region,
             words: OnceLock::new(),
+            word_bits: OnceLock::new(),
             spec_equals: Vec::new(),
             source: self.source,
             suspicious: self.suspicious,
@@ -165,12 +179,48 @@ impl<'s> Scan<'s> {
         })
     }
 
+    /// False when `word` is neither a name or keyword of the code nor a
+    /// word of an f-string (as `words().contains` says); true may be wrong
+    /// (two words can share a bit), never false. Cheaper to make than
+    /// `words`: a bit per word, no set to grow, for a prefilter that only
+    /// rules files out.
+    pub fn may_hold_word(&self, word: &str) -> bool {
+        let bits = self.word_bits.get_or_init(|| {
+            let mut bits = vec![0u64; WORD_BITS / 64].into_boxed_slice();
+            let mut set = |word: &[u8]| {
+                let bit = word_bit(word);
+                bits[bit / 64] |= 1 << (bit % 64);
+            };
+            for token in &self.tokens {
+                let text = self.text(token);
+                match token.kind {
+                    Kind::Name => set(text),
+                    Kind::String if is_formatted(text) => {
+                        let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+                        for word in text.split(|b| !is_word_byte(b)).filter(|w| !w.is_empty()) {
+                            set(word);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            bits
+        });
+        let bit = word_bit(word.as_bytes());
+        bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
     pub fn text(&self, token: &Token) -> &'s [u8] {
         &self.source[token.start as usize..token.end as usize]
     }
 
     pub fn is(&self, token: &Token, text: &str) -> bool {
         self.text(token) == text.as_bytes()
+    }
+
+    /// An f-string or t-string: code may hide in its replacement fields.
+    pub fn is_formatted_string(&self, token: &Token) -> bool {
+        token.kind == Kind::String && is_formatted(self.text(token))
     }
 
     pub fn line_tokens(&self, line: &Line) -> &[Token] {
@@ -327,6 +377,7 @@ pub fn scan(source: &[u8]) -> Scan<'_> {
         invisible_character: scanner.invisible_character,
         spec_equals: scanner.spec_equals,
         words: OnceLock::new(),
+        word_bits: OnceLock::new(),
     };
     if !scan.suspicious {
         scan.suspicious = has_python2_syntax(&scan);
@@ -840,6 +891,17 @@ pub fn contains_word(text: &str, word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_word_bits_never_miss_a_word() {
+        let scanned = scan(b"if x == None:\n    print(f'{y != None!r:>{width}}', 'z')\n");
+        for word in ["if", "x", "None", "print", "y", "width", "r"] {
+            assert!(scanned.may_hold_word(word), "{word}");
+        }
+        // A word of a plain string or a comment is no word of the code.
+        let scanned = scan(b"x = 'zebra'  # giraffe\n");
+        assert!(!scanned.may_hold_word("zebra") && !scanned.may_hold_word("giraffe"));
+    }
+
     #[test]
     fn words_hold_names_and_the_words_of_formatted_strings() {
         let scanned = scan(b"if x == None:\n    print(f'{y != None!r:>{width}}', 'z')\n");
