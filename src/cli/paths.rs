@@ -134,7 +134,7 @@ fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
     }
     // Stubs describe modules; they are never run.
     let files: Vec<ModuleFile> = jobs
-        .iter()
+        .par_iter()
         .filter(|job| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
         .map(|job| {
             ModuleFile::new(job.absolute.clone(), &job.project.settings_for(&job.absolute).module)

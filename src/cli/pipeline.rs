@@ -90,7 +90,7 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
     ) -> Result<Processed, FileError> {
         let (path, source, destination) = match input {
-            Input::File(path) => (path, files::read(path)?, Destination::InPlace),
+            Input::File(path) => (path, self.read(path, absolute)?, Destination::InPlace),
             Input::Stdin { name, bytes } => (name, files::decode(bytes)?, Destination::Stdout),
         };
         let report = self.process_cached(path, &source.text, project, absolute)?;
@@ -102,6 +102,15 @@ impl<'a> Pipeline<'a> {
         Ok(Processed { report, original: source.text, product })
     }
 
+    /// The file's text: the bytes the project index read, when it kept
+    /// them, else read now.
+    fn read(&self, path: &Path, absolute: &Path) -> Result<Source, FileError> {
+        match self.index.and_then(|index| index.take_bytes(absolute)) {
+            Some(bytes) => files::decode(bytes),
+            None => files::read(path),
+        }
+    }
+
     /// `--add-noqa`: a `# noqa` directive for each finding of the file,
     /// written in place; returns the directives added and the findings
     /// skipped (see `engine::noqa`).
@@ -111,7 +120,7 @@ impl<'a> Pipeline<'a> {
         project: &Project,
         absolute: &Path,
     ) -> Result<(usize, usize), FileError> {
-        let source = files::read(path)?;
+        let source = self.read(path, absolute)?;
         let report = self.process_cached(path, &source.text, project, absolute)?;
         let settings = project.settings_for(absolute);
         let added = noqa::add_noqa(

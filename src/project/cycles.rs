@@ -10,8 +10,10 @@
 //! tried as the first one imported. The work is bounded (`BUDGET`): past
 //! it, a cycle is reported without the orders it fails in.
 
+use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+
+use foldhash::HashMap;
 use std::path::PathBuf;
 
 use super::modules::{Edge, Modules};
@@ -32,7 +34,7 @@ const MAX_DEPTH: usize = 900;
 /// The facts of every module in an import cycle, by path.
 pub(super) fn facts(modules: &Modules, edges: &[Vec<Edge>]) -> HashMap<PathBuf, ProjectFacts> {
     let component = components(edges);
-    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    let mut sizes: HashMap<usize, usize> = HashMap::default();
     for &c in &component {
         *sizes.entry(c).or_default() += 1;
     }
@@ -41,7 +43,7 @@ pub(super) fn facts(modules: &Modules, edges: &[Vec<Edge>]) -> HashMap<PathBuf, 
     let failures = failures(modules, edges, &cyclic, &mut orders_budget);
     let mut budget = BUDGET;
     let mut paths = Paths::default();
-    let mut facts = HashMap::new();
+    let mut facts = HashMap::default();
     for (from, module) in modules.list.iter().enumerate().filter(|(id, _)| cyclic(*id)) {
         let mut cycles: Vec<ImportCycle> = Vec::new();
         for edge in &edges[from] {
@@ -179,7 +181,7 @@ fn breadth_first(
     from: usize,
     budget: &mut usize,
 ) -> Option<HashMap<usize, usize>> {
-    let mut before = HashMap::new();
+    let mut before = HashMap::default();
     let mut queue = VecDeque::from([from]);
     while let Some(node) = queue.pop_front() {
         for edge in &edges[node] {
@@ -202,9 +204,9 @@ fn failures(
     cyclic: &dyn Fn(usize) -> bool,
     budget: &mut usize,
 ) -> HashMap<(usize, usize), CycleFailure> {
-    let mut found = HashMap::new();
+    let mut found = HashMap::default();
     for entry in (0..edges.len()).filter(|&id| cyclic(id)) {
-        let mut run = Run { modules, edges, started: HashMap::new(), budget: &mut *budget };
+        let mut run = Run { modules, edges, started: HashMap::default(), budget: &mut *budget };
         match run.import(entry, 0) {
             Outcome::Imported => {}
             Outcome::Failed { importer, module, name } => {

@@ -13,7 +13,10 @@ mod modules;
 pub mod record;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -25,20 +28,54 @@ use crate::syntax::scan::scan;
 
 /// The project's modules and what each import-time import reaches.
 pub struct ProjectIndex {
-    facts: HashMap<PathBuf, ProjectFacts>,
+    facts: PathMap<ProjectFacts>,
     problems: Vec<String>,
     modules: usize,
+    /// The bytes the index read, kept within `KEPT_BYTES` for the check to
+    /// take instead of reading each file again; a lock each, so that the
+    /// threads never wait for one another.
+    kept: PathMap<Mutex<Option<Vec<u8>>>>,
 }
+
+/// Files by absolute path. The path's bytes are hashed, not its
+/// components (which `Path`'s own hash parses): every path here comes
+/// from the same resolver, written one way.
+type PathMap<V> = HashMap<OsString, V, foldhash::fast::RandomState>;
+
+/// How many bytes of the files it read the index keeps for the run. On a
+/// monorepo of small modules, opening and reading every file a second time
+/// cost more than the index itself; past the bound, files are read again.
+const KEPT_BYTES: usize = 128 << 20;
+/// A file larger than this is read again rather than kept: its read is a
+/// small part of its cost, and few such files would use up the bound.
+const KEPT_FILE_BYTES: usize = 1 << 20;
 
 impl ProjectIndex {
     /// Reads and indexes the files (those that cannot be read are left to
     /// the run that checks them, which reports them).
     pub fn build(files: &[ModuleFile]) -> ProjectIndex {
-        let records: Vec<Option<ModuleRecord>> = files
+        let budget = AtomicUsize::new(KEPT_BYTES);
+        let read: Vec<(Option<ModuleRecord>, Option<Vec<u8>>)> = files
             .par_iter()
-            .map(|file| read_regular(&file.absolute).and_then(|bytes| record(&scan(&bytes))))
+            .map(|file| {
+                let Some(bytes) = read_regular(&file.absolute) else {
+                    return (None, None);
+                };
+                let record = record(&scan(&bytes));
+                (record, keep(bytes, &budget))
+            })
             .collect();
-        ProjectIndex::from_records(files.iter().zip(records))
+        let mut kept = PathMap::default();
+        let mut records = Vec::with_capacity(read.len());
+        for (file, (record, bytes)) in files.iter().zip(read) {
+            records.push(record);
+            if let Some(bytes) = bytes {
+                kept.insert(file.absolute.clone().into_os_string(), Mutex::new(Some(bytes)));
+            }
+        }
+        let mut index = ProjectIndex::from_records(files.iter().zip(records));
+        index.kept = kept;
+        index
     }
 
     /// The index of modules whose text is given, for tests and editors.
@@ -60,13 +97,27 @@ impl ProjectIndex {
             }
         }
         let edges = modules.edges();
-        let facts = cycles::facts(&modules, &edges);
-        ProjectIndex { facts, problems: modules.problems, modules: modules.list.len() }
+        let facts = cycles::facts(&modules, &edges)
+            .into_iter()
+            .map(|(path, facts)| (path.into_os_string(), facts))
+            .collect();
+        ProjectIndex {
+            facts,
+            problems: modules.problems,
+            modules: modules.list.len(),
+            kept: PathMap::default(),
+        }
+    }
+
+    /// The bytes of the file at `absolute` as the index read them, once:
+    /// the check reads what the index saw, and the memory is freed.
+    pub fn take_bytes(&self, absolute: &Path) -> Option<Vec<u8>> {
+        self.kept.get(absolute.as_os_str())?.lock().ok()?.take()
     }
 
     /// What the project says about the module at `absolute`.
     pub fn facts_for(&self, absolute: &Path) -> Option<&ProjectFacts> {
-        self.facts.get(absolute)
+        self.facts.get(absolute.as_os_str())
     }
 
     /// Configuration problems found while indexing (two files claiming one
@@ -83,6 +134,16 @@ impl ProjectIndex {
     pub fn is_empty(&self) -> bool {
         self.modules == 0
     }
+}
+
+/// `bytes`, when they fit in what is left of the budget.
+fn keep(bytes: Vec<u8>, budget: &AtomicUsize) -> Option<Vec<u8>> {
+    if bytes.len() > KEPT_FILE_BYTES {
+        return None;
+    }
+    let taken = budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes.len()));
+    taken.is_ok().then_some(bytes)
 }
 
 /// The bytes of a regular file: a FIFO or a device named `.py` would

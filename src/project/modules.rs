@@ -2,10 +2,13 @@
 //! from and their dotted name, and the imports between them resolved to
 //! edges.
 
-use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::project::record::{ModuleRecord, name_hash};
+use foldhash::HashMap;
+use rayon::prelude::*;
+
+use crate::project::record::{ImportRecord, ModuleRecord, name_hash};
 use crate::rule::settings::ModuleLocation;
 
 /// A file of the run, with where it sits among its packages.
@@ -71,7 +74,8 @@ pub(super) struct Edge {
 pub(super) struct Modules {
     pub(super) list: Vec<Module>,
     pub(super) roots: Vec<PathBuf>,
-    pub(super) root_ids: HashMap<PathBuf, usize>,
+    /// Keyed by the path's bytes: `Path`'s own hash parses its components.
+    pub(super) root_ids: HashMap<OsString, usize>,
     /// (root, name's hash) → module; `None` when two files claim the name.
     /// Names are kept once, in `list`: the maps hold their hashes, and a
     /// lookup checks the name it finds.
@@ -87,11 +91,11 @@ impl Modules {
         let is_package = file.absolute.file_name().is_some_and(|name| name == "__init__.py");
         let depth = name.split('.').count() + usize::from(is_package);
         let Some(root) = file.absolute.ancestors().nth(depth) else { return };
-        let root = match self.root_ids.get(root) {
+        let root = match self.root_ids.get(root.as_os_str()) {
             Some(&id) => id,
             None => {
                 self.roots.push(root.to_path_buf());
-                self.root_ids.insert(root.to_path_buf(), self.roots.len() - 1);
+                self.root_ids.insert(root.as_os_str().to_os_string(), self.roots.len() - 1);
                 self.roots.len() - 1
             }
         };
@@ -175,22 +179,24 @@ impl Modules {
     /// order. The imports as written are dropped as they are resolved: the
     /// edges are all the cycles need.
     pub(super) fn edges(&mut self) -> Vec<Vec<Edge>> {
-        let mut edges = Vec::with_capacity(self.list.len());
-        for id in 0..self.list.len() {
-            edges.push(self.edges_of(&self.list[id]));
-            self.list[id].record.imports = Vec::new();
-        }
-        edges
+        let imports: Vec<Vec<ImportRecord>> =
+            self.list.iter_mut().map(|module| std::mem::take(&mut module.record.imports)).collect();
+        let modules = &*self;
+        imports
+            .into_par_iter()
+            .enumerate()
+            .map(|(id, imports)| modules.edges_of(&modules.list[id], &imports))
+            .collect()
     }
 
-    fn edges_of(&self, module: &Module) -> Vec<Edge> {
+    fn edges_of(&self, module: &Module, imports: &[ImportRecord]) -> Vec<Edge> {
         let location = ModuleLocation {
             name: Some(module.name.clone()),
             in_package: module.in_package,
             ..ModuleLocation::default()
         };
         let mut edges = Vec::new();
-        for import in &module.record.imports {
+        for import in imports {
             let Some(absolute) = location.absolute_import(&import.module, module.is_package) else {
                 continue;
             };

@@ -218,3 +218,37 @@ fn a_star_import_does_not_bind_a_private_extension_module() {
     ]);
     assert!(all(&index, "sci/_impl.py").is_empty(), "{:?}", all(&index, "sci/_impl.py"));
 }
+
+#[test]
+fn the_bytes_read_for_the_index_are_handed_over_once() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let small = folder.path().join("small.py");
+    let large = folder.path().join("large.py");
+    std::fs::write(&small, "import os\n").expect("written");
+    std::fs::write(&large, "x = 1\n".repeat(KEPT_FILE_BYTES / 6 + 1)).expect("written");
+    let location = |name: &str| ModuleLocation { name: Some(name.into()), ..Default::default() };
+    let files = [
+        ModuleFile::new(small.clone(), &location("small")),
+        ModuleFile::new(large.clone(), &location("large")),
+    ];
+    let index = ProjectIndex::build(&files);
+    assert_eq!(index.len(), 2);
+    assert_eq!(index.take_bytes(&small).as_deref(), Some(&b"import os\n"[..]));
+    assert_eq!(index.take_bytes(&small), None, "taken once: the memory is freed");
+    assert_eq!(index.take_bytes(&large), None, "a large file is read again by the check");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_module_is_not_read() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let fifo = folder.path().join("pipe.py");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|status| status.success()) {
+        return; // no mkfifo here: nothing to show
+    }
+    let location = ModuleLocation { name: Some("pipe".into()), ..Default::default() };
+    let index = ProjectIndex::build(&[ModuleFile::new(fifo.clone(), &location)]);
+    assert!(index.is_empty());
+    assert_eq!(index.take_bytes(&fifo), None);
+}
