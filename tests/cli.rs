@@ -605,6 +605,37 @@ fn a_cycle_follows_changes_in_other_files_through_the_cache() {
     );
 }
 
+/// `src` names modules through namespace packages (folders without an
+/// `__init__.py`), so the index follows imports written with those names.
+#[test]
+fn the_src_setting_names_modules_of_namespace_packages() {
+    let files = [
+        ("src/company/billing/invoice.py", "from company.billing.tax import rate\n"),
+        ("src/company/billing/tax.py", "from company.billing import invoice\nrate = 1\n"),
+    ];
+    let args = ["--select", "PF016", "--no-cache", "--output-format", "concise"];
+    let without = project(&[&[("pyproject.toml", "[tool.pyfix]\n")][..], &files[..]].concat());
+    let out = pyfix(without.path(), &args);
+    assert_eq!(code(&out), 0, "no module is named `company...`: {}", stdout(&out));
+
+    let with = project(
+        &[&[("pyproject.toml", "[tool.pyfix]\nsrc = [\"src\"]\n")][..], &files[..]].concat(),
+    );
+    let out = pyfix(with.path(), &args);
+    assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "invoice.py:1:6: PF016 Import cycle `company.billing.invoice -> company.billing.tax -> company.billing.invoice`"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let settings = pyfix(with.path(), &["--show-settings", "src/company/billing/tax.py"]);
+    let shown = stdout(&settings);
+    assert!(shown.contains("# Module: company.billing.tax"), "{shown}");
+    assert!(shown.contains("src = [\""), "{shown}");
+}
+
 /// Two files that claim one module name are one warning, and the run goes on.
 #[test]
 fn two_files_claiming_one_module_are_a_warning() {

@@ -74,6 +74,7 @@ pub const KEYS: &[&str] = &[
     "heavy-modules",
     "extend-heavy-modules",
     "docs-url",
+    "src",
     "rule-dirs",
     "codemods",
 ];
@@ -99,6 +100,10 @@ pub struct Options {
     /// Where the rule pages are published (`https://.../docs/rules`): the
     /// JSON and SARIF outputs link each rule's page under it.
     pub docs_url: Option<String>,
+    /// The folders imports start from (ruff's `src`), relative to the
+    /// configuration's directory: a module's name is its path from the
+    /// deepest one, through folders without `__init__.py` too.
+    pub src: Option<Vec<String>>,
     /// Where custom rules are (read by `codemods::discover` before the
     /// rest, since selectors may name them).
     pub rule_dirs: Vec<String>,
@@ -355,6 +360,7 @@ impl Reader<'_> {
                     options.extend_heavy_modules = self.strings(name, value)?
                 }
                 "docs-url" => options.docs_url = Some(self.absolute_url(name, value)?),
+                "src" => options.src = Some(self.strings(name, value)?),
                 "rule-dirs" => options.rule_dirs = self.strings(name, value)?,
                 "codemods" => options.codemods = codemod_table(self.path, self.text, value)?,
                 _ => return Err(self.unknown_key(name, key.span())),

@@ -44,14 +44,27 @@ impl Packaging {
 
     /// Where the file at `absolute` sits: its module name, and whether the
     /// nearest project root above it declares it a command. The file need
-    /// not exist.
-    pub fn locate(&self, absolute: &Path) -> ModuleLocation {
-        let Some((parts, in_package)) = self.module_parts(absolute) else {
-            return ModuleLocation::default();
+    /// not exist. `src` are the folders imports start from, deepest first
+    /// (the `src` setting): under one of them, folders without an
+    /// `__init__.py` are namespace packages, part of the name.
+    pub fn locate(&self, absolute: &Path, src: &[PathBuf]) -> ModuleLocation {
+        let packages = self.module_parts(absolute);
+        let (parts, in_package, folders) = match (packages, namespace_parts(absolute, src)) {
+            // An `__init__.py` chain that reaches above the source folder
+            // names the module from where it starts.
+            (Some((parts, in_package)), Some((namespace, _))) if parts.len() >= namespace.len() => {
+                (parts, in_package, self.folders_below_root(absolute))
+            }
+            (_, Some((parts, folders))) => {
+                (parts, !folders.is_empty() || is_init(absolute), folders)
+            }
+            (Some((parts, in_package)), None) => {
+                (parts, in_package, self.folders_below_root(absolute))
+            }
+            (None, None) => return ModuleLocation::default(),
         };
         let name = parts.iter().rev().cloned().collect::<Vec<_>>().join(".");
         let command = self.is_command(absolute, &name);
-        let folders = self.folders_below_root(absolute);
         ModuleLocation { name: Some(name), in_package, command, folders }
     }
 
@@ -271,6 +284,33 @@ pub fn setup_py_commands(text: &str) -> Vec<String> {
     modules
 }
 
+/// The parts of the module's name from the deepest `src` folder that holds
+/// it, last first, and the folders between (outermost first): every
+/// folder below a source folder is a package, with or without an
+/// `__init__.py`. `None` outside them, or when a part is no identifier.
+fn namespace_parts(absolute: &Path, src: &[PathBuf]) -> Option<(Vec<String>, Vec<String>)> {
+    let relative = src.iter().find_map(|folder| absolute.strip_prefix(folder).ok())?;
+    let mut names: Vec<String> = Vec::new();
+    for component in relative.iter() {
+        names.push(component.to_str()?.to_string());
+    }
+    let file_name = names.pop()?;
+    let stem = [".py", ".pyi", ".pyw"].iter().find_map(|ext| file_name.strip_suffix(ext))?;
+    if !is_identifier(stem) || !names.iter().all(|name| is_identifier(name)) {
+        return None;
+    }
+    let mut parts: Vec<String> = names.clone();
+    if stem != "__init__" {
+        parts.push(stem.to_string());
+    }
+    parts.reverse();
+    (!parts.is_empty()).then_some((parts, names))
+}
+
+fn is_init(absolute: &Path) -> bool {
+    absolute.file_stem().is_some_and(|stem| stem == "__init__")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,23 +357,61 @@ poetry-tool = "tool.poetry_cli:main"
         fs::write(root.join("src/tool/sub/__init__.py"), "").unwrap();
         let packaging = Packaging::new();
 
-        let cli = packaging.locate(&root.join("src/tool/cli.py"));
+        let cli = packaging.locate(&root.join("src/tool/cli.py"), &[]);
         assert_eq!(cli.name.as_deref(), Some("tool.cli"));
         assert!(cli.command && cli.in_package);
         assert_eq!(cli.package_root(), Some("tool"));
 
-        let deep = packaging.locate(&root.join("src/tool/sub/deep.py"));
+        let deep = packaging.locate(&root.join("src/tool/sub/deep.py"), &[]);
         assert_eq!(deep.name.as_deref(), Some("tool.sub.deep"));
         assert!(!deep.command);
 
-        let init = packaging.locate(&root.join("src/tool/__init__.py"));
+        let init = packaging.locate(&root.join("src/tool/__init__.py"), &[]);
         assert_eq!((init.name.as_deref(), init.in_package), (Some("tool"), true));
 
-        let script = packaging.locate(&root.join("scripts/run.py"));
+        let script = packaging.locate(&root.join("scripts/run.py"), &[]);
         assert_eq!(script.name.as_deref(), Some("run"));
         assert!(!script.in_package && !script.command);
         assert_eq!(script.package_root(), None);
 
-        assert_eq!(packaging.locate(Path::new("-")), ModuleLocation::default());
+        assert_eq!(packaging.locate(Path::new("-"), &[]), ModuleLocation::default());
+    }
+
+    #[test]
+    fn under_a_source_folder_namespace_packages_are_part_of_the_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("src/company/billing")).unwrap();
+        fs::create_dir_all(root.join("src/tool")).unwrap();
+        fs::write(root.join("src/company/billing/__init__.py"), "").unwrap();
+        fs::write(root.join("src/tool/__init__.py"), "").unwrap();
+        let packaging = Packaging::new();
+        let src = [root.join("src")];
+
+        // `company` has no `__init__.py`: a namespace package, named only
+        // when `src` says where imports start.
+        let invoice = root.join("src/company/billing/invoice.py");
+        assert_eq!(packaging.locate(&invoice, &[]).name.as_deref(), Some("billing.invoice"));
+        let located = packaging.locate(&invoice, &src);
+        assert_eq!(located.name.as_deref(), Some("company.billing.invoice"));
+        assert!(located.in_package);
+        assert_eq!(located.folders, ["company", "billing"]);
+
+        let lone = packaging.locate(&root.join("src/company/settings.py"), &src);
+        assert_eq!((lone.name.as_deref(), lone.in_package), (Some("company.settings"), true));
+        let top = packaging.locate(&root.join("src/run.py"), &src);
+        assert_eq!((top.name.as_deref(), top.in_package), (Some("run"), false));
+
+        // A regular package reaching above the source folder keeps its name.
+        let inner = [root.join("src/tool")];
+        let cli = packaging.locate(&root.join("src/tool/cli.py"), &inner);
+        assert_eq!(cli.name.as_deref(), Some("tool.cli"));
+        // Outside every source folder, and with a folder that is no identifier.
+        assert_eq!(
+            packaging.locate(&root.join("docs/conf.py"), &src).name.as_deref(),
+            Some("conf")
+        );
+        let dashed = packaging.locate(&root.join("src/my-tools/x.py"), &src);
+        assert_eq!(dashed.name.as_deref(), Some("x"));
     }
 }

@@ -93,6 +93,8 @@ pub struct Project {
     pub per_file_ignores: Vec<(PathPattern, Vec<String>)>,
     /// `docs-url`: where the rule pages are published, if anywhere.
     pub docs_url: Option<String>,
+    /// `src`: the folders imports start from, deepest first.
+    pub src: Vec<PathBuf>,
     /// Where modules sit among packages, shared by every project of a run.
     packaging: Arc<Packaging>,
 }
@@ -101,7 +103,7 @@ impl Project {
     /// The settings of one file: the project's, with where the file sits
     /// among its packages and whether the packaging makes it a command.
     pub fn settings_for(&self, absolute: &Path) -> Arc<Settings> {
-        let module = self.packaging.locate(absolute);
+        let module = self.packaging.locate(absolute, &self.src);
         if module == self.settings.module {
             return self.settings.clone();
         }
@@ -228,6 +230,13 @@ impl Project {
         per_file_ignores.extend(per_file(&options.extend_per_file_ignores, root));
         per_file_ignores.extend(per_file(&inline.extend_per_file_ignores, cwd));
 
+        let mut src: Vec<PathBuf> = match (&inline.src, &options.src) {
+            (Some(inline), _) => source_roots(inline, cwd),
+            (None, Some(own)) => source_roots(own, root),
+            (None, None) => Vec::new(),
+        };
+        src.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
+
         Project {
             config_file: config.map(|config| config.path.clone()),
             root: root.to_path_buf(),
@@ -254,6 +263,7 @@ impl Project {
             exclude,
             per_file_ignores,
             docs_url: sources.iter().rev().find_map(|source| source.docs_url.clone()),
+            src,
             packaging,
         }
     }
@@ -267,7 +277,7 @@ impl Project {
         out.push_str(&format!("# Settings for {}\n", file.display()));
         out.push_str(&format!("# Configuration file: {}\n", show(self.config_file.as_deref())));
         out.push_str(&format!("# Project root: {}\n", self.root.display()));
-        let module = self.packaging.locate(file);
+        let module = self.packaging.locate(file, &self.src);
         if let Some(name) = &module.name {
             let command =
                 if module.command { " (a command of the project's packaging)" } else { "" };
@@ -296,6 +306,10 @@ impl Project {
             "heavy-modules = {}\n",
             list(self.settings.heavy_modules.iter().map(|name| quote(name)).collect())
         ));
+        if !self.src.is_empty() {
+            let folders = self.src.iter().map(|folder| quote(&folder.display().to_string()));
+            out.push_str(&format!("src = {}\n", list(folders.collect())));
+        }
         if let Some(url) = &self.docs_url {
             out.push_str(&format!("docs-url = {}\n", quote(url)));
         }
@@ -605,6 +619,18 @@ impl Resolver {
         // A panic while holding the lock leaves usable maps: recover them.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// `src` folders as absolute paths, with symbolic links resolved as the
+/// files' own paths are (a folder that does not exist is kept as written).
+fn source_roots(texts: &[String], base: &Path) -> Vec<PathBuf> {
+    texts
+        .iter()
+        .map(|text| {
+            let folder = normalise(&base.join(text));
+            std::fs::canonicalize(&folder).unwrap_or(folder)
+        })
+        .collect()
 }
 
 /// Removes `.` and `..` components without touching the file system.

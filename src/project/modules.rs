@@ -209,14 +209,17 @@ impl Modules {
                 }
                 continue;
             }
-            let Some(from) = self.lookup(module.root, &absolute) else { continue };
+            // A namespace package has no file of its own, but its modules do.
+            let from = self.lookup(module.root, &absolute);
             for name in &import.names {
                 if let Some(target) = self.lookup(module.root, &format!("{absolute}.{name}")) {
                     edges.push(Edge { at, target, name: None, guarded });
-                } else if name == "*" {
-                    edges.push(Edge { at, target: from, name: None, guarded });
-                } else if !self.unseen_submodule(from, name) {
-                    edges.push(Edge { at, target: from, name: Some(name.clone()), guarded });
+                } else if let Some(from) = from {
+                    if name == "*" {
+                        edges.push(Edge { at, target: from, name: None, guarded });
+                    } else if !self.unseen_submodule(from, name) {
+                        edges.push(Edge { at, target: from, name: Some(name.clone()), guarded });
+                    }
                 }
             }
         }

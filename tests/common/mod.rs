@@ -219,7 +219,7 @@ pub fn run_project(
     let packaging = Packaging::new();
     let modules: Vec<ModuleFile> = files
         .iter()
-        .map(|(path, _)| ModuleFile::new(root.join(path), &packaging.locate(&root.join(path))))
+        .map(|(path, _)| ModuleFile::new(root.join(path), &packaging.locate(&root.join(path), &[])))
         .collect();
     let index = ProjectIndex::build(&modules);
     files
@@ -227,7 +227,7 @@ pub fn run_project(
         .zip(&modules)
         .map(|((path, text), module)| {
             let mut settings = fixture_settings(text);
-            settings.module = packaging.locate(&module.absolute);
+            settings.module = packaging.locate(&module.absolute, &[]);
             if let Some(facts) = index.facts_for(&module.absolute) {
                 settings.project = facts.clone();
             }
