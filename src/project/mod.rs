@@ -8,6 +8,7 @@
 //! Memory is a small record per module (its imports and top-level names),
 //! never a tree.
 
+mod classes;
 mod cycles;
 mod modules;
 pub mod record;
@@ -59,8 +60,12 @@ impl ProjectIndex {
                 modules.add(file, record);
             }
         }
+        let classes = classes::facts(&modules);
         let edges = modules.edges();
-        let facts = cycles::facts(&modules, &edges);
+        let mut facts = cycles::facts(&modules, &edges);
+        for (path, classes) in classes {
+            facts.entry(path).or_default().classes = classes;
+        }
         ProjectIndex { facts, problems: modules.problems, modules: modules.list.len() }
     }
 
