@@ -13,7 +13,8 @@
 //! (`_close=_winapi.CloseHandle`). Not reported:
 //! - a class that is already a context manager: `__enter__`/`__exit__`
 //!   (or `__aenter__`/`__aexit__`) of its own, of a base class in the same
-//!   module, or a known context-manager base (`contextlib.AbstractContextManager`,
+//!   module or in another module of the project (through that base's own
+//!   bases too), or a known context-manager base (`contextlib.AbstractContextManager`,
 //!   `io.IOBase`, `socket.socket`, `tempfile.TemporaryDirectory`, ...);
 //! - a `__del__` that is the safety net behind an explicit release callers
 //!   already have: it warns with `ResourceWarning` (the standard library's
@@ -112,10 +113,18 @@
 //! - `close` is already taken: a method, class attribute or alias of the
 //!   class, of a base or of a subclass in the module, or an attribute its
 //!   methods assign (`self.close = ...`, `setattr`);
-//! - a base class comes from another module (it may define `close()`, or
-//!   `__enter__`; builtins such as `object`, `abc.ABC` and `typing.Generic`
-//!   do not), or a base in the module defines `__del__` too (it may call
-//!   `self.close()`, which would then be the subclass's);
+//! - a base class comes from outside the project (it may define `close()`,
+//!   or `__enter__`; builtins such as `object`, `abc.ABC` and
+//!   `typing.Generic` do not), or from a module of the project whose
+//!   hierarchy the project index cannot read whole (a base that is a call,
+//!   a star import's name, a decorated or conditionally defined class, one
+//!   from outside the project); a base, in the module or another of the
+//!   project, defines `__del__` too (it may call `self.close()`, which
+//!   would then be the subclass's), or binds `close`, `__setattr__` or
+//!   `__getattr__`: the message names it;
+//! - a subclass in another module of the project binds `close` (it would
+//!   take over the `close()` the new `__del__` calls): the message names it
+//!   and its module;
 //! - `__del__` is also bound to another name in the class body
 //!   (`stop = __del__`), calls another `__del__`, or the file calls
 //!   `__del__` outside a `__del__` (`obj.__del__()`): those calls would now
@@ -143,10 +152,14 @@
 //!   WSGI server with the iterable an application returns,
 //!   `if hasattr(obj, "close")`) now releases at that point instead of at
 //!   collection;
-//! - pyfix sees only the module it fixes: a subclass in another module
-//!   that defines its own `close()` takes over the one `__del__` calls, and
-//!   one that also inherits a `close()` from another base (multiple
-//!   inheritance) now gets this one first.
+//! - pyfix sees the modules of the run (the project index reads each
+//!   module's classes, their bases and what their bodies bind from its
+//!   tokens), not code outside it: a subclass in another package, or one
+//!   that defines `close()` in a way the tokens do not show, takes over the
+//!   one `__del__` calls, and one that also inherits a `close()` from
+//!   another base (multiple inheritance) now gets this one first. Without
+//!   a project index (standard input, the language server) every base from
+//!   another module refuses the fix.
 
 use tree_sitter::Node;
 
