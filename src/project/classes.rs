@@ -51,21 +51,19 @@ pub(super) fn facts(modules: &Modules) -> HashMap<PathBuf, Vec<ClassFacts>> {
         return HashMap::new();
     }
     let resolver = Resolver { modules };
-    let mut bases: HashMap<ClassRef, Vec<Resolved>> = HashMap::new();
+    // Only the links between project classes are kept; the rest is
+    // resolved again for the few hierarchies asked about.
     let mut subclasses: HashMap<ClassRef, Vec<ClassRef>> = HashMap::new();
     for (module, entry) in modules.list.iter().enumerate() {
         for (class, record) in entry.record.classes.iter().enumerate() {
             let this = ClassRef { module, class };
-            let resolved: Vec<Resolved> =
-                record.bases.iter().map(|base| resolver.base(module, base)).collect();
-            for base in &resolved {
-                if let Resolved::Project(base) = base
-                    && *base != this
+            for base in &record.bases {
+                if let Resolved::Project(base) = resolver.base(module, base)
+                    && base != this
                 {
-                    subclasses.entry(*base).or_default().push(this);
+                    subclasses.entry(base).or_default().push(this);
                 }
             }
-            bases.insert(this, resolved);
         }
     }
     let mut facts = HashMap::new();
@@ -74,11 +72,11 @@ pub(super) fn facts(modules: &Modules) -> HashMap<PathBuf, Vec<ClassFacts>> {
         for (class, record) in modules.list[module].record.classes.iter().enumerate() {
             let this = ClassRef { module, class };
             let mut found = ClassFacts { name: record.name.to_string(), ..ClassFacts::default() };
-            for (index, base) in bases.get(&this).into_iter().flatten().enumerate() {
-                if let Resolved::Project(base) = base
+            for (index, base) in record.bases.iter().enumerate() {
+                if let Resolved::Project(base) = resolver.base(module, base)
                     && base.module != module
                 {
-                    found.bases.push(resolver.hierarchy(index, *base, &bases));
+                    found.bases.push(resolver.hierarchy(index, base));
                 }
             }
             if record.binds & class_binds::DEL != 0 {
@@ -177,12 +175,7 @@ impl Resolver<'_> {
     }
 
     /// The base at `index` and its hierarchy, depth first.
-    fn hierarchy(
-        &self,
-        index: usize,
-        base: ClassRef,
-        bases: &HashMap<ClassRef, Vec<Resolved>>,
-    ) -> BaseFacts {
+    fn hierarchy(&self, index: usize, base: ClassRef) -> BaseFacts {
         let mut facts = BaseFacts { index, class: self.qualified(base), ..BaseFacts::default() };
         let mut seen = HashSet::new();
         let mut pending = vec![base];
@@ -194,18 +187,18 @@ impl Resolver<'_> {
                 facts.unknown = true;
                 break;
             }
-            let binds = self.modules.list[class.module].record.classes[class.class].binds;
+            let record = &self.modules.list[class.module].record.classes[class.class];
+            let binds = record.binds;
             facts.unknown |= binds & class_binds::UNCLEAR != 0;
             if binds & !class_binds::UNCLEAR != 0 {
                 facts.binds.push((self.qualified(class), binds & !class_binds::UNCLEAR));
             }
-            let own = bases.get(&class).map_or(&[][..], Vec::as_slice);
-            for resolved in own.iter().rev() {
-                match resolved {
-                    Resolved::Project(next) => pending.push(*next),
+            for base in record.bases.iter().rev() {
+                match self.base(class.module, base) {
+                    Resolved::Project(next) => pending.push(next),
                     Resolved::Outside(name) => {
-                        if !facts.outside.contains(name) {
-                            facts.outside.push(name.clone());
+                        if !facts.outside.contains(&name) {
+                            facts.outside.push(name);
                         }
                     }
                     Resolved::Unknown => facts.unknown = true,
