@@ -312,7 +312,7 @@ impl ClassReader {
                 parts.push(text);
             }
         }
-        if parts.is_empty() || dotted.len() % 2 == 0 {
+        if parts.is_empty() || dotted.len().is_multiple_of(2) {
             return BaseRecord::Unknown;
         }
         let rest = |from: usize| -> Box<[Box<str>]> {
