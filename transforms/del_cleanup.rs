@@ -13,7 +13,8 @@
 //! (`_close=_winapi.CloseHandle`). Not reported:
 //! - a class that is already a context manager: `__enter__`/`__exit__`
 //!   (or `__aenter__`/`__aexit__`) of its own, of a base class in the same
-//!   module, or a known context-manager base (`contextlib.AbstractContextManager`,
+//!   module or in another module of the project (through that base's own
+//!   bases too), or a known context-manager base (`contextlib.AbstractContextManager`,
 //!   `io.IOBase`, `socket.socket`, `tempfile.TemporaryDirectory`, ...);
 //! - a `__del__` that is the safety net behind an explicit release callers
 //!   already have: it warns with `ResourceWarning` (the standard library's
@@ -112,10 +113,18 @@
 //! - `close` is already taken: a method, class attribute or alias of the
 //!   class, of a base or of a subclass in the module, or an attribute its
 //!   methods assign (`self.close = ...`, `setattr`);
-//! - a base class comes from another module (it may define `close()`, or
-//!   `__enter__`; builtins such as `object`, `abc.ABC` and `typing.Generic`
-//!   do not), or a base in the module defines `__del__` too (it may call
-//!   `self.close()`, which would then be the subclass's);
+//! - a base class comes from outside the project (it may define `close()`,
+//!   or `__enter__`; builtins such as `object`, `abc.ABC` and
+//!   `typing.Generic` do not), or from a module of the project whose
+//!   hierarchy the project index cannot read whole (a base that is a call,
+//!   a star import's name, a decorated or conditionally defined class, one
+//!   from outside the project); a base, in the module or another of the
+//!   project, defines `__del__` too (it may call `self.close()`, which
+//!   would then be the subclass's), or binds `close`, `__setattr__` or
+//!   `__getattr__`: the message names it;
+//! - a subclass in another module of the project binds `close` (it would
+//!   take over the `close()` the new `__del__` calls): the message names it
+//!   and its module;
 //! - `__del__` is also bound to another name in the class body
 //!   (`stop = __del__`), calls another `__del__`, or the file calls
 //!   `__del__` outside a `__del__` (`obj.__del__()`): those calls would now
@@ -143,15 +152,20 @@
 //!   WSGI server with the iterable an application returns,
 //!   `if hasattr(obj, "close")`) now releases at that point instead of at
 //!   collection;
-//! - pyfix sees only the module it fixes: a subclass in another module
-//!   that defines its own `close()` takes over the one `__del__` calls, and
-//!   one that also inherits a `close()` from another base (multiple
-//!   inheritance) now gets this one first.
+//! - pyfix sees the modules of the run (the project index reads each
+//!   module's classes, their bases and what their bodies bind from its
+//!   tokens), not code outside it: a subclass in another package, or one
+//!   that defines `close()` in a way the tokens do not show, takes over the
+//!   one `__del__` calls, and one that also inherits a `close()` from
+//!   another base (multiple inheritance) now gets this one first. Without
+//!   a project index (standard input, the language server) every base from
+//!   another module refuses the fix.
 
 use tree_sitter::Node;
 
 use crate::rule::fix::{Edit, Fix};
 use crate::rule::importer::{Imported, ensure_import};
+use crate::rule::settings::{ClassFacts, class_binds};
 use crate::rule::{
     Context, Diagnostic, FileInfo, FixKind, PythonVersion, RuleMeta, Settings, Transform,
 };
@@ -183,6 +197,11 @@ const FLAG: &str = "__closed";
 impl Transform for DelCleanup {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// Bases and subclasses in other modules of the project.
+    fn reads_project(&self) -> bool {
+        true
     }
 
     /// A class that binds `__del__` names it.
@@ -275,7 +294,7 @@ fn check_class<'t>(context: &Checked<'t>, class: Node<'t>, body: Node<'t>) -> Op
     if releases.iter().any(|found| released_elsewhere(context, id, found)) {
         return None;
     }
-    if is_context_manager(classes, id) {
+    if is_context_manager(classes, id) || has_project_context_manager_base(context, id) {
         return None;
     }
     let class_name = classes.class(id).name;
@@ -718,6 +737,40 @@ fn parameter_default<'t>(module: &Module<'_>, function: Node<'t>, name: &str) ->
     found.and_then(|parameter| parameter.child_by_field_name("value"))
 }
 
+// ----- the project -----
+
+/// What the project index says about a class defined at module level (one
+/// class of that name there), when the run has an index.
+fn project_facts<'s>(context: &Checked<'s>, id: ClassId) -> Option<&'s ClassFacts> {
+    let class = context.classes.class(id);
+    let parent = class.node.parent()?;
+    let definition = if parent.is(Kind::DecoratedDefinition) { parent.parent()? } else { parent };
+    if !definition.is(Kind::Module) {
+        return None;
+    }
+    let mut named =
+        context.settings.project.classes.iter().filter(|facts| facts.name == class.name);
+    let found = named.next()?;
+    named.next().is_none().then_some(found)
+}
+
+/// A base of the class or of its ancestors in the module is a class of
+/// another project module that is a context manager: its hierarchy binds
+/// `__enter__`/`__exit__` (or the async pair) or derives from a known
+/// context manager.
+fn has_project_context_manager_base(context: &Checked<'_>, id: ClassId) -> bool {
+    let classes = &context.classes;
+    std::iter::once(id)
+        .chain(classes.ancestors(id))
+        .filter_map(|class| project_facts(context, class))
+        .flat_map(|facts| facts.bases.iter())
+        .any(|base| {
+            base.binds.iter().any(|(_, binds)| {
+                binds & (class_binds::ENTER_EXIT | class_binds::AENTER_AEXIT) != 0
+            }) || base.outside.iter().any(|name| CONTEXT_MANAGER_BASES.contains(&name.as_str()))
+        })
+}
+
 // ----- context managers -----
 
 /// Bases known to make a class a context manager.
@@ -899,9 +952,13 @@ fn add_close(
             format!("`close` is already bound in `{owner}`")
         });
     }
-    if classes.foreign_bases(id).iter().any(|base| !is_plain_base(base)) {
-        return Err("a base class from another module may define `close()`".to_string());
+    if let Some(subclass) =
+        project_facts(context, id).and_then(|facts| facts.subclasses_binding_close.first())
+    {
+        let (module, name) = subclass.rsplit_once('.').unwrap_or(("", subclass));
+        return Err(format!("its subclass `{name}` in `{module}` binds `close`"));
     }
+    check_foreign_bases(context, id)?;
     if let Some(base) = ancestors.iter().find(|base| classes.class(**base).binds("__del__")) {
         return Err(format!("its base `{}` defines `__del__` too", classes.class(*base).name));
     }
@@ -1098,12 +1155,58 @@ fn has_default_parameter(function: Node<'_>) -> bool {
 /// `object` or `Exception`, `abc.ABC`, `typing.Generic`.
 fn is_plain_base(base: &Base) -> bool {
     match base {
-        Base::Qualified(name) => {
-            name.starts_with("builtins.")
-                || matches!(name.as_str(), "abc.ABC" | "typing.Generic" | "typing.Protocol")
-        }
+        Base::Qualified(name) => is_plain_name(name),
         Base::Local(_) | Base::Unknown => false,
     }
+}
+
+fn is_plain_name(name: &str) -> bool {
+    name.starts_with("builtins.")
+        || matches!(name, "abc.ABC" | "typing.Generic" | "typing.Protocol")
+}
+
+/// Every base of the class and of its ancestors in the module that is not
+/// defined in the module is a builtin (`object`), a plain base (`abc.ABC`)
+/// or a class of another project module whose hierarchy the project index
+/// reads whole and which binds none of `close`, `__del__`, `__setattr__`
+/// and `__getattr__`.
+fn check_foreign_bases(context: &Checked<'_>, id: ClassId) -> Result<(), String> {
+    let classes = &context.classes;
+    let unknown = || "a base class from another module may define `close()`".to_string();
+    for class in std::iter::once(id).chain(classes.ancestors(id)) {
+        let facts = project_facts(context, class);
+        for (index, base) in classes.class(class).bases.iter().enumerate() {
+            if matches!(base, Base::Local(_)) || is_plain_base(base) {
+                continue;
+            }
+            let found = facts.and_then(|facts| facts.bases.iter().find(|base| base.index == index));
+            let Some(found) = found else { return Err(unknown()) };
+            for (owner, binds) in &found.binds {
+                if binds & class_binds::CLOSE != 0 {
+                    return Err(format!("`close` is already bound in `{owner}`"));
+                }
+                if binds & class_binds::DEL != 0 {
+                    return Err(format!("its base `{owner}` defines `__del__` too"));
+                }
+                if binds & class_binds::SETATTR != 0 {
+                    return Err(format!("its base `{owner}` defines `__setattr__`"));
+                }
+                if binds & class_binds::GETATTR != 0 {
+                    return Err(format!("its base `{owner}` forwards attributes (`__getattr__`)"));
+                }
+            }
+            if found.unknown {
+                return Err(format!("a base class of `{}` may define `close()`", found.class));
+            }
+            if let Some(outside) = found.outside.iter().find(|name| !is_plain_name(name)) {
+                return Err(format!(
+                    "`{}` derives from `{outside}`, which may define `close()`",
+                    found.class
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `@dataclass(frozen=True)`, `@attrs.frozen`, ...: instances refuse new attributes.

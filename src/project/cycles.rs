@@ -80,7 +80,10 @@ pub(super) fn facts(modules: &Modules, edges: &[Vec<Edge>]) -> HashMap<PathBuf, 
             });
         }
         if !cycles.is_empty() {
-            facts.insert(module.absolute.clone(), ProjectFacts { cycles });
+            facts.insert(
+                module.absolute.clone(),
+                ProjectFacts { cycles, ..ProjectFacts::default() },
+            );
         }
     }
     facts

@@ -8,6 +8,7 @@
 //! Memory is a small record per module (its imports and top-level names),
 //! never a tree.
 
+mod classes;
 mod cycles;
 mod modules;
 pub mod record;
@@ -96,11 +97,15 @@ impl ProjectIndex {
                 modules.add(file, record);
             }
         }
+        let classes = classes::facts(&modules);
         let edges = modules.edges();
-        let facts = cycles::facts(&modules, &edges)
+        let mut facts: PathMap<ProjectFacts> = cycles::facts(&modules, &edges)
             .into_iter()
             .map(|(path, facts)| (path.into_os_string(), facts))
             .collect();
+        for (path, classes) in classes {
+            facts.entry(path.into_os_string()).or_default().classes = classes;
+        }
         ProjectIndex {
             facts,
             problems: modules.problems,

@@ -137,7 +137,7 @@ impl Modules {
     /// lone module elsewhere (an example script named `collections.py`) is
     /// on the import path only when it runs itself, and a package inside a
     /// vendored tree or a namespace package has another name.
-    fn lookup(&self, root: usize, name: &str) -> Option<usize> {
+    pub(super) fn lookup(&self, root: usize, name: &str) -> Option<usize> {
         let hash = name_hash(name);
         if let Some(found) = self.by_root.get(&(root, hash)) {
             return found.filter(|&id| self.list[id].name == name);

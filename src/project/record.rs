@@ -43,6 +43,50 @@ pub struct ModuleRecord {
     /// Names are bound by code, not by imports: a module-level
     /// `__getattr__`, or `globals()` written to.
     pub dynamic_names: bool,
+    /// The classes defined at module level, in source order.
+    pub classes: Vec<ClassRecord>,
+    /// Module-level names bound by an unconditional `from m import Name`
+    /// (or `import m as Name`) whose first letter is a capital, as class
+    /// names are: where another module's `from here import Name` of a
+    /// class leads (a package's `__init__.py` re-exporting it).
+    pub imported_classes: Vec<(u64, ImportedName)>,
+}
+
+/// A class defined at module level, read from its header and body tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassRecord {
+    pub name: Box<str>,
+    /// Its positional bases in order (keyword arguments such as
+    /// `metaclass=` left out); empty when `unclear`.
+    pub bases: Vec<BaseRecord>,
+    /// What its body binds: `class_binds` bits.
+    pub binds: u8,
+}
+
+pub use crate::rule::settings::class_binds;
+
+/// A class's base as the module's imports resolve it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaseRecord {
+    /// A class defined earlier in the module (index into `classes`).
+    Local(u32),
+    /// A name the module does not bind (a builtin: `object`, `Exception`).
+    Builtin(Box<str>),
+    /// What an import reads: `from m import Base` is the import and
+    /// `["Base"]`, `import pkg.mod` then `pkg.mod.Base` the import and
+    /// `["Base"]`, `from pkg import mod` then `mod.Base` `["mod", "Base"]`.
+    Imported(ImportedName),
+    /// Anything else (a call, an assigned name, a star import's name).
+    Unknown,
+}
+
+/// A name read through an import of the module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedName {
+    /// Index into the module's `imports`.
+    pub import: u32,
+    /// The names read from the imported module, in order.
+    pub path: Box<[Box<str>]>,
 }
 
 impl ModuleRecord {
@@ -96,6 +140,7 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
         return None;
     }
     let mut record = ModuleRecord::default();
+    let mut classes = ClassReader::default();
     // (indentation of the header, what its body is, the body is a `try`'s)
     let mut open: Vec<(u32, Block, bool)> = Vec::new();
     for line in &scan.lines {
@@ -105,6 +150,9 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
         let (outer, outer_guarded) =
             open.last().map_or((Block::Module, false), |&(_, block, guarded)| (block, guarded));
         let tokens = scan.line_tokens(line);
+        let before = (record.bound.len(), record.imports.len());
+        let top = open.is_empty();
+        classes.read_body_line(scan, line.indent, tokens, &mut record);
         let dynamic_globals = record.dynamic_names;
         match header(scan, tokens, outer, (open.is_empty(), dynamic_globals)) {
             Some((block, colon)) => {
@@ -127,8 +175,284 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
             note_global_writes(scan, tokens, &mut record);
         }
         note_global_declarations(scan, tokens, &mut record);
+        classes.after_line(scan, (line.indent, tokens, outer, top), before, &mut record);
     }
+    classes.finish(&mut record);
     Some(record.finish())
+}
+
+/// What a module-level name stands for, as far as class bases go, while
+/// the module is read.
+#[derive(Clone, Debug)]
+enum Bound {
+    Class(u32),
+    /// Bound by an unconditional import; the name starts with a capital.
+    Import(ImportedName, bool),
+    /// The top-level package of `import a.b` (and maybe other `import a.x`).
+    PlainImports,
+    Other,
+}
+
+/// Reads the module's classes along with its lines.
+#[derive(Default)]
+struct ClassReader {
+    names: std::collections::HashMap<u64, Bound>,
+    /// The class whose body the lines are in: (its header's indentation, index).
+    open: Option<(u32, usize)>,
+    /// Decorators wait above the next definition.
+    decorated: bool,
+}
+
+impl ClassReader {
+    fn read_body_line(
+        &mut self,
+        scan: &Scan<'_>,
+        indent: u32,
+        tokens: &[Token],
+        record: &mut ModuleRecord,
+    ) {
+        match self.open {
+            Some((header, class)) if indent > header => {
+                record.classes[class].binds |= body_binds(scan, tokens);
+            }
+            _ => self.open = None,
+        }
+    }
+
+    /// Notes what a line bound at module level; `top`: the line is at the
+    /// module's own level, unconditional.
+    fn after_line(
+        &mut self,
+        scan: &Scan<'_>,
+        (indent, tokens, outer, top): (u32, &[Token], Block, bool),
+        (bound, imports): (usize, usize),
+        record: &mut ModuleRecord,
+    ) {
+        for &(hash, _) in &record.bound[bound..] {
+            self.names.insert(hash, Bound::Other);
+        }
+        let Some(first) = tokens.first() else { return };
+        let top = top && outer == Block::Module;
+        if top && scan.is(first, "@") {
+            self.decorated = true;
+            return;
+        }
+        let decorated = std::mem::take(&mut self.decorated);
+        if scan.is(first, "class") && outer == Block::Module && self.open.is_none() {
+            self.read_header(scan, tokens, top && !decorated, record);
+            self.open = Some((indent, record.classes.len() - 1));
+        } else if top && record.imports.len() > imports && !tokens.iter().any(|t| scan.is(t, ";")) {
+            self.read_import(scan, tokens, imports, record);
+        }
+    }
+
+    fn read_header(
+        &mut self,
+        scan: &Scan<'_>,
+        tokens: &[Token],
+        clear: bool,
+        record: &mut ModuleRecord,
+    ) {
+        let Some(name) = tokens.get(1).filter(|name| name.kind == Kind::Name) else { return };
+        let index = record.classes.len() as u32;
+        let mut class = ClassRecord {
+            name: String::from_utf8_lossy(scan.text(name)).into(),
+            bases: Vec::new(),
+            binds: if clear { 0 } else { class_binds::UNCLEAR },
+        };
+        let depth = name.depth;
+        let colon = tokens.iter().position(|token| token.depth == depth && scan.is(token, ":"));
+        let colon = colon.unwrap_or(tokens.len());
+        if tokens.get(2).is_some_and(|open| scan.is(open, "(")) && colon > 3 {
+            let inside = &tokens[3..colon - 1];
+            for item in inside.split(|token| token.depth == depth + 1 && scan.is(token, ",")) {
+                if item.is_empty() {
+                    continue;
+                }
+                if scan.is(&item[0], "*") || scan.is(&item[0], "**") {
+                    class.binds |= class_binds::UNCLEAR;
+                    continue;
+                }
+                if item.iter().any(|token| token.depth == depth + 1 && scan.is(token, "=")) {
+                    continue;
+                }
+                class.bases.push(self.base(scan, item, depth + 1, record));
+            }
+        }
+        class.binds |= body_binds(scan, tokens.get(colon + 1..).unwrap_or_default());
+        if class.binds & class_binds::UNCLEAR != 0 {
+            class.bases.clear();
+        }
+        class.bases.shrink_to_fit();
+        self.names.insert(name_hash(&class.name), Bound::Class(index));
+        record.classes.push(class);
+    }
+
+    /// A base as written (`Base`, `mod.Base`, `Generic[T]`), resolved
+    /// through what the module has bound so far.
+    fn base(
+        &self,
+        scan: &Scan<'_>,
+        item: &[Token],
+        depth: u16,
+        record: &ModuleRecord,
+    ) -> BaseRecord {
+        let end = item.iter().position(|token| token.depth == depth && scan.is(token, "["));
+        let dotted = &item[..end.unwrap_or(item.len())];
+        let mut parts: Vec<&str> = Vec::new();
+        for (at, token) in dotted.iter().enumerate() {
+            let name = at % 2 == 0;
+            if name != (token.kind == Kind::Name) || (!name && !scan.is(token, ".")) {
+                return BaseRecord::Unknown;
+            }
+            if name {
+                let Ok(text) = std::str::from_utf8(scan.text(token)) else {
+                    return BaseRecord::Unknown;
+                };
+                parts.push(text);
+            }
+        }
+        if parts.is_empty() || dotted.len().is_multiple_of(2) {
+            return BaseRecord::Unknown;
+        }
+        let rest = |from: usize| -> Box<[Box<str>]> {
+            parts[from..].iter().map(|part| Box::from(*part)).collect()
+        };
+        match self.names.get(&name_hash(parts[0])) {
+            Some(Bound::Class(index)) if parts.len() == 1 => BaseRecord::Local(*index),
+            Some(Bound::Import(imported, _)) => {
+                let mut path: Vec<Box<str>> = imported.path.to_vec();
+                path.extend(rest(1).into_vec());
+                BaseRecord::Imported(ImportedName { import: imported.import, path: path.into() })
+            }
+            Some(Bound::PlainImports) => {
+                // `import a.b` then `a.b.Base`: the longest module imported.
+                let found = record.imports.iter().enumerate().rev().filter(|(_, import)| {
+                    import.names.is_empty() && {
+                        let count = import.module.split('.').count();
+                        count < parts.len() && parts[..count].join(".") == import.module
+                    }
+                });
+                match found.max_by_key(|(_, import)| import.module.len()) {
+                    Some((index, import)) => BaseRecord::Imported(ImportedName {
+                        import: index as u32,
+                        path: rest(import.module.split('.').count()),
+                    }),
+                    None => BaseRecord::Unknown,
+                }
+            }
+            Some(_) => BaseRecord::Unknown,
+            None if parts.len() == 1 && record.any_name_from.is_none() => {
+                BaseRecord::Builtin(parts[0].into())
+            }
+            None => BaseRecord::Unknown,
+        }
+    }
+
+    /// An unconditional import statement at module level: what it binds.
+    fn read_import(
+        &mut self,
+        scan: &Scan<'_>,
+        tokens: &[Token],
+        first: usize,
+        record: &ModuleRecord,
+    ) {
+        let capital = |name: &str| name.starts_with(|c: char| c.is_ascii_uppercase());
+        if scan.is(&tokens[0], "from") {
+            let Some(at) = tokens.iter().position(|token| scan.is(token, "import")) else { return };
+            for item in tokens[at + 1..].split(|token| scan.is(token, ",")) {
+                let item: Vec<&Token> =
+                    item.iter().filter(|t| !scan.is(t, "(") && !scan.is(t, ")")).collect();
+                let (name, local) = match item.as_slice() {
+                    [name] => (*name, *name),
+                    [name, r#as, alias] if scan.is(r#as, "as") => (*name, *alias),
+                    _ => continue,
+                };
+                let (Ok(name), Ok(local)) =
+                    (std::str::from_utf8(scan.text(name)), std::str::from_utf8(scan.text(local)))
+                else {
+                    continue;
+                };
+                let imported = ImportedName { import: first as u32, path: Box::new([name.into()]) };
+                self.names.insert(name_hash(local), Bound::Import(imported, capital(local)));
+            }
+            return;
+        }
+        let depth = tokens[0].depth;
+        let items = tokens[1..].split(|token| token.depth == depth && scan.is(token, ","));
+        for (index, item) in (first..record.imports.len()).zip(items) {
+            match item {
+                [.., r#as, alias] if scan.is(r#as, "as") && alias.kind == Kind::Name => {
+                    let local = String::from_utf8_lossy(scan.text(alias));
+                    let imported = ImportedName { import: index as u32, path: Box::new([]) };
+                    self.names.insert(name_hash(&local), Bound::Import(imported, capital(&local)));
+                }
+                [package, ..] if package.kind == Kind::Name => {
+                    self.names.insert(
+                        name_hash(&String::from_utf8_lossy(scan.text(package))),
+                        Bound::PlainImports,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A class whose name the module binds again is not known by it.
+    fn finish(self, record: &mut ModuleRecord) {
+        for (index, class) in record.classes.iter_mut().enumerate() {
+            let last = self.names.get(&name_hash(&class.name));
+            if !matches!(last, Some(Bound::Class(found)) if *found as usize == index) {
+                class.binds |= class_binds::UNCLEAR;
+                class.bases.clear();
+            }
+        }
+        record.classes.shrink_to_fit();
+        record.imported_classes = self
+            .names
+            .into_iter()
+            .filter_map(|(hash, bound)| match bound {
+                Bound::Import(imported, true) => Some((hash, imported)),
+                _ => None,
+            })
+            .collect();
+        record.imported_classes.sort_unstable_by_key(|(hash, _)| *hash);
+        record.imported_classes.shrink_to_fit();
+    }
+}
+
+/// What a line of a class body (or a class's one-line body) binds.
+fn body_binds(scan: &Scan<'_>, tokens: &[Token]) -> u8 {
+    let mut binds = 0;
+    for (at, token) in tokens.iter().enumerate() {
+        if token.kind != Kind::Name {
+            continue;
+        }
+        let text = scan.text(token);
+        if text == b"setattr" {
+            binds |= class_binds::UNCLEAR;
+            continue;
+        }
+        let bit = match text {
+            b"close" => class_binds::CLOSE,
+            b"__enter__" | b"__exit__" => class_binds::ENTER_EXIT,
+            b"__aenter__" | b"__aexit__" => class_binds::AENTER_AEXIT,
+            b"__del__" => class_binds::DEL,
+            b"__setattr__" => class_binds::SETATTR,
+            b"__getattr__" | b"__getattribute__" => class_binds::GETATTR,
+            _ => continue,
+        };
+        let defined =
+            at > 0 && (scan.is(&tokens[at - 1], "def") || scan.is(&tokens[at - 1], "class"));
+        let assigned = tokens.get(at + 1).is_some_and(|next| {
+            next.kind == Kind::Op
+                && (scan.is(next, "=") || scan.is(next, ":=") || scan.is(next, ":"))
+        }) && token.depth == tokens[0].depth;
+        if defined || assigned {
+            binds |= bit;
+        }
+    }
+    binds
 }
 
 /// The simple statements of a line (or of what follows a header's `:`),

@@ -252,3 +252,80 @@ fn a_fifo_named_like_a_module_is_not_read() {
     assert!(index.is_empty());
     assert_eq!(index.take_bytes(&fifo), None);
 }
+
+fn class_facts<'a>(index: &'a ProjectIndex, path: &str) -> &'a [crate::rule::settings::ClassFacts] {
+    index.facts_for(Path::new(&format!("/p/{path}"))).map_or(&[], |facts| &facts.classes)
+}
+
+#[test]
+fn classes_are_recorded_with_their_bases_and_what_they_bind() {
+    use crate::project::record::{BaseRecord, class_binds, record};
+    use crate::syntax::scan::scan;
+    let source = "import abc, pkg.mod\nfrom .base import Base as B, Other\n\
+                  class A(B, metaclass=abc.ABCMeta):\n    def close(self): pass\n    \
+                  def __exit__(self, *a): pass\n\
+                  class C(A, object, pkg.mod.K, Other.Inner, f()):\n    __del__ = None\n    \
+                  def run(self):\n        self.__getattr__ = 1\n        g(close=1)\n\
+                  @decorate\nclass D: pass\n\
+                  class E(*bases): pass\n\
+                  if x:\n    class F: pass\n\
+                  class G: pass\nG = wrap(G)\n\
+                  class H:\n    async def __aenter__(self): pass\n";
+    let record = record(&scan(source.as_bytes())).expect("certain lines");
+    let names: Vec<&str> = record.classes.iter().map(|class| &*class.name).collect();
+    assert_eq!(names, ["A", "C", "D", "E", "F", "G", "H"]);
+    let [a, c, d, e, f, g, h] = &record.classes[..] else { panic!("seven classes") };
+    assert_eq!(a.binds, class_binds::CLOSE | class_binds::ENTER_EXIT);
+    assert!(
+        matches!(&a.bases[..], [BaseRecord::Imported(base)] if base.import == 2 && &*base.path[0] == "Base")
+    );
+    assert_eq!(
+        c.binds,
+        class_binds::DEL | class_binds::GETATTR,
+        "a keyword argument binds nothing"
+    );
+    assert!(matches!(
+        &c.bases[..],
+        [BaseRecord::Local(0), BaseRecord::Builtin(object), BaseRecord::Imported(k), BaseRecord::Imported(inner), BaseRecord::Unknown]
+            if &**object == "object" && k.import == 1 && &*k.path[0] == "K"
+                && inner.import == 2 && inner.path.len() == 2
+    ));
+    for unclear in [d, e, f, g] {
+        assert_ne!(unclear.binds & class_binds::UNCLEAR, 0, "{} is unclear", unclear.name);
+        assert!(unclear.bases.is_empty());
+    }
+    assert_eq!(h.binds, class_binds::AENTER_AEXIT);
+    assert_eq!(record.imported_classes.len(), 2, "B and Other start with a capital");
+}
+
+#[test]
+fn class_facts_follow_bases_and_subclasses_across_modules() {
+    let index = index(&[
+        ("pkg/__init__.py", "from .base import Base\n"),
+        (
+            "pkg/base.py",
+            "import io\nclass Root(io.RawIOBase):\n    pass\nclass Base(Root):\n    def __del__(self): pass\n",
+        ),
+        (
+            "pkg/res.py",
+            "from pkg import Base\nclass R(object, Base):\n    def __del__(self): pass\n",
+        ),
+        (
+            "pkg/sub.py",
+            "from . import res\nclass S(res.R):\n    def close(self): pass\nclass T(S): close = None\n",
+        ),
+    ]);
+    let res = class_facts(&index, "pkg/res.py");
+    assert_eq!(res.len(), 1);
+    assert_eq!(res[0].name, "R");
+    assert_eq!(res[0].subclasses_binding_close, ["pkg.sub.S", "pkg.sub.T"]);
+    let [base] = &res[0].bases[..] else { panic!("one project base") };
+    assert_eq!((base.index, base.class.as_str()), (1, "pkg.base.Base"));
+    assert_eq!(
+        base.binds,
+        [("pkg.base.Base".to_string(), crate::rule::settings::class_binds::DEL)]
+    );
+    assert_eq!(base.outside, ["io.RawIOBase"]);
+    assert!(!base.unknown);
+    assert!(class_facts(&index, "pkg/sub.py").is_empty(), "no class of sub defines __del__");
+}

@@ -112,6 +112,62 @@ pub struct ProjectFacts {
     /// The module's import-time imports of modules that import it back,
     /// directly or through others, in the order of the imports.
     pub cycles: Vec<ImportCycle>,
+    /// For a module that defines `__del__` in a class at module level: its
+    /// module-level classes with a base defined in another project module,
+    /// or (for those that define `__del__`) a subclass in another project
+    /// module that binds `close`. In source order.
+    pub classes: Vec<ClassFacts>,
+}
+
+/// What the project says about one module-level class of the module.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ClassFacts {
+    pub name: String,
+    /// Its positional bases (keyword arguments such as `metaclass=` left
+    /// out) that are classes of other project modules.
+    pub bases: Vec<BaseFacts>,
+    /// The classes of other project modules that derive from it, directly
+    /// or not, and bind `close` (`pkg.other.Sub`).
+    pub subclasses_binding_close: Vec<String>,
+}
+
+/// A base class found in another project module, and its hierarchy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BaseFacts {
+    /// Its position among the class's positional bases.
+    pub index: usize,
+    /// Where it is defined: `pkg.base.Base`.
+    pub class: String,
+    /// The project classes of its hierarchy (itself first, then its bases,
+    /// depth first) whose bodies bind something of `class_binds`, with
+    /// those bits.
+    pub binds: Vec<(String, u8)>,
+    /// The bases of its hierarchy outside the project, by qualified name:
+    /// `builtins.object`, `io.RawIOBase`.
+    pub outside: Vec<String>,
+    /// Part of its hierarchy could not be read: a class the tokens leave
+    /// unclear, a base that is a call or comes through a star import.
+    pub unknown: bool,
+}
+
+/// Bits of what a class body binds (`BaseFacts::binds`) (a method, an
+/// assignment, `self.name = ...` in a method), read generously (a nested
+/// `def close` counts too).
+pub mod class_binds {
+    pub const CLOSE: u8 = 1;
+    /// `__enter__` or `__exit__`.
+    pub const ENTER_EXIT: u8 = 1 << 1;
+    /// `__aenter__` or `__aexit__`.
+    pub const AENTER_AEXIT: u8 = 1 << 2;
+    pub const DEL: u8 = 1 << 3;
+    pub const SETATTR: u8 = 1 << 4;
+    /// `__getattr__` or `__getattribute__`.
+    pub const GETATTR: u8 = 1 << 5;
+    /// The tokens cannot say what the class is or binds: it is defined
+    /// conditionally or more than once, decorated (a decorator may return
+    /// another class), rebound later, built from `*bases`, or its body
+    /// calls `setattr`.
+    pub const UNCLEAR: u8 = 1 << 6;
 }
 
 /// One import-time import in an import cycle.
