@@ -13,7 +13,9 @@
 //! has not yet bound `name`, which Python reports as "ImportError: cannot
 //! import name 'name' from partially initialized module 'm' (most likely
 //! due to a circular import)". The message says which module, imported
-//! first, fails. The other cycles are reported as fragile.
+//! first, fails. An order can fail at several imports, one after the
+//! other: each is reported as failing (the next fails once the one before
+//! no longer runs at import). The other cycles are reported as fragile.
 //!
 //! Imports count when they run at import time: at module level, in a class
 //! body, under `if`, `try` or `with` there. Not inside functions, under
