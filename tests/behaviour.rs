@@ -19,13 +19,18 @@
 //!
 //! A scenario of several files (`# file: pkg/mod.py` lines start each one),
 //! for a rule that reads the whole project, is checked against what its
-//! findings claim instead (`findings_about_projects_hold`).
+//! findings claim instead (`findings_about_projects_hold`). With the header
+//! line `# fixed: every order imports` (before the first `# file:`), some
+//! module must fail to import first, and once the rule's fixes are applied
+//! (unsafe ones included) every module must import first.
 
 mod common;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
+
+use pyfix::rule::Applicability;
 
 struct Scenario {
     before_passes: bool,
@@ -188,10 +193,50 @@ fn findings_about_projects_hold() {
                     failures.push(format!("{label}: `{module}` does not import:\n{output}"));
                 }
             }
+            if source
+                .lines()
+                .take_while(|line| !line.starts_with("# file:"))
+                .any(|line| line.trim() == "# fixed: every order imports")
+            {
+                failures.extend(fixed_imports_in_every_order(&label, &files, rule, &claimed));
+            }
         }
     }
     assert!(count > 0, "no project scenarios found");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A scenario whose import fails in some order (`claimed`) imports in
+/// every order once fixed: what is wrong, if anything.
+fn fixed_imports_in_every_order(
+    label: &str,
+    files: &[(String, String)],
+    rule: &dyn pyfix::rule::Transform,
+    claimed: &[&str],
+) -> Vec<String> {
+    if claimed.is_empty() {
+        return vec![format!("{label}: no import order is said to fail, so no fix is shown")];
+    }
+    let work = common::temp_dir("project-behaviour-fixed");
+    let reports = common::run_project(work.path(), files, &[rule], Some(Applicability::Unsafe));
+    let mut fixed_text = String::new();
+    for ((path, text), (_, report)) in files.iter().zip(&reports) {
+        let fixed = report.fixed.as_ref().unwrap_or(text);
+        fs::write(work.path().join(path), fixed).unwrap();
+        fixed_text.push_str(&format!("# file: {path}\n{fixed}"));
+    }
+    let mut failures = Vec::new();
+    for (path, _) in files {
+        let module = path.trim_end_matches(".py").trim_end_matches("/__init__").replace('/', ".");
+        let (imports, output) = import_first(work.path(), &module);
+        if !imports {
+            failures.push(format!(
+                "{label}: once fixed, `{module}` does not import first:\n{output}\n--- fixed \
+                 code ---\n{fixed_text}"
+            ));
+        }
+    }
+    failures
 }
 
 /// Imports `module` in a fresh `python3` started in `root`.

@@ -13,7 +13,9 @@
 //! has not yet bound `name`, which Python reports as "ImportError: cannot
 //! import name 'name' from partially initialized module 'm' (most likely
 //! due to a circular import)". The message says which module, imported
-//! first, fails. The other cycles are reported as fragile.
+//! first, fails. An order can fail at several imports, one after the
+//! other: each is reported as failing (the next fails once the one before
+//! no longer runs at import). The other cycles are reported as fragile.
 //!
 //! Imports count when they run at import time: at module level, in a class
 //! body, under `if`, `try` or `with` there. Not inside functions, under
@@ -53,35 +55,69 @@
 //! bound it.
 //!
 //! Use instead: move the import that closes the cycle into the functions
-//! that need it, turn a `from m import name` read at call time into
-//! `import m` with `m.name`, or move what both modules need into a third.
+//! that need it (what the fix does), turn a `from m import name` read at
+//! call time into `import m` with `m.name`, or move what both modules need
+//! into a third.
 //! ```python
 //! # shop/models.py
 //! class Item:
 //!     def total(self):
 //!         from shop.pricing import price_of
-//!
 //!         return price_of(self)
 //! ```
 //!
+//! The fix is offered only on the import the message names as failing
+//! (`from module import name` in the module that imports it), when every
+//! name the statement binds is read only at call time: inside function
+//! bodies (methods included), in functions that nothing run at import
+//! calls, decorates with or instantiates. The statement moves into each of
+//! those functions (at most four), as `eager-cli-import` moves an import:
+//! at the top of the body, after the docstring and among the imports that
+//! open it, in the body's indentation, each function importing only the
+//! names it reads, aliases and a trailing comment kept. The fixed import no
+//! longer runs at import time, so the next run does not report it.
+//!
+//! No fix when a name is read while the module is imported (module level,
+//! a class body, a decorator, a default value, an annotation of a
+//! module-level definition, a lambda outside any function) or in a string
+//! annotation; when a name is bound again or declared `global`; when it is
+//! never read here or a string of a module with `__all__` names it (other
+//! modules may import it from this one); in a package's `__init__.py`,
+//! whose imports are its interface; for an import under `try:`, `if` or
+//! `with`, or holding a comment; in a module with `from x import *`; nor
+//! for the other imports of a cycle, which work in every order today.
+//!
 //! ## Fix safety
-//! No fix yet: which import should give way is a design decision; the
-//! message names the one that fails.
+//! Unsafe. The import now runs when a function is first called, not when
+//! the module is imported: an `ImportError` of that module, and its side
+//! effects (registering plugins, configuring logging), move to call time.
+//! Each call pays a dictionary look-up in `sys.modules`. The name is no
+//! longer an attribute of this module, so code that takes it from here
+//! (`from this_module import name`, `mock.patch("this_module.name")`)
+//! no longer finds it: pyfix knows the project's imports of modules, not
+//! of names, so check other modules' imports from this one.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
-use crate::rule::settings::ImportCycle as Cycle;
+use crate::rule::fix::Fix;
+use crate::rule::settings::{CycleFailure, ImportCycle as Cycle};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
+use crate::semantic::Import;
 use crate::syntax::kind::{Kind, NodeKind};
 use crate::syntax::module::Module;
 use crate::syntax::scan::Scan;
+use crate::transforms::helpers::move_import::{
+    FunctionUse, Moving, body_statement_holding, function_to_import_in, holds_comment, move_imports,
+};
 
 pub struct ImportCycle;
 
 static META: RuleMeta = RuleMeta {
     code: "PF016",
     name: "import-cycle",
-    fix: FixKind::None,
+    fix: FixKind::Unsafe,
     source: include_str!("import_cycle.rs"),
     aliases: &[],
 };
@@ -100,10 +136,17 @@ impl Transform for ImportCycle {
         !file.settings.project.cycles.is_empty()
     }
 
-    /// Imports run at import time in a class body, not in a function.
+    /// Imports run at import time in a class body, not in a function; and
+    /// the fix of an import that fails here reads every function's uses.
     fn may_need_definition(&self, view: &Scan<'_>, file: &FileInfo<'_>) -> bool {
         let has = |word: &str| view.tokens.iter().any(|token| view.is(token, word));
-        self.may_match(view, file) && has("class") && has("import")
+        let settings = file.settings;
+        let fails_here = settings.project.cycles.iter().any(|cycle| {
+            cycle.failure.as_ref().is_some_and(|failure| {
+                settings.module.name.as_deref() == Some(failure.importer.as_str())
+            })
+        });
+        self.may_match(view, file) && (fails_here || has("class") && has("import"))
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Diagnostic> {
@@ -117,7 +160,9 @@ impl Transform for ImportCycle {
         let mut diagnostics = Vec::new();
         for import in imports {
             for (node, cycle) in cycles_of(context, import, cycles) {
-                diagnostics.push(META.report(node.byte_range(), message(cycle)));
+                let diagnostic = META.report(node.byte_range(), message(cycle));
+                let fix = cycle.failure.as_ref().and_then(|failure| fix(context, import, failure));
+                diagnostics.push(diagnostic.with_fix(fix));
             }
         }
         diagnostics
@@ -249,4 +294,100 @@ fn message(cycle: &Cycle) -> String {
         ),
         None => format!("Import cycle `{path}`"),
     }
+}
+
+/// The most functions a fix moves an import into: past that, the import
+/// belongs at the top of the module and the cycle calls for a redesign.
+const MAX_FUNCTIONS: usize = 4;
+
+/// The fix of the import a failure names (`from module import name` in
+/// this module, the importer), when every name it binds is read only at
+/// call time: the statement moves into the functions that read them. See
+/// the documentation for when there is none.
+fn fix(context: &Context<'_>, statement: Node<'_>, failure: &CycleFailure) -> Option<Fix> {
+    let (module, semantic) = (context.module, context.semantic);
+    let location = &context.settings.module;
+    // A package's `__init__.py` imports names for others to take from it.
+    if module.file_name == "__init__.py" || location.name.as_deref() != Some(&failure.importer) {
+        return None;
+    }
+    // Only a statement of the module's own body: not under `try`, `if`, `with`.
+    if !statement.is(Kind::ImportFromStatement)
+        || module.parent(statement).is_none_or(|parent| !parent.is(Kind::Module))
+        || semantic.has_star_import()
+        || holds_comment(statement)
+    {
+        return None;
+    }
+    let written = dotted_text(module, statement.child_by_field_name("module_name")?);
+    if location.absolute_import(&written, false)? != failure.module {
+        return None;
+    }
+    let imports: Vec<&Import<'_>> = semantic
+        .imports()
+        .iter()
+        .filter(|import| import.statement.id() == statement.id())
+        .collect();
+    if !imports.iter().any(|import| import.member == Some(failure.name.as_str())) {
+        return None;
+    }
+    let mut uses: BTreeMap<_, FunctionUse<'_>> = BTreeMap::new();
+    for (index, import) in imports.iter().enumerate() {
+        let binding = semantic.binding(import.binding);
+        let name = module.text(binding.name);
+        let symbol = binding.symbol;
+        let references = semantic.references_to(symbol);
+        // Unused here, listed in `__all__`, bound again or declared
+        // `global`, or named in a string annotation: no fix.
+        if references.is_empty()
+            || exported(module, name)
+            || semantic.bindings_of(symbol).len() != 1
+            || semantic.string_names_to(symbol).next().is_some()
+        {
+            return None;
+        }
+        for &reference in references {
+            let reference = semantic.reference(reference);
+            // Read at import time (module level, a class body, a default, a
+            // decorator, an annotation), by a lambda outside any function,
+            // or in a function that runs at import: no fix.
+            let function = function_to_import_in(semantic, reference.scope)?;
+            if semantic.import_trigger(function).is_some() {
+                return None;
+            }
+            let at = reference.node.start_byte();
+            let first = body_statement_holding(semantic, function, at)?;
+            let entry = uses
+                .entry(function)
+                .or_insert(FunctionUse { first_statement: first, imports: BTreeSet::new() });
+            if first.start_byte() < entry.first_statement.start_byte() {
+                entry.first_statement = first;
+            }
+            entry.imports.insert(index);
+        }
+    }
+    if uses.len() > MAX_FUNCTIONS {
+        return None;
+    }
+    let moving = Moving { imports: &imports, uses: &uses, sorted_before: &written };
+    let edits = move_imports(semantic, &moving, &[], &|_| false).ok()?;
+    let moved: Vec<String> = imports
+        .iter()
+        .map(|import| module.text(semantic.binding(import.binding).name).to_string())
+        .collect();
+    // The moved names now resolve to each function's own import.
+    Some(Fix::unsafe_(edits).rebinding(moved))
+}
+
+/// The module has an `__all__` and a string literal that is `name`: the
+/// name is likely exported, for other modules to import from this one.
+fn exported(module: &Module<'_>, name: &str) -> bool {
+    module.source.contains("__all__")
+        && module.nodes_of_kind(&[Kind::String]).any(|string| {
+            let text = module.text(string);
+            let quoted = |quote: char| {
+                text.strip_prefix(quote).and_then(|rest| rest.strip_suffix(quote)) == Some(name)
+            };
+            quoted('"') || quoted('\'')
+        })
 }

