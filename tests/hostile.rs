@@ -334,3 +334,23 @@ fn a_fifo_named_py_does_not_hang_the_run() {
     );
     assert_eq!(read(dir.path(), "good.py"), FIXED);
 }
+
+/// A file of thousands of findings is fixed in time linear in them: each
+/// finding of the exception rules once scanned every comment of the module
+/// and recomputed where the logger goes, and 8,000 handlers took minutes.
+/// At that pace this file would take many minutes even in a release build;
+/// no time is asserted, the run simply has to end.
+#[test]
+fn thousands_of_findings_in_one_file_are_fixed_in_one_run() {
+    let handlers = 5_000;
+    let source: String = (0..handlers)
+        .map(|i| format!("def f{i}():\n    try:\n        g()\n    except:\n        pass\n\n"))
+        .collect();
+    let dir = project(&[("many.py", source.as_str())]);
+    let output = pyfix(dir.path(), &["--write", "--unsafe-fixes", "--statistics", "many.py"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let fixed = read(dir.path(), "many.py");
+    assert_eq!(fixed.matches("except Exception:").count(), handlers);
+    assert_eq!(fixed.matches("logger.exception(").count(), handlers);
+    assert_eq!(fixed.matches("import logging").count(), 1, "one logger for the module");
+}

@@ -33,8 +33,10 @@ mod model;
 #[cfg(test)]
 mod tests;
 
-use std::cell::OnceCell;
+use std::any::Any;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -54,6 +56,8 @@ pub struct Semantic<'m> {
     top_level: OnceCell<FastMap<&'m str, Binding>>,
     import_time: OnceCell<import_time::Runs>,
     loggers: OnceCell<model::Loggers<'m>>,
+    /// What rules derive from the whole module, by name (see `memo`).
+    memo: RefCell<FastMap<&'static str, Rc<dyn Any>>>,
 }
 
 impl<'m> Semantic<'m> {
@@ -65,7 +69,22 @@ impl<'m> Semantic<'m> {
             top_level: OnceCell::new(),
             import_time: OnceCell::new(),
             loggers: OnceCell::new(),
+            memo: RefCell::default(),
         }
+    }
+
+    /// `make()`, computed once per file under `key`: a fact about the
+    /// whole module that a rule needs for each of its findings (where an
+    /// import goes, the module's logging classes) would otherwise be
+    /// recomputed per finding, quadratic in a file with thousands.
+    pub fn memo<T: 'static>(&self, key: &'static str, make: impl FnOnce() -> T) -> Rc<T> {
+        let known = self.memo.borrow().get(key).cloned();
+        if let Some(value) = known.and_then(|known| known.downcast::<T>().ok()) {
+            return value;
+        }
+        let value = Rc::new(make());
+        self.memo.borrow_mut().insert(key, value.clone());
+        value
     }
 
     pub fn module(&self) -> &'m Module<'m> {

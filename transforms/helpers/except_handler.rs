@@ -316,7 +316,7 @@ pub fn purpose(semantic: &Semantic<'_>, clause: Node<'_>) -> Purpose {
     {
         return Purpose::CatchesEverything;
     }
-    match comment_says(module, clause) {
+    match comment_says(semantic, clause) {
         Some(CommentSays::CatchEverything) => return Purpose::CatchesEverything,
         Some(CommentSays::Reason) => return Purpose::Explained,
         // `# TODO: log it`: the silence is a known problem, whatever its shape.
@@ -595,7 +595,8 @@ const DIRECTIVES: &[&str] = &["pragma", "noqa", "type:", "pylint:", "fmt:", "iso
 /// last statement on the same line: `CatchEverything` when one says so,
 /// `Reason` when one explains (not a `TODO`, `FIXME` or `XXX`, which mark
 /// the silence as a known problem, nor a tool's directive).
-fn comment_says(module: &Module<'_>, clause: Node<'_>) -> Option<CommentSays> {
+fn comment_says(semantic: &Semantic<'_>, clause: Node<'_>) -> Option<CommentSays> {
+    let module = semantic.module();
     let handler_body = body(clause)?;
     let end = module.next_line_start(handler_body.end_byte());
     let above = clause
@@ -612,14 +613,29 @@ fn comment_says(module: &Module<'_>, clause: Node<'_>) -> Option<CommentSays> {
             Some(try_statement.start_byte()..first_handler.start_byte())
         });
     let in_try_body = |at: usize| try_body.clone().is_some_and(|range| range.contains(&at));
+    // Only the comments from the first line above the `try` to the end
+    // of the handler can count: found by bisection in the module's
+    // comments, so that a file of thousands of handlers stays linear.
+    let first =
+        [above.as_ref().map(|range| range.start), try_body.as_ref().map(|range| range.start)]
+            .into_iter()
+            .flatten()
+            .fold(clause.start_byte(), usize::min);
+    let comments = semantic.memo("except_handler::comments", || {
+        module
+            .nodes_of_kind(&[Kind::Comment])
+            .map(|comment| comment.byte_range())
+            .collect::<Vec<_>>()
+    });
+    let from = comments.partition_point(|comment| comment.start < first);
     let mut says = None;
-    for comment in module.nodes_of_kind(&[Kind::Comment]) {
-        let in_handler = comment.start_byte() >= clause.start_byte() && comment.start_byte() < end;
-        let above_try = above.clone().is_some_and(|range| range.contains(&comment.start_byte()));
-        if !in_handler && !above_try && !in_try_body(comment.start_byte()) {
+    for comment in comments[from..].iter().take_while(|comment| comment.start < end) {
+        let in_handler = comment.start >= clause.start_byte() && comment.start < end;
+        let above_try = above.clone().is_some_and(|range| range.contains(&comment.start));
+        if !in_handler && !above_try && !in_try_body(comment.start) {
             continue;
         }
-        let text = module.text(comment).trim_start_matches('#').trim().to_lowercase();
+        let text = module.source[comment.clone()].trim_start_matches('#').trim().to_lowercase();
         if BROAD_EXCEPT_DIRECTIVES.iter().any(|directive| text.contains(directive)) {
             // The author silenced a linter's broad-except check: on purpose.
             says = Some(CommentSays::Reason);
@@ -634,9 +650,7 @@ fn comment_says(module: &Module<'_>, clause: Node<'_>) -> Option<CommentSays> {
         if text.is_empty() || DIRECTIVES.iter().any(|directive| text.starts_with(directive)) {
             continue;
         }
-        if in_try_body(comment.start_byte())
-            && !FAILURE_WORDS.iter().any(|word| text.contains(word))
-        {
+        if in_try_body(comment.start) && !FAILURE_WORDS.iter().any(|word| text.contains(word)) {
             // A comment in the `try` says what it does, not why failing is fine.
             continue;
         }

@@ -73,15 +73,29 @@ pub fn uses_own_facility(semantic: &Semantic<'_>) -> bool {
 /// `logger = logging.getLogger(__name__)` after the imports, and
 /// `import logging` when the module lacks it.
 fn create_logger(semantic: &Semantic<'_>, node: Node<'_>) -> Option<FixLogger> {
+    let created = semantic.memo("logger::new_logger", || new_logger(semantic));
+    let created = created.as_ref().as_ref()?;
+    // Import-time code above the new logger cannot use it.
+    let in_function = semantic.scope(semantic.scope_at(node)).in_function;
+    if !in_function && node.start_byte() < created.at {
+        return None;
+    }
+    Some(FixLogger { name: created.name.clone(), edits: created.edits.clone() })
+}
+
+/// The module's new logger: its name, where it goes, and the edits that
+/// make it (the same for every finding of the file).
+struct NewLogger {
+    name: String,
+    at: usize,
+    edits: Vec<Edit>,
+}
+
+fn new_logger(semantic: &Semantic<'_>) -> Option<NewLogger> {
     let module = semantic.module();
     let source = module.source;
     let name = NEW_LOGGER_NAMES.iter().find(|name| !mentioned_in_code(module, name))?;
     let (at, without_newline) = after_imports(module);
-    // Import-time code above the new logger cannot use it.
-    let in_function = semantic.scope(semantic.scope_at(node)).in_function;
-    if !in_function && node.start_byte() < at {
-        return None;
-    }
     let logging = ensure_import_in_section(semantic, "logging")?;
     if logging.edit.is_none() && !imported_before(semantic, "logging", at) {
         // `import logging` comes later, or only under `if`/`try`.
@@ -122,7 +136,7 @@ fn create_logger(semantic: &Semantic<'_>, node: Node<'_>) -> Option<FixLogger> {
         }
         None => edits.push(Edit::insert(at, creation)),
     }
-    Some(FixLogger { name: name.to_string(), edits })
+    Some(NewLogger { name: name.to_string(), at, edits })
 }
 
 /// `word` occurs in the module's code as a name: outside comments and
@@ -173,7 +187,11 @@ pub fn logging_may_reenter(semantic: &Semantic<'_>, node: Node<'_>) -> bool {
     if semantic.top_level_binding("getLogger") == Some(&Binding::Other) {
         return true;
     }
-    let logging_classes = module_classes_derived_from_logging(semantic);
+    let derived = semantic.memo("logger::logging_classes", || {
+        let names = module_classes_derived_from_logging(semantic);
+        names.into_iter().map(str::to_string).collect::<Vec<String>>()
+    });
+    let logging_classes: Vec<&str> = derived.iter().map(String::as_str).collect();
     let mut current = module.parent(node);
     let mut innermost_function = true;
     while let Some(ancestor) = current {
