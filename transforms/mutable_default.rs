@@ -869,12 +869,15 @@ fn uses_union_syntax(context: &Context<'_>) -> bool {
         return false;
     }
     let module = context.module;
-    let file_writes_unions = module.nodes_of_kind(&[Kind::Type]).any(|annotation| {
-        annotation.named_child(0).is_some_and(|inner| {
-            inner.is(Kind::BinaryOperator)
-                && inner
-                    .child_by_field_name("operator")
-                    .is_some_and(|operator| operator.is(Kind::Pipe))
+    // Asked for each finding: the annotations are read once per file.
+    let file_writes_unions = *context.semantic.memo("mutable_default::writes_unions", || {
+        module.nodes_of_kind(&[Kind::Type]).any(|annotation| {
+            annotation.named_child(0).is_some_and(|inner| {
+                inner.is(Kind::BinaryOperator)
+                    && inner
+                        .child_by_field_name("operator")
+                        .is_some_and(|operator| operator.is(Kind::Pipe))
+            })
         })
     });
     let file_writes_optional = context.semantic.top_level_binding("Optional").is_some();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times pyfix against ruff on the same tree, in one session, alternating.
 
-Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--budget] [--runs N] [DIR ...]
+Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--budget] [--linearity] [--runs N] [DIR ...]
 
 With no DIR, a copy of the CPython standard library on this machine is used;
 `--corpus` adds the reliability harness's pinned projects. Printed: pyfix
@@ -10,7 +10,11 @@ uncached; the read-only and parse-only floors (`cargo bench --bench
 hot_paths`); with `--scaling`, 1/4, 1/2 and all of the files on one and
 two threads; with `--big-file`, one generated 20 MB file; `--budget` alone
 prints, per rule run alone, what it makes the engine parse and what its
-check costs (from the engine's PYFIX_PROFILE totals).
+check costs (from the engine's PYFIX_PROFILE totals); `--linearity` alone
+times one generated file of N, 2N, 4N and 8N functions, each with findings
+of several rules, checked and fixed, and prints the ratio at each doubling
+(about 2 when time is linear in the file's size and findings, 4 when
+quadratic).
 pyfix is built in release mode; ruff comes from PyPI into a venv under
 target/bench (pinned below). For each tool the median wall time, CPU time
 (user + system) and peak RSS over the runs are printed, with pyfix/ruff ratios.
@@ -189,6 +193,45 @@ def big_file() -> Path:
     return path
 
 
+# One function with findings of several rules: a bare `except`, a swallowed
+# exception, a mutable default that leaks, an `open()` without `with`.
+LINEARITY_FUNCTION = """def f{index}(path, items=[]):
+    # keep the handler's comment
+    items.append(path)
+    handle = open(path)
+    try:
+        handle.read()
+    except:
+        pass
+    try:
+        return items
+    except Exception:
+        pass
+
+"""
+
+
+def linearity(pyfix: Path, runs: int) -> None:
+    """Doubles one file's size and findings and prints each ratio."""
+    folder = BENCH / "linearity"
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = {}
+    print(f"{'functions':>10} {'MB':>6} {'check CPU s':>11} {'ratio':>6} {'--diff CPU s':>12} {'ratio':>6}")
+    for functions in (2_000, 4_000, 8_000, 16_000):
+        path = folder / f"functions_{functions}.py"
+        if not path.exists():
+            path.write_text("".join(LINEARITY_FUNCTION.format(index=i) for i in range(functions)))
+        modes = {"check": [], "--diff": ["--diff", "--unsafe-fixes"]}
+        row = [f"{functions:>10}", f"{path.stat().st_size / 1e6:>6.1f}"]
+        for mode, flags in modes.items():
+            command = [str(pyfix), "--isolated", "--no-cache", "--exit-zero", *flags, str(path)]
+            seconds = statistics.median(measure(command, folder)[1] for _ in range(runs))
+            ratio = f"{seconds / previous[mode]:>6.2f}" if mode in previous else f"{'':>6}"
+            row += [f"{seconds:>{11 if mode == 'check' else 12}.2f}", ratio]
+            previous[mode] = seconds
+        print(" ".join(row))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="*", type=Path)
@@ -200,8 +243,13 @@ def main() -> None:
     parser.add_argument("--big-file", action="store_true", help="also one generated 20 MB file")
     parser.add_argument("--budget", action="store_true",
                         help="only the budget per rule: each rule alone, what it parses and what its check costs")
+    parser.add_argument("--linearity", action="store_true",
+                        help="only the linearity check: one file of N, 2N, 4N, 8N functions with findings")
     args = parser.parse_args()
 
+    if args.linearity:
+        linearity(pyfix_binary(), max(1, args.runs // 2))
+        return
     dirs = [d.resolve() for d in args.dirs] or [stdlib_copy()]
     if args.corpus:
         dirs += corpus_dirs()

@@ -1322,13 +1322,16 @@ const INTERACTIVE_MODULES: &[&str] =
 /// (`sys.setprofile`, `sys.settrace`): a log call there would show up in
 /// the events it records.
 pub fn is_interactive_or_traced(semantic: &Semantic<'_>) -> bool {
-    let source = semantic.module().source;
-    if source.contains("setprofile") || source.contains("settrace") {
-        return true;
-    }
-    semantic.imports().iter().any(|import| {
-        let root = import.qualified.split('.').next().unwrap_or("");
-        INTERACTIVE_MODULES.contains(&root)
+    // Asked for each handler: the module's text is searched once.
+    *semantic.memo("except_handler::interactive_or_traced", || {
+        let source = semantic.module().source;
+        if source.contains("setprofile") || source.contains("settrace") {
+            return true;
+        }
+        semantic.imports().iter().any(|import| {
+            let root = import.qualified.split('.').next().unwrap_or("");
+            INTERACTIVE_MODULES.contains(&root)
+        })
     })
 }
 
