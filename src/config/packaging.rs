@@ -87,11 +87,7 @@ impl Packaging {
 
     /// The parts of the module's dotted name, last first.
     fn module_parts(&self, absolute: &Path) -> Option<(Vec<String>, bool)> {
-        let file_name = absolute.file_name()?.to_str()?;
-        let stem = [".py", ".pyi", ".pyw"].iter().find_map(|ext| file_name.strip_suffix(ext))?;
-        if !is_identifier(stem) {
-            return None;
-        }
+        let stem = module_stem(absolute.file_name()?.to_str()?)?;
         let mut parts = Vec::new();
         if stem != "__init__" {
             parts.push(stem.to_string());
@@ -295,8 +291,8 @@ fn namespace_parts(absolute: &Path, src: &[PathBuf]) -> Option<(Vec<String>, Vec
         names.push(component.to_str()?.to_string());
     }
     let file_name = names.pop()?;
-    let stem = [".py", ".pyi", ".pyw"].iter().find_map(|ext| file_name.strip_suffix(ext))?;
-    if !is_identifier(stem) || !names.iter().all(|name| is_identifier(name)) {
+    let stem = module_stem(&file_name)?;
+    if !names.iter().all(|name| is_identifier(name)) {
         return None;
     }
     let mut parts: Vec<String> = names.clone();
@@ -305,6 +301,13 @@ fn namespace_parts(absolute: &Path, src: &[PathBuf]) -> Option<(Vec<String>, Vec
     }
     parts.reverse();
     (!parts.is_empty()).then_some((parts, names))
+}
+
+/// The module name a Python file's name gives (`cli` for `cli.py`,
+/// `__init__` for a package's), when it is an identifier.
+fn module_stem(file_name: &str) -> Option<&str> {
+    let stem = [".py", ".pyi", ".pyw"].iter().find_map(|ext| file_name.strip_suffix(ext))?;
+    is_identifier(stem).then_some(stem)
 }
 
 fn is_init(absolute: &Path) -> bool {

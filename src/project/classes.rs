@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use super::modules::Modules;
 use super::record::{BaseRecord, ImportedName, class_binds, name_hash};
-use crate::rule::settings::{BaseFacts, ClassFacts, ModuleLocation};
+use crate::rule::settings::{BaseFacts, ClassFacts};
 
 /// Re-exports followed from an import to the class it names.
 const MAX_HOPS: usize = 8;
@@ -116,12 +116,7 @@ impl Resolver<'_> {
         let Some(import) = entry.record.imports.get(imported.import as usize) else {
             return Resolved::Unknown;
         };
-        let location = ModuleLocation {
-            name: Some(entry.name.clone()),
-            in_package: entry.in_package,
-            ..ModuleLocation::default()
-        };
-        let Some(mut name) = location.absolute_import(&import.module, entry.is_package) else {
+        let Some(mut name) = entry.absolute_import(&import.module) else {
             return Resolved::Unknown;
         };
         let root = entry.root;

@@ -57,6 +57,19 @@ pub(super) struct Module {
     pub(super) record: ModuleRecord,
 }
 
+impl Module {
+    /// The absolute name of the module that `written` (an import's module
+    /// as written, maybe relative: `..util`) names from this module.
+    pub(super) fn absolute_import(&self, written: &str) -> Option<String> {
+        let location = ModuleLocation {
+            name: Some(self.name.clone()),
+            in_package: self.in_package,
+            ..ModuleLocation::default()
+        };
+        location.absolute_import(written, self.is_package)
+    }
+}
+
 /// One import-time import of a project module by another.
 #[derive(Clone, Debug)]
 pub(super) struct Edge {
@@ -190,14 +203,9 @@ impl Modules {
     }
 
     fn edges_of(&self, module: &Module, imports: &[ImportRecord]) -> Vec<Edge> {
-        let location = ModuleLocation {
-            name: Some(module.name.clone()),
-            in_package: module.in_package,
-            ..ModuleLocation::default()
-        };
         let mut edges = Vec::new();
         for import in imports {
-            let Some(absolute) = location.absolute_import(&import.module, module.is_package) else {
+            let Some(absolute) = module.absolute_import(&import.module) else {
                 continue;
             };
             let (at, guarded) = (import.at, import.guarded);
