@@ -160,23 +160,30 @@ impl<'s> Scan<'s> {
     pub fn words(&self) -> &Words<'s> {
         self.words.get_or_init(|| {
             let mut words = Words::default();
-            for token in &self.tokens {
-                let text = self.text(token);
-                match token.kind {
-                    Kind::Name => {
-                        words.code.insert(text);
-                    }
-                    Kind::String if is_formatted(text) => {
-                        let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-                        for word in text.split(|b| !is_word_byte(b)).filter(|w| !w.is_empty()) {
-                            words.formatted.insert(word);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            self.each_word(|word, formatted| {
+                let set = if formatted { &mut words.formatted } else { &mut words.code };
+                set.insert(word);
+            });
             words
         })
+    }
+
+    /// Calls `found` with each name or keyword of the code (`false`) and
+    /// each word of an f-string (`true`), repeats included.
+    fn each_word(&self, mut found: impl FnMut(&'s [u8], bool)) {
+        let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        for token in &self.tokens {
+            let text = self.text(token);
+            match token.kind {
+                Kind::Name => found(text, false),
+                Kind::String if is_formatted(text) => {
+                    for word in text.split(|b| !is_word_byte(b)).filter(|w| !w.is_empty()) {
+                        found(word, true);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// False when `word` is neither a name or keyword of the code nor a
@@ -187,23 +194,10 @@ impl<'s> Scan<'s> {
     pub fn may_hold_word(&self, word: &str) -> bool {
         let bits = self.word_bits.get_or_init(|| {
             let mut bits = vec![0u64; WORD_BITS / 64].into_boxed_slice();
-            let mut set = |word: &[u8]| {
+            self.each_word(|word, _| {
                 let bit = word_bit(word);
                 bits[bit / 64] |= 1 << (bit % 64);
-            };
-            for token in &self.tokens {
-                let text = self.text(token);
-                match token.kind {
-                    Kind::Name => set(text),
-                    Kind::String if is_formatted(text) => {
-                        let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-                        for word in text.split(|b| !is_word_byte(b)).filter(|w| !w.is_empty()) {
-                            set(word);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            });
             bits
         });
         let bit = word_bit(word.as_bytes());
