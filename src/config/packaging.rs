@@ -8,9 +8,10 @@
 //! folder is looked at once per run.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use toml::de::{DeTable, DeValue};
 
@@ -25,16 +26,36 @@ const MAX_DEPTH: usize = 64;
 /// Reads packages and entry points, each folder once.
 #[derive(Default)]
 pub struct Packaging {
-    state: Mutex<State>,
+    /// Every file of the run is located, on all threads: after the first
+    /// file of a folder, a location is one read of this map.
+    state: RwLock<State>,
 }
+
+/// Folders by their path's bytes (`Path`'s own hash parses components).
+type FolderMap<V> = HashMap<OsString, V, foldhash::fast::RandomState>;
 
 #[derive(Default)]
 struct State {
     /// Folder → it holds an `__init__.py`.
-    packages: HashMap<PathBuf, bool>,
+    packages: FolderMap<bool>,
     /// Folder → the modules its packaging files name as commands, or
     /// `None` when it has no packaging file.
-    commands: HashMap<PathBuf, Option<Arc<Vec<String>>>>,
+    commands: FolderMap<Option<Arc<Vec<String>>>>,
+    /// Folder → what all the modules in it share.
+    folders: FolderMap<Arc<Folder>>,
+}
+
+/// What the modules of one folder share.
+struct Folder {
+    /// The packages that hold the folder's modules, innermost first (the
+    /// folder itself first when it is one).
+    packages: Vec<String>,
+    /// The nearest folder at or above it with a packaging file, and the
+    /// modules that file names as commands.
+    root: Option<(PathBuf, Arc<Vec<String>>)>,
+    /// The folders from below `root` down to this one, outermost first;
+    /// empty without a root.
+    below_root: Vec<String>,
 }
 
 impl Packaging {
@@ -48,99 +69,64 @@ impl Packaging {
     /// (the `src` setting): under one of them, folders without an
     /// `__init__.py` are namespace packages, part of the name.
     pub fn locate(&self, absolute: &Path, src: &[PathBuf]) -> ModuleLocation {
-        let packages = self.module_parts(absolute);
+        let Some(folder) = absolute.parent().map(|parent| self.folder(parent)) else {
+            return ModuleLocation::default();
+        };
+        let packages = module_parts(absolute, &folder);
         let (parts, in_package, folders) = match (packages, namespace_parts(absolute, src)) {
             // An `__init__.py` chain that reaches above the source folder
             // names the module from where it starts.
             (Some((parts, in_package)), Some((namespace, _))) if parts.len() >= namespace.len() => {
-                (parts, in_package, self.folders_below_root(absolute))
+                (parts, in_package, folder.below_root.clone())
             }
             (_, Some((parts, folders))) => {
                 (parts, !folders.is_empty() || is_init(absolute), folders)
             }
-            (Some((parts, in_package)), None) => {
-                (parts, in_package, self.folders_below_root(absolute))
-            }
+            (Some((parts, in_package)), None) => (parts, in_package, folder.below_root.clone()),
             (None, None) => return ModuleLocation::default(),
         };
         let name = parts.iter().rev().cloned().collect::<Vec<_>>().join(".");
-        let command = self.is_command(absolute, &name);
+        let command = is_command(absolute, &name, &folder);
         ModuleLocation { name: Some(name), in_package, command, folders }
     }
 
-    /// The names of the folders between the nearest project root above the
-    /// file and the file, outermost first; empty without a project root.
-    fn folders_below_root(&self, absolute: &Path) -> Vec<String> {
-        let mut folders = Vec::new();
-        for folder in absolute.ancestors().skip(1).take(MAX_DEPTH) {
-            if self.commands_in(folder).is_some() {
-                folders.reverse();
-                return folders;
-            }
-            match folder.file_name().and_then(|name| name.to_str()) {
-                Some(name) => folders.push(name.to_string()),
-                None => break,
-            }
+    /// What the modules in `path` share, found on its first module.
+    fn folder(&self, path: &Path) -> Arc<Folder> {
+        if let Some(known) = self.read().folders.get(path.as_os_str()) {
+            return known.clone();
         }
-        Vec::new()
-    }
-
-    /// The parts of the module's dotted name, last first.
-    fn module_parts(&self, absolute: &Path) -> Option<(Vec<String>, bool)> {
-        let stem = module_stem(absolute.file_name()?.to_str()?)?;
-        let mut parts = Vec::new();
-        if stem != "__init__" {
-            parts.push(stem.to_string());
-        }
-        let mut in_package = false;
-        for folder in absolute.ancestors().skip(1).take(MAX_DEPTH) {
-            let Some(name) = folder.file_name().and_then(|name| name.to_str()) else { break };
-            if !is_identifier(name) || !self.is_package(folder) {
-                break;
-            }
-            parts.push(name.to_string());
-            in_package = true;
-        }
-        (!parts.is_empty()).then_some((parts, in_package))
+        let packages = path
+            .ancestors()
+            .take(MAX_DEPTH)
+            .map_while(|folder| {
+                let name = folder.file_name()?.to_str()?;
+                (is_identifier(name) && self.is_package(folder)).then(|| name.to_string())
+            })
+            .collect();
+        let root = path
+            .ancestors()
+            .take(MAX_DEPTH)
+            .find_map(|folder| Some((folder.to_path_buf(), self.commands_in(folder)?)));
+        let below_root = match &root {
+            Some((root, _)) => names_below(path, root),
+            None => Vec::new(),
+        };
+        let folder = Arc::new(Folder { packages, root, below_root });
+        self.write().folders.insert(path.as_os_str().to_os_string(), folder.clone());
+        folder
     }
 
     fn is_package(&self, folder: &Path) -> bool {
-        if let Some(&known) = self.lock().packages.get(folder) {
+        if let Some(&known) = self.read().packages.get(folder.as_os_str()) {
             return known;
         }
         let package = folder.join("__init__.py").is_file();
-        self.lock().packages.insert(folder.to_path_buf(), package);
+        self.write().packages.insert(folder.as_os_str().to_os_string(), package);
         package
     }
 
-    /// The nearest folder above the file with a packaging file names the
-    /// module as a command: by its package name, or by its path from that
-    /// folder (or its `src/`), for namespace packages without `__init__.py`.
-    fn is_command(&self, absolute: &Path, name: &str) -> bool {
-        for folder in absolute.ancestors().skip(1).take(MAX_DEPTH) {
-            let Some(commands) = self.commands_in(folder) else { continue };
-            if commands.is_empty() {
-                return false;
-            }
-            let relative = |base: &Path| -> Option<String> {
-                let path = absolute.strip_prefix(base).ok()?.with_extension("");
-                let parts: Option<Vec<&str>> =
-                    path.components().map(|part| part.as_os_str().to_str()).collect();
-                let mut parts = parts?;
-                if parts.last() == Some(&"__init__") {
-                    parts.pop();
-                }
-                Some(parts.join("."))
-            };
-            let candidates =
-                [Some(name.to_string()), relative(folder), relative(&folder.join("src"))];
-            return candidates.iter().flatten().any(|candidate| commands.contains(candidate));
-        }
-        false
-    }
-
     fn commands_in(&self, folder: &Path) -> Option<Arc<Vec<String>>> {
-        if let Some(known) = self.lock().commands.get(folder) {
+        if let Some(known) = self.read().commands.get(folder.as_os_str()) {
             return known.clone();
         }
         let mut found = None;
@@ -154,13 +140,65 @@ impl Packaging {
             });
         }
         let found = found.map(Arc::new);
-        self.lock().commands.insert(folder.to_path_buf(), found.clone());
+        self.write().commands.insert(folder.as_os_str().to_os_string(), found.clone());
         found
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The parts of the module's dotted name from its packages, last first,
+/// and whether a package holds it.
+fn module_parts(absolute: &Path, folder: &Folder) -> Option<(Vec<String>, bool)> {
+    let stem = module_stem(absolute.file_name()?.to_str()?)?;
+    let mut parts = Vec::with_capacity(folder.packages.len() + 1);
+    if stem != "__init__" {
+        parts.push(stem.to_string());
+    }
+    parts.extend(folder.packages.iter().cloned());
+    (!parts.is_empty()).then_some((parts, !folder.packages.is_empty()))
+}
+
+/// The names of the folders from below `root` down to `path`, outermost
+/// first; empty when one is not UTF-8.
+fn names_below(path: &Path, root: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for folder in path.ancestors().take_while(|folder| *folder != root) {
+        match folder.file_name().and_then(|name| name.to_str()) {
+            Some(name) => names.push(name.to_string()),
+            None => return Vec::new(),
+        }
+    }
+    names.reverse();
+    names
+}
+
+/// The nearest folder above the file with a packaging file names the
+/// module as a command: by its package name, or by its path from that
+/// folder (or its `src/`), for namespace packages without `__init__.py`.
+fn is_command(absolute: &Path, name: &str, folder: &Folder) -> bool {
+    let Some((root, commands)) = &folder.root else { return false };
+    if commands.is_empty() {
+        return false;
+    }
+    let relative = |base: &Path| -> Option<String> {
+        let path = absolute.strip_prefix(base).ok()?.with_extension("");
+        let parts: Option<Vec<&str>> =
+            path.components().map(|part| part.as_os_str().to_str()).collect();
+        let mut parts = parts?;
+        if parts.last() == Some(&"__init__") {
+            parts.pop();
+        }
+        Some(parts.join("."))
+    };
+    let candidates = [Some(name.to_string()), relative(root), relative(&root.join("src"))];
+    candidates.iter().flatten().any(|candidate| commands.contains(candidate))
 }
 
 fn is_identifier(text: &str) -> bool {
