@@ -116,7 +116,7 @@ impl Resolver<'_> {
         let Some(import) = entry.record.imports.get(imported.import as usize) else {
             return Resolved::Unknown;
         };
-        let Some(mut name) = entry.absolute_import(&import.module) else {
+        let Some(mut name) = entry.absolute_import(import.module()) else {
             return Resolved::Unknown;
         };
         let root = entry.root;

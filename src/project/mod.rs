@@ -66,15 +66,17 @@ impl ProjectIndex {
                 (record, keep(bytes, &budget))
             })
             .collect();
-        let mut kept = PathMap::default();
-        let mut records = Vec::with_capacity(read.len());
+        let mut kept = PathMap::with_capacity_and_hasher(files.len(), Default::default());
+        let mut modules = Modules::with_capacity(files.len());
         for (file, (record, bytes)) in files.iter().zip(read) {
-            records.push(record);
+            if let Some(record) = record {
+                modules.add(file, record);
+            }
             if let Some(bytes) = bytes {
                 kept.insert(file.absolute.clone().into_os_string(), Mutex::new(Some(bytes)));
             }
         }
-        let mut index = ProjectIndex::from_records(files.iter().zip(records));
+        let mut index = ProjectIndex::from_modules(modules);
         index.kept = kept;
         index
     }
@@ -83,20 +85,16 @@ impl ProjectIndex {
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a ModuleFile, &'a str)>,
     ) -> ProjectIndex {
-        ProjectIndex::from_records(
-            sources.into_iter().map(|(file, text)| (file, record(&scan(text.as_bytes())))),
-        )
-    }
-
-    fn from_records<'a>(
-        records: impl IntoIterator<Item = (&'a ModuleFile, Option<ModuleRecord>)>,
-    ) -> ProjectIndex {
         let mut modules = Modules::default();
-        for (file, record) in records {
-            if let Some(record) = record {
+        for (file, text) in sources {
+            if let Some(record) = record(&scan(text.as_bytes())) {
                 modules.add(file, record);
             }
         }
+        ProjectIndex::from_modules(modules)
+    }
+
+    fn from_modules(mut modules: Modules) -> ProjectIndex {
         let classes = classes::facts(&modules);
         let edges = modules.edges();
         let mut facts: PathMap<ProjectFacts> = cycles::facts(&modules, &edges)

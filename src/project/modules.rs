@@ -99,6 +99,10 @@ pub(super) struct Modules {
 }
 
 impl Modules {
+    pub(super) fn with_capacity(capacity: usize) -> Modules {
+        Modules { list: Vec::with_capacity(capacity), ..Modules::default() }
+    }
+
     pub(super) fn add(&mut self, file: &ModuleFile, record: ModuleRecord) {
         let Some(name) = file.name.clone() else { return };
         let is_package = file.absolute.file_name().is_some_and(|name| name == "__init__.py");
@@ -205,11 +209,11 @@ impl Modules {
     fn edges_of(&self, module: &Module, imports: &[ImportRecord]) -> Vec<Edge> {
         let mut edges = Vec::new();
         for import in imports {
-            let Some(absolute) = module.absolute_import(&import.module) else {
+            let Some(absolute) = module.absolute_import(import.module()) else {
                 continue;
             };
             let (at, guarded) = (import.at, import.guarded);
-            if import.names.is_empty() {
+            if !import.reads_names() {
                 // `import a.b.c` whose `a.b.c` the project has no source of
                 // (an extension module) is not followed to `a.b`.
                 if let Some(target) = self.lookup(module.root, &absolute) {
@@ -219,14 +223,19 @@ impl Modules {
             }
             // A namespace package has no file of its own, but its modules do.
             let from = self.lookup(module.root, &absolute);
-            for name in &import.names {
+            for name in import.names() {
                 if let Some(target) = self.lookup(module.root, &format!("{absolute}.{name}")) {
                     edges.push(Edge { at, target, name: None, guarded });
                 } else if let Some(from) = from {
                     if name == "*" {
                         edges.push(Edge { at, target: from, name: None, guarded });
                     } else if !self.unseen_submodule(from, name) {
-                        edges.push(Edge { at, target: from, name: Some(name.clone()), guarded });
+                        edges.push(Edge {
+                            at,
+                            target: from,
+                            name: Some(name.to_string()),
+                            guarded,
+                        });
                     }
                 }
             }

@@ -8,8 +8,6 @@
 //! not in a function, not under `if TYPE_CHECKING:` (type checkers only),
 //! `if __name__ == "__main__":` (the module as a script) or `if False:`.
 
-use std::hash::{Hash, Hasher};
-
 use crate::syntax::scan::{Kind, Scan, Token};
 
 /// An import statement's reading of one module, as written.
@@ -18,13 +16,44 @@ pub struct ImportRecord {
     /// Where the statement starts: the module has run up to here when the
     /// import runs.
     pub at: u32,
-    /// The module as written after `import` or `from`: `a.b`, `..util`.
-    pub module: String,
-    /// `from module import name`: the names read (`*` for a star import);
-    /// empty for `import module`.
-    pub names: Vec<String>,
     /// In the body of a `try`: an `ImportError` may be caught there.
     pub guarded: bool,
+    /// The module as written after `import` or `from` (`a.b`, `..util`),
+    /// then for `from module import name` each name read (`*` for a star
+    /// import), separated by spaces: one allocation per import, which a
+    /// monorepo's index holds for every module at once.
+    text: Box<str>,
+}
+
+impl ImportRecord {
+    fn new<'n>(
+        at: u32,
+        module: &str,
+        names: impl IntoIterator<Item = &'n str>,
+        guarded: bool,
+    ) -> Self {
+        let mut text = module.to_string();
+        for name in names {
+            text.push(' ');
+            text.push_str(name);
+        }
+        ImportRecord { at, guarded, text: text.into_boxed_str() }
+    }
+
+    /// The module as written: `a.b`, `..util`.
+    pub fn module(&self) -> &str {
+        self.text.split_once(' ').map_or(&self.text, |(module, _)| module)
+    }
+
+    /// The names a `from` import reads; none for `import module`.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.text.split(' ').skip(1)
+    }
+
+    /// A `from module import name`, not an `import module`.
+    pub fn reads_names(&self) -> bool {
+        self.text.contains(' ')
+    }
 }
 
 /// What the index keeps of one module's text.
@@ -196,7 +225,7 @@ enum Bound {
 /// Reads the module's classes along with its lines.
 #[derive(Default)]
 struct ClassReader {
-    names: std::collections::HashMap<u64, Bound>,
+    names: foldhash::HashMap<u64, Bound>,
     /// The class whose body the lines are in: (its header's indentation, index).
     open: Option<(u32, usize)>,
     /// Decorators wait above the next definition.
@@ -328,15 +357,15 @@ impl ClassReader {
             Some(Bound::PlainImports) => {
                 // `import a.b` then `a.b.Base`: the longest module imported.
                 let found = record.imports.iter().enumerate().rev().filter(|(_, import)| {
-                    import.names.is_empty() && {
-                        let count = import.module.split('.').count();
-                        count < parts.len() && parts[..count].join(".") == import.module
+                    !import.reads_names() && {
+                        let count = import.module().split('.').count();
+                        count < parts.len() && parts[..count].join(".") == import.module()
                     }
                 });
-                match found.max_by_key(|(_, import)| import.module.len()) {
+                match found.max_by_key(|(_, import)| import.module().len()) {
                     Some((index, import)) => BaseRecord::Imported(ImportedName {
                         import: index as u32,
-                        path: rest(import.module.split('.').count()),
+                        path: rest(import.module().split('.').count()),
                     }),
                     None => BaseRecord::Unknown,
                 }
@@ -559,7 +588,7 @@ fn read_statements(
     if scan.is(first, "import") {
         for import in plain_imports(scan, &tokens[1..], first.start, guarded) {
             if block == Block::Module {
-                let bound = import.module.split('.').next().unwrap_or_default();
+                let bound = import.module().split('.').next().unwrap_or_default();
                 bind_text(bound, first.start, record);
             }
             record.imports.push(import);
@@ -570,7 +599,7 @@ fn read_statements(
     } else if scan.is(first, "from") {
         if let Some(import) = from_import(scan, tokens, guarded) {
             if block == Block::Module {
-                for name in &import.names {
+                for name in import.names() {
                     if name == "*" {
                         record.any_name_from.get_or_insert(first.start);
                     } else {
@@ -593,7 +622,7 @@ fn plain_imports(scan: &Scan<'_>, tokens: &[Token], at: u32, guarded: bool) -> V
         .split(|token| token.depth == depth && scan.is(token, ","))
         .filter_map(|item| {
             let dotted = dotted_name(scan, item)?;
-            Some(ImportRecord { at, module: dotted, names: Vec::new(), guarded })
+            Some(ImportRecord::new(at, &dotted, [], guarded))
         })
         .collect()
 }
@@ -609,17 +638,12 @@ fn from_import(scan: &Scan<'_>, tokens: &[Token], guarded: bool) -> Option<Impor
     if module.is_empty() {
         return None;
     }
-    let names = tokens[import + 1..]
-        .split(|token| scan.is(token, ","))
-        .filter_map(|item| {
-            let item: Vec<&Token> =
-                item.iter().filter(|token| !scan.is(token, "(") && !scan.is(token, ")")).collect();
-            let name = item.first()?;
-            (name.kind == Kind::Name || scan.is(name, "*"))
-                .then(|| String::from_utf8_lossy(scan.text(name)).into_owned())
-        })
-        .collect();
-    Some(ImportRecord { at, module, names, guarded })
+    let names = tokens[import + 1..].split(|token| scan.is(token, ",")).filter_map(|item| {
+        let name = item.iter().find(|token| !scan.is(token, "(") && !scan.is(token, ")"))?;
+        let readable = name.kind == Kind::Name || scan.is(name, "*");
+        readable.then(|| std::str::from_utf8(scan.text(name)).ok()).flatten()
+    });
+    Some(ImportRecord::new(at, &module, names, guarded))
 }
 
 /// The dotted name at the start of `item` (`a.b.c` of `a.b.c as d`).
@@ -705,9 +729,7 @@ fn bind_text(name: &str, at: u32, record: &mut ModuleRecord) {
 
 /// A name's hash, the same in every record and every run.
 pub(crate) fn name_hash(name: &str) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    name.hash(&mut hasher);
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(name.as_bytes())
 }
 
 #[cfg(test)]
@@ -720,13 +742,7 @@ mod tests {
     }
 
     fn modules(record: &ModuleRecord) -> Vec<(&str, Vec<&str>)> {
-        record
-            .imports
-            .iter()
-            .map(|import| {
-                (import.module.as_str(), import.names.iter().map(String::as_str).collect())
-            })
-            .collect()
+        record.imports.iter().map(|import| (import.module(), import.names().collect())).collect()
     }
 
     #[test]
