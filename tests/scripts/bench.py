@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times pyfix against ruff on the same tree, in one session, alternating.
 
-Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--budget] [--linearity] [--runs N] [DIR ...]
+Usage: python3 tests/scripts/bench.py [--corpus] [--scaling] [--big-file] [--budget] [--linearity] [--monorepo N] [--runs N] [DIR ...]
 
 With no DIR, a copy of the CPython standard library on this machine is used;
 `--corpus` adds the reliability harness's pinned projects. Printed: pyfix
@@ -14,7 +14,9 @@ check costs (from the engine's PYFIX_PROFILE totals); `--linearity` alone
 times one generated file of N, 2N, 4N and 8N functions, each with findings
 of several rules, checked and fixed, and prints the ratio at each doubling
 (about 2 when time is linear in the file's size and findings, 4 when
-quadratic).
+quadratic); `--monorepo N` alone times a run over N generated small
+modules with and without the rules that read the project index, and prints
+what the index adds.
 pyfix is built in release mode; ruff comes from PyPI into a venv under
 target/bench (pinned below). For each tool the median wall time, CPU time
 (user + system) and peak RSS over the runs are printed, with pyfix/ruff ratios.
@@ -232,6 +234,50 @@ def linearity(pyfix: Path, runs: int) -> None:
         print(" ".join(row))
 
 
+def monorepo(modules: int) -> Path:
+    """`modules` small modules in packages of 100 under a project root, each
+    importing two earlier siblings and the module of the same number in the
+    previous package (import edges, no cycle), then binding a constant and
+    defining a function and a class."""
+    root = BENCH / f"monorepo-{modules}"
+    if root.exists():
+        return root
+    (root / "mono").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "mono" / "__init__.py").write_text("")
+    for package in range(modules // 100):
+        folder = root / "mono" / f"pkg{package}"
+        folder.mkdir()
+        (folder / "__init__.py").write_text("")
+        for number in range(100):
+            lines = []
+            if number > 1:
+                lines.append(f"from . import m{number - 1}, m{number - 2}")
+            if package > 0:
+                lines.append(f"from mono.pkg{package - 1}.m{number} import value as previous")
+            lines.append("import os\n\n")
+            lines.append(f"VALUE = {number}\n\ndef value(x):\n    return x + VALUE\n\n"
+                         f"class Thing{number}:\n    def method(self):\n        return value(1)\n")
+            (folder / f"m{number}.py").write_text("\n".join(lines))
+    return root
+
+
+def index_cost(pyfix: Path, modules: int, runs: int) -> None:
+    """What the project index adds to a run over a generated monorepo: the
+    run with every rule against the run without the two rules that read
+    the project (PF016, PF007), which then builds no index."""
+    root = monorepo(modules)
+    base = [str(pyfix), "--isolated", "--no-cache", "--exit-zero"]
+    medians = compare({
+        "without the index": ([*base, "--ignore", "PF016,PF007", str(root)], {}),
+        "with the index": ([*base, str(root)], {}),
+    }, runs)
+    print_table(f"project index, {modules} generated modules", medians, "without the index")
+    (wall, cpu, rss), (base_wall, base_cpu, base_rss) = medians["with the index"], medians["without the index"]
+    print(f"the index adds {100 * (cpu / base_cpu - 1):.0f}% CPU, {100 * (wall / base_wall - 1):.0f}% wall, "
+          f"{rss - base_rss:.0f} MB peak memory")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="*", type=Path)
@@ -243,12 +289,17 @@ def main() -> None:
     parser.add_argument("--big-file", action="store_true", help="also one generated 20 MB file")
     parser.add_argument("--budget", action="store_true",
                         help="only the budget per rule: each rule alone, what it parses and what its check costs")
+    parser.add_argument("--monorepo", type=int, metavar="N",
+                        help="only the project index's cost on N generated modules (100000 in the issue's budget)")
     parser.add_argument("--linearity", action="store_true",
                         help="only the linearity check: one file of N, 2N, 4N, 8N functions with findings")
     args = parser.parse_args()
 
     if args.linearity:
         linearity(pyfix_binary(), max(1, args.runs // 2))
+        return
+    if args.monorepo:
+        index_cost(pyfix_binary(), args.monorepo, args.runs)
         return
     dirs = [d.resolve() for d in args.dirs] or [stdlib_copy()]
     if args.corpus:
