@@ -168,8 +168,17 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
     if !scan.lines_certain {
         return None;
     }
-    let mut record = ModuleRecord::default();
-    let mut classes = ClassReader::default();
+    // Sized for a typical module, so that reading one grows nothing (the
+    // record is shrunk to fit when done).
+    let mut record = ModuleRecord {
+        imports: Vec::with_capacity(16),
+        bound: Vec::with_capacity(64),
+        ..ModuleRecord::default()
+    };
+    let mut classes = ClassReader {
+        names: foldhash::HashMap::with_capacity_and_hasher(64, Default::default()),
+        ..ClassReader::default()
+    };
     // (indentation of the header, what its body is, the body is a `try`'s)
     let mut open: Vec<(u32, Block, bool)> = Vec::new();
     for line in &scan.lines {
