@@ -550,9 +550,8 @@ impl Scanner<'_> {
     }
 
     fn skip_comment(&mut self) {
-        while self.pos < self.src.len() && !matches!(self.src[self.pos], b'\n' | b'\r') {
-            self.pos += 1;
-        }
+        let rest = &self.src[self.pos..];
+        self.pos += memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
     }
 
     fn continuation(&mut self) {
@@ -694,6 +693,13 @@ impl Scanner<'_> {
         until_brace: bool,
     ) -> Stop {
         while let Some(&byte) = self.src.get(self.pos) {
+            // In a plain triple-quoted string (a docstring) only a quote or
+            // a backslash can matter: jump to the next one.
+            if triple && !formatted && !until_brace && byte != quote && byte != b'\\' {
+                let rest = &self.src[self.pos..];
+                self.pos += memchr::memchr2(quote, b'\\', rest).unwrap_or(rest.len());
+                continue;
+            }
             match byte {
                 // A backslash escapes the next character for tokenizing,
                 // raw or not (`r'\''` is one string).
