@@ -135,12 +135,15 @@ pub struct NodeIndex<'t> {
 
 impl<'t> NodeIndex<'t> {
     pub fn build(root: Node<'t>) -> NodeIndex<'t> {
+        // The tree knows its size: the arrays never grow (and copy) on a
+        // large file.
+        let count = root.descendant_count();
         let mut index = NodeIndex {
-            nodes: Vec::new(),
-            ends: Vec::new(),
-            parents: Vec::new(),
-            fields: Vec::new(),
-            kinds: Vec::new(),
+            nodes: Vec::with_capacity(count),
+            ends: Vec::with_capacity(count),
+            parents: Vec::with_capacity(count),
+            fields: Vec::with_capacity(count),
+            kinds: Vec::with_capacity(count),
         };
         let mut open: Vec<u32> = Vec::new();
         let mut cursor = root.walk();
