@@ -9,7 +9,7 @@ use foldhash::HashMap;
 use rayon::prelude::*;
 
 use crate::project::record::{ImportRecord, ModuleRecord, name_hash};
-use crate::rule::settings::ModuleLocation;
+use crate::rule::settings::{self, ModuleLocation};
 
 /// A file of the run, with where it sits among its packages.
 pub struct ModuleFile {
@@ -61,12 +61,8 @@ impl Module {
     /// The absolute name of the module that `written` (an import's module
     /// as written, maybe relative: `..util`) names from this module.
     pub(super) fn absolute_import(&self, written: &str) -> Option<String> {
-        let location = ModuleLocation {
-            name: Some(self.name.clone()),
-            in_package: self.in_package,
-            ..ModuleLocation::default()
-        };
-        location.absolute_import(written, self.is_package)
+        let own = self.in_package.then_some(self.name.as_str());
+        settings::absolute_import(own, written, self.is_package)
     }
 }
 

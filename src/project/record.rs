@@ -26,13 +26,14 @@ pub struct ImportRecord {
 }
 
 impl ImportRecord {
+    /// `module` as written, which the record's text starts from.
     fn new<'n>(
         at: u32,
-        module: &str,
+        module: String,
         names: impl IntoIterator<Item = &'n str>,
         guarded: bool,
     ) -> Self {
-        let mut text = module.to_string();
+        let mut text = module;
         for name in names {
             text.push(' ');
             text.push_str(name);
@@ -631,7 +632,7 @@ fn plain_imports(scan: &Scan<'_>, tokens: &[Token], at: u32, guarded: bool) -> V
         .split(|token| token.depth == depth && scan.is(token, ","))
         .filter_map(|item| {
             let dotted = dotted_name(scan, item)?;
-            Some(ImportRecord::new(at, &dotted, [], guarded))
+            Some(ImportRecord::new(at, dotted, [], guarded))
         })
         .collect()
 }
@@ -652,7 +653,7 @@ fn from_import(scan: &Scan<'_>, tokens: &[Token], guarded: bool) -> Option<Impor
         let readable = name.kind == Kind::Name || scan.is(name, "*");
         readable.then(|| std::str::from_utf8(scan.text(name)).ok()).flatten()
     });
-    Some(ImportRecord::new(at, &module, names, guarded))
+    Some(ImportRecord::new(at, module, names, guarded))
 }
 
 /// The dotted name at the start of `item` (`a.b.c` of `a.b.c as d`).

@@ -85,25 +85,33 @@ impl ModuleLocation {
     /// `__init__.py`. `None` for a relative import that climbs above the
     /// top-level package, or when this module's name is unknown.
     pub fn absolute_import(&self, written: &str, is_package: bool) -> Option<String> {
-        let relative = written.trim_start_matches('.');
-        let level = written.len() - relative.len();
-        if level == 0 {
-            return Some(written.to_string());
-        }
-        let own = self.name.as_deref().filter(|_| self.in_package)?;
-        let mut parts: Vec<&str> = own.split('.').collect();
-        // A module's package is its name less its last part; a package's
-        // `__init__.py` is its own package.
-        let climb = level - usize::from(is_package);
-        if climb >= parts.len() {
-            return None;
-        }
-        parts.truncate(parts.len() - climb);
-        if !relative.is_empty() {
-            parts.push(relative);
-        }
-        Some(parts.join("."))
+        let package_module = self.name.as_deref().filter(|_| self.in_package);
+        absolute_import(package_module, written, is_package)
     }
+}
+
+/// `written` (an import's module as written) resolved from the module
+/// named `own`, given only when a package holds it: see
+/// [`ModuleLocation::absolute_import`].
+pub fn absolute_import(own: Option<&str>, written: &str, is_package: bool) -> Option<String> {
+    let relative = written.trim_start_matches('.');
+    let level = written.len() - relative.len();
+    if level == 0 {
+        return Some(written.to_string());
+    }
+    let own = own?;
+    let mut parts: Vec<&str> = own.split('.').collect();
+    // A module's package is its name less its last part; a package's
+    // `__init__.py` is its own package.
+    let climb = level - usize::from(is_package);
+    if climb >= parts.len() {
+        return None;
+    }
+    parts.truncate(parts.len() - climb);
+    if !relative.is_empty() {
+        parts.push(relative);
+    }
+    Some(parts.join("."))
 }
 
 /// What the project index knows about one module beyond its own text.
