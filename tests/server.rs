@@ -471,6 +471,40 @@ fn custom_rules_of_the_project_are_checked() {
     assert_eq!(client.shut_down(), Some(0));
 }
 
+/// The project index holds in the editor too: an import cycle is a
+/// finding in the open module, and saving the other module that breaks it
+/// (or makes it again) publishes the open module's diagnostics anew.
+#[test]
+fn import_cycles_follow_the_saved_files_of_the_workspace() {
+    let dir = common::temp_dir("server-cycle");
+    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
+    fs::create_dir(dir.path().join("app")).unwrap();
+    fs::write(dir.path().join("app/__init__.py"), "").unwrap();
+    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
+    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], json!({}));
+    let a = url(&dir.path().join("app/a.py"));
+    let b = url(&dir.path().join("app/b.py"));
+    let diagnostics = client.open(&a, "import app.b\n");
+    assert_eq!(codes(&diagnostics), ["PF016"]);
+    let message = find(&diagnostics, "PF016")["message"].as_str().unwrap();
+    assert!(message.contains("`app.a -> app.b -> app.a`"), "{message}");
+
+    // b no longer imports a, saved: a's text is the same, its cycle is gone.
+    client.open(&b, "import app.a\n");
+    fs::write(dir.path().join("app/b.py"), "import json\n").unwrap();
+    client.replace(&b, 2, "import json\n");
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": b}}));
+    assert_eq!(codes(&client.diagnostics(&a)), Vec::<&str>::new());
+
+    // Saved again with the import back: the cycle is back in a.
+    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    client.replace(&b, 3, "import app.a\n");
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": b}}));
+    assert_eq!(codes(&client.diagnostics(&a)), ["PF016"]);
+    assert_eq!(client.shut_down(), Some(0));
+}
+
 #[test]
 fn utf8_positions_when_the_client_offers_them() {
     let dir = common::temp_dir("server-utf8");

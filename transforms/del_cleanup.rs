@@ -158,8 +158,8 @@
 //!   that defines `close()` in a way the tokens do not show, takes over the
 //!   one `__del__` calls, and one that also inherits a `close()` from
 //!   another base (multiple inheritance) now gets this one first. Without
-//!   a project index (standard input, the language server) every base from
-//!   another module refuses the fix.
+//!   a project index (standard input) every base from another module
+//!   refuses the fix.
 
 use tree_sitter::Node;
 

@@ -16,7 +16,7 @@ use crate::cli::outcome::{Outcome, print_config_errors, print_error};
 use crate::cli::pipeline::{Input, Pipeline, Product};
 use crate::cli::progress::Progress;
 use crate::config::resolver::{Project, Resolver};
-use crate::project::{ModuleFile, ProjectIndex};
+use crate::project::{LiveIndex, ModuleFile, ProjectIndex};
 use crate::report::{LogLevel, Printer, Totals};
 
 /// A file to process, with the settings that apply to it and its absolute path.
@@ -127,24 +127,42 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
 /// The project index of the run's files, when some rule reads it; its
 /// configuration problems are printed once, as warnings.
 fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
+    let index = ProjectIndex::build(&module_files(jobs)?);
+    if options.output.level > LogLevel::Silent {
+        for problem in index.problems() {
+            eprintln!("pyfix: warning: {problem}");
+        }
+    }
+    Some(index)
+}
+
+/// The modules among the jobs, when some rule reads the project.
+fn module_files(jobs: &[Job]) -> Option<Vec<ModuleFile>> {
     let reads_project =
         |job: &Job| job.project.rules_for(&job.absolute).iter().any(|rule| rule.reads_project());
     if !jobs.iter().any(reads_project) {
         return None;
     }
     // Stubs describe modules; they are never run.
-    let files: Vec<ModuleFile> = jobs
+    let files = jobs
         .par_iter()
         .filter(|job| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
         .map(|job| {
             ModuleFile::new(job.absolute.clone(), &job.project.settings_for(&job.absolute).module)
         })
         .collect();
-    let index = ProjectIndex::build(&files);
-    if options.output.level > LogLevel::Silent {
-        for problem in index.problems() {
-            eprintln!("pyfix: warning: {problem}");
-        }
+    Some(files)
+}
+
+/// The language server's index: the modules under the current folder (the
+/// workspace's), walked as a run over `.` walks them, when some rule reads
+/// the project. Its configuration problems go to standard error, the
+/// server's log.
+pub(crate) fn workspace_index(resolver: &Arc<Resolver>) -> Option<LiveIndex> {
+    let collected = files::collect(&[PathBuf::from(".")], exclusions(resolver.clone()));
+    let index = LiveIndex::build(module_files(&jobs(resolver, collected.files))?);
+    for problem in index.index().problems() {
+        eprintln!("pyfix server: warning: {problem}");
     }
     Some(index)
 }

@@ -8,6 +8,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Parser;
 
@@ -16,6 +17,7 @@ use crate::cli::args::Args;
 use crate::cli::codemods;
 use crate::cli::exit::ExitStatus;
 use crate::cli::options;
+use crate::cli::paths;
 use crate::rule::Registry;
 use crate::server::{self, Workspace};
 
@@ -94,7 +96,9 @@ fn workspace(args: &Args, registry: Registry) -> Result<Workspace, String> {
     let working_directory = std::env::current_dir().unwrap_or_default();
     let cache = options::cache_dir(&args, &resolver, &working_directory)
         .map(|dir| Cache::open(&dir, registry));
-    Ok(Workspace { registry, resolver, cache })
+    let resolver = Arc::new(resolver);
+    let project = paths::workspace_index(&resolver);
+    Ok(Workspace { registry, resolver, cache, project })
 }
 
 /// The server takes the flags that choose settings; paths and the flags

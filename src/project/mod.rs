@@ -139,6 +139,70 @@ impl ProjectIndex {
     }
 }
 
+/// The index of a session that outlives one run (the language server):
+/// every module's record is kept, so that a saved file replaces its own
+/// and the facts are derived again without reading the other files.
+pub struct LiveIndex {
+    files: Vec<ModuleFile>,
+    records: Vec<Option<ModuleRecord>>,
+    /// Each file's position in `files`, by absolute path.
+    positions: PathMap<usize>,
+    index: ProjectIndex,
+}
+
+impl LiveIndex {
+    /// Reads and records the files (those that cannot be read have no
+    /// record until they are saved).
+    pub fn build(files: Vec<ModuleFile>) -> LiveIndex {
+        let records: Vec<Option<ModuleRecord>> = files
+            .par_iter()
+            .map(|file| read_regular(&file.absolute).and_then(|bytes| record(&scan(&bytes))))
+            .collect();
+        let positions = files
+            .iter()
+            .enumerate()
+            .map(|(position, file)| (file.absolute.clone().into_os_string(), position))
+            .collect();
+        let index = derive(&files, &records);
+        LiveIndex { files, records, positions, index }
+    }
+
+    /// The module `file` now holds `text` (a file saved, maybe new to the
+    /// project). Returns whether what the project says about any module
+    /// changed: the documents checked with the old facts are then stale.
+    pub fn update(&mut self, file: ModuleFile, text: &[u8]) -> bool {
+        let record = record(&scan(text));
+        match self.positions.get(file.absolute.as_os_str()) {
+            Some(&position) => self.records[position] = record,
+            None => {
+                self.positions.insert(file.absolute.clone().into_os_string(), self.files.len());
+                self.files.push(file);
+                self.records.push(record);
+            }
+        }
+        let index = derive(&self.files, &self.records);
+        let changed = index.facts != self.index.facts || index.problems != self.index.problems;
+        self.index = index;
+        changed
+    }
+
+    pub fn index(&self) -> &ProjectIndex {
+        &self.index
+    }
+}
+
+/// The index of modules already recorded; the records are copied, since
+/// deriving the edges consumes a record's imports.
+fn derive(files: &[ModuleFile], records: &[Option<ModuleRecord>]) -> ProjectIndex {
+    let mut modules = Modules::with_capacity(files.len());
+    for (file, record) in files.iter().zip(records) {
+        if let Some(record) = record {
+            modules.add(file, record.clone());
+        }
+    }
+    ProjectIndex::from_modules(modules)
+}
+
 /// `bytes`, when they fit in what is left of the budget.
 fn keep(bytes: Vec<u8>, budget: &AtomicUsize) -> Option<Vec<u8>> {
     if bytes.len() > KEPT_FILE_BYTES {

@@ -329,3 +329,22 @@ fn class_facts_follow_bases_and_subclasses_across_modules() {
     assert!(!base.unknown);
     assert!(class_facts(&index, "pkg/sub.py").is_empty(), "no class of sub defines __del__");
 }
+
+#[test]
+fn a_live_index_says_its_facts_changed_only_when_a_saved_module_changes_them() {
+    let file = |name: &str| {
+        let location = ModuleLocation { name: Some(name.into()), ..ModuleLocation::default() };
+        ModuleFile::new(PathBuf::from(format!("/p/{name}.py")), &location)
+    };
+    // Files that cannot be read have no record until they are saved.
+    let mut live = LiveIndex::build(vec![file("a"), file("b")]);
+    assert!(live.index().facts_for(Path::new("/p/a.py")).is_none());
+    assert!(!live.update(file("a"), b"import b\n"), "no cycle yet");
+    assert!(live.update(file("b"), b"import a\n"), "the cycle appears");
+    assert_eq!(all(live.index(), "a.py"), ["a -> b -> a"]);
+    assert!(!live.update(file("b"), b"import a\nX = 1\n"), "the same cycle");
+    assert!(!live.update(file("c"), b"import json\n"), "a new module outside the cycle");
+    assert!(!live.update(file("c"), b"import a\n"), "one that imports the cycle is not in it");
+    assert!(live.update(file("b"), b"import json\n"), "the cycle is gone");
+    assert!(all(live.index(), "a.py").is_empty());
+}

@@ -40,9 +40,10 @@ use crate::config::resolver::{Project, Resolver};
 use crate::config::{CONFIG_FILES, ConfigError};
 use crate::engine::{self, FileReport, Finding, Prefilter};
 use crate::error::FileError;
-use crate::rule::Registry;
+use crate::project::{LiveIndex, ModuleFile};
 use crate::rule::docs::page_url;
 use crate::rule::fix::Applicability;
+use crate::rule::{Registry, Settings};
 use crate::server::document::{Document, Encoding, LineIndex, minimal_edit};
 
 /// What the configuration gives a session: the rules (built-in and the
@@ -50,8 +51,12 @@ use crate::server::document::{Document, Encoding, LineIndex, minimal_edit};
 /// turned off.
 pub struct Workspace {
     pub registry: Registry,
-    pub resolver: Resolver,
+    pub resolver: Arc<Resolver>,
     pub cache: Option<Cache>,
+    /// What the project says about each module (import cycles, classes
+    /// across modules), from the files as saved; `None` when no rule
+    /// reads it.
+    pub project: Option<LiveIndex>,
 }
 
 /// Reads the configuration into a `Workspace`: at the start, and again
@@ -203,6 +208,19 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
     if offered == Some(true) { Encoding::Utf8 } else { Encoding::Utf16 }
 }
 
+/// A file's settings, with what the workspace's index says about it.
+fn with_project_facts(
+    settings: Arc<Settings>,
+    workspace: &Workspace,
+    absolute: &Path,
+) -> Arc<Settings> {
+    let facts = workspace.project.as_ref().and_then(|project| project.index().facts_for(absolute));
+    match facts {
+        Some(facts) => Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) }),
+        None => settings,
+    }
+}
+
 /// The folder of the workspace: its first folder, else its root.
 fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
     let folder = params.workspace_folders.as_ref().and_then(|folders| folders.first());
@@ -307,11 +325,13 @@ impl Server {
                 }),
             "textDocument/didSave" => {
                 parse::<DidSaveTextDocumentParams>(notification.params).map(|params| {
-                    if is_config_file(&params.text_document.uri) {
+                    let uri = params.text_document.uri;
+                    if is_config_file(&uri) {
                         self.reload();
                     } else {
-                        self.store_saved(&params.text_document.uri);
+                        self.store_saved(&uri);
                         self.save_cache();
+                        self.index_saved(&uri);
                     }
                 })
             }
@@ -381,6 +401,29 @@ impl Server {
         }
     }
 
+    /// A saved module changes what the project says: its record is read
+    /// again from the file, and when the facts of any module changed (a
+    /// cycle made or broken), every open document is checked again.
+    fn index_saved(&mut self, uri: &Url) {
+        let Ok(Workspace { resolver, project: Some(project), .. }) = &mut self.workspace else {
+            return;
+        };
+        let path = path_of(uri);
+        if path.extension().is_none_or(|extension| extension != "py") {
+            return;
+        }
+        let Ok((configuration, absolute)) = resolver.for_file(&path) else { return };
+        let Ok(text) = std::fs::read(&absolute) else { return };
+        let module = configuration.settings_for(&absolute).module.clone();
+        if project.update(ModuleFile::new(absolute, &module), &text) {
+            for problem in project.index().problems() {
+                eprintln!("pyfix server: warning: {problem}");
+            }
+            self.analyses.clear();
+            self.dirty.extend(self.documents.keys().cloned());
+        }
+    }
+
     /// Writes what the session added to the cache, for the next run and
     /// the next session. A cache that cannot be written only costs time.
     fn save_cache(&self) {
@@ -412,7 +455,7 @@ impl Server {
             return Ok(None);
         }
         let rules = project.rules_for(&absolute);
-        let settings = project.settings_for(&absolute);
+        let settings = with_project_facts(project.settings_for(&absolute), workspace, &absolute);
         let file_name = absolute
             .file_name()
             .map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string());
