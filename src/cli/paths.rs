@@ -127,7 +127,7 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
 /// The project index of the run's files, when some rule reads it; its
 /// configuration problems are printed once, as warnings.
 fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
-    let index = ProjectIndex::build(&module_files(jobs)?);
+    let index = ProjectIndex::build(module_files(jobs)?);
     if options.output.level > LogLevel::Silent {
         for problem in index.problems() {
             eprintln!("pyfix: warning: {problem}");
@@ -147,9 +147,7 @@ fn module_files(jobs: &[Job]) -> Option<Vec<ModuleFile>> {
     let files = jobs
         .par_iter()
         .filter(|job| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
-        .map(|job| {
-            ModuleFile::new(job.absolute.clone(), &job.project.settings_for(&job.absolute).module)
-        })
+        .map(|job| ModuleFile::new(job.absolute.clone(), &job.project.module_for(&job.absolute)))
         .collect();
     Some(files)
 }

@@ -16,7 +16,7 @@ use crate::config::packaging::Packaging;
 use crate::config::{self, ConfigError, ConfigFile, DEFAULT_EXCLUDES, Options};
 use crate::rule::Transform;
 use crate::rule::registry::{Registry, selector_matches};
-use crate::rule::settings::{DEFAULT_HEAVY_MODULES, PythonVersion, Settings};
+use crate::rule::settings::{DEFAULT_HEAVY_MODULES, ModuleLocation, PythonVersion, Settings};
 
 /// Values given on the command line; they override every configuration.
 #[derive(Clone, Debug, Default)]
@@ -103,11 +103,17 @@ impl Project {
     /// The settings of one file: the project's, with where the file sits
     /// among its packages and whether the packaging makes it a command.
     pub fn settings_for(&self, absolute: &Path) -> Arc<Settings> {
-        let module = self.packaging.locate(absolute, &self.src);
+        let module = self.module_for(absolute);
         if module == self.settings.module {
             return self.settings.clone();
         }
         Arc::new(Settings { module, ..Settings::clone(&self.settings) })
+    }
+
+    /// Where the file at `absolute` sits among its packages: its settings'
+    /// `module`, without the copy of the rest of them.
+    pub fn module_for(&self, absolute: &Path) -> ModuleLocation {
+        self.packaging.locate(absolute, &self.src)
     }
 
     /// The rules for one file: the project's, less its `per-file-ignores`

@@ -54,7 +54,7 @@ const KEPT_FILE_BYTES: usize = 1 << 20;
 impl ProjectIndex {
     /// Reads and indexes the files (those that cannot be read are left to
     /// the run that checks them, which reports them).
-    pub fn build(files: &[ModuleFile]) -> ProjectIndex {
+    pub fn build(files: Vec<ModuleFile>) -> ProjectIndex {
         let budget = AtomicUsize::new(KEPT_BYTES);
         let read: Vec<(Option<ModuleRecord>, Option<Vec<u8>>)> = files
             .par_iter()
@@ -68,12 +68,12 @@ impl ProjectIndex {
             .collect();
         let mut kept = PathMap::with_capacity_and_hasher(files.len(), Default::default());
         let mut modules = Modules::with_capacity(files.len());
-        for (file, (record, bytes)) in files.iter().zip(read) {
-            if let Some(record) = record {
-                modules.add(file, record);
-            }
+        for (file, (record, bytes)) in files.into_iter().zip(read) {
             if let Some(bytes) = bytes {
                 kept.insert(file.absolute.clone().into_os_string(), Mutex::new(Some(bytes)));
+            }
+            if let Some(record) = record {
+                modules.add(file, record);
             }
         }
         let mut index = ProjectIndex::from_modules(modules);
@@ -88,7 +88,7 @@ impl ProjectIndex {
         let mut modules = Modules::default();
         for (file, text) in sources {
             if let Some(record) = record(&scan(text.as_bytes())) {
-                modules.add(file, record);
+                modules.add(file.clone(), record);
             }
         }
         ProjectIndex::from_modules(modules)
@@ -197,7 +197,7 @@ fn derive(files: &[ModuleFile], records: &[Option<ModuleRecord>]) -> ProjectInde
     let mut modules = Modules::with_capacity(files.len());
     for (file, record) in files.iter().zip(records) {
         if let Some(record) = record {
-            modules.add(file, record.clone());
+            modules.add(file.clone(), record.clone());
         }
     }
     ProjectIndex::from_modules(modules)

@@ -12,6 +12,7 @@ use crate::project::record::{ImportRecord, ModuleRecord, name_hash};
 use crate::rule::settings::{self, ModuleLocation};
 
 /// A file of the run, with where it sits among its packages.
+#[derive(Clone)]
 pub struct ModuleFile {
     pub absolute: PathBuf,
     /// Its dotted name (`None`: no module name, as `run-tests.py`).
@@ -99,8 +100,8 @@ impl Modules {
         Modules { list: Vec::with_capacity(capacity), ..Modules::default() }
     }
 
-    pub(super) fn add(&mut self, file: &ModuleFile, record: ModuleRecord) {
-        let Some(name) = file.name.clone() else { return };
+    pub(super) fn add(&mut self, file: ModuleFile, record: ModuleRecord) {
+        let Some(name) = file.name else { return };
         let is_package = file.absolute.file_name().is_some_and(|name| name == "__init__.py");
         let depth = name.split('.').count() + usize::from(is_package);
         let Some(root) = file.absolute.ancestors().nth(depth) else { return };
@@ -134,7 +135,7 @@ impl Modules {
         }
         self.by_name.entry(hash).or_default().push(id);
         self.list.push(Module {
-            absolute: file.absolute.clone(),
+            absolute: file.absolute,
             name,
             root,
             is_package,

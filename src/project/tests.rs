@@ -231,7 +231,7 @@ fn the_bytes_read_for_the_index_are_handed_over_once() {
         ModuleFile::new(small.clone(), &location("small")),
         ModuleFile::new(large.clone(), &location("large")),
     ];
-    let index = ProjectIndex::build(&files);
+    let index = ProjectIndex::build(files.into());
     assert_eq!(index.len(), 2);
     assert_eq!(index.take_bytes(&small).as_deref(), Some(&b"import os\n"[..]));
     assert_eq!(index.take_bytes(&small), None, "taken once: the memory is freed");
@@ -248,7 +248,7 @@ fn a_fifo_named_like_a_module_is_not_read() {
         return; // no mkfifo here: nothing to show
     }
     let location = ModuleLocation { name: Some("pipe".into()), ..Default::default() };
-    let index = ProjectIndex::build(&[ModuleFile::new(fifo.clone(), &location)]);
+    let index = ProjectIndex::build(vec![ModuleFile::new(fifo.clone(), &location)]);
     assert!(index.is_empty());
     assert_eq!(index.take_bytes(&fifo), None);
 }

@@ -414,7 +414,7 @@ impl Server {
         }
         let Ok((configuration, absolute)) = resolver.for_file(&path) else { return };
         let Ok(text) = std::fs::read(&absolute) else { return };
-        let module = configuration.settings_for(&absolute).module.clone();
+        let module = configuration.module_for(&absolute);
         if project.update(ModuleFile::new(absolute, &module), &text) {
             for problem in project.index().problems() {
                 eprintln!("pyfix server: warning: {problem}");

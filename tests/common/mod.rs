@@ -221,7 +221,7 @@ pub fn run_project(
         .iter()
         .map(|(path, _)| ModuleFile::new(root.join(path), &packaging.locate(&root.join(path), &[])))
         .collect();
-    let index = ProjectIndex::build(&modules);
+    let index = ProjectIndex::build(modules.clone());
     files
         .iter()
         .zip(&modules)
