@@ -1,6 +1,7 @@
 //! One file's journey from text to findings and fixed text: parse, check,
 //! apply non-overlapping fixes, re-parse, repeat until nothing applies.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -156,14 +157,16 @@ fn process_unguarded(
         Prefilter::On => job.passes(&text, Parsing::Skeletons)?,
         Prefilter::Off => None,
     };
-    let (mut report, current) = match by_skeletons {
+    let (mut report, fixed) = match by_skeletons {
         Some(done) => done,
         None => job
             .passes(&text, Parsing::Whole)?
             .ok_or_else(|| FileError::Internal("no whole parse".into()))?,
     };
-    let fixed = line_endings.restore(current);
-    if fixed != source {
+    // Only a changed text is copied: on a large file each copy is its size.
+    if let Some(fixed) = fixed.map(|fixed| line_endings.restore(fixed))
+        && fixed != source
+    {
         report.fixed = Some(fixed);
     }
     Ok(report)
@@ -191,7 +194,7 @@ struct Job<'a> {
 
 impl<'a> Job<'a> {
     /// Checks and fixes `text` until no fix applies; returns the report and
-    /// the final text. With skeletons, `None` says "parse it whole instead":
+    /// the final text, `None` when no fix applied. With skeletons, `None` says "parse it whole instead":
     /// a skeleton or the fixed text did not parse, or the fixed text holds a
     /// statement tree-sitter is known to get wrong. The whole parse then
     /// gives the exact answer, syntax error or not.
@@ -199,8 +202,10 @@ impl<'a> Job<'a> {
         &self,
         text: &str,
         parsing: Parsing,
-    ) -> Result<Option<(FileReport, String)>, FileError> {
-        let mut current = text.to_string();
+    ) -> Result<Option<(FileReport, Option<String>)>, FileError> {
+        // The text as it stands after the fixes so far: the caller's own
+        // until a fix applies.
+        let mut current = Cow::Borrowed(text);
         let mut report = FileReport::default();
         let mut fixed_by: Vec<&'static str> = Vec::new();
         // The last pass parsed the whole final text and found nothing odd.
@@ -248,6 +253,9 @@ impl<'a> Job<'a> {
                 Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
                 None => profile::parsed(current.len(), true),
             }
+            // The tokens (several times the text's size) are not needed
+            // once the tree is there: freed before the names are resolved.
+            drop(scanned);
             let module = match (parsed, parsing) {
                 (Ok(module), _) => module,
                 (Err(_), Parsing::Skeletons) => return Ok(None),
@@ -280,7 +288,7 @@ impl<'a> Job<'a> {
             }
             let before = NameUses::of(&module, &semantic);
             fixed_by = applied.fixed.clone();
-            current = std::mem::take(&mut applied.source);
+            current = Cow::Owned(std::mem::take(&mut applied.source));
             unchecked = Some((before, applied));
         }
         if let Some((before, fixes)) = unchecked.take() {
@@ -296,7 +304,11 @@ impl<'a> Job<'a> {
             whole_and_trusted = module.untrusted.is_empty();
         }
         let verified = parsing == Parsing::Whole || current == text || whole_and_trusted;
-        Ok(verified.then_some((report, current)))
+        let fixed = match current {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(fixed) => Some(fixed),
+        };
+        Ok(verified.then_some((report, fixed)))
     }
 
     /// The oldest Python the file must run on: it decides what syntax the
@@ -482,10 +494,10 @@ impl LineEndings {
         }
     }
 
-    fn normalise(&self, source: &str) -> String {
+    fn normalise<'s>(&self, source: &'s str) -> Cow<'s, str> {
         match self {
-            LineEndings::AsIs => source.to_string(),
-            LineEndings::CarriageReturnOnly => source.replace('\r', "\n"),
+            LineEndings::AsIs => Cow::Borrowed(source),
+            LineEndings::CarriageReturnOnly => Cow::Owned(source.replace('\r', "\n")),
         }
     }
 
