@@ -46,7 +46,7 @@ type PathMap<V> = HashMap<OsString, V, foldhash::fast::RandomState>;
 /// How many bytes of the files it read the index keeps for the run. On a
 /// monorepo of small modules, opening and reading every file a second time
 /// cost more than the index itself; past the bound, files are read again.
-const KEPT_BYTES: usize = 128 << 20;
+const KEPT_BYTES: usize = 64 << 20;
 /// A file larger than this is read again rather than kept: its read is a
 /// small part of its cost, and few such files would use up the bound.
 const KEPT_FILE_BYTES: usize = 1 << 20;
