@@ -194,10 +194,11 @@ struct Job<'a> {
 
 impl<'a> Job<'a> {
     /// Checks and fixes `text` until no fix applies; returns the report and
-    /// the final text, `None` when no fix applied. With skeletons, `None` says "parse it whole instead":
-    /// a skeleton or the fixed text did not parse, or the fixed text holds a
-    /// statement tree-sitter is known to get wrong. The whole parse then
-    /// gives the exact answer, syntax error or not.
+    /// the fixed text (`None` when no fix applied). With skeletons, `None`
+    /// for both says "parse it whole instead": a skeleton or the fixed text
+    /// did not parse, or the fixed text holds a statement tree-sitter is
+    /// known to get wrong. The whole parse then gives the exact answer,
+    /// syntax error or not.
     fn passes(
         &self,
         text: &str,

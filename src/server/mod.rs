@@ -413,6 +413,10 @@ impl Server {
             return;
         }
         let Ok((configuration, absolute)) = resolver.for_file(&path) else { return };
+        // As in the walk that built the index: excluded files are not modules of it.
+        if configuration.is_excluded_with_ancestors(&absolute) {
+            return;
+        }
         let Ok(text) = std::fs::read(&absolute) else { return };
         let module = configuration.module_for(&absolute);
         if project.update(ModuleFile::new(absolute, &module), &text) {
