@@ -505,6 +505,39 @@ fn import_cycles_follow_the_saved_files_of_the_workspace() {
     assert_eq!(client.shut_down(), Some(0));
 }
 
+/// A client that can watch files is asked for the changes to the
+/// workspace's Python and configuration files: a module deleted or created
+/// outside the editor (a branch checked out) updates the index too.
+#[test]
+fn files_changed_on_disk_update_the_index_when_the_client_watches_them() {
+    let dir = common::temp_dir("server-watch");
+    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
+    fs::create_dir(dir.path().join("app")).unwrap();
+    fs::write(dir.path().join("app/__init__.py"), "").unwrap();
+    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
+    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], watching);
+    let registration = client.wait_for(|message| message["method"] == "client/registerCapability");
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(
+        watchers.as_array().unwrap().contains(&json!({"globPattern": "**/*.py"})),
+        "{watchers}"
+    );
+    let a = url(&dir.path().join("app/a.py"));
+    let b = url(&dir.path().join("app/b.py"));
+    assert_eq!(codes(&client.open(&a, "import app.b\n")), ["PF016"]);
+
+    fs::remove_file(dir.path().join("app/b.py")).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": b, "type": 3}]}));
+    assert_eq!(codes(&client.diagnostics(&a)), Vec::<&str>::new());
+
+    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": b, "type": 1}]}));
+    assert_eq!(codes(&client.diagnostics(&a)), ["PF016"]);
+    assert_eq!(client.shut_down(), Some(0));
+}
+
 #[test]
 fn utf8_positions_when_the_client_offers_them() {
     let dir = common::temp_dir("server-utf8");

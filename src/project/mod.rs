@@ -167,17 +167,24 @@ impl LiveIndex {
         LiveIndex { files, records, positions, index }
     }
 
-    /// The module `file` now holds `text` (a file saved, maybe new to the
-    /// project). Returns whether what the project says about any module
-    /// changed: the documents checked with the old facts are then stale.
-    pub fn update(&mut self, file: ModuleFile, text: &[u8]) -> bool {
-        let record = record(&scan(text));
-        match self.positions.get(file.absolute.as_os_str()) {
-            Some(&position) => self.records[position] = record,
-            None => {
-                self.positions.insert(file.absolute.clone().into_os_string(), self.files.len());
-                self.files.push(file);
-                self.records.push(record);
+    /// Each `file` now holds its text (saved or changed on disk, maybe new
+    /// to the project), or is gone (`None`). Returns whether what the
+    /// project says about any module changed: the documents checked with
+    /// the old facts are then stale.
+    pub fn update<'t>(
+        &mut self,
+        changed: impl IntoIterator<Item = (ModuleFile, Option<&'t [u8]>)>,
+    ) -> bool {
+        for (file, text) in changed {
+            let record = text.and_then(|text| record(&scan(text)));
+            match self.positions.get(file.absolute.as_os_str()) {
+                Some(&position) => self.records[position] = record,
+                None => {
+                    let key = file.absolute.clone().into_os_string();
+                    self.positions.insert(key, self.files.len());
+                    self.files.push(file);
+                    self.records.push(record);
+                }
             }
         }
         let index = derive(&self.files, &self.records);

@@ -339,12 +339,20 @@ fn a_live_index_says_its_facts_changed_only_when_a_saved_module_changes_them() {
     // Files that cannot be read have no record until they are saved.
     let mut live = LiveIndex::build(vec![file("a"), file("b")]);
     assert!(live.index().facts_for(Path::new("/p/a.py")).is_none());
-    assert!(!live.update(file("a"), b"import b\n"), "no cycle yet");
-    assert!(live.update(file("b"), b"import a\n"), "the cycle appears");
+    assert!(!live.update([(file("a"), Some(&b"import b\n"[..]))]), "no cycle yet");
+    assert!(live.update([(file("b"), Some(&b"import a\n"[..]))]), "the cycle appears");
     assert_eq!(all(live.index(), "a.py"), ["a -> b -> a"]);
-    assert!(!live.update(file("b"), b"import a\nX = 1\n"), "the same cycle");
-    assert!(!live.update(file("c"), b"import json\n"), "a new module outside the cycle");
-    assert!(!live.update(file("c"), b"import a\n"), "one that imports the cycle is not in it");
-    assert!(live.update(file("b"), b"import json\n"), "the cycle is gone");
+    assert!(!live.update([(file("b"), Some(&b"import a\nX = 1\n"[..]))]), "the same cycle");
+    assert!(
+        !live.update([(file("c"), Some(&b"import json\n"[..]))]),
+        "a new module outside the cycle"
+    );
+    assert!(
+        !live.update([(file("c"), Some(&b"import a\n"[..]))]),
+        "one that imports the cycle is not in it"
+    );
+    assert!(live.update([(file("b"), None)]), "b is deleted: the cycle is gone");
     assert!(all(live.index(), "a.py").is_empty());
+    assert!(live.update([(file("b"), Some(&b"import a\n"[..]))]), "b is back");
+    assert_eq!(all(live.index(), "a.py"), ["a -> b -> a"]);
 }

@@ -26,11 +26,13 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, CodeDescription, Diagnostic, DiagnosticSeverity,
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, InitializeParams, InitializeResult, MessageType, NumberOrString,
-    PositionEncodingKind, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
-    ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceEdit,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern,
+    InitializeParams, InitializeResult, MessageType, NumberOrString, PositionEncodingKind,
+    PublishDiagnosticsParams, Registration, RegistrationParams, SaveOptions, ServerCapabilities,
+    ServerInfo, ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceEdit,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -117,6 +119,9 @@ fn serve(connection: &Connection, make_workspace: WorkspaceFactory) -> Result<()
     };
     if let Err(message) = &server.workspace {
         server.show_error(connection, message.clone())?;
+    }
+    if can_watch_files(&params) {
+        watch_files(connection)?;
     }
     loop {
         let Ok(first) = connection.receiver.recv() else {
@@ -206,6 +211,39 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
         general.position_encodings.as_ref().map(|kinds| kinds.contains(&PositionEncodingKind::UTF8))
     });
     if offered == Some(true) { Encoding::Utf8 } else { Encoding::Utf16 }
+}
+
+/// The client can be asked to report changes to files on disk (a branch
+/// checked out, a file deleted), which the editor's own notifications miss.
+fn can_watch_files(params: &InitializeParams) -> bool {
+    let watched = params.capabilities.workspace.as_ref().and_then(|w| w.did_change_watched_files);
+    watched.and_then(|watched| watched.dynamic_registration).unwrap_or(false)
+}
+
+/// Asks the client for the changes to the workspace's Python files and
+/// configuration files (the answer, like every response, is not waited for).
+fn watch_files(connection: &Connection) -> Result<(), String> {
+    let mut watchers =
+        vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.py".into()), kind: None }];
+    for name in CONFIG_FILES {
+        watchers.push(FileSystemWatcher {
+            glob_pattern: GlobPattern::String(format!("**/{name}")),
+            kind: None,
+        });
+    }
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = Registration {
+        id: "pyfix-watched-files".into(),
+        method: "workspace/didChangeWatchedFiles".into(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    let params = RegistrationParams { registrations: vec![registration] };
+    let request = Request::new(
+        RequestId::from("pyfix-watch".to_string()),
+        "client/registerCapability".into(),
+        params,
+    );
+    send(connection, request.into())
 }
 
 /// A file's settings, with what the workspace's index says about it.
@@ -331,13 +369,23 @@ impl Server {
                     } else {
                         self.store_saved(&uri);
                         self.save_cache();
-                        self.index_saved(&uri);
+                        self.index_changed(&[uri]);
                     }
                 })
             }
             "workspace/didChangeWatchedFiles" => {
-                self.reload();
-                Ok(())
+                parse::<DidChangeWatchedFilesParams>(notification.params).map(|params| {
+                    // Python files change the index alone; anything else
+                    // (a configuration, a rule file) may change every
+                    // file's settings.
+                    let uris: Vec<Url> =
+                        params.changes.into_iter().map(|event| event.uri).collect();
+                    if uris.iter().all(is_python_file) {
+                        self.index_changed(&uris);
+                    } else {
+                        self.reload();
+                    }
+                })
             }
             "textDocument/didClose" => {
                 parse::<DidCloseTextDocumentParams>(notification.params).map(|params| {
@@ -401,25 +449,33 @@ impl Server {
         }
     }
 
-    /// A saved module changes what the project says: its record is read
-    /// again from the file, and when the facts of any module changed (a
-    /// cycle made or broken), every open document is checked again.
-    fn index_saved(&mut self, uri: &Url) {
+    /// Modules saved, or changed on disk (created, edited, deleted), change
+    /// what the project says: their records are read again from the files,
+    /// and when the facts of any module changed (a cycle made or broken),
+    /// every open document is checked again.
+    fn index_changed(&mut self, uris: &[Url]) {
         let Ok(Workspace { resolver, project: Some(project), .. }) = &mut self.workspace else {
             return;
         };
-        let path = path_of(uri);
-        if path.extension().is_none_or(|extension| extension != "py") {
+        let mut changed = Vec::new();
+        for uri in uris.iter().filter(|uri| is_python_file(uri)) {
+            let path = path_of(uri);
+            let Ok((configuration, absolute)) = resolver.for_file(&path) else { continue };
+            // As in the walk that built the index: excluded files are not
+            // modules of it.
+            if configuration.is_excluded_with_ancestors(&absolute) {
+                continue;
+            }
+            // A file that cannot be read (deleted) has no record.
+            let text = std::fs::read(&absolute).ok();
+            let module = configuration.module_for(&absolute);
+            changed.push((ModuleFile::new(absolute, &module), text));
+        }
+        if changed.is_empty() {
             return;
         }
-        let Ok((configuration, absolute)) = resolver.for_file(&path) else { return };
-        // As in the walk that built the index: excluded files are not modules of it.
-        if configuration.is_excluded_with_ancestors(&absolute) {
-            return;
-        }
-        let Ok(text) = std::fs::read(&absolute) else { return };
-        let module = configuration.module_for(&absolute);
-        if project.update(ModuleFile::new(absolute, &module), &text) {
+        let texts = changed.iter().map(|(file, text)| (file.clone(), text.as_deref()));
+        if project.update(texts) {
             for problem in project.index().problems() {
                 eprintln!("pyfix server: warning: {problem}");
             }
@@ -691,6 +747,11 @@ fn path_of(uri: &Url) -> PathBuf {
 fn is_python(uri: &Url, document: &Document) -> bool {
     document.language_id == "python"
         || path_of(uri).extension().is_some_and(|ext| ext == "py" || ext == "pyi")
+}
+
+/// A `.py` file: a module the project index may hold (stubs are never run).
+fn is_python_file(uri: &Url) -> bool {
+    path_of(uri).extension().is_some_and(|extension| extension == "py")
 }
 
 fn is_config_file(uri: &Url) -> bool {
