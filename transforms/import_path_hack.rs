@@ -149,12 +149,16 @@ impl Transform for ImportPathHack {
         &META
     }
 
-    /// An edit of the path names `sys` (its import) and writes `.path`
+    /// Only in a library module (its name and place say so); there, an
+    /// edit of the path names `sys` (its import) and writes `.path`
     /// followed by `.insert`, `.append`, `.extend`, `=`, `+=` or `[` (after
     /// `from sys import`, any `path` so followed, or `path as`); `site.addsitedir` names
     /// `addsitedir`; a write of the environment has `PYTHONPATH` in a string
     /// or a keyword.
-    fn may_match(&self, scan: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
+    fn may_match(&self, scan: &Scan<'_>, file: &FileInfo<'_>) -> bool {
+        if !is_library_file(file, scan.source) {
+            return false;
+        }
         let tokens = &scan.tokens;
         let is = |index: usize, text: &str| tokens.get(index).is_some_and(|t| scan.is(t, text));
         let mut sys = false;
@@ -242,16 +246,38 @@ struct PathEdit {
 /// point, a tool's configuration file or a test.
 fn is_library_module(context: &Context<'_>) -> bool {
     let module = context.module;
-    let file = module.file_name.rsplit(['/', '\\']).next().unwrap_or(&module.file_name);
-    let stem = file.strip_suffix(".pyw").or_else(|| file.strip_suffix(".py")).unwrap_or(file);
-    if TOOL_FILES.contains(&stem) || (file != "-" && !is_identifier(stem)) {
+    let file = FileInfo { file_name: &module.file_name, settings: context.settings };
+    is_library_file(&file, module.source.as_bytes())
+        && (is_init(&module.file_name) || !context.semantic.is_entry_point())
+        && !statements(module.root()).any(|statement| runs_program(context.semantic, statement))
+}
+
+/// A package's `__init__.py`, imported by every module of the package
+/// whatever `__main__` block or command it also holds.
+fn is_init(file_name: &str) -> bool {
+    file_stem(file_name) == "__init__"
+}
+
+/// The file's name without its folders and its `.py` or `.pyw`.
+fn file_stem(file_name: &str) -> &str {
+    let file = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    file.strip_suffix(".pyw").or_else(|| file.strip_suffix(".py")).unwrap_or(file)
+}
+
+/// What a library module's name, place and first bytes must be, known
+/// before the file is parsed (the prefilter asks it too): not a tool's
+/// file, a command, a module outside any package, under a script or test
+/// folder, a bootstrap module, or a file that starts with `#!`.
+fn is_library_file(file: &FileInfo<'_>, source: &[u8]) -> bool {
+    let name = file.file_name.rsplit(['/', '\\']).next().unwrap_or(file.file_name);
+    let stem = file_stem(file.file_name);
+    if TOOL_FILES.contains(&stem) || (name != "-" && !is_identifier(stem)) {
         return false;
     }
-    let location = &context.settings.module;
-    // A package's `__init__.py` is imported by every module of the package,
-    // whatever `__main__` block or command it also holds.
-    let init = stem == "__init__";
-    if (location.command && !init) || (location.name.is_some() && !location.in_package) {
+    let location = &file.settings.module;
+    if (location.command && !is_init(file.file_name))
+        || (location.name.is_some() && !location.in_package)
+    {
         return false;
     }
     let packages = location.name.as_deref().unwrap_or("");
@@ -264,9 +290,7 @@ fn is_library_module(context: &Context<'_>) -> bool {
     {
         return false;
     }
-    !module.source.starts_with("#!")
-        && (init || !context.semantic.is_entry_point())
-        && !statements(module.root()).any(|statement| runs_program(context.semantic, statement))
+    !source.starts_with(b"#!")
 }
 
 /// A module-level statement that runs a program, as a script does at its
