@@ -538,6 +538,26 @@ fn files_changed_on_disk_update_the_index_when_the_client_watches_them() {
     assert_eq!(client.shut_down(), Some(0));
 }
 
+/// An `__init__.py` saved for the first time makes its folder a package:
+/// the module names of its files change, and with them the cycles.
+#[test]
+fn a_new_package_renames_its_modules_in_the_index() {
+    let dir = common::temp_dir("server-package");
+    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
+    fs::create_dir(dir.path().join("app")).unwrap();
+    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
+    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], json!({}));
+    let a = url(&dir.path().join("app/a.py"));
+    assert_eq!(codes(&client.open(&a, "import app.b\n")), Vec::<&str>::new(), "no package `app`");
+
+    let init = dir.path().join("app/__init__.py");
+    fs::write(&init, "").unwrap();
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": url(&init)}}));
+    assert_eq!(codes(&client.diagnostics(&a)), ["PF016"]);
+    assert_eq!(client.shut_down(), Some(0));
+}
+
 #[test]
 fn utf8_positions_when_the_client_offers_them() {
     let dir = common::temp_dir("server-utf8");

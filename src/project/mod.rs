@@ -196,6 +196,11 @@ impl LiveIndex {
     pub fn index(&self) -> &ProjectIndex {
         &self.index
     }
+
+    /// The file at `absolute` was walked or saved as one of the modules.
+    pub fn holds(&self, absolute: &Path) -> bool {
+        self.positions.contains_key(absolute.as_os_str())
+    }
 }
 
 /// The index of modules already recorded; the records are copied, since

@@ -366,6 +366,10 @@ impl Server {
                     let uri = params.text_document.uri;
                     if is_config_file(&uri) {
                         self.reload();
+                    } else if is_package_marker(&uri) && !self.indexes(&uri) {
+                        // A new package: the module names of its folder change.
+                        self.store_saved(&uri);
+                        self.reload();
                     } else {
                         self.store_saved(&uri);
                         self.save_cache();
@@ -375,12 +379,13 @@ impl Server {
             }
             "workspace/didChangeWatchedFiles" => {
                 parse::<DidChangeWatchedFilesParams>(notification.params).map(|params| {
-                    // Python files change the index alone; anything else
-                    // (a configuration, a rule file) may change every
-                    // file's settings.
+                    // Modules change the index alone; anything else (a
+                    // configuration, a rule file, an `__init__.py`, which
+                    // makes or unmakes a package) may change every file's
+                    // settings.
                     let uris: Vec<Url> =
                         params.changes.into_iter().map(|event| event.uri).collect();
-                    if uris.iter().all(is_python_file) {
+                    if uris.iter().all(|uri| is_python_file(uri) && !is_package_marker(uri)) {
                         self.index_changed(&uris);
                     } else {
                         self.reload();
@@ -447,6 +452,14 @@ impl Server {
         {
             cache.store(key, None, &checked.report);
         }
+    }
+
+    /// The project index holds the file at `uri`.
+    fn indexes(&self, uri: &Url) -> bool {
+        let Ok(Workspace { resolver, project: Some(project), .. }) = &self.workspace else {
+            return false;
+        };
+        resolver.for_file(&path_of(uri)).is_ok_and(|(_, absolute)| project.holds(&absolute))
     }
 
     /// Modules saved, or changed on disk (created, edited, deleted), change
@@ -747,6 +760,11 @@ fn path_of(uri: &Url) -> PathBuf {
 fn is_python(uri: &Url, document: &Document) -> bool {
     document.language_id == "python"
         || path_of(uri).extension().is_some_and(|ext| ext == "py" || ext == "pyi")
+}
+
+/// An `__init__.py`: whether it exists decides the module names of its folder.
+fn is_package_marker(uri: &Url) -> bool {
+    path_of(uri).file_name().is_some_and(|name| name == "__init__.py")
 }
 
 /// A `.py` file: a module the project index may hold (stubs are never run).
