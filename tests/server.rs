@@ -471,17 +471,33 @@ fn custom_rules_of_the_project_are_checked() {
     assert_eq!(client.shut_down(), Some(0));
 }
 
+/// Whether `cycle_workspace` makes `app` a package.
+#[derive(PartialEq)]
+enum Package {
+    Yes,
+    No,
+}
+
+/// A workspace checked for PF016 alone, where `app/a.py` and `app/b.py`
+/// import each other (a cycle once `app` is a package).
+fn cycle_workspace(label: &str, package: Package) -> tempfile::TempDir {
+    let dir = common::temp_dir(label);
+    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
+    fs::create_dir(dir.path().join("app")).unwrap();
+    if package == Package::Yes {
+        fs::write(dir.path().join("app/__init__.py"), "").unwrap();
+    }
+    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
+    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    dir
+}
+
 /// The project index holds in the editor too: an import cycle is a
 /// finding in the open module, and saving the other module that breaks it
 /// (or makes it again) publishes the open module's diagnostics anew.
 #[test]
 fn import_cycles_follow_the_saved_files_of_the_workspace() {
-    let dir = common::temp_dir("server-cycle");
-    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
-    fs::create_dir(dir.path().join("app")).unwrap();
-    fs::write(dir.path().join("app/__init__.py"), "").unwrap();
-    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
-    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    let dir = cycle_workspace("server-cycle", Package::Yes);
     let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], json!({}));
     let a = url(&dir.path().join("app/a.py"));
     let b = url(&dir.path().join("app/b.py"));
@@ -510,12 +526,7 @@ fn import_cycles_follow_the_saved_files_of_the_workspace() {
 /// outside the editor (a branch checked out) updates the index too.
 #[test]
 fn files_changed_on_disk_update_the_index_when_the_client_watches_them() {
-    let dir = common::temp_dir("server-watch");
-    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
-    fs::create_dir(dir.path().join("app")).unwrap();
-    fs::write(dir.path().join("app/__init__.py"), "").unwrap();
-    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
-    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    let dir = cycle_workspace("server-watch", Package::Yes);
     let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], watching);
     let registration = client.wait_for(|message| message["method"] == "client/registerCapability");
@@ -542,11 +553,7 @@ fn files_changed_on_disk_update_the_index_when_the_client_watches_them() {
 /// the module names of its files change, and with them the cycles.
 #[test]
 fn a_new_package_renames_its_modules_in_the_index() {
-    let dir = common::temp_dir("server-package");
-    fs::write(dir.path().join("pyproject.toml"), "[tool.pyfix]\nselect = [\"PF016\"]\n").unwrap();
-    fs::create_dir(dir.path().join("app")).unwrap();
-    fs::write(dir.path().join("app/a.py"), "import app.b\n").unwrap();
-    fs::write(dir.path().join("app/b.py"), "import app.a\n").unwrap();
+    let dir = cycle_workspace("server-package", Package::No);
     let (mut client, _) = Client::initialized(dir.path(), &["--no-cache"], json!({}));
     let a = url(&dir.path().join("app/a.py"));
     assert_eq!(codes(&client.open(&a, "import app.b\n")), Vec::<&str>::new(), "no package `app`");
