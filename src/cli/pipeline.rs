@@ -171,10 +171,8 @@ impl<'a> Pipeline<'a> {
     /// part of the cache key like the rest).
     fn settings_for(&self, project: &Project, absolute: &Path) -> Arc<Settings> {
         let settings = project.settings_for(absolute);
-        match self.index.and_then(|index| index.facts_for(absolute)) {
-            Some(facts) => {
-                Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) })
-            }
+        match self.index {
+            Some(index) => index.with_facts(settings, absolute),
             None => settings,
         }
     }

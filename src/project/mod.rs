@@ -16,15 +16,15 @@ pub mod record;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 pub use crate::project::modules::ModuleFile;
 use crate::project::modules::Modules;
 use crate::project::record::{ModuleRecord, record};
-use crate::rule::settings::ProjectFacts;
+use crate::rule::settings::{ProjectFacts, Settings};
 use crate::syntax::scan::scan;
 
 /// The project's modules and what each import-time import reaches.
@@ -121,6 +121,17 @@ impl ProjectIndex {
     /// What the project says about the module at `absolute`.
     pub fn facts_for(&self, absolute: &Path) -> Option<&ProjectFacts> {
         self.facts.get(absolute.as_os_str())
+    }
+
+    /// The settings of the file at `absolute` with what the project says
+    /// about it (a part of the cache key like the rest of them).
+    pub fn with_facts(&self, settings: Arc<Settings>, absolute: &Path) -> Arc<Settings> {
+        match self.facts_for(absolute) {
+            Some(facts) => {
+                Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) })
+            }
+            None => settings,
+        }
     }
 
     /// Configuration problems found while indexing (two files claiming one

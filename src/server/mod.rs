@@ -43,9 +43,9 @@ use crate::config::{CONFIG_FILES, ConfigError};
 use crate::engine::{self, FileReport, Finding, Prefilter};
 use crate::error::FileError;
 use crate::project::{LiveIndex, ModuleFile};
+use crate::rule::Registry;
 use crate::rule::docs::page_url;
 use crate::rule::fix::Applicability;
-use crate::rule::{Registry, Settings};
 use crate::server::document::{Document, Encoding, LineIndex, minimal_edit};
 
 /// What the configuration gives a session: the rules (built-in and the
@@ -244,19 +244,6 @@ fn watch_files(connection: &Connection) -> Result<(), String> {
         params,
     );
     send(connection, request.into())
-}
-
-/// A file's settings, with what the workspace's index says about it.
-fn with_project_facts(
-    settings: Arc<Settings>,
-    workspace: &Workspace,
-    absolute: &Path,
-) -> Arc<Settings> {
-    let facts = workspace.project.as_ref().and_then(|project| project.index().facts_for(absolute));
-    match facts {
-        Some(facts) => Arc::new(Settings { project: facts.clone(), ..Settings::clone(&settings) }),
-        None => settings,
-    }
 }
 
 /// The folder of the workspace: its first folder, else its root.
@@ -528,7 +515,11 @@ impl Server {
             return Ok(None);
         }
         let rules = project.rules_for(&absolute);
-        let settings = with_project_facts(project.settings_for(&absolute), workspace, &absolute);
+        let settings = project.settings_for(&absolute);
+        let settings = match &workspace.project {
+            Some(index) => index.index().with_facts(settings, &absolute),
+            None => settings,
+        };
         let file_name = absolute
             .file_name()
             .map_or_else(|| "-".to_string(), |name| name.to_string_lossy().to_string());
