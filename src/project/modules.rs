@@ -2,8 +2,8 @@
 //! from and their dotted name, and the imports between them resolved to
 //! edges.
 
-use std::ffi::OsString;
-use std::path::PathBuf;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -11,7 +11,9 @@ use rayon::prelude::*;
 use crate::project::record::{ImportRecord, ModuleRecord, name_hash};
 use crate::rule::settings::{self, ModuleLocation};
 
-/// A file of the run, with where it sits among its packages.
+/// A file of the run, with where it sits among its packages. Made on every
+/// core before the index is built: what the index derives from the path is
+/// derived here, so that the serial part of the build only files it.
 #[derive(Clone)]
 pub struct ModuleFile {
     pub absolute: PathBuf,
@@ -20,26 +22,78 @@ pub struct ModuleFile {
     in_package: bool,
     /// Its packages start at the project root or its `src/`.
     at_source_root: bool,
+    is_package: bool,
+    /// How many bytes of `absolute` name the folder that imports of its
+    /// top-level package start from (`None`: the path is too short).
+    root_len: Option<usize>,
 }
 
 impl ModuleFile {
     pub fn new(absolute: PathBuf, location: &ModuleLocation) -> ModuleFile {
         let is_package = absolute.file_name().is_some_and(|name| name == "__init__.py");
-        let packages = location
-            .name
-            .as_deref()
-            .map_or(0, |name| name.split('.').count() - usize::from(!is_package));
+        let dotted =
+            location.name.as_deref().map(|name| name.bytes().filter(|&b| b == b'.').count() + 1);
+        let packages = dotted.map_or(0, |parts| parts - usize::from(!is_package));
         let folders = &location.folders;
         let at_source_root = folders.is_empty()
             || folders.len() == packages
             || (folders.len() == packages + 1 && folders[0] == "src");
+        let root_len = dotted.and_then(|parts| {
+            let root = ancestor(&absolute, parts + usize::from(is_package))?;
+            Some(root.as_os_str().len())
+        });
         ModuleFile {
             absolute,
             name: location.name.clone(),
             in_package: location.in_package,
             at_source_root,
+            is_package,
+            root_len,
         }
     }
+
+    /// The folder imports of its top-level package start from.
+    fn root(&self) -> Option<&OsStr> {
+        prefix(self.absolute.as_os_str(), self.root_len?)
+    }
+}
+
+/// `path` without its last `levels` components, as `Path::ancestors`
+/// gives it. A plain absolute path (the resolver's) is cut at its last
+/// separators: `Path` parses the whole path again at each level, which
+/// on a monorepo of small modules cost more than recording them.
+#[cfg(unix)]
+fn ancestor(path: &Path, levels: usize) -> Option<&Path> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let plain = bytes.first() == Some(&b'/')
+        && !bytes.ends_with(b"/")
+        && !bytes.windows(2).any(|pair| pair[0] == b'/' && matches!(pair[1], b'/' | b'.'));
+    if !plain {
+        return path.ancestors().nth(levels);
+    }
+    let mut end = bytes.len();
+    for _ in 0..levels {
+        end = memchr::memrchr(b'/', &bytes[..end])?;
+    }
+    // The root itself keeps its separator.
+    prefix(path.as_os_str(), end.max(1)).map(Path::new)
+}
+
+#[cfg(not(unix))]
+fn ancestor(path: &Path, levels: usize) -> Option<&Path> {
+    path.ancestors().nth(levels)
+}
+
+/// The first `len` bytes of `path`, which end at a component's end.
+#[cfg(unix)]
+fn prefix(path: &OsStr, len: usize) -> Option<&OsStr> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(OsStr::from_bytes(path.as_bytes().get(..len)?))
+}
+
+#[cfg(not(unix))]
+fn prefix(path: &OsStr, len: usize) -> Option<&OsStr> {
+    path.to_str()?.get(..len).map(OsStr::new)
 }
 
 /// What the index holds of one module.
@@ -93,6 +147,8 @@ pub(super) struct Modules {
     /// name's hash → the modules of that name under every root.
     pub(super) by_name: HashMap<u64, Vec<usize>>,
     pub(super) problems: Vec<String>,
+    /// The root of the module added last.
+    last_root: Option<usize>,
 }
 
 impl Modules {
@@ -101,18 +157,22 @@ impl Modules {
     }
 
     pub(super) fn add(&mut self, file: ModuleFile, record: ModuleRecord) {
-        let Some(name) = file.name else { return };
-        let is_package = file.absolute.file_name().is_some_and(|name| name == "__init__.py");
-        let depth = name.split('.').count() + usize::from(is_package);
-        let Some(root) = file.absolute.ancestors().nth(depth) else { return };
-        let root = match self.root_ids.get(root.as_os_str()) {
-            Some(&id) => id,
-            None => {
-                self.roots.push(root.to_path_buf());
-                self.root_ids.insert(root.as_os_str().to_os_string(), self.roots.len() - 1);
-                self.roots.len() - 1
-            }
+        let Some(root) = file.root() else { return };
+        // Files come in path order: most share the last file's root.
+        let root = match self.last_root.filter(|&id| self.roots[id].as_os_str() == root) {
+            Some(id) => id,
+            None => match self.root_ids.get(root) {
+                Some(&id) => id,
+                None => {
+                    self.roots.push(PathBuf::from(root));
+                    self.root_ids.insert(root.to_os_string(), self.roots.len() - 1);
+                    self.roots.len() - 1
+                }
+            },
         };
+        self.last_root = Some(root);
+        let Some(name) = file.name else { return };
+        let is_package = file.is_package;
         let id = self.list.len();
         let hash = name_hash(&name);
         match self.by_root.get_mut(&(root, hash)) {
@@ -238,5 +298,25 @@ impl Modules {
             }
         }
         edges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_from_the_bytes_are_those_of_path() {
+        let paths =
+            ["/a/b/c.py", "/a.py", "/", "/a//b/c.py", "/a/./b.py", "/a/b/", "/x/.hidden/m.py"];
+        for path in paths.map(Path::new) {
+            for levels in 0..6 {
+                assert_eq!(
+                    ancestor(path, levels),
+                    path.ancestors().nth(levels),
+                    "{path:?} {levels}"
+                );
+            }
+        }
     }
 }

@@ -26,14 +26,15 @@ pub struct ImportRecord {
 }
 
 impl ImportRecord {
-    /// `module` as written, which the record's text starts from.
-    fn new<'n>(
-        at: u32,
-        module: String,
-        names: impl IntoIterator<Item = &'n str>,
-        guarded: bool,
-    ) -> Self {
-        let mut text = module;
+    /// `module` as written, which the record's text starts from; its text
+    /// is allocated once, at its size.
+    fn new<'n, Names>(at: u32, module: &str, names: Names, guarded: bool) -> Self
+    where
+        Names: Iterator<Item = &'n str> + Clone,
+    {
+        let size = module.len() + names.clone().map(|name| name.len() + 1).sum::<usize>();
+        let mut text = String::with_capacity(size);
+        text.push_str(module);
         for name in names {
             text.push(' ');
             text.push_str(name);
@@ -133,13 +134,17 @@ impl ModuleRecord {
         Some(self.bound[found].1)
     }
 
-    /// Sorts the bindings and keeps the first of each name.
-    fn finish(mut self) -> ModuleRecord {
+    /// Sorts the bindings and keeps the first of each name; the record's
+    /// vectors are copied out of the thread's buffers at their exact size,
+    /// and the buffers go back, empty, for the next module.
+    fn finish(mut self, scratch: &mut Scratch) -> ModuleRecord {
         self.bound.sort_unstable();
         self.bound.dedup_by_key(|&mut (hash, _)| hash);
-        self.bound.shrink_to_fit();
-        self.imports.shrink_to_fit();
-        self
+        let bound = self.bound.as_slice().to_vec();
+        let imports = self.imports.drain(..).collect();
+        (scratch.bound, scratch.imports) =
+            (std::mem::take(&mut self.bound), std::mem::take(&mut self.imports));
+        ModuleRecord { bound, imports, ..self }
     }
 
     /// `name` is bound at module level, but only from `at` on: a reader
@@ -169,19 +174,21 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
     if !scan.lines_certain {
         return None;
     }
-    // Sized for a typical module, so that reading one grows nothing (the
-    // record is shrunk to fit when done).
+    let mut scratch = SCRATCH.take();
+    scratch.bound.clear();
+    scratch.imports.clear();
+    scratch.names.clear();
+    scratch.open.clear();
     let mut record = ModuleRecord {
-        imports: Vec::with_capacity(16),
-        bound: Vec::with_capacity(64),
+        imports: std::mem::take(&mut scratch.imports),
+        bound: std::mem::take(&mut scratch.bound),
         ..ModuleRecord::default()
     };
-    let mut classes = ClassReader {
-        names: foldhash::HashMap::with_capacity_and_hasher(64, Default::default()),
-        ..ClassReader::default()
-    };
+    let mut classes =
+        ClassReader { names: std::mem::take(&mut scratch.names), ..ClassReader::default() };
     // (indentation of the header, what its body is, the body is a `try`'s)
-    let mut open: Vec<(u32, Block, bool)> = Vec::new();
+    let mut open = std::mem::take(&mut scratch.open);
+    let words = RareWords::of(scan.source);
     for line in &scan.lines {
         while open.last().is_some_and(|&(indent, _, _)| indent >= line.indent) {
             open.pop();
@@ -210,14 +217,58 @@ pub fn record(scan: &Scan<'_>) -> Option<ModuleRecord> {
                 }
             }
         }
-        if outer != Block::Elsewhere {
+        if outer != Block::Elsewhere && words.global_writes {
             note_global_writes(scan, tokens, &mut record);
         }
-        note_global_declarations(scan, tokens, &mut record);
+        if words.global {
+            note_global_declarations(scan, tokens, &mut record);
+        }
         classes.after_line(scan, (line.indent, tokens, outer, top), before, &mut record);
     }
-    classes.finish(&mut record);
-    Some(record.finish())
+    scratch.names = classes.finish(&mut record);
+    scratch.open = open;
+    let record = record.finish(&mut scratch);
+    SCRATCH.set(scratch);
+    Some(record)
+}
+
+/// Words that only a few modules hold, looked for in the bytes once
+/// instead of on every line: most modules never write `globals()`.
+struct RareWords {
+    /// `global` (or `globals`).
+    global: bool,
+    /// `globals`, `vars` or `setattr`.
+    global_writes: bool,
+}
+
+impl RareWords {
+    fn of(source: &[u8]) -> RareWords {
+        use std::sync::LazyLock;
+
+        use memchr::memmem::Finder;
+        // Built once: building a finder costs more than searching a small module.
+        static GLOBAL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("global"));
+        static VARS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("vars"));
+        static SETATTR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("setattr"));
+        let holds = |finder: &Finder<'_>| finder.find(source).is_some();
+        let global = holds(&GLOBAL);
+        RareWords { global, global_writes: global || holds(&VARS) || holds(&SETATTR) }
+    }
+}
+
+/// One thread's buffers for reading records. A monorepo's index reads
+/// 100,000 small modules: sizing each one's vectors and map anew, then
+/// shrinking them, cost more than reading it.
+#[derive(Default)]
+struct Scratch {
+    imports: Vec<ImportRecord>,
+    bound: Vec<(u64, u32)>,
+    names: foldhash::HashMap<u64, Bound>,
+    open: Vec<(u32, Block, bool)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// What a module-level name stands for, as far as class bases go, while
@@ -438,7 +489,8 @@ impl ClassReader {
     }
 
     /// A class whose name the module binds again is not known by it.
-    fn finish(self, record: &mut ModuleRecord) {
+    /// Gives back the map of names, emptied, for the next module.
+    fn finish(mut self, record: &mut ModuleRecord) -> foldhash::HashMap<u64, Bound> {
         for (index, class) in record.classes.iter_mut().enumerate() {
             let last = self.names.get(&name_hash(&class.name));
             if !matches!(last, Some(Bound::Class(found)) if *found as usize == index) {
@@ -449,7 +501,7 @@ impl ClassReader {
         record.classes.shrink_to_fit();
         record.imported_classes = self
             .names
-            .into_iter()
+            .drain()
             .filter_map(|(hash, bound)| match bound {
                 Bound::Import(imported, true) => Some((hash, imported)),
                 _ => None,
@@ -457,6 +509,7 @@ impl ClassReader {
             .collect();
         record.imported_classes.sort_unstable_by_key(|(hash, _)| *hash);
         record.imported_classes.shrink_to_fit();
+        self.names
     }
 }
 
@@ -504,6 +557,12 @@ fn statements<'a>(
     tokens.split(move |token| token.depth == depth && scan.is(token, ";"))
 }
 
+/// The words a compound statement's header starts with.
+const HEADER_KEYWORDS: [&[u8]; 14] = [
+    b"def", b"async", b"class", b"if", b"elif", b"else", b"try", b"except", b"finally", b"for",
+    b"while", b"with", b"match", b"case",
+];
+
 /// For a compound statement's header line: what its body is, and where its
 /// `:` is. `at_top` says the line is at the module's own level (the only
 /// place a `__main__` guard counts); `dynamic_globals`, that the module has
@@ -515,26 +574,29 @@ fn header(
     (at_top, dynamic_globals): (bool, bool),
 ) -> Option<(Block, usize)> {
     let first = tokens.first()?;
-    let keyword = std::str::from_utf8(scan.text(first)).ok()?;
+    let keyword = scan.text(first);
+    if !HEADER_KEYWORDS.contains(&keyword) {
+        return None;
+    }
     let depth = first.depth;
     let colon = tokens.iter().position(|token| token.depth == depth && scan.is(token, ":"))?;
     let condition = &tokens[1..colon];
     let block = match keyword {
-        "def" => Block::Elsewhere,
-        "async" if tokens.get(1).is_some_and(|second| scan.is(second, "def")) => Block::Elsewhere,
-        "class" => Block::Class,
-        "if" | "elif" if never_at_run_time(scan, condition, at_top) => Block::Elsewhere,
+        b"def" => Block::Elsewhere,
+        b"async" if tokens.get(1).is_some_and(|second| scan.is(second, "def")) => Block::Elsewhere,
+        b"class" => Block::Class,
+        b"if" | b"elif" if never_at_run_time(scan, condition, at_top) => Block::Elsewhere,
         // A flag the module may have changed through `globals()` (celery's
         // `if STATICA_HACK:`, false at run time, true to static readers).
-        "if" | "elif"
+        b"if" | b"elif"
             if dynamic_globals && matches!(condition, [flag] if flag.kind == Kind::Name) =>
         {
             Block::Elsewhere
         }
-        "if" | "elif" | "else" | "try" | "except" | "finally" | "for" | "while" | "with"
-        | "async" => outer,
+        b"if" | b"elif" | b"else" | b"try" | b"except" | b"finally" | b"for" | b"while"
+        | b"with" | b"async" => outer,
         // Soft keywords head a block only when the line ends at the colon.
-        "match" | "case" if colon + 1 == tokens.len() => outer,
+        b"match" | b"case" if colon + 1 == tokens.len() => outer,
         _ => return None,
     };
     Some((if outer == Block::Elsewhere { Block::Elsewhere } else { block }, colon))
@@ -626,25 +688,29 @@ fn read_statements(
 }
 
 /// `import a.b, c as d`: one record per module.
-fn plain_imports(scan: &Scan<'_>, tokens: &[Token], at: u32, guarded: bool) -> Vec<ImportRecord> {
+fn plain_imports<'a>(
+    scan: &'a Scan<'_>,
+    tokens: &'a [Token],
+    at: u32,
+    guarded: bool,
+) -> impl Iterator<Item = ImportRecord> + 'a {
     let depth = tokens.first().map_or(0, |first| first.depth);
-    tokens
-        .split(|token| token.depth == depth && scan.is(token, ","))
-        .filter_map(|item| {
-            let dotted = dotted_name(scan, item)?;
-            Some(ImportRecord::new(at, dotted, [], guarded))
-        })
-        .collect()
+    tokens.split(move |token| token.depth == depth && scan.is(token, ",")).filter_map(move |item| {
+        let end = item.iter().position(|token| scan.is(token, "as")).unwrap_or(item.len());
+        let dotted = &item[..end];
+        if dotted.iter().any(|token| token.kind != Kind::Name && !scan.is(token, ".")) {
+            return None;
+        }
+        let module = joined(scan, dotted)?;
+        (!module.is_empty()).then(|| ImportRecord::new(at, &module, std::iter::empty(), guarded))
+    })
 }
 
 /// `from ..a.b import (c, d as e)`.
 fn from_import(scan: &Scan<'_>, tokens: &[Token], guarded: bool) -> Option<ImportRecord> {
     let at = tokens.first()?.start;
     let import = tokens.iter().position(|token| scan.is(token, "import"))?;
-    let mut module = String::new();
-    for token in &tokens[1..import] {
-        module.push_str(std::str::from_utf8(scan.text(token)).ok()?);
-    }
+    let module = joined(scan, &tokens[1..import])?;
     if module.is_empty() {
         return None;
     }
@@ -653,22 +719,25 @@ fn from_import(scan: &Scan<'_>, tokens: &[Token], guarded: bool) -> Option<Impor
         let readable = name.kind == Kind::Name || scan.is(name, "*");
         readable.then(|| std::str::from_utf8(scan.text(name)).ok()).flatten()
     });
-    Some(ImportRecord::new(at, module, names, guarded))
+    Some(ImportRecord::new(at, &module, names, guarded))
 }
 
-/// The dotted name at the start of `item` (`a.b.c` of `a.b.c as d`).
-fn dotted_name(scan: &Scan<'_>, item: &[Token]) -> Option<String> {
-    let mut dotted = String::new();
-    for token in item {
-        if scan.is(token, "as") {
-            break;
-        }
-        if token.kind != Kind::Name && !scan.is(token, ".") {
-            return None;
-        }
-        dotted.push_str(std::str::from_utf8(scan.text(token)).ok()?);
+/// The texts of `tokens` put together (`..a.b` of `.. a . b`): the
+/// source's own bytes when nothing stands between them, as is usual.
+fn joined<'s>(scan: &Scan<'s>, tokens: &[Token]) -> Option<std::borrow::Cow<'s, str>> {
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+        return Some(std::borrow::Cow::Borrowed(""));
+    };
+    let contiguous = tokens.windows(2).all(|pair| pair[0].end == pair[1].start);
+    if contiguous {
+        let text = &scan.source[first.start as usize..last.end as usize];
+        return std::str::from_utf8(text).ok().map(std::borrow::Cow::Borrowed);
     }
-    (!dotted.is_empty()).then_some(dotted)
+    let mut text = String::new();
+    for token in tokens {
+        text.push_str(std::str::from_utf8(scan.text(token)).ok()?);
+    }
+    Some(std::borrow::Cow::Owned(text))
 }
 
 /// The names after `as` in an import.
