@@ -578,6 +578,37 @@ fn profile_totals_count_what_was_parsed_and_checked() {
     assert!(!stderr(&out).contains("profile:"), "off by default");
 }
 
+/// When the project index is built, it scans every file anyway: a file
+/// whose tokens rule out every rule is settled there and not read or
+/// scanned again by the check, unless the project says something of it.
+#[test]
+fn the_index_settles_files_with_nothing_to_find() {
+    let dir = project(&[
+        ("pyproject.toml", ""),
+        ("app/__init__.py", ""),
+        ("app/a.py", BUGGY),
+        ("app/clean.py", "x = 1\n"),
+        ("app/cycle_one.py", "import app.cycle_two\n"),
+        ("app/cycle_two.py", "import app.cycle_one\n"),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_pyfix"))
+        .args(["--no-cache", "--output-format", "concise", "."])
+        .current_dir(dir.path())
+        .env("PYFIX_PROFILE", "1")
+        .output()
+        .expect("pyfix runs");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    // Only a.py, and the two modules of the cycle (whose facts the
+    // verdict did not know), are scanned by the check.
+    let scanned = BUGGY.len() + "import app.cycle_two\n".len() + "import app.cycle_one\n".len();
+    let err = stderr(&out);
+    assert!(err.contains(&format!("profile: scanned_bytes {scanned}\n")), "{err}");
+    let shown = stdout(&out);
+    assert!(shown.contains("app/cycle_one.py:1:8: PF016"), "{shown}");
+    assert!(shown.contains("app/cycle_two.py:1:8: PF016"), "{shown}");
+    assert!(shown.contains("app/a.py:"), "{shown}");
+}
+
 /// PF016 reads the whole project: a file's cached report must not outlive
 /// a change in another file that breaks or makes a cycle through it.
 #[test]

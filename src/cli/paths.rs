@@ -18,6 +18,7 @@ use crate::cli::progress::Progress;
 use crate::config::resolver::{Project, Resolver};
 use crate::project::{LiveIndex, ModuleFile, ProjectIndex};
 use crate::report::{LogLevel, Printer, Totals};
+use crate::syntax::scan::Scan;
 
 /// A file to process, with the settings that apply to it and its absolute path.
 struct Job {
@@ -127,7 +128,15 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
 /// The project index of the run's files, when some rule reads it; its
 /// configuration problems are printed once, as warnings.
 fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
-    let index = ProjectIndex::build(module_files(jobs)?);
+    let (files, owners) = module_files(jobs)?;
+    // The index scans every file: the rules' prefilters, asked then, spare
+    // the check most files.
+    let judge = Pipeline::new(options, None, None);
+    let verdict = |position: usize, text: &str, scanned: &Scan<'_>| {
+        let job = &jobs[owners[position]];
+        judge.finds_nothing(&job.path, &job.project, &job.absolute, (text, scanned))
+    };
+    let index = ProjectIndex::build_judging(files, &verdict);
     if options.output.level > LogLevel::Silent {
         for problem in index.problems() {
             eprintln!("pyfix: warning: {problem}");
@@ -136,8 +145,9 @@ fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
     Some(index)
 }
 
-/// The modules among the jobs, when some rule reads the project.
-fn module_files(jobs: &[Job]) -> Option<Vec<ModuleFile>> {
+/// The modules among the jobs, when some rule reads the project, with the
+/// position of each one's job.
+fn module_files(jobs: &[Job]) -> Option<(Vec<ModuleFile>, Vec<usize>)> {
     let reads_project =
         |job: &Job| job.project.rules_for(&job.absolute).iter().any(|rule| rule.reads_project());
     if !jobs.iter().any(reads_project) {
@@ -146,9 +156,13 @@ fn module_files(jobs: &[Job]) -> Option<Vec<ModuleFile>> {
     // Stubs describe modules; they are never run.
     let files = jobs
         .par_iter()
-        .filter(|job| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
-        .map(|job| ModuleFile::new(job.absolute.clone(), &job.project.module_for(&job.absolute)))
-        .collect();
+        .enumerate()
+        .filter(|(_, job)| job.absolute.extension().is_none_or(|extension| extension != "pyi"))
+        .map(|(position, job)| {
+            let location = job.project.module_for(&job.absolute);
+            (ModuleFile::new(job.absolute.clone(), &location), position)
+        })
+        .unzip();
     Some(files)
 }
 
@@ -158,7 +172,8 @@ fn module_files(jobs: &[Job]) -> Option<Vec<ModuleFile>> {
 /// server's log.
 pub(crate) fn workspace_index(resolver: &Arc<Resolver>) -> Option<LiveIndex> {
     let collected = files::collect(&[PathBuf::from(".")], exclusions(resolver.clone()));
-    let index = LiveIndex::build(module_files(&jobs(resolver, collected.files))?);
+    let (files, _) = module_files(&jobs(resolver, collected.files))?;
+    let index = LiveIndex::build(files);
     for problem in index.index().problems() {
         eprintln!("pyfix server: warning: {problem}");
     }

@@ -10,13 +10,14 @@ use crate::cli::files::{self, Source};
 use crate::cli::options::Options;
 use crate::cli::verify::Verdict;
 use crate::config::resolver::Project;
-use crate::engine::{self, FileReport, noqa};
+use crate::engine::{self, FileReport, Prefilter, noqa};
 use crate::error::FileError;
-use crate::project::ProjectIndex;
+use crate::project::{ProjectIndex, Read};
 use crate::report::Mode;
 use crate::report::diff::unified_diff;
 use crate::rule::Transform;
 use crate::rule::settings::Settings;
+use crate::syntax::scan::Scan;
 
 /// Where a file's text comes from, and so where its fixed text goes.
 pub(crate) enum Input<'a> {
@@ -43,6 +44,15 @@ pub(crate) struct Processed {
 }
 
 impl Processed {
+    /// A file in which the check has nothing to do.
+    fn nothing_found() -> Processed {
+        Processed {
+            report: FileReport::default(),
+            original: String::new(),
+            product: Product::Nothing,
+        }
+    }
+
     /// The text the findings point into: the fixed one when fixes were applied.
     pub(crate) fn text(&self) -> &str {
         self.report.fixed.as_deref().unwrap_or(&self.original)
@@ -90,7 +100,10 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
     ) -> Result<Processed, FileError> {
         let (path, source, destination) = match input {
-            Input::File(path) => (path, self.read(path, absolute)?, Destination::InPlace),
+            Input::File(path) => match self.read(path, absolute)? {
+                Some(source) => (path, source, Destination::InPlace),
+                None => return Ok(Processed::nothing_found()),
+            },
             Input::Stdin { name, bytes } => (name, files::decode(bytes)?, Destination::Stdout),
         };
         let report = self.process_cached(path, &source.text, project, absolute)?;
@@ -103,12 +116,33 @@ impl<'a> Pipeline<'a> {
     }
 
     /// The file's text: the bytes the project index read, when it kept
-    /// them, else read now.
-    fn read(&self, path: &Path, absolute: &Path) -> Result<Source, FileError> {
-        match self.index.and_then(|index| index.take_bytes(absolute)) {
-            Some(bytes) => files::decode(bytes),
-            None => files::read(path),
+    /// them, else read now; `None` when the index found that the check has
+    /// nothing to do in it.
+    fn read(&self, path: &Path, absolute: &Path) -> Result<Option<Source>, FileError> {
+        match self.index.and_then(|index| index.take_read(absolute)) {
+            Some(Read::Bytes(bytes)) => files::decode(bytes).map(Some),
+            Some(Read::NothingToFind) => Ok(None),
+            None => files::read(path).map(Some),
         }
+    }
+
+    /// Whether the check would find nothing in `text` from its tokens
+    /// (`scanned`) alone, with the file's settings before the project's
+    /// facts are known (see `engine::finds_nothing`).
+    pub(crate) fn finds_nothing(
+        &self,
+        path: &Path,
+        project: &Project,
+        absolute: &Path,
+        (text, scanned): (&str, &Scan<'_>),
+    ) -> bool {
+        if self.options.prefilter == Prefilter::Off {
+            return false;
+        }
+        let rules = project.rules_for(absolute);
+        let settings = project.settings_for(absolute);
+        let selection = self.options.registry.selection(&rules);
+        engine::finds_nothing(text, scanned, &file_name_of(path), selection, &settings)
     }
 
     /// `--add-noqa`: a `# noqa` directive for each finding of the file,
@@ -120,7 +154,9 @@ impl<'a> Pipeline<'a> {
         project: &Project,
         absolute: &Path,
     ) -> Result<(usize, usize), FileError> {
-        let source = self.read(path, absolute)?;
+        let Some(source) = self.read(path, absolute)? else {
+            return Ok((0, 0));
+        };
         let report = self.process_cached(path, &source.text, project, absolute)?;
         let settings = project.settings_for(absolute);
         let added = noqa::add_noqa(

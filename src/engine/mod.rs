@@ -112,6 +112,33 @@ pub fn process_with(
     })
 }
 
+/// Whether `process_with`, prefilter on, finds nothing in `source` from its
+/// tokens alone: no selected rule's prefilter matches them, so nothing is
+/// parsed and the report is empty. `scanned` is the scan of `source`, made
+/// by a caller that needed it anyway (the project index), so that the file
+/// need not be read and scanned a second time. `false` whenever the answer
+/// takes more than the tokens: line endings that are not kept as they are,
+/// a scan the plan does not trust, a prefilter that panics (the check then
+/// reports it).
+pub fn finds_nothing(
+    source: &str,
+    scanned: &Scan<'_>,
+    file_name: &str,
+    rules: Selection<'_>,
+    settings: &Settings,
+) -> bool {
+    if scanned.suspicious || !matches!(LineEndings::of(source), Ok(LineEndings::AsIs)) {
+        return false;
+    }
+    let file = FileInfo { file_name, settings };
+    GUARDED.with(|guarded| guarded.set(true));
+    let verdict = panic::catch_unwind(AssertUnwindSafe(|| {
+        plan::matching_rules(scanned, rules.rules, &file).is_empty()
+    }));
+    GUARDED.with(|guarded| guarded.set(false));
+    verdict.unwrap_or(false)
+}
+
 thread_local! {
     /// The message and place of this thread's last panic, for the report.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };

@@ -25,18 +25,36 @@ pub use crate::project::modules::ModuleFile;
 use crate::project::modules::Modules;
 use crate::project::record::{ModuleRecord, record};
 use crate::rule::settings::{ProjectFacts, Settings};
-use crate::syntax::scan::scan;
+use crate::syntax::scan::{Scan, scan};
 
 /// The project's modules and what each import-time import reaches.
 pub struct ProjectIndex {
     facts: PathMap<ProjectFacts>,
     problems: Vec<String>,
     modules: usize,
-    /// The bytes the index read, kept within `KEPT_BYTES` for the check to
-    /// take instead of reading each file again; a lock each, so that the
+    /// What the index learnt of each file's text for the check: its bytes,
+    /// kept within `KEPT_BYTES` so that the check need not read it again,
+    /// or that the check has nothing to do. A lock each, so that the
     /// threads never wait for one another.
-    kept: PathMap<Mutex<Option<Vec<u8>>>>,
+    kept: PathMap<Mutex<Option<Read>>>,
 }
+
+/// What the index hands the check of a file it read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Read {
+    /// The file's bytes.
+    Bytes(Vec<u8>),
+    /// No selected rule's prefilter matches the file's tokens, and the
+    /// project says nothing of the module: the check would find nothing
+    /// without parsing it (see `engine::finds_nothing`).
+    NothingToFind,
+}
+
+/// Whether the check has nothing to do in a file, given its position among
+/// the files indexed, its text and its scan: the index scans every file
+/// anyway, and asking the rules' prefilters then spares most files a
+/// second read and scan.
+pub type Verdict<'a> = dyn Fn(usize, &str, &Scan<'_>) -> bool + Sync + 'a;
 
 /// Files by absolute path. The path's bytes are hashed, not its
 /// components (which `Path`'s own hash parses): every path here comes
@@ -55,22 +73,35 @@ impl ProjectIndex {
     /// Reads and indexes the files (those that cannot be read are left to
     /// the run that checks them, which reports them).
     pub fn build(files: Vec<ModuleFile>) -> ProjectIndex {
+        ProjectIndex::build_judging(files, &|_, _, _| false)
+    }
+
+    /// `build`, asking `verdict` of each file that decodes as it is (UTF-8,
+    /// no NUL byte) whether the check has anything to do in it.
+    pub fn build_judging(files: Vec<ModuleFile>, verdict: &Verdict<'_>) -> ProjectIndex {
         let budget = AtomicUsize::new(KEPT_BYTES);
-        let read: Vec<(Option<ModuleRecord>, Option<Vec<u8>>)> = files
+        let read: Vec<(Option<ModuleRecord>, Option<Read>)> = files
             .par_iter()
-            .map(|file| {
+            .enumerate()
+            .map(|(position, file)| {
                 let Some(bytes) = read_regular(&file.absolute) else {
                     return (None, None);
                 };
-                let record = record(&scan(&bytes));
-                (record, keep(bytes, &budget))
+                let scanned = scan(&bytes);
+                let record = record(&scanned);
+                let settled = as_text(&bytes).is_some_and(|text| verdict(position, text, &scanned));
+                drop(scanned);
+                if settled {
+                    return (record, Some(Read::NothingToFind));
+                }
+                (record, keep(bytes, &budget).map(Read::Bytes))
             })
             .collect();
         let mut kept = PathMap::with_capacity_and_hasher(files.len(), Default::default());
         let mut modules = Modules::with_capacity(files.len());
-        for (file, (record, bytes)) in files.into_iter().zip(read) {
-            if let Some(bytes) = bytes {
-                kept.insert(file.absolute.clone().into_os_string(), Mutex::new(Some(bytes)));
+        for (file, (record, read)) in files.into_iter().zip(read) {
+            if let Some(read) = read {
+                kept.insert(file.absolute.clone().into_os_string(), Mutex::new(Some(read)));
             }
             if let Some(record) = record {
                 modules.add(file, record);
@@ -112,10 +143,16 @@ impl ProjectIndex {
         }
     }
 
-    /// The bytes of the file at `absolute` as the index read them, once:
-    /// the check reads what the index saw, and the memory is freed.
-    pub fn take_bytes(&self, absolute: &Path) -> Option<Vec<u8>> {
-        self.kept.get(absolute.as_os_str())?.lock().ok()?.take()
+    /// What the index learnt of the file at `absolute`, once: the check
+    /// reads what the index saw, and the memory is freed. `None`: the file
+    /// must be read, as must one judged without the facts the project has
+    /// for it.
+    pub fn take_read(&self, absolute: &Path) -> Option<Read> {
+        let read = self.kept.get(absolute.as_os_str())?.lock().ok()?.take()?;
+        match read {
+            Read::NothingToFind if self.facts_for(absolute).is_some() => None,
+            read => Some(read),
+        }
     }
 
     /// What the project says about the module at `absolute`.
@@ -234,6 +271,15 @@ fn keep(bytes: Vec<u8>, budget: &AtomicUsize) -> Option<Vec<u8>> {
     let taken = budget
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(bytes.len()));
     taken.is_ok().then_some(bytes)
+}
+
+/// The text of `bytes` when the check would read them as they are: UTF-8
+/// without a NUL byte (which the check refuses).
+fn as_text(bytes: &[u8]) -> Option<&str> {
+    if memchr::memchr(0, bytes).is_some() {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 /// The bytes of a regular file: a FIFO or a device named `.py` would

@@ -233,9 +233,9 @@ fn the_bytes_read_for_the_index_are_handed_over_once() {
     ];
     let index = ProjectIndex::build(files.into());
     assert_eq!(index.len(), 2);
-    assert_eq!(index.take_bytes(&small).as_deref(), Some(&b"import os\n"[..]));
-    assert_eq!(index.take_bytes(&small), None, "taken once: the memory is freed");
-    assert_eq!(index.take_bytes(&large), None, "a large file is read again by the check");
+    assert_eq!(index.take_read(&small), Some(Read::Bytes(b"import os\n".to_vec())));
+    assert_eq!(index.take_read(&small), None, "taken once: the memory is freed");
+    assert_eq!(index.take_read(&large), None, "a large file is read again by the check");
 }
 
 #[cfg(unix)]
@@ -250,7 +250,7 @@ fn a_fifo_named_like_a_module_is_not_read() {
     let location = ModuleLocation { name: Some("pipe".into()), ..Default::default() };
     let index = ProjectIndex::build(vec![ModuleFile::new(fifo.clone(), &location)]);
     assert!(index.is_empty());
-    assert_eq!(index.take_bytes(&fifo), None);
+    assert_eq!(index.take_read(&fifo), None);
 }
 
 fn class_facts<'a>(index: &'a ProjectIndex, path: &str) -> &'a [crate::rule::settings::ClassFacts] {
