@@ -16,7 +16,7 @@ use crate::cli::outcome::{Outcome, print_config_errors, print_error};
 use crate::cli::pipeline::{Input, Pipeline, Product};
 use crate::cli::progress::Progress;
 use crate::config::resolver::{Project, Resolver};
-use crate::project::{LiveIndex, ModuleFile, ProjectIndex};
+use crate::project::{LiveIndex, ModuleFile, ProjectIndex, Read};
 use crate::report::{LogLevel, Printer, Totals};
 use crate::syntax::scan::Scan;
 
@@ -44,9 +44,9 @@ pub(crate) fn run(options: &Options) -> ExitStatus {
     }
 
     let mut printer = options.printer(options.output.stdout_paint);
-    let index = project_index(options, &jobs);
+    let (index, reads) = project_index(options, &jobs);
     let pipeline = Pipeline::new(options, cache.as_ref(), index.as_ref());
-    process_in_order(&pipeline, &jobs, &mut printer, &mut totals);
+    process_in_order(&pipeline, &jobs, reads, &mut printer, &mut totals);
     if let Some(cache) = cache
         && let Err(err) = cache.save()
     {
@@ -86,11 +86,12 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
     let Some((jobs, mut errors)) = discover(options) else {
         return ExitStatus::Error;
     };
-    let index = project_index(options, &jobs);
+    let (index, reads) = project_index(options, &jobs);
     let pipeline = Pipeline::new(options, cache.as_ref(), index.as_ref());
     let results: Vec<_> = jobs
         .par_iter()
-        .map(|job| pipeline.add_noqa(&job.path, &job.project, &job.absolute))
+        .zip(reads)
+        .map(|(job, read)| pipeline.add_noqa(&job.path, &job.project, &job.absolute, read))
         .collect();
     let (mut added, mut skipped) = (0, 0);
     for (job, result) in jobs.iter().zip(results) {
@@ -125,10 +126,14 @@ pub(crate) fn add_noqa(options: &Options) -> ExitStatus {
     if errors > 0 { ExitStatus::Error } else { ExitStatus::Success }
 }
 
-/// The project index of the run's files, when some rule reads it; its
-/// configuration problems are printed once, as warnings.
-fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
-    let (files, owners) = module_files(jobs)?;
+/// The project index of the run's files, when some rule reads it (its
+/// configuration problems are printed once, as warnings), and what it read
+/// of each job's file, for the check (one per job).
+fn project_index(options: &Options, jobs: &[Job]) -> (Option<ProjectIndex>, Vec<Option<Read>>) {
+    let mut reads: Vec<Option<Read>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    let Some((files, owners)) = module_files(jobs) else {
+        return (None, reads);
+    };
     // The index scans every file: the rules' prefilters, asked then, spare
     // the check most files.
     let judge = Pipeline::new(options, None, None);
@@ -136,13 +141,16 @@ fn project_index(options: &Options, jobs: &[Job]) -> Option<ProjectIndex> {
         let job = &jobs[owners[position]];
         judge.finds_nothing(&job.path, &job.project, &job.absolute, (text, scanned))
     };
-    let index = ProjectIndex::build_judging(files, &verdict);
+    let (index, read) = ProjectIndex::build_judging(files, &verdict);
+    for (owner, read) in owners.into_iter().zip(read) {
+        reads[owner] = read;
+    }
     if options.output.level > LogLevel::Silent {
         for problem in index.problems() {
             eprintln!("pyfix: warning: {problem}");
         }
     }
-    Some(index)
+    (Some(index), reads)
 }
 
 /// The modules among the jobs, when some rule reads the project, with the
@@ -240,6 +248,7 @@ fn jobs(resolver: &Resolver, files: Vec<PathBuf>) -> Vec<Job> {
 fn process_in_order(
     pipeline: &Pipeline<'_>,
     jobs: &[Job],
+    reads: Vec<Option<Read>>,
     printer: &mut Printer,
     totals: &mut Totals,
 ) {
@@ -248,9 +257,10 @@ fn process_in_order(
     let (sender, receiver) = mpsc::channel();
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            jobs.par_iter().enumerate().for_each_with(sender, |sender, (index, job)| {
+            let work = jobs.par_iter().zip(reads).enumerate();
+            work.for_each_with(sender, |sender, (index, (job, read))| {
                 // The receiver lives until every file is sent.
-                let _ = sender.send((index, process(pipeline, job)));
+                let _ = sender.send((index, process(pipeline, job, read)));
             });
         });
         // Results arrive in any order; print them in path order as soon as
@@ -270,9 +280,13 @@ fn process_in_order(
 }
 
 /// One file through the pipeline; only what printing needs is kept.
-fn process(pipeline: &Pipeline<'_>, job: &Job) -> Outcome {
+fn process(pipeline: &Pipeline<'_>, job: &Job, read: Option<Read>) -> Outcome {
     let path = job.path.clone();
-    match pipeline.process(Input::File(&job.path), &job.project, &job.absolute) {
+    let input = match read {
+        Some(read) => Input::Indexed(&job.path, read),
+        None => Input::File(&job.path),
+    };
+    match pipeline.process(input, &job.project, &job.absolute) {
         Ok(processed) => {
             let options = pipeline.options();
             // Only the full format shows source lines; the others need no text.

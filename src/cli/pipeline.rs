@@ -23,6 +23,8 @@ use crate::syntax::scan::Scan;
 pub(crate) enum Input<'a> {
     /// A file on disk; `--write` replaces it atomically.
     File(&'a Path),
+    /// A file on disk that the project index read.
+    Indexed(&'a Path, Read),
     /// The bytes of standard input, standing for the file `name`; `--write`
     /// gives the text back on standard output.
     Stdin { name: &'a Path, bytes: Vec<u8> },
@@ -100,7 +102,8 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
     ) -> Result<Processed, FileError> {
         let (path, source, destination) = match input {
-            Input::File(path) => match self.read(path, absolute)? {
+            Input::File(path) => (path, files::read(path)?, Destination::InPlace),
+            Input::Indexed(path, read) => match self.read_indexed(path, absolute, read)? {
                 Some(source) => (path, source, Destination::InPlace),
                 None => return Ok(Processed::nothing_found()),
             },
@@ -115,11 +118,16 @@ impl<'a> Pipeline<'a> {
         Ok(Processed { report, original: source.text, product })
     }
 
-    /// The file's text: the bytes the project index read, when it kept
+    /// The text of a file the project index read: its bytes, when it kept
     /// them, else read now; `None` when the index found that the check has
     /// nothing to do in it.
-    fn read(&self, path: &Path, absolute: &Path) -> Result<Option<Source>, FileError> {
-        match self.index.and_then(|index| index.take_read(absolute)) {
+    fn read_indexed(
+        &self,
+        path: &Path,
+        absolute: &Path,
+        read: Read,
+    ) -> Result<Option<Source>, FileError> {
+        match self.index.and_then(|index| index.settled(absolute, read)) {
             Some(Read::Bytes(bytes)) => files::decode(bytes).map(Some),
             Some(Read::NothingToFind) => Ok(None),
             None => files::read(path).map(Some),
@@ -153,8 +161,13 @@ impl<'a> Pipeline<'a> {
         path: &Path,
         project: &Project,
         absolute: &Path,
+        read: Option<Read>,
     ) -> Result<(usize, usize), FileError> {
-        let Some(source) = self.read(path, absolute)? else {
+        let source = match read {
+            Some(read) => self.read_indexed(path, absolute, read)?,
+            None => Some(files::read(path)?),
+        };
+        let Some(source) = source else {
             return Ok((0, 0));
         };
         let report = self.process_cached(path, &source.text, project, absolute)?;

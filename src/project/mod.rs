@@ -16,8 +16,8 @@ pub mod record;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -32,14 +32,11 @@ pub struct ProjectIndex {
     facts: PathMap<ProjectFacts>,
     problems: Vec<String>,
     modules: usize,
-    /// What the index learnt of each file's text for the check: its bytes,
-    /// kept within `KEPT_BYTES` so that the check need not read it again,
-    /// or that the check has nothing to do. A lock each, so that the
-    /// threads never wait for one another.
-    kept: PathMap<Mutex<Option<Read>>>,
 }
 
-/// What the index hands the check of a file it read.
+/// What the index hands the check of a file it read: its bytes, kept
+/// within `KEPT_BYTES` so that the check need not read it again, or that
+/// the check has nothing to do.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Read {
     /// The file's bytes.
@@ -73,12 +70,17 @@ impl ProjectIndex {
     /// Reads and indexes the files (those that cannot be read are left to
     /// the run that checks them, which reports them).
     pub fn build(files: Vec<ModuleFile>) -> ProjectIndex {
-        ProjectIndex::build_judging(files, &|_, _, _| false)
+        ProjectIndex::build_judging(files, &|_, _, _| false).0
     }
 
     /// `build`, asking `verdict` of each file that decodes as it is (UTF-8,
-    /// no NUL byte) whether the check has anything to do in it.
-    pub fn build_judging(files: Vec<ModuleFile>, verdict: &Verdict<'_>) -> ProjectIndex {
+    /// no NUL byte) whether the check has anything to do in it; with what
+    /// it read of each file, in the files' order, for the check (`None`:
+    /// the check must read the file).
+    pub fn build_judging(
+        files: Vec<ModuleFile>,
+        verdict: &Verdict<'_>,
+    ) -> (ProjectIndex, Vec<Option<Read>>) {
         let budget = AtomicUsize::new(KEPT_BYTES);
         let read: Vec<(Option<ModuleRecord>, Option<Read>)> = files
             .par_iter()
@@ -97,19 +99,15 @@ impl ProjectIndex {
                 (record, keep(bytes, &budget).map(Read::Bytes))
             })
             .collect();
-        let mut kept = PathMap::with_capacity_and_hasher(files.len(), Default::default());
         let mut modules = Modules::with_capacity(files.len());
+        let mut reads = Vec::with_capacity(files.len());
         for (file, (record, read)) in files.into_iter().zip(read) {
-            if let Some(read) = read {
-                kept.insert(file.absolute.clone().into_os_string(), Mutex::new(Some(read)));
-            }
+            reads.push(read);
             if let Some(record) = record {
                 modules.add(file, record);
             }
         }
-        let mut index = ProjectIndex::from_modules(modules);
-        index.kept = kept;
-        index
+        (ProjectIndex::from_modules(modules), reads)
     }
 
     /// The index of modules whose text is given, for tests and editors.
@@ -135,20 +133,13 @@ impl ProjectIndex {
         for (path, classes) in classes {
             facts.entry(path.into_os_string()).or_default().classes = classes;
         }
-        ProjectIndex {
-            facts,
-            problems: modules.problems,
-            modules: modules.list.len(),
-            kept: PathMap::default(),
-        }
+        ProjectIndex { facts, problems: modules.problems, modules: modules.list.len() }
     }
 
-    /// What the index learnt of the file at `absolute`, once: the check
-    /// reads what the index saw, and the memory is freed. `None`: the file
-    /// must be read, as must one judged without the facts the project has
-    /// for it.
-    pub fn take_read(&self, absolute: &Path) -> Option<Read> {
-        let read = self.kept.get(absolute.as_os_str())?.lock().ok()?.take()?;
+    /// What the check may take of `read` for the file at `absolute`: a
+    /// verdict of nothing to find was reached without the project's
+    /// facts, and holds only when the project has none for the file.
+    pub fn settled(&self, absolute: &Path, read: Read) -> Option<Read> {
         match read {
             Read::NothingToFind if self.facts_for(absolute).is_some() => None,
             read => Some(read),

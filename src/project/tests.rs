@@ -220,22 +220,47 @@ fn a_star_import_does_not_bind_a_private_extension_module() {
 }
 
 #[test]
-fn the_bytes_read_for_the_index_are_handed_over_once() {
+fn what_the_index_read_is_handed_to_the_check() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let small = folder.path().join("small.py");
     let large = folder.path().join("large.py");
+    let clean = folder.path().join("clean.py");
+    let cyclic = folder.path().join("cyclic.py");
     std::fs::write(&small, "import os\n").expect("written");
     std::fs::write(&large, "x = 1\n".repeat(KEPT_FILE_BYTES / 6 + 1)).expect("written");
+    std::fs::write(&clean, "x = 1\n").expect("written");
+    std::fs::write(&cyclic, "import other\n").expect("written");
+    let other = folder.path().join("other.py");
+    std::fs::write(&other, "import cyclic\n").expect("written");
     let location = |name: &str| ModuleLocation { name: Some(name.into()), ..Default::default() };
     let files = [
         ModuleFile::new(small.clone(), &location("small")),
         ModuleFile::new(large.clone(), &location("large")),
+        ModuleFile::new(clean.clone(), &location("clean")),
+        ModuleFile::new(cyclic.clone(), &location("cyclic")),
+        ModuleFile::new(other.clone(), &location("other")),
     ];
-    let index = ProjectIndex::build(files.into());
-    assert_eq!(index.len(), 2);
-    assert_eq!(index.take_read(&small), Some(Read::Bytes(b"import os\n".to_vec())));
-    assert_eq!(index.take_read(&small), None, "taken once: the memory is freed");
-    assert_eq!(index.take_read(&large), None, "a large file is read again by the check");
+    // The verdict settles the two files that import nothing.
+    let settles = |_: usize, text: &str, _: &Scan<'_>| !text.contains("import");
+    let (index, reads) = ProjectIndex::build_judging(files.into(), &settles);
+    assert_eq!(index.len(), 5);
+    let [small_read, large_read, clean_read, cyclic_read, _] =
+        <[Option<Read>; 5]>::try_from(reads).expect("one per file");
+    assert_eq!(small_read, Some(Read::Bytes(b"import os\n".to_vec())));
+    assert_eq!(large_read, Some(Read::NothingToFind));
+    assert_eq!(index.settled(&clean, clean_read.expect("read")), Some(Read::NothingToFind));
+    let cyclic_read = cyclic_read.expect("read");
+    assert_eq!(cyclic_read, Read::Bytes(b"import other\n".to_vec()));
+
+    // A large file is read again by the check rather than kept.
+    let (_, reads) = ProjectIndex::build_judging(
+        vec![ModuleFile::new(large.clone(), &location("large"))],
+        &|_, _, _| false,
+    );
+    assert_eq!(reads, vec![None]);
+    // A verdict reached without the facts the project has is not taken.
+    assert!(index.facts_for(&cyclic).is_some(), "cyclic and other import each other");
+    assert_eq!(index.settled(&cyclic, Read::NothingToFind), None);
 }
 
 #[cfg(unix)]
@@ -248,9 +273,12 @@ fn a_fifo_named_like_a_module_is_not_read() {
         return; // no mkfifo here: nothing to show
     }
     let location = ModuleLocation { name: Some("pipe".into()), ..Default::default() };
-    let index = ProjectIndex::build(vec![ModuleFile::new(fifo.clone(), &location)]);
+    let (index, reads) =
+        ProjectIndex::build_judging(vec![ModuleFile::new(fifo.clone(), &location)], &|_, _, _| {
+            true
+        });
     assert!(index.is_empty());
-    assert_eq!(index.take_read(&fifo), None);
+    assert_eq!(reads, vec![None]);
 }
 
 fn class_facts<'a>(index: &'a ProjectIndex, path: &str) -> &'a [crate::rule::settings::ClassFacts] {

@@ -121,10 +121,12 @@ def compare(commands: dict[str, tuple[list[str], dict]], runs: int) -> dict[str,
 
 def print_table(title: str, medians: dict[str, tuple[float, float, float]], against: str = "ruff") -> None:
     print(f"\n{title}")
-    print(f"{'':<28}{'wall s':>9}{'cpu s':>9}{'peak MB':>9}{'wall / ' + against:>16}")
+    ratio = f"wall / {against}"
+    width = max(16, len(ratio) + 2)
+    print(f"{'':<28}{'wall s':>9}{'cpu s':>9}{'peak MB':>9}{ratio:>{width}}")
     base = medians[against][0]
     for name, (wall, cpu, rss) in medians.items():
-        print(f"{name:<28}{wall:>9.3f}{cpu:>9.3f}{rss:>9.1f}{wall / base:>16.2f}")
+        print(f"{name:<28}{wall:>9.3f}{cpu:>9.3f}{rss:>9.1f}{wall / base:>{width}.2f}")
 
 
 def floors(dirs: list[Path]) -> dict:
