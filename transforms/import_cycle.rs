@@ -56,8 +56,8 @@
 //!
 //! Use instead: move the import that closes the cycle into the functions
 //! that need it (what the fix does), turn a `from m import name` read at
-//! call time into `import m` with `m.name`, or move what both modules need
-//! into a third.
+//! call time into `import m` with `m.name` (what it does for names read in
+//! many functions), or move what both modules need into a third.
 //! ```python
 //! # shop/models.py
 //! class Item:
@@ -77,6 +77,16 @@
 //! names it reads, aliases and a trailing comment kept. The fixed import no
 //! longer runs at import time, so the next run does not report it.
 //!
+//! When the names are read in more than four functions, the statement
+//! imports the module instead, and each read becomes an attribute of it,
+//! read at call time: `from shop.pricing import price_of as price` becomes
+//! `from shop import pricing` (`import pricing` for a top-level module,
+//! `from . import pricing` for `from .pricing import ...`), and
+//! `price(item)` becomes `pricing.price_of(item)`. Binding a module works
+//! while it is half run (Python finds it in `sys.modules`), so the import
+//! no longer fails; the cycle remains, and is reported as fragile. Only
+//! when nothing else in the module is named like that module.
+//!
 //! No fix when a name is read while the module is imported (module level,
 //! a class body, a decorator, a default value, an annotation of a
 //! module-level definition, a lambda outside any function) or in a string
@@ -95,13 +105,16 @@
 //! longer an attribute of this module, so code that takes it from here
 //! (`from this_module import name`, `mock.patch("this_module.name")`)
 //! no longer finds it: pyfix knows the project's imports of modules, not
-//! of names, so check other modules' imports from this one.
+//! of names, so check other modules' imports from this one. With the
+//! module imported instead, the import still runs at import time, but
+//! each read looks the name up in the other module when it runs: a test
+//! that patches `this_module.name` must patch `other_module.name`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
-use crate::rule::fix::Fix;
+use crate::rule::fix::{Edit, Fix};
 use crate::rule::settings::{CycleFailure, ImportCycle as Cycle};
 use crate::rule::{Context, Diagnostic, FileInfo, FixKind, RuleMeta, Transform};
 use crate::semantic::Import;
@@ -160,8 +173,11 @@ impl Transform for ImportCycle {
         let mut diagnostics = Vec::new();
         for import in imports {
             for (node, cycle) in cycles_of(context, import, cycles) {
-                let diagnostic = META.report(node.byte_range(), message(cycle));
-                let fix = cycle.failure.as_ref().and_then(|failure| fix(context, import, failure));
+                let failure = cycle.failure.as_ref().filter(|failure| {
+                    !imports_the_module_only(import, node) || failure.module != cycle.imported
+                });
+                let diagnostic = META.report(node.byte_range(), message(cycle, failure));
+                let fix = failure.and_then(|failure| fix(context, import, failure));
                 diagnostics.push(diagnostic.with_fix(fix));
             }
         }
@@ -285,9 +301,18 @@ fn dotted_text(module: &Module<'_>, node: Node<'_>) -> String {
     module.text(node).chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
 }
 
-fn message(cycle: &Cycle) -> String {
+/// `node` is a submodule a `from package import module` statement names:
+/// the statement binds the module, even half run, and reads none of its
+/// names, so a failure to read one is not this statement's (as after the
+/// fix that turns `from .m import a` into `from . import m`).
+fn imports_the_module_only(import: Node<'_>, node: Node<'_>) -> bool {
+    import.is(Kind::ImportFromStatement)
+        && import.child_by_field_name("module_name").is_some_and(|from| from.id() != node.id())
+}
+
+fn message(cycle: &Cycle, failure: Option<&CycleFailure>) -> String {
     let path = cycle.path.join(" -> ");
-    match &cycle.failure {
+    match failure {
         Some(failure) => format!(
             "Import cycle `{path}` fails at import: when `{}` is imported first, `{}` imports `{}` from `{}` before `{}` has defined it",
             failure.entry, failure.importer, failure.name, failure.module, failure.module
@@ -367,7 +392,7 @@ fn fix(context: &Context<'_>, statement: Node<'_>, failure: &CycleFailure) -> Op
         }
     }
     if uses.len() > MAX_FUNCTIONS {
-        return None;
+        return module_import_fix(context, statement, &imports, &written);
     }
     let moving = Moving { imports: &imports, uses: &uses, sorted_before: &written };
     let edits = move_imports(semantic, &moving, &[], &|_| false).ok()?;
@@ -377,6 +402,49 @@ fn fix(context: &Context<'_>, statement: Node<'_>, failure: &CycleFailure) -> Op
         .collect();
     // The moved names now resolve to each function's own import.
     Some(Fix::unsafe_(edits).rebinding(moved))
+}
+
+/// The fix for names read in more functions than a move may reach: the
+/// statement imports the module instead (`from pkg.m import a` becomes
+/// `from pkg import m`, `from m import a` becomes `import m`), and each
+/// read of `a` becomes `m.a`. The import binds `m` even while `m` is half
+/// run, and `m.a` is read at call time, once every module has run. Only
+/// when nothing in the module is named `m` already.
+fn module_import_fix(
+    context: &Context<'_>,
+    statement: Node<'_>,
+    imports: &[&Import<'_>],
+    written: &str,
+) -> Option<Fix> {
+    let (module, semantic) = (context.module, context.semantic);
+    let dots = written.len() - written.trim_start_matches('.').len();
+    let (parent, leaf) = match written[dots..].rsplit_once('.') {
+        Some((parent, leaf)) => (format!("{}{parent}", &written[..dots]), leaf),
+        None => (written[..dots].to_string(), &written[dots..]),
+    };
+    let named_elsewhere = module.nodes_of_kind(&[Kind::Identifier]).any(|identifier| {
+        module.text(identifier) == leaf
+            && !statement.byte_range().contains(&identifier.start_byte())
+    });
+    if leaf.is_empty() || named_elsewhere {
+        return None;
+    }
+    let replacement = match parent.as_str() {
+        "" => format!("import {leaf}"),
+        parent => format!("from {parent} import {leaf}"),
+    };
+    let mut edits = vec![Edit::replace(statement.byte_range(), replacement)];
+    let mut rebound = vec![leaf.to_string()];
+    for import in imports {
+        let member = import.member?;
+        let binding = semantic.binding(import.binding);
+        rebound.push(module.text(binding.name).to_string());
+        for &reference in semantic.references_to(binding.symbol) {
+            let node = semantic.reference(reference).node;
+            edits.push(Edit::replace(node.byte_range(), format!("{leaf}.{member}")));
+        }
+    }
+    Some(Fix::unsafe_(edits).rebinding(rebound))
 }
 
 /// The module has an `__all__` and a string literal that is `name`: the
