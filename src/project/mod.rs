@@ -51,7 +51,7 @@ pub enum Read {
 /// the files indexed, its text and its scan: the index scans every file
 /// anyway, and asking the rules' prefilters then spares most files a
 /// second read and scan.
-pub type Verdict<'a> = dyn Fn(usize, &str, &Scan<'_>) -> bool + Sync + 'a;
+pub type Judge<'a> = dyn Fn(usize, &str, &Scan<'_>) -> bool + Sync + 'a;
 
 /// Files by absolute path. The path's bytes are hashed, not its
 /// components (which `Path`'s own hash parses): every path here comes
@@ -73,13 +73,13 @@ impl ProjectIndex {
         ProjectIndex::build_judging(files, &|_, _, _| false).0
     }
 
-    /// `build`, asking `verdict` of each file that decodes as it is (UTF-8,
+    /// `build`, asking `judge` of each file that decodes as it is (UTF-8,
     /// no NUL byte) whether the check has anything to do in it; with what
     /// it read of each file, in the files' order, for the check (`None`:
     /// the check must read the file).
     pub fn build_judging(
         files: Vec<ModuleFile>,
-        verdict: &Verdict<'_>,
+        judge: &Judge<'_>,
     ) -> (ProjectIndex, Vec<Option<Read>>) {
         let budget = AtomicUsize::new(KEPT_BYTES);
         let read: Vec<(Option<ModuleRecord>, Option<Read>)> = files
@@ -91,7 +91,7 @@ impl ProjectIndex {
                 };
                 let scanned = scan(&bytes);
                 let record = record(&scanned);
-                let settled = as_text(&bytes).is_some_and(|text| verdict(position, text, &scanned));
+                let settled = as_text(&bytes).is_some_and(|text| judge(position, text, &scanned));
                 drop(scanned);
                 if settled {
                     return (record, Some(Read::NothingToFind));
