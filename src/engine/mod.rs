@@ -101,11 +101,8 @@ pub fn process_with(
 ) -> Result<FileReport, FileError> {
     // A bug in one rule on one odd file must not take the run down: it
     // becomes that file's internal error, and the file is left as it was.
-    GUARDED.with(|guarded| guarded.set(true));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        process_unguarded(source, file_name, rules, settings, apply, prefilter)
-    }));
-    GUARDED.with(|guarded| guarded.set(false));
+    let outcome =
+        guarded(|| process_unguarded(source, file_name, rules, settings, apply, prefilter));
     outcome.unwrap_or_else(|_| {
         let what = LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_default();
         Err(FileError::Internal(format!("pyfix panicked ({what}); please report this file")))
@@ -127,18 +124,20 @@ pub fn finds_nothing(
     rules: Selection<'_>,
     settings: &Settings,
 ) -> bool {
-    if scanned.suspicious || !matches!(LineEndings::of(source), Ok(LineEndings::AsIs)) {
+    if !matches!(LineEndings::of(source), Ok(LineEndings::AsIs)) {
         return false;
     }
     let file = FileInfo { file_name, settings };
+    guarded(|| plan::rules_out_all(scanned, rules.rules, &file)).unwrap_or(false)
+}
+
+/// Runs `work`, catching its panic; the panic hook then keeps its message
+/// for the caller's report instead of printing it (see `install_panic_hook`).
+fn guarded<T>(work: impl FnOnce() -> T) -> std::thread::Result<T> {
     GUARDED.with(|guarded| guarded.set(true));
-    // The first rule that may match settles it: a file with something to
-    // find pays for few prefilters here, before the check asks them all.
-    let verdict = panic::catch_unwind(AssertUnwindSafe(|| {
-        !rules.rules.iter().any(|rule| rule.may_match(scanned, &file))
-    }));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(work));
     GUARDED.with(|guarded| guarded.set(false));
-    verdict.unwrap_or(false)
+    outcome
 }
 
 thread_local! {

@@ -30,6 +30,13 @@ pub fn matching_rules<'r>(
     rules.iter().copied().filter(|rule| rule.may_match(scan, file)).collect()
 }
 
+/// No rule's prefilter matches a trusted scan: `plan` finds nothing to
+/// parse. Stops at the first rule that may match, so a caller that only
+/// needs the yes or no (the project index) pays for few prefilters.
+pub fn rules_out_all(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> bool {
+    !scan.suspicious && !rules.iter().any(|rule| rule.may_match(scan, file))
+}
+
 /// Decides what of a file (scanned as `scan`) to parse for `rules`, the
 /// rules that may match it (see `matching_rules`): a body is kept when one
 /// of them may need it.
