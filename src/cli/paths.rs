@@ -282,11 +282,7 @@ fn process_in_order(
 /// One file through the pipeline; only what printing needs is kept.
 fn process(pipeline: &Pipeline<'_>, job: &Job, read: Option<Read>) -> Outcome {
     let path = job.path.clone();
-    let input = match read {
-        Some(read) => Input::Indexed(&job.path, read),
-        None => Input::File(&job.path),
-    };
-    match pipeline.process(input, &job.project, &job.absolute) {
+    match pipeline.process(Input::File(&job.path, read), &job.project, &job.absolute) {
         Ok(processed) => {
             let options = pipeline.options();
             // Only the full format shows source lines; the others need no text.

@@ -21,10 +21,9 @@ use crate::syntax::scan::Scan;
 
 /// Where a file's text comes from, and so where its fixed text goes.
 pub(crate) enum Input<'a> {
-    /// A file on disk; `--write` replaces it atomically.
-    File(&'a Path),
-    /// A file on disk that the project index read.
-    Indexed(&'a Path, Read),
+    /// A file on disk, with what the project index read of it, if it did;
+    /// `--write` replaces it atomically.
+    File(&'a Path, Option<Read>),
     /// The bytes of standard input, standing for the file `name`; `--write`
     /// gives the text back on standard output.
     Stdin { name: &'a Path, bytes: Vec<u8> },
@@ -102,8 +101,7 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
     ) -> Result<Processed, FileError> {
         let (path, source, destination) = match input {
-            Input::File(path) => (path, files::read(path)?, Destination::InPlace),
-            Input::Indexed(path, read) => match self.read_indexed(path, absolute, read)? {
+            Input::File(path, read) => match self.read(path, absolute, read)? {
                 Some(source) => (path, source, Destination::InPlace),
                 None => return Ok(Processed::nothing_found()),
             },
@@ -118,16 +116,16 @@ impl<'a> Pipeline<'a> {
         Ok(Processed { report, original: source.text, product })
     }
 
-    /// The text of a file the project index read: its bytes, when it kept
+    /// The file's text: the bytes the project index read, when it kept
     /// them, else read now; `None` when the index found that the check has
     /// nothing to do in it.
-    fn read_indexed(
+    fn read(
         &self,
         path: &Path,
         absolute: &Path,
-        read: Read,
+        read: Option<Read>,
     ) -> Result<Option<Source>, FileError> {
-        match self.index.and_then(|index| index.settled(absolute, read)) {
+        match read.and_then(|read| self.index?.settled(absolute, read)) {
             Some(Read::Bytes(bytes)) => files::decode(bytes).map(Some),
             Some(Read::NothingToFind) => Ok(None),
             None => files::read(path).map(Some),
@@ -163,11 +161,7 @@ impl<'a> Pipeline<'a> {
         absolute: &Path,
         read: Option<Read>,
     ) -> Result<(usize, usize), FileError> {
-        let source = match read {
-            Some(read) => self.read_indexed(path, absolute, read)?,
-            None => Some(files::read(path)?),
-        };
-        let Some(source) = source else {
+        let Some(source) = self.read(path, absolute, read)? else {
             return Ok((0, 0));
         };
         let report = self.process_cached(path, &source.text, project, absolute)?;

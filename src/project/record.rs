@@ -136,7 +136,7 @@ impl ModuleRecord {
 
     /// Sorts the bindings and keeps the first of each name; the record's
     /// vectors are copied out of the thread's buffers at their exact size,
-    /// and the buffers go back, empty, for the next module.
+    /// and the buffers go back for the next module (which empties them).
     fn finish(mut self, scratch: &mut Scratch) -> ModuleRecord {
         self.bound.sort_unstable();
         self.bound.dedup_by_key(|&mut (hash, _)| hash);
