@@ -2,6 +2,7 @@
 //! next pass, where they are recomputed on the re-parsed text.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 
 use crate::rule::{Applicability, Diagnostic, Edit, Fix};
 
@@ -18,11 +19,84 @@ pub struct Pass {
     pub applied: Vec<AppliedFix>,
 }
 
+impl Pass {
+    /// Those of `ranges` (sorted, disjoint) that no edit of this pass
+    /// touched, moved to where they lie in the fixed text. A range an edit
+    /// overlaps or borders is left out. Linear in both.
+    pub fn untouched(&self, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+        self.moved(ranges).into_iter().filter_map(|(_, now)| now).collect()
+    }
+
+    /// What changed from the text the last parse read to the one the next
+    /// parse reads, for tree-sitter: this pass's edits, and the bodies the
+    /// last parse blanked (`blanked_before`) that the next does not blank
+    /// (`blanked_after`, in the fixed text), which are code where there
+    /// were spaces. Each change is a range of the old text and the length
+    /// of what stands there now; sorted, and merged where they meet.
+    pub fn changes_to_parse(
+        &self,
+        blanked_before: &[Range<usize>],
+        blanked_after: &[Range<usize>],
+    ) -> Vec<(Range<usize>, usize)> {
+        let still_blanked = |now: &Range<usize>| {
+            blanked_after
+                .binary_search_by_key(&now.start, |range| range.start)
+                .is_ok_and(|found| blanked_after[found].end == now.end)
+        };
+        let unblanked = self
+            .moved(blanked_before)
+            .into_iter()
+            .filter(|(_, now)| !now.as_ref().is_some_and(still_blanked))
+            .map(|(body, _)| (body, 0));
+        let edits = self.edits.iter().map(|edit| {
+            (edit.range.clone(), edit.replacement.len() as isize - edit.range.len() as isize)
+        });
+        let mut changes: Vec<(Range<usize>, isize)> = edits.chain(unblanked).collect();
+        changes.sort_by_key(|(range, _)| range.start);
+        let mut merged: Vec<(Range<usize>, isize)> = Vec::with_capacity(changes.len());
+        for (range, delta) in changes {
+            match merged.last_mut() {
+                Some((last, last_delta)) if range.start <= last.end => {
+                    last.end = last.end.max(range.end);
+                    *last_delta += delta;
+                }
+                _ => merged.push((range, delta)),
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(range, delta)| {
+                let new_len = range.len().saturating_add_signed(delta);
+                (range, new_len)
+            })
+            .collect()
+    }
+
+    /// Each of `ranges` (sorted, disjoint), with where it lies in the fixed
+    /// text if no edit overlaps or borders it.
+    fn moved(&self, ranges: &[Range<usize>]) -> Vec<(Range<usize>, Option<Range<usize>>)> {
+        let mut moved = Vec::with_capacity(ranges.len());
+        let mut edits = self.edits.iter().peekable();
+        let mut shift: isize = 0;
+        for range in ranges {
+            while let Some(edit) = edits.next_if(|edit| edit.range.end < range.start) {
+                shift += edit.replacement.len() as isize - edit.range.len() as isize;
+            }
+            let touched = edits.peek().is_some_and(|edit| edit.range.start <= range.end);
+            let now = (!touched).then(|| {
+                range.start.saturating_add_signed(shift)..range.end.saturating_add_signed(shift)
+            });
+            moved.push((range.clone(), now));
+        }
+        moved
+    }
+}
+
 /// One fix a pass applied, as the resolution check needs it.
 pub struct AppliedFix {
     pub code: &'static str,
     /// The byte ranges it replaced, in the text before the pass.
-    pub ranges: Vec<std::ops::Range<usize>>,
+    pub ranges: Vec<Range<usize>>,
     pub rebinds: Vec<String>,
 }
 
@@ -175,6 +249,40 @@ mod tests {
         assert!(overlaps_itself(&fix(vec![Edit::delete(0..10), Edit::delete(9..12)])));
         assert!(!overlaps_itself(&fix(vec![Edit::delete(0..10), Edit::insert(10, "x")])));
         assert!(!overlaps_itself(&fix(vec![Edit::insert(3, "x"), Edit::insert(3, "x")])));
+    }
+
+    /// A pass over `0123456789abcdefghij` that turns `2` into `XYZ` and
+    /// deletes `ef`.
+    fn two_edit_pass() -> Pass {
+        let diagnostics = [
+            diagnostic("A", vec![Edit::replace(2..3, "XYZ")]),
+            diagnostic("B", vec![Edit::delete(14..16)]),
+        ];
+        apply_fixes("0123456789abcdefghij", &diagnostics, Applicability::Safe).unwrap()
+    }
+
+    #[test]
+    fn untouched_ranges_move_with_the_edits_and_touched_ones_are_left_out() {
+        let pass = two_edit_pass();
+        assert_eq!(pass.source, "01XYZ3456789abcdghij");
+        // `4`-`5` moves by 2 and `h`-`i` by 0; `0`-`1` ends where an edit
+        // starts (borders it), `c`-`e` overlaps the deletion.
+        let ranges = [0..2, 4..6, 12..15, 17..19];
+        assert_eq!(pass.untouched(&ranges), vec![6..8, 17..19]);
+        assert_eq!(&pass.source[6..8], "45");
+        assert_eq!(&pass.source[17..19], "hi");
+    }
+
+    #[test]
+    fn the_changes_to_parse_are_the_edits_and_the_bodies_no_longer_blanked() {
+        let pass = two_edit_pass();
+        // `4`-`5` stays blanked (at 6..8 now); `7`-`8`, untouched, is
+        // parsed from now on; `g`-`h` borders the deletion, so it is
+        // parsed, in one change with it.
+        let still_blanked = 6..8;
+        let changes =
+            pass.changes_to_parse(&[4..6, 7..9, 16..18], std::slice::from_ref(&still_blanked));
+        assert_eq!(changes, vec![(2..3, 3), (7..9, 2), (14..18, 2)]);
     }
 
     #[test]

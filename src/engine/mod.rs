@@ -4,7 +4,10 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
+
+use tree_sitter::Tree;
 
 pub mod apply;
 pub mod noqa;
@@ -22,8 +25,9 @@ use crate::rule::{
     Transform,
 };
 use crate::semantic::Semantic;
-use crate::syntax::module::Module;
+use crate::syntax::module::{Module, edits_between};
 use crate::syntax::scan::{Scan, scan};
+use crate::syntax::skeleton::{self, Skeleton};
 
 /// More passes than this means two fixes keep undoing each other.
 const MAX_PASSES: usize = 20;
@@ -33,7 +37,7 @@ const MAX_PASSES: usize = 20;
 pub struct Finding {
     pub code: &'static str,
     /// Its byte range in the final text.
-    pub range: std::ops::Range<usize>,
+    pub range: Range<usize>,
     /// The 1-based line where a `# noqa` comment for it goes (see `suppression`).
     pub suppression_line: usize,
     pub line: usize,
@@ -51,7 +55,7 @@ pub struct Finding {
 /// One edit of a finding's fix, located by line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingEdit {
-    pub range: std::ops::Range<usize>,
+    pub range: Range<usize>,
     pub start: (usize, usize),
     pub end: (usize, usize),
     pub content: String,
@@ -206,8 +210,8 @@ enum Parsing {
     /// The whole text, every pass.
     Whole,
     /// What `plan::plan` says: nothing when no rule can match, else a
-    /// skeleton where one suffices. A fixed text is then parsed whole once
-    /// more, to verify it.
+    /// skeleton where one suffices. A fixed text keeps the blanks no fix
+    /// touched (see `Pass::untouched`), so every byte a fix wrote is parsed.
     Skeletons,
 }
 
@@ -237,26 +241,30 @@ impl<'a> Job<'a> {
         let mut current = Cow::Borrowed(text);
         let mut report = FileReport::default();
         let mut fixed_by: Vec<&'static str> = Vec::new();
-        // The last pass parsed the whole final text and found nothing odd.
-        let mut whole_and_trusted = false;
+        // The last parse read every byte a fix wrote and found nothing odd.
+        let mut trusted = false;
+        // The bodies the last parse left out: the file's own bytes, which
+        // no fix has touched (see `Pass::untouched`).
+        let mut unparsed: Vec<Range<usize>> = Vec::new();
         // The last pass's fixes, until the fixed text's names are checked.
         let mut unchecked: Option<(NameUses, Pass)> = None;
+        // The last parse's tree, until the fixed text is parsed.
+        let mut earlier: Option<Earlier<'_>> = None;
         for pass in 0.. {
-            whole_and_trusted = false;
+            trusted = false;
             // One scan of the text serves the plan and the parse.
             let scanned = scan(current.as_bytes());
             profile::scanned(current.len());
             let (skeleton, checked) = match parsing {
                 Parsing::Whole => (None, self.rules.to_vec()),
                 Parsing::Skeletons if pass > 0 => {
-                    // Fixed text must be parsed whole before it is written:
-                    // that parse may as well be the next pass, and no
-                    // skeleton need be planned.
+                    // Fixed text must be parsed before it is written: that
+                    // parse may as well be the next pass.
                     let checked = self.matching_rules(&scanned);
                     if checked.is_empty() {
                         break;
                     }
-                    (None, checked)
+                    (self.replan(&scanned, &checked, &unparsed), checked)
                 }
                 Parsing::Skeletons => match self.plan(&scanned) {
                     (Plan::NothingToFind, _) => break,
@@ -264,20 +272,16 @@ impl<'a> Job<'a> {
                     (Plan::Skeleton(skeleton), checked) => (Some(skeleton), checked),
                 },
             };
-            let parsed = match (&skeleton, parsing) {
-                (Some(skeleton), _) => {
-                    Module::parse_skeleton(skeleton, &scanned, self.file_name, self.version())
-                }
-                (None, Parsing::Skeletons) => {
-                    Module::parse_scanned(&current, &scanned, self.file_name, self.version())
-                }
-                (None, Parsing::Whole) => parse_after_fixes(
-                    &current,
-                    &scanned,
-                    (self.file_name, self.version()),
-                    &fixed_by,
-                ),
-            };
+            unparsed = skeleton.as_ref().map_or_else(Vec::new, Skeleton::bodies);
+            let fixes = unchecked.as_ref().map(|(_, fixes)| fixes);
+            let reused = Earlier::edited(earlier.take(), fixes, &current, &unparsed);
+            let parsed = parse_after_fixes(
+                (&current, skeleton.as_ref()),
+                &scanned,
+                (self.file_name, self.version()),
+                &fixed_by,
+                reused,
+            );
             match &skeleton {
                 Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
                 None => profile::parsed(current.len(), true),
@@ -290,7 +294,7 @@ impl<'a> Job<'a> {
                 (Err(_), Parsing::Skeletons) => return Ok(None),
                 (Err(err), Parsing::Whole) => return Err(err),
             };
-            whole_and_trusted = skeleton.is_none() && module.untrusted.is_empty();
+            trusted = module.untrusted.is_empty();
             let semantic = Semantic::new(&module);
             if let Some((before, fixes)) = unchecked.take() {
                 check_names(&before, &fixes, &module, &semantic)?;
@@ -316,23 +320,45 @@ impl<'a> Job<'a> {
                 *report.unsafe_fixes.entry(code).or_default() += 1;
             }
             let before = NameUses::of(&module, &semantic);
+            let tree = module.tree_to_reuse();
+            let blanked = std::mem::take(&mut unparsed);
+            unparsed = applied.untouched(&blanked);
             fixed_by = applied.fixed.clone();
-            current = Cow::Owned(std::mem::take(&mut applied.source));
+            let text =
+                std::mem::replace(&mut current, Cow::Owned(std::mem::take(&mut applied.source)));
+            earlier = tree.map(|tree| Earlier { tree, text, blanked });
             unchecked = Some((before, applied));
         }
         if let Some((before, fixes)) = unchecked.take() {
             // The loop ended without parsing the fixed text: parse it now,
-            // whole, since it is about to be written.
-            profile::parsed(current.len(), true);
-            let module = match Module::parse_for(&current, self.file_name, self.version()) {
+            // since it is about to be written.
+            let scanned = scan(current.as_bytes());
+            profile::scanned(current.len());
+            let skeleton =
+                skeleton::skeleton_within(&scanned, &mut |_| false, Some(&unparsed)).ok();
+            let blanked = skeleton.as_ref().map_or_else(Vec::new, Skeleton::bodies);
+            let reused = Earlier::edited(earlier.take(), Some(&fixes), &current, &blanked);
+            match &skeleton {
+                Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
+                None => profile::parsed(current.len(), true),
+            }
+            let parsed = parse_after_fixes(
+                (&current, skeleton.as_ref()),
+                &scanned,
+                (self.file_name, self.version()),
+                &fixed_by,
+                reused,
+            );
+            drop(scanned);
+            let module = match parsed {
                 Ok(module) => module,
                 Err(_) if parsing == Parsing::Skeletons => return Ok(None),
                 Err(err) => return Err(err),
             };
             check_names(&before, &fixes, &module, &Semantic::new(&module))?;
-            whole_and_trusted = module.untrusted.is_empty();
+            trusted = module.untrusted.is_empty();
         }
-        let verified = parsing == Parsing::Whole || current == text || whole_and_trusted;
+        let verified = parsing == Parsing::Whole || current == text || trusted;
         let fixed = match current {
             Cow::Borrowed(_) => None,
             Cow::Owned(fixed) => Some(fixed),
@@ -352,6 +378,22 @@ impl<'a> Job<'a> {
         let file = FileInfo { file_name: self.file_name, settings: self.settings };
         let matching = self.matching_rules(scanned);
         (plan::plan(scanned, &matching, &file), matching)
+    }
+
+    /// What to parse of a fixed text: a skeleton that blanks only bodies
+    /// among `unparsed` (left out by the last parse, untouched by its
+    /// fixes), or `None` for the whole text.
+    fn replan(
+        &self,
+        scanned: &Scan<'_>,
+        checked: &[&'a dyn Transform],
+        unparsed: &[Range<usize>],
+    ) -> Option<Skeleton> {
+        let file = FileInfo { file_name: self.file_name, settings: self.settings };
+        match plan::plan_within(scanned, checked, &file, Some(unparsed)) {
+            Plan::Skeleton(skeleton) => Some(skeleton),
+            Plan::NothingToFind | Plan::Whole(_) => None,
+        }
     }
 
     /// The rules whose prefilter may match the scanned text.
@@ -382,14 +424,45 @@ fn check_names(
     )))
 }
 
-/// Parses text; after a pass, a parse failure is the fixes' fault.
+/// The last parse's tree and the text it read, for the next parse of the
+/// fixed text to reuse (see `Module::reparse`).
+struct Earlier<'t> {
+    tree: Tree,
+    /// The text before the fixes (a skeleton's line breaks are its text's).
+    text: Cow<'t, str>,
+    /// The bodies that parse blanked.
+    blanked: Vec<Range<usize>>,
+}
+
+impl Earlier<'_> {
+    /// The earlier tree edited to the text `fixes` made (`now`), of which
+    /// the next parse blanks `blanked`.
+    fn edited(
+        earlier: Option<Earlier<'_>>,
+        fixes: Option<&Pass>,
+        now: &str,
+        blanked: &[Range<usize>],
+    ) -> Option<Tree> {
+        let (earlier, fixes) = earlier.zip(fixes)?;
+        let changes = fixes.changes_to_parse(&earlier.blanked, blanked);
+        let mut tree = earlier.tree;
+        for edit in edits_between(&earlier.text, now, &changes) {
+            tree.edit(&edit);
+        }
+        Some(tree)
+    }
+}
+
+/// Parses text, or the skeleton made from it, reusing the earlier tree
+/// when there is one; after a pass, a parse failure is the fixes' fault.
 fn parse_after_fixes<'s>(
-    text: &'s str,
+    (text, skeleton): (&'s str, Option<&'s Skeleton>),
     scanned: &Scan<'_>,
     (file_name, version): (&str, PythonVersion),
     fixed_by: &[&'static str],
+    earlier: Option<Tree>,
 ) -> Result<Module<'s>, FileError> {
-    Module::parse_scanned(text, scanned, file_name, version).map_err(|err| {
+    Module::reparse(text, scanned, skeleton, (file_name, version), earlier).map_err(|err| {
         match (fixed_by.is_empty(), err) {
             (true, err) => err,
             (false, FileError::Syntax { line, column }) => FileError::Internal(format!(

@@ -2,6 +2,8 @@
 //! rules' prefilters: nothing, a skeleton (see `syntax::skeleton`), or the
 //! whole text.
 
+use std::ops::Range;
+
 use crate::rule::{FileInfo, Transform};
 use crate::syntax::scan::Scan;
 use crate::syntax::skeleton::{self, Skeleton, Whole};
@@ -41,6 +43,17 @@ pub fn rules_out_all(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<
 /// rules that may match it (see `matching_rules`): a body is kept when one
 /// of them may need it.
 pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> Plan {
+    plan_within(scan, rules, file, None)
+}
+
+/// As `plan`, with a skeleton that blanks only bodies among `blankable`
+/// when given (see `skeleton::skeleton_within`).
+pub fn plan_within(
+    scan: &Scan<'_>,
+    rules: &[&dyn Transform],
+    file: &FileInfo<'_>,
+    blankable: Option<&[Range<usize>]>,
+) -> Plan {
     if scan.suspicious {
         return Plan::Whole(Whole::Suspicious);
     }
@@ -49,7 +62,7 @@ pub fn plan(scan: &Scan<'_>, rules: &[&dyn Transform], file: &FileInfo<'_>) -> P
     }
     let mut may_need =
         |view: &Scan<'_>| rules.iter().any(|rule| rule.may_need_definition(view, file));
-    match skeleton::skeleton(scan, &mut may_need) {
+    match skeleton::skeleton_within(scan, &mut may_need, blankable) {
         Ok(skeleton) => Plan::Skeleton(skeleton),
         Err(whole) => Plan::Whole(whole),
     }

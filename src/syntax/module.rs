@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Parser, Point, Tree};
+use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 use crate::error::FileError;
 use crate::syntax::kind::{Kind, NodeKind};
@@ -37,6 +37,9 @@ pub struct Module<'s> {
     pub untrusted: Vec<Range<usize>>,
     /// For a skeleton, the blanked bodies after their `...`.
     blanked: Vec<Range<usize>>,
+    /// The tree is tree-sitter's for `source` as it stands (not for a
+    /// copy with outdented comments blanked): a later text may reuse it.
+    reusable: bool,
     newline: &'static str,
     indent_unit: OnceLock<String>,
     line_starts: OnceLock<Vec<usize>>,
@@ -66,7 +69,7 @@ impl<'s> Module<'s> {
         file_name: &str,
         version: PythonVersion,
     ) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(source, scanned, &[], Vec::new(), (file_name, version))
+        Module::parse_skipping(source, scanned, &[], Vec::new(), (file_name, version), None)
     }
 
     /// Parses a skeleton's text (see `skeleton`) made from a file scanned as
@@ -84,7 +87,41 @@ impl<'s> Module<'s> {
             &skeleton.skipped,
             blanked,
             (file_name, version),
+            None,
         )
+    }
+
+    /// Parses `source` (scanned as `scanned`), or the skeleton made from it
+    /// when given, reusing `earlier`: the tree of an earlier text, edited
+    /// to this one (see `edits_between`). tree-sitter then parses again
+    /// only around the edits, and gives the tree a parse from scratch
+    /// would give. A tree with an error is parsed again from scratch, so
+    /// that an error is reported as it always was.
+    pub fn reparse(
+        source: &'s str,
+        scanned: &Scan<'_>,
+        skeleton: Option<&'s Skeleton>,
+        (file_name, version): (&str, PythonVersion),
+        earlier: Option<Tree>,
+    ) -> Result<Module<'s>, FileError> {
+        match skeleton {
+            Some(skeleton) => Module::parse_skipping(
+                &skeleton.text,
+                scanned,
+                &skeleton.skipped,
+                skeleton.blanked.clone(),
+                (file_name, version),
+                earlier,
+            ),
+            None => Module::parse_skipping(
+                source,
+                scanned,
+                &[],
+                Vec::new(),
+                (file_name, version),
+                earlier,
+            ),
+        }
     }
 
     /// Parses `source` as if the bytes of `skipped` (sorted, disjoint) were
@@ -96,6 +133,7 @@ impl<'s> Module<'s> {
         skipped: &[Range<usize>],
         blanked: Vec<Range<usize>>,
         (file_name, version): (&str, PythonVersion),
+        earlier: Option<Tree>,
     ) -> Result<Module<'s>, FileError> {
         // tree-sitter accepts indentation CPython rejects; a fix in such a
         // file could turn it into one tree-sitter rejects too. (A skeleton's
@@ -105,9 +143,28 @@ impl<'s> Module<'s> {
             let (line, column) = line_column_in(source, &line_starts(source), at);
             return Err(FileError::Syntax { line, column });
         }
-        let mut tree = parse_tree_skipping(source, skipped)?;
-        if tree.root_node().has_error() {
-            tree = reparse_around_gaps(source, scanned, skipped).unwrap_or(tree);
+        let mut tree = match earlier {
+            Some(earlier) => match parse_tree_reusing(source, skipped, Some(&earlier))? {
+                reparsed if reparsed.root_node().has_error() => {
+                    parse_tree_skipping(source, skipped)?
+                }
+                reparsed => {
+                    // Every test that fixes a file checks the promise.
+                    #[cfg(debug_assertions)]
+                    if let Ok(fresh) = parse_tree_skipping(source, skipped) {
+                        assert_eq!(shape(&reparsed), shape(&fresh), "a reparse differs");
+                    }
+                    reparsed
+                }
+            },
+            None => parse_tree_skipping(source, skipped)?,
+        };
+        let mut reusable = true;
+        if tree.root_node().has_error()
+            && let Some(around_gaps) = reparse_around_gaps(source, scanned, skipped)
+        {
+            tree = around_gaps;
+            reusable = false;
         }
         let tree = IndexedTree::new(tree, |tree| NodeIndex::build(tree.root_node()));
         let untrusted = check_tree(source, tree.borrow_dependent(), version)?;
@@ -118,6 +175,7 @@ impl<'s> Module<'s> {
             file_name: file_name.to_string(),
             untrusted,
             blanked,
+            reusable,
             newline: detect_newline(source),
             indent_unit: OnceLock::new(),
             line_starts: OnceLock::new(),
@@ -132,6 +190,12 @@ impl<'s> Module<'s> {
             Ok(found) => self.blanked[found].end,
             Err(_) => end,
         }
+    }
+
+    /// The tree, for a later text to reuse (see `reparse`); `None` when it
+    /// is not the tree of this text.
+    pub fn tree_to_reuse(&self) -> Option<Tree> {
+        self.reusable.then(|| self.tree.borrow_owner().clone())
     }
 
     /// For a skeleton, the blanked bodies (after their `...`): code that
@@ -349,6 +413,14 @@ pub fn parse_tree(source: &str) -> Result<Tree, FileError> {
 }
 
 fn parse_tree_skipping(source: &str, skipped: &[Range<usize>]) -> Result<Tree, FileError> {
+    parse_tree_reusing(source, skipped, None)
+}
+
+fn parse_tree_reusing(
+    source: &str,
+    skipped: &[Range<usize>],
+    earlier: Option<&Tree>,
+) -> Result<Tree, FileError> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -361,19 +433,69 @@ fn parse_tree_skipping(source: &str, skipped: &[Range<usize>]) -> Result<Tree, F
         let parser = slot.as_mut().ok_or_else(|| FileError::Internal("no parser".into()))?;
         if skipped.is_empty() {
             return parser
-                .parse(source, None)
+                .parse(source, earlier)
                 .ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()));
         }
         parser
             .set_included_ranges(&included_ranges(source, skipped))
             .map_err(|err| FileError::Internal(format!("bad ranges to parse: {err:?}")))?;
-        let tree = parser.parse(source, None);
+        let tree = parser.parse(source, earlier);
         // The parser is reused: the next file is parsed whole.
         parser
             .set_included_ranges(&[])
             .map_err(|err| FileError::Internal(format!("cannot reset the parser: {err:?}")))?;
         tree.ok_or_else(|| FileError::Internal("tree-sitter returned no tree".into()))
     })
+}
+
+/// What changed from `old` to `new`, for tree-sitter to edit `old`'s tree
+/// with: each change replaced the bytes `range` of `old` with as many bytes
+/// as it says of `new` (sorted, disjoint; nothing else changed).
+pub fn edits_between(old: &str, new: &str, changes: &[(Range<usize>, usize)]) -> Vec<InputEdit> {
+    let (old, new) = (old.as_bytes(), new.as_bytes());
+    let mut edits = Vec::with_capacity(changes.len());
+    // Edits apply one after the other: each is placed in the text as the
+    // ones before it left it, where the bytes before it are `new`'s.
+    let mut shift: isize = 0;
+    let mut cursor = (0, Point { row: 0, column: 0 });
+    for (range, new_len) in changes {
+        let start_byte = range.start.saturating_add_signed(shift);
+        cursor = move_to(new, cursor, start_byte);
+        let start_position = cursor.1;
+        let old_end = move_to(old, (range.start, start_position), range.end);
+        let new_end = move_to(new, cursor, start_byte + new_len);
+        cursor = new_end;
+        edits.push(InputEdit {
+            start_byte,
+            old_end_byte: start_byte + range.len(),
+            new_end_byte: new_end.0,
+            start_position,
+            old_end_position: old_end.1,
+            new_end_position: new_end.1,
+        });
+        shift += *new_len as isize - range.len() as isize;
+    }
+    edits
+}
+
+/// Every node of `tree` in preorder: its kind, bytes and positions.
+#[cfg(debug_assertions)]
+fn shape(tree: &Tree) -> Vec<(u16, Range<usize>, Point, Point)> {
+    let mut nodes = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        nodes.push((node.kind_id(), node.byte_range(), node.start_position(), node.end_position()));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    nodes
 }
 
 /// The parts of `source` around `skipped`, with their lines and columns.
@@ -650,6 +772,81 @@ mod tests {
     use super::*;
 
     const PEP_758: &str = "try:\n    pass\nexcept A, B:\n    pass\n";
+
+    /// `text` with each `(range, replacement)` applied (sorted, disjoint),
+    /// and the changes as `edits_between` takes them.
+    fn apply(text: &str, edits: &[(Range<usize>, &str)]) -> (String, Vec<(Range<usize>, usize)>) {
+        let mut fixed = String::new();
+        let mut last = 0;
+        for (range, replacement) in edits {
+            fixed.push_str(&text[last..range.start]);
+            fixed.push_str(replacement);
+            last = range.end;
+        }
+        fixed.push_str(&text[last..]);
+        (fixed, edits.iter().map(|(range, new)| (range.clone(), new.len())).collect())
+    }
+
+    fn reparsed(
+        old: &str,
+        new: &str,
+        changes: &[(Range<usize>, usize)],
+        skipped: &[Range<usize>],
+    ) -> Tree {
+        let mut tree = parse_tree_skipping(old, &[]).expect("parses");
+        for edit in edits_between(old, new, changes) {
+            tree.edit(&edit);
+        }
+        parse_tree_reusing(new, skipped, Some(&tree)).expect("parses")
+    }
+
+    #[test]
+    fn a_reparse_after_edits_gives_the_tree_of_a_fresh_parse() {
+        let old = "import os\n\ndef f(a=[]):\n    try:\n        g()\n    except:\n        pass\n\n\nclass C:\n    x = 1\n";
+        let at = |needle: &str| old.find(needle).expect("in the text");
+        let edits = [
+            (0..0, "import logging\n"),
+            (at("a=[]")..at("a=[]") + 4, "a=None"),
+            (at("        g()")..at("        g()"), "        if a is None:\n            a = []\n"),
+            (at("except:")..at("except:") + 7, "except Exception:"),
+            (at("    x = 1")..old.len(), "    y = (\n        2)\n"),
+        ];
+        let (new, changes) = apply(old, &edits);
+        let fresh = parse_tree_skipping(&new, &[]).expect("parses");
+        assert!(!fresh.root_node().has_error(), "{new}");
+        assert_eq!(shape(&reparsed(old, &new, &changes, &[])), shape(&fresh));
+    }
+
+    /// After a fix, a skeleton's blanked body may be parsed: its blank
+    /// is a change too, and the parser's skipped ranges move.
+    #[test]
+    fn a_reparse_reads_a_body_a_skeleton_had_blanked() {
+        let body = "x = 1\n    y = [\n        x]\n    return y\n";
+        let blank: String = "..."
+            .chars()
+            .chain(body[3..].chars().map(|c| if c == '\n' { c } else { ' ' }))
+            .collect();
+        let head = "import os\n\ndef f():\n    ";
+        let tail = "\n\ndef g():\n    pass\n";
+        let old = format!("{head}{blank}{tail}");
+        let body_at = head.len()..head.len() + body.len();
+        let skipped = body_at.start + 3..body_at.end;
+        let mut skeleton_tree =
+            parse_tree_skipping(&old, std::slice::from_ref(&skipped)).expect("parses");
+        let (new, mut changes) = apply(&format!("{head}{body}{tail}"), &[(0..0, "import sys\n")]);
+        changes.insert(0, (body_at.clone(), body.len()));
+        changes.sort_by_key(|(range, _)| range.start);
+        // The insertion at 0 comes first, the body after it.
+        let (insert, unblank) = (changes[0].clone(), changes[1].clone());
+        assert_eq!(insert.0, 0..0);
+        for edit in edits_between(&old, &new, &[insert, unblank]) {
+            skeleton_tree.edit(&edit);
+        }
+        let reparsed = parse_tree_reusing(&new, &[], Some(&skeleton_tree)).expect("parses");
+        let fresh = parse_tree_skipping(&new, &[]).expect("parses");
+        assert!(!fresh.root_node().has_error(), "{new}");
+        assert_eq!(shape(&reparsed), shape(&fresh));
+    }
 
     #[test]
     fn except_without_parentheses_is_python_3_14() {

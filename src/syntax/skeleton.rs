@@ -39,6 +39,12 @@ pub struct Skeleton {
 }
 
 impl Skeleton {
+    /// The bytes of each blanked body, `...` included, in file order: what
+    /// `skeleton_within` may blank again once fixes have moved them.
+    pub fn bodies(&self) -> Vec<Range<usize>> {
+        self.blanked.iter().map(|blank| blank.start - ELLIPSIS.len()..blank.end).collect()
+    }
+
     /// The bytes the parser reads: the text less the skipped blanks.
     pub fn parsed_len(&self) -> usize {
         let skipped: usize = self.skipped.iter().map(|range| range.len()).sum();
@@ -57,6 +63,19 @@ pub fn skeleton(
     scan: &Scan<'_>,
     may_need: &mut dyn FnMut(&Scan<'_>) -> bool,
 ) -> Result<Skeleton, Whole> {
+    skeleton_within(scan, may_need, None)
+}
+
+/// As `skeleton`, blanking only bodies among `blankable` (each a body's
+/// bytes, from its first token to its last, sorted), when given: after a
+/// fix, the bodies an earlier pass blanked and no edit touched (see
+/// `Skeleton::bodies`). A body outside them is parsed, so every byte a fix
+/// wrote is parsed before the text is written.
+pub fn skeleton_within(
+    scan: &Scan<'_>,
+    may_need: &mut dyn FnMut(&Scan<'_>) -> bool,
+    blankable: Option<&[Range<usize>]>,
+) -> Result<Skeleton, Whole> {
     if scan.suspicious {
         return Err(Whole::Suspicious);
     }
@@ -64,6 +83,7 @@ pub fn skeleton(
         scan,
         may_need,
         copies_left: COPIES_PER_TOKEN * scan.tokens.len() + 100_000,
+        blankable,
         blanked: Vec::new(),
     };
     let all_lines = 0..scan.lines.len();
@@ -138,6 +158,8 @@ struct Planner<'a, 's> {
     may_need: &'a mut dyn FnMut(&Scan<'_>) -> bool,
     /// Token copies the views may still make; past that, parse everything.
     copies_left: usize,
+    /// The only bodies that may be blanked, when not all may.
+    blankable: Option<&'a [Range<usize>]>,
     blanked: Vec<Body>,
 }
 
@@ -151,7 +173,7 @@ impl Planner<'_, '_> {
     fn blank_what_cannot_match(&mut self, bodies: &[Body], context: &[Range<usize>]) -> Option<()> {
         for body in bodies {
             let global = declares_global(self.scan, body);
-            if !global && !self.may_match(body, context)? {
+            if !global && self.may_blank(body) && !self.may_match(body, context)? {
                 self.blanked.push(body.clone());
             } else if body.is_class {
                 let Some(first_line) = self.scan.lines.get(body.lines.start + 1) else { continue };
@@ -165,6 +187,14 @@ impl Planner<'_, '_> {
             }
         }
         Some(())
+    }
+
+    fn may_blank(&self, body: &Body) -> bool {
+        self.blankable.is_none_or(|blankable| {
+            blankable
+                .binary_search_by_key(&body.bytes.start, |range| range.start)
+                .is_ok_and(|found| blankable[found].end == body.bytes.end)
+        })
     }
 
     /// Whether this definition's body may be needed, read with `context`.
