@@ -424,6 +424,14 @@ fn check_names(
     )))
 }
 
+/// A tree is reused only when its text changed less densely than one
+/// change in this many bytes (see `Earlier::edited`). Dense changes leave
+/// tree-sitter little to reuse, while the earlier tree, alive beside the
+/// new one, costs memory: on a generated 12.5 MB file with a change every
+/// 500 bytes, reusing saved 8% of the time and added 42% to the peak. The
+/// files fixed in the stdlib and the corpus change once in 27 KB.
+const MIN_BYTES_PER_CHANGE: usize = 2048;
+
 /// The last parse's tree and the text it read, for the next parse of the
 /// fixed text to reuse (see `Module::reparse`).
 struct Earlier<'t> {
@@ -436,7 +444,8 @@ struct Earlier<'t> {
 
 impl Earlier<'_> {
     /// The earlier tree edited to the text `fixes` made (`now`), of which
-    /// the next parse blanks `blanked`.
+    /// the next parse blanks `blanked`; `None` when there is none, or when
+    /// the changes are too dense for it to be worth keeping.
     fn edited(
         earlier: Option<Earlier<'_>>,
         fixes: Option<&Pass>,
@@ -445,6 +454,9 @@ impl Earlier<'_> {
     ) -> Option<Tree> {
         let (earlier, fixes) = earlier.zip(fixes)?;
         let changes = fixes.changes_to_parse(&earlier.blanked, blanked);
+        if changes.len().saturating_mul(MIN_BYTES_PER_CHANGE) > now.len() {
+            return None;
+        }
         let mut tree = earlier.tree;
         for edit in edits_between(&earlier.text, now, &changes) {
             tree.edit(&edit);
