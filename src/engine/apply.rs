@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use crate::rule::{Applicability, Diagnostic, Edit, Fix};
+use crate::syntax::skeleton::is_among;
 
 /// The result of one pass: the new text and which diagnostics' fixes it holds.
 pub struct Pass {
@@ -38,15 +39,10 @@ impl Pass {
         blanked_before: &[Range<usize>],
         blanked_after: &[Range<usize>],
     ) -> Vec<(Range<usize>, usize)> {
-        let still_blanked = |now: &Range<usize>| {
-            blanked_after
-                .binary_search_by_key(&now.start, |range| range.start)
-                .is_ok_and(|found| blanked_after[found].end == now.end)
-        };
         let unblanked = self
             .moved(blanked_before)
             .into_iter()
-            .filter(|(_, now)| !now.as_ref().is_some_and(still_blanked))
+            .filter(|(_, now)| !now.as_ref().is_some_and(|now| is_among(blanked_after, now)))
             .map(|(body, _)| (body, 0));
         let edits = self.edits.iter().map(|edit| {
             (edit.range.clone(), edit.replacement.len() as isize - edit.range.len() as isize)

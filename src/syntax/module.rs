@@ -69,7 +69,7 @@ impl<'s> Module<'s> {
         file_name: &str,
         version: PythonVersion,
     ) -> Result<Module<'s>, FileError> {
-        Module::parse_skipping(source, scanned, &[], Vec::new(), (file_name, version), None)
+        Module::reparse(source, scanned, None, (file_name, version), None)
     }
 
     /// Parses a skeleton's text (see `skeleton`) made from a file scanned as
@@ -80,20 +80,13 @@ impl<'s> Module<'s> {
         file_name: &str,
         version: PythonVersion,
     ) -> Result<Module<'s>, FileError> {
-        let blanked = skeleton.blanked.clone();
-        Module::parse_skipping(
-            &skeleton.text,
-            file,
-            &skeleton.skipped,
-            blanked,
-            (file_name, version),
-            None,
-        )
+        Module::reparse(&skeleton.text, file, Some(skeleton), (file_name, version), None)
     }
 
     /// Parses `source` (scanned as `scanned`), or the skeleton made from it
-    /// when given, reusing `earlier`: the tree of an earlier text, edited
-    /// to this one (see `edits_between`). tree-sitter then parses again
+    /// when given (its text then stands for `source`), reusing `earlier`
+    /// when given: the tree of an earlier text, edited to this one (see
+    /// `edits_between`). tree-sitter then parses again
     /// only around the edits, and gives the tree a parse from scratch
     /// would give. A tree with an error is parsed again from scratch, so
     /// that an error is reported as it always was.
@@ -104,24 +97,13 @@ impl<'s> Module<'s> {
         (file_name, version): (&str, PythonVersion),
         earlier: Option<Tree>,
     ) -> Result<Module<'s>, FileError> {
-        match skeleton {
-            Some(skeleton) => Module::parse_skipping(
-                &skeleton.text,
-                scanned,
-                &skeleton.skipped,
-                skeleton.blanked.clone(),
-                (file_name, version),
-                earlier,
-            ),
-            None => Module::parse_skipping(
-                source,
-                scanned,
-                &[],
-                Vec::new(),
-                (file_name, version),
-                earlier,
-            ),
-        }
+        let (text, skipped, blanked) = match skeleton {
+            Some(skeleton) => {
+                (skeleton.text.as_str(), &skeleton.skipped[..], skeleton.blanked.clone())
+            }
+            None => (source, &[][..], Vec::new()),
+        };
+        Module::parse_skipping(text, scanned, skipped, blanked, (file_name, version), earlier)
     }
 
     /// Parses `source` as if the bytes of `skipped` (sorted, disjoint) were
@@ -149,7 +131,8 @@ impl<'s> Module<'s> {
                     parse_tree_skipping(source, skipped)?
                 }
                 reparsed => {
-                    // Every test that fixes a file checks the promise.
+                    // A debug build checks the promise (tests/prefilter.rs
+                    // fixes the standard library).
                     #[cfg(debug_assertions)]
                     if let Ok(fresh) = parse_tree_skipping(source, skipped) {
                         assert_eq!(shape(&reparsed), shape(&fresh), "a reparse differs");

@@ -112,6 +112,13 @@ pub fn skeleton_within(
     }
 }
 
+/// `body` is one of `bodies` (sorted by start, disjoint).
+pub fn is_among(bodies: &[Range<usize>], body: &Range<usize>) -> bool {
+    bodies
+        .binary_search_by_key(&body.start, |range| range.start)
+        .is_ok_and(|found| bodies[found].end == body.end)
+}
+
 /// Which blanks the parser skips. tree-sitter finds the range holding a
 /// position by a linear search from the first range, once per token, so
 /// each skipped range costs a little on every token after it (a file of
@@ -190,11 +197,7 @@ impl Planner<'_, '_> {
     }
 
     fn may_blank(&self, body: &Body) -> bool {
-        self.blankable.is_none_or(|blankable| {
-            blankable
-                .binary_search_by_key(&body.bytes.start, |range| range.start)
-                .is_ok_and(|found| blankable[found].end == body.bytes.end)
-        })
+        self.blankable.is_none_or(|blankable| is_among(blankable, &body.bytes))
     }
 
     /// Whether this definition's body may be needed, read with `context`.
