@@ -275,17 +275,7 @@ impl<'a> Job<'a> {
             unparsed = skeleton.as_ref().map_or_else(Vec::new, Skeleton::bodies);
             let fixes = unchecked.as_ref().map(|(_, fixes)| fixes);
             let reused = Earlier::edited(earlier.take(), fixes, &current, &unparsed);
-            let parsed = parse_after_fixes(
-                (&current, skeleton.as_ref()),
-                &scanned,
-                (self.file_name, self.version()),
-                &fixed_by,
-                reused,
-            );
-            match &skeleton {
-                Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
-                None => profile::parsed(current.len(), true),
-            }
+            let parsed = self.parse((&current, skeleton.as_ref()), &scanned, reused, &fixed_by);
             // The tokens (several times the text's size) are not needed
             // once the tree is there: freed before the names are resolved.
             drop(scanned);
@@ -338,17 +328,7 @@ impl<'a> Job<'a> {
                 skeleton::skeleton_within(&scanned, &mut |_| false, Some(&unparsed)).ok();
             let blanked = skeleton.as_ref().map_or_else(Vec::new, Skeleton::bodies);
             let reused = Earlier::edited(earlier.take(), Some(&fixes), &current, &blanked);
-            match &skeleton {
-                Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
-                None => profile::parsed(current.len(), true),
-            }
-            let parsed = parse_after_fixes(
-                (&current, skeleton.as_ref()),
-                &scanned,
-                (self.file_name, self.version()),
-                &fixed_by,
-                reused,
-            );
+            let parsed = self.parse((&current, skeleton.as_ref()), &scanned, reused, &fixed_by);
             drop(scanned);
             let module = match parsed {
                 Ok(module) => module,
@@ -364,6 +344,35 @@ impl<'a> Job<'a> {
             Cow::Owned(fixed) => Some(fixed),
         };
         Ok(verified.then_some((report, fixed)))
+    }
+
+    /// Parses the text, or the skeleton made from it, reusing the earlier
+    /// tree when there is one; after a pass, a parse failure is the fault
+    /// of the fixes (`fixed_by`).
+    fn parse<'s>(
+        &self,
+        (text, skeleton): (&'s str, Option<&'s Skeleton>),
+        scanned: &Scan<'_>,
+        earlier: Option<Tree>,
+        fixed_by: &[&'static str],
+    ) -> Result<Module<'s>, FileError> {
+        match skeleton {
+            Some(skeleton) => profile::parsed(skeleton.parsed_len(), false),
+            None => profile::parsed(text.len(), true),
+        }
+        let version = self.version();
+        Module::reparse(text, scanned, skeleton, (self.file_name, version), earlier).map_err(
+            |err| match (fixed_by.is_empty(), err) {
+                (true, err) => err,
+                (false, FileError::Syntax { line, column }) => FileError::Internal(format!(
+                    "a fix by {} introduced a syntax error at line {line}, column {column}",
+                    rule_list(fixed_by)
+                )),
+                (false, err) => {
+                    FileError::Internal(format!("after fixes by {}: {err}", rule_list(fixed_by)))
+                }
+            },
+        )
     }
 
     /// The oldest Python the file must run on: it decides what syntax the
@@ -463,29 +472,6 @@ impl Earlier<'_> {
         }
         Some(tree)
     }
-}
-
-/// Parses text, or the skeleton made from it, reusing the earlier tree
-/// when there is one; after a pass, a parse failure is the fixes' fault.
-fn parse_after_fixes<'s>(
-    (text, skeleton): (&'s str, Option<&'s Skeleton>),
-    scanned: &Scan<'_>,
-    (file_name, version): (&str, PythonVersion),
-    fixed_by: &[&'static str],
-    earlier: Option<Tree>,
-) -> Result<Module<'s>, FileError> {
-    Module::reparse(text, scanned, skeleton, (file_name, version), earlier).map_err(|err| {
-        match (fixed_by.is_empty(), err) {
-            (true, err) => err,
-            (false, FileError::Syntax { line, column }) => FileError::Internal(format!(
-                "a fix by {} introduced a syntax error at line {line}, column {column}",
-                rule_list(fixed_by)
-            )),
-            (false, err) => {
-                FileError::Internal(format!("after fixes by {}: {err}", rule_list(fixed_by)))
-            }
-        }
-    })
 }
 
 fn rule_list(codes: &[&'static str]) -> String {
