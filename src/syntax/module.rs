@@ -86,10 +86,10 @@ impl<'s> Module<'s> {
     /// Parses `source` (scanned as `scanned`), or the skeleton made from it
     /// when given (its text then stands for `source`), reusing `earlier`
     /// when given: the tree of an earlier text, edited to this one (see
-    /// `edits_between`). tree-sitter then parses again
-    /// only around the edits, and gives the tree a parse from scratch
-    /// would give. A tree with an error is parsed again from scratch, so
-    /// that an error is reported as it always was.
+    /// `edits_between`). tree-sitter then parses again only around the
+    /// edits, and gives the tree a parse from scratch would give. A tree
+    /// with an error is parsed again from scratch, so that an error is
+    /// reported as it always was.
     pub fn reparse(
         source: &'s str,
         scanned: &Scan<'_>,
@@ -464,21 +464,11 @@ pub fn edits_between(old: &str, new: &str, changes: &[(Range<usize>, usize)]) ->
 /// Every node of `tree` in preorder: its kind, bytes and positions.
 #[cfg(debug_assertions)]
 fn shape(tree: &Tree) -> Vec<(u16, Range<usize>, Point, Point)> {
-    let mut nodes = Vec::new();
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        nodes.push((node.kind_id(), node.byte_range(), node.start_position(), node.end_position()));
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
-    nodes
+    let index = NodeIndex::build(tree.root_node());
+    let shape = |node: &Node<'_>| {
+        (node.kind_id(), node.byte_range(), node.start_position(), node.end_position())
+    };
+    index.nodes().iter().map(shape).collect()
 }
 
 /// The parts of `source` around `skipped`, with their lines and columns.
