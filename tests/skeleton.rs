@@ -171,3 +171,61 @@ fn a_global_declared_in_one_function_is_seen_by_the_others() {
     assert!(skeleton.contains("def work(y=D()):\n    total = 0\n"), "{skeleton}");
     assert!(!skeleton.contains("return total"), "an unrelated body is still blanked");
 }
+
+/// A module-level function whose signature nothing else reads loses it with
+/// its body: `():...` stands after its name, the rest is blank.
+#[test]
+fn a_signature_nothing_reads_is_blanked_with_its_body() {
+    let source = "def loud(x=[]):\n    return x\n\n\
+                  def quiet(first, b=None, *rest, c=-1, **options):\n    return first\n";
+    let skeleton = skeleton_of(source);
+    assert_eq!(skeleton.len(), source.len());
+    assert_eq!(skeleton.lines().count(), source.lines().count());
+    assert!(skeleton.contains("\ndef quiet():...     "), "{skeleton}");
+    assert!(!skeleton.contains("b=None") && !skeleton.contains("return first"));
+}
+
+/// Where a rule may read a signature, or the module's indentation is read
+/// from the function, the signature stays and only the body is blanked.
+#[test]
+fn signatures_stay_where_something_may_read_them() {
+    let kept = [
+        "def first_spans_lines(alpha):\n    ...",
+        "def called(alpha):\n    ...",
+        "@cache\ndef decorated(alpha):\n    ...",
+        "def annotated(alpha: int):\n    ...",
+        "def returns(alpha) -> int:\n    ...",
+        "def named_default(alpha=SENTINEL):\n    ...",
+        "def string_default(alpha=\"x\"):\n    ...",
+        "def call_default(alpha=f()):\n    ...",
+    ];
+    let mut source = String::new();
+    for header in kept {
+        let header = header.trim_end_matches('.');
+        source.push_str(&format!("{header}return alpha\n\n"));
+    }
+    source.push_str(
+        "def caller(alpha):\n    return called(alpha)\n\ndef loud(x=[]):\n    return x\n",
+    );
+    let skeleton = skeleton_of(&source);
+    for header in kept {
+        assert!(skeleton.contains(header), "{header} in {skeleton}");
+    }
+    assert!(skeleton.contains("\ndef caller():...  \n"), "{skeleton}");
+}
+
+/// A custom rule's pattern may match any code, stand-ins too: with one
+/// among the rules, every signature stays.
+#[test]
+fn signatures_stay_when_asked() {
+    use pyfix::syntax::skeleton::{Signatures, skeleton_within};
+    let source = "def first(alpha):\n    return alpha\n\ndef second(alpha):\n    return alpha\n";
+    let scanned = scan(source.as_bytes());
+    let blank_all = |signatures| {
+        skeleton_within(&scanned, &mut |_| false, None, signatures).map(|skeleton| skeleton.text)
+    };
+    let kept = "def first(alpha):\n    ...         \n\ndef second(alpha):\n    ...         \n";
+    let blanked = "def first(alpha):\n    ...         \n\ndef second():...  \n                \n";
+    assert_eq!(blank_all(Signatures::Keep).as_deref(), Ok(kept));
+    assert_eq!(blank_all(Signatures::Blank).as_deref(), Ok(blanked));
+}

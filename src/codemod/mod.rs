@@ -509,6 +509,11 @@ impl Transform for Rule {
         }
     }
 
+    /// A pattern can match the stand-in of a blanked signature.
+    fn reads_unneeded_signatures(&self) -> bool {
+        true
+    }
+
     fn may_need_definition(&self, view: &Scan<'_>, _file: &FileInfo<'_>) -> bool {
         if !view_has_names(view, &self.pattern.local_names) {
             return false;

@@ -27,7 +27,7 @@ use crate::rule::{
 use crate::semantic::Semantic;
 use crate::syntax::module::{Module, edits_between};
 use crate::syntax::scan::{Scan, scan};
-use crate::syntax::skeleton::{self, Skeleton};
+use crate::syntax::skeleton::{self, Signatures, Skeleton};
 
 /// More passes than this means two fixes keep undoing each other.
 const MAX_PASSES: usize = 20;
@@ -324,8 +324,14 @@ impl<'a> Job<'a> {
             // since it is about to be written.
             let scanned = scan(current.as_bytes());
             profile::scanned(current.len());
-            let skeleton =
-                skeleton::skeleton_within(&scanned, &mut |_| false, Some(&unparsed)).ok();
+            // Blanks only what the last pass blanked, signatures included.
+            let skeleton = skeleton::skeleton_within(
+                &scanned,
+                &mut |_| false,
+                Some(&unparsed),
+                Signatures::Blank,
+            )
+            .ok();
             let blanked = skeleton.as_ref().map_or_else(Vec::new, Skeleton::bodies);
             let reused = Earlier::edited(earlier.take(), Some(&fixes), &current, &blanked);
             let parsed = self.parse((&current, skeleton.as_ref()), &scanned, reused, &fixed_by);

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::rule::{FileInfo, Transform};
 use crate::syntax::scan::Scan;
-use crate::syntax::skeleton::{self, Skeleton, Whole};
+use crate::syntax::skeleton::{self, Signatures, Skeleton, Whole};
 
 /// What to parse for a file.
 #[derive(Debug, PartialEq, Eq)]
@@ -62,7 +62,11 @@ pub fn plan_within(
     }
     let mut may_need =
         |view: &Scan<'_>| rules.iter().any(|rule| rule.may_need_definition(view, file));
-    match skeleton::skeleton_within(scan, &mut may_need, blankable) {
+    let signatures = match rules.iter().any(|rule| rule.reads_unneeded_signatures()) {
+        true => Signatures::Keep,
+        false => Signatures::Blank,
+    };
+    match skeleton::skeleton_within(scan, &mut may_need, blankable, signatures) {
         Ok(skeleton) => Plan::Skeleton(skeleton),
         Err(whole) => Plan::Whole(whole),
     }

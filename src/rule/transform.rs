@@ -113,6 +113,15 @@ pub trait Transform: Sync + Send {
         self.may_match(view, file)
     }
 
+    /// Whether the rule may read a function it was not asked about
+    /// (`may_need_definition` said no) beyond its name: then the skeleton
+    /// keeps every signature (see `syntax::skeleton`). A pattern that can
+    /// match any code does; the built-in rules read such a function only
+    /// through its name, which the skeleton keeps.
+    fn reads_unneeded_signatures(&self) -> bool {
+        false
+    }
+
     /// Whether the rule runs on the file at `path` (absolute): a custom
     /// rule may be limited to some files (`files` globs). Built-in rules
     /// keep the default; `per-file-ignores` is the configuration's business.

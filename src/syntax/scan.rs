@@ -95,7 +95,7 @@ pub struct Words<'s> {
 /// A multiply-rotate hash for short words (a seeded hasher costs more to
 /// set up than the words take to hash); a prefilter's words are not chosen
 /// by an attacker.
-type WordHasher = BuildHasherDefault<WordHash>;
+pub(crate) type WordHasher = BuildHasherDefault<WordHash>;
 
 #[derive(Default)]
 pub struct WordHash(u64);
@@ -170,7 +170,7 @@ impl<'s> Scan<'s> {
 
     /// Calls `found` with each name or keyword of the code (`false`) and
     /// each word of an f-string (`true`), repeats included.
-    fn each_word(&self, mut found: impl FnMut(&'s [u8], bool)) {
+    pub(crate) fn each_word(&self, mut found: impl FnMut(&'s [u8], bool)) {
         let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
         for token in &self.tokens {
             let text = self.text(token);

@@ -13,9 +13,10 @@
 //! module sees). tests/prefilter.rs checks on the standard library that a
 //! skeleton gives exactly the findings of a whole parse.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::syntax::scan::{Line, Scan};
+use crate::syntax::scan::{Kind as ScanKind, Line, Scan, Token, WordHasher};
 
 /// Why a file is parsed whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +37,16 @@ pub struct Skeleton {
     pub blanked: Vec<Range<usize>>,
     /// The blanks the parser does not even read (see `blanks_to_skip`).
     pub skipped: Vec<Range<usize>>,
+    /// The bytes each blank replaced, its stand-in included, in file order.
+    pub replaced: Vec<Range<usize>>,
 }
 
 impl Skeleton {
-    /// The bytes of each blanked body, `...` included, in file order: what
-    /// `skeleton_within` may blank again once fixes have moved them.
+    /// The bytes of each blanked body (or signature and body), the stand-in
+    /// included, in file order: what `skeleton_within` may blank again once
+    /// fixes have moved them.
     pub fn bodies(&self) -> Vec<Range<usize>> {
-        self.blanked.iter().map(|blank| blank.start - ELLIPSIS.len()..blank.end).collect()
+        self.replaced.clone()
     }
 
     /// The bytes the parser reads: the text less the skipped blanks.
@@ -63,7 +67,16 @@ pub fn skeleton(
     scan: &Scan<'_>,
     may_need: &mut dyn FnMut(&Scan<'_>) -> bool,
 ) -> Result<Skeleton, Whole> {
-    skeleton_within(scan, may_need, None)
+    skeleton_within(scan, may_need, None, Signatures::Blank)
+}
+
+/// Whether `skeleton_within` may blank the signatures nothing else reads
+/// (see the module's documentation): not when a rule may match any code,
+/// stand-ins included (a custom rule's pattern).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signatures {
+    Blank,
+    Keep,
 }
 
 /// As `skeleton`, blanking only bodies among `blankable` (each a body's
@@ -75,6 +88,7 @@ pub fn skeleton_within(
     scan: &Scan<'_>,
     may_need: &mut dyn FnMut(&Scan<'_>) -> bool,
     blankable: Option<&[Range<usize>]>,
+    signatures: Signatures,
 ) -> Result<Skeleton, Whole> {
     if scan.suspicious {
         return Err(Whole::Suspicious);
@@ -87,7 +101,10 @@ pub fn skeleton_within(
         blanked: Vec::new(),
     };
     let all_lines = 0..scan.lines.len();
-    let bodies = definitions(scan, all_lines.clone(), 0);
+    let mut bodies = definitions(scan, all_lines.clone(), 0);
+    if signatures == Signatures::Blank {
+        find_signatures(scan, &mut bodies);
+    }
     let mut context = lines_outside(all_lines, &bodies);
     // A body that declares a name `global` binds it for the whole module:
     // every other definition is read with it, as with a module-level
@@ -101,12 +118,13 @@ pub fn skeleton_within(
     if planner.blanked.is_empty() {
         return Err(Whole::NothingToBlank);
     }
-    planner.blanked.sort_by_key(|body| body.bytes.start);
+    planner.blanked.sort_by_key(|blank| blank.bytes.start);
     match blank(scan.source, &planner.blanked) {
         Some(text) => Ok(Skeleton {
             text,
-            blanked: planner.blanked.iter().map(after_ellipsis).collect(),
+            blanked: planner.blanked.iter().map(Blank::after_stand_in).collect(),
             skipped: blanks_to_skip(&planner.blanked),
+            replaced: planner.blanked.iter().map(|blank| blank.bytes.clone()).collect(),
         }),
         None => Err(Whole::NothingToBlank),
     }
@@ -128,11 +146,11 @@ pub fn is_among(bodies: &[Range<usize>], body: &Range<usize>) -> bool {
 pub const MAX_SKIPPED: usize = 64;
 pub const MIN_SKIPPED_BYTES: usize = 256;
 
-/// The blanks the parser skips (after their `...`), in file order.
-fn blanks_to_skip(blanked: &[Body]) -> Vec<Range<usize>> {
+/// The blanks the parser skips (after their stand-ins), in file order.
+fn blanks_to_skip(blanked: &[Blank]) -> Vec<Range<usize>> {
     let mut skipped: Vec<Range<usize>> = blanked
         .iter()
-        .map(after_ellipsis)
+        .map(Blank::after_stand_in)
         .filter(|range| range.len() >= MIN_SKIPPED_BYTES)
         .collect();
     if skipped.len() > MAX_SKIPPED {
@@ -143,9 +161,19 @@ fn blanks_to_skip(blanked: &[Body]) -> Vec<Range<usize>> {
     skipped
 }
 
-/// The blanked bytes of a body: all of it after its `...`.
-fn after_ellipsis(body: &Body) -> Range<usize> {
-    body.bytes.start + ELLIPSIS.len()..body.bytes.end
+/// Bytes of the file that the skeleton replaces: spaces (line breaks
+/// kept), with `stand_in` where they begin.
+#[derive(Debug, Clone)]
+struct Blank {
+    bytes: Range<usize>,
+    stand_in: &'static [u8],
+}
+
+impl Blank {
+    /// The blanked bytes: all of them after the stand-in.
+    fn after_stand_in(&self) -> Range<usize> {
+        self.bytes.start + self.stand_in.len()..self.bytes.end
+    }
 }
 
 /// A definition whose body may be blanked.
@@ -158,6 +186,10 @@ struct Body {
     bytes: Range<usize>,
     /// A class: its methods are looked at one by one when the class is kept.
     is_class: bool,
+    /// For a function whose signature nothing else reads (`signature_of`):
+    /// from the end of its name to the end of its body, which `():...` may
+    /// replace when the body is blanked.
+    signature: Option<Range<usize>>,
 }
 
 struct Planner<'a, 's> {
@@ -167,7 +199,7 @@ struct Planner<'a, 's> {
     copies_left: usize,
     /// The only bodies that may be blanked, when not all may.
     blankable: Option<&'a [Range<usize>]>,
-    blanked: Vec<Body>,
+    blanked: Vec<Blank>,
 }
 
 impl Planner<'_, '_> {
@@ -181,7 +213,7 @@ impl Planner<'_, '_> {
         for body in bodies {
             let global = declares_global(self.scan, body);
             if !global && self.may_blank(body) && !self.may_match(body, context)? {
-                self.blanked.push(body.clone());
+                self.blanked.push(self.blank_of(body));
             } else if body.is_class {
                 let Some(first_line) = self.scan.lines.get(body.lines.start + 1) else { continue };
                 let inner = body.lines.start + 1..body.lines.end;
@@ -196,8 +228,24 @@ impl Planner<'_, '_> {
         Some(())
     }
 
+    /// A body an earlier pass blanked, with or without its signature.
     fn may_blank(&self, body: &Body) -> bool {
-        self.blankable.is_none_or(|blankable| is_among(blankable, &body.bytes))
+        self.blankable.is_none_or(|blankable| {
+            is_among(blankable, &body.bytes)
+                || body.signature.as_ref().is_some_and(|signature| is_among(blankable, signature))
+        })
+    }
+
+    /// What blanking `body` replaces: its signature too when nothing else
+    /// reads it and an earlier pass (if any) blanked it.
+    fn blank_of(&self, body: &Body) -> Blank {
+        let signature = body.signature.as_ref().filter(|signature| {
+            self.blankable.is_none_or(|blankable| is_among(blankable, signature))
+        });
+        match signature {
+            Some(signature) => Blank { bytes: signature.clone(), stand_in: SIGNATURE_STAND_IN },
+            None => Blank { bytes: body.bytes.clone(), stand_in: ELLIPSIS },
+        }
     }
 
     /// Whether this definition's body may be needed, read with `context`.
@@ -275,7 +323,108 @@ fn body_of(scan: &Scan<'_>, header: usize, under: usize, is_class: bool) -> Opti
         lines,
         bytes,
         is_class: is_class && under > 0,
+        signature: None,
     })
+}
+
+/// Marks the module-level functions among `bodies` whose signature may be
+/// blanked with their body (see `signature_of`).
+fn find_signatures(scan: &Scan<'_>, bodies: &mut [Body]) {
+    let mut earlier_spans_lines = false;
+    let mut names: HashMap<&[u8], usize, WordHasher> = HashMap::default();
+    for body in bodies.iter_mut() {
+        // The module's indentation is read from its first block that
+        // starts a line: one before this function stays in the tree.
+        if earlier_spans_lines
+            && !body.is_class
+            && let Some((name, signature)) = signature_of(scan, body)
+        {
+            names.insert(name, 0);
+            body.signature = Some(signature);
+        }
+        earlier_spans_lines |= body.lines.len() > 1;
+    }
+    if names.is_empty() {
+        return;
+    }
+    scan.each_word(|word, _| {
+        if let Some(count) = names.get_mut(word) {
+            *count += 1;
+        }
+    });
+    for body in bodies.iter_mut() {
+        let Some(signature) = &body.signature else { continue };
+        let name = &scan.source[name_before(scan, signature.start)];
+        // Called or named elsewhere: a rule may read the callee's signature.
+        if names.get(name).is_none_or(|count| *count != 1) {
+            body.signature = None;
+        }
+    }
+}
+
+/// The name of the function whose name ends at `end`.
+fn name_before(scan: &Scan<'_>, end: usize) -> Range<usize> {
+    let start = scan.source[..end]
+        .iter()
+        .rposition(|byte| !(byte.is_ascii_alphanumeric() || *byte == b'_' || *byte >= 0x80))
+        .map_or(0, |at| at + 1);
+    start..end
+}
+
+/// The name of a module-level function and the bytes from its end to the
+/// end of the body, when nothing but the function itself can read its
+/// signature: no decorator, no return annotation, parameters without
+/// annotations whose defaults are numbers, `None`, `True` or `False` (no
+/// name, string or call that module-level code would evaluate), and room
+/// for `():...` on the header's first line.
+fn signature_of<'s>(scan: &Scan<'s>, body: &Body) -> Option<(&'s [u8], Range<usize>)> {
+    let header = body.lines.start;
+    let decorated = header
+        .checked_sub(1)
+        .and_then(|above| scan.line_tokens(&scan.lines[above]).first())
+        .is_some_and(|first| scan.is(first, "@"));
+    if decorated {
+        return None;
+    }
+    let tokens = scan.line_tokens(&scan.lines[header]);
+    let def = usize::from(scan.is(tokens.first()?, "async"));
+    let [name, open, rest @ ..] = tokens.get(def + 1..)? else { return None };
+    if name.kind != ScanKind::Name || !scan.is(open, "(") {
+        return None;
+    }
+    let close = rest.iter().position(|token| token.depth == open.depth)?;
+    let colon = rest.get(close + 1)?;
+    if !scan.is(&rest[close], ")") || !scan.is(colon, ":") {
+        return None;
+    }
+    let mut previous = open;
+    for token in &rest[..close] {
+        if !is_plain_parameter_token(scan, previous, token) {
+            return None;
+        }
+        previous = token;
+    }
+    let after_name = name.end as usize;
+    let line_end = scan.source[after_name..]
+        .iter()
+        .position(|byte| matches!(byte, b'\n' | b'\r'))
+        .map_or(scan.source.len(), |offset| after_name + offset);
+    (line_end - after_name >= SIGNATURE_STAND_IN.len())
+        .then(|| (scan.text(name), after_name..body.bytes.end))
+}
+
+/// A token of a parameter list made only of names, `*`, `/`, `,` and
+/// defaults that are literals: `a, b=None, *args, c=-1, **kwargs`.
+fn is_plain_parameter_token(scan: &Scan<'_>, previous: &Token, token: &Token) -> bool {
+    let text = scan.text(token);
+    let after = |words: &[&str]| words.iter().any(|word| scan.is(previous, word));
+    match token.kind {
+        ScanKind::Name if after(&["(", ",", "*", "**"]) => true,
+        ScanKind::Name => after(&["="]) && matches!(text, b"None" | b"True" | b"False"),
+        ScanKind::Number => after(&["=", "-", "+"]),
+        ScanKind::Op => matches!(text, b"," | b"*" | b"**" | b"/" | b"=" | b"-" | b"+"),
+        ScanKind::String => false,
+    }
 }
 
 /// The lines of `within` outside every definition in `bodies`, as ranges
@@ -335,19 +484,21 @@ fn declares_global(scan: &Scan<'_>, body: &Body) -> bool {
 }
 
 const ELLIPSIS: &[u8] = b"...";
+const SIGNATURE_STAND_IN: &[u8] = b"():...";
 
-/// The text with each body's bytes turned into spaces, line breaks kept,
-/// and `...` at the body's start. `None` if the result is not UTF-8,
-/// which cannot happen: bodies start and end at ASCII token boundaries.
-fn blank(source: &[u8], bodies: &[Body]) -> Option<String> {
+/// The text with each blank's bytes turned into spaces, line breaks kept,
+/// and its stand-in where it starts. `None` if the result is not UTF-8,
+/// which cannot happen: blanks start and end at ASCII token boundaries.
+fn blank(source: &[u8], blanks: &[Blank]) -> Option<String> {
     let mut bytes = source.to_vec();
-    for body in bodies {
-        for byte in &mut bytes[body.bytes.clone()] {
+    for blank in blanks {
+        for byte in &mut bytes[blank.bytes.clone()] {
             if !matches!(*byte, b'\n' | b'\r') {
                 *byte = b' ';
             }
         }
-        bytes[body.bytes.start..body.bytes.start + ELLIPSIS.len()].copy_from_slice(ELLIPSIS);
+        let start = blank.bytes.start;
+        bytes[start..start + blank.stand_in.len()].copy_from_slice(blank.stand_in);
     }
     String::from_utf8(bytes).ok()
 }

@@ -197,7 +197,12 @@ fn plan_counts(sources: &[String], settings: &Settings) -> PlanCounts {
                 *counts.why_whole.entry(format!("{why:?}")).or_default() += 1;
                 counts.texts.push((
                     index,
-                    Skeleton { text: source.clone(), blanked: Vec::new(), skipped: Vec::new() },
+                    Skeleton {
+                        text: source.clone(),
+                        blanked: Vec::new(),
+                        skipped: Vec::new(),
+                        replaced: Vec::new(),
+                    },
                 ));
                 &mut counts.whole
             }
