@@ -114,8 +114,11 @@ impl Hasher for WordHash {
         self.write(&value.to_le_bytes());
     }
 
+    /// The product's high bits folded into the low ones, which pick the
+    /// bucket: without it, the low bits depend on a word's first byte
+    /// alone, and names such as `f1` ... `f99999` all collide.
     fn finish(&self) -> u64 {
-        self.0
+        self.0 ^ (self.0 >> 32)
     }
 }
 
