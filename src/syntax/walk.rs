@@ -38,12 +38,22 @@ pub fn visit<'t>(root: Node<'t>, mut visitor: impl FnMut(Node<'t>) -> Walk) {
 }
 
 /// The named children of `node` that are not comments: its statements when
-/// `node` is a block or a module.
+/// `node` is a block or a module. Lazy, so that a caller that stops at the
+/// first statements (the docstring and imports of a module of 100,000
+/// functions) does not walk them all.
 pub fn statements<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = node.walk();
-    let children: Vec<Node<'t>> =
-        node.named_children(&mut cursor).filter(|child| child.py_kind() != Kind::Comment).collect();
-    children.into_iter()
+    let mut moved = cursor.goto_first_child();
+    std::iter::from_fn(move || {
+        while moved {
+            let child = cursor.node();
+            moved = cursor.goto_next_sibling();
+            if child.is_named() && child.py_kind() != Kind::Comment {
+                return Some(child);
+            }
+        }
+        None
+    })
 }
 
 /// The first ancestor (or `node` itself) whose kind is one of `kinds`.
