@@ -895,6 +895,18 @@ pub fn contains_word(text: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn names_that_differ_past_their_first_byte_spread_over_the_buckets() {
+        use std::hash::BuildHasher;
+        let names: Vec<String> = (0..1024).map(|index| format!("f{index}")).collect();
+        let buckets: HashSet<u64> = names
+            .iter()
+            .map(|name| WordHasher::default().hash_one(name.as_bytes()) & 1023)
+            .collect();
+        // A hash table picks the bucket from the low bits.
+        assert!(buckets.len() > 512, "{} buckets of 1024", buckets.len());
+    }
+
+    #[test]
     fn the_word_bits_never_miss_a_word() {
         let scanned = scan(b"if x == None:\n    print(f'{y != None!r:>{width}}', 'z')\n");
         for word in ["if", "x", "None", "print", "y", "width", "r"] {
