@@ -331,44 +331,32 @@ fn body_of(scan: &Scan<'_>, header: usize, under: usize, is_class: bool) -> Opti
 /// blanked with their body (see `signature_of`).
 fn find_signatures(scan: &Scan<'_>, bodies: &mut [Body]) {
     let mut earlier_spans_lines = false;
-    let mut names: HashMap<&[u8], usize, WordHasher> = HashMap::default();
-    for body in bodies.iter_mut() {
+    let mut candidates = Vec::new();
+    for (index, body) in bodies.iter_mut().enumerate() {
         // The module's indentation is read from its first block that
         // starts a line: one before this function stays in the tree.
-        if earlier_spans_lines
-            && !body.is_class
-            && let Some((name, signature)) = signature_of(scan, body)
-        {
-            names.insert(name, 0);
+        if earlier_spans_lines && let Some((name, signature)) = signature_of(scan, body) {
+            candidates.push((index, name));
             body.signature = Some(signature);
         }
         earlier_spans_lines |= body.lines.len() > 1;
     }
-    if names.is_empty() {
+    if candidates.is_empty() {
         return;
     }
+    let mut uses: HashMap<&[u8], usize, WordHasher> =
+        candidates.iter().map(|&(_, name)| (name, 0)).collect();
     scan.each_word(|word, _| {
-        if let Some(count) = names.get_mut(word) {
+        if let Some(count) = uses.get_mut(word) {
             *count += 1;
         }
     });
-    for body in bodies.iter_mut() {
-        let Some(signature) = &body.signature else { continue };
-        let name = &scan.source[name_before(scan, signature.start)];
+    for (index, name) in candidates {
         // Called or named elsewhere: a rule may read the callee's signature.
-        if names.get(name).is_none_or(|count| *count != 1) {
-            body.signature = None;
+        if uses.get(name) != Some(&1) {
+            bodies[index].signature = None;
         }
     }
-}
-
-/// The name of the function whose name ends at `end`.
-fn name_before(scan: &Scan<'_>, end: usize) -> Range<usize> {
-    let start = scan.source[..end]
-        .iter()
-        .rposition(|byte| !(byte.is_ascii_alphanumeric() || *byte == b'_' || *byte >= 0x80))
-        .map_or(0, |at| at + 1);
-    start..end
 }
 
 /// The name of a module-level function and the bytes from its end to the
@@ -388,8 +376,9 @@ fn signature_of<'s>(scan: &Scan<'s>, body: &Body) -> Option<(&'s [u8], Range<usi
     }
     let tokens = scan.line_tokens(&scan.lines[header]);
     let def = usize::from(scan.is(tokens.first()?, "async"));
-    let [name, open, rest @ ..] = tokens.get(def + 1..)? else { return None };
-    if name.kind != ScanKind::Name || !scan.is(open, "(") {
+    let [keyword, name, open, rest @ ..] = tokens.get(def..)? else { return None };
+    // A class's bases are read by the rules that relate classes.
+    if !scan.is(keyword, "def") || name.kind != ScanKind::Name || !scan.is(open, "(") {
         return None;
     }
     let close = rest.iter().position(|token| token.depth == open.depth)?;
