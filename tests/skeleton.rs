@@ -204,6 +204,7 @@ fn signatures_stay_where_something_may_read_them() {
         let header = header.trim_end_matches('.');
         source.push_str(&format!("{header}return alpha\n\n"));
     }
+    source.push_str("class OneLine(Base): value = 1\n\n");
     source.push_str(
         "def caller(alpha):\n    return called(alpha)\n\ndef loud(x=[]):\n    return x\n",
     );
@@ -211,6 +212,7 @@ fn signatures_stay_where_something_may_read_them() {
     for header in kept {
         assert!(skeleton.contains(header), "{header} in {skeleton}");
     }
+    assert!(skeleton.contains("class OneLine(Base): ...      \n"), "a class keeps its bases");
     assert!(skeleton.contains("\ndef caller():...  \n"), "{skeleton}");
 }
 
