@@ -315,11 +315,7 @@ fn body_of(scan: &Scan<'_>, header: usize, under: usize, is_class: bool) -> Opti
         _ => return None,
     };
     let bytes = first.start as usize..last.end as usize;
-    let first_line_end = scan.source[bytes.clone()]
-        .iter()
-        .position(|byte| matches!(byte, b'\n' | b'\r'))
-        .map_or(bytes.end, |offset| bytes.start + offset);
-    (first_line_end - bytes.start >= ELLIPSIS.len()).then_some(Body {
+    (room_on_first_line(scan.source, &bytes) >= ELLIPSIS.len()).then_some(Body {
         lines,
         bytes,
         is_class: is_class && under > 0,
@@ -393,13 +389,18 @@ fn signature_of<'s>(scan: &Scan<'s>, body: &Body) -> Option<(&'s [u8], Range<usi
         }
         previous = token;
     }
-    let after_name = name.end as usize;
-    let line_end = scan.source[after_name..]
+    let signature = name.end as usize..body.bytes.end;
+    (room_on_first_line(scan.source, &signature) >= SIGNATURE_STAND_IN.len())
+        .then(|| (scan.text(name), signature))
+}
+
+/// How many of `bytes` come before their first line break: the room a
+/// stand-in has, since it must stay on the line it starts.
+fn room_on_first_line(source: &[u8], bytes: &Range<usize>) -> usize {
+    source[bytes.clone()]
         .iter()
         .position(|byte| matches!(byte, b'\n' | b'\r'))
-        .map_or(scan.source.len(), |offset| after_name + offset);
-    (line_end - after_name >= SIGNATURE_STAND_IN.len())
-        .then(|| (scan.text(name), after_name..body.bytes.end))
+        .unwrap_or(bytes.len())
 }
 
 /// A token of a parameter list made only of names, `*`, `/`, `,` and
